@@ -1,0 +1,294 @@
+package dev.portflow.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The bounded buffer behind one connection: many producers, one receiver, exact depth.
+ *
+ * <p>A ring of {@code 2^k >= capacity} slots in the style of Vyukov's bounded queue: every slot has a
+ * sequence number that says whether it is free for position {@code p} ({@code seq == p}), holds the
+ * element of {@code p} ({@code seq == p + 1}), or was consumed ({@code seq == p + ringSize}).
+ * Producers claim a position with one CAS on {@code tail}; the receiver advances {@code head}.
+ * Beside each element the slot keeps two longs (enqueue time, origin time) so queue wait and message
+ * age are measured without wrapping the message, i.e. without allocating per message.
+ *
+ * <ul>
+ *   <li><b>Exact depth.</b> {@code tail - head}, read as a consistent pair; a producer only claims a
+ *       position below {@code head + capacity}, so depth is never above capacity nor below zero.
+ *   <li><b>Accepted / received counts are free.</b> {@code tail} counts every accepted message,
+ *       {@code head} every message removed; no counter is touched on the fast path.
+ *   <li><b>Close is one bit.</b> The top bit of {@code tail} marks the channel closed, so a producer's
+ *       claim CAS fails atomically once the channel is closed: nothing is ever accepted after close,
+ *       and end of stream is exactly "closed and head reached tail".
+ *   <li><b>Evicting producers.</b> Only a {@code DROP_OLDEST} channel lets producers remove the head;
+ *       it is then built with {@code multiConsumer = true} and {@code head} is advanced by CAS.
+ *       Otherwise the single receiver advances {@code head} with a plain volatile store.
+ * </ul>
+ *
+ * <p>Waiting: a receiver parks on its {@link ReceiverWakeup}; producers blocked on a full buffer wait
+ * on a condition that the receiver signals only when {@link #blockedProducers} is non-zero. Both
+ * hand-offs are store-then-load on each side with volatile accesses, so no wake-up is lost.
+ */
+public final class BoundedChannel<T> extends ChannelTail {
+
+    /** Outcome codes of {@link #offer}. */
+    public static final int OFFERED = 0;
+    public static final int FULL = 1;
+    public static final int CLOSED = 2;
+
+    static final long CLOSED_BIT = Long.MIN_VALUE;
+
+    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    private final int capacity;
+    private final int mask;
+    private final int ringSize;
+    private final boolean multiConsumer;
+    private final Object[] elements;
+    private final long[] sequences;
+    private final long[] enqueuedAt;
+    private final long[] originAt;
+    private final ReceiverWakeup wakeup;
+    private final ProducerGate gate = new ProducerGate();
+    private final LongAdder evicted = new LongAdder();
+
+    // Written by poll() on the receiving thread only: the timestamps of the element it just returned.
+    private long polledEnqueuedAt;
+    private long polledOriginAt;
+
+    /**
+     * @param capacity      maximum number of buffered messages, at least 1
+     * @param multiConsumer whether producers may evict the head ({@code DROP_OLDEST})
+     * @param wakeup        where the receiver parks; shared by every channel feeding the same receiver
+     */
+    public BoundedChannel(int capacity, boolean multiConsumer, ReceiverWakeup wakeup) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("channel capacity must be >= 1, was " + capacity);
+        }
+        if (capacity > (1 << 30)) {
+            throw new IllegalArgumentException("channel capacity must be <= 2^30, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.ringSize = Integer.highestOneBit(capacity) == capacity ? capacity : Integer.highestOneBit(capacity) << 1;
+        this.mask = ringSize - 1;
+        this.multiConsumer = multiConsumer;
+        this.elements = new Object[ringSize];
+        this.sequences = new long[ringSize];
+        this.enqueuedAt = new long[ringSize];
+        this.originAt = new long[ringSize];
+        this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
+        for (int i = 0; i < ringSize; i++) {
+            sequences[i] = i;
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public ReceiverWakeup wakeup() {
+        return wakeup;
+    }
+
+    /**
+     * Tries to append {@code element} without waiting.
+     *
+     * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
+     */
+    public int offer(T element, long enqueuedAtNanos, long originAtNanos) {
+        long t;
+        do {
+            t = tailVolatile();
+            if (t < 0) { // CLOSED_BIT is the sign bit
+                return CLOSED;
+            }
+            if (t - headCache >= capacity) {
+                long h = headVolatile();
+                headCache = h;
+                if (t - h >= capacity) {
+                    return FULL;
+                }
+            }
+        } while (!casTail(t, t + 1));
+
+        int i = (int) t & mask;
+        // With several consumers a slot can be claimed by position t before the consumer of
+        // t - ringSize has released it; the wait is a few instructions long.
+        while ((long) SEQ.getAcquire(sequences, i) != t) {
+            Thread.onSpinWait();
+        }
+        elements[i] = element;
+        enqueuedAt[i] = enqueuedAtNanos;
+        originAt[i] = originAtNanos;
+        // Volatile (not just release): the store must be visible before we read the receiver's
+        // waiter field in signal(), the producer half of the Dekker handshake.
+        SEQ.setVolatile(sequences, i, t + 1);
+        wakeup.signal();
+        return OFFERED;
+    }
+
+    /**
+     * Removes the head element; receiving thread only. The element's timestamps are then available
+     * from {@link #polledEnqueuedAt()} and {@link #polledOriginAt()}.
+     *
+     * @return the element, or {@code null} when nothing is published (empty, or a producer has
+     *     claimed the next position and not yet written it)
+     */
+    @SuppressWarnings("unchecked")
+    public T poll() {
+        if (multiConsumer) {
+            return pollShared(true);
+        }
+        long h = headPlain();
+        int i = (int) h & mask;
+        if ((long) SEQ.getAcquire(sequences, i) != h + 1) {
+            return null;
+        }
+        T e = (T) elements[i];
+        polledEnqueuedAt = enqueuedAt[i];
+        polledOriginAt = originAt[i];
+        elements[i] = null;
+        SEQ.setRelease(sequences, i, h + ringSize);
+        setHeadVolatile(h + 1); // volatile: ordered before the blockedProducers read below
+        if (gate.hasWaiters()) {
+            gate.signalOne();
+        }
+        return e;
+    }
+
+    /** Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is published. */
+    public T evictOldest() {
+        if (!multiConsumer) {
+            throw new IllegalStateException("only a DROP_OLDEST channel lets producers evict");
+        }
+        T e = pollShared(false);
+        if (e != null) {
+            evicted.increment();
+        }
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T pollShared(boolean receiver) {
+        while (true) {
+            long h = headVolatile();
+            int i = (int) h & mask;
+            long s = (long) SEQ.getAcquire(sequences, i);
+            if (s == h + 1) {
+                if (!casHead(h, h + 1)) {
+                    continue;
+                }
+                T e = (T) ELEMENT.getAcquire(elements, i);
+                if (receiver) {
+                    polledEnqueuedAt = enqueuedAt[i];
+                    polledOriginAt = originAt[i];
+                }
+                elements[i] = null;
+                SEQ.setRelease(sequences, i, h + ringSize);
+                if (gate.hasWaiters()) {
+                    gate.signalOne();
+                }
+                return e;
+            }
+            if (s < h + 1) {
+                return null; // empty, or claimed but not yet published
+            }
+            // s > h + 1: another consumer took h and released it; head moved on.
+        }
+    }
+
+    /** Enqueue time ({@code System.nanoTime()}) of the element last returned by {@link #poll()}. */
+    public long polledEnqueuedAt() {
+        return polledEnqueuedAt;
+    }
+
+    /** Origin time (event or ingest time, on the {@code nanoTime} scale) of the element last polled. */
+    public long polledOriginAt() {
+        return polledOriginAt;
+    }
+
+    /** Messages buffered now: exact, between 0 and capacity. */
+    public int depth() {
+        while (true) {
+            long before = headVolatile();
+            long t = tailVolatile() & ~CLOSED_BIT;
+            long after = headVolatile();
+            if (before == after) {
+                long d = t - after;
+                return (int) Math.max(0, Math.min(capacity, d));
+            }
+        }
+    }
+
+    /** Total messages ever accepted by this channel. */
+    public long acceptedCount() {
+        return tailVolatile() & ~CLOSED_BIT;
+    }
+
+    /** Total messages handed to the receiver (evicted messages are not counted). */
+    public long receivedCount() {
+        return headVolatile() - evicted.sum();
+    }
+
+    /** Total messages evicted by {@code DROP_OLDEST}. */
+    public long evictedCount() {
+        return evicted.sum();
+    }
+
+    /**
+     * Origin time of the message at the head, or {@code Long.MIN_VALUE} when the buffer is empty.
+     * A racy but safe read for a gauge: the value is used only if the slot still held that position.
+     */
+    public long headOriginAt() {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long h = headVolatile();
+            int i = (int) h & mask;
+            if ((long) SEQ.getAcquire(sequences, i) != h + 1) {
+                return Long.MIN_VALUE;
+            }
+            long origin = originAt[i];
+            if ((long) SEQ.getAcquire(sequences, i) == h + 1 && headVolatile() == h) {
+                return origin;
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    public boolean isFull() {
+        return (tailVolatile() & ~CLOSED_BIT) - headVolatile() >= capacity;
+    }
+
+    public boolean isClosed() {
+        return tailVolatile() < 0;
+    }
+
+    /** Closed and every accepted message has been removed: the receiver sees end of stream. */
+    public boolean isDrained() {
+        long t = tailVolatile();
+        return t < 0 && headVolatile() == (t & ~CLOSED_BIT);
+    }
+
+    /**
+     * Closes the channel: later offers return {@link #CLOSED}; messages already accepted stay
+     * receivable. Wakes the receiver and every blocked producer. Idempotent.
+     */
+    public void close() {
+        orTail(CLOSED_BIT);
+        wakeup.signal();
+        gate.signalAll();
+    }
+
+    /**
+     * Waits until the buffer has room, the channel closes, or the deadline passes.
+     *
+     * @param deadlineNanos {@code System.nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
+     * @return {@code true} to retry the offer, {@code false} when the deadline passed
+     */
+    public boolean awaitRoom(long deadlineNanos) throws InterruptedException {
+        return gate.await(this, deadlineNanos);
+    }
+}

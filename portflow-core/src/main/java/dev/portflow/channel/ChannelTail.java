@@ -1,0 +1,90 @@
+package dev.portflow.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * Field layout of BoundedChannel. The producer index (tail), the producers' cached copy of head and
+ * the receiver index (head) each sit on their own cache lines, padded by the inherited long fields
+ * (the JVM lays out superclass fields first), so producers and the receiver do not false-share.
+ */
+
+abstract class ChannelPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class ChannelHead extends ChannelPad0 {
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(ChannelHead.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Next position to remove. Written by the receiver (CAS when producers may evict). */
+    private volatile long head;
+
+    final long headVolatile() {
+        return head;
+    }
+
+    final long headPlain() {
+        return (long) HEAD.getOpaque(this);
+    }
+
+    final void setHeadVolatile(long value) {
+        head = value;
+    }
+
+    final boolean casHead(long expect, long update) {
+        return HEAD.compareAndSet(this, expect, update);
+    }
+}
+
+abstract class ChannelPad1 extends ChannelHead {
+    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+}
+
+abstract class ChannelHeadCache extends ChannelPad1 {
+    /**
+     * Producers' last-seen head. Stale is safe (only ever behind), so plain access suffices; it
+     * spares producers a read of the receiver's cache line on every offer.
+     */
+    long headCache;
+}
+
+abstract class ChannelPad2 extends ChannelHeadCache {
+    long r00, r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15;
+}
+
+abstract class ChannelTail extends ChannelPad2 {
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(ChannelTail.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Next position to claim; the sign bit marks the channel closed. */
+    private volatile long tail;
+
+    long s00, s01, s02, s03, s04, s05, s06, s07, s08, s09, s10, s11, s12, s13, s14, s15;
+
+    final long tailVolatile() {
+        return tail;
+    }
+
+    final boolean casTail(long expect, long update) {
+        return TAIL.compareAndSet(this, expect, update);
+    }
+
+    final void orTail(long bits) {
+        TAIL.getAndBitwiseOr(this, bits);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.portflow.metrics;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A log-linear histogram of durations in nanoseconds, built for a hot path.
+ *
+ * <p>Buckets: everything up to 1.024 µs in bucket 0; then four linear sub-buckets per power of two up to
+ * 2^37 ns (~137 s); above that an overflow bucket. The bucket of a value is found with one
+ * {@code numberOfLeadingZeros} and a shift, no search and no allocation. Relative error of a
+ * percentile read from it is below 12.5 %; count, sum and max are exact.
+ *
+ * <p>Striping: the first thread that records becomes the <em>owner</em> and writes its stripe with
+ * plain (opaque) stores: no lock, no CAS, no contention. A port's receive-side histograms are only
+ * ever recorded by the port's single receiving thread, so in practice every record takes that path.
+ * Any other thread records into a shared stripe with atomic adds, so the histogram stays correct if
+ * a port is used from several threads. Readers sum both stripes; a snapshot taken while recording
+ * runs may be a few samples behind, never torn.
+ */
+public final class LatencyHistogram {
+
+    /** Values below 2^MIN_SHIFT ns (1.024 µs) share bucket 0. */
+    static final int MIN_SHIFT = 10;
+    /** Values at or above 2^MAX_SHIFT ns (~137 s) share the overflow bucket. */
+    static final int MAX_SHIFT = 37;
+    static final int SUB_BUCKETS = 4;
+    static final int BUCKETS = 1 + (MAX_SHIFT - MIN_SHIFT) * SUB_BUCKETS + 1;
+
+    private static final VarHandle OWNER;
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle OWNER_SUM;
+    private static final VarHandle OWNER_MAX;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWNER = lookup.findVarHandle(LatencyHistogram.class, "owner", Thread.class);
+            OWNER_SUM = lookup.findVarHandle(LatencyHistogram.class, "ownerSum", long.class);
+            OWNER_MAX = lookup.findVarHandle(LatencyHistogram.class, "ownerMax", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through OWNER
+    private volatile Thread owner;
+    private final long[] ownerCounts = new long[BUCKETS];
+    @SuppressWarnings("unused") // accessed through OWNER_SUM
+    private long ownerSum;
+    @SuppressWarnings("unused") // accessed through OWNER_MAX
+    private long ownerMax;
+
+    private final AtomicLongArray sharedCounts = new AtomicLongArray(BUCKETS);
+    private final LongAdder sharedSum = new LongAdder();
+    private final LongAccumulator sharedMax = new LongAccumulator(Math::max, 0);
+
+    /** Records one duration; negative values are recorded as zero. */
+    public void record(long nanos) {
+        if (nanos < 0) {
+            nanos = 0;
+        }
+        int index = bucketIndex(nanos);
+        Thread current = Thread.currentThread();
+        Thread o = (Thread) OWNER.getOpaque(this);
+        if (o == current || (o == null && OWNER.compareAndSet(this, (Thread) null, current))) {
+            long[] c = ownerCounts;
+            COUNTS.setOpaque(c, index, (long) COUNTS.getOpaque(c, index) + 1);
+            OWNER_SUM.setOpaque(this, (long) OWNER_SUM.getOpaque(this) + nanos);
+            if (nanos > (long) OWNER_MAX.getOpaque(this)) {
+                OWNER_MAX.setOpaque(this, nanos);
+            }
+        } else {
+            sharedCounts.incrementAndGet(index);
+            sharedSum.add(nanos);
+            sharedMax.accumulate(nanos);
+        }
+    }
+
+    /** Bucket {@code i} holds the values in {@code (lowerBound(i), upperBound(i)]}, as Prometheus' {@code le}. */
+    static int bucketIndex(long nanos) {
+        long v = nanos - 1;
+        if (v < (1L << MIN_SHIFT)) {
+            return 0;
+        }
+        int shift = 63 - Long.numberOfLeadingZeros(v);
+        if (shift >= MAX_SHIFT) {
+            return BUCKETS - 1;
+        }
+        int sub = (int) (v >>> (shift - 2)) & (SUB_BUCKETS - 1);
+        return 1 + (shift - MIN_SHIFT) * SUB_BUCKETS + sub;
+    }
+
+    /** Inclusive upper bound in nanoseconds of bucket {@code index} (the overflow bucket has none). */
+    static long upperBoundNanos(int index) {
+        if (index == 0) {
+            return (1L << MIN_SHIFT);
+        }
+        if (index >= BUCKETS - 1) {
+            return Long.MAX_VALUE;
+        }
+        int k = index - 1;
+        int shift = MIN_SHIFT + k / SUB_BUCKETS;
+        int sub = k % SUB_BUCKETS;
+        return (1L << shift) + ((long) (sub + 1) << (shift - 2));
+    }
+
+    /** Lower bound in nanoseconds of bucket {@code index}. */
+    static long lowerBoundNanos(int index) {
+        return index == 0 ? 0 : upperBoundNanos(index - 1);
+    }
+
+    /** A consistent-enough copy for reading: counts per bucket, total count, sum and max. */
+    public HistogramSnapshot snapshot() {
+        long[] counts = new long[BUCKETS];
+        long total = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            long c = (long) COUNTS.getOpaque(ownerCounts, i) + sharedCounts.get(i);
+            counts[i] = c;
+            total += c;
+        }
+        long sum = (long) OWNER_SUM.getOpaque(this) + sharedSum.sum();
+        long max = Math.max((long) OWNER_MAX.getOpaque(this), sharedMax.get());
+        return new HistogramSnapshot(counts, total, sum, max);
+    }
+
+    /** Total samples recorded. */
+    public long count() {
+        long total = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            total += (long) COUNTS.getOpaque(ownerCounts, i) + sharedCounts.get(i);
+        }
+        return total;
+    }
+
+    /** Sum of all samples in nanoseconds. */
+    public long sumNanos() {
+        return (long) OWNER_SUM.getOpaque(this) + sharedSum.sum();
+    }
+
+    /** Largest sample in nanoseconds (0 when empty). */
+    public long maxNanos() {
+        return Math.max((long) OWNER_MAX.getOpaque(this), sharedMax.get());
+    }
+}

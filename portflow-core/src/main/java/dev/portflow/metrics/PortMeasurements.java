@@ -1,0 +1,222 @@
+package dev.portflow.metrics;
+
+import dev.portflow.channel.BoundedChannel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Everything one port measures. Owned by the port, which updates it on its hot path; read by
+ * {@link PortMetrics} snapshots and by the Micrometer meters bound to it ({@link PortMeterBinder}).
+ *
+ * <p>Counts of accepted and received messages are not kept here at all: they are read from the
+ * channels' indices, which advance anyway. The buffer gauges (depth, capacity, utilization, oldest
+ * age) read the live channels, so they stay exact when a buffer drains with no further sends.
+ */
+public final class PortMeasurements {
+
+    private static final VarHandle LAST_ACTIVITY;
+
+    static {
+        try {
+            LAST_ACTIVITY = MethodHandles.lookup()
+                    .findVarHandle(PortMeasurements.class, "lastActivityNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Which end of its connections a port is. */
+    public enum Direction { INPUT, OUTPUT }
+
+    private final String portName;
+    private final Direction direction;
+    private final List<BoundedChannel<?>> channels = new CopyOnWriteArrayList<>();
+    private final EnumMap<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final LongAdder clockSkew = new LongAdder();
+
+    /** Receive side: enqueue to dequeue. */
+    public final LatencyHistogram queueWait = new LatencyHistogram();
+    /** Receive side: event (or ingest) time to receive. */
+    public final LatencyHistogram messageAge = new LatencyHistogram();
+    /** Receive side: time the component spent handling one message from this port. */
+    public final LatencyHistogram processDuration = new LatencyHistogram();
+    /** Send side: time a send waited on a full buffer (only sends that waited are recorded). */
+    public final LatencyHistogram blocked = new LatencyHistogram();
+
+    private volatile String pipeline = "standalone";
+    private volatile String component = "standalone";
+    @SuppressWarnings("unused") // accessed through LAST_ACTIVITY
+    private long lastActivityNanos = Long.MIN_VALUE;
+    private volatile Runnable onErrorTypeAdded = () -> { };
+
+    public PortMeasurements(String portName, Direction direction) {
+        this.portName = Objects.requireNonNull(portName);
+        this.direction = Objects.requireNonNull(direction);
+        for (DropReason reason : DropReason.values()) {
+            drops.put(reason, new LongAdder());
+        }
+    }
+
+    public String portName() {
+        return portName;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public String pipeline() {
+        return pipeline;
+    }
+
+    public void pipeline(String name) {
+        this.pipeline = Objects.requireNonNull(name);
+    }
+
+    public String component() {
+        return component;
+    }
+
+    public void component(String name) {
+        this.component = Objects.requireNonNull(name);
+    }
+
+    public void addChannel(BoundedChannel<?> channel) {
+        channels.add(channel);
+    }
+
+    public List<BoundedChannel<?>> channels() {
+        return channels;
+    }
+
+    // ---- updates (hot path) ----
+
+    public void drop(DropReason reason) {
+        drops.get(reason).increment();
+    }
+
+    public void error(String errorType) {
+        LongAdder adder = errors.get(errorType);
+        if (adder == null) {
+            adder = errors.computeIfAbsent(errorType, k -> new LongAdder());
+            onErrorTypeAdded.run();
+        }
+        adder.increment();
+    }
+
+    public void clockSkew() {
+        clockSkew.increment();
+    }
+
+    /** Racy single store: a gauge only needs the latest value. */
+    public void touch(long nowNanos) {
+        LAST_ACTIVITY.setOpaque(this, nowNanos);
+    }
+
+    /** Called when the first error of a new type is counted, so a binder can register its counter. */
+    public void onErrorTypeAdded(Runnable listener) {
+        this.onErrorTypeAdded = Objects.requireNonNull(listener);
+    }
+
+    // ---- reads ----
+
+    public long dropped(DropReason reason) {
+        return drops.get(reason).sum();
+    }
+
+    public long droppedTotal() {
+        long total = 0;
+        for (LongAdder adder : drops.values()) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    public Map<String, LongAdder> errorsByType() {
+        return errors;
+    }
+
+    public long errorsTotal() {
+        long total = 0;
+        for (LongAdder adder : errors.values()) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    public long clockSkewCount() {
+        return clockSkew.sum();
+    }
+
+    /** Messages handed to the receiver by this port's channels (input ports). */
+    public long messagesIn() {
+        long total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.receivedCount();
+        }
+        return total;
+    }
+
+    /** Messages accepted by this port's channels (output ports). */
+    public long messagesOut() {
+        long total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.acceptedCount();
+        }
+        return total;
+    }
+
+    /** Messages buffered now in this port's channels. */
+    public int depth() {
+        int total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.depth();
+        }
+        return total;
+    }
+
+    public int capacity() {
+        int total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.capacity();
+        }
+        return total;
+    }
+
+    /** depth / capacity in [0, 1]; 0 when unconnected. */
+    public double utilization() {
+        int depth = 0;
+        int capacity = 0;
+        for (BoundedChannel<?> c : channels) {
+            depth += c.depth();
+            capacity += c.capacity();
+        }
+        return capacity == 0 ? 0.0 : Math.min(1.0, (double) depth / capacity);
+    }
+
+    /** Age in nanoseconds of the oldest message at the head of any of this port's buffers, 0 if empty. */
+    public long oldestMessageAgeNanos(long nowNanos) {
+        long oldest = Long.MAX_VALUE;
+        for (BoundedChannel<?> c : channels) {
+            long origin = c.headOriginAt();
+            if (origin != Long.MIN_VALUE && origin < oldest) {
+                oldest = origin;
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, nowNanos - oldest);
+    }
+
+    /** Last send or receive as epoch milliseconds, or 0 when the port has seen no traffic. */
+    public long lastActivityEpochMillis() {
+        long nanos = (long) LAST_ACTIVITY.getOpaque(this);
+        return nanos == Long.MIN_VALUE ? 0 : NanoWallClock.toEpochMillis(nanos);
+    }
+}

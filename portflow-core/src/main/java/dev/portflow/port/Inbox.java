@@ -1,0 +1,160 @@
+package dev.portflow.port;
+
+import dev.portflow.channel.ReceiverWakeup;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Receives from several input ports as one: the fair, blocking receive of a component with more
+ * than one input. Messages are taken round-robin over ports (and over connections within a port).
+ *
+ * <p>Group the ports before connecting them ({@link #of}), so all their connections wake the same
+ * receiver. One thread receives from an inbox.
+ */
+public final class Inbox {
+
+    /** Spins on an empty inbox before parking: a parked receiver costs its producers an unpark. */
+    private static final int SPINS_BEFORE_PARK = 64;
+
+    private final InputPort<?>[] ports;
+    private final ReceiverWakeup wakeup;
+    private int next;
+    private InputPort<?> lastPort;
+
+    Inbox(List<InputPort<?>> ports, boolean shareWakeup) {
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("an inbox needs at least one input port");
+        }
+        this.ports = ports.toArray(new InputPort<?>[0]);
+        if (shareWakeup) {
+            this.wakeup = new ReceiverWakeup();
+            for (InputPort<?> port : ports) {
+                port.shareWakeup(wakeup);
+            }
+        } else {
+            this.wakeup = this.ports[0].wakeup();
+        }
+    }
+
+    /** Groups {@code ports}, none of them connected yet, into one fair receiver. */
+    public static Inbox of(List<? extends InputPort<?>> ports) {
+        return new Inbox(List.copyOf(ports), true);
+    }
+
+    /** The port of the message last returned. */
+    public InputPort<?> lastPort() {
+        return lastPort;
+    }
+
+    /** Waits for the next message from any port; {@code null} at end of stream on every port. */
+    public Object receive() throws InterruptedException {
+        return receive(Long.MAX_VALUE, 0L);
+    }
+
+    /** Waits up to {@code timeout}; {@code null} on timeout or at end of stream ({@link #isEndOfStream()}). */
+    public Object receive(Duration timeout) throws InterruptedException {
+        return receive(saturatedNanos(timeout), 0L);
+    }
+
+    /** The next message if one is buffered now, else {@code null}. */
+    public Object poll() {
+        return poll(0L);
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} ({@code Long.MAX_VALUE}: forever).
+     *
+     * @param nowHint a {@code System.nanoTime()} value the caller just read, used as the receive time
+     *                of a message that is already waiting (saves a clock read); 0 for none
+     */
+    public Object receive(long timeoutNanos, long nowHint) throws InterruptedException {
+        Object message = poll(nowHint);
+        if (message != null) {
+            return message;
+        }
+        for (int spin = 0; spin < SPINS_BEFORE_PARK; spin++) {
+            Thread.onSpinWait();
+            message = poll(0L);
+            if (message != null) {
+                return message;
+            }
+        }
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : saturatedAdd(System.nanoTime(), timeoutNanos);
+        while (true) {
+            if (isEndOfStream()) {
+                return null;
+            }
+            wakeup.prepareToPark();
+            message = poll(0L);
+            if (message != null) {
+                wakeup.cancelPark();
+                return message;
+            }
+            if (isEndOfStream()) {
+                wakeup.cancelPark();
+                return null;
+            }
+            long parkNanos = 0L;
+            if (deadline != Long.MAX_VALUE) {
+                parkNanos = deadline - System.nanoTime();
+                if (parkNanos <= 0) {
+                    wakeup.cancelPark();
+                    return null;
+                }
+            }
+            wakeup.park(parkNanos);
+            wakeup.cancelPark();
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while receiving");
+            }
+            message = poll(0L);
+            if (message != null) {
+                return message;
+            }
+        }
+    }
+
+    private Object poll(long nowHint) {
+        InputPort<?>[] ps = ports;
+        int n = ps.length;
+        for (int k = 0; k < n; k++) {
+            int i = next + k;
+            if (i >= n) {
+                i -= n;
+            }
+            Object message = ps[i].pollOnce(nowHint);
+            if (message != null) {
+                next = i + 1 == n ? 0 : i + 1;
+                lastPort = ps[i];
+                return message;
+            }
+        }
+        return null;
+    }
+
+    /** Whether every port has reached end of stream. */
+    public boolean isEndOfStream() {
+        for (InputPort<?> port : ports) {
+            if (!port.isEndOfStream()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < a ? Long.MAX_VALUE : r;
+    }
+}

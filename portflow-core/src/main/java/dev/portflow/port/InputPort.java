@@ -1,0 +1,256 @@
+package dev.portflow.port;
+
+import dev.portflow.channel.BoundedChannel;
+import dev.portflow.channel.ReceiverWakeup;
+import dev.portflow.metrics.DropReason;
+import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortMetrics;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The receiving end of one or more connections. With several connections (fan-in) messages are
+ * taken round-robin, one per connection per turn, so no upstream can starve another.
+ *
+ * <p>One thread receives from a port (its component). Receiving measures queue wait and message
+ * age; messages that fail the port type's Bean Validation constraints are counted
+ * ({@code reason=invalid} and an error), reported, and skipped.
+ *
+ * @param <T> the message type
+ */
+public final class InputPort<T> {
+
+    private final String name;
+    private final Class<T> type;
+    private final PortMeasurements measurements;
+    private final MessageValidator validator;
+    @SuppressWarnings("unchecked")
+    private volatile BoundedChannel<T>[] channels = new BoundedChannel[0];
+    private volatile List<Connection<?>> connections = List.of();
+    private ReceiverWakeup wakeup = new ReceiverWakeup();
+    private volatile ErrorReporter errorReporter = ErrorReporter.logging();
+    private volatile boolean timed;
+    private Inbox ownInbox;
+    private int next; // round-robin position over channels
+
+    // Set on the receiving thread for the message last returned.
+    private long lastReceivedAt;
+    private long lastOrigin = OutputPort.NO_ORIGIN;
+
+    /**
+     * @param name {@code in_*}
+     * @param type the message type; records with Bean Validation constraints are validated on receive
+     */
+    public InputPort(String name, Class<T> type) {
+        this.name = PortName.requireInput(name);
+        this.type = Objects.requireNonNull(type, "type");
+        this.measurements = new PortMeasurements(name, PortMeasurements.Direction.INPUT);
+        this.validator = MessageValidator.forType(type);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public boolean isConnected() {
+        return channels.length > 0;
+    }
+
+    public List<Connection<?>> connections() {
+        return connections;
+    }
+
+    /**
+     * Waits for the next message.
+     *
+     * @return the message, or {@code null} at end of stream (every upstream closed and all buffered
+     *     messages received; {@link #isEndOfStream()} is then true)
+     * @throws IllegalStateException if the port is not connected
+     */
+    public T receive() throws InterruptedException {
+        return type.cast(inbox().receive());
+    }
+
+    /**
+     * Waits up to {@code timeout} for the next message.
+     *
+     * @return the message, or {@code null} on timeout or at end of stream (tell them apart with
+     *     {@link #isEndOfStream()})
+     */
+    public T receive(Duration timeout) throws InterruptedException {
+        return type.cast(inbox().receive(timeout));
+    }
+
+    /** The next message if one is buffered now, else {@code null}; never waits. */
+    public T poll() {
+        requireConnected();
+        return pollOnce(0L);
+    }
+
+    /** Whether every upstream has closed and every buffered message has been received. */
+    public boolean isEndOfStream() {
+        BoundedChannel<T>[] cs = channels;
+        if (cs.length == 0) {
+            return false;
+        }
+        for (BoundedChannel<T> c : cs) {
+            if (!c.isDrained()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A snapshot of this port's metrics. */
+    public PortMetrics metrics() {
+        return PortMetrics.of(measurements);
+    }
+
+    /** The live measurements behind this port's meters (for binders and runtimes). */
+    public PortMeasurements measurements() {
+        return measurements;
+    }
+
+    /** Where envelopes of invalid messages go; logs them by default. */
+    public void onError(ErrorReporter reporter) {
+        this.errorReporter = Objects.requireNonNull(reporter);
+    }
+
+    ErrorReporter errorReporter() {
+        return errorReporter;
+    }
+
+    /** {@code System.nanoTime()} at which the last message was taken (0 when timing is off). */
+    public long lastReceivedAt() {
+        return lastReceivedAt;
+    }
+
+    /** Origin (event or ingest time, nanoTime scale) of the last message, for messages derived from it. */
+    public long lastOrigin() {
+        return lastOrigin;
+    }
+
+    // ---- package internals used by Inbox and Ports ----
+
+    private Inbox inbox() {
+        requireConnected();
+        Inbox inbox = ownInbox;
+        if (inbox == null) {
+            inbox = new Inbox(List.of(this), false);
+            ownInbox = inbox;
+        }
+        return inbox;
+    }
+
+    private void requireConnected() {
+        if (channels.length == 0) {
+            throw new IllegalStateException("input port '" + name + "' of component '" + measurements.component()
+                    + "' is not connected");
+        }
+    }
+
+    ReceiverWakeup wakeup() {
+        return wakeup;
+    }
+
+    synchronized void shareWakeup(ReceiverWakeup shared) {
+        if (channels.length > 0) {
+            throw new IllegalStateException("input port '" + name + "' is already connected; group ports in an Inbox before connecting them");
+        }
+        this.wakeup = shared;
+    }
+
+    boolean isConnectedTo(OutputPort<?> out) {
+        for (Connection<?> c : connections) {
+            if (c.from() == out) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    synchronized void attach(Connection<?> connection, BoundedChannel<T> channel) {
+        BoundedChannel<T>[] next = Arrays.copyOf(channels, channels.length + 1);
+        next[next.length - 1] = channel;
+        measurements.addChannel(channel);
+        timed = timed || connection.options().timed();
+        List<Connection<?>> list = new java.util.ArrayList<>(connections);
+        list.add(connection);
+        connections = List.copyOf(list);
+        channels = next;
+    }
+
+    /**
+     * Takes the next published message, if any, round-robin over this port's channels.
+     *
+     * @param nowHint a {@code System.nanoTime()} the caller just read, or 0 to read the clock here
+     */
+    T pollOnce(long nowHint) {
+        BoundedChannel<T>[] cs = channels;
+        int n = cs.length;
+        for (int k = 0; k < n; k++) {
+            int i = next + k;
+            if (i >= n) {
+                i -= n;
+            }
+            BoundedChannel<T> channel = cs[i];
+            T message = channel.poll();
+            while (message != null) {
+                next = i + 1 == n ? 0 : i + 1;
+                accept(channel, nowHint);
+                if (!validator.isActive() || isValid(message)) {
+                    return message;
+                }
+                message = channel.poll(); // invalid: counted and reported; try the next one
+            }
+        }
+        return null;
+    }
+
+    private void accept(BoundedChannel<T> channel, long nowHint) {
+        if (!timed) {
+            lastReceivedAt = 0L;
+            lastOrigin = OutputPort.NO_ORIGIN;
+            return;
+        }
+        long now = nowHint != 0L ? nowHint : System.nanoTime();
+        measurements.queueWait.record(now - channel.polledEnqueuedAt());
+        long origin = channel.polledOriginAt();
+        long age = now - origin;
+        if (age < 0) {
+            measurements.clockSkew();
+            age = 0;
+        }
+        measurements.messageAge.record(age);
+        measurements.touch(now);
+        lastReceivedAt = now;
+        lastOrigin = origin;
+    }
+
+    private boolean isValid(T message) {
+        List<SchemaViolation> violations = validator.validate(message);
+        if (violations.isEmpty()) {
+            return true;
+        }
+        measurements.drop(DropReason.INVALID);
+        measurements.error(InvalidMessageException.class.getSimpleName());
+        InvalidMessageException error = new InvalidMessageException(violations);
+        errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message));
+        return false;
+    }
+
+    boolean isDrained() {
+        return isEndOfStream();
+    }
+
+    @Override
+    public String toString() {
+        return "InputPort[" + measurements.component() + "." + name + "]";
+    }
+}

@@ -1,0 +1,272 @@
+package dev.portflow.port;
+
+import dev.portflow.EventTimed;
+import dev.portflow.channel.BoundedChannel;
+import dev.portflow.metrics.DropReason;
+import dev.portflow.metrics.NanoWallClock;
+import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortMetrics;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+
+/**
+ * The sending end of one or more connections. A message sent here is offered to every connection
+ * (broadcast); each applies its own overflow policy, and {@link #send} returns what happened.
+ *
+ * <p>Thread-safe: any number of threads may send concurrently (an HTTP ingress does).
+ *
+ * @param <T> the message type
+ */
+public final class OutputPort<T> {
+
+    /** Pass to {@link #send(Object, long)} when the message has no inherited origin: it is aged from now. */
+    public static final long NO_ORIGIN = Long.MIN_VALUE;
+
+    private final String name;
+    private final Class<T> type;
+    private final PortMeasurements measurements;
+    @SuppressWarnings("unchecked")
+    private volatile Connection<T>[] connections = new Connection[0];
+    private volatile boolean timed;
+    private volatile boolean closed;
+    private volatile LongConsumer blockedListener = nanos -> { };
+
+    /**
+     * @param name {@code out_*} or {@code err_*}
+     * @param type the message type; sends of other types are refused
+     */
+    public OutputPort(String name, Class<T> type) {
+        this.name = PortName.requireOutput(name);
+        this.type = Objects.requireNonNull(type, "type");
+        this.measurements = new PortMeasurements(name, PortMeasurements.Direction.OUTPUT);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public boolean isConnected() {
+        return connections.length > 0;
+    }
+
+    public List<Connection<T>> connections() {
+        return List.of(connections);
+    }
+
+    /**
+     * Sends {@code message}, aged from its {@link EventTimed#eventTime() event time} if it has one,
+     * else from now.
+     *
+     * @return the outcome; only {@link SendOutcome#isAccepted()} means the message is in the pipeline
+     * @throws PortOverflowException if a {@link OverflowPolicy#FAIL} connection is full
+     * @throws IllegalStateException if the port is not connected
+     * @throws InterruptedException  if interrupted while waiting for room
+     */
+    public SendOutcome send(T message) throws InterruptedException {
+        return send(message, NO_ORIGIN);
+    }
+
+    /**
+     * Sends {@code message} whose age counts from {@code originNanoTime} (on the
+     * {@link System#nanoTime()} scale) unless it carries its own event time. Runtimes use this to
+     * carry the ingest time of an input message over to the messages derived from it.
+     */
+    public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
+        Objects.requireNonNull(message, () -> "cannot send null to port '" + name + "'");
+        if (!type.isInstance(message)) {
+            throw new IllegalArgumentException("port '" + name + "' of component '" + measurements.component()
+                    + "' carries " + type.getName() + ", not " + message.getClass().getName());
+        }
+        Connection<T>[] cs = connections;
+        if (cs.length == 0) {
+            throw new IllegalStateException("output port '" + name + "' of component '" + measurements.component()
+                    + "' is not connected");
+        }
+        if (closed) {
+            measurements.drop(DropReason.CLOSED);
+            return SendOutcome.CLOSED;
+        }
+        boolean clock = timed;
+        long now = clock ? System.nanoTime() : 0L;
+        long origin = clock ? originOf(message, originNanoTime, now) : 0L;
+        if (cs.length == 1) {
+            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE);
+            if (outcome == null) {
+                throw overflow(cs[0]);
+            }
+            return outcome;
+        }
+        SendOutcome worst = SendOutcome.ACCEPTED;
+        Connection<T> failed = null;
+        long sharedDeadline = Long.MIN_VALUE; // one deadline for all BLOCK_WITH_TIMEOUT connections
+        for (Connection<T> c : cs) {
+            if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
+                sharedDeadline = (clock ? now : System.nanoTime()) + c.options().timeout().toNanos();
+            }
+            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline);
+            if (outcome == null) {
+                failed = c;
+            } else {
+                worst = worst.worst(outcome);
+            }
+        }
+        if (failed != null) {
+            throw overflow(failed);
+        }
+        return worst;
+    }
+
+    private static long originOf(Object message, long inherited, long now) {
+        if (message instanceof EventTimed timed) {
+            Instant eventTime = timed.eventTime();
+            if (eventTime != null) {
+                return NanoWallClock.toNanoTime(eventTime, now);
+            }
+        }
+        return inherited == NO_ORIGIN ? now : inherited;
+    }
+
+    /** One connection; {@code null} means a FAIL connection was full (the caller throws). */
+    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline)
+            throws InterruptedException {
+        BoundedChannel<T> channel = c.channel();
+        int result = channel.offer(message, now, origin);
+        if (result == BoundedChannel.OFFERED) {
+            if (timed) {
+                measurements.touch(now);
+            }
+            return SendOutcome.ACCEPTED;
+        }
+        if (result == BoundedChannel.CLOSED) {
+            measurements.drop(DropReason.CLOSED);
+            return SendOutcome.CLOSED;
+        }
+        return switch (c.options().overflow()) {
+            case DROP_NEWEST -> {
+                measurements.drop(DropReason.DROP_NEWEST);
+                yield SendOutcome.DROPPED;
+            }
+            case FAIL -> {
+                measurements.drop(DropReason.FAIL);
+                yield null;
+            }
+            case DROP_OLDEST -> evictAndOffer(channel, message, now, origin);
+            case BLOCK -> waitAndOffer(channel, message, origin, Long.MAX_VALUE);
+            case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin,
+                    deadline != Long.MIN_VALUE ? deadline
+                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos());
+        };
+    }
+
+    private SendOutcome evictAndOffer(BoundedChannel<T> channel, T message, long now, long origin) {
+        while (true) {
+            if (channel.evictOldest() != null) {
+                measurements.drop(DropReason.DROP_OLDEST);
+            } else {
+                Thread.onSpinWait(); // the head is claimed but not yet written by its producer
+            }
+            int result = channel.offer(message, now, origin);
+            if (result == BoundedChannel.OFFERED) {
+                if (timed) {
+                    measurements.touch(now);
+                }
+                return SendOutcome.ACCEPTED_AFTER_EVICTING;
+            }
+            if (result == BoundedChannel.CLOSED) {
+                measurements.drop(DropReason.CLOSED);
+                return SendOutcome.CLOSED;
+            }
+        }
+    }
+
+    private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        try {
+            while (true) {
+                if (!channel.awaitRoom(deadline)) {
+                    measurements.drop(DropReason.TIMEOUT);
+                    return SendOutcome.TIMED_OUT;
+                }
+                long enqueuedAt = System.nanoTime(); // queue wait starts when the message is in the queue
+                int result = channel.offer(message, enqueuedAt, origin);
+                if (result == BoundedChannel.OFFERED) {
+                    measurements.touch(enqueuedAt);
+                    return SendOutcome.ACCEPTED;
+                }
+                if (result == BoundedChannel.CLOSED) {
+                    measurements.drop(DropReason.CLOSED);
+                    return SendOutcome.CLOSED;
+                }
+            }
+        } finally {
+            long waited = System.nanoTime() - start;
+            measurements.blocked.record(waited);
+            blockedListener.accept(waited);
+        }
+    }
+
+    private PortOverflowException overflow(Connection<T> c) {
+        return new PortOverflowException("buffer of " + c + " is full (" + c.capacity()
+                + " messages) and its overflow policy is FAIL");
+    }
+
+    /**
+     * Closes every connection of this port: receivers see end of stream once they have taken what
+     * is buffered. Later sends return {@link SendOutcome#CLOSED}. Idempotent.
+     */
+    public void close() {
+        closed = true;
+        for (Connection<T> c : connections) {
+            c.channel().close();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A snapshot of this port's metrics. */
+    public PortMetrics metrics() {
+        return PortMetrics.of(measurements);
+    }
+
+    /** The live measurements behind this port's meters (for binders and runtimes). */
+    public PortMeasurements measurements() {
+        return measurements;
+    }
+
+    /** Called with the nanoseconds of every send that had to wait for room (runtimes account backpressure). */
+    public void onBlocked(LongConsumer listener) {
+        this.blockedListener = Objects.requireNonNull(listener);
+    }
+
+    synchronized void attach(Connection<T> connection) {
+        if (closed) {
+            throw new IllegalStateException("output port '" + name + "' is closed and cannot be connected");
+        }
+        for (Connection<T> c : connections) {
+            if (c.to() == connection.to()) {
+                throw new IllegalStateException("output port '" + name + "' is already connected to input port '"
+                        + connection.to().name() + "'");
+            }
+        }
+        Connection<T>[] next = Arrays.copyOf(connections, connections.length + 1);
+        next[next.length - 1] = connection;
+        measurements.addChannel(connection.channel());
+        timed = timed || connection.options().timed();
+        connections = next;
+    }
+
+    @Override
+    public String toString() {
+        return "OutputPort[" + measurements.component() + "." + name + "]";
+    }
+}
