@@ -1,0 +1,14 @@
+package dev.portflow.component;
+
+/** What a component can know about where it runs. */
+public interface ComponentContext {
+
+    /** The pipeline's name. */
+    String pipelineName();
+
+    /** This component's name. */
+    String componentName();
+
+    /** {@code false} once the pipeline is draining or stopped: a source should return soon. */
+    boolean isRunning();
+}

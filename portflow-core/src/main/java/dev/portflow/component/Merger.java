@@ -1,0 +1,23 @@
+package dev.portflow.component;
+
+/**
+ * Merges several input ports into one output, fairly: messages are taken round-robin over the
+ * inputs, so a busy input cannot starve a quiet one. By default every message passes unchanged.
+ *
+ * @param <T> the message type
+ */
+@FunctionalInterface
+public non-sealed interface Merger<T> extends Component {
+
+    /**
+     * @param message   the message received
+     * @param inputPort the name of the port it came from
+     * @return the message to emit, or {@code null} to drop it as {@code filtered}
+     */
+    T merge(T message, String inputPort) throws Exception;
+
+    /** Passes every message unchanged. */
+    static <T> Merger<T> fair() {
+        return (message, inputPort) -> message;
+    }
+}

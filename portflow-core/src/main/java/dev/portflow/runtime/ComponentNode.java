@@ -1,0 +1,49 @@
+package dev.portflow.runtime;
+
+import dev.portflow.component.Component;
+import dev.portflow.port.ErrorEnvelope;
+import dev.portflow.port.Inbox;
+import dev.portflow.port.InputPort;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.PortName;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One component of a built pipeline with its ports. */
+final class ComponentNode {
+
+    final String name;
+    final ComponentKind kind;
+    final Component component;
+    final Class<?> inputType;
+    final Class<?> outputType;
+    final Map<String, InputPort<?>> inputs = new LinkedHashMap<>();
+    final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
+    final ComponentTime time = new ComponentTime();
+    Inbox inbox;
+
+    ComponentNode(String name, Component component, Class<?> inputType, Class<?> outputType) {
+        this.name = name;
+        this.kind = ComponentKind.of(component);
+        this.component = component;
+        this.inputType = inputType;
+        this.outputType = outputType;
+    }
+
+    /** The {@code out_*} ports (not the error ports). */
+    List<OutputPort<?>> dataOutputs() {
+        return outputs.values().stream().filter(p -> !PortName.isError(p.name())).toList();
+    }
+
+    /** The error port, or {@code null} when the component has none. */
+    @SuppressWarnings("unchecked")
+    OutputPort<ErrorEnvelope> errorPort() {
+        for (OutputPort<?> port : outputs.values()) {
+            if (PortName.isError(port.name())) {
+                return (OutputPort<ErrorEnvelope>) port;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.portflow.runtime;
+
+import dev.portflow.port.ErrorEnvelope;
+import dev.portflow.port.ErrorReporter;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.SendOutcome;
+import dev.portflow.metrics.PortMeasurements;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one component on its own virtual thread: run loop, then cleanup, then closing its outputs. */
+abstract sealed class ComponentRunner permits SourceRunner, HandlerRunner {
+
+    private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
+
+    final ComponentNode node;
+    final String pipelineName;
+    final ErrorReporter fallbackReporter;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    volatile Thread thread;
+    volatile boolean running = true;
+
+    ComponentRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
+        this.node = node;
+        this.pipelineName = pipelineName;
+        this.fallbackReporter = fallbackReporter;
+    }
+
+    final void start() {
+        thread = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).start(this::runAll);
+    }
+
+    private void runAll() {
+        try {
+            runLoop();
+        } catch (InterruptedException e) {
+            // Forced stop: fall through to cleanup.
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "component '" + node.name + "' of pipeline '" + pipelineName + "' failed", t);
+        } finally {
+            node.time.finish(System.nanoTime());
+            try {
+                node.component.cleanup();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "cleanup of component '" + node.name + "' failed", e);
+            }
+            for (OutputPort<?> port : node.outputs.values()) {
+                port.close();
+            }
+            finished.countDown();
+        }
+    }
+
+    abstract void runLoop() throws Exception;
+
+    /** Asks the component to stop producing (sources) and wakes it. */
+    void requestStop() {
+        running = false;
+    }
+
+    /** Interrupts the component wherever it waits: the last resort of a drain that timed out. */
+    final void forceStop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    final boolean awaitFinished(long nanos) throws InterruptedException {
+        return finished.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    final boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    /**
+     * Counts a failed message on {@code measurements} and reports its envelope to the component's
+     * error port, or to the fallback reporter when there is none (or it refused the envelope).
+     */
+    final void reportError(PortMeasurements measurements, Throwable error, Object payload, long origin) {
+        measurements.error(error.getClass().getSimpleName());
+        ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload);
+        OutputPort<ErrorEnvelope> errorPort = node.errorPort();
+        if (errorPort != null && errorPort.isConnected()) {
+            try {
+                SendOutcome outcome = errorPort.send(envelope, origin);
+                if (outcome.isAccepted()) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // fall back to the reporter below
+            }
+        }
+        fallbackReporter.report(envelope);
+    }
+}

@@ -1,0 +1,355 @@
+package dev.portflow.runtime;
+
+import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.metrics.PortMetrics;
+import dev.portflow.port.Connection;
+import dev.portflow.port.ErrorReporter;
+import dev.portflow.port.InputPort;
+import dev.portflow.port.OutputPort;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A running graph of components joined by bounded, self-measuring connections.
+ *
+ * <pre>{@code
+ * try (Pipeline pipeline = Pipeline.builder("demo") ... .build()) {
+ *     pipeline.start();
+ *     pipeline.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Every component runs on its own virtual thread. A pipeline ends when its sources end and end
+ * of stream has reached every sink ({@link #awaitTermination()}), or when it is drained
+ * ({@link #drain(Duration)}): sources stop, buffered messages flow on to the sinks, and components
+ * finish in topological order because each closes its outputs only after its inputs ended.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
+    private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
+    private final String name;
+    private final List<ComponentNode> nodes; // topological order
+    private final MeterRegistry registry;
+    private final ErrorReporter errorReporter;
+    private final List<ComponentRunner> runners = new ArrayList<>();
+    private final List<Consumer<PipelineState>> listeners = new CopyOnWriteArrayList<>();
+    private volatile PipelineState state = PipelineState.NEW;
+    private DrainReport drainReport;
+
+    Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter) {
+        this.name = name;
+        this.nodes = nodes;
+        this.registry = registry;
+        this.errorReporter = errorReporter;
+        bindMeters();
+    }
+
+    /** Starts declaring a pipeline named {@code name}. */
+    public static PipelineBuilder builder(String name) {
+        return new PipelineBuilder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PipelineState state() {
+        return state;
+    }
+
+    /** Running and not draining: ready for traffic. */
+    public boolean isReady() {
+        return state == PipelineState.RUNNING;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Called with every state change (e.g. to fail a readiness probe while draining). */
+    public void onStateChange(Consumer<PipelineState> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    /** The components in topological order. */
+    public List<ComponentInfo> components() {
+        return nodes.stream()
+                .map(n -> new ComponentInfo(n.name, n.kind, List.copyOf(n.inputs.keySet()), List.copyOf(n.outputs.keySet())))
+                .toList();
+    }
+
+    /** Every connection, in the order of the components that send on them. */
+    public List<Connection<?>> connections() {
+        List<Connection<?>> all = new ArrayList<>();
+        for (ComponentNode n : nodes) {
+            for (OutputPort<?> port : n.outputs.values()) {
+                all.addAll(port.connections());
+            }
+        }
+        return all;
+    }
+
+    /** The input port {@code port} of component {@code component}. */
+    public InputPort<?> inputPort(String component, String port) {
+        InputPort<?> p = node(component).inputs.get(port);
+        if (p == null) {
+            throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
+        }
+        return p;
+    }
+
+    /** The output port {@code port} of component {@code component}. */
+    public OutputPort<?> outputPort(String component, String port) {
+        OutputPort<?> p = node(component).outputs.get(port);
+        if (p == null) {
+            throw new IllegalArgumentException("component '" + component + "' has no output port '" + port + "'");
+        }
+        return p;
+    }
+
+    private ComponentNode node(String component) {
+        for (ComponentNode n : nodes) {
+            if (n.name.equals(component)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("pipeline '" + name + "' has no component '" + component + "'");
+    }
+
+    /** A snapshot of every port's metrics, components in topological order, inputs before outputs. */
+    public List<PortMetrics> portMetrics() {
+        List<PortMetrics> all = new ArrayList<>();
+        for (ComponentNode n : nodes) {
+            n.inputs.values().forEach(p -> all.add(p.metrics()));
+            n.outputs.values().forEach(p -> all.add(p.metrics()));
+        }
+        return all;
+    }
+
+    /** Whether no port of component {@code component} has counted an error. */
+    public boolean errorsFreeOf(String component) {
+        ComponentNode n = node(component);
+        return n.inputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0)
+                && n.outputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0);
+    }
+
+    /** Seconds component {@code component} spent in {@code state} ({@code busy}, {@code idle}, {@code backpressured}). */
+    public double componentSeconds(String component, String state) {
+        for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
+            if (ComponentTime.STATE_TAGS[i].equals(state)) {
+                return node(component).time.seconds(i);
+            }
+        }
+        throw new IllegalArgumentException("unknown state '" + state + "'; use busy, idle or backpressured");
+    }
+
+    /**
+     * Sets up every component (in topological order) and starts them, sinks first.
+     *
+     * @throws IllegalStateException if the pipeline was already started
+     * @throws PipelineStartException if a component's setup failed; components already set up are cleaned up
+     */
+    public synchronized Pipeline start() {
+        if (state != PipelineState.NEW) {
+            throw new IllegalStateException("pipeline '" + name + "' was already started (state " + state + ")");
+        }
+        changeState(PipelineState.STARTING);
+        List<ComponentNode> setUp = new ArrayList<>();
+        for (ComponentNode node : nodes) {
+            try {
+                node.component.setup(new SetupContext(node.name));
+                setUp.add(node);
+            } catch (Exception e) {
+                for (ComponentNode done : setUp.reversed()) {
+                    try {
+                        done.component.cleanup();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                changeState(PipelineState.FAILED);
+                throw new PipelineStartException("setup of component '" + node.name + "' failed: " + e.getMessage(), e);
+            }
+        }
+        for (ComponentNode node : nodes.reversed()) {
+            ComponentRunner runner = node.kind == ComponentKind.SOURCE
+                    ? new SourceRunner(node, name, errorReporter)
+                    : new HandlerRunner(node, name, errorReporter);
+            runners.add(runner);
+        }
+        runners.forEach(ComponentRunner::start);
+        changeState(PipelineState.RUNNING);
+        Thread.ofVirtual().name("portflow-" + name + "-watch").start(this::watchForEnd);
+        return this;
+    }
+
+    private void watchForEnd() {
+        try {
+            awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until every component has finished. */
+    public void awaitTermination() throws InterruptedException {
+        awaitTermination(Long.MAX_VALUE);
+    }
+
+    /** Waits up to {@code timeout} for every component to finish; {@code true} if they did. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return awaitTermination(timeout.toNanos());
+    }
+
+    private boolean awaitTermination(long nanos) throws InterruptedException {
+        if (state == PipelineState.NEW) {
+            throw new IllegalStateException("pipeline '" + name + "' is not started");
+        }
+        long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        for (ComponentRunner runner : List.copyOf(runners)) {
+            long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (remaining <= 0 || !runner.awaitFinished(remaining)) {
+                return false;
+            }
+        }
+        synchronized (this) {
+            if (state == PipelineState.RUNNING) {
+                changeState(PipelineState.STOPPED);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops the sources and waits up to {@code timeout} for every buffered message to reach the
+     * sinks. Components finish in topological order. If the timeout passes first, the remaining
+     * components are interrupted and the report lists what was left in each input buffer.
+     */
+    public DrainReport drain(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long started = System.nanoTime();
+        synchronized (this) {
+            if (drainReport != null) {
+                return drainReport;
+            }
+            if (state == PipelineState.NEW || state == PipelineState.FAILED) {
+                changeState(PipelineState.STOPPED);
+                drainReport = new DrainReport(true, leftovers(), Duration.ZERO);
+                return drainReport;
+            }
+            if (state != PipelineState.STOPPED) {
+                changeState(PipelineState.DRAINING);
+            }
+        }
+        for (ComponentRunner runner : runners) {
+            if (runner instanceof SourceRunner) {
+                runner.requestStop();
+            }
+        }
+        boolean completed;
+        try {
+            completed = awaitTermination(timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            completed = false;
+        }
+        Map<String, Integer> leftovers = leftovers();
+        if (!completed) {
+            LOG.log(Level.WARNING, "pipeline '" + name + "' did not drain within " + timeout + "; leftovers " + leftovers);
+            runners.forEach(ComponentRunner::forceStop);
+            try {
+                awaitTermination(Duration.ofSeconds(5).toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            changeState(PipelineState.STOPPED);
+            drainReport = new DrainReport(completed, leftovers, Duration.ofNanos(System.nanoTime() - started));
+            return drainReport;
+        }
+    }
+
+    /** Drains with a 30 s timeout. */
+    @Override
+    public void close() {
+        drain(DEFAULT_DRAIN);
+    }
+
+    private Map<String, Integer> leftovers() {
+        Map<String, Integer> left = new LinkedHashMap<>();
+        for (ComponentNode n : nodes) {
+            for (InputPort<?> p : n.inputs.values()) {
+                left.put(n.name + "." + p.name(), p.measurements().depth());
+            }
+        }
+        return left;
+    }
+
+    private void changeState(PipelineState next) {
+        if (state == next) {
+            return;
+        }
+        state = next;
+        for (Consumer<PipelineState> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "pipeline state listener failed", e);
+            }
+        }
+    }
+
+    private void bindMeters() {
+        for (ComponentNode n : nodes) {
+            for (InputPort<?> p : n.inputs.values()) {
+                PortMeterBinder.bind(registry, name, p.measurements());
+            }
+            for (OutputPort<?> p : n.outputs.values()) {
+                PortMeterBinder.bind(registry, name, p.measurements());
+            }
+            for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
+                int which = i;
+                FunctionCounter.builder("portflow.component.time", n.time, t -> t.seconds(which))
+                        .description("Where each component's time goes")
+                        .baseUnit("seconds")
+                        .tags("pipeline", name, "component", n.name, "state", ComponentTime.STATE_TAGS[i])
+                        .register(registry);
+            }
+        }
+    }
+
+    private final class SetupContext implements dev.portflow.component.ComponentContext {
+        private final String component;
+
+        SetupContext(String component) {
+            this.component = component;
+        }
+
+        @Override
+        public String pipelineName() {
+            return name;
+        }
+
+        @Override
+        public String componentName() {
+            return component;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return state == PipelineState.STARTING || state == PipelineState.RUNNING;
+        }
+    }
+}

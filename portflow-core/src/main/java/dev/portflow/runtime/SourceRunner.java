@@ -1,0 +1,120 @@
+package dev.portflow.runtime;
+
+import dev.portflow.component.Source;
+import dev.portflow.component.SourceContext;
+import dev.portflow.port.ErrorReporter;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.SendOutcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/** Runs a {@link Source}: calls its {@code run} once; draining interrupts it. */
+final class SourceRunner extends ComponentRunner implements SourceContext<Object> {
+
+    private final OutputPort<Object> defaultOutput;
+
+    @SuppressWarnings("unchecked")
+    SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
+        super(node, pipelineName, fallbackReporter);
+        List<OutputPort<?>> data = node.dataOutputs();
+        this.defaultOutput = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
+        for (OutputPort<?> port : node.outputs.values()) {
+            port.onBlocked(this::blocked);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    void runLoop() throws Exception {
+        node.time.start(ComponentTime.BUSY, System.nanoTime());
+        try {
+            ((Source<Object>) node.component).run(this);
+        } catch (InterruptedException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (Exception e) {
+            if (running) {
+                OutputPort<?> first = node.dataOutputs().get(0);
+                reportError(first.measurements(), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
+            }
+        }
+    }
+
+    @Override
+    void requestStop() {
+        super.requestStop();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt(); // wakes a source sleeping between messages or blocked on a full buffer
+        }
+    }
+
+    private void blocked(long nanos) {
+        if (Thread.currentThread() == thread) { // other threads (e.g. HTTP requests) do not spend this component's time
+            long now = System.nanoTime();
+            node.time.enter(ComponentTime.BACKPRESSURED, now - nanos);
+            node.time.enter(ComponentTime.BUSY, now);
+        }
+    }
+
+    @Override
+    public SendOutcome emit(Object message) throws InterruptedException {
+        if (defaultOutput == null) {
+            throw new IllegalStateException("source '" + node.name + "' has several output ports "
+                    + node.outputs.keySet() + "; use emit(port, message)");
+        }
+        return defaultOutput.send(message);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public SendOutcome emit(String outputPort, Object message) throws InterruptedException {
+        OutputPort<Object> port = (OutputPort<Object>) node.outputs.get(outputPort);
+        if (port == null) {
+            throw new IllegalArgumentException("source '" + node.name + "' has no output port '" + outputPort
+                    + "'; its ports are " + node.outputs.keySet());
+        }
+        return port.send(message);
+    }
+
+    @Override
+    public boolean pause(Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        node.time.enter(ComponentTime.IDLE, System.nanoTime());
+        try {
+            while (running) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return true;
+                }
+                LockSupport.parkNanos(this, remaining);
+                if (Thread.interrupted()) {
+                    if (running) {
+                        throw new InterruptedException();
+                    }
+                    return false;
+                }
+            }
+            return false;
+        } finally {
+            node.time.enter(ComponentTime.BUSY, System.nanoTime());
+        }
+    }
+
+    @Override
+    public String pipelineName() {
+        return pipelineName;
+    }
+
+    @Override
+    public String componentName() {
+        return node.name;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.portflow.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portflow.EventTimed;
+import dev.portflow.component.Transformer;
+import dev.portflow.metrics.PortMetrics;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.ErrorEnvelope;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class PipelineMetricsTest {
+
+    record Reading(int id, Instant eventTime) implements EventTimed {
+    }
+
+    @Test
+    void anExceptionOnOneMessageGoesToTheErrorPortAndProcessingContinues() throws Exception {
+        List<Integer> good = Collections.synchronizedList(new ArrayList<>());
+        List<ErrorEnvelope> errors = Collections.synchronizedList(new ArrayList<>());
+        Pipeline pipeline = Pipeline.builder("errors")
+                .source("src", Integer.class, ctx -> {
+                    for (int i = 0; i < 10; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .transformer("check", Integer.class, Integer.class, (n, out) -> {
+                    if (n % 3 == 0) {
+                        throw new IllegalArgumentException("multiple of three: " + n);
+                    }
+                    out.emit(n);
+                })
+                .sink("good", Integer.class, good::add)
+                .sink("dead_letters", ErrorEnvelope.class, errors::add)
+                .connect("src.out_n", "check.in_n")
+                .connect("check.out_n", "good.in_n")
+                .connect("check.err_n", "dead_letters.in_errors")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(good).containsExactly(1, 2, 4, 5, 7, 8);
+        assertThat(errors).hasSize(4);
+        ErrorEnvelope first = errors.get(0);
+        assertThat(first.pipeline()).isEqualTo("errors");
+        assertThat(first.component()).isEqualTo("check");
+        assertThat(first.port()).isEqualTo("in_n");
+        assertThat(first.errorType()).isEqualTo("IllegalArgumentException");
+        assertThat(first.message()).isEqualTo("multiple of three: 0");
+        assertThat(first.payload()).isEqualTo("0");
+        PortMetrics in = pipeline.inputPort("check", "in_n").metrics();
+        assertThat(in.errorsTotal()).isEqualTo(4);
+        assertThat(in.errorsByType()).containsEntry("IllegalArgumentException", 4L);
+        assertThat(in.messagesIn()).isEqualTo(10);
+    }
+
+    @Test
+    void errorsWithoutAnErrorPortGoToTheReporter() throws Exception {
+        List<ErrorEnvelope> reported = Collections.synchronizedList(new ArrayList<>());
+        Pipeline pipeline = Pipeline.builder("reported")
+                .errorReporter(reported::add)
+                .source("src", Integer.class, ctx -> {
+                    ctx.emit(1);
+                    ctx.emit(2);
+                })
+                .sink("picky", Integer.class, n -> {
+                    if (n == 1) {
+                        throw new IllegalStateException("no ones");
+                    }
+                })
+                .connect("src.out_n", "picky.in_n")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(reported).singleElement().satisfies(e -> {
+            assertThat(e.errorType()).isEqualTo("IllegalStateException");
+            assertThat(e.component()).isEqualTo("picky");
+        });
+        assertThat(pipeline.inputPort("picky", "in_n").metrics().messagesIn()).isEqualTo(2);
+    }
+
+    @Test
+    void emittingNothingIsCountedAsFiltered() throws Exception {
+        Pipeline pipeline = Pipeline.builder("filter")
+                .source("src", Integer.class, ctx -> {
+                    for (int i = 0; i < 100; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .transformer("even", Integer.class, Integer.class, Transformer.filter(i -> i % 2 == 0))
+                .sink("s", Integer.class, n -> { })
+                .connect("src.out_n", "even.in_n")
+                .connect("even.out_n", "s.in_n")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pipeline.inputPort("even", "in_n").metrics().droppedByReason()).containsEntry("filtered", 50L);
+        assertThat(pipeline.inputPort("s", "in_n").metrics().messagesIn()).isEqualTo(50);
+        assertThat(pipeline.errorsFreeOf("even")).isTrue();
+    }
+
+    @Test
+    void processingTimeExcludesWaitingForInput() throws Exception {
+        Pipeline pipeline = Pipeline.builder("timing")
+                .source("slow_source", Integer.class, ctx -> {
+                    for (int i = 0; i < 5; i++) {
+                        ctx.pause(Duration.ofMillis(100)); // 100 ms between messages: the sink waits
+                        ctx.emit(i);
+                    }
+                })
+                .sink("work", Integer.class, n -> Thread.sleep(20))
+                .connect("slow_source.out_n", "work.in_n")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        PortMetrics in = pipeline.inputPort("work", "in_n").metrics();
+        assertThat(in.avgLatencyMs()).isBetween(19.0, 60.0); // ~20 ms of work, not ~100 ms of waiting
+        assertThat(pipeline.componentSeconds("work", "busy")).isBetween(0.09, 0.4);
+        assertThat(pipeline.componentSeconds("work", "idle")).isGreaterThan(0.3);
+        assertThat(pipeline.componentSeconds("slow_source", "idle")).isGreaterThan(0.45);
+    }
+
+    @Test
+    void aSenderStuckOnAFullBufferIsBackpressuredNotBusy() throws Exception {
+        Pipeline pipeline = Pipeline.builder("bp")
+                .source("fast", Integer.class, ctx -> {
+                    for (int i = 0; i < 30; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .sink("slow", Integer.class, n -> Thread.sleep(10))
+                .connect("fast.out_n", "slow.in_n", ConnectionOptions.defaults().capacity(2))
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(pipeline.componentSeconds("fast", "backpressured")).isGreaterThan(0.15);
+        assertThat(pipeline.componentSeconds("fast", "busy")).isLessThan(0.15);
+        assertThat(pipeline.outputPort("fast", "out_n").metrics().blockedDurationMs()).isGreaterThan(150.0);
+    }
+
+    @Test
+    void ageFromEventTimeSurvivesTransformations() throws Exception {
+        Pipeline pipeline = Pipeline.builder("age")
+                .source("src", Reading.class, ctx -> ctx.emit(new Reading(1, Instant.now().minusMillis(100))))
+                .transformer("to_text", Reading.class, String.class, Transformer.map(r -> "reading " + r.id()))
+                .sink("s", String.class, text -> { })
+                .connect("src.out_r", "to_text.in_r")
+                .connect("to_text.out_text", "s.in_text")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        // The String emitted by to_text has no event time of its own: it inherits the reading's.
+        assertThat(pipeline.inputPort("s", "in_text").metrics().maxMessageAgeMs()).isBetween(100.0, 1000.0);
+    }
+
+    @Test
+    void prometheusShowsPortAndComponentMeters() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Pipeline pipeline = Pipeline.builder("prom")
+                .meterRegistry(registry)
+                .source("src", Integer.class, ctx -> {
+                    for (int i = 0; i < 100; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .sink("s", Integer.class, n -> { })
+                .connect("src.out_n", "s.in_n")
+                .build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        String text = registry.scrape();
+        assertThat(text)
+                .contains("portflow_port_messages_in_total{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100.0")
+                .contains("portflow_port_messages_out_total{component=\"src\",pipeline=\"prom\",port=\"out_n\",transport=\"memory\"} 100.0")
+                .contains("portflow_port_process_duration_seconds_count{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100")
+                .contains("portflow_component_time_seconds_total{component=\"s\",pipeline=\"prom\",state=\"busy\"}")
+                .contains("portflow_port_blocked_duration_seconds_bucket{component=\"src\"");
+    }
+}
