@@ -73,7 +73,13 @@ public final class BoundedChannel<T> extends ChannelTail {
             throw new IllegalArgumentException("channel capacity must be <= 2^30, was " + capacity);
         }
         this.capacity = capacity;
-        this.ringSize = Integer.highestOneBit(capacity) == capacity ? capacity : Integer.highestOneBit(capacity) << 1;
+        int ring = Integer.highestOneBit(capacity) == capacity ? capacity : Integer.highestOneBit(capacity) << 1;
+        // With evicting producers, head moves (CAS) before the slot is released, so a producer may
+        // claim position h + ringSize while the consumer of h still holds the slot. In a ring of one
+        // slot "published for h" (h + 1) equals "free for h + ringSize" (h + 1): that producer would
+        // overwrite the element being taken and the late release would then un-publish it for good.
+        // Two slots keep the sequence values distinct; depth is still bounded by capacity.
+        this.ringSize = multiConsumer ? Math.max(2, ring) : ring;
         this.mask = ringSize - 1;
         this.multiConsumer = multiConsumer;
         this.elements = new Object[ringSize];

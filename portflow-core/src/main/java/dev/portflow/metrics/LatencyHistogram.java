@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Buckets: everything up to 1.024 µs in bucket 0; then four linear sub-buckets per power of two up to
  * 2^37 ns (~137 s); above that an overflow bucket. The bucket of a value is found with one
- * {@code numberOfLeadingZeros} and a shift, no search and no allocation. Relative error of a
- * percentile read from it is below 12.5 %; count, sum and max are exact.
+ * {@code numberOfLeadingZeros} and a shift, no search and no allocation. Percentiles are interpolated
+ * linearly inside a bucket (as Prometheus' {@code histogram_quantile} does): for samples spread over
+ * their buckets the relative error is below 12.5 %, but a low quantile of many identical samples can
+ * be off by up to one bucket width (under 25 %). Count, sum and max are exact.
  *
  * <p>Striping: the first thread that records becomes the <em>owner</em> and writes its stripe with
  * plain (opaque) stores: no lock, no CAS, no contention. A port's receive-side histograms are only

@@ -116,9 +116,16 @@ public final class PortMeasurements {
         clockSkew.increment();
     }
 
-    /** Racy single store: a gauge only needs the latest value. */
+    /**
+     * Records activity at {@code nowNanos}. Stores at most once per millisecond: concurrent senders
+     * would otherwise bounce this cache line between cores on every message. A racy store is fine,
+     * the gauge only needs a recent value.
+     */
     public void touch(long nowNanos) {
-        LAST_ACTIVITY.setOpaque(this, nowNanos);
+        long previous = (long) LAST_ACTIVITY.getOpaque(this);
+        if (nowNanos - previous >= 1_000_000L || previous == Long.MIN_VALUE) {
+            LAST_ACTIVITY.setOpaque(this, nowNanos);
+        }
     }
 
     /** Called when the first error of a new type is counted, so a binder can register its counter. */

@@ -166,18 +166,23 @@ public final class OutputPort<T> {
     }
 
     private SendOutcome evictAndOffer(BoundedChannel<T> channel, T message, long now, long origin) {
+        boolean evicted = false;
         while (true) {
             if (channel.evictOldest() != null) {
                 measurements.drop(DropReason.DROP_OLDEST);
+                evicted = true;
             } else {
-                Thread.onSpinWait(); // the head is claimed but not yet written by its producer
+                // the head is claimed but not yet written by its producer, or the receiver took it
+                Thread.onSpinWait();
             }
             int result = channel.offer(message, now, origin);
             if (result == BoundedChannel.OFFERED) {
                 if (timed) {
                     measurements.touch(now);
                 }
-                return SendOutcome.ACCEPTED_AFTER_EVICTING;
+                // Only a send that really evicted a message says so; if the receiver made the room
+                // first, nothing was dropped on this send's account.
+                return evicted ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
             }
             if (result == BoundedChannel.CLOSED) {
                 measurements.drop(DropReason.CLOSED);
