@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 
 /**
  * The sending end of one or more connections. A message sent here is offered to every connection
@@ -32,7 +31,7 @@ public final class OutputPort<T> {
     private volatile Connection<T>[] connections = new Connection[0];
     private volatile boolean timed;
     private volatile boolean closed;
-    private volatile LongConsumer blockedListener = nanos -> { };
+    private volatile BackpressureListener backpressureListener = BackpressureListener.NONE;
 
     /**
      * @param name {@code out_*} or {@code err_*}
@@ -194,6 +193,8 @@ public final class OutputPort<T> {
     private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline)
             throws InterruptedException {
         long start = System.nanoTime();
+        BackpressureListener listener = backpressureListener;
+        listener.waitStarted(start);
         try {
             while (true) {
                 if (!channel.awaitRoom(deadline)) {
@@ -212,9 +213,9 @@ public final class OutputPort<T> {
                 }
             }
         } finally {
-            long waited = System.nanoTime() - start;
-            measurements.blocked.record(waited);
-            blockedListener.accept(waited);
+            long end = System.nanoTime();
+            measurements.blocked.record(end - start);
+            listener.waitEnded(start, end);
         }
     }
 
@@ -248,9 +249,9 @@ public final class OutputPort<T> {
         return measurements;
     }
 
-    /** Called with the nanoseconds of every send that had to wait for room (runtimes account backpressure). */
-    public void onBlocked(LongConsumer listener) {
-        this.blockedListener = Objects.requireNonNull(listener);
+    /** Told when a send starts and stops waiting for room (runtimes account backpressure with it). */
+    public void onBackpressure(BackpressureListener listener) {
+        this.backpressureListener = Objects.requireNonNull(listener);
     }
 
     synchronized void attach(Connection<T> connection) {

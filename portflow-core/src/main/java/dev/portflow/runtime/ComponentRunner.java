@@ -28,7 +28,10 @@ abstract sealed class ComponentRunner permits SourceRunner, HandlerRunner {
     }
 
     final void start() {
-        thread = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).start(this::runAll);
+        // Assigned before the thread runs: the component's own code compares against it at once.
+        Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).unstarted(this::runAll);
+        thread = t;
+        t.start();
     }
 
     private void runAll() {

@@ -7,6 +7,7 @@ import dev.portflow.component.Sink;
 import dev.portflow.component.Transformer;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
@@ -22,7 +23,7 @@ import java.util.Map;
  * <p>Timing costs one clock read per message: the read that ends one message's processing is
  * handed to the next receive as its receive time when a message is already waiting.
  */
-final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
+final class HandlerRunner extends ComponentRunner implements Emitter<Object>, BackpressureListener {
 
     private final OutputPort<Object> output; // null for sinks
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
@@ -41,7 +42,7 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
             routes.put(port.name(), (OutputPort<Object>) port);
         }
         for (OutputPort<?> port : node.outputs.values()) {
-            port.onBlocked(this::blocked);
+            port.onBackpressure(this);
         }
     }
 
@@ -128,12 +129,18 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
         return port.send(message, currentOrigin);
     }
 
-    private void blocked(long nanos) {
+    @Override
+    public void waitStarted(long startNanos) {
         if (Thread.currentThread() == thread) {
-            blockedNanos += nanos;
-            long now = System.nanoTime();
-            node.time.enter(ComponentTime.BACKPRESSURED, now - nanos);
-            node.time.enter(ComponentTime.BUSY, now);
+            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
+        }
+    }
+
+    @Override
+    public void waitEnded(long startNanos, long endNanos) {
+        if (Thread.currentThread() == thread) {
+            blockedNanos += endNanos - startNanos;
+            node.time.enter(ComponentTime.BUSY, endNanos);
         }
     }
 }

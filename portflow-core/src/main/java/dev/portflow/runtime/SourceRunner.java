@@ -2,6 +2,7 @@ package dev.portflow.runtime;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
+import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /** Runs a {@link Source}: calls its {@code run} once; draining interrupts it. */
-final class SourceRunner extends ComponentRunner implements SourceContext<Object> {
+final class SourceRunner extends ComponentRunner implements SourceContext<Object>, BackpressureListener {
 
     private final OutputPort<Object> defaultOutput;
 
@@ -20,7 +21,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         List<OutputPort<?>> data = node.dataOutputs();
         this.defaultOutput = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
         for (OutputPort<?> port : node.outputs.values()) {
-            port.onBlocked(this::blocked);
+            port.onBackpressure(this);
         }
     }
 
@@ -51,11 +52,18 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         }
     }
 
-    private void blocked(long nanos) {
-        if (Thread.currentThread() == thread) { // other threads (e.g. HTTP requests) do not spend this component's time
-            long now = System.nanoTime();
-            node.time.enter(ComponentTime.BACKPRESSURED, now - nanos);
-            node.time.enter(ComponentTime.BUSY, now);
+    // Only the source's own thread spends its time; other senders (e.g. HTTP requests) do not.
+    @Override
+    public void waitStarted(long startNanos) {
+        if (Thread.currentThread() == thread) {
+            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
+        }
+    }
+
+    @Override
+    public void waitEnded(long startNanos, long endNanos) {
+        if (Thread.currentThread() == thread) {
+            node.time.enter(ComponentTime.BUSY, endNanos);
         }
     }
 

@@ -42,7 +42,18 @@ class BlockingSendTest {
     void blockedSenderWaitsUntilOneReceiveMakesRoom() throws Exception {
         Connection<Msg> c = Ports.connect(out, in, 2, OverflowPolicy.BLOCK);
         AtomicLong blockedNotified = new AtomicLong();
-        out.onBlocked(blockedNotified::addAndGet);
+        AtomicLong waitsStarted = new AtomicLong();
+        out.onBackpressure(new BackpressureListener() {
+            @Override
+            public void waitStarted(long startNanos) {
+                waitsStarted.incrementAndGet();
+            }
+
+            @Override
+            public void waitEnded(long startNanos, long endNanos) {
+                blockedNotified.addAndGet(endNanos - startNanos);
+            }
+        });
         out.send(Msg.of(0));
         out.send(Msg.of(1));
 
@@ -67,6 +78,7 @@ class BlockingSendTest {
         assertThat(out.metrics().blockedDurationMs()).isGreaterThanOrEqualTo(100.0).isLessThan(10_000.0);
         assertThat((Double) out.metrics().toMap().get("blocked_duration_ms")).isGreaterThanOrEqualTo(100.0);
         assertThat(blockedNotified.get()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(waitsStarted.get()).isEqualTo(1);
     }
 
     @Test

@@ -150,6 +150,28 @@ class PipelineMetricsTest {
     }
 
     @Test
+    void aComponentBlockedRightNowIsShownBackpressuredWhileItWaits() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Pipeline pipeline = Pipeline.builder("bp_now")
+                .source("fast", Integer.class, ctx -> {
+                    for (int i = 0; i < 3; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .sink("stuck", Integer.class, n -> release.await())
+                .connect("fast.out_n", "stuck.in_n", ConnectionOptions.defaults().capacity(1))
+                .build();
+        pipeline.start();
+        // The sink holds message 0, message 1 fills the buffer, the send of 2 waits.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> pipeline.componentSeconds("fast", "backpressured") > 0.2);
+        double busy = pipeline.componentSeconds("fast", "busy");
+        assertThat(busy).isLessThan(0.1);
+        release.countDown();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void ageFromEventTimeSurvivesTransformations() throws Exception {
         Pipeline pipeline = Pipeline.builder("age")
                 .source("src", Reading.class, ctx -> ctx.emit(new Reading(1, Instant.now().minusMillis(100))))
