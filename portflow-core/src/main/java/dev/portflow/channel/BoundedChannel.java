@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The bounded buffer behind one connection: many producers, one receiver, exact depth.
  *
- * <p>A ring of {@code 2^k >= capacity} slots in the style of Vyukov's bounded queue: every slot has a
- * sequence number that says whether it is free for position {@code p} ({@code seq == p}), holds the
- * element of {@code p} ({@code seq == p + 1}), or was consumed ({@code seq == p + ringSize}).
- * Producers claim a position with one CAS on {@code tail}; the receiver advances {@code head}.
- * Beside each element the slot keeps two longs (enqueue time, origin time) so queue wait and message
- * age are measured without wrapping the message, i.e. without allocating per message.
+ * <p>A ring of {@code 2^k >= capacity} slots. Producers claim a position with one CAS on
+ * {@code tail}; the receiver advances {@code head}. With a single receiver a slot is published by a
+ * non-null element (as in JCTools' MPSC queue). When producers may also remove the head
+ * ({@code DROP_OLDEST}) every slot carries a sequence number in the style of Vyukov's bounded queue:
+ * free for position {@code p} ({@code seq == p}), holding the element of {@code p}
+ * ({@code seq == p + 1}), or consumed ({@code seq == p + ringSize}). Beside each element a timed
+ * channel keeps two longs (enqueue time, origin time) so queue wait and message age are measured
+ * without wrapping the message, i.e. without allocating per message.
  *
  * <ul>
  *   <li><b>Exact depth.</b> {@code tail - head}, read as a consistent pair; a producer only claims a
@@ -49,23 +51,25 @@ public final class BoundedChannel<T> extends ChannelTail {
     private final int ringSize;
     private final boolean multiConsumer;
     private final Object[] elements;
-    private final long[] sequences;
-    private final long[] enqueuedAt;
-    private final long[] originAt;
+    private final long[] sequences; // only with several consumers
+    private final long[] enqueuedAt; // only when timed
+    private final long[] originAt; // only when timed
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
 
-    // Written by poll() on the receiving thread only: the timestamps of the element it just returned.
+    // Receiving thread only.
     private long polledEnqueuedAt;
     private long polledOriginAt;
+    private long receivedByReceiver; // with several consumers head also counts evictions
 
     /**
      * @param capacity      maximum number of buffered messages, at least 1
      * @param multiConsumer whether producers may evict the head ({@code DROP_OLDEST})
+     * @param timed         whether slots keep enqueue and origin times
      * @param wakeup        where the receiver parks; shared by every channel feeding the same receiver
      */
-    public BoundedChannel(int capacity, boolean multiConsumer, ReceiverWakeup wakeup) {
+    public BoundedChannel(int capacity, boolean multiConsumer, boolean timed, ReceiverWakeup wakeup) {
         if (capacity < 1) {
             throw new IllegalArgumentException("channel capacity must be >= 1, was " + capacity);
         }
@@ -83,17 +87,31 @@ public final class BoundedChannel<T> extends ChannelTail {
         this.mask = ringSize - 1;
         this.multiConsumer = multiConsumer;
         this.elements = new Object[ringSize];
-        this.sequences = new long[ringSize];
-        this.enqueuedAt = new long[ringSize];
-        this.originAt = new long[ringSize];
-        this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
-        for (int i = 0; i < ringSize; i++) {
-            sequences[i] = i;
+        if (multiConsumer) {
+            this.sequences = new long[ringSize];
+            for (int i = 0; i < ringSize; i++) {
+                sequences[i] = i;
+            }
+        } else {
+            this.sequences = null;
         }
+        this.enqueuedAt = timed ? new long[ringSize] : null;
+        this.originAt = timed ? new long[ringSize] : null;
+        this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
+    }
+
+    /** A timed channel with the given capacity and receiver. */
+    public BoundedChannel(int capacity, boolean multiConsumer, ReceiverWakeup wakeup) {
+        this(capacity, multiConsumer, true, wakeup);
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    /** Whether slots keep enqueue and origin times. */
+    public boolean isTimed() {
+        return enqueuedAt != null;
     }
 
     public ReceiverWakeup wakeup() {
@@ -101,7 +119,7 @@ public final class BoundedChannel<T> extends ChannelTail {
     }
 
     /**
-     * Tries to append {@code element} without waiting.
+     * Tries to append {@code element} without waiting. The timestamps are ignored by an untimed channel.
      *
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
      */
@@ -122,17 +140,27 @@ public final class BoundedChannel<T> extends ChannelTail {
         } while (!casTail(t, t + 1));
 
         int i = (int) t & mask;
-        // With several consumers a slot can be claimed by position t before the consumer of
-        // t - ringSize has released it; the wait is a few instructions long.
-        while ((long) SEQ.getAcquire(sequences, i) != t) {
-            Thread.onSpinWait();
+        if (multiConsumer) {
+            // A slot can be claimed by position t before the consumer of t - ringSize has released
+            // it (head moves first); the wait is a few instructions long.
+            while ((long) SEQ.getAcquire(sequences, i) != t) {
+                Thread.onSpinWait();
+            }
         }
-        elements[i] = element;
-        enqueuedAt[i] = enqueuedAtNanos;
-        originAt[i] = originAtNanos;
-        // Volatile (not just release): the store must be visible before we read the receiver's
-        // waiter field in signal(), the producer half of the Dekker handshake.
-        SEQ.setVolatile(sequences, i, t + 1);
+        // With one receiver the slot is free: it nulled the element before advancing head, and we
+        // only claim positions below the head we read.
+        if (enqueuedAt != null) {
+            enqueuedAt[i] = enqueuedAtNanos;
+            originAt[i] = originAtNanos;
+        }
+        // Publish with a volatile store (not just release): it must be visible before we read the
+        // receiver's waiter field in signal(), the producer half of the Dekker handshake.
+        if (multiConsumer) {
+            elements[i] = element;
+            SEQ.setVolatile(sequences, i, t + 1);
+        } else {
+            ELEMENT.setVolatile(elements, i, element);
+        }
         wakeup.signal();
         return OFFERED;
     }
@@ -147,22 +175,25 @@ public final class BoundedChannel<T> extends ChannelTail {
     @SuppressWarnings("unchecked")
     public T poll() {
         if (multiConsumer) {
-            return pollShared(true);
+            T e = pollShared(true);
+            if (e != null) {
+                RECEIVED.setOpaque(this, receivedByReceiver + 1);
+            }
+            return e;
         }
         long h = headPlain();
         int i = (int) h & mask;
-        if ((long) SEQ.getAcquire(sequences, i) != h + 1) {
+        T e = (T) ELEMENT.getAcquire(elements, i);
+        if (e == null) {
             return null;
         }
-        T e = (T) elements[i];
-        polledEnqueuedAt = enqueuedAt[i];
-        polledOriginAt = originAt[i];
-        elements[i] = null;
-        SEQ.setRelease(sequences, i, h + ringSize);
-        setHeadVolatile(h + 1); // volatile: ordered before the blockedProducers read below
-        if (gate.hasWaiters()) {
-            gate.signalOne();
+        if (enqueuedAt != null) {
+            polledEnqueuedAt = enqueuedAt[i];
+            polledOriginAt = originAt[i];
         }
+        elements[i] = null; // ordered before the volatile head store that frees the slot
+        setHeadVolatile(h + 1); // volatile: also ordered before the waiters read in roomMade()
+        gate.roomMade();
         return e;
     }
 
@@ -189,15 +220,13 @@ public final class BoundedChannel<T> extends ChannelTail {
                     continue;
                 }
                 T e = (T) ELEMENT.getAcquire(elements, i);
-                if (receiver) {
+                if (receiver && enqueuedAt != null) {
                     polledEnqueuedAt = enqueuedAt[i];
                     polledOriginAt = originAt[i];
                 }
                 elements[i] = null;
                 SEQ.setRelease(sequences, i, h + ringSize);
-                if (gate.hasWaiters()) {
-                    gate.signalOne();
-                }
+                gate.roomMade();
                 return e;
             }
             if (s < h + 1) {
@@ -235,9 +264,15 @@ public final class BoundedChannel<T> extends ChannelTail {
         return tailVolatile() & ~CLOSED_BIT;
     }
 
-    /** Total messages handed to the receiver (evicted messages are not counted). */
+    /** Total messages handed to the receiver (evicted messages are not counted). Never decreases. */
     public long receivedCount() {
-        return headVolatile() - evicted.sum();
+        // With evicting producers head counts evictions too, and an eviction's counter lags its CAS:
+        // the receiver's own count is exact and monotonic.
+        return multiConsumer ? receivedOpaque() : headVolatile();
+    }
+
+    private long receivedOpaque() {
+        return (long) RECEIVED.getOpaque(this);
     }
 
     /** Total messages evicted by {@code DROP_OLDEST}. */
@@ -246,22 +281,32 @@ public final class BoundedChannel<T> extends ChannelTail {
     }
 
     /**
-     * Origin time of the message at the head, or {@code Long.MIN_VALUE} when the buffer is empty.
-     * A racy but safe read for a gauge: the value is used only if the slot still held that position.
+     * Origin time of the message at the head, or {@code Long.MIN_VALUE} when the buffer is empty or
+     * the channel is untimed. A racy but safe read for a gauge: the value is used only if the head
+     * did not move while it was read.
      */
     public long headOriginAt() {
+        if (originAt == null) {
+            return Long.MIN_VALUE;
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             long h = headVolatile();
             int i = (int) h & mask;
-            if ((long) SEQ.getAcquire(sequences, i) != h + 1) {
+            if (!isPublished(i, h)) {
                 return Long.MIN_VALUE;
             }
             long origin = originAt[i];
-            if ((long) SEQ.getAcquire(sequences, i) == h + 1 && headVolatile() == h) {
+            if (isPublished(i, h) && headVolatile() == h) {
                 return origin;
             }
         }
         return Long.MIN_VALUE;
+    }
+
+    private boolean isPublished(int index, long position) {
+        return multiConsumer
+                ? (long) SEQ.getAcquire(sequences, index) == position + 1
+                : ELEMENT.getAcquire(elements, index) != null;
     }
 
     public boolean isFull() {
@@ -296,5 +341,15 @@ public final class BoundedChannel<T> extends ChannelTail {
      */
     public boolean awaitRoom(long deadlineNanos) throws InterruptedException {
         return gate.await(this, deadlineNanos);
+    }
+
+    private static final VarHandle RECEIVED;
+
+    static {
+        try {
+            RECEIVED = MethodHandles.lookup().findVarHandle(BoundedChannel.class, "receivedByReceiver", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

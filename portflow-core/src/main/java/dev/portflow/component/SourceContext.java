@@ -1,5 +1,6 @@
 package dev.portflow.component;
 
+import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
 import java.time.Duration;
 
@@ -18,6 +19,15 @@ public interface SourceContext<T> extends ComponentContext {
 
     /** Sends {@code message} on the named output port, for sources with several outputs. */
     SendOutcome emit(String outputPort, T message) throws InterruptedException;
+
+    /**
+     * The source's output port ({@code null} when it has several): for reading its live buffer
+     * metrics, e.g. to tell clients how long the buffer needs to drain.
+     */
+    OutputPort<T> outputPort();
+
+    /** The output port named {@code name} (an {@code out_*} or {@code err_*} port), or {@code null}. */
+    OutputPort<?> outputPort(String name);
 
     /**
      * Waits {@code duration} unless the pipeline starts draining first.

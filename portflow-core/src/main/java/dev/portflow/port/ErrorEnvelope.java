@@ -30,12 +30,18 @@ public record ErrorEnvelope(
     /** 64 KiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    /** Builds an envelope, rendering and truncating the payload. */
+    /** Builds an envelope for {@code error}, rendering and truncating the payload. */
     public static ErrorEnvelope of(String pipeline, String component, String port, Throwable error, Object payload) {
+        return of(pipeline, component, port, error.getClass().getSimpleName(), String.valueOf(error.getMessage()), payload);
+    }
+
+    /** Builds an envelope for a failure that is not an exception (e.g. a rejected HTTP body). */
+    public static ErrorEnvelope of(String pipeline, String component, String port, String errorType, String message,
+            Object payload) {
         String text = String.valueOf(payload);
         String cut = truncateUtf8(text, MAX_PAYLOAD_BYTES);
-        return new ErrorEnvelope(Instant.now(), pipeline, component, port, error.getClass().getSimpleName(),
-                String.valueOf(error.getMessage()), cut, cut.length() != text.length());
+        return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, cut,
+                cut.length() != text.length());
     }
 
     /** The longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}, never splitting a code point. */

@@ -6,6 +6,7 @@ import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.NanoWallClock;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +79,30 @@ public final class OutputPort<T> {
      * carry the ingest time of an input message over to the messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
-        Objects.requireNonNull(message, () -> "cannot send null to port '" + name + "'");
+        return send(message, originNanoTime, Long.MAX_VALUE);
+    }
+
+    /**
+     * Sends {@code message} but waits at most {@code maxWait} for room, whatever the policy: a
+     * {@code BLOCK} connection then gives up like {@code BLOCK_WITH_TIMEOUT} ({@link SendOutcome#TIMED_OUT},
+     * reason {@code timeout}), and a {@code BLOCK_WITH_TIMEOUT} connection waits for the shorter of
+     * its own timeout and {@code maxWait}. An HTTP ingress uses this so no request waits longer than
+     * its {@code timeout_ms}.
+     */
+    public SendOutcome send(T message, Duration maxWait) throws InterruptedException {
+        long nanos;
+        try {
+            nanos = maxWait.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        return send(message, NO_ORIGIN, Math.max(0, nanos));
+    }
+
+    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos) throws InterruptedException {
+        if (message == null) { // not requireNonNull with a lambda: that may allocate per call
+            throw new NullPointerException("cannot send null to port '" + name + "'");
+        }
         if (!type.isInstance(message)) {
             throw new IllegalArgumentException("port '" + name + "' of component '" + measurements.component()
                     + "' carries " + type.getName() + ", not " + message.getClass().getName());
@@ -95,8 +119,10 @@ public final class OutputPort<T> {
         boolean clock = timed;
         long now = clock ? System.nanoTime() : 0L;
         long origin = clock ? originOf(message, originNanoTime, now) : 0L;
+        long waitLimit = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+                : saturatedAdd(clock ? now : System.nanoTime(), maxWaitNanos);
         if (cs.length == 1) {
-            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE);
+            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit);
             if (outcome == null) {
                 throw overflow(cs[0]);
             }
@@ -109,7 +135,7 @@ public final class OutputPort<T> {
             if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
                 sharedDeadline = (clock ? now : System.nanoTime()) + c.options().timeout().toNanos();
             }
-            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline);
+            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit);
             if (outcome == null) {
                 failed = c;
             } else {
@@ -132,8 +158,18 @@ public final class OutputPort<T> {
         return inherited == NO_ORIGIN ? now : inherited;
     }
 
-    /** One connection; {@code null} means a FAIL connection was full (the caller throws). */
-    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline)
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < a ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * One connection; {@code null} means a FAIL connection was full (the caller throws).
+     *
+     * @param deadline  the shared BLOCK_WITH_TIMEOUT deadline of a fanned-out send, or MIN_VALUE
+     * @param waitLimit the caller's own limit on waiting, or MAX_VALUE
+     */
+    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         int result = channel.offer(message, now, origin);
@@ -157,10 +193,10 @@ public final class OutputPort<T> {
                 yield null;
             }
             case DROP_OLDEST -> evictAndOffer(channel, message, now, origin);
-            case BLOCK -> waitAndOffer(channel, message, origin, Long.MAX_VALUE);
-            case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin,
+            case BLOCK -> waitAndOffer(channel, message, origin, waitLimit);
+            case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin, Math.min(waitLimit,
                     deadline != Long.MIN_VALUE ? deadline
-                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos());
+                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos()));
         };
     }
 

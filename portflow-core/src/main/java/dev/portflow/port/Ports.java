@@ -47,7 +47,7 @@ public final class Ports {
                 throw new IllegalStateException(out + " is already connected to " + in);
             }
             BoundedChannel<T> channel = new BoundedChannel<>(options.capacity(),
-                    options.overflow() == OverflowPolicy.DROP_OLDEST, in.wakeup());
+                    options.overflow() == OverflowPolicy.DROP_OLDEST, options.timed(), in.wakeup());
             Connection<T> connection = new Connection<>(out, in, options, channel);
             out.attach(connection);
             @SuppressWarnings("unchecked")

@@ -89,6 +89,21 @@ public final class Pipeline implements AutoCloseable {
                 .toList();
     }
 
+    /** The components that are instances of {@code type}, in topological order (e.g. every HTTP endpoint). */
+    public <C> List<C> componentsOfType(Class<C> type) {
+        return nodes.stream().map(n -> n.component).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The name under which {@code component} was added, or {@code null} if it is not part of this pipeline. */
+    public String nameOf(Object component) {
+        for (ComponentNode n : nodes) {
+            if (n.component == component) {
+                return n.name;
+            }
+        }
+        return null;
+    }
+
     /** Every connection, in the order of the components that send on them. */
     public List<Connection<?>> connections() {
         List<Connection<?>> all = new ArrayList<>();
@@ -184,7 +199,7 @@ public final class Pipeline implements AutoCloseable {
         }
         for (ComponentNode node : nodes.reversed()) {
             ComponentRunner runner = node.kind == ComponentKind.SOURCE
-                    ? new SourceRunner(node, name, errorReporter)
+                    ? new SourceRunner(node, name, errorReporter, registry)
                     : new HandlerRunner(node, name, errorReporter);
             runners.add(runner);
         }
@@ -350,6 +365,11 @@ public final class Pipeline implements AutoCloseable {
         @Override
         public boolean isRunning() {
             return state == PipelineState.STARTING || state == PipelineState.RUNNING;
+        }
+
+        @Override
+        public MeterRegistry meterRegistry() {
+            return registry;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -14,10 +15,12 @@ import java.util.concurrent.locks.LockSupport;
 final class SourceRunner extends ComponentRunner implements SourceContext<Object>, BackpressureListener {
 
     private final OutputPort<Object> defaultOutput;
+    private final MeterRegistry registry;
 
     @SuppressWarnings("unchecked")
-    SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
+    SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter, MeterRegistry registry) {
         super(node, pipelineName, fallbackReporter);
+        this.registry = registry;
         List<OutputPort<?>> data = node.dataOutputs();
         this.defaultOutput = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
         for (OutputPort<?> port : node.outputs.values()) {
@@ -88,6 +91,16 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     }
 
     @Override
+    public OutputPort<Object> outputPort() {
+        return defaultOutput;
+    }
+
+    @Override
+    public OutputPort<?> outputPort(String name) {
+        return node.outputs.get(name);
+    }
+
+    @Override
     public boolean pause(Duration duration) throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
         node.time.enter(ComponentTime.IDLE, System.nanoTime());
@@ -124,5 +137,10 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return registry;
     }
 }
