@@ -1,0 +1,334 @@
+package dev.portflow.http;
+
+import dev.portflow.metrics.HistogramMeters;
+import dev.portflow.metrics.LatencyHistogram;
+import dev.portflow.port.ErrorEnvelope;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.PortOverflowException;
+import dev.portflow.port.SchemaViolation;
+import dev.portflow.port.SendOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP ingress, independent of any server: one request in, status + headers + JSON body out.
+ *
+ * <p>Only a {@code 202} means the message was taken into the pipeline. A message the buffer could
+ * not take in time, or that the connection's overflow policy refused, is answered {@code 503} with a
+ * {@code Retry-After} computed from how fast the buffer is draining. Bad input is a 4xx, never a 5xx:
+ *
+ * <table>
+ *   <caption>Responses</caption>
+ *   <tr><td>202</td><td>queued within the timeout</td></tr>
+ *   <tr><td>503 {@code backpressure}</td><td>not queued in time, or dropped by the edge's policy</td></tr>
+ *   <tr><td>503 {@code shutting_down}</td><td>the pipeline is draining</td></tr>
+ *   <tr><td>503 {@code not_ready}</td><td>the pipeline has not started yet</td></tr>
+ *   <tr><td>415</td><td>not {@code application/json} (or {@code +json}), or a charset other than UTF-8</td></tr>
+ *   <tr><td>413</td><td>body larger than {@code max_body_bytes}</td></tr>
+ *   <tr><td>400</td><td>malformed JSON (also duplicate keys, trailing data, nesting deeper than 200)</td></tr>
+ *   <tr><td>422</td><td>fails the schema, or a malformed {@code event_time}</td></tr>
+ *   <tr><td>401</td><td>missing or wrong bearer token, when a token is configured</td></tr>
+ *   <tr><td>405</td><td>not a POST</td></tr>
+ * </table>
+ *
+ * <p>Rejected bodies (400, 422) are also sent, as {@link ErrorEnvelope}s, to the endpoint's error
+ * port when one is connected; the client's answer never waits for that.
+ *
+ * @param <T> the message type sent into the pipeline
+ */
+public final class Ingress<T> {
+
+    private static final System.Logger LOG = System.getLogger("dev.portflow.http");
+
+    private enum State { STARTING, ACCEPTING, DRAINING }
+
+    private final IngressSettings settings;
+    private final IngressDecoder<T> decoder;
+    private final byte[] expectedAuthorization;
+    private final LatencyHistogram duration = new LatencyHistogram();
+    private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(600);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile State state = State.STARTING;
+    private volatile OutputPort<T> output;
+    private volatile OutputPort<ErrorEnvelope> errors;
+    private volatile DrainRate drainRate;
+    private volatile MeterRegistry registry;
+    private volatile Tags tags = Tags.empty();
+    private String pipeline = "standalone";
+    private String component = "ingress";
+
+    public Ingress(IngressSettings settings, IngressDecoder<T> decoder) {
+        this.settings = settings;
+        this.decoder = decoder;
+        this.expectedAuthorization = settings.authToken() == null ? null
+                : ("Bearer " + settings.authToken()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public IngressSettings settings() {
+        return settings;
+    }
+
+    public Class<T> messageType() {
+        return decoder.messageType();
+    }
+
+    /** Registers the ingress meters ({@code portflow.ingress.requests}, {@code portflow.ingress.request.duration}). */
+    public void bindMeters(MeterRegistry meterRegistry, String pipelineName, String componentName) {
+        this.pipeline = pipelineName;
+        this.component = componentName;
+        this.tags = Tags.of("pipeline", pipelineName, "component", componentName);
+        this.registry = meterRegistry;
+        HistogramMeters.register(meterRegistry, "portflow.ingress.request.duration",
+                "Time to answer an ingress request", tags, duration);
+        for (int status : new int[] {202, 503}) {
+            counter(status); // the two that matter are present from the start, at zero
+        }
+    }
+
+    /** Starts accepting: messages go to {@code port}, rejected bodies to {@code errorPort} (may be null). */
+    public void open(OutputPort<T> port, OutputPort<ErrorEnvelope> errorPort) {
+        this.output = port;
+        this.errors = errorPort;
+        this.drainRate = new DrainRate(port.measurements());
+        this.state = State.ACCEPTING;
+    }
+
+    /** From now on every request is answered 503 {@code shutting_down}. */
+    public void startDraining() {
+        state = State.DRAINING;
+    }
+
+    /** Waits up to {@code timeout} for requests already sending to finish. */
+    public boolean awaitInFlight(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    /** How many body bytes a server should read at most: one more than allowed, to detect 413. */
+    public int readLimit() {
+        return settings.maxBodyBytes() + 1;
+    }
+
+    /** Answers one request. Never throws for any input. */
+    public IngressResponse handle(IngressRequest request) {
+        long start = System.nanoTime();
+        IngressResponse response;
+        try {
+            response = answer(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = shuttingDown();
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug of ours must still not turn into an acknowledged or lost message: nothing was queued.
+            LOG.log(System.Logger.Level.ERROR, "ingress " + settings.path() + " failed on a request", e);
+            response = json(503, Map.of("Retry-After", "1"), Map.of("error", "backpressure",
+                    "message", "System overloaded, please retry"));
+        }
+        duration.record(System.nanoTime() - start);
+        Counter counter = counter(response.status());
+        if (counter != null) {
+            counter.increment();
+        }
+        return response;
+    }
+
+    private IngressResponse answer(IngressRequest request) throws InterruptedException {
+        if (!"POST".equals(request.method().toUpperCase(Locale.ROOT))) {
+            return json(405, Map.of("Allow", "POST"), Map.of("error", "method_not_allowed",
+                    "message", "use POST with a JSON body"));
+        }
+        if (expectedAuthorization != null && !authorized(request)) {
+            return json(401, Map.of("WWW-Authenticate", "Bearer realm=\"portflow\""), Map.of("error", "unauthorized"));
+        }
+        inFlight.incrementAndGet();
+        try {
+            State current = state;
+            if (current == State.DRAINING) {
+                return shuttingDown();
+            }
+            if (current == State.STARTING) {
+                return json(503, Map.of("Retry-After", "1"), Map.of("error", "not_ready",
+                        "message", "Pipeline is starting, please retry"));
+            }
+            return accept(request);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private IngressResponse accept(IngressRequest request) throws InterruptedException {
+        String contentType = request.header("Content-Type").orElse("");
+        if (!isJson(contentType)) {
+            return json(415, Map.of(), Map.of("error", "unsupported_media_type",
+                    "message", "Content-Type must be application/json (UTF-8), was '" + contentType + "'"));
+        }
+        if (request.declaredLength() > settings.maxBodyBytes() || request.body().length > settings.maxBodyBytes()) {
+            return json(413, Map.of(), Map.of("error", "payload_too_large",
+                    "message", "body exceeds " + settings.maxBodyBytes() + " bytes"));
+        }
+        JsonNode body;
+        try {
+            body = JsonCodec.MAPPER.readTree(request.body());
+        } catch (JacksonException e) {
+            String message = "malformed JSON: " + e.getOriginalMessage();
+            reject(request, "InvalidJson", message);
+            return json(400, Map.of(), Map.of("error", "invalid_json", "message", message));
+        }
+        if (body == null || body.isMissingNode()) {
+            reject(request, "InvalidJson", "empty body");
+            return json(400, Map.of(), Map.of("error", "invalid_json", "message", "malformed JSON: empty body"));
+        }
+        String id = newId();
+        DecodedMessage<T> decoded = decoder.decode(body, id, Instant.now());
+        if (!decoded.isValid()) {
+            reject(request, "ValidationFailed", describe(decoded.violations()));
+            return json(422, Map.of(), Map.of("error", "validation_failed", "details", decoded.violations().stream()
+                    .map(Ingress::detail).toList()));
+        }
+        SendOutcome outcome;
+        try {
+            outcome = output.send(decoded.message(), settings.timeout());
+        } catch (PortOverflowException full) {
+            return backpressure();
+        }
+        if (outcome.isAccepted()) {
+            return json(202, Map.of(), Map.of("status", "accepted", "message", "Request queued", "id", id));
+        }
+        if (outcome == SendOutcome.CLOSED) {
+            return shuttingDown();
+        }
+        return backpressure();
+    }
+
+    private IngressResponse backpressure() {
+        return json(503, Map.of("Retry-After", Integer.toString(retryAfter())), Map.of("error", "backpressure",
+                "message", "System overloaded, please retry"));
+    }
+
+    private IngressResponse shuttingDown() {
+        return json(503, Map.of("Retry-After", Integer.toString(retryAfter())), Map.of("error", "shutting_down",
+                "message", "Pipeline is draining for shutdown, please retry later"));
+    }
+
+    /** Whole seconds in [1, 60] for the buffer to drain at its measured rate. */
+    int retryAfter() {
+        DrainRate rate = drainRate;
+        return rate == null ? DrainRate.MIN_SECONDS : rate.retryAfterSeconds(System.nanoTime());
+    }
+
+    private boolean authorized(IngressRequest request) {
+        byte[] given = request.header("Authorization").orElse("").trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expectedAuthorization); // constant time in the token
+    }
+
+    static boolean isJson(String contentType) {
+        String[] parts = contentType.split(";");
+        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("charset")) {
+                String charset = kv[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void reject(IngressRequest request, String errorType, String message) {
+        OutputPort<ErrorEnvelope> port = errors;
+        if (port == null || !port.isConnected()) {
+            return;
+        }
+        ErrorEnvelope envelope = ErrorEnvelope.of(pipeline, component, "http", errorType, message,
+                new String(request.body(), StandardCharsets.UTF_8));
+        try {
+            port.send(envelope, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ignored) {
+            // the error port is best effort; the client already gets its 4xx
+        }
+    }
+
+    private static Map<String, String> detail(SchemaViolation violation) {
+        Map<String, String> detail = new LinkedHashMap<>(); // "field" before "message", always
+        detail.put("field", violation.field());
+        detail.put("message", violation.message());
+        return detail;
+    }
+
+    private static String describe(List<SchemaViolation> violations) {
+        StringBuilder text = new StringBuilder();
+        for (SchemaViolation v : violations) {
+            if (!text.isEmpty()) {
+                text.append("; ");
+            }
+            text.append(v.field().isEmpty() ? "(body)" : v.field()).append(": ").append(v.message());
+        }
+        return text.toString();
+    }
+
+    /** A random (version 4) UUID without the lock of the shared {@code SecureRandom}; ids need uniqueness, not secrecy. */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    /** The counter of {@code status}; {@code null} until meters are bound. */
+    private Counter counter(int status) {
+        int index = status >= 0 && status < 600 ? status : 0;
+        Counter c = counters.get(index);
+        if (c == null) {
+            MeterRegistry r = registry;
+            if (r == null) {
+                return null;
+            }
+            c = Counter.builder("portflow.ingress.requests").description("Ingress responses by status code")
+                    .tags(tags).tag("status", Integer.toString(status)).register(r);
+            counters.compareAndSet(index, null, c);
+            c = counters.get(index);
+        }
+        return c;
+    }
+
+    private static IngressResponse json(int status, Map<String, String> headers, Map<String, ?> body) {
+        Map<String, Object> ordered = new LinkedHashMap<>(body.size());
+        // stable key order in the JSON: error/status first
+        for (String first : new String[] {"status", "error", "message", "id", "details"}) {
+            if (body.containsKey(first)) {
+                ordered.put(first, body.get(first));
+            }
+        }
+        body.forEach(ordered::putIfAbsent);
+        return new IngressResponse(status, headers, JsonCodec.MAPPER.writeValueAsString(ordered));
+    }
+
+}

@@ -1,0 +1,99 @@
+package dev.portflow.http;
+
+import dev.portflow.metrics.PortMetrics;
+import dev.portflow.port.Connection;
+import dev.portflow.runtime.ComponentInfo;
+import dev.portflow.runtime.Pipeline;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code GET /metrics.json}: every port's snapshot grouped by component, the
+ * connections, and pipeline totals.
+ *
+ * <pre>{@code
+ * {"pipeline": "orders", "state": "RUNNING", "time": "...",
+ *  "totals": {"messages_in_total": ..., "messages_out_total": ..., "messages_dropped_total": ...,
+ *             "errors_total": ..., "queue_depth": ..., "capacity": ...},
+ *  "components": [{"name": "api", "kind": "source",
+ *                  "time_seconds": {"busy": ..., "idle": ..., "backpressured": ...},
+ *                  "ports": [ {<PortMetrics#toMap()>}, ... ]}, ...],
+ *  "connections": [{"from": "api.out_requests", "to": "big.in_orders", "overflow": "BLOCK_WITH_TIMEOUT",
+ *                   "capacity": 1024, "depth": 0, "accepted_total": ..., "received_total": ...}]}
+ * }</pre>
+ */
+final class MetricsJson {
+
+    private MetricsJson() {
+    }
+
+    static String render(Pipeline pipeline) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("pipeline", pipeline.name());
+        root.put("state", pipeline.state().name());
+        root.put("time", Instant.now().toString());
+
+        long in = 0;
+        long out = 0;
+        long dropped = 0;
+        long errors = 0;
+        long depth = 0;
+        long capacity = 0;
+        Map<String, List<Map<String, Object>>> portsByComponent = new LinkedHashMap<>();
+        for (PortMetrics m : pipeline.portMetrics()) {
+            portsByComponent.computeIfAbsent(m.component(), c -> new ArrayList<>()).add(m.toMap());
+            in += m.messagesIn();
+            out += m.messagesOut();
+            dropped += m.messagesDropped();
+            errors += m.errorsTotal();
+            if (m.direction() == dev.portflow.metrics.PortMeasurements.Direction.INPUT) {
+                depth += m.queueDepth(); // each buffer once, from its receiving end
+                capacity += m.capacity();
+            }
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("messages_in_total", in);
+        totals.put("messages_out_total", out);
+        totals.put("messages_dropped_total", dropped);
+        totals.put("errors_total", errors);
+        totals.put("queue_depth", depth);
+        totals.put("capacity", capacity);
+        root.put("totals", totals);
+
+        List<Map<String, Object>> components = new ArrayList<>();
+        for (ComponentInfo c : pipeline.components()) {
+            Map<String, Object> component = new LinkedHashMap<>();
+            component.put("name", c.name());
+            component.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            Map<String, Object> time = new LinkedHashMap<>();
+            for (String state : new String[] {"busy", "idle", "backpressured"}) {
+                time.put(state, pipeline.componentSeconds(c.name(), state));
+            }
+            component.put("time_seconds", time);
+            component.put("ports", portsByComponent.getOrDefault(c.name(), List.of()));
+            components.add(component);
+        }
+        root.put("components", components);
+
+        List<Map<String, Object>> connections = new ArrayList<>();
+        for (Connection<?> c : pipeline.connections()) {
+            var stats = c.statistics();
+            Map<String, Object> edge = new LinkedHashMap<>();
+            edge.put("from", c.from().measurements().component() + "." + c.from().name());
+            edge.put("to", c.to().measurements().component() + "." + c.to().name());
+            edge.put("overflow", c.options().overflow().name());
+            edge.put("capacity", stats.maxBufferSize());
+            edge.put("depth", stats.currentBufferUsed());
+            edge.put("utilization", stats.utilization());
+            edge.put("accepted_total", stats.acceptedTotal());
+            edge.put("received_total", stats.receivedTotal());
+            edge.put("evicted_total", stats.evictedTotal());
+            connections.add(edge);
+        }
+        root.put("connections", connections);
+        return JsonCodec.MAPPER.writeValueAsString(root);
+    }
+}
