@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <p>Waiting: a receiver parks on its {@link ReceiverWakeup}; producers blocked on a full buffer wait
- * on a condition that the receiver signals only when {@link #blockedProducers} is non-zero. Both
- * hand-offs are store-then-load on each side with volatile accesses, so no wake-up is lost.
+ * in a {@link ProducerGate} that the receiver signals only when someone waits. See those classes
+ * for why no wake-up is lost.
  */
 public final class BoundedChannel<T> extends ChannelTail {
 
@@ -185,14 +185,15 @@ public final class BoundedChannel<T> extends ChannelTail {
         int i = (int) h & mask;
         T e = (T) ELEMENT.getAcquire(elements, i);
         if (e == null) {
+            gate.roomMade(); // see ProducerGate: an empty poll also looks for waiting producers
             return null;
         }
         if (enqueuedAt != null) {
             polledEnqueuedAt = enqueuedAt[i];
             polledOriginAt = originAt[i];
         }
-        elements[i] = null; // ordered before the volatile head store that frees the slot
-        setHeadVolatile(h + 1); // volatile: also ordered before the waiters read in roomMade()
+        elements[i] = null; // ordered before the release store of head that frees the slot
+        setHeadRelease(h + 1);
         gate.roomMade();
         return e;
     }

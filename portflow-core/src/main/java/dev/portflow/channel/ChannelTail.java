@@ -39,6 +39,10 @@ abstract class ChannelHead extends ChannelPad0 {
         head = value;
     }
 
+    final void setHeadRelease(long value) {
+        HEAD.setRelease(this, value);
+    }
+
     final boolean casHead(long expect, long update) {
         return HEAD.compareAndSet(this, expect, update);
     }

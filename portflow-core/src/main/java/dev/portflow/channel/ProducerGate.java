@@ -16,19 +16,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *       only when it is non-zero touches the lock, at most once per wake-up: {@link #signalPending}
  *       stays set until a waiter has run. A woken producer that still sees room and other waiters
  *       passes the signal on, so a burst of removals wakes as many producers as it made room for.
- *   <li>No wake-up is lost: a waiter increments {@code waiters} and clears {@code signalPending}
- *       before its final fullness check, and the receiver advances {@code head} with a volatile
- *       store before reading {@code waiters}, so one of the two always sees the other.
+ *   <li>No wake-up is lost. A waiter increments {@code waiters} (under the lock: a full fence) and
+ *       clears {@code signalPending} before its final fullness check. The receiver advances
+ *       {@code head} with a cheap release store and reads {@code waiters} after every removal and
+ *       every empty poll. If its first read missed the waiter (its head store still in flight while
+ *       the waiter read the old head), a later read sees it: the receiver either polls again (an
+ *       opaque read eventually sees the increment), or it parks, and before parking it fences
+ *       ({@code ReceiverWakeup.prepareToPark}) and polls every channel once more, which reads
+ *       their waiters.
  * </ul>
  */
 final class ProducerGate {
 
     private static final int SPINS = 64;
     private static final VarHandle SIGNAL_PENDING;
+    private static final VarHandle WAITERS;
 
     static {
         try {
             SIGNAL_PENDING = MethodHandles.lookup().findVarHandle(ProducerGate.class, "signalPending", boolean.class);
+            WAITERS = MethodHandles.lookup().findVarHandle(ProducerGate.class, "waiters", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,9 +47,9 @@ final class ProducerGate {
     @SuppressWarnings("unused") // accessed through SIGNAL_PENDING
     private volatile boolean signalPending;
 
-    /** Called by a consumer after every removal. */
+    /** Called by a consumer after every removal and every empty poll; one plain load when nobody waits. */
     void roomMade() {
-        if (waiters != 0 && !signalPending && SIGNAL_PENDING.compareAndSet(this, false, true)) {
+        if ((int) WAITERS.getOpaque(this) != 0 && !signalPending && SIGNAL_PENDING.compareAndSet(this, false, true)) {
             lock.lock();
             try {
                 notFull.signal();
