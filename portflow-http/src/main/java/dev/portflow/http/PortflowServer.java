@@ -172,13 +172,16 @@ public final class PortflowServer implements AutoCloseable {
     }
 
     private static void ingress(Ingress<?> ingress, ServerRequest req, ServerResponse res) {
-        IngressResponse answer;
+        IngressRequest request;
         try {
-            answer = ingress.handle(toIngressRequest(req, ingress.readLimit()));
-        } catch (UncheckedIOException | IllegalStateException e) {
-            // the client went away or sent a broken body: nothing was queued
-            answer = new IngressResponse(400, Map.of(), "{\"error\":\"invalid_json\",\"message\":\"could not read the body\"}");
+            request = toIngressRequest(req, ingress.readLimit());
+        } catch (RuntimeException e) {
+            // A broken body or framing (bad Content-Length, bad chunk, early close): Helidon reports
+            // these as various runtime exceptions. Nothing was queued; it is the client's error.
+            json(res, 400, "{\"error\":\"invalid_request\",\"message\":\"could not read the request body\"}");
+            return;
         }
+        IngressResponse answer = ingress.handle(request);
         res.status(Status.create(answer.status()));
         answer.headers().forEach(res::header);
         json(res, answer.status(), answer.body());
