@@ -39,8 +39,20 @@ public final class ReceiverWakeup {
         WAITER.setOpaque(this, (Thread) null);
     }
 
-    /** Parks the receiver until signalled, interrupted, or {@code nanos} elapse ({@code <= 0}: no limit). */
+    /**
+     * Parks the receiver until signalled, interrupted, or {@code nanos} elapse ({@code <= 0}: no
+     * limit). Returns at once if a signal already arrived since {@link #prepareToPark()}.
+     *
+     * <p>The check of {@code waiter} is what makes the hand-off safe, not the park permit alone:
+     * between {@code prepareToPark} and here the receiver may block on some other lock (a producer
+     * gate's, say), and that park consumes the permit a producer's {@code unpark} left. A signal
+     * always clears {@code waiter} before unparking, so a receiver that still finds itself
+     * registered has not been signalled, and one that does not must not sleep.
+     */
     public void park(long nanos) {
+        if (WAITER.getVolatile(this) != Thread.currentThread()) {
+            return; // already signalled
+        }
         if (nanos <= 0) {
             LockSupport.park(this);
         } else {
