@@ -1,0 +1,76 @@
+package dev.portflow.recipes;
+
+import java.util.Map;
+
+/**
+ * Configuration of the {@code generator} recipe.
+ *
+ * @param rate     messages per second, &gt; 0 (fractions allowed: 0.5 is one message every 2 s)
+ * @param count    how many messages to emit before ending the stream; {@code null} for no end
+ * @param template the JSON object each message's body is made from: string values may contain
+ *                 {@code ${seq}} (0, 1, 2, ...), {@code ${uuid}} (a random UUID) and {@code ${now}}
+ *                 (the current instant, ISO-8601); a string that is exactly {@code "${seq}"} becomes
+ *                 the number itself. Default {@code {"seq": "${seq}"}}.
+ */
+public record GeneratorConfig(double rate, Long count, Map<String, Object> template) {
+
+    static final String RECIPE = "generator";
+    static final Map<String, Object> DEFAULT_TEMPLATE = Map.of("seq", "${seq}");
+
+    public GeneratorConfig {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw ConfigMap.problem(RECIPE, "rate", "a number of messages per second > 0", rate);
+        }
+        if (count != null && count < 0) {
+            throw ConfigMap.problem(RECIPE, "count", "a whole number >= 0 (or absent for no end)", count);
+        }
+        template = template == null ? DEFAULT_TEMPLATE : asTemplate(template);
+        Template.compile(template); // rejects unknown placeholders and a malformed event_time
+    }
+
+    /** A generator whose template is given as JSON text. */
+    public GeneratorConfig(double rate, Long count, String templateJson) {
+        this(rate, count, parseTemplate(templateJson));
+    }
+
+    /**
+     * Reads the blueprint form: {@code rate} (required), {@code count}, {@code template} (a mapping, or
+     * JSON text of an object).
+     */
+    public static GeneratorConfig fromMap(Map<String, ?> config) {
+        ConfigMap c = new ConfigMap(RECIPE, config, "rate", "count", "template");
+        Double rate = c.number("rate");
+        if (rate == null) {
+            throw ConfigMap.missing(RECIPE, "rate", "messages per second, a number > 0");
+        }
+        Object template = c.raw("template");
+        if (template instanceof String text) {
+            return new GeneratorConfig(rate, c.integer("count"), text);
+        }
+        return new GeneratorConfig(rate, c.integer("count"), c.map("template"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asTemplate(Map<String, Object> template) {
+        return (Map<String, Object>) Json.freeze(template);
+    }
+
+    private static Map<String, Object> parseTemplate(String json) {
+        if (json == null) {
+            return null;
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(RECIPE + ": 'template' must be a JSON object, but the text is not valid JSON: "
+                    + e.getMessage(), e);
+        }
+        if (parsed instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) map;
+            return m;
+        }
+        throw ConfigMap.problem(RECIPE, "template", "a JSON object", json);
+    }
+}

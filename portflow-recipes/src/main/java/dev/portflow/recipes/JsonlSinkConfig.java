@@ -1,0 +1,57 @@
+package dev.portflow.recipes;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Configuration of the {@code jsonl_sink} recipe.
+ *
+ * @param path            the file to append to (created with its parent directories); relative
+ *                        paths resolve against the working directory
+ * @param metadata        {@code true} (default): each line carries {@code _id}, {@code _ingest_time}
+ *                        and {@code _event_time} before the body's fields; {@code false}: the body alone
+ * @param flushIntervalMs the longest a written line may stay in the buffer before it is flushed to
+ *                        the file, in milliseconds (default 100; 0 flushes after every line)
+ */
+public record JsonlSinkConfig(Path path, boolean metadata, long flushIntervalMs) {
+
+    static final String RECIPE = "jsonl_sink";
+    public static final long DEFAULT_FLUSH_INTERVAL_MS = 100;
+
+    public JsonlSinkConfig {
+        if (path == null || path.toString().isBlank()) {
+            throw ConfigMap.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
+        }
+        if (flushIntervalMs < 0) {
+            throw ConfigMap.problem(RECIPE, "flush_ms", "a whole number of milliseconds >= 0", flushIntervalMs);
+        }
+    }
+
+    /** Lines with metadata, flushed at least every 100 ms. */
+    public JsonlSinkConfig(Path path) {
+        this(path, true, DEFAULT_FLUSH_INTERVAL_MS);
+    }
+
+    /** Reads the blueprint form: {@code path} (required; text or a {@code Path}), {@code metadata}, {@code flush_ms}. */
+    public static JsonlSinkConfig fromMap(Map<String, ?> config) {
+        ConfigMap c = new ConfigMap(RECIPE, config, "path", "metadata", "flush_ms");
+        Boolean metadata = c.bool("metadata");
+        Long flush = c.integer("flush_ms");
+        long flushMs = flush == null ? DEFAULT_FLUSH_INTERVAL_MS : flush;
+        if (c.raw("path") instanceof Path resolved) { // already resolved by the caller (e.g. against the blueprint)
+            return new JsonlSinkConfig(resolved, metadata == null || metadata, flushMs);
+        }
+        String path = c.string("path");
+        if (path == null || path.isBlank()) {
+            throw ConfigMap.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
+        }
+        Path p;
+        try {
+            p = Path.of(path);
+        } catch (InvalidPathException e) {
+            throw ConfigMap.problem(RECIPE, "path", "a file path (" + e.getReason() + ")", path);
+        }
+        return new JsonlSinkConfig(p, metadata == null || metadata, flushMs);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.portflow.recipes;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Configuration of the {@code log_sink} recipe.
+ *
+ * @param level  the {@link System.Logger} level each message is logged at (default {@code INFO})
+ * @param logger the logger's name; {@code null}: {@value #DEFAULT_LOGGER}
+ */
+public record LogSinkConfig(Level level, String logger) {
+
+    static final String RECIPE = "log_sink";
+    public static final String DEFAULT_LOGGER = "dev.portflow.recipes.log_sink";
+    private static final String LEVELS = "TRACE, DEBUG, INFO, WARNING (or WARN), ERROR";
+
+    public LogSinkConfig {
+        if (level == null) {
+            level = Level.INFO;
+        }
+        if (level == Level.ALL || level == Level.OFF) {
+            throw ConfigMap.problem(RECIPE, "level", "one of " + LEVELS, level.getName());
+        }
+        if (logger == null) {
+            logger = DEFAULT_LOGGER;
+        } else if (logger.isBlank()) {
+            throw ConfigMap.problem(RECIPE, "logger", "a logger name such as orders.audit", logger);
+        }
+    }
+
+    /** INFO, on the default logger. */
+    public LogSinkConfig() {
+        this(Level.INFO, null);
+    }
+
+    /** Reads the blueprint form: {@code level} ({@value #LEVELS}, default INFO), {@code logger}. */
+    public static LogSinkConfig fromMap(Map<String, ?> config) {
+        ConfigMap c = new ConfigMap(RECIPE, config, "level", "logger");
+        return new LogSinkConfig(parseLevel(c.string("level")), c.string("logger"));
+    }
+
+    static Level parseLevel(String text) {
+        if (text == null) {
+            return Level.INFO;
+        }
+        return switch (text.trim().toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> Level.TRACE;
+            case "DEBUG" -> Level.DEBUG;
+            case "INFO" -> Level.INFO;
+            case "WARNING", "WARN" -> Level.WARNING;
+            case "ERROR" -> Level.ERROR;
+            default -> throw ConfigMap.problem(RECIPE, "level", "one of " + LEVELS, text);
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portflow.recipes;
+
+import dev.portflow.port.PortName;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Configuration of the {@code router} recipe.
+ *
+ * @param routes      the routes in order, at least one; the first whose condition is true wins
+ * @param defaultPort the {@code out_*} port for messages no route matches; {@code null} drops them
+ *                    as {@code filtered}
+ */
+public record RouterConfig(List<Route> routes, String defaultPort) {
+
+    static final String RECIPE = "router";
+
+    /**
+     * One route.
+     *
+     * @param port the {@code out_*} port the message goes to
+     * @param when a CEL condition over the message's fields
+     */
+    public record Route(String port, String when) {
+
+        public Route {
+            if (!isDataOutput(port)) {
+                throw ConfigMap.problem(RECIPE, "routes[].port", "an output port name out_<name> (lower case letters, digits, '_')", port);
+            }
+            compile(port, when);
+        }
+
+        static CelExpression compile(String port, String when) {
+            try {
+                return CelExpression.compileCondition("routes[" + port + "].when", when);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(RECIPE + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public RouterConfig {
+        if (routes == null || routes.isEmpty()) {
+            throw ConfigMap.missing(RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
+        }
+        routes = List.copyOf(routes);
+        if (defaultPort != null && !isDataOutput(defaultPort)) {
+            throw ConfigMap.problem(RECIPE, "default", "an output port name out_<name> (lower case letters, digits, '_')", defaultPort);
+        }
+    }
+
+    /** Every output port the routes and the default name, in order: the ports a blueprint must connect. */
+    public Set<String> outputPorts() {
+        Set<String> ports = new LinkedHashSet<>();
+        routes.forEach(r -> ports.add(r.port()));
+        if (defaultPort != null) {
+            ports.add(defaultPort);
+        }
+        return ports;
+    }
+
+    /** Reads the blueprint form: {@code routes} (list of {@code {port, when}}), {@code default}. */
+    public static RouterConfig fromMap(Map<String, ?> config) {
+        ConfigMap c = new ConfigMap(RECIPE, config, "routes", "default");
+        List<?> raw = c.list("routes");
+        if (raw == null) {
+            throw ConfigMap.missing(RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
+        }
+        List<Route> routes = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            if (!(raw.get(i) instanceof Map<?, ?> entry)) {
+                throw ConfigMap.problem(RECIPE, "routes[" + i + "]", "a mapping {port: out_<name>, when: <CEL condition>}", raw.get(i));
+            }
+            @SuppressWarnings("unchecked")
+            ConfigMap route = new ConfigMap(RECIPE + " routes[" + i + "]", (Map<String, ?>) entry, "port", "when");
+            if (!route.has("port")) {
+                throw ConfigMap.missing(RECIPE, "routes[" + i + "].port", "the out_<name> port of this route");
+            }
+            if (!route.has("when")) {
+                throw ConfigMap.missing(RECIPE, "routes[" + i + "].when", "a CEL condition, e.g. \"amount > 100\"");
+            }
+            routes.add(new Route(route.string("port"), route.string("when")));
+        }
+        return new RouterConfig(routes, c.string("default"));
+    }
+
+    static boolean isDataOutput(String port) {
+        return PortName.isOutput(port) && !PortName.isError(port);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.portflow.recipes;
+
+import dev.portflow.component.ComponentContext;
+import dev.portflow.component.Sink;
+import dev.portflow.message.JsonMessage;
+import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The {@code store} recipe: writes each message as one row of a JDBC table, idempotently.
+ *
+ * <p>The table is created when missing, with the columns {@code id} (text, primary key: the
+ * {@code key} field's value, or the message id), {@code body} (the JSON body: {@code JSON} in H2,
+ * {@code JSONB} in PostgreSQL), {@code ingest_time} and {@code event_time} (timestamps with time
+ * zone; {@code event_time} is null when the message has none). A row is written with an upsert
+ * ({@code MERGE INTO ... KEY (id)} in H2, {@code INSERT ... ON CONFLICT (id) DO UPDATE} in
+ * PostgreSQL): a retried or redelivered message replaces its row instead of adding one. Names are
+ * case-insensitive like unquoted SQL names ({@code SELECT id, body FROM orders} works in both).
+ *
+ * <p>The connection is opened in {@code setup} (a failure there fails the pipeline's start: a
+ * wrong URL or password is seen at once) and closed in {@code cleanup}. Each message is its own
+ * auto-committed statement. When the connection breaks, the failing message is an error (its
+ * envelope goes to the {@code err_*} port) and the next message reconnects.
+ */
+public final class StoreSink implements Sink<Object> {
+
+    private static final System.Logger LOG = System.getLogger(StoreSink.class.getName());
+
+    private final StoreConfig config;
+    private final Path dataDir;
+    private String url;
+    private String table;
+    private String create;
+    private String check;
+    private String upsert;
+    private Connection connection;
+    private PreparedStatement statement;
+
+    /** Defaults resolved in {@code setup}: the H2 database {@code ./data/<pipeline>}, the table named after the component. */
+    public StoreSink(StoreConfig config) {
+        this(config, Path.of("data"));
+    }
+
+    /**
+     * @param dataDir where the default H2 database ({@code <dataDir>/<pipeline>}) lives when the config has no URL
+     */
+    public StoreSink(StoreConfig config, Path dataDir) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** The JDBC URL in use (after {@code setup}). */
+    public String url() {
+        return url;
+    }
+
+    /** The table written to (after {@code setup}). */
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public void setup(ComponentContext context) throws SQLException {
+        url = config.url() != null ? config.url()
+                : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName());
+        table = config.tableFor(context.componentName());
+        boolean postgres = url.startsWith(StoreConfig.POSTGRESQL_PREFIX);
+        String t = quote(table, postgres);
+        String id = quote("id", postgres);
+        String body = quote("body", postgres);
+        String ingest = quote("ingest_time", postgres);
+        String event = quote("event_time", postgres);
+        String create;
+        String upsert;
+        if (postgres) {
+            create = "CREATE TABLE IF NOT EXISTS " + t + " (" + id + " TEXT PRIMARY KEY, " + body + " JSONB, "
+                    + ingest + " TIMESTAMPTZ NOT NULL, " + event + " TIMESTAMPTZ)";
+            upsert = "INSERT INTO " + t + " (" + id + ", " + body + ", " + ingest + ", " + event + ")"
+                    + " VALUES (?, CAST(? AS JSONB), ?, ?) ON CONFLICT (" + id + ") DO UPDATE SET "
+                    + body + " = EXCLUDED." + body + ", " + ingest + " = EXCLUDED." + ingest + ", "
+                    + event + " = EXCLUDED." + event;
+        } else {
+            create = "CREATE TABLE IF NOT EXISTS " + t + " (" + id + " VARCHAR PRIMARY KEY, " + body + " JSON, "
+                    + ingest + " TIMESTAMP WITH TIME ZONE NOT NULL, " + event + " TIMESTAMP WITH TIME ZONE)";
+            upsert = "MERGE INTO " + t + " (" + id + ", " + body + ", " + ingest + ", " + event + ")"
+                    + " KEY (" + id + ") VALUES (?, ? FORMAT JSON, ?, ?)";
+        }
+        this.create = create;
+        this.upsert = upsert;
+        this.check = "SELECT " + id + ", " + body + ", " + ingest + ", " + event + " FROM " + t + " WHERE 1 = 0";
+        open();
+    }
+
+    /** Connects, creates the table when missing, checks its columns and prepares the upsert. */
+    private void open() throws SQLException {
+        Properties props = new Properties();
+        if (config.user() != null) {
+            props.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            props.setProperty("password", config.password());
+        }
+        try {
+            connection = DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw new SQLException("store: cannot connect to " + redact(url) + ": " + e.getMessage(), e.getSQLState(), e);
+        }
+        try {
+            connection.setAutoCommit(true);
+            try (Statement s = connection.createStatement()) {
+                s.execute(create);
+                try {
+                    s.executeQuery(check).close();
+                } catch (SQLException e) {
+                    throw new SQLException("store: table " + table + " exists but does not have the columns id, body,"
+                            + " ingest_time, event_time this recipe writes: " + e.getMessage(), e.getSQLState(), e);
+                }
+            }
+            statement = connection.prepareStatement(upsert);
+        } catch (SQLException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    @Override
+    public void accept(Object message) throws SQLException {
+        JsonMessage document = Documents.of(message);
+        String key = keyOf(document);
+        String json = Json.write(document.body());
+        if (connection == null) {
+            open(); // the previous connection broke
+        }
+        try {
+            statement.setString(1, key);
+            statement.setString(2, json);
+            statement.setObject(3, utc(document.ingestTime()));
+            if (document.sourceTime() != null) {
+                statement.setObject(4, utc(document.sourceTime()));
+            } else {
+                statement.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            if (isConnectionLost(e)) {
+                LOG.log(Level.WARNING, "store: lost the connection to " + redact(url) + " (" + e.getMessage()
+                        + "); reconnecting with the next message");
+                closeQuietly();
+            }
+            throw e;
+        }
+    }
+
+    private boolean isConnectionLost(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) {
+            return true;
+        }
+        try {
+            return connection == null || !connection.isValid(2);
+        } catch (SQLException invalid) {
+            return true;
+        }
+    }
+
+    private String keyOf(JsonMessage document) {
+        if (config.key() == null) {
+            return document.id();
+        }
+        if (!(document.body() instanceof java.util.Map<?, ?> fields) || !fields.containsKey(config.key())) {
+            throw new IllegalArgumentException("store: the message has no key field '" + config.key() + "'");
+        }
+        return switch (fields.get(config.key())) {
+            case String s when !s.isEmpty() -> s;
+            case Double d -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            case Float f -> BigDecimal.valueOf(f).stripTrailingZeros().toPlainString();
+            case BigDecimal d -> d.stripTrailingZeros().toPlainString();
+            case Number n -> n.toString();
+            case null, default -> throw new IllegalArgumentException("store: key field '" + config.key()
+                    + "' must be non-empty text or a number, was " + ConfigMap.show(fields.get(config.key())));
+        };
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A name quoted in the case its database folds unquoted names to, so it behaves like an unquoted name but may be a keyword. */
+    private static String quote(String name, boolean postgres) {
+        return "\"" + (postgres ? name.toLowerCase(Locale.ROOT) : name.toUpperCase(Locale.ROOT)) + "\"";
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "store: closing the connection failed", e);
+        }
+        connection = null;
+        statement = null;
+    }
+
+    @Override
+    public void cleanup() {
+        closeQuietly();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portflow.recipes;
+
+import static dev.portflow.recipes.TestSupport.obj;
+import static dev.portflow.recipes.TestSupport.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portflow.message.JsonMessage;
+import dev.portflow.runtime.Pipeline;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** System.Logger goes to java.util.logging here (no other backend on the test class path). */
+@Timeout(30)
+class LogSinkTest {
+
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Logger jul;
+
+    @BeforeEach
+    void capture() {
+        jul = Logger.getLogger("test.audit");
+        jul.addHandler(handler);
+        jul.setUseParentHandlers(false);
+        jul.setLevel(java.util.logging.Level.INFO);
+    }
+
+    @AfterEach
+    void release() {
+        jul.removeHandler(handler);
+    }
+
+    private void log(LogSinkConfig config, JsonMessage... messages) throws InterruptedException {
+        run(Pipeline.builder("orders")
+                .source("in", JsonMessage.class, TestSupport.source(messages))
+                .sink("audit", new LogSink(config))
+                .connect("in.out_o", "audit.in_o"));
+    }
+
+    @Test
+    void logsEachMessageAsOneJsonLine() throws Exception {
+        log(new LogSinkConfig(System.Logger.Level.WARNING, "test.audit"),
+                new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+            assertThat(r.getMessage()).isEqualTo("[orders/audit] {\"_id\":\"m-1\",\"_ingest_time\":\"2026-01-31T12:00:00Z\",\"amount\":5}");
+        });
+    }
+
+    @Test
+    void disabledLevelsLogNothing() throws Exception {
+        log(new LogSinkConfig(System.Logger.Level.DEBUG, "test.audit"), TestSupport.json(1), TestSupport.json(2));
+        assertThat(records).isEmpty();
+    }
+
+    @Test
+    void configuration() {
+        assertThat(LogSinkConfig.fromMap(Map.of()).level()).isEqualTo(System.Logger.Level.INFO);
+        assertThat(LogSinkConfig.fromMap(Map.of()).logger()).isEqualTo(LogSinkConfig.DEFAULT_LOGGER);
+        assertThat(LogSinkConfig.fromMap(Map.of("level", "warn")).level()).isEqualTo(System.Logger.Level.WARNING);
+        assertThat(LogSinkConfig.fromMap(Map.of("level", "debug", "logger", "a.b")))
+                .isEqualTo(new LogSinkConfig(System.Logger.Level.DEBUG, "a.b"));
+        assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("level", "loud")))
+                .hasMessage("log_sink: 'level' must be one of TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, was \"loud\"");
+        assertThatThrownBy(() -> new LogSinkConfig(System.Logger.Level.OFF, null))
+                .hasMessageContaining("'level' must be one of");
+        assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("logger", " ")))
+                .hasMessage("log_sink: 'logger' must be a logger name such as orders.audit, was \" \"");
+    }
+}

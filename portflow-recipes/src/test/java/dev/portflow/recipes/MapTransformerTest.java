@@ -1,0 +1,96 @@
+package dev.portflow.recipes;
+
+import static dev.portflow.recipes.TestSupport.obj;
+import static dev.portflow.recipes.TestSupport.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ErrorEnvelope;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class MapTransformerTest {
+
+    private final TestSupport.Capture<JsonMessage> out = new TestSupport.Capture<>();
+    private final TestSupport.Capture<ErrorEnvelope> errors = new TestSupport.Capture<>();
+
+    private void map(MapConfig config, JsonMessage... messages) throws InterruptedException {
+        run(dev.portflow.runtime.Pipeline.builder("enrich")
+                .source("in", JsonMessage.class, TestSupport.source(messages))
+                .transformer("calc", JsonMessage.class, JsonMessage.class, new MapTransformer(config))
+                .sink("out", JsonMessage.class, out)
+                .sink("errors", ErrorEnvelope.class, errors)
+                .connect("in.out_orders", "calc.in_orders")
+                .connect("calc.out_orders", "out.in_orders")
+                .connect("calc.err_orders", "errors.in_errors"));
+    }
+
+    private static Map<String, String> fields(String... nameAndExpression) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (int i = 0; i < nameAndExpression.length; i += 2) {
+            f.put(nameAndExpression[i], nameAndExpression[i + 1]);
+        }
+        return f;
+    }
+
+    @Test
+    void addsAndOverwritesFieldsKeepingIdAndTimes() throws Exception {
+        JsonMessage order = new JsonMessage("order-1", Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2025-12-31T23:59:00Z"), obj("price", 2.5, "qty", 4, "status", "new"));
+        map(new MapConfig(fields("total", "price * double(qty)", "status", "'priced'", "big", "price * double(qty) > 5")),
+                order);
+
+        JsonMessage result = out.received.getFirst();
+        assertThat(result.id()).isEqualTo("order-1");
+        assertThat(result.ingestTime()).isEqualTo(order.ingestTime());
+        assertThat(result.sourceTime()).isEqualTo(order.sourceTime());
+        assertThat(result.body()).isEqualTo(obj("price", 2.5, "qty", 4, "status", "priced", "total", 10.0, "big", true));
+        assertThat(order.fields()).containsEntry("status", "new"); // the input is not modified
+    }
+
+    @Test
+    void replaceKeepsOnlyTheComputedFields() throws Exception {
+        map(new MapConfig(fields("sku", "item.sku", "n", "size(tags)", "first", "tags[0]"), true),
+                TestSupport.json(obj("item", obj("sku", "A-1"), "tags", List.of("x", "y"))));
+        assertThat(out.bodies()).containsExactly(obj("sku", "A-1", "n", 2L, "first", "x"));
+    }
+
+    @Test
+    void everyExpressionSeesTheIncomingMessage() throws Exception {
+        map(new MapConfig(fields("a", "b", "b", "a")), TestSupport.json(obj("a", 1, "b", 2)));
+        assertThat(out.bodies()).containsExactly(obj("a", 2L, "b", 1L));
+    }
+
+    @Test
+    void evaluationErrorsGoToTheErrorPort() throws Exception {
+        map(new MapConfig(fields("total", "price * qty")),
+                TestSupport.json(obj("price", 2, "qty", 3)),
+                TestSupport.json(obj("price", 2.5, "qty", 3)),
+                TestSupport.json(obj("qty", 3)));
+        assertThat(out.bodies()).containsExactly(obj("price", 2, "qty", 3, "total", 6L));
+        assertThat(errors.received).extracting(ErrorEnvelope::message).satisfiesExactly(
+                m -> assertThat(m).contains("'fields.total' (price * qty) failed").contains("No matching overload"),
+                m -> assertThat(m).contains("reads field 'price', which the message does not have"));
+    }
+
+    @Test
+    void badConfigurations() {
+        assertThatThrownBy(() -> new MapConfig(Map.of()))
+                .hasMessageStartingWith("map: 'fields' is required: a mapping of output field name to CEL expression");
+        assertThatThrownBy(() -> new MapConfig(fields("total", "price *")))
+                .hasMessageStartingWith("map: 'fields.total' is not a valid CEL expression: \"price *\"");
+        assertThatThrownBy(() -> MapConfig.fromMap(Map.of("fields", Map.of("total", 3))))
+                .hasMessage("map: 'fields.total' must be a CEL expression (text), was 3");
+        assertThatThrownBy(() -> MapConfig.fromMap(Map.of("fields", List.of("a"))))
+                .hasMessage("map: 'fields' must be a mapping, was [a]");
+        assertThatThrownBy(() -> MapConfig.fromMap(Map.of("fields", Map.of("a", "1"), "replace", "maybe")))
+                .hasMessage("map: 'replace' must be true or false, was \"maybe\"");
+        assertThat(MapConfig.fromMap(Map.of("fields", Map.of("a", "1"), "replace", true)).replace()).isTrue();
+    }
+}
