@@ -1,0 +1,79 @@
+package dev.portflow.blueprint;
+
+import java.nio.file.Path;
+
+/**
+ * The blueprint facade for the CLI and for embedding: load, validate, assemble, draw, with the
+ * built-in recipes (plus any discovered through {@code META-INF/services}) and the context class
+ * loader. For user jars or extra recipes use a {@link BlueprintLoader}.
+ *
+ * <pre>{@code
+ * Validation v = Blueprints.validate(Path.of("orders.yaml"));
+ * if (!v.isValid()) {
+ *     System.err.println(v.report());          // file:line:col: message (hint: ...), one per line
+ *     System.exit(2);
+ * }
+ * Assembly running = Blueprints.assemble(v.blueprint(), AssemblyOptions.defaults()).start();
+ * // on SIGTERM:
+ * DrainReport report = running.drainAndStop(Duration.ofSeconds(30));
+ * }</pre>
+ */
+public final class Blueprints {
+
+    private Blueprints() {
+    }
+
+    private static volatile BlueprintLoader standard;
+
+    /**
+     * The standard loader behind these methods, made on first use.
+     *
+     * @throws IllegalStateException if a recipe declared through {@code META-INF/services} cannot be loaded
+     */
+    public static BlueprintLoader loader() {
+        BlueprintLoader loader = standard;
+        if (loader == null) {
+            synchronized (Blueprints.class) {
+                loader = standard;
+                if (loader == null) {
+                    loader = BlueprintLoader.standard();
+                    standard = loader;
+                }
+            }
+        }
+        return loader;
+    }
+
+    /** Reads and validates {@code file}; every problem at once, never throws for a bad blueprint. */
+    public static Validation validate(Path file) {
+        return loader().validate(file);
+    }
+
+    /**
+     * Reads and validates {@code file}.
+     *
+     * @throws BlueprintException listing every problem
+     */
+    public static Blueprint load(Path file) {
+        return loader().load(file);
+    }
+
+    /**
+     * Builds a valid blueprint into a pipeline and its server, neither started.
+     *
+     * @throws BlueprintException listing every problem; nothing was started
+     */
+    public static Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
+        return loader().assemble(blueprint, options);
+    }
+
+    /** Loads and assembles {@code file} with the default options. */
+    public static Assembly assemble(Path file) {
+        return assemble(load(file), AssemblyOptions.defaults());
+    }
+
+    /** Mermaid {@code graph LR} text of {@code blueprint}. */
+    public static String mermaid(Blueprint blueprint) {
+        return loader().mermaid(blueprint);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.portflow.blueprint;
+
+import dev.portflow.port.PortName;
+import dev.portflow.runtime.ComponentKind;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name and
+ * recipe (or class), shaped by kind (sources as stadiums, routers as rhombi, sinks as cylinders);
+ * one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
+ * are dotted; Kafka edges are thick and name their topic.
+ */
+final class MermaidGraph {
+
+    private MermaidGraph() {
+    }
+
+    static String render(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
+        StringBuilder out = new StringBuilder("graph LR\n");
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (ComponentSpec c : blueprint.components()) {
+            if (c.name() == null || ids.containsKey(c.name())) {
+                continue;
+            }
+            String id = id(c.name(), ids);
+            ComponentKind kind = kind(c, recipes, loader);
+            String type = c.recipe() != null ? c.recipe() : c.className() != null ? simpleName(c.className()) : "?";
+            String label = quote(c.name() + "<br/>" + type);
+            out.append("  ").append(id).append(shape(kind, label)).append('\n');
+        }
+        for (ConnectionSpec c : blueprint.connections()) {
+            if (c.from() == null || c.to() == null) {
+                continue;
+            }
+            String from = ids.containsKey(c.from().component()) ? ids.get(c.from().component()) : id(c.from().component(), ids);
+            String to = ids.containsKey(c.to().component()) ? ids.get(c.to().component()) : id(c.to().component(), ids);
+            Recipe fromRecipe = blueprint.component(c.from().component())
+                    .map(ComponentSpec::recipe).flatMap(recipes::find).orElse(null);
+            String policy = (c.overflowPolicy() != null ? c.overflowPolicy() : Assembler.defaultPolicy(fromRecipe))
+                    .name().toLowerCase(Locale.ROOT);
+            long timeout = c.timeoutMs() != null ? c.timeoutMs() : Assembler.DEFAULT_TIMEOUT.toMillis();
+            int size = c.bufferSize() != null ? c.bufferSize() : Assembler.DEFAULT_CAPACITY;
+            String buffer = size + " " + policy + (policy.equals("block_with_timeout") ? " " + timeout + "ms" : "");
+            String ports = c.from().port() + " → " + c.to().port();
+            String arrow;
+            String label;
+            if (c.isKafka()) {
+                arrow = "==>";
+                label = ports + "<br/>kafka " + (c.topic() == null ? "?" : c.topic()) + "<br/>" + buffer;
+            } else {
+                arrow = PortName.isError(c.from().port()) ? "-.->" : "-->";
+                label = ports + "<br/>" + buffer;
+            }
+            out.append("  ").append(from).append(' ').append(arrow).append('|').append(quote(label)).append("| ")
+                    .append(to).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String id(String name, Map<String, String> ids) {
+        String base = "c_" + name.replaceAll("[^A-Za-z0-9_]", "_");
+        String id = base;
+        for (int i = 2; ids.containsValue(id); i++) {
+            id = base + "_" + i;
+        }
+        ids.put(name, id);
+        return id;
+    }
+
+    private static ComponentKind kind(ComponentSpec c, RecipeRegistry recipes, ClassLoader loader) {
+        if (c.recipe() != null) {
+            return recipes.find(c.recipe()).map(Recipe::kind).orElse(null);
+        }
+        if (c.className() != null) {
+            try {
+                return BlueprintValidator.kindOf(Class.forName(c.className(), false, loader));
+            } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String shape(ComponentKind kind, String label) {
+        if (kind == null) {
+            return "[" + label + "]";
+        }
+        return switch (kind) {
+            case SOURCE -> "([" + label + "])";
+            case SINK -> "[(" + label + ")]";
+            case ROUTER -> "{" + label + "}";
+            case TRANSFORMER, MERGER -> "[" + label + "]";
+        };
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\"", "#quot;") + "\"";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.portflow.blueprint;
+
+import dev.portflow.component.Component;
+
+/** Makes a recipe's component from its validated configuration. */
+@FunctionalInterface
+public interface RecipeFactory {
+
+    /**
+     * @throws Exception when the component cannot be made (e.g. an expression does not compile); the
+     *     message becomes a problem at the component's position and nothing starts
+     */
+    Component create(RecipeContext context) throws Exception;
+}

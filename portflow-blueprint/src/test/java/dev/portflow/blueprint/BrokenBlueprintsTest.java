@@ -1,0 +1,263 @@
+package dev.portflow.blueprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One broken blueprint per kind of problem, under {@code src/test/resources/broken/}: each problem
+ * is reported at its exact line and column with a useful hint, every problem of a file at once,
+ * and nothing else (no follow-on noise).
+ */
+class BrokenBlueprintsTest {
+
+    private static final Path DIR = Path.of("src/test/resources/broken");
+
+    /** An expected problem: exact position, a part of the message, a part of the hint. */
+    private record Expected(int line, int column, String message, String hint) {
+    }
+
+    private static Expected at(int line, int column, String message, String hint) {
+        return new Expected(line, column, message, hint);
+    }
+
+    private static List<Problem> check(String file, Expected... expected) {
+        Validation validation = Blueprints.validate(DIR.resolve(file));
+        List<Problem> problems = validation.problems();
+        assertThat(problems).as(validation.report()).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            Problem p = problems.get(i);
+            Expected e = expected[i];
+            assertThat(p.file()).isEqualTo(DIR.resolve(file).toString());
+            assertThat(p.position()).as(p.format()).isEqualTo(new Position(e.line(), e.column()));
+            assertThat(p.message()).as(p.format()).contains(e.message());
+            if (e.hint() == null) {
+                assertThat(p.hint()).as(p.format()).isNull();
+            } else {
+                assertThat(p.hint()).as(p.format()).contains(e.hint());
+            }
+        }
+        return problems;
+    }
+
+    @Test
+    void yamlSyntaxErrorPointsAtTheUnexpectedToken() {
+        List<Problem> problems = check("syntax.yaml",
+                at(4, 3, "YAML syntax error: expected ',' or '}'", "flow mapping that started at line 3, column 5"));
+        assertThat(problems.getFirst().format()).startsWith("src/test/resources/broken/syntax.yaml:4:3: YAML syntax error");
+    }
+
+    @Test
+    void missingNames() {
+        check("missing-names.yaml",
+                at(1, 1, "the blueprint has no name", "add name:"),
+                at(3, 5, "a component has no name", "add name:"),
+                at(7, 5, "a connection has no from:", "from: <component>.<out_port>"));
+    }
+
+    @Test
+    void duplicateComponentNamesTheFirst() {
+        check("duplicate-component.yaml",
+                at(5, 12, "component 'gen' is declared twice", "first declared at line 3"));
+    }
+
+    @Test
+    void unknownComponentSuggestsTheNearestName() {
+        check("unknown-component.yaml",
+                at(6, 37, "unknown component 'colect'", "did you mean 'collect'?"));
+    }
+
+    @Test
+    void unknownPortOfFixedPortsOrDeclaredPorts() {
+        check("unknown-port.yaml",
+                at(10, 15, "api_endpoint 'api' has no output port 'out_request'",
+                        "did you mean 'out_requests'? its output ports: out_requests, err_requests"),
+                at(13, 14, "component 'sink' has no input port 'in_order'", "did you mean 'in_orders'?"));
+    }
+
+    @Test
+    void badPortNamesAndDirections() {
+        check("bad-port-name.yaml",
+                at(3, 75, "'in_numbers' is an input port name, but it is listed in outputs", "out_<name> or err_<name>"),
+                at(7, 16, "component 'gen' has no output port 'out_numbers'", "add it to the component's outputs: list"),
+                at(7, 39, "bad port name 'numbers'", "e.g. in_numbers"),
+                at(8, 18, "'in_numbers' is an input port: a connection goes from an output port to an input port",
+                        "are from and to swapped?"),
+                at(9, 16, "bad port name 'Out-Numbers'", "e.g. out_numbers"),
+                at(9, 38, "'out_numbers' is an output port", "to: takes an in_* port"));
+    }
+
+    @Test
+    void unknownRecipeSuggestsTheNearestAndListsTheKnown() {
+        check("unknown-recipe.yaml",
+                at(4, 25, "unknown recipe 'fliter'", "did you mean 'filter'? known recipes: api_endpoint, batch, "),
+                at(5, 25, "unknown recipe 'jsonl'", "did you mean 'jsonl_sink'?"));
+    }
+
+    @Test
+    void userClassesThatCannotBeUsed() {
+        check("bad-class.yaml",
+                at(4, 22, "class 'com.acme.Missing' not found", "classpath"),
+                at(5, 22, "Misfits$NotAComponent is not a Portflow component", "implement one of dev.portflow.component.Source"),
+                at(6, 22, "Misfits$NeedsArgument has no public no-arg constructor", "add public NeedsArgument() { }"),
+                at(7, 22, "Misfits$Unfinished is abstract", "concrete"),
+                at(8, 22, "Misfits$Hidden is not public", "make"),
+                at(9, 22, "class 'Enrich' not found", "fully qualified name"),
+                at(10, 77, "Misfits$Plain takes no config", "implement dev.portflow.blueprint.Configurable"));
+    }
+
+    @Test
+    void badConfigKeysAndValues() {
+        check("bad-config.yaml",
+                at(6, 7, "api_endpoint 'api' needs config key 'path'", "request path"),
+                at(6, 19, "config key 'timeout_ms' must be a whole number of milliseconds, found the string \"2s\"",
+                        "e.g. 2000"),
+                at(7, 23, "config key 'max_body_bytes' must be between 1 and 67108864, was 0", "413"),
+                at(8, 7, "unknown config key 'auth_tokn'", "did you mean 'auth_token'?"),
+                // no separate "needs 'condition'": the hint of the misspelt key says it
+                at(11, 14, "unknown config key 'conditon' for filter 'big'", "did you mean 'condition'?"),
+                at(14, 21, "config key 'level' must be one of trace, debug, info, warn, warning, error, was 'verbose'", "allowed"),
+                at(17, 20, "config key 'size' must be an integer, found the number 1.5", "messages per batch"),
+                at(17, 36, "config key 'window_ms' must not be negative, was -5", "milliseconds"),
+                at(22, 49, "unknown config key 'else' for an entry of routes", "takes: port, when"),
+                at(23, 11, "an entry of routes needs config key 'when'", "CEL condition"));
+    }
+
+    @Test
+    void schemaMismatchAcrossAConnectionAndUnknownSchema() {
+        check("schema-mismatch.yaml",
+                at(15, 40, "unknown schema 'Ordr'", "did you mean 'Order'?"),
+                at(17, 5, "schema mismatch: api.out_requests carries 'Order' but pay.in_payments expects 'Payment'",
+                        "declare the same schema on both ports"));
+    }
+
+    @Test
+    void invalidJsonSchemasPointIntoTheSchema() {
+        check("bad-schema.yaml",
+                at(3, 17, "schema 'Order' is not a valid JSON Schema: type: ", "draft 2020-12"),
+                at(3, 35, "schema 'Order' is not a valid JSON Schema: required: ", "draft 2020-12"),
+                at(5, 11, "schema 'NotOne' must be a JSON Schema (a mapping), found a list", "NotOne: {type: object"));
+    }
+
+    @Test
+    void cycleNamesItsComponents() {
+        check("cycle.yaml",
+                at(9, 5, "the connections form a cycle: merge_in -> twice -> again -> merge_in", "acyclic"));
+    }
+
+    @Test
+    void duplicateConnection() {
+        check("duplicate-connection.yaml",
+                at(7, 5, "duplicate connection gen.out_numbers -> sink.in_numbers", "first declared at line 6"));
+    }
+
+    @Test
+    void bufferSizeOverflowAndTimeout() {
+        check("buffer-options.yaml",
+                at(10, 60, "buffer_size must be at least 1, was 0: a buffer with no room can never take a message",
+                        "use 1 for a hand-off, or leave it out for the default 1024"),
+                at(11, 60, "buffer_size must be at least 1, was -3", "default 1024"),
+                at(12, 57, "unknown overflow policy 'drop_new'", "did you mean 'drop_newest'?"),
+                at(13, 89, "timeout_ms must be at least 1, was 0", "default is 2000"),
+                at(14, 59, "timeout_ms only applies to overflow: block_with_timeout, but this connection uses block",
+                        "add overflow: block_with_timeout"),
+                at(14, 77, "buffer_size must be an integer, found the string \"64\"", "write 64 without quotes"));
+    }
+
+    @Test
+    void portRulesOfRecipes() {
+        check("port-rules.yaml",
+                at(3, 12, "api_endpoint 'api' needs out_requests connected", "from: api.out_requests"),
+                at(4, 12, "filter 'big' needs exactly 1 out_* port, has [out_big, out_small]", "broadcast"),
+                at(7, 12, "sleep 'lonely' is not connected to anything", "connect it"),
+                at(8, 12, "sleep 'two_in' needs exactly 1 in_* port, has [in_a, in_b]", "merge"),
+                at(9, 12, "sleep 'no_in' needs an in_* port connected", "to: no_in.in_<name>"),
+                at(10, 44, "router 'route' has out_b connected, but no route sends to it", "default: out_b"),
+                at(10, 89, "route port 'out_c' of router 'route' is not connected", "did you mean 'out_a'?"),
+                at(15, 17, "log_sink 'sink' is a sink: it has no out_* ports", "err_*"),
+                at(15, 35, "generator 'gen' is a source: it has no input ports", "another component"));
+    }
+
+    @Test
+    void apiEndpointPathsAndComponentTypes() {
+        check("api-paths.yaml",
+                at(3, 52, "path /metrics is served by the runtime itself", "choose another path"),
+                at(5, 52, "path /orders is already used by api_endpoint 'b'", "line 4"),
+                at(5, 73, "auth_token must not be blank", "leave it out"),
+                at(6, 44, "component 'd' has both recipe: and class:", "keep recipe:"),
+                at(7, 12, "component 'e' has neither recipe: nor class:", "add recipe: <api_endpoint|"));
+    }
+
+    @Test
+    void kafkaConnectionsAreCheckedForTheirTopicOnly() {
+        check("kafka.yaml",
+                at(8, 58, "a kafka connection needs a topic", "add topic:"),
+                at(9, 54, "topic only applies to transport: kafka", "add transport: kafka"),
+                at(10, 58, "unknown transport 'kafak'", "did you mean 'kafka'?"));
+    }
+
+    @Test
+    void unknownKeysEverywhere() {
+        check("unknown-keys.yaml",
+                at(1, 1, "the blueprint has no connections", "add connections:"),
+                at(2, 1, "unknown top-level key 'sever'", "did you mean 'server'?"),
+                at(3, 16, "server port must be 0..65535, was 70000", "0 picks a free port"),
+                at(3, 23, "unknown server key 'hots'", "did you mean 'host'?"),
+                at(5, 65, "unknown component key 'confg'", "did you mean 'config'?"),
+                at(7, 1, "unknown top-level key 'conections'", "did you mean 'connections'?"));
+    }
+
+    @Test
+    void everyProblemOfAFileAtOnceInFileOrder() {
+        Validation v = Blueprints.validate(DIR.resolve("multi.yaml"));
+        String f = "src/test/resources/broken/multi.yaml";
+        assertThat(v.report()).isEqualTo(String.join("\n",
+                f + ":1:7: pipeline name 'many problems' is invalid (hint: use letters, digits, '_' and '-')",
+                f + ":7:20: path must start with '/', was 'orders' (hint: e.g. path: /orders)",
+                f + ":7:28: unknown config key 'timeout' for api_endpoint 'api' (hint: did you mean 'timeout_ms'?"
+                        + " api_endpoint 'api' takes: path, timeout_ms, max_body_bytes, auth_token)",
+                f + ":8:44: unknown schema 'Oder' (hint: did you mean 'Order'? schemas declared: Order)",
+                f + ":10:13: unknown recipe 'fliter' (hint: did you mean 'filter'? known recipes: "
+                        + String.join(", ", Blueprints.loader().recipes().names()) + "; or class: <your Component class>)",
+                f + ":13:44: unknown config key 'tabel' for store 'store' (hint: did you mean 'table'?"
+                        + " store 'store' takes: url, table, key, user, password)",
+                f + ":15:62: buffer_size must be at least 1, was 0: a buffer with no room can never take a message"
+                        + " (hint: use 1 for a hand-off, or leave it out for the default 1024)",
+                f + ":16:32: unknown component 'stor' (hint: did you mean 'store'? components: api, big, store)",
+                f + ":17:38: bad port name 'orders' (hint: input ports are named in_<name> (lower case letters,"
+                        + " digits, '_'), e.g. in_orders)",
+                f + ":17:56: unknown overflow policy 'sometimes' (hint: one of: block, block_with_timeout,"
+                        + " drop_oldest, drop_newest, fail)"));
+        assertThat(v.isValid()).isFalse();
+        assertThat(v.model()).isPresent();
+    }
+
+    @Test
+    void nothingIsAssembledWhenAnyProblemExists() {
+        Validation v = Blueprints.validate(DIR.resolve("multi.yaml"));
+        assertThatThrownBy(() -> Blueprints.assemble(v.blueprint(), AssemblyOptions.defaults()))
+                .isInstanceOfSatisfying(BlueprintException.class,
+                        e -> assertThat(e.problems()).hasSameSizeAs(v.problems()))
+                .hasMessageStartingWith("invalid blueprint (10 problems)");
+        assertThatThrownBy(() -> Blueprints.load(DIR.resolve("cycle.yaml")))
+                .isInstanceOf(BlueprintException.class)
+                .hasMessageContaining("cycle.yaml:9:5: the connections form a cycle");
+    }
+
+    @Test
+    void inlineProblems() {
+        BlueprintLoader loader = Blueprints.loader();
+        assertThat(loader.validate("empty.yaml", "").report())
+                .isEqualTo("empty.yaml:1:1: the blueprint is empty"
+                        + " (hint: a blueprint is a mapping with name:, components: and connections:)");
+        assertThat(loader.validate("list.yaml", "- a\n- b\n").report())
+                .startsWith("list.yaml:1:1: a blueprint must be a mapping, found a list");
+        assertThat(loader.validate("dup.yaml", "name: a\ncomponents: []\nconnections: []\nname: b\n").report())
+                .isEqualTo("dup.yaml:4:1: duplicate key 'name' (hint: first given at line 1, column 1; keep one)");
+        assertThat(Blueprints.validate(Path.of("no/such/file.yaml")).report())
+                .isEqualTo("no/such/file.yaml:1:1: no such file");
+    }
+}

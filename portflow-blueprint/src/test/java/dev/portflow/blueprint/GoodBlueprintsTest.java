@@ -1,0 +1,305 @@
+package dev.portflow.blueprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portflow.blueprint.fixtures.Collect;
+import dev.portflow.message.JsonMessage;
+import dev.portflow.port.Connection;
+import dev.portflow.port.OverflowPolicy;
+import dev.portflow.runtime.DrainReport;
+import dev.portflow.runtime.Pipeline;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Good blueprints parse into the model with positions, and assemble into pipelines that run. */
+class GoodBlueprintsTest {
+
+    private static final Path DIR = Path.of("src/test/resources/good");
+
+    @Test
+    void specExampleParsesWithPositionsOnEveryElement() {
+        Validation v = Blueprints.validate(DIR.resolve("spec-example.yaml"));
+        assertThat(v.problems()).isEmpty();
+        Blueprint b = v.blueprint();
+        assertThat(b.name()).isEqualTo("orders");
+        assertThat(b.position("name")).isEqualTo(new Position(1, 7));
+        assertThat(b.server().host()).isEqualTo("127.0.0.1");
+        assertThat(b.server().port()).isEqualTo(8080);
+        assertThat(b.server().position("port")).isEqualTo(new Position(2, 33));
+
+        SchemaSpec order = b.schemas().get("Order");
+        assertThat(order.position()).isEqualTo(new Position(4, 3));
+        assertThat(order.json().get("required").toString()).isEqualTo("[\"id\",\"amount\"]");
+        assertThat(order.json().get("properties").get("amount").get("type").asString()).isEqualTo("number");
+
+        assertThat(b.components()).extracting(ComponentSpec::name).containsExactly("api", "big", "store");
+        ComponentSpec api = b.components().getFirst();
+        assertThat(api.position()).isEqualTo(new Position(6, 5));
+        assertThat(api.position("recipe")).isEqualTo(new Position(6, 25));
+        assertThat(api.config().get("path").keyPosition()).isEqualTo(new Position(6, 48));
+        assertThat(api.config().get("path").valuePosition()).isEqualTo(new Position(6, 54));
+        assertThat(api.config().get("timeout_ms").value().toJava()).isEqualTo(2000L);
+        assertThat(api.outputs()).containsExactly(
+                new PortSpec("out_requests", "Order", new Position(7, 23), new Position(7, 45)));
+
+        ConnectionSpec first = b.connections().getFirst();
+        assertThat(first.from()).isEqualTo(new Endpoint("api", "out_requests", new Position(11, 12), new Position(11, 16)));
+        assertThat(first.to().toString()).isEqualTo("big.in_orders");
+        assertThat(first.to().portPosition()).isEqualTo(new Position(11, 38));
+        assertThat(first.bufferSize()).isEqualTo(1024);
+        assertThat(first.overflowPolicy()).isEqualTo(OverflowPolicy.BLOCK_WITH_TIMEOUT);
+        assertThat(first.timeoutMs()).isEqualTo(2000L);
+        assertThat(first.position("overflow")).isEqualTo(new Position(11, 78));
+        ConnectionSpec second = b.connections().get(1);
+        assertThat(second.bufferSize()).isNull();
+        assertThat(second.overflow()).isNull();
+        assertThat(second.isKafka()).isFalse();
+    }
+
+    @Test
+    void flowAndBlockStyleGiveTheSameModel() {
+        Blueprint flow = Blueprints.load(DIR.resolve("spec-example.yaml"));
+        Blueprint block = Blueprints.load(DIR.resolve("block-style.yaml"));
+        assertThat(block.name()).isEqualTo(flow.name());
+        assertThat(block.server().port()).isEqualTo(flow.server().port());
+        assertThat(block.schemas().get("Order").json()).isEqualTo(flow.schemas().get("Order").json());
+        for (int i = 0; i < 3; i++) {
+            ComponentSpec a = flow.components().get(i);
+            ComponentSpec c = block.components().get(i);
+            assertThat(c.name()).isEqualTo(a.name());
+            assertThat(c.recipe()).isEqualTo(a.recipe());
+            assertThat(c.config().keySet()).isEqualTo(a.config().keySet());
+            c.config().forEach((k, e) -> assertThat(e.value().toJava()).isEqualTo(a.config().get(k).value().toJava()));
+        }
+        assertThat(block.connections()).extracting(ConnectionSpec::describe)
+                .containsExactly("api.out_requests -> big.in_orders", "big.out_orders -> store.in_orders");
+        assertThat(block.components().get(1).config().get("condition").keyPosition()).isEqualTo(new Position(25, 7));
+    }
+
+    @Test
+    void builtInRecipesRunFromABlueprint(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orders.yaml");
+        java.nio.file.Files.writeString(file, """
+                name: builtins
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 1000, count: 20, template: {id: "o-${seq}", amount: "${seq}"}}}
+                  - {name: big, recipe: filter, config: {condition: "amount >= 15"}}
+                  - {name: out, recipe: jsonl_sink, config: {path: big-orders.jsonl}}
+                connections:
+                  - {from: gen.out_orders, to: big.in_orders}
+                  - {from: big.out_orders, to: out.in_orders}
+                """);
+        Assembly assembly = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults().withoutServer());
+        assembly.start();
+        assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(20))).isTrue();
+
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("big-orders.jsonl"));
+        assertThat(lines).hasSize(5);
+        assertThat(lines).allSatisfy(line -> assertThat(line).contains("\"id\":\"o-1"));
+        assertThat(assembly.pipeline().inputPort("big", "in_orders").metrics().droppedByReason())
+                .containsEntry("filtered", 15L);
+    }
+
+    @Test
+    void userClassesAssembleIntoARunningPipeline() throws Exception {
+        Collect.bucket("numbers-yaml").clear();
+        Assembly assembly = Blueprints.assemble(Blueprints.load(DIR.resolve("numbers.yaml")),
+                AssemblyOptions.defaults().withoutServer());
+        assertThat(assembly.server()).isEmpty();
+        Pipeline pipeline = assembly.pipeline();
+        assertThat(pipeline.name()).isEqualTo("numbers");
+        assertThat(pipeline.connections()).extracting(Connection::capacity).containsExactly(16, 4);
+        assertThat(pipeline.connections()).extracting(c -> c.options().overflow())
+                .containsExactly(OverflowPolicy.BLOCK, OverflowPolicy.BLOCK_WITH_TIMEOUT);
+        assertThat(pipeline.connections().get(1).options().timeout()).isEqualTo(Duration.ofMillis(5000));
+
+        assembly.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        List<Object> got = Collect.bucket("numbers-yaml");
+        assertThat(got).hasSize(100);
+        assertThat(got).extracting(m -> field(m, "n")).contains(2L, 200L);
+        assertThat(assembly.meterRegistry().scrape()).contains("portflow_port_messages_in_total")
+                .contains("pipeline=\"numbers\"");
+    }
+
+    @Test
+    void apiEndpointRecipeServesOnTheBlueprintsServer() throws Exception {
+        Collect.bucket("api-yaml").clear();
+        Assembly assembly = Blueprints.assemble(Blueprints.load(DIR.resolve("api.yaml")), AssemblyOptions.defaults());
+        assertThat(assembly.pipeline().connections().getFirst().options().overflow())
+                .as("edges leaving an api_endpoint default to block_with_timeout")
+                .isEqualTo(OverflowPolicy.BLOCK_WITH_TIMEOUT);
+        assembly.start();
+        try {
+            String base = assembly.server().orElseThrow().baseUri();
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> ok = post(client, base + "/orders", "{\"id\":\"a1\",\"amount\":120}");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+            HttpResponse<String> invalid = post(client, base + "/orders", "{\"amount\":-1}");
+            assertThat(invalid.statusCode()).isEqualTo(422);
+            assertThat(invalid.body()).contains("validation_failed").contains("\"field\":\"id\"");
+            HttpResponse<String> large = post(client, base + "/orders", "{\"id\":\"" + "x".repeat(2000) + "\",\"amount\":1}");
+            assertThat(large.statusCode()).as("max_body_bytes: 1024").isEqualTo(413);
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("portflow_ingress_requests_total");
+        } finally {
+            DrainReport report = assembly.drainAndStop(Duration.ofSeconds(10));
+            assertThat(report.completed()).isTrue();
+        }
+        assertThat(Collect.bucket("api-yaml")).singleElement()
+                .isInstanceOfSatisfying(JsonMessage.class, m -> assertThat(m.fields()).containsEntry("id", "a1"));
+    }
+
+    private static Object field(Object message, String key) {
+        return ((Map<?, ?>) message).get(key);
+    }
+
+    private static HttpResponse<String> post(HttpClient client, String uri, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void builtInsLoadTheirImplementationsByNameAndBindConfigRecords() throws Exception {
+        Collect.bucket("log:debug").clear();
+        Collect.bucket("log:warn").clear();
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testrecipes")),
+                getClass().getClassLoader());
+        Blueprint b = loader.load(DIR.resolve("recipes.yaml"));
+        try (Assembly assembly = loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(Collect.bucket("log:debug")).extracting(m -> field(m, "seq")).containsExactly(2L, 4L, 6L);
+        assertThat(Collect.bucket("log:warn")).extracting(m -> field(m, "seq")).containsExactly(1L, 3L, 5L);
+        assertThat(Collect.bucket("log:warn")).allSatisfy(m -> {
+            assertThat(field(m, "kind")).isEqualTo("test");
+            assertThat(field(m, "from")).isEqualTo("gen");
+        });
+    }
+
+    @Test
+    void anImplementationThatIsNoComponentIsAProblemAtAssembly() {
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testrecipes")),
+                getClass().getClassLoader());
+        Validation v = loader.validate("inline.yaml", """
+                name: wrong
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: keep, recipe: filter, config: {condition: "true"}}
+                  - {name: group, recipe: batch, config: {size: 10}}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_n, to: keep.in_n}
+                  - {from: keep.out_n, to: group.in_n}
+                  - {from: group.out_n, to: sink.in_n}
+                """);
+        assertThat(v.problems()).isEmpty();
+        assertThatThrownBy(() -> loader.assemble(v.blueprint(), AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::format)
+                        .containsExactly(
+                                "inline.yaml:4:26: could not create component 'keep' (recipe filter):"
+                                        + " dev.portflow.blueprint.testrecipes.Filter (implementation of recipe 'filter')"
+                                        + " made a dev.portflow.blueprint.testrecipes.Filter, not a"
+                                        + " dev.portflow.component.Component",
+                                "inline.yaml:5:27: could not create component 'group' (recipe batch): recipe 'batch'"
+                                        + " is built in, but its implementation (dev.portflow.blueprint.testrecipes.Batch"
+                                        + " or dev.portflow.blueprint.testrecipes.BatchRecipe) is not on the classpath;"
+                                        + " add the portflow-recipes module"));
+    }
+
+    @Test
+    void aRecipesDispatcherMakesEveryBuiltInWithTheValidatedConfig() throws Exception {
+        Collect.bucket("dispatch").clear();
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testdispatch")),
+                getClass().getClassLoader());
+        Blueprint b = loader.validate("dispatch.yaml", """
+                name: dispatched
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers, config: {count: 2}}
+                  - {name: slow, recipe: sleep, config: {duration_ms: 0}}
+                  - {name: out, recipe: jsonl_sink, config: {path: out/n.jsonl}}
+                connections:
+                  - {from: gen.out_n, to: slow.in_n}
+                  - {from: slow.out_n, to: out.in_n}
+                """).orThrow();
+        try (Assembly a = loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+            assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        Path file = cwd.resolve("out/n.jsonl");
+        assertThat(Collect.bucket("dispatch")).containsExactly(
+                List.of("sleep", Map.of("duration_ms", 0L), cwd.resolve("data")),
+                List.of("jsonl_sink", Map.of("path", file, "metadata", true, "flush_ms", 100L), cwd.resolve("data")));
+        assertThat(Collect.bucket("dispatch:" + file)).hasSize(2);
+    }
+
+    @Test
+    void recipesFromServiceLoaderPlugInWithTheirConfigAndChecks() throws Exception {
+        assertThat(Blueprints.loader().recipes().find("every_nth")).isPresent();
+        String yaml = """
+                name: nth
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers, config: {count: 9}}
+                  - {name: third, recipe: every_nth, config: {n: 3}}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect, config: {bucket: nth}}
+                connections:
+                  - {from: gen.out_n, to: third.in_n}
+                  - {from: third.out_n, to: sink.in_n}
+                """;
+        Collect.bucket("nth").clear();
+        Blueprint b = Blueprints.loader().validate("nth.yaml", yaml).orThrow();
+        try (Assembly a = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+            assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(Collect.bucket("nth")).extracting(m -> field(m, "n")).containsExactly(3L, 6L, 9L);
+
+        assertThat(Blueprints.loader().validate("nth.yaml", yaml.replace("n: 3", "n: 13")).report())
+                .isEqualTo("nth.yaml:4:50: 13 is unlucky (hint: pick another n)");
+        assertThat(Blueprints.loader().validate("nth.yaml", yaml.replace("n: 3", "n: 300")).report())
+                .isEqualTo("nth.yaml:4:50: config key 'n' must be between 1 and 100, was 300"
+                        + " (hint: n: an integer, keep one message in n)");
+    }
+
+    @Test
+    void kafkaConnectionsValidateButDoNotAssembleYet() {
+        Blueprint b = Blueprints.load(DIR.resolve("kafka.yaml"));
+        assertThat(b.kafka().settings().get("bootstrap_servers").toJava()).isEqualTo("localhost:9092");
+        assertThat(b.connections().getFirst().isKafka()).isTrue();
+        assertThat(b.connections().getFirst().topic()).isEqualTo("numbers");
+        assertThatThrownBy(() -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOf(BlueprintException.class)
+                .hasMessageContaining("kafka.yaml:7:61: transport: kafka is not supported by this runtime yet");
+    }
+
+    @Test
+    void mermaidGraph() {
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("spec-example.yaml")))).isEqualTo("""
+                graph LR
+                  c_api(["api<br/>api_endpoint"])
+                  c_big["big<br/>filter"]
+                  c_store[("store<br/>store")]
+                  c_api -->|"out_requests → in_orders<br/>1024 block_with_timeout 2000ms"| c_big
+                  c_big -->|"out_orders → in_orders<br/>1024 block"| c_store
+                """);
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("kafka.yaml")))).isEqualTo("""
+                graph LR
+                  c_gen(["gen<br/>Numbers"])
+                  c_sink[("sink<br/>Collect")]
+                  c_gen ==>|"out_numbers → in_numbers<br/>kafka numbers<br/>10000 block"| c_sink
+                """);
+    }
+}
