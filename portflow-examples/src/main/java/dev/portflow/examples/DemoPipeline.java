@@ -10,6 +10,7 @@ import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ShutdownSignals;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

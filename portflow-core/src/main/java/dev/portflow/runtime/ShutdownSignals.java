@@ -1,17 +1,18 @@
-package dev.portflow.examples;
+package dev.portflow.runtime;
 
 import sun.misc.Signal;
 
 /**
- * Turns SIGINT and SIGTERM into a callback instead of an immediate JVM exit, so the pipeline can
- * drain and the process can exit 0 on its own terms.
+ * Turns SIGINT (Ctrl-C) and SIGTERM into a callback instead of an immediate JVM exit, so a
+ * command can drain its pipeline and exit 0 on its own terms.
  */
-final class ShutdownSignals {
+public final class ShutdownSignals {
 
     private ShutdownSignals() {
     }
 
-    static void onTerminate(Runnable action) {
+    /** Runs {@code action} (on a signal-handling thread) when the process gets SIGINT or SIGTERM. */
+    public static void onTerminate(Runnable action) {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal.handle(new Signal(name), signal -> action.run());

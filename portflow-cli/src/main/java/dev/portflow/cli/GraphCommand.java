@@ -1,0 +1,33 @@
+package dev.portflow.cli;
+
+import dev.portflow.blueprint.BlueprintLoader;
+import dev.portflow.blueprint.Validation;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code portflow graph BLUEPRINT}: the pipeline as a Mermaid flowchart. */
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        description = "Prints the blueprint's pipeline as a Mermaid graph (graph LR). Exit 2 if it is invalid.")
+final class GraphCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "BLUEPRINT", description = "the blueprint YAML file")
+    private Path blueprint;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (BlueprintLoader loader = BlueprintLoader.standard()) {
+            Validation validation = BlueprintArgument.validate(loader, blueprint, spec.commandLine().getErr());
+            if (validation == null || !validation.isValid()) {
+                return PortflowCli.INVALID;
+            }
+            spec.commandLine().getOut().println(loader.mermaid(validation.orThrow()));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.portflow.cli;
+
+import dev.portflow.blueprint.Assembly;
+import dev.portflow.blueprint.AssemblyOptions;
+import dev.portflow.blueprint.Blueprint;
+import dev.portflow.blueprint.BlueprintException;
+import dev.portflow.blueprint.BlueprintLoader;
+import dev.portflow.blueprint.Validation;
+import dev.portflow.http.ApiEndpoint;
+import dev.portflow.http.PortflowServer;
+import dev.portflow.runtime.DrainReport;
+import dev.portflow.runtime.PipelineState;
+import dev.portflow.runtime.ShutdownSignals;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code portflow run [BLUEPRINT]}: validates, assembles and runs a blueprint until it ends by itself
+ * or the process gets SIGINT / SIGTERM; then drains (ingress answers 503 shutting_down, readiness
+ * 503, buffers flow to the sinks), prints what was left in each buffer, and exits 0.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs a blueprint (no argument: the built-in demo) until Ctrl-C or SIGTERM, then drains it.",
+                "Exit 0 when drained, 2 for an invalid blueprint or arguments, 1 when it fails to start or drain."})
+final class RunCommand implements Callable<Integer> {
+
+    static final String DEMO_RESOURCE = "/dev/portflow/cli/demo.yaml";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BLUEPRINT",
+            description = "the blueprint YAML file; without it, the built-in demo (written to ./portflow-demo/demo.yaml)")
+    private Path blueprint;
+
+    @Option(names = "--lib", paramLabel = "DIR", description = "a directory of jars with component classes (class: ...)")
+    private List<Path> libDirs = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "PORT", description = "override the blueprint's server port (0: any free port)")
+    private Integer port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "override the blueprint's server host")
+    private String host;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "how long a shutdown waits for the buffers to drain (default: ${DEFAULT-VALUE})")
+    private long drainSeconds;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (drainSeconds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--drain-timeout must be at least 1 second");
+        }
+        Path file = blueprint != null ? blueprint : writeDemo(out);
+        List<Path> jars = libJars(err);
+        if (jars == null) {
+            return PortflowCli.INVALID;
+        }
+        try (BlueprintLoader loader = jars.isEmpty() ? BlueprintLoader.standard() : BlueprintLoader.withLibJars(jars)) {
+            Validation validation = BlueprintArgument.validate(loader, file, err);
+            if (validation == null || !validation.isValid()) {
+                return PortflowCli.INVALID;
+            }
+            Blueprint model = validation.orThrow();
+            AssemblyOptions options = AssemblyOptions.defaults();
+            if (port != null) {
+                options = options.port(port);
+            }
+            if (host != null) {
+                options = options.host(host);
+            }
+            Assembly assembly;
+            try {
+                assembly = loader.assemble(model, options);
+            } catch (BlueprintException e) {
+                err.println(e.getMessage());
+                return PortflowCli.INVALID;
+            }
+            return run(assembly, out, err);
+        }
+    }
+
+    private int run(Assembly assembly, PrintWriter out, PrintWriter err) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignals.onTerminate(stop::countDown);
+        try {
+            assembly.start();
+        } catch (RuntimeException e) {
+            err.println("portflow: could not start pipeline '" + assembly.pipeline().name() + "': " + e.getMessage());
+            assembly.close();
+            return PortflowCli.FAILED;
+        }
+        printWhere(assembly, out);
+        while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+            if (assembly.pipeline().state() == PipelineState.STOPPED) {
+                out.println("pipeline '" + assembly.pipeline().name() + "' ended: every source finished");
+                break;
+            }
+        }
+        out.println("draining (up to " + drainSeconds + " s) ...");
+        out.flush();
+        DrainReport report = assembly.drainAndStop(Duration.ofSeconds(drainSeconds));
+        report.leftovers().forEach((portName, left) -> out.printf("leftover %-40s %d%n", portName, left));
+        out.println(report.completed()
+                ? "drained in " + report.took().toMillis() + " ms, " + report.totalLeftovers() + " messages left"
+                : "drain timed out after " + drainSeconds + " s, " + report.totalLeftovers() + " messages left");
+        out.flush();
+        return report.completed() ? 0 : PortflowCli.FAILED;
+    }
+
+    private static void printWhere(Assembly assembly, PrintWriter out) {
+        out.println("pipeline '" + assembly.pipeline().name() + "' running (" + assembly.pipeline().components().size()
+                + " components). Ctrl-C or SIGTERM drains and exits.");
+        assembly.server().ifPresent((PortflowServer server) -> {
+            String base = server.baseUri();
+            out.println("  metrics:   " + base + "/metrics   (JSON: " + base + "/metrics.json)");
+            out.println("  health:    " + base + "/health/live, " + base + "/health/ready");
+            for (ApiEndpoint<?> endpoint : assembly.pipeline().componentsOfType(ApiEndpoint.class)) {
+                out.println("  ingress:   POST " + base + endpoint.path() + "   (component "
+                        + assembly.pipeline().nameOf(endpoint) + ")");
+            }
+        });
+        out.flush();
+    }
+
+    /** The jars of every --lib directory; {@code null} after printing why one is unusable. */
+    private List<Path> libJars(PrintWriter err) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        for (Path dir : libDirs) {
+            if (!Files.isDirectory(dir)) {
+                err.println("portflow: --lib " + dir + " is not a directory");
+                return null;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+            }
+        }
+        return jars;
+    }
+
+    /** Writes the built-in demo blueprint to ./portflow-demo/demo.yaml (kept if it exists) and returns it. */
+    private static Path writeDemo(PrintWriter out) throws IOException {
+        Path dir = Path.of("portflow-demo");
+        Path file = dir.resolve("demo.yaml");
+        if (!Files.exists(file)) {
+            Files.createDirectories(dir);
+            try (InputStream demo = RunCommand.class.getResourceAsStream(DEMO_RESOURCE)) {
+                if (demo == null) {
+                    throw new IllegalStateException("the built-in demo blueprint is missing from the jar");
+                }
+                Files.copy(demo, file);
+            }
+            out.println("wrote the built-in demo blueprint to " + file.toAbsolutePath());
+        }
+        return file;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.portflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class PortflowCliTest {
+
+    private static final String GOOD = """
+            name: numbers
+            components:
+              - {name: gen, recipe: generator, config: {rate: 1000, count: 12, template: {n: "${seq}"}}}
+              - {name: odd, recipe: filter, config: {condition: "n % 2 == 1"}}
+              - {name: out, recipe: jsonl_sink, config: {path: odd.jsonl}}
+            connections:
+              - {from: gen.out_numbers, to: odd.in_numbers, buffer_size: 4}
+              - {from: odd.out_numbers, to: out.in_numbers}
+            """;
+
+    private static final String BROKEN = """
+            name: broken
+            components:
+              - {name: gen, recipe: generatr, config: {rate: 10}}
+              - {name: out, recipe: jsonl_sink, config: {path: x.jsonl}}
+            connections:
+              - {from: gen.out_numbers, to: out.numbers}
+            """;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = PortflowCli.execute(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void validateSaysValidAndExitsZero(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        Result r = run("validate", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("valid (pipeline 'numbers', 3 components, 2 connections)");
+    }
+
+    @Test
+    void validateReportsEveryProblemWithLineAndColumnAndExitsTwo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("broken.yaml"), BROKEN);
+        Result r = run("validate", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .contains(file + ":3:")
+                .contains("generatr")
+                .contains(file + ":6:")
+                .contains("numbers")
+                .contains("is invalid (");
+    }
+
+    @Test
+    void graphPrintsMermaid(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        Result r = run("graph", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("graph LR").contains("gen").contains("odd").contains("out");
+        assertThat(run("graph", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void runOfAFiniteBlueprintEndsDrainsAndExitsZero(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        Result r = run("run", file.toString(), "--port", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pipeline 'numbers' running", "ended: every source finished",
+                "leftover odd.in_numbers", "0 messages left");
+        assertThat(Files.readAllLines(dir.resolve("odd.jsonl"))).hasSize(6);
+    }
+
+    @Test
+    void badArgumentsAndBadBlueprintsExitTwo(@TempDir Path dir) throws Exception {
+        assertThat(run().exit()).isEqualTo(2);
+        assertThat(run("frobnicate").exit()).isEqualTo(2);
+        assertThat(run("validate").exit()).isEqualTo(2);
+        assertThat(run("run", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), BROKEN);
+        assertThat(run("run", broken.toString()).exit()).isEqualTo(2);
+        assertThat(run("run", broken.toString(), "--drain-timeout", "0").exit()).isEqualTo(2);
+        assertThat(run("--help").exit()).isZero();
+        assertThat(run("run", "--help").exit()).isZero();
+    }
+}
