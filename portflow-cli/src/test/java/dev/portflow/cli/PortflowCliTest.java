@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,24 @@ class PortflowCliTest {
                 .contains(file + ":6:")
                 .contains("numbers")
                 .contains("is invalid (");
+    }
+
+    /** Every broken blueprint of the blueprint module's test set: exit 2, each problem as file:line:col. */
+    @Test
+    void validateExitsTwoForEachBrokenBlueprintAndLocatesEveryProblem() throws Exception {
+        Path dir = Path.of("..", "portflow-blueprint", "src", "test", "resources", "broken");
+        List<Path> files;
+        try (var listing = Files.list(dir)) {
+            files = listing.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(15);
+        for (Path file : files) {
+            Result r = run("validate", file.toString());
+            assertThat(r.exit()).as(file.toString()).isEqualTo(2);
+            List<String> problems = r.err().lines().filter(l -> l.startsWith(file.toString() + ":")).toList();
+            assertThat(problems).as("problems of %s:%n%s", file, r.err()).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p).matches(java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: .+"));
+        }
     }
 
     @Test

@@ -1,0 +1,118 @@
+package dev.portflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code portflow run} as a separate process: an ingress, a slow stage and a JSONL sink; an overload
+ * burst over HTTP; SIGTERM; exit 0; the file holds exactly the ids that were answered 202.
+ */
+@Timeout(120)
+class RunProcessEndToEndTest {
+
+    @Test
+    void overloadThenSigtermLeavesExactlyTheAcceptedIdsInTheFile(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path blueprint = Files.writeString(dir.resolve("ingest.yaml"), """
+                name: ingest
+                server: {host: 127.0.0.1, port: %d}
+                components:
+                  - {name: api, recipe: api_endpoint, config: {path: /events, timeout_ms: 50}}
+                  - {name: slow, recipe: sleep, config: {duration_ms: 2}}
+                  - {name: out, recipe: jsonl_sink, config: {path: accepted.jsonl}}
+                connections:
+                  - {from: api.out_requests, to: slow.in_events, buffer_size: 8}
+                  - {from: slow.out_events, to: out.in_events}
+                """.formatted(port));
+        Path log = dir.resolve("portflow.log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName(), "run", blueprint.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    if (client.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException notYet) {
+                    // not listening yet
+                }
+                assertThat(process.isAlive()).as("portflow exited early:%n%s", Files.readString(log)).isTrue();
+                assertThat(System.nanoTime() < deadline).as("not ready within 60 s:%n%s", Files.readString(log)).isTrue();
+                Thread.sleep(100);
+            }
+
+            Set<String> accepted = ConcurrentHashMap.newKeySet();
+            Set<Integer> statuses = ConcurrentHashMap.newKeySet();
+            URI events = URI.create("http://127.0.0.1:" + port + "/events");
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < 16; c++) {
+                    int clientNo = c;
+                    done.add(clients.submit(() -> {
+                        for (int r = 0; r < 40; r++) {
+                            HttpResponse<String> response = client.send(HttpRequest.newBuilder(events)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"c\":" + clientNo + ",\"r\":" + r + "}"))
+                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            statuses.add(response.statusCode());
+                            if (response.statusCode() == 202) {
+                                accepted.add(response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            assertThat(statuses).isSubsetOf(202, 503).contains(202, 503);
+
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+            String output = Files.readString(log);
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output).contains("leftover slow.in_events", "0 messages left");
+
+            Set<String> written = new HashSet<>();
+            for (String line : Files.readAllLines(dir.resolve("accepted.jsonl"))) {
+                assertThat(written.add(line.replaceAll("^\\{\"_id\":\"([^\"]+)\".*", "$1"))).as("duplicate line %s", line).isTrue();
+            }
+            assertThat(written).isEqualTo(accepted);
+        } finally {
+            process.destroyForcibly();
+            client.close();
+        }
+    }
+}
