@@ -1,7 +1,6 @@
 package dev.portflow.cli;
 
 import dev.portflow.blueprint.BlueprintLoader;
-import dev.portflow.blueprint.Validation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,13 +20,7 @@ final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BlueprintLoader loader = BlueprintLoader.standard()) {
-            Validation validation = BlueprintArgument.validate(loader, blueprint, spec.commandLine().getErr());
-            if (validation == null || !validation.isValid()) {
-                return PortflowCli.INVALID;
-            }
-            spec.commandLine().getOut().println(loader.mermaid(validation.orThrow()));
-            return 0;
-        }
+        return BlueprintArgument.printIfValid(blueprint, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                BlueprintLoader::mermaid);
     }
 }

@@ -1,7 +1,5 @@
 package dev.portflow.cli;
 
-import dev.portflow.blueprint.BlueprintLoader;
-import dev.portflow.blueprint.Validation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,15 +19,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BlueprintLoader loader = BlueprintLoader.standard()) {
-            Validation validation = BlueprintArgument.validate(loader, blueprint, spec.commandLine().getErr());
-            if (validation == null || !validation.isValid()) {
-                return PortflowCli.INVALID;
-            }
-            var model = validation.orThrow();
-            spec.commandLine().getOut().println(blueprint + ": valid (pipeline '" + model.name() + "', "
-                    + model.components().size() + " components, " + model.connections().size() + " connections)");
-            return 0;
-        }
+        return BlueprintArgument.printIfValid(blueprint, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                (loader, model) -> blueprint + ": valid (pipeline '" + model.name() + "', "
+                        + model.components().size() + " components, " + model.connections().size() + " connections)");
     }
 }
