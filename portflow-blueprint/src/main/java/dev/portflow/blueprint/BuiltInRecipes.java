@@ -78,6 +78,7 @@ public final class BuiltInRecipes {
                         pkg, "RouterRecipe", "Router") {
                     @Override
                     public void check(RecipeCheck check) {
+                        super.check(check);
                         checkRoutes(check);
                     }
                 },
@@ -105,6 +106,8 @@ public final class BuiltInRecipes {
                             check.problem(check.component().position(check.component().config().isEmpty() ? "name" : "config"),
                                     "batch '" + check.component().name() + "' needs size, window_ms or both",
                                     "e.g. config: {size: 100, window_ms: 1000}");
+                        } else {
+                            super.check(check);
                         }
                     }
                 },

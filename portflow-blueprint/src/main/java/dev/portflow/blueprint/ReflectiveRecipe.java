@@ -93,6 +93,65 @@ class ReflectiveRecipe implements Recipe {
                 .toList();
     }
 
+    /**
+     * Lets the implementation check the configuration before anything runs (so {@code validate}
+     * reports a CEL syntax error, say), through {@code <package>.Recipes.checkConfig(String, Map)}
+     * when the implementation module offers it. Its complaint is reported at the config key it
+     * names, else at {@code config:}.
+     */
+    @Override
+    public void check(RecipeCheck check) {
+        if (!keysAsDeclared(check)) {
+            return; // the unknown or missing key is reported already; do not report it twice
+        }
+        Method checker;
+        try {
+            Class<?> recipes = Class.forName(pkg + ".Recipes", true, checkLoader());
+            checker = recipes.getMethod("checkConfig", String.class, Map.class);
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError absent) {
+            return; // no implementation to ask: assembly will say so
+        }
+        try {
+            checker.invoke(null, name, check.config().asMap());
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                check.problem(positionOf(check, bad.getMessage()), bad.getMessage(), null);
+            } else {
+                throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the component's config has only declared keys and every required one. */
+    private boolean keysAsDeclared(RecipeCheck check) {
+        java.util.Set<String> given = check.component().config().keySet();
+        for (String key : given) {
+            if (config.stream().noneMatch(k -> k.name().equals(key))) {
+                return false;
+            }
+        }
+        return config.stream().filter(ConfigKey::required).allMatch(k -> given.contains(k.name()));
+    }
+
+    private static ClassLoader checkLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : ReflectiveRecipe.class.getClassLoader();
+    }
+
+    /** The value of the first config key the message names ({@code 'size'} or {@code condition:}), else {@code config:}. */
+    private static Position positionOf(RecipeCheck check, String message) {
+        for (var entry : check.component().config().entrySet()) {
+            String key = entry.getKey();
+            if (message != null && (message.contains("'" + key + "'") || message.contains(key + ":")
+                    || message.contains(" " + key + " "))) {
+                return entry.getValue().valuePosition();
+            }
+        }
+        return check.component().position("config");
+    }
+
     @Override
     public Component create(RecipeContext context) throws Exception {
         Method dispatcher = dispatcher(context.classLoader());

@@ -94,6 +94,23 @@ class PortflowCliTest {
     }
 
     @Test
+    void validateCompilesExpressionsAndPointsAtTheBadOne(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("cel.yaml"), """
+                name: cel
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 10}}
+                  - {name: big, recipe: filter, config: {condition: "amount >"}}
+                  - {name: out, recipe: log_sink}
+                connections:
+                  - {from: gen.out_x, to: big.in_x}
+                  - {from: big.out_x, to: out.in_x}
+                """);
+        Result r = run("validate", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(file + ":4:").contains("condition").contains("amount >");
+    }
+
+    @Test
     void graphPrintsMermaid(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
         Result r = run("graph", file.toString());

@@ -28,6 +28,30 @@ public final class Recipes {
     }
 
     /**
+     * Checks a recipe's configuration the way {@link #create} would, without building anything:
+     * keys, values, and every CEL expression compiled. For validating a blueprint before it runs.
+     *
+     * @throws IllegalArgumentException for an unknown recipe or a bad configuration, naming the key and what it accepts
+     */
+    public static void checkConfig(String recipe, Map<String, ?> config) {
+        switch (Objects.requireNonNull(recipe, "recipe")) {
+            case "generator" -> GeneratorConfig.fromMap(config);
+            case "filter" -> FilterConfig.fromMap(config);
+            case "map" -> MapConfig.fromMap(config);
+            case "router" -> RouterConfig.fromMap(config);
+            case "split" -> SplitConfig.fromMap(config);
+            case "merge" -> new ConfigMap(FairMerger.RECIPE, config);
+            case "batch" -> BatchConfig.fromMap(config);
+            case "sleep" -> SleepConfig.fromMap(config);
+            case "jsonl_sink" -> JsonlSinkConfig.fromMap(config);
+            case "log_sink" -> LogSinkConfig.fromMap(config);
+            case "store" -> StoreConfig.fromMap(config);
+            default -> throw new IllegalArgumentException("unknown recipe '" + recipe + "'; built-in recipes: "
+                    + String.join(", ", NAMES) + " (and api_endpoint from portflow-http)");
+        }
+    }
+
+    /**
      * Builds recipe {@code recipe} from its configuration.
      *
      * @param config  the {@code config:} mapping (may be {@code null} or empty for recipes without required keys)
