@@ -53,7 +53,10 @@ public final class Inbox {
 
     /** Waits up to {@code timeout}; {@code null} on timeout or at end of stream ({@link #isEndOfStream()}). */
     public Object receive(Duration timeout) throws InterruptedException {
-        return receive(saturatedNanos(timeout), 0L);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        return receive(Deadlines.nanos(timeout), 0L);
     }
 
     /** The next message if one is buffered now, else {@code null}. */
@@ -79,7 +82,7 @@ public final class Inbox {
                 return message;
             }
         }
-        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : saturatedAdd(System.nanoTime(), timeoutNanos);
+        long deadline = Deadlines.after(System.nanoTime(), timeoutNanos);
         while (true) {
             if (isEndOfStream()) {
                 return null;
@@ -142,19 +145,5 @@ public final class Inbox {
         return true;
     }
 
-    private static long saturatedNanos(Duration timeout) {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
-    }
 
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return r < a ? Long.MAX_VALUE : r;
-    }
 }

@@ -297,9 +297,6 @@ public final class InputPort<T> {
         return false;
     }
 
-    boolean isDrained() {
-        return isEndOfStream();
-    }
 
     @Override
     public String toString() {

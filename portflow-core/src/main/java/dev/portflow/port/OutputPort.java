@@ -90,13 +90,7 @@ public final class OutputPort<T> {
      * its {@code timeout_ms}.
      */
     public SendOutcome send(T message, Duration maxWait) throws InterruptedException {
-        long nanos;
-        try {
-            nanos = maxWait.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
-        return send(message, NO_ORIGIN, Math.max(0, nanos));
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)));
     }
 
     private SendOutcome send(T message, long originNanoTime, long maxWaitNanos) throws InterruptedException {
@@ -119,8 +113,8 @@ public final class OutputPort<T> {
         boolean clock = timed;
         long now = clock ? System.nanoTime() : 0L;
         long origin = clock ? originOf(message, originNanoTime, now) : 0L;
-        long waitLimit = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE
-                : saturatedAdd(clock ? now : System.nanoTime(), maxWaitNanos);
+        long waitLimit = maxWaitNanos == Deadlines.NONE ? Deadlines.NONE
+                : Deadlines.after(clock ? now : System.nanoTime(), maxWaitNanos);
         if (cs.length == 1) {
             SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit);
             if (outcome == null) {
@@ -158,10 +152,6 @@ public final class OutputPort<T> {
         return inherited == NO_ORIGIN ? now : inherited;
     }
 
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return r < a ? Long.MAX_VALUE : r;
-    }
 
     /**
      * One connection; {@code null} means a FAIL connection was full (the caller throws).
