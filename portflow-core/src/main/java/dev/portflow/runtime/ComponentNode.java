@@ -16,18 +16,16 @@ final class ComponentNode {
     final String name;
     final ComponentKind kind;
     final Component component;
-    final Class<?> inputType;
     final Class<?> outputType;
     final Map<String, InputPort<?>> inputs = new LinkedHashMap<>();
     final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
     final ComponentTime time = new ComponentTime();
     Inbox inbox;
 
-    ComponentNode(String name, Component component, Class<?> inputType, Class<?> outputType) {
+    ComponentNode(String name, Component component, Class<?> outputType) {
         this.name = name;
         this.kind = ComponentKind.of(component);
         this.component = component;
-        this.inputType = inputType;
         this.outputType = outputType;
     }
 

@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
@@ -10,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one component on its own virtual thread: run loop, then cleanup, then closing its outputs. */
-abstract sealed class ComponentRunner permits SourceRunner, HandlerRunner {
+abstract sealed class ComponentRunner implements BackpressureListener permits SourceRunner, HandlerRunner {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
 
@@ -25,6 +26,25 @@ abstract sealed class ComponentRunner permits SourceRunner, HandlerRunner {
         this.node = node;
         this.pipelineName = pipelineName;
         this.fallbackReporter = fallbackReporter;
+        for (OutputPort<?> port : node.outputs.values()) {
+            port.onBackpressure(this);
+        }
+    }
+
+    // A send that waits on a full buffer spends this component's time only when it is the
+    // component's own thread that sends; other senders (e.g. HTTP request threads) do not.
+    @Override
+    public void waitStarted(long startNanos) {
+        if (Thread.currentThread() == thread) {
+            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
+        }
+    }
+
+    @Override
+    public void waitEnded(long startNanos, long endNanos) {
+        if (Thread.currentThread() == thread) {
+            node.time.enter(ComponentTime.BUSY, endNanos);
+        }
     }
 
     final void start() {

@@ -7,7 +7,6 @@ import dev.portflow.component.Sink;
 import dev.portflow.component.Transformer;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
-import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
@@ -23,7 +22,7 @@ import java.util.Map;
  * <p>Timing costs one clock read per message: the read that ends one message's processing is
  * handed to the next receive as its receive time when a message is already waiting.
  */
-final class HandlerRunner extends ComponentRunner implements Emitter<Object>, BackpressureListener {
+final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
 
     private final OutputPort<Object> output; // null for sinks
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
@@ -40,9 +39,6 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object>, Ba
         this.output = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
         for (OutputPort<?> port : data) {
             routes.put(port.name(), (OutputPort<Object>) port);
-        }
-        for (OutputPort<?> port : node.outputs.values()) {
-            port.onBackpressure(this);
         }
     }
 
@@ -129,18 +125,12 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object>, Ba
         return port.send(message, currentOrigin);
     }
 
-    @Override
-    public void waitStarted(long startNanos) {
-        if (Thread.currentThread() == thread) {
-            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
-        }
-    }
-
+    /** Also takes the wait out of the message's processing time. */
     @Override
     public void waitEnded(long startNanos, long endNanos) {
         if (Thread.currentThread() == thread) {
             blockedNanos += endNanos - startNanos;
-            node.time.enter(ComponentTime.BUSY, endNanos);
         }
+        super.waitEnded(startNanos, endNanos);
     }
 }

@@ -318,7 +318,7 @@ public final class PipelineBuilder {
         Map<String, ComponentNode> nodes = new LinkedHashMap<>();
         for (String c : order) {
             Declared d = components.get(c);
-            ComponentNode node = new ComponentNode(c, d.component(), d.inputType(), d.outputType());
+            ComponentNode node = new ComponentNode(c, d.component(), d.outputType());
             for (String p : inPorts.get(c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
                 port.measurements().pipeline(name);

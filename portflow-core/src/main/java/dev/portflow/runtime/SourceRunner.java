@@ -2,7 +2,6 @@ package dev.portflow.runtime;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
-import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
@@ -12,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /** Runs a {@link Source}: calls its {@code run} once; draining interrupts it. */
-final class SourceRunner extends ComponentRunner implements SourceContext<Object>, BackpressureListener {
+final class SourceRunner extends ComponentRunner implements SourceContext<Object> {
 
     private final OutputPort<Object> defaultOutput;
     private final MeterRegistry registry;
@@ -23,9 +22,6 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         this.registry = registry;
         List<OutputPort<?>> data = node.dataOutputs();
         this.defaultOutput = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
-        for (OutputPort<?> port : node.outputs.values()) {
-            port.onBackpressure(this);
-        }
     }
 
     @Override
@@ -52,21 +48,6 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         Thread t = thread;
         if (t != null) {
             t.interrupt(); // wakes a source sleeping between messages or blocked on a full buffer
-        }
-    }
-
-    // Only the source's own thread spends its time; other senders (e.g. HTTP requests) do not.
-    @Override
-    public void waitStarted(long startNanos) {
-        if (Thread.currentThread() == thread) {
-            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
-        }
-    }
-
-    @Override
-    public void waitEnded(long startNanos, long endNanos) {
-        if (Thread.currentThread() == thread) {
-            node.time.enter(ComponentTime.BUSY, endNanos);
         }
     }
 
