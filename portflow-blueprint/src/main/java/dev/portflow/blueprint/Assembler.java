@@ -1,6 +1,7 @@
 package dev.portflow.blueprint;
 
 import dev.portflow.component.Component;
+import dev.portflow.dashboard.Dashboard;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
@@ -104,6 +105,7 @@ final class Assembler {
                 server = PortflowServer.builder(pipeline)
                         .host(options.host() != null ? options.host() : spec.host())
                         .port(options.port() != null ? options.port() : spec.port())
+                        .extension(new Dashboard())
                         .build();
             } catch (IllegalArgumentException e) {
                 throw new BlueprintException(List.of(Problem.at(blueprint.file(), spec.position(),

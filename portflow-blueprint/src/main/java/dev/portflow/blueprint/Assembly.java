@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * A blueprint built into a pipeline (not started) and, unless turned off, the runtime's HTTP
- * server for it: {@code /metrics}, {@code /metrics.json}, {@code /health/*} and one route per
- * {@code api_endpoint}.
+ * server for it: the live dashboard at {@code /}, {@code /metrics}, {@code /metrics.json},
+ * {@code /health/*} and one route per {@code api_endpoint}.
  *
  * <pre>{@code
  * try (Assembly running = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults()).start()) {

@@ -129,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
                 + " components). Ctrl-C or SIGTERM drains and exits.");
         assembly.server().ifPresent((PortflowServer server) -> {
             String base = server.baseUri();
+            out.println("  dashboard: " + base + "/");
             out.println("  metrics:   " + base + "/metrics   (JSON: " + base + "/metrics.json)");
             out.println("  health:    " + base + "/health/live, " + base + "/health/ready");
             for (ApiEndpoint<?> endpoint : assembly.pipeline().componentsOfType(ApiEndpoint.class)) {

@@ -237,6 +237,26 @@ public final class Ingress<T> {
         return rate == null ? DrainRate.MIN_SECONDS : rate.retryAfterSeconds(System.nanoTime());
     }
 
+    /** The {@code Retry-After} seconds a 503 answered now would carry (1..60). */
+    public int retryAfterSeconds() {
+        return retryAfter();
+    }
+
+    /**
+     * Requests answered so far with a status in {@code [fromInclusive, toExclusive)}, e.g. {@code (400, 500)}
+     * for client errors; 0 before the ingress is bound to a meter registry.
+     */
+    public long responses(int fromInclusive, int toExclusive) {
+        long total = 0;
+        for (int status = Math.max(0, fromInclusive); status < Math.min(toExclusive, counters.length()); status++) {
+            Counter c = counters.get(status);
+            if (c != null) {
+                total += (long) c.count();
+            }
+        }
+        return total;
+    }
+
     private boolean authorized(IngressRequest request) {
         byte[] given = request.header("Authorization").orElse("").trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, expectedAuthorization); // constant time in the token

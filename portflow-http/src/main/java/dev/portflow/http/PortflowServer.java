@@ -25,7 +25,8 @@ import java.util.Objects;
 /**
  * The runtime's HTTP server (Helidon SE WebServer on virtual threads): the pipeline's ingress
  * endpoints plus {@code GET /metrics} (Prometheus text), {@code GET /metrics.json},
- * {@code GET /health/live} and {@code GET /health/ready} (503 while starting or draining).
+ * {@code GET /health/live} and {@code GET /health/ready} (503 while starting or draining), and what
+ * {@link ServerExtension extensions} add (the dashboard at {@code GET /}).
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -48,6 +49,7 @@ public final class PortflowServer implements AutoCloseable {
     private final Pipeline pipeline;
     private final PrometheusMeterRegistry registry;
     private final List<ApiEndpoint<?>> endpoints;
+    private final List<ServerExtension> extensions;
     private final WebServer server;
     private final String host;
 
@@ -62,7 +64,8 @@ public final class PortflowServer implements AutoCloseable {
         }
         this.endpoints = List.copyOf(b.pipeline.componentsOfType(ApiEndpoint.class).stream()
                 .map(e -> (ApiEndpoint<?>) e).toList());
-        checkPaths(endpoints);
+        this.extensions = List.copyOf(b.extensions);
+        checkPaths(endpoints, extensions);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/metrics", this::metrics)
@@ -72,6 +75,9 @@ public final class PortflowServer implements AutoCloseable {
         for (ApiEndpoint<?> endpoint : endpoints) {
             Ingress<?> ingress = endpoint.ingress();
             routing.any(endpoint.path(), (req, res) -> ingress(ingress, req, res));
+        }
+        for (ServerExtension extension : extensions) {
+            extension.routing(routing, pipeline);
         }
         long largestBody = endpoints.stream().mapToLong(e -> e.ingress().settings().maxBodyBytes()).max().orElse(0);
         this.server = WebServer.builder()
@@ -99,11 +105,12 @@ public final class PortflowServer implements AutoCloseable {
         return new Builder(pipeline);
     }
 
-    private static void checkPaths(List<ApiEndpoint<?>> endpoints) {
+    private static void checkPaths(List<ApiEndpoint<?>> endpoints, List<ServerExtension> extensions) {
         List<String> seen = new ArrayList<>();
         for (ApiEndpoint<?> e : endpoints) {
             String path = e.path();
-            if (path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health") || path.equals("/")) {
+            if (path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health") || path.equals("/")
+                    || extensions.stream().anyMatch(x -> x.claims(path))) {
                 throw new IllegalArgumentException("ingress path " + path + " is reserved by the runtime's server");
             }
             if (seen.contains(path)) {
@@ -119,6 +126,7 @@ public final class PortflowServer implements AutoCloseable {
         if (pipeline.state() == dev.portflow.runtime.PipelineState.NEW) {
             pipeline.start();
         }
+        extensions.forEach(x -> x.started(this));
         return this;
     }
 
@@ -144,6 +152,7 @@ public final class PortflowServer implements AutoCloseable {
         try {
             return pipeline.drain(timeout);
         } finally {
+            extensions.forEach(ServerExtension::stopping);
             server.stop();
         }
     }
@@ -220,6 +229,7 @@ public final class PortflowServer implements AutoCloseable {
         private int maxHeaderBytes = 16 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(10);
+        private final List<ServerExtension> extensions = new ArrayList<>();
 
         private Builder(Pipeline pipeline) {
             this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
@@ -267,6 +277,12 @@ public final class PortflowServer implements AutoCloseable {
         /** A client that sends nothing for this long in the middle of a request is cut off; default 10 s. */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Serves {@code extension} too, e.g. {@code new Dashboard()} from {@code portflow-dashboard}. */
+        public Builder extension(ServerExtension extension) {
+            extensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }
 

@@ -1,0 +1,209 @@
+package dev.portflow.dashboard;
+
+import dev.portflow.http.ApiEndpoint;
+import dev.portflow.http.Ingress;
+import dev.portflow.metrics.DropReason;
+import dev.portflow.metrics.HistogramSnapshot;
+import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.port.Connection;
+import dev.portflow.runtime.Pipeline;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the pipeline's cumulative counters into a {@link Frame} of rates and shares over the time
+ * since the previous sample. Reads only what the ports, connections and component clocks already
+ * keep (no extra work on the message path). One thread calls {@link #sample}; it keeps the previous
+ * readings.
+ */
+final class PipelineSampler {
+
+    private static final DropReason[] SENDER_REASONS =
+            {DropReason.DROP_NEWEST, DropReason.DROP_OLDEST, DropReason.TIMEOUT, DropReason.FAIL, DropReason.CLOSED};
+    private static final DropReason[] RECEIVER_REASONS = {DropReason.FILTERED, DropReason.INVALID};
+    private static final String[] STATES = {"busy", "idle", "backpressured"};
+    private static final double NANOS_PER_MS = 1e6;
+
+    private final Pipeline pipeline;
+    private final Topology topology;
+    private final List<NodeReader> nodes = new ArrayList<>();
+    private final List<EdgeReader> edges = new ArrayList<>();
+    private final List<IngressReader> ingress = new ArrayList<>();
+    private long seq = -1;
+    private long lastNanos;
+
+    PipelineSampler(Pipeline pipeline, Topology topology) {
+        this.pipeline = pipeline;
+        this.topology = topology;
+        for (Topology.Node node : topology.nodes()) {
+            List<PortMeasurements> inputs = node.inputs().stream()
+                    .map(p -> pipeline.inputPort(node.name(), p).measurements()).toList();
+            List<PortMeasurements> outputs = node.outputs().stream()
+                    .map(p -> pipeline.outputPort(node.name(), p).measurements()).toList();
+            nodes.add(new NodeReader(node, inputs, outputs));
+        }
+        for (Connection<?> c : pipeline.connections()) {
+            edges.add(new EdgeReader(Topology.edgeId(c), c));
+        }
+        List<ApiEndpoint> endpoints = pipeline.componentsOfType(ApiEndpoint.class);
+        for (int i = 0; i < endpoints.size(); i++) {
+            ingress.add(new IngressReader(topology.ingress().get(i), endpoints.get(i).ingress()));
+        }
+    }
+
+    /**
+     * Reads everything now. The first call only sets the baseline: its rates and shares are 0 and
+     * its ages {@code null}.
+     */
+    Frame sample(long nowNanos, long epochMillis) {
+        boolean first = seq < 0;
+        double seconds = first ? 0 : Math.max(1e-9, (nowNanos - lastNanos) / 1e9);
+        seq++;
+        lastNanos = nowNanos;
+
+        Map<String, NodeSample> nodeSamples = new LinkedHashMap<>();
+        for (NodeReader r : nodes) {
+            nodeSamples.put(r.node.name(), r.read(seconds));
+        }
+        Map<String, EdgeSample> edgeSamples = new LinkedHashMap<>();
+        for (EdgeReader r : edges) {
+            edgeSamples.put(r.id, r.read(seconds, nowNanos));
+        }
+        List<IngressSample> ingressSamples = new ArrayList<>();
+        for (IngressReader r : ingress) {
+            ingressSamples.add(r.read(seconds));
+        }
+        Bottleneck bottleneck = BottleneckFinder.find(topology, nodeSamples, edgeSamples);
+        return new Frame(seq, epochMillis, topology.intervalMs(), pipeline.state().name(), nodeSamples, edgeSamples,
+                bottleneck, ingressSamples);
+    }
+
+    /** {@code delta / seconds}, or 0 for the baseline sample. */
+    private static double rate(double delta, double seconds) {
+        return seconds == 0 ? 0 : Math.max(0, delta) / seconds;
+    }
+
+    private final class NodeReader {
+        final Topology.Node node;
+        final List<PortMeasurements> inputs;
+        final List<PortMeasurements> outputs;
+        final double[] lastSeconds = new double[STATES.length];
+        long lastIn;
+        long lastOut;
+        long lastErrors;
+
+        NodeReader(Topology.Node node, List<PortMeasurements> inputs, List<PortMeasurements> outputs) {
+            this.node = node;
+            this.inputs = inputs;
+            this.outputs = outputs;
+        }
+
+        NodeSample read(double seconds) {
+            double[] delta = new double[STATES.length];
+            double total = 0;
+            for (int i = 0; i < STATES.length; i++) {
+                double now = pipeline.componentSeconds(node.name(), STATES[i]);
+                delta[i] = Math.max(0, now - lastSeconds[i]);
+                lastSeconds[i] = now;
+                total += delta[i];
+            }
+            boolean measured = seconds > 0 && total > 0;
+            long in = inputs.stream().mapToLong(PortMeasurements::messagesIn).sum();
+            long out = outputs.stream().mapToLong(PortMeasurements::messagesOut).sum();
+            long errors = inputs.stream().mapToLong(PortMeasurements::errorsTotal).sum()
+                    + outputs.stream().mapToLong(PortMeasurements::errorsTotal).sum();
+            NodeSample sample = new NodeSample(node.kind(),
+                    measured ? delta[0] / total : 0, measured ? delta[1] / total : 0, measured ? delta[2] / total : 0,
+                    rate(in - lastIn, seconds), rate(out - lastOut, seconds), rate(errors - lastErrors, seconds), errors);
+            lastIn = in;
+            lastOut = out;
+            lastErrors = errors;
+            return sample;
+        }
+    }
+
+    private static final class EdgeReader {
+        final String id;
+        final Connection<?> connection;
+        final PortMeasurements sender;
+        final PortMeasurements receiver;
+        HistogramSnapshot lastAge = HistogramSnapshot.EMPTY;
+        long lastAccepted;
+        long lastReceived;
+        long lastDrops;
+        long lastBlockedNanos;
+
+        EdgeReader(String id, Connection<?> connection) {
+            this.id = id;
+            this.connection = connection;
+            this.sender = connection.from().measurements();
+            this.receiver = connection.to().measurements();
+        }
+
+        EdgeSample read(double seconds, long nowNanos) {
+            var stats = connection.statistics();
+            Map<String, Long> drops = new LinkedHashMap<>();
+            long dropTotal = 0;
+            for (DropReason reason : SENDER_REASONS) {
+                long n = sender.dropped(reason);
+                drops.put(reason.tag(), n);
+                dropTotal += n;
+            }
+            for (DropReason reason : RECEIVER_REASONS) {
+                long n = receiver.dropped(reason);
+                drops.put(reason.tag(), n);
+                dropTotal += n;
+            }
+            HistogramSnapshot age = receiver.messageAge.snapshot();
+            HistogramSnapshot window = age.minus(lastAge);
+            boolean aged = seconds > 0 && window.count() > 0;
+            long blocked = sender.blocked.sumNanos();
+            int capacity = stats.maxBufferSize();
+            int depth = stats.currentBufferUsed();
+            EdgeSample sample = new EdgeSample(depth, capacity, capacity == 0 ? 0 : Math.min(1.0, (double) depth / capacity),
+                    rate(stats.acceptedTotal() - lastAccepted, seconds),
+                    rate(stats.receivedTotal() - lastReceived, seconds),
+                    aged ? window.percentileNanos(0.50) / NANOS_PER_MS : null,
+                    aged ? window.percentileNanos(0.99) / NANOS_PER_MS : null,
+                    receiver.oldestMessageAgeNanos(nowNanos) / NANOS_PER_MS,
+                    rate((blocked - lastBlockedNanos) / NANOS_PER_MS, seconds),
+                    rate(dropTotal - lastDrops, seconds),
+                    drops);
+            lastAge = age;
+            lastAccepted = stats.acceptedTotal();
+            lastReceived = stats.receivedTotal();
+            lastDrops = dropTotal;
+            lastBlockedNanos = blocked;
+            return sample;
+        }
+    }
+
+    private static final class IngressReader {
+        final Topology.Endpoint endpoint;
+        final Ingress<?> ingress;
+        long lastAccepted;
+        long lastBackpressured;
+        long lastClientErrors;
+
+        IngressReader(Topology.Endpoint endpoint, Ingress<?> ingress) {
+            this.endpoint = endpoint;
+            this.ingress = ingress;
+        }
+
+        IngressSample read(double seconds) {
+            long accepted = ingress.responses(202, 203);
+            long backpressured = ingress.responses(503, 504);
+            long clientErrors = ingress.responses(400, 500);
+            IngressSample sample = new IngressSample(endpoint.component(), endpoint.path(),
+                    rate(accepted - lastAccepted, seconds), rate(backpressured - lastBackpressured, seconds),
+                    rate(clientErrors - lastClientErrors, seconds), ingress.retryAfterSeconds(),
+                    accepted, backpressured, clientErrors);
+            lastAccepted = accepted;
+            lastBackpressured = backpressured;
+            lastClientErrors = clientErrors;
+            return sample;
+        }
+    }
+}
