@@ -2,6 +2,11 @@ package dev.portflow.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portflow.component.Transformer;
+import dev.portflow.http.PortflowServer;
+import dev.portflow.runtime.Pipeline;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -119,6 +125,67 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "live"));
         wait.until(d -> fill(wait) > 0.5);
         assertThat(driver.findElements(By.cssSelector("[data-node]"))).hasSize(4);
+    }
+
+    @Test
+    void aTwentyTwoComponentPipelineIsDrawnWithoutOverlapAtLegibleSize() throws Exception {
+        // gen fans out to two chains (a1..a10 -> sink_a, b1..b9 -> sink_b): 22 components, 12 columns
+        var builder = Pipeline.builder("wide")
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .source("gen", Long.class, context -> {
+                    long seq = 0;
+                    while (context.isRunning()) {
+                        context.emit("out_a", seq);
+                        context.emit("out_b", seq++);
+                        if (!context.pause(Duration.ofMillis(20))) {
+                            return;
+                        }
+                    }
+                });
+        List<String> names = new ArrayList<>(List.of("gen"));
+        for (String chain : List.of("a", "b")) {
+            String previous = "gen.out_" + chain;
+            int length = chain.equals("a") ? 10 : 9;
+            for (int i = 1; i <= length; i++) {
+                String name = chain + i;
+                builder.transformer(name, Long.class, Long.class, Transformer.map(x -> x));
+                builder.connect(previous, name + ".in_x");
+                previous = name + ".out_x";
+                names.add(name);
+            }
+            builder.sink("sink_" + chain, Long.class, x -> { });
+            builder.connect(previous, "sink_" + chain + ".in_x");
+            names.add("sink_" + chain);
+        }
+        PortflowServer server = closeLater(PortflowServer.builder(builder.build()).port(0)
+                .extension(new Dashboard(Duration.ofMillis(250), 60)).build().start());
+        assertThat(names).hasSize(22);
+
+        HeadlessChromium browser = closeLater(HeadlessChromium.start(1366, 768));
+        var driver = browser.driver;
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
+        driver.get(server.baseUri() + "/");
+        wait.until(d -> d.findElements(By.cssSelector("[data-node]")).size() == 22);
+
+        List<Rectangle> boxes = new ArrayList<>();
+        for (String name : names) {
+            WebElement node = driver.findElement(By.cssSelector("[data-node='" + name + "']"));
+            Rectangle box = node.getRect();
+            // drawn at a size whose labels stay readable (the page scrolls rather than shrinks)
+            assertThat(box.getHeight()).as(name + " height").isGreaterThanOrEqualTo(40);
+            assertThat(box.getWidth()).as(name + " width").isGreaterThanOrEqualTo(100);
+            for (Rectangle other : boxes) {
+                assertThat(overlap(box, other)).as(name + " overlaps another node").isFalse();
+            }
+            boxes.add(box);
+            assertThat(node.getText()).as("label of " + name).contains(name);
+        }
+        saveScreenshot(browser, "dashboard-22-components.png");
+    }
+
+    private static boolean overlap(Rectangle a, Rectangle b) {
+        return a.getX() < b.getX() + b.getWidth() && b.getX() < a.getX() + a.getWidth()
+                && a.getY() < b.getY() + b.getHeight() && b.getY() < a.getY() + a.getHeight();
     }
 
     /** The slow stage's input fill as the page shows it. */
