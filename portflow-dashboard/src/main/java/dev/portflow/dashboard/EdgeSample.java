@@ -16,11 +16,12 @@ import java.util.Map;
  * @param oldestAgeMs    age of the oldest message still buffered, 0 when empty
  * @param blockedMsPerS  milliseconds per second the sending port spent blocked on full buffers
  * @param dropsPerS      messages dropped per second, all reasons
+ * @param dropRates      messages dropped per second by reason, only the reasons that dropped in the interval
  * @param dropsTotal     drops since start by reason (the sender's reasons and the receiver's)
  */
 public record EdgeSample(int depth, int capacity, double fill, double inPerS, double outPerS, Double ageP50Ms,
                          Double ageP99Ms, double oldestAgeMs, double blockedMsPerS, double dropsPerS,
-                         Map<String, Long> dropsTotal) {
+                         Map<String, Double> dropRates, Map<String, Long> dropsTotal) {
 
     /** The history series of an edge, in the order of {@link #seriesValues()}. */
     static final List<String> SERIES = List.of("depth", "fill", "in_per_s", "out_per_s", "age_p50_ms", "age_p99_ms",

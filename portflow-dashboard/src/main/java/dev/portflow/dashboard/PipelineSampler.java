@@ -130,6 +130,7 @@ final class PipelineSampler {
         final PortMeasurements sender;
         final PortMeasurements receiver;
         HistogramSnapshot lastAge = HistogramSnapshot.EMPTY;
+        Map<String, Long> lastDropsByReason = Map.of();
         long lastAccepted;
         long lastReceived;
         long lastDrops;
@@ -145,16 +146,13 @@ final class PipelineSampler {
         EdgeSample read(double seconds, long nowNanos) {
             var stats = connection.statistics();
             Map<String, Long> drops = new LinkedHashMap<>();
+            Map<String, Double> dropRates = new LinkedHashMap<>();
             long dropTotal = 0;
             for (DropReason reason : SENDER_REASONS) {
-                long n = sender.dropped(reason);
-                drops.put(reason.tag(), n);
-                dropTotal += n;
+                dropTotal += countDrop(reason, sender.dropped(reason), drops, dropRates, seconds);
             }
             for (DropReason reason : RECEIVER_REASONS) {
-                long n = receiver.dropped(reason);
-                drops.put(reason.tag(), n);
-                dropTotal += n;
+                dropTotal += countDrop(reason, receiver.dropped(reason), drops, dropRates, seconds);
             }
             HistogramSnapshot age = receiver.messageAge.snapshot();
             HistogramSnapshot window = age.minus(lastAge);
@@ -170,13 +168,25 @@ final class PipelineSampler {
                     receiver.oldestMessageAgeNanos(nowNanos) / NANOS_PER_MS,
                     rate((blocked - lastBlockedNanos) / NANOS_PER_MS, seconds),
                     rate(dropTotal - lastDrops, seconds),
-                    drops);
+                    dropRates, drops);
             lastAge = age;
             lastAccepted = stats.acceptedTotal();
             lastReceived = stats.receivedTotal();
             lastDrops = dropTotal;
+            lastDropsByReason = drops;
             lastBlockedNanos = blocked;
             return sample;
+        }
+
+        /** Records {@code total} for {@code reason} and, when it grew in the interval, its rate. */
+        private long countDrop(DropReason reason, long total, Map<String, Long> totals, Map<String, Double> rates,
+                               double seconds) {
+            totals.put(reason.tag(), total);
+            long delta = total - lastDropsByReason.getOrDefault(reason.tag(), 0L);
+            if (seconds > 0 && delta > 0) {
+                rates.put(reason.tag(), rate(delta, seconds));
+            }
+            return total;
         }
     }
 

@@ -30,7 +30,7 @@ class BottleneckFinderTest {
     }
 
     private static EdgeSample fill(double fill) {
-        return new EdgeSample((int) (fill * 100), 100, fill, 0, 0, null, null, 0, 0, 0, Map.of());
+        return new EdgeSample((int) (fill * 100), 100, fill, 0, 0, null, null, 0, 0, 0, Map.of(), Map.of());
     }
 
     @Test

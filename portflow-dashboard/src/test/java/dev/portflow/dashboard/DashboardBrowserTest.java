@@ -95,6 +95,8 @@ class DashboardBrowserTest {
         slowNode.sendKeys(Keys.ENTER);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-panel")));
         wait.until(d -> !d.findElement(By.id("detail-panel")).findElements(By.cssSelector(".uplot canvas")).isEmpty());
+
+        assertThat(browser.consoleErrors()).as("errors in the page's console").isEmpty();
     }
 
     @Test

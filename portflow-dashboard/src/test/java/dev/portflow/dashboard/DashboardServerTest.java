@@ -7,6 +7,8 @@ import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.IngressSettings;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -217,6 +219,38 @@ class DashboardServerTest {
 
         JsonNode topology = getJson(server.baseUri(), "/dashboard/api/topology");
         assertThat(topology.get("ingress").get(0).get("path").asString()).isEqualTo("/orders");
+    }
+
+    @Test
+    void dropsAreRatedByReasonWhileTheyHappen() throws Exception {
+        Pipeline pipeline = Pipeline.builder("dropping")
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .source("gen", Long.class, context -> {
+                    long seq = 0;
+                    while (context.isRunning()) {
+                        context.emit(seq++);
+                        if (!context.pause(Duration.ofMillis(1))) {
+                            return;
+                        }
+                    }
+                })
+                .sink("slow", Long.class, x -> Thread.sleep(10))
+                .connect("gen.out_events", "slow.in_events",
+                        ConnectionOptions.defaults().capacity(4).overflow(OverflowPolicy.DROP_NEWEST))
+                .build();
+        Dashboard dashboard = new Dashboard(Duration.ofMillis(200), 50);
+        toClose.add(PortflowServer.builder(pipeline).port(0).extension(dashboard).build().start());
+
+        AtomicReference<EdgeSample> edge = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            edge.set(dashboard.latestFrame().edges().get("gen.out_events->slow.in_events"));
+            return edge.get().dropRates().containsKey("drop_newest");
+        });
+        assertThat(edge.get().dropRates().get("drop_newest")).isPositive();
+        assertThat(edge.get().dropRates()).containsOnlyKeys("drop_newest");
+        assertThat(edge.get().dropsPerS()).isPositive();
+        assertThat(edge.get().dropsTotal().get("drop_newest")).isPositive();
+        assertThat(edge.get().dropsTotal().get("timeout")).isZero();
     }
 
     @Test

@@ -16,7 +16,7 @@ class HistoryTest {
     private static Frame frame(long seq, int depth, Double ageP99) {
         return new Frame(seq, 1_000_000L + seq * 1000, 1000, "RUNNING",
                 Map.of("a", new NodeSample("source", 0.25, 0.75, 0, 0, seq, 0, 0)),
-                Map.of("a.out_x->b.in_x", new EdgeSample(depth, 10, depth / 10.0, 5, 4, ageP99, ageP99, 0, 0, 0, Map.of())),
+                Map.of("a.out_x->b.in_x", new EdgeSample(depth, 10, depth / 10.0, 5, 4, ageP99, ageP99, 0, 0, 0, Map.of(), Map.of())),
                 null, List.of());
     }
 

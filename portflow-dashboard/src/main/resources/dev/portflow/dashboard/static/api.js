@@ -1,0 +1,19 @@
+// The dashboard's JSON endpoints (docs/dashboard.md, "Endpoints").
+
+async function getJSON(url) {
+  const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    const error = new Error(`${url}: HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+export const getTopology = () => getJSON('/dashboard/api/topology');
+export const getFrame = () => getJSON('/dashboard/api/frame');
+
+// kind is "edge" or "node"; ids contain "." and "->", so they are URL-encoded.
+export const getHistory = (kind, id) => getJSON(`/dashboard/api/history?${kind}=${encodeURIComponent(id)}`);
+
+export const EVENTS_URL = '/dashboard/events';
