@@ -41,6 +41,7 @@ public final class PortMeasurements {
     private final EnumMap<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder clockSkew = new LongAdder();
+    private final LongAdder sentRemotely = new LongAdder();
 
     /** Receive side: enqueue to dequeue. */
     public final LatencyHistogram queueWait = new LatencyHistogram();
@@ -56,6 +57,7 @@ public final class PortMeasurements {
     @SuppressWarnings("unused") // accessed through LAST_ACTIVITY
     private long lastActivityNanos = Long.MIN_VALUE;
     private volatile Runnable onErrorTypeAdded = () -> { };
+    private volatile dev.portflow.port.RemoteBuffer remote;
 
     public PortMeasurements(String portName, Direction direction) {
         this.portName = Objects.requireNonNull(portName);
@@ -97,6 +99,26 @@ public final class PortMeasurements {
         return channels;
     }
 
+    /**
+     * Binds this port to a buffer outside the process (e.g. a Kafka topic): from now on its depth
+     * and capacity are the remote buffer's, any local channels being only its prefetch, and its
+     * meters are tagged with the remote's transport. Bind before the meters are registered.
+     */
+    public void bindRemote(dev.portflow.port.RemoteBuffer buffer) {
+        this.remote = Objects.requireNonNull(buffer);
+    }
+
+    /** The remote buffer this port is bound to, or {@code null} when its buffers are in process. */
+    public dev.portflow.port.RemoteBuffer remote() {
+        return remote;
+    }
+
+    /** {@code memory} for in-process buffers, else the remote buffer's transport (e.g. {@code kafka}). */
+    public String transport() {
+        dev.portflow.port.RemoteBuffer r = remote;
+        return r == null ? PortMeterBinder.TRANSPORT_MEMORY : r.transport();
+    }
+
     // ---- updates (hot path) ----
 
     public void drop(DropReason reason) {
@@ -110,6 +132,21 @@ public final class PortMeasurements {
             onErrorTypeAdded.run();
         }
         adder.increment();
+    }
+
+    /**
+     * Messages the component of this input port has finished with, as counted by the runtime: handled
+     * (successfully or not) or refused as invalid. A transport that acknowledges its source only
+     * after the component is done (e.g. commits Kafka offsets) counts on it; it is exact because one
+     * thread handles a port's messages in the order they were received.
+     */
+    public long messagesFinished() {
+        return processDuration.count() + dropped(DropReason.INVALID);
+    }
+
+    /** A message was accepted by the remote buffer of a connection leaving the process. */
+    public void sentRemotely() {
+        sentRemotely.increment();
     }
 
     public void clockSkew() {
@@ -174,15 +211,19 @@ public final class PortMeasurements {
 
     /** Messages accepted by this port's channels (output ports). */
     public long messagesOut() {
-        long total = 0;
+        long total = sentRemotely.sum();
         for (BoundedChannel<?> c : channels) {
             total += c.acceptedCount();
         }
         return total;
     }
 
-    /** Messages buffered now in this port's channels. */
+    /** Messages buffered now in this port's channels (or waiting in its remote buffer). */
     public int depth() {
+        dev.portflow.port.RemoteBuffer r = remote;
+        if (r != null) {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, r.depth()));
+        }
         int total = 0;
         for (BoundedChannel<?> c : channels) {
             total += c.depth();
@@ -191,6 +232,10 @@ public final class PortMeasurements {
     }
 
     public int capacity() {
+        dev.portflow.port.RemoteBuffer r = remote;
+        if (r != null) {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, r.capacity()));
+        }
         int total = 0;
         for (BoundedChannel<?> c : channels) {
             total += c.capacity();
@@ -200,6 +245,10 @@ public final class PortMeasurements {
 
     /** depth / capacity in [0, 1]; 0 when unconnected. */
     public double utilization() {
+        if (remote != null) {
+            int capacity = capacity();
+            return capacity == 0 ? 0.0 : Math.min(1.0, (double) depth() / capacity);
+        }
         int depth = 0;
         int capacity = 0;
         for (BoundedChannel<?> c : channels) {

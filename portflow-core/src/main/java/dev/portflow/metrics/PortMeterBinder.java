@@ -30,7 +30,7 @@ public final class PortMeterBinder {
 
     /** Registers every meter of {@code m} in {@code registry}. */
     public static void bind(MeterRegistry registry, String pipeline, PortMeasurements m) {
-        Tags tags = portTags(pipeline, m.component(), m.portName(), TRANSPORT_MEMORY);
+        Tags tags = portTags(pipeline, m.component(), m.portName(), m.transport());
         boolean input = m.direction() == PortMeasurements.Direction.INPUT;
 
         if (input) {

@@ -162,6 +162,9 @@ public final class OutputPort<T> {
     private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
+        if (channel == null) {
+            return sendRemote(c, message, now, origin, deadline, waitLimit);
+        }
         int result = channel.offer(message, now, origin);
         if (result == BoundedChannel.OFFERED) {
             if (timed) {
@@ -245,6 +248,66 @@ public final class OutputPort<T> {
         }
     }
 
+    /** {@link #sendTo} for a connection leaving the process: the same policies around its remote buffer. */
+    private SendOutcome sendRemote(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
+            throws InterruptedException {
+        RemoteLink<T> link = c.remote();
+        long originNanos = timed ? origin : originOf(message, NO_ORIGIN, System.nanoTime());
+        RemoteLink.Offer offer = link.offer(message, originNanos);
+        if (offer == RemoteLink.Offer.FULL) {
+            switch (c.options().overflow()) {
+                case DROP_NEWEST, DROP_OLDEST -> { // DROP_OLDEST cannot evict from a remote buffer: refused at attach
+                    measurements.drop(DropReason.DROP_NEWEST);
+                    return SendOutcome.DROPPED;
+                }
+                case FAIL -> {
+                    measurements.drop(DropReason.FAIL);
+                    return null;
+                }
+                case BLOCK, BLOCK_WITH_TIMEOUT -> {
+                    long limit = c.options().overflow() == OverflowPolicy.BLOCK ? waitLimit : Math.min(waitLimit,
+                            deadline != Long.MIN_VALUE ? deadline
+                                    : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos());
+                    offer = waitRemote(link, message, originNanos, limit);
+                    if (offer == null) {
+                        return SendOutcome.TIMED_OUT;
+                    }
+                }
+            }
+        }
+        if (offer == RemoteLink.Offer.CLOSED) {
+            measurements.drop(DropReason.CLOSED);
+            return SendOutcome.CLOSED;
+        }
+        measurements.sentRemotely();
+        measurements.touch(System.nanoTime());
+        return SendOutcome.ACCEPTED;
+    }
+
+    /** Waits for room in a remote buffer; {@code null} (counted as a timeout) if {@code deadline} passed first. */
+    private RemoteLink.Offer waitRemote(RemoteLink<T> link, T message, long originNanos, long deadline)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        BackpressureListener listener = backpressureListener;
+        listener.waitStarted(start);
+        try {
+            while (true) {
+                if (!link.awaitRoom(deadline)) {
+                    measurements.drop(DropReason.TIMEOUT);
+                    return null;
+                }
+                RemoteLink.Offer offer = link.offer(message, originNanos);
+                if (offer != RemoteLink.Offer.FULL) {
+                    return offer;
+                }
+            }
+        } finally {
+            long end = System.nanoTime();
+            measurements.blocked.record(end - start);
+            listener.waitEnded(start, end);
+        }
+    }
+
     private PortOverflowException overflow(Connection<T> c) {
         return new PortOverflowException("buffer of " + c + " is full (" + c.capacity()
                 + " messages) and its overflow policy is FAIL");
@@ -257,7 +320,11 @@ public final class OutputPort<T> {
     public void close() {
         closed = true;
         for (Connection<T> c : connections) {
-            c.channel().close();
+            if (c.remote() != null) {
+                c.remote().close();
+            } else {
+                c.channel().close();
+            }
         }
     }
 
@@ -280,7 +347,40 @@ public final class OutputPort<T> {
         this.backpressureListener = Objects.requireNonNull(listener);
     }
 
+    /**
+     * Connects this port to a buffer outside the process (e.g. a Kafka topic) under {@code options}'
+     * overflow policy, which the port applies around {@link RemoteLink#offer}: {@code BLOCK} waits
+     * for room, {@code BLOCK_WITH_TIMEOUT} up to its timeout, {@code DROP_NEWEST} and {@code FAIL}
+     * refuse. {@code DROP_OLDEST} is refused: a remote buffer's oldest message cannot be taken back.
+     * The port's meters then carry the link's transport tag; attach before they are registered.
+     */
+    public synchronized Connection<T> attachRemote(RemoteLink<T> link, ConnectionOptions options) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(options, "options");
+        if (options.overflow() == OverflowPolicy.DROP_OLDEST) {
+            throw new IllegalArgumentException("overflow DROP_OLDEST cannot apply to " + link.target()
+                    + ": a remote buffer's oldest message cannot be evicted; use DROP_NEWEST, BLOCK or BLOCK_WITH_TIMEOUT");
+        }
+        if (closed) {
+            throw new IllegalStateException("output port '" + name + "' is closed and cannot be connected");
+        }
+        if (connections.length > 0) {
+            throw new IllegalStateException("output port '" + name + "' is already connected; a port bound to "
+                    + link.target() + " carries that connection only");
+        }
+        Connection<T> connection = new Connection<>(this, link, options);
+        measurements.bindRemote(link);
+        timed = timed || options.timed();
+        connections = Arrays.copyOf(connections, 1);
+        connections[0] = connection;
+        return connection;
+    }
+
     synchronized void attach(Connection<T> connection) {
+        if (connections.length == 1 && connections[0].remote() != null) {
+            throw new IllegalStateException("output port '" + name + "' is bound to " + connections[0].remote().target()
+                    + " and carries that connection only");
+        }
         if (closed) {
             throw new IllegalStateException("output port '" + name + "' is closed and cannot be connected");
         }

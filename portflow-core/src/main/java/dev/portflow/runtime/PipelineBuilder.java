@@ -14,6 +14,8 @@ import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortName;
 import dev.portflow.port.Ports;
+import dev.portflow.port.RemoteBuffer;
+import dev.portflow.port.RemoteLink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ public final class PipelineBuilder {
     private final String name;
     private final Map<String, Declared> components = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
+    private final List<RemoteEdge> remoteEdges = new ArrayList<>();
+    private final Map<String, RemoteBuffer> remoteInputs = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private MeterRegistry registry;
     private ErrorReporter errorReporter = ErrorReporter.logging();
@@ -64,6 +68,10 @@ public final class PipelineBuilder {
 
     private record Edge(String fromComponent, String fromPort, String toComponent, String toPort,
             ConnectionOptions options, String text) {
+    }
+
+    private record RemoteEdge(String fromComponent, String fromPort, RemoteLink<?> link, ConnectionOptions options,
+            String text) {
     }
 
     /** The registry for this pipeline's meters; a {@code SimpleMeterRegistry} when not set. */
@@ -166,6 +174,36 @@ public final class PipelineBuilder {
         return this;
     }
 
+    /**
+     * Connects {@code "component.out_port"} to a buffer outside this process (e.g. a Kafka topic)
+     * under {@code options}' overflow policy; see {@link OutputPort#attachRemote}. The port carries
+     * that connection only.
+     */
+    public PipelineBuilder connect(String from, RemoteLink<?> link, ConnectionOptions options) {
+        Objects.requireNonNull(link, "link");
+        String text = from + " -> " + link.target();
+        String[] f = split(from, text);
+        if (f != null) {
+            remoteEdges.add(new RemoteEdge(f[0], f[1], link, options != null ? options : defaults, text));
+        }
+        return this;
+    }
+
+    /**
+     * Declares that the input port {@code "component.in_port"} is fed from a buffer outside this
+     * process (its connections come from the component that reads that buffer, e.g. a Kafka
+     * consumer): the port reports the remote buffer's depth and capacity and is tagged with its
+     * transport.
+     */
+    public PipelineBuilder bindRemote(String to, RemoteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        String[] t = split(to, to + " <- " + buffer.transport());
+        if (t != null && remoteInputs.putIfAbsent(to, buffer) != null) {
+            problems.add("input port " + to + " is bound to a remote buffer twice");
+        }
+        return this;
+    }
+
     private String[] split(String endpoint, String text) {
         int dot = endpoint == null ? -1 : endpoint.indexOf('.');
         if (dot <= 0 || dot == endpoint.length() - 1) {
@@ -215,6 +253,23 @@ public final class PipelineBuilder {
             if (ok) {
                 outPorts.get(e.fromComponent()).add(e.fromPort());
                 inPorts.get(e.toComponent()).add(e.toPort());
+            }
+        }
+        for (RemoteEdge e : remoteEdges) {
+            if (!components.containsKey(e.fromComponent())) {
+                all.add("connection " + e.text() + ": unknown component '" + e.fromComponent() + "'");
+            } else if (!PortName.isOutput(e.fromPort())) {
+                all.add("connection " + e.text() + ": '" + e.fromPort()
+                        + "' is not an output port name (out_<name> or err_<name>)");
+            } else if (!outPorts.get(e.fromComponent()).add(e.fromPort())) {
+                all.add("connection " + e.text() + ": port " + e.fromComponent() + "." + e.fromPort()
+                        + " has another connection; a port bound to a remote buffer carries that connection only");
+            }
+        }
+        for (String to : remoteInputs.keySet()) {
+            String[] t = to.split("\\.", 2);
+            if (!inPorts.containsKey(t[0]) || !inPorts.get(t[0]).contains(t[1])) {
+                all.add("remote buffer bound to " + to + ", which is not a connected input port");
             }
         }
         for (Declared d : components.values()) {
@@ -351,6 +406,18 @@ public final class PipelineBuilder {
                 throw new PipelineDefinitionException(List.of("connection " + e.text() + ": " + ex.getMessage()));
             }
         }
+        for (RemoteEdge e : remoteEdges) {
+            OutputPort out = nodes.get(e.fromComponent()).outputs.get(e.fromPort());
+            try {
+                out.attachRemote(e.link(), e.options());
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                throw new PipelineDefinitionException(List.of("connection " + e.text() + ": " + ex.getMessage()));
+            }
+        }
+        remoteInputs.forEach((to, buffer) -> {
+            String[] t = to.split("\\.", 2);
+            nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
+        });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
         return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter);
     }

@@ -38,6 +38,9 @@ final class PipelineSampler {
         this.pipeline = pipeline;
         this.topology = topology;
         for (Topology.Node node : topology.nodes()) {
+            if (node.kind().equals(Topology.REMOTE)) {
+                continue; // not a component of this process: nothing to sample
+            }
             List<PortMeasurements> inputs = node.inputs().stream()
                     .map(p -> pipeline.inputPort(node.name(), p).measurements()).toList();
             List<PortMeasurements> outputs = node.outputs().stream()
@@ -140,7 +143,9 @@ final class PipelineSampler {
             this.id = id;
             this.connection = connection;
             this.sender = connection.from().measurements();
-            this.receiver = connection.to().measurements();
+            // a connection leaving the process has no receiving port here
+            this.receiver = connection.to() == null ? new PortMeasurements("remote", PortMeasurements.Direction.INPUT)
+                    : connection.to().measurements();
         }
 
         EdgeSample read(double seconds, long nowNanos) {

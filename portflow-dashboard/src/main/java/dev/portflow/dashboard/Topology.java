@@ -40,13 +40,26 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
 
     /** Reads the shape of {@code pipeline}. */
     static Topology of(Pipeline pipeline, long intervalMs, int historySize) {
-        List<ComponentInfo> components = pipeline.components();
+        List<ComponentInfo> components = new ArrayList<>(pipeline.components());
         List<Edge> edges = new ArrayList<>();
         List<String[]> links = new ArrayList<>();
         for (Connection<?> c : pipeline.connections()) {
             String from = c.from().measurements().component();
-            String to = c.to().measurements().component();
-            edges.add(new Edge(edgeId(c), from, c.from().name(), to, c.to().name(), c.capacity(),
+            String to;
+            String toPort;
+            if (c.to() != null) {
+                to = c.to().measurements().component();
+                toPort = c.to().name();
+            } else {
+                // a connection leaving the process ends at a node standing for its remote buffer
+                to = c.target();
+                toPort = "";
+                String target = to;
+                if (components.stream().noneMatch(info -> info.name().equals(target))) {
+                    components.add(new ComponentInfo(to, null, List.of(), List.of()));
+                }
+            }
+            edges.add(new Edge(edgeId(c), from, c.from().name(), to, toPort, c.capacity(),
                     c.options().overflow().name()));
             links.add(new String[] {from, to});
         }
@@ -57,8 +70,8 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
         int rows = 0;
         for (ComponentInfo info : components) {
             GraphLayout.Place place = places.get(info.name());
-            nodes.add(new Node(info.name(), info.kind().name().toLowerCase(Locale.ROOT), place.column(), place.row(),
-                    info.inputs(), info.outputs()));
+            String kind = info.kind() == null ? REMOTE : info.kind().name().toLowerCase(Locale.ROOT);
+            nodes.add(new Node(info.name(), kind, place.column(), place.row(), info.inputs(), info.outputs()));
             columns = Math.max(columns, place.column() + 1);
             rows = Math.max(rows, place.row() + 1);
         }
@@ -70,9 +83,11 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
                 List.copyOf(edges), List.copyOf(ingress));
     }
 
-    /** {@code from.port->to.port}. */
+    /** The kind of a node standing for a connection's remote buffer (e.g. a Kafka topic). */
+    static final String REMOTE = "remote";
+
+    /** {@code from.port->to.port}, or {@code from.port->target} for a connection leaving the process. */
     static String edgeId(Connection<?> c) {
-        return c.from().measurements().component() + "." + c.from().name() + "->"
-                + c.to().measurements().component() + "." + c.to().name();
+        return c.from().measurements().component() + "." + c.from().name() + "->" + c.target();
     }
 }

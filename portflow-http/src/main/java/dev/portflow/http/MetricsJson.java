@@ -83,7 +83,8 @@ final class MetricsJson {
             var stats = c.statistics();
             Map<String, Object> edge = new LinkedHashMap<>();
             edge.put("from", c.from().measurements().component() + "." + c.from().name());
-            edge.put("to", c.to().measurements().component() + "." + c.to().name());
+            edge.put("to", c.target());
+            edge.put("transport", c.transport());
             edge.put("overflow", c.options().overflow().name());
             edge.put("capacity", stats.maxBufferSize());
             edge.put("depth", stats.currentBufferUsed());

@@ -1,0 +1,48 @@
+package dev.portflow.port;
+
+/**
+ * The sending end of a connection whose buffer lives outside this process (see
+ * {@link RemoteBuffer}), bound to an output port with {@link OutputPort#attachRemote}. The port
+ * applies the connection's overflow policy around it exactly as around an in-process buffer:
+ * {@link #offer} says whether there was room, {@link #awaitRoom} waits for some.
+ *
+ * <p>{@link Offer#ACCEPTED} must mean the remote buffer holds the message (e.g. the broker
+ * acknowledged it), because an HTTP ingress answers 202 on it. A failure to reach the remote
+ * buffer is thrown, never reported as accepted.
+ *
+ * @param <T> the message type
+ */
+public interface RemoteLink<T> extends RemoteBuffer {
+
+    /** What an offer did. */
+    enum Offer {
+        /** The remote buffer holds the message. */
+        ACCEPTED,
+        /** The remote buffer is at capacity; nothing was sent. */
+        FULL,
+        /** The link is closed; nothing was sent. */
+        CLOSED
+    }
+
+    /**
+     * Sends {@code message} if the remote buffer has room, waiting only for its acknowledgement.
+     *
+     * @param originNanoTime when the message's age starts, on the {@link System#nanoTime()} scale
+     * @throws RuntimeException     if the remote buffer cannot be reached or refuses the message
+     * @throws InterruptedException if interrupted while waiting for the acknowledgement
+     */
+    Offer offer(T message, long originNanoTime) throws InterruptedException;
+
+    /**
+     * Waits until the remote buffer may have room or {@code deadlineNanoTime} passes.
+     *
+     * @return {@code false} if the deadline passed first
+     */
+    boolean awaitRoom(long deadlineNanoTime) throws InterruptedException;
+
+    /** Where messages go, for people, e.g. {@code kafka:orders}. */
+    String target();
+
+    /** Flushes and releases the link; later offers return {@link Offer#CLOSED}. Idempotent. */
+    void close();
+}
