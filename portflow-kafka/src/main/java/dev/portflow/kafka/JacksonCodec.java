@@ -1,0 +1,49 @@
+package dev.portflow.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Any Jackson-mappable type (records included) as a JSON value, unkeyed. */
+final class JacksonCodec<T> implements MessageCodec<T> {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Class<T> type;
+
+    JacksonCodec(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public Class<T> type() {
+        return type;
+    }
+
+    @Override
+    public byte[] key(T message) {
+        return null;
+    }
+
+    @Override
+    public byte[] encode(T message, Headers headers) {
+        return MAPPER.writeValueAsBytes(message);
+    }
+
+    @Override
+    public T decode(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            throw new IllegalArgumentException("the record has no value (a tombstone)");
+        }
+        try {
+            return MAPPER.readValue(record.value(), type);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the record's value is not a " + type.getSimpleName() + " in JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.portflow.kafka;
+
+import dev.portflow.component.Source;
+import dev.portflow.component.SourceContext;
+import dev.portflow.metrics.NanoWallClock;
+import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.RemoteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The receiving end of a Kafka edge: a source that reads the topic in the consumer group
+ * {@link KafkaEdge#groupId()} and feeds the receiving component's input port through a small
+ * in-process prefetch buffer.
+ *
+ * <p>At-least-once: an offset is committed only after the receiving component has finished with
+ * the record's message (counted by the runtime, {@link PortMeasurements#messagesFinished()}), in
+ * the order received. A crash redelivers what was not finished; an idempotent sink (the
+ * {@code store} recipe upserts by id) makes that exactly-once in effect. A record that is not a
+ * valid message is logged, counted as an error of this source ({@code invalid_record}) and
+ * committed past, so one bad record cannot stop the edge.
+ *
+ * <p>On drain it stops reading, waits (up to {@link #FINISH_TIMEOUT}) for the component to finish
+ * what it was given, commits, and ends. The input port it feeds reports the group's lag as its
+ * depth ({@link #backlog()}).
+ */
+public final class KafkaReceiver<T> implements Source<T> {
+
+    /** How long a draining receiver waits for its messages to be finished before it stops committing. */
+    public static final Duration FINISH_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final System.Logger LOG = System.getLogger("dev.portflow.kafka");
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final KafkaSettings settings;
+    private final KafkaEdge edge;
+    private final MessageCodec<T> codec;
+    private final ConsumerLag lag;
+    private final int prefetch;
+    private volatile PortMeasurements target;
+
+    /** A record given to the pipeline (or skipped), waiting to be committed. */
+    private record Pending(TopicPartition partition, long offset, boolean emitted) {
+    }
+
+    KafkaReceiver(KafkaSettings settings, KafkaEdge edge, MessageCodec<T> codec, ConsumerLag lag, int prefetch) {
+        this.settings = settings;
+        this.edge = edge;
+        this.codec = codec;
+        this.lag = lag;
+        this.prefetch = prefetch;
+    }
+
+    public KafkaEdge edge() {
+        return edge;
+    }
+
+    /** The group's lag on the topic: bind the fed input port to it ({@code PipelineBuilder#bindRemote}). */
+    public RemoteBuffer backlog() {
+        return lag;
+    }
+
+    /** The prefetch buffer's size: records read ahead of the component, at most. */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /** The input port this receiver feeds; required before the pipeline starts (commits count on it). */
+    public void watch(PortMeasurements inputPort) {
+        this.target = inputPort;
+    }
+
+    @Override
+    public void run(SourceContext<T> context) throws Exception {
+        PortMeasurements fed = target;
+        if (fed == null) {
+            throw new IllegalStateException("the Kafka receiver of " + edge.describe()
+                    + " does not know the input port it feeds (call watch before start)");
+        }
+        Properties properties = settings.consumer(edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(),
+                prefetch);
+        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+            new Reading(consumer, context, fed).run();
+        }
+    }
+
+    /** One run's state: what was given to the pipeline and not yet committed. */
+    private final class Reading implements ConsumerRebalanceListener {
+        private final Consumer<byte[], byte[]> consumer;
+        private final SourceContext<T> context;
+        private final OutputPort<T> out;
+        private final PortMeasurements fed;
+        private final long finishedAtStart;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final Set<TopicPartition> assigned = new HashSet<>();
+        private long emittedCommitted; // emitted messages whose offsets were handed to a commit
+
+        Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, PortMeasurements fed) {
+            this.consumer = consumer;
+            this.context = context;
+            this.out = context.outputPort();
+            this.fed = fed;
+            this.finishedAtStart = fed.messagesFinished();
+        }
+
+        void run() throws InterruptedException {
+            consumer.subscribe(List.of(edge.topic()), this);
+            try {
+                while (context.isRunning()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        if (!give(record)) {
+                            break;
+                        }
+                    }
+                    commitFinished();
+                }
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                if (context.isRunning()) {
+                    throw e;
+                }
+            }
+            // A drain interrupts sources once to wake them; the client refuses to work while the
+            // flag is set, and the last commits are still to be made.
+            Thread.interrupted();
+            finishAndCommit();
+        }
+
+        /** Hands one record's message to the pipeline; {@code false} if the pipeline no longer takes any. */
+        private boolean give(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            T message;
+            try {
+                message = codec.decode(record);
+            } catch (RuntimeException invalid) {
+                out.measurements().error("invalid_record");
+                LOG.log(System.Logger.Level.WARNING, "skipping record " + partition + "@" + record.offset()
+                        + " of " + edge.describe() + ": " + invalid.getMessage());
+                pending.add(new Pending(partition, record.offset(), false));
+                return true;
+            }
+            long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), System.nanoTime());
+            if (!out.send(message, origin).isAccepted()) {
+                return false; // the pipeline is shutting down: not committed, read again next time
+            }
+            pending.add(new Pending(partition, record.offset(), true));
+            return true;
+        }
+
+        /** Commits, in order, every pending record whose message the component has finished (and skipped ones). */
+        private void commitFinished() {
+            long finished = fed.messagesFinished() - finishedAtStart;
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            while (!pending.isEmpty()) {
+                Pending head = pending.peekFirst();
+                if (head.emitted()) {
+                    if (emittedCommitted >= finished) {
+                        break;
+                    }
+                    emittedCommitted++;
+                }
+                pending.pollFirst();
+                if (assigned.contains(head.partition())) {
+                    offsets.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
+                }
+            }
+            if (!offsets.isEmpty()) {
+                try {
+                    consumer.commitSync(offsets);
+                } catch (KafkaException e) {
+                    // redelivered after a restart at worst; a later commit covers these offsets
+                    LOG.log(System.Logger.Level.WARNING, "commit on " + edge.describe() + " failed: " + e);
+                }
+            }
+        }
+
+        private void finishAndCommit() throws InterruptedException {
+            long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
+            while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
+                commitFinished();
+                if (!pending.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            commitFinished();
+            if (!pending.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, pending.size() + " records of " + edge.describe()
+                        + " were not finished in " + FINISH_TIMEOUT.toSeconds() + " s; they will be read again");
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitFinished(); // what is finished is committed while we still own it
+            assigned.removeAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAll(partitions);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.portflow.kafka;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * How to reach Kafka: the bootstrap servers, extra client properties (e.g. security settings,
+ * passed to every producer, consumer and admin client), and how often consumer-group lag is read.
+ *
+ * @param bootstrapServers {@code host:port[,host:port...]}
+ * @param clientProperties extra Kafka client properties; they override the defaults below
+ * @param lagRefresh       how often the lag that stands for a Kafka edge's depth is read (at most)
+ */
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Duration lagRefresh) {
+
+    /** The environment variable that names the bootstrap servers; it overrides the blueprint. */
+    public static final String BOOTSTRAP_ENV = "PORTFLOW_KAFKA_BOOTSTRAP";
+    /** Default period of lag reads: frequent enough for overflow, light on the broker. */
+    public static final Duration DEFAULT_LAG_REFRESH = Duration.ofMillis(200);
+
+    public KafkaSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("Kafka bootstrap servers are not set: give kafka: {bootstrap_servers: "
+                    + "host:port} in the blueprint or the environment variable " + BOOTSTRAP_ENV);
+        }
+        clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
+        Objects.requireNonNull(lagRefresh, "lagRefresh");
+        if (lagRefresh.toMillis() < 10) {
+            throw new IllegalArgumentException("lag refresh must be at least 10 ms, was " + lagRefresh);
+        }
+    }
+
+    /** {@code bootstrapServers} with the default client properties and lag refresh. */
+    public static KafkaSettings of(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, Map.of(), DEFAULT_LAG_REFRESH);
+    }
+
+    /**
+     * The bootstrap servers from {@value #BOOTSTRAP_ENV} when that is set in {@code environment},
+     * else {@code configured} (the blueprint's); a deployment overrides a file, not the reverse.
+     */
+    public static String bootstrapFrom(String configured, Map<String, String> environment) {
+        String fromEnvironment = environment.get(BOOTSTRAP_ENV);
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment.trim() : configured;
+    }
+
+    public KafkaSettings withLagRefresh(Duration refresh) {
+        return new KafkaSettings(bootstrapServers, clientProperties, refresh);
+    }
+
+    public KafkaSettings withClientProperties(Map<String, String> properties) {
+        return new KafkaSettings(bootstrapServers, properties, lagRefresh);
+    }
+
+    /** An idempotent producer that waits for every in-sync replica: an acknowledged record is durable. */
+    Properties producer(String clientId) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1); // concurrent senders share batches; one waits at most 1 ms
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return withOverrides(p);
+    }
+
+    /** A consumer in {@code groupId} that commits only by hand, from the earliest record when it has no commit. */
+    Properties consumer(String groupId, String clientId, int maxPollRecords) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return withOverrides(p);
+    }
+
+    Properties admin(String clientId) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        return withOverrides(p);
+    }
+
+    private Properties withOverrides(Map<String, Object> defaults) {
+        Properties properties = new Properties();
+        properties.putAll(defaults);
+        properties.putAll(clientProperties);
+        return properties;
+    }
+}

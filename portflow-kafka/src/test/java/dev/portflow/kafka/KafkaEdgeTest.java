@@ -1,0 +1,187 @@
+package dev.portflow.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.OutputPort;
+import dev.portflow.port.OverflowPolicy;
+import dev.portflow.port.SendOutcome;
+import dev.portflow.runtime.Pipeline;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pipeline connection through a real Kafka broker: the sending pipeline and the receiving one
+ * are separate {@link Pipeline}s (as in two processes) joined only by the topic.
+ */
+class KafkaEdgeTest {
+
+    private static EmbeddedKafkaBroker broker;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    private KafkaTransport transport() {
+        KafkaTransport t = KafkaTransport.create(KafkaSettings.of(broker.bootstrapServers())
+                .withLagRefresh(Duration.ofMillis(50)));
+        toClose.add(t);
+        return t;
+    }
+
+    private static JsonMessage message(int i) {
+        return new JsonMessage("id-" + i, Instant.now(), null, Map.of("n", i));
+    }
+
+    /** The sending half: a source that sends {@code count} messages through the link. */
+    private Pipeline sender(String pipeline, KafkaEdge edge, KafkaTransport kafka, int count, SimpleMeterRegistry registry) {
+        Pipeline p = Pipeline.builder(pipeline).meterRegistry(registry)
+                .source(edge.fromComponent(), JsonMessage.class, context -> {
+                    for (int i = 0; i < count && context.isRunning(); i++) {
+                        context.emit(message(i));
+                    }
+                })
+                .connect(edge.fromComponent() + "." + edge.fromPort(), kafka.sendingLink(edge, MessageCodec.jsonMessages()),
+                        ConnectionOptions.defaults().capacity((int) edge.capacity()).overflow(OverflowPolicy.BLOCK))
+                .build();
+        toClose.add(p);
+        return p;
+    }
+
+    /** The receiving half: the Kafka receiver feeding a sink that records ids. */
+    private Pipeline receiver(String pipeline, KafkaEdge edge, KafkaTransport kafka, List<String> ids,
+                              SimpleMeterRegistry registry) {
+        KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
+        String to = edge.toComponent() + "." + edge.toPort();
+        Pipeline p = Pipeline.builder(pipeline).meterRegistry(registry)
+                .source("kafka_in", JsonMessage.class, in)
+                .sink(edge.toComponent(), JsonMessage.class, m -> ids.add(m.id()))
+                .connect("kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
+                .bindRemote(to, in.backlog())
+                .build();
+        in.watch(p.inputPort(edge.toComponent(), edge.toPort()).measurements());
+        toClose.add(p);
+        return p;
+    }
+
+    @Test
+    void everyMessageCrossesTheTopicOnceAndTheLagReturnsToZero() {
+        KafkaEdge edge = new KafkaEdge("orders", "api", "out_orders", "store", "in_orders",
+                EmbeddedKafkaBroker.uniqueTopic("orders"), 10_000);
+        broker.createTopic(edge.topic(), 3);
+        KafkaTransport kafka = transport();
+        List<String> ids = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry sending = new SimpleMeterRegistry();
+        SimpleMeterRegistry receiving = new SimpleMeterRegistry();
+        Pipeline in = receiver("orders", edge, kafka, ids, receiving).start();
+        Pipeline out = sender("orders", edge, kafka, 2000, sending).start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= 2000);
+        assertThat(Set.copyOf(ids)).hasSize(2000);
+        assertThat(ids).hasSize(2000);
+        // every record committed once handled: the lag, the receiving port's depth, goes back to 0
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.inputPort("store", "in_orders").measurements().depth() == 0
+                && out.outputPort("api", "out_orders").measurements().depth() == 0);
+
+        // the same meter names as an in-process edge, tagged transport=kafka, on both sides
+        assertThat(sending.get("portflow.port.messages.out").tag("port", "out_orders").tag("transport", "kafka")
+                .functionCounter().count()).isEqualTo(2000.0);
+        assertThat(receiving.get("portflow.port.messages.in").tag("port", "in_orders").tag("transport", "kafka")
+                .functionCounter().count()).isEqualTo(2000.0);
+        assertThat(receiving.get("portflow.port.queue.depth").tag("port", "in_orders").tag("transport", "kafka").gauge())
+                .isNotNull();
+        assertThat(receiving.get("portflow.port.buffer.capacity").tag("port", "in_orders").gauge().value())
+                .isEqualTo(10_000.0);
+        // message age continues across the hop (it counts from the record's origin, not the receive)
+        assertThat(in.inputPort("store", "in_orders").measurements().messageAge.count()).isEqualTo(2000);
+    }
+
+    @Test
+    void aFullEdgeAppliesTheSendersOverflowPolicyWhenTheLagReachesItsCapacity() throws Exception {
+        KafkaEdge edge = new KafkaEdge("lagging", "api", "out_x", "slow", "in_x",
+                EmbeddedKafkaBroker.uniqueTopic("lagging"), 100);
+        broker.createTopic(edge.topic(), 2);
+        KafkaTransport kafka = transport();
+        KafkaSendingLink<JsonMessage> link = kafka.sendingLink(edge, MessageCodec.jsonMessages());
+        OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
+        out.attachRemote(link, ConnectionOptions.defaults().capacity(100)
+                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofMillis(200)));
+
+        // nobody consumes: the lag grows with every accepted message, and stops at the capacity
+        for (int i = 0; i < 100; i++) {
+            assertThat(out.send(message(i))).as("message " + i).isEqualTo(SendOutcome.ACCEPTED);
+        }
+        assertThat(out.send(message(100))).isEqualTo(SendOutcome.TIMED_OUT);
+        assertThat(out.measurements().dropped(dev.portflow.metrics.DropReason.TIMEOUT)).isEqualTo(1);
+        // the broker agrees: the group's lag is exactly what was accepted
+        await().atMost(Duration.ofSeconds(10)).until(() -> link.depth() == 100);
+    }
+
+    @Test
+    void aReceiverThatStopsWithoutFinishingLeavesTheRestToTheNextOne() throws Exception {
+        // at-least-once: a receiver that stops before its sink finished leaves those records uncommitted
+        KafkaEdge edge = new KafkaEdge("resume", "gen", "out_x", "sink", "in_x",
+                EmbeddedKafkaBroker.uniqueTopic("resume"), 10_000);
+        broker.createTopic(edge.topic(), 1);
+        KafkaTransport kafka = transport();
+        Pipeline out = sender("resume", edge, kafka, 200, new SimpleMeterRegistry()).start();
+        out.awaitTermination(Duration.ofSeconds(30));
+
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<String> firstRun = new CopyOnWriteArrayList<>();
+        KafkaReceiver<JsonMessage> first = kafka.receiver(edge, MessageCodec.jsonMessages(), 10);
+        Pipeline slow = Pipeline.builder("resume").meterRegistry(new SimpleMeterRegistry())
+                .source("kafka_in", JsonMessage.class, first)
+                .sink("sink", JsonMessage.class, m -> {
+                    firstRun.add(m.id());
+                    seen.add(m.id());
+                    Thread.sleep(20);
+                })
+                .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(10))
+                .bindRemote("sink.in_x", first.backlog())
+                .build();
+        first.watch(slow.inputPort("sink", "in_x").measurements());
+        slow.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> firstRun.size() >= 50);
+        slow.drain(Duration.ofSeconds(30));
+
+        List<String> secondRun = new CopyOnWriteArrayList<>();
+        Pipeline second = receiver("resume", edge, kafka, secondRun, new SimpleMeterRegistry()).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Set<String> all = ConcurrentHashMap.newKeySet();
+            all.addAll(firstRun);
+            all.addAll(secondRun);
+            return all.size() == 200;
+        });
+        // nothing lost; what the first run finished and committed is not read again
+        assertThat(secondRun).doesNotContainAnyElementsOf(firstRun);
+        second.drain(Duration.ofSeconds(10));
+    }
+}
