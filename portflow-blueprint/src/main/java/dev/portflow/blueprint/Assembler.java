@@ -3,6 +3,12 @@ package dev.portflow.blueprint;
 import dev.portflow.component.Component;
 import dev.portflow.dashboard.Dashboard;
 import dev.portflow.http.PortflowServer;
+import dev.portflow.kafka.KafkaEdge;
+import dev.portflow.kafka.KafkaReceiver;
+import dev.portflow.kafka.KafkaSettings;
+import dev.portflow.kafka.KafkaTransport;
+import dev.portflow.kafka.KafkaTransportException;
+import dev.portflow.kafka.MessageCodec;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.ComponentKind;
@@ -23,12 +29,18 @@ import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** A validated blueprint to a {@link Pipeline} and its {@link PortflowServer}. */
+/**
+ * A validated blueprint to a {@link Pipeline} and its {@link PortflowServer}: the components that
+ * run in this process ({@link AssemblyOptions#only()}), their in-memory connections, and the ends of
+ * their Kafka connections that run here.
+ */
 final class Assembler {
 
     static final int DEFAULT_CAPACITY = ConnectionOptions.DEFAULT_CAPACITY;
     static final Duration DEFAULT_TIMEOUT = ConnectionOptions.DEFAULT_TIMEOUT;
     static final String API_ENDPOINT = "api_endpoint";
+    /** The output port of a Kafka receiver, feeding the receiving component. */
+    static final String RECEIVER_PORT = "out_records";
 
     private Assembler() {
     }
@@ -38,13 +50,22 @@ final class Assembler {
         return from != null && API_ENDPOINT.equals(from.name()) ? OverflowPolicy.BLOCK_WITH_TIMEOUT : OverflowPolicy.BLOCK;
     }
 
-    /** The buffer of one connection: what it says, else the defaults. */
+    /** The buffer of one connection: what it says, else the defaults (for Kafka: the consumer lag allowed). */
     static ConnectionOptions options(ConnectionSpec c, Recipe from) {
         OverflowPolicy policy = c.overflowPolicy() != null ? c.overflowPolicy() : defaultPolicy(from);
         return ConnectionOptions.defaults()
-                .capacity(c.bufferSize() != null ? c.bufferSize() : DEFAULT_CAPACITY)
+                .capacity(bufferSize(c))
                 .overflow(policy)
                 .timeout(c.timeoutMs() != null ? Duration.ofMillis(c.timeoutMs()) : DEFAULT_TIMEOUT);
+    }
+
+    /** {@code buffer_size}, else 1024 in memory and a consumer lag of 10000 over Kafka. */
+    static int bufferSize(ConnectionSpec c) {
+        return c.bufferSize() != null ? c.bufferSize() : c.isKafka() ? KafkaSpec.DEFAULT_LAG_ALLOWED : DEFAULT_CAPACITY;
+    }
+
+    /** The receiving end of a Kafka connection in this process, to point at its input port once built. */
+    private record Receiving(KafkaReceiver<?> receiver, Endpoint to) {
     }
 
     static Assembly assemble(Blueprint blueprint, BlueprintValidator.Result validated, AssemblyOptions options,
@@ -59,6 +80,9 @@ final class Assembler {
 
         PipelineBuilder builder = Pipeline.builder(blueprint.name()).meterRegistry(registry);
         for (BlueprintValidator.Resolved r : validated.components().values()) {
+            if (!options.runsHere(r.spec().name())) {
+                continue;
+            }
             Context context = new Context(blueprint, r, Collections.unmodifiableMap(schemas), dataDirectory, loader);
             Position at = r.spec().position(r.recipe() != null ? "recipe" : "class");
             Component component;
@@ -78,41 +102,147 @@ final class Assembler {
             }
             builder.component(r.spec().name(), component);
         }
+        List<BlueprintValidator.Edge> kafkaEdges = new ArrayList<>();
         for (BlueprintValidator.Edge e : validated.edges()) {
             ConnectionSpec c = e.spec();
+            boolean sends = options.runsHere(c.from().component());
+            boolean receives = options.runsHere(c.to().component());
+            if (!sends && !receives) {
+                continue; // both ends run elsewhere
+            }
             if (c.isKafka()) {
-                problems.add(Problem.at(blueprint.file(), c.position("transport"),
-                        "transport: kafka is not supported by this runtime yet (connection " + c.describe() + ")",
-                        "remove transport: and topic: to run the connection in memory"));
-                continue;
+                kafkaEdges.add(e);
+            } else {
+                builder.connect(c.from().toString(), c.to().toString(), options(c, e.from().recipe()));
             }
-            builder.connect(c.from().toString(), c.to().toString(), options(c, e.from().recipe()));
         }
-        if (!problems.isEmpty()) {
-            throw new BlueprintException(problems.stream().sorted(Problem.BY_POSITION).toList());
+        KafkaTransport kafka = null;
+        List<Receiving> receiving = new ArrayList<>();
+        String bootstrap = kafkaEdges.isEmpty() ? null
+                : bootstrapServers(blueprint, kafkaEdges.getFirst().spec(), options, problems);
+        if (bootstrap != null && problems.isEmpty()) { // Kafka is contacted only for a pipeline that can be built
+            kafka = kafkaTransport(blueprint, bootstrap, kafkaEdges.getFirst().spec(), problems);
+            if (kafka != null) {
+                for (BlueprintValidator.Edge e : kafkaEdges) {
+                    if (!kafkaEdge(blueprint, e, options, schemas, kafka, builder, receiving, problems)) {
+                        break; // Kafka is not reachable: the other connections would wait for it in vain
+                    }
+                }
+            }
         }
-        Pipeline pipeline;
         try {
-            pipeline = builder.build();
-        } catch (PipelineDefinitionException e) {
-            throw new BlueprintException(e.problems().stream()
-                    .map(p -> Problem.at(blueprint.file(), blueprint.position(), p, null)).toList());
-        }
-        PortflowServer server = null;
-        if (options.server()) {
-            ServerSpec spec = blueprint.server();
-            try {
-                server = PortflowServer.builder(pipeline)
-                        .host(options.host() != null ? options.host() : spec.host())
-                        .port(options.port() != null ? options.port() : spec.port())
-                        .extension(new Dashboard())
-                        .build();
-            } catch (IllegalArgumentException e) {
-                throw new BlueprintException(List.of(Problem.at(blueprint.file(), spec.position(),
-                        "cannot build the server: " + e.getMessage(), null)));
+            if (!problems.isEmpty()) {
+                throw new BlueprintException(problems.stream().sorted(Problem.BY_POSITION).toList());
             }
+            Pipeline pipeline;
+            try {
+                pipeline = builder.build();
+            } catch (PipelineDefinitionException e) {
+                throw new BlueprintException(e.problems().stream()
+                        .map(p -> Problem.at(blueprint.file(), blueprint.position(), p, null)).toList());
+            }
+            for (Receiving r : receiving) {
+                r.receiver().watch(pipeline.inputPort(r.to().component(), r.to().port()).measurements());
+            }
+            PortflowServer server = null;
+            if (options.server()) {
+                ServerSpec spec = blueprint.server();
+                try {
+                    server = PortflowServer.builder(pipeline)
+                            .host(options.host() != null ? options.host() : spec.host())
+                            .port(options.port() != null ? options.port() : spec.port())
+                            .extension(new Dashboard())
+                            .build();
+                } catch (IllegalArgumentException e) {
+                    throw new BlueprintException(List.of(Problem.at(blueprint.file(), spec.position(),
+                            "cannot build the server: " + e.getMessage(), null)));
+                }
+            }
+            return new Assembly(blueprint, pipeline, registry, server, kafka, options.only());
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
         }
-        return new Assembly(blueprint, pipeline, registry, server);
+    }
+
+    /**
+     * The Kafka bootstrap servers: {@code PORTFLOW_KAFKA_BOOTSTRAP} when set, else
+     * {@code kafka.bootstrap_servers}; {@code null} with a problem at {@code first} when neither is.
+     */
+    private static String bootstrapServers(Blueprint blueprint, ConnectionSpec first, AssemblyOptions options,
+            List<Problem> problems) {
+        String configured = blueprint.kafka() != null ? blueprint.kafka().bootstrapServers() : null;
+        Map<String, String> environment = options.environment() != null ? options.environment() : System.getenv();
+        String bootstrap = KafkaSettings.bootstrapFrom(configured, environment);
+        if (bootstrap == null || bootstrap.isBlank()) {
+            problems.add(Problem.at(blueprint.file(), first.position("transport"), "connection " + first.describe()
+                            + " runs over Kafka, but no Kafka bootstrap servers are set",
+                    "add kafka: {bootstrap_servers: \"host:port\"} to the blueprint, or set the environment variable "
+                            + KafkaSettings.BOOTSTRAP_ENV));
+            return null;
+        }
+        return bootstrap;
+    }
+
+    /** The process's connection to Kafka (contacted lazily), or {@code null} with a problem. */
+    private static KafkaTransport kafkaTransport(Blueprint blueprint, String bootstrap, ConnectionSpec first,
+            List<Problem> problems) {
+        KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
+        try {
+            return KafkaTransport.create(KafkaSettings.of(bootstrap)
+                    .withLagRefresh(Duration.ofMillis(spec.lagRefreshMs()))
+                    .withClientProperties(spec.client()));
+        } catch (RuntimeException e) {
+            problems.add(Problem.at(blueprint.file(), blueprint.kafka() != null ? spec.position() : first.position("transport"),
+                    "cannot set up the Kafka client for " + bootstrap + ": " + message(e), null));
+            return null;
+        }
+    }
+
+    /**
+     * The ends of one Kafka connection that run in this process: the sending link on the sender's
+     * output port, and a receiver (a source named {@code kafka_in_<component>_<port>}) feeding the
+     * receiving input port, which then reports the consumer lag as its depth.
+     *
+     * @return {@code false} when Kafka could not be reached (a problem was added)
+     */
+    private static boolean kafkaEdge(Blueprint blueprint, BlueprintValidator.Edge e, AssemblyOptions options,
+            Map<String, JsonNode> schemas, KafkaTransport kafka, PipelineBuilder builder, List<Receiving> receiving,
+            List<Problem> problems) {
+        ConnectionSpec c = e.spec();
+        KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
+        String schemaName = e.from().spec().port(c.from().port()).map(PortSpec::schema)
+                .or(() -> e.to().spec().port(c.to().port()).map(PortSpec::schema))
+                .orElse(null);
+        try {
+            KafkaEdge edge = new KafkaEdge(blueprint.name(), c.from().component(), c.from().port(), c.to().component(),
+                    c.to().port(), c.topicIn(blueprint.name()), bufferSize(c));
+            MessageCodec<Object> codec = KafkaCodecs.forEdge(e, schemaName == null ? null : schemas.get(schemaName));
+            if (options.runsHere(c.from().component())) {
+                builder.connect(c.from().toString(), kafka.sendingLink(edge, codec), options(c, e.from().recipe()));
+            }
+            if (options.runsHere(c.to().component())) {
+                KafkaReceiver<Object> receiver = kafka.receiver(edge, codec, spec.prefetch());
+                String name = BlueprintValidator.receiverName(c.to());
+                builder.component(name, receiver);
+                builder.connect(name + "." + RECEIVER_PORT, c.to().toString(), ConnectionOptions.defaults()
+                        .capacity(spec.prefetch()).overflow(OverflowPolicy.BLOCK));
+                builder.bindRemote(c.to().toString(), receiver.backlog());
+                receiving.add(new Receiving(receiver, c.to()));
+            }
+            return true;
+        } catch (KafkaTransportException ex) {
+            problems.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
+                    + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): " + message(ex),
+                    "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?"));
+            return false;
+        } catch (RuntimeException ex) {
+            problems.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
+                    + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): " + message(ex), null));
+            return true;
+        }
     }
 
     private static Component create(BlueprintValidator.Resolved r, Context context) throws Exception {

@@ -1,17 +1,21 @@
 package dev.portflow.blueprint;
 
 import dev.portflow.http.PortflowServer;
+import dev.portflow.kafka.KafkaTransport;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineState;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A blueprint built into a pipeline (not started) and, unless turned off, the runtime's HTTP
  * server for it: the live dashboard at {@code /}, {@code /metrics}, {@code /metrics.json},
- * {@code /health/*} and one route per {@code api_endpoint}.
+ * {@code /health/*} and one route per {@code api_endpoint}; with Kafka connections, the process's
+ * Kafka client, closed once the pipeline has drained.
  *
  * <pre>{@code
  * try (Assembly running = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults()).start()) {
@@ -28,13 +32,20 @@ public final class Assembly implements AutoCloseable {
     private final Pipeline pipeline;
     private final PrometheusMeterRegistry registry;
     private final PortflowServer server;
+    private final KafkaTransport kafka;
+    private final List<String> only;
+    private final AtomicBoolean kafkaClosed = new AtomicBoolean();
     private volatile boolean started;
+    private DrainReport drained;
 
-    Assembly(Blueprint blueprint, Pipeline pipeline, PrometheusMeterRegistry registry, PortflowServer server) {
+    Assembly(Blueprint blueprint, Pipeline pipeline, PrometheusMeterRegistry registry, PortflowServer server,
+            KafkaTransport kafka, List<String> only) {
         this.blueprint = blueprint;
         this.pipeline = pipeline;
         this.registry = registry;
         this.server = server;
+        this.kafka = kafka;
+        this.only = only;
     }
 
     public Blueprint blueprint() {
@@ -54,6 +65,21 @@ public final class Assembly implements AutoCloseable {
         return Optional.ofNullable(server);
     }
 
+    /** Whether the pipeline has a Kafka connection end in this process (then it holds a Kafka client). */
+    public boolean usesKafka() {
+        return kafka != null;
+    }
+
+    /**
+     * The blueprint's components that run in this process, in file order: all of them unless
+     * assembled with {@link AssemblyOptions#only(List)}. (The pipeline also holds one Kafka
+     * receiver, {@code kafka_in_<component>_<port>}, per Kafka connection received here.)
+     */
+    public List<String> componentsHere() {
+        return blueprint.components().stream().map(ComponentSpec::name)
+                .filter(name -> name != null && (only == null || only.contains(name))).toList();
+    }
+
     /** Starts the server (which starts the pipeline), or the pipeline alone. */
     public Assembly start() {
         started = true;
@@ -67,17 +93,35 @@ public final class Assembly implements AutoCloseable {
 
     /**
      * Drains: ingress answers 503 {@code shutting_down}, readiness 503, sources stop, buffers flow
-     * out to the sinks within {@code timeout}; then the server stops.
+     * out to the sinks within {@code timeout}; then the server stops, and then the Kafka client is
+     * closed (what the receivers have not read stays in its topic, for the next run). Later calls
+     * return the first call's report.
      */
-    public DrainReport drainAndStop(Duration timeout) {
-        return server != null ? server.drainAndStop(timeout) : pipeline.drain(timeout);
+    public synchronized DrainReport drainAndStop(Duration timeout) {
+        if (drained != null) {
+            return drained;
+        }
+        try {
+            drained = server != null ? server.drainAndStop(timeout) : pipeline.drain(timeout);
+            return drained;
+        } finally {
+            closeKafka();
+        }
     }
 
-    /** Drains for up to 30 s and stops, if started; else nothing. */
+    /** Drains for up to 30 s and stops, if started; else releases the Kafka client, if any. */
     @Override
     public void close() {
         if (started || pipeline.state() != PipelineState.NEW) {
             drainAndStop(DEFAULT_DRAIN);
+        } else {
+            closeKafka();
+        }
+    }
+
+    private void closeKafka() {
+        if (kafka != null && kafkaClosed.compareAndSet(false, true)) {
+            kafka.close();
         }
     }
 }

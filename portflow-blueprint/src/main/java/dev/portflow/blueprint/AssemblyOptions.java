@@ -2,49 +2,78 @@ package dev.portflow.blueprint;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How a blueprint becomes a running pipeline. Every option has a default:
- * {@code AssemblyOptions.defaults().port(0).dataDirectory(dir)}.
+ * {@code AssemblyOptions.defaults().port(0).dataDirectory(dir).only(List.of("api", "enrich"))}.
  *
  * @param meterRegistry the registry for the pipeline's meters; {@code null}: a new one
  * @param dataDirectory where recipes keep files; {@code null}: {@code <blueprint directory>/data}
  * @param server        whether to build the runtime's HTTP server (metrics, health, ingress)
  * @param host          overrides {@code server.host}; {@code null}: the blueprint's
  * @param port          overrides {@code server.port} (0: a free port); {@code null}: the blueprint's
+ * @param only          the components to build and run in this process ({@code --only}); {@code null}
+ *                      or empty: all of them. A connection between one of them and another component
+ *                      must be {@code transport: kafka}
+ * @param environment   where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
  */
 public record AssemblyOptions(PrometheusMeterRegistry meterRegistry, Path dataDirectory, boolean server, String host,
-        Integer port) {
+        Integer port, List<String> only, Map<String, String> environment) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
+        only = only == null || only.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(only));
+        environment = environment == null ? null : Map.copyOf(environment);
     }
 
-    /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address. */
+    /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address, every component. */
     public static AssemblyOptions defaults() {
-        return new AssemblyOptions(null, null, true, null, null);
+        return new AssemblyOptions(null, null, true, null, null, null, null);
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
-        return new AssemblyOptions(registry, dataDirectory, server, host, port);
+        return new AssemblyOptions(registry, dataDirectory, server, host, port, only, environment);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
-        return new AssemblyOptions(meterRegistry, directory, server, host, port);
+        return new AssemblyOptions(meterRegistry, directory, server, host, port, only, environment);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
-        return new AssemblyOptions(meterRegistry, dataDirectory, false, host, port);
+        return new AssemblyOptions(meterRegistry, dataDirectory, false, host, port, only, environment);
     }
 
     public AssemblyOptions host(String newHost) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, newHost, port);
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, newHost, port, only, environment);
     }
 
     public AssemblyOptions port(int newPort) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, newPort);
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, newPort, only, environment);
+    }
+
+    /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
+    public AssemblyOptions only(List<String> components) {
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, components, environment);
+    }
+
+    /** Builds and runs only {@code components}. */
+    public AssemblyOptions only(String... components) {
+        return only(List.of(components));
+    }
+
+    /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
+    public AssemblyOptions environment(Map<String, String> variables) {
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, variables);
+    }
+
+    /** Whether {@code component} is built and run in this process. */
+    public boolean runsHere(String component) {
+        return only == null || only.contains(component);
     }
 }

@@ -95,6 +95,15 @@ public final class BlueprintLoader implements AutoCloseable {
      * an unreadable file is a problem too.
      */
     public Validation validate(Path file) {
+        return validate(file, null);
+    }
+
+    /**
+     * Like {@link #validate(Path)} for a process that runs only the components {@code only} names
+     * ({@code --only}; {@code null} or empty: all): also checks that they exist and that every
+     * connection between one of them and another component is {@code transport: kafka}.
+     */
+    public Validation validate(Path file, List<String> only) {
         String label = file.toString();
         String text;
         try {
@@ -106,22 +115,27 @@ public final class BlueprintLoader implements AutoCloseable {
         } catch (IOException e) {
             return new Validation(null, List.of(Problem.at(label, Position.START, "cannot read the file: " + e, null)));
         }
-        return validate(label, file, text);
+        return validate(label, file, text, only);
     }
 
     /** Validates blueprint text; {@code file} names it in problems. Relative paths resolve against the working directory. */
     public Validation validate(String file, String text) {
-        return validate(file, null, text);
+        return validate(file, null, text, null);
     }
 
-    private Validation validate(String label, Path path, String text) {
+    /** {@link #validate(String, String)} for a process that runs only the components {@code only} names. */
+    public Validation validate(String file, String text, List<String> only) {
+        return validate(file, null, text, only);
+    }
+
+    private Validation validate(String label, Path path, String text, List<String> only) {
         BlueprintParser.Result parsed = BlueprintParser.parse(label, path, text);
         if (parsed.blueprint().isEmpty()) {
             return new Validation(null, parsed.problems());
         }
         Blueprint blueprint = parsed.blueprint().get();
         List<Problem> all = new ArrayList<>(parsed.problems());
-        all.addAll(BlueprintValidator.validate(blueprint, recipes, classLoader).problems());
+        all.addAll(BlueprintValidator.validate(blueprint, recipes, classLoader, only).problems());
         return new Validation(blueprint, all);
     }
 
@@ -135,14 +149,18 @@ public final class BlueprintLoader implements AutoCloseable {
     }
 
     /**
-     * Builds the pipeline (not started) and, unless turned off in {@code options}, its server.
-     * Validates again first; recipe factories and user constructors run here, and their failures
-     * are problems too.
+     * Builds the pipeline (not started) and, unless turned off in {@code options}, its server: the
+     * components {@link AssemblyOptions#only()} names (all by default), and the ends of their Kafka
+     * connections that run here (the Kafka client is made only if there is one; the topics are
+     * created if missing). Validates again first, with the subset; recipe factories and user
+     * constructors run here, and their failures are problems too, as are missing Kafka bootstrap
+     * servers and a Kafka that cannot be reached.
      *
      * @throws BlueprintException listing every problem; nothing was started
      */
     public Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
-        BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader);
+        BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader,
+                options.only());
         if (!validated.problems().isEmpty()) {
             throw new BlueprintException(validated.problems().stream().sorted(Problem.BY_POSITION).toList());
         }

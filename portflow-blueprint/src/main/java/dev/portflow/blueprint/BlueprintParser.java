@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -35,6 +37,13 @@ final class BlueprintParser {
     static final List<String> PORT_KEYS = List.of("name", "schema");
     static final List<String> CONNECTION_KEYS =
             List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic");
+    static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
+    /** Client properties Portflow sets itself: overriding them would break the transport. */
+    static final List<String> RESERVED_CLIENT_PROPERTIES = List.of("bootstrap.servers", "group.id", "enable.auto.commit",
+            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
+    /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
+    private static final Pattern BOOTSTRAP_SERVER =
+            Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([0-9]{1,5})");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_DEPTH = 100;
@@ -208,10 +217,10 @@ final class BlueprintParser {
                 }
                 case "kafka" -> {
                     if (e.value() instanceof YamlNode.Mapping m) {
-                        kafka = new KafkaSpec(m);
+                        kafka = kafka(m);
                     } else if (!isNull(e.value())) {
                         problem(e.value().position(), "kafka must be a mapping, found " + e.value().describe(),
-                                "e.g. kafka: {bootstrap_servers: localhost:9092}");
+                                "e.g. kafka: {bootstrap_servers: \"localhost:9092\"}");
                     }
                 }
                 default -> unknownKey(e, TOP_LEVEL_KEYS, "top-level key", "a blueprint has");
@@ -265,6 +274,97 @@ final class BlueprintParser {
             }
         }
         return new ServerSpec(host, port, m.position(), positions);
+    }
+
+    private KafkaSpec kafka(YamlNode.Mapping m) {
+        String bootstrap = null;
+        Map<String, String> client = new LinkedHashMap<>();
+        int lagRefreshMs = KafkaSpec.DEFAULT_LAG_REFRESH_MS;
+        int prefetch = KafkaSpec.DEFAULT_PREFETCH;
+        for (YamlNode.Entry e : m.entries()) {
+            if (isNull(e.value()) && KAFKA_KEYS.contains(e.key())) {
+                continue; // no value: the default
+            }
+            switch (e.key()) {
+                case "bootstrap_servers" -> {
+                    String text = text(e.value(), "kafka bootstrap_servers");
+                    if (text != null && !isBootstrapServers(text)) {
+                        problem(e.value().position(), "kafka bootstrap_servers must be host:port[,host:port...], was '"
+                                + text + "'", "e.g. bootstrap_servers: \"localhost:9092\"");
+                    } else if (text != null) {
+                        bootstrap = text.trim();
+                    }
+                }
+                case "client" -> client(e.value(), client);
+                case "lag_refresh_ms" -> {
+                    Long ms = integer(e.value(), "kafka lag_refresh_ms");
+                    if (ms != null && ms < 10) {
+                        problem(e.value().position(), "kafka lag_refresh_ms must be at least 10, was " + ms,
+                                "how often the consumer lag (a Kafka connection's depth) is read, in milliseconds;"
+                                        + " the default is " + KafkaSpec.DEFAULT_LAG_REFRESH_MS);
+                    } else if (ms != null && ms > Integer.MAX_VALUE) {
+                        problem(e.value().position(), "kafka lag_refresh_ms " + ms + " is too large",
+                                "the default is " + KafkaSpec.DEFAULT_LAG_REFRESH_MS);
+                    } else if (ms != null) {
+                        lagRefreshMs = ms.intValue();
+                    }
+                }
+                case "prefetch" -> {
+                    Long n = integer(e.value(), "kafka prefetch");
+                    if (n != null && n < 1) {
+                        problem(e.value().position(), "kafka prefetch must be at least 1, was " + n,
+                                "records read ahead of each receiving component; the default is "
+                                        + KafkaSpec.DEFAULT_PREFETCH);
+                    } else if (n != null && n > 1_000_000) {
+                        problem(e.value().position(), "kafka prefetch must be at most 1000000, was " + n,
+                                "records read ahead of each receiving component; the default is "
+                                        + KafkaSpec.DEFAULT_PREFETCH);
+                    } else if (n != null) {
+                        prefetch = n.intValue();
+                    }
+                }
+                default -> unknownKey(e, KAFKA_KEYS, "kafka key", "kafka has");
+            }
+        }
+        return new KafkaSpec(bootstrap, client, lagRefreshMs, prefetch, m);
+    }
+
+    static boolean isBootstrapServers(String text) {
+        String[] servers = text.trim().split(",", -1);
+        for (String server : servers) {
+            Matcher matcher = BOOTSTRAP_SERVER.matcher(server.trim());
+            if (!matcher.matches()) {
+                return false;
+            }
+            int port = Integer.parseInt(matcher.group(2));
+            if (port < 1 || port > 65535) {
+                return false;
+            }
+        }
+        return !text.isBlank();
+    }
+
+    private void client(YamlNode node, Map<String, String> client) {
+        if (!(node instanceof YamlNode.Mapping m)) {
+            problem(node.position(), "kafka client must be a mapping of Kafka client properties, found "
+                    + node.describe(), "e.g. client: {security.protocol: SSL}");
+            return;
+        }
+        for (YamlNode.Entry e : m.entries()) {
+            if (RESERVED_CLIENT_PROPERTIES.contains(e.key())) {
+                problem(e.keyPosition(), "kafka client property '" + e.key() + "' is set by Portflow",
+                        e.key().equals("bootstrap.servers")
+                                ? "use kafka: {bootstrap_servers: ...}, or the environment variable PORTFLOW_KAFKA_BOOTSTRAP"
+                                : "remove it; Portflow sets it for its producers and consumers");
+                continue;
+            }
+            if (e.value() instanceof YamlNode.Scalar s && !s.isNull()) {
+                client.put(e.key(), s.text());
+            } else {
+                problem(e.value().position(), "kafka client property '" + e.key() + "' must be a string, found "
+                        + e.value().describe(), "Kafka client properties are strings, e.g. security.protocol: SSL");
+            }
+        }
     }
 
     private void schemas(YamlNode node, Map<String, SchemaSpec> schemas) {

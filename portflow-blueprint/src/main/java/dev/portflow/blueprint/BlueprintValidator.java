@@ -7,6 +7,7 @@ import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
 import dev.portflow.http.JsonSchemaDecoder;
+import dev.portflow.kafka.KafkaEdge;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
@@ -54,9 +55,16 @@ final class BlueprintValidator {
     record Result(List<Problem> problems, Map<String, Resolved> components, List<Edge> edges) {
     }
 
+    /** The component that reads a Kafka connection into {@code to.port} in the receiving process. */
+    static String receiverName(Endpoint to) {
+        return "kafka_in_" + to.component() + "_" + to.port();
+    }
+
     private final Blueprint blueprint;
     private final RecipeRegistry recipes;
     private final ClassLoader loader;
+    /** The components {@code --only} names, or {@code null} for all. */
+    private final List<String> only;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Resolved> components = new LinkedHashMap<>();
     private final Map<String, ComponentSpec> declared = new LinkedHashMap<>();
@@ -66,14 +74,24 @@ final class BlueprintValidator {
     /** Components named by a connection that has a problem: their port counts are not known. */
     private final Set<String> incomplete = new java.util.HashSet<>();
 
-    private BlueprintValidator(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
+    private BlueprintValidator(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader, List<String> only) {
         this.blueprint = blueprint;
         this.recipes = recipes;
         this.loader = loader;
+        this.only = only == null || only.isEmpty() ? null : List.copyOf(only);
     }
 
     static Result validate(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
-        BlueprintValidator v = new BlueprintValidator(blueprint, recipes, loader);
+        return validate(blueprint, recipes, loader, null);
+    }
+
+    /**
+     * Validates {@code blueprint}; with {@code only} (component names; {@code null} or empty for all)
+     * also that those components exist and that every connection between one of them and another
+     * component goes over Kafka.
+     */
+    static Result validate(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader, List<String> only) {
+        BlueprintValidator v = new BlueprintValidator(blueprint, recipes, loader, only);
         v.run();
         return new Result(List.copyOf(v.problems), v.components, List.copyOf(v.edges));
     }
@@ -117,6 +135,8 @@ final class BlueprintValidator {
             }
         }
         cycles();
+        kafkaPorts();
+        onlySubset();
     }
 
     // ---------------------------------------------------------------- schemas
@@ -445,11 +465,28 @@ final class BlueprintValidator {
             problem(c.position("transport"), "unknown transport '" + transport + "'",
                     Names.didYouMean(transport, TRANSPORTS, "one of"));
         } else if (c.isKafka()) {
-            if (c.topic() == null || c.topic().isBlank()) {
-                problem(c.position("transport"), "a kafka connection needs a topic", "add topic: <topic name>");
-            }
+            kafkaOptions(c, policy);
         } else if (c.topic() != null) {
             problem(c.position("topic"), "topic only applies to transport: kafka", "add transport: kafka, or remove topic");
+        }
+    }
+
+    /** What a Kafka connection may say: a valid topic, no drop_oldest. */
+    private void kafkaOptions(ConnectionSpec c, OverflowPolicy policy) {
+        if (c.topic() != null) {
+            if (!KafkaEdge.isTopicName(c.topic())) {
+                problem(c.position("topic"), "'" + c.topic() + "' is not a Kafka topic name",
+                        "1 to 249 characters of a-z A-Z 0-9 . _ -, not . or ..");
+            }
+        } else if (c.from() != null && blueprint.name() != null
+                && !KafkaEdge.isTopicName(c.topicIn(blueprint.name()))) {
+            problem(c.position("transport"), "the default topic '" + c.topicIn(blueprint.name())
+                    + "' is not a Kafka topic name", "give the connection a topic: (1 to 249 of a-z A-Z 0-9 . _ -)");
+        }
+        if (policy == OverflowPolicy.DROP_OLDEST) {
+            problem(c.position("overflow"), "overflow drop_oldest cannot apply to a kafka connection: a record"
+                            + " in a topic cannot be taken back",
+                    "use drop_newest, block, block_with_timeout or fail; buffer_size is the consumer lag allowed");
         }
     }
 
@@ -504,6 +541,95 @@ final class BlueprintValidator {
             } else {
                 problem(at, r.who() + " needs exactly " + rule.maxOutputs() + " out_* port, has " + dataOuts,
                         "connect one out_* port to several inputs to broadcast, or use a router");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- kafka and --only
+
+    /**
+     * A Kafka-bound output port carries its Kafka connection only, a Kafka-bound input port receives
+     * that one connection only, each Kafka connection has its own topic, and no component takes the
+     * name of a Kafka receiver.
+     */
+    private void kafkaPorts() {
+        Map<String, Edge> topics = new HashMap<>();
+        for (Edge e : edges) {
+            ConnectionSpec c = e.spec();
+            if (!c.isKafka()) {
+                continue;
+            }
+            String topic = c.topicIn(blueprint.name());
+            List<Edge> alsoFrom = edges.stream()
+                    .filter(o -> o != e && o.spec().from().toString().equals(c.from().toString())).toList();
+            if (!alsoFrom.isEmpty()) {
+                problem(c.position(), "output port " + c.from() + " sends over Kafka (topic " + topic
+                                + "), so it carries this connection only, but it also feeds " + describe(alsoFrom, false),
+                        "a port bound to Kafka cannot broadcast: send the other connection from another out_* port,"
+                                + " or pass it on from the receiving side of the topic");
+            }
+            List<Edge> alsoTo = edges.stream()
+                    .filter(o -> o != e && o.spec().to().toString().equals(c.to().toString())).toList();
+            if (!alsoTo.isEmpty()) {
+                problem(c.position(), "input port " + c.to() + " receives over Kafka (topic " + topic
+                                + "), so no other connection may feed it, but " + describe(alsoTo, true)
+                                + (alsoTo.size() == 1 ? " does" : " do") + " too",
+                        "put a merge in front of " + c.to().component() + " and send the merge's output over Kafka");
+            }
+            Edge first = topics.putIfAbsent(topic, e);
+            if (first != null && !first.spec().from().toString().equals(c.from().toString())
+                    && !first.spec().to().toString().equals(c.to().toString())) { // those are reported above
+                problem(c.position(c.topic() != null ? "topic" : "transport"), "topic " + topic
+                                + " is already used by connection " + first.spec().describe() + " (line "
+                                + first.spec().position().line() + ")",
+                        "each kafka connection needs a topic of its own: its receiver reads everything in it");
+            }
+            String receiver = receiverName(c.to());
+            ComponentSpec taken = declared.get(receiver);
+            if (taken != null) {
+                problem(taken.position("name"), "component name '" + receiver + "' is taken by the receiver of kafka"
+                        + " connection " + c.describe(), "rename the component");
+            }
+        }
+    }
+
+    /** {@code b.in_x (line 9), c.in_x (line 10)}: the other ends of {@code others}. */
+    private static String describe(List<Edge> others, boolean from) {
+        List<String> parts = new ArrayList<>();
+        for (Edge o : others) {
+            parts.add((from ? o.spec().from() : o.spec().to()) + " (line " + o.spec().position().line() + ")");
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * With {@code --only}: every name is a component, and a connection between a component that runs
+     * here and one that runs in another process goes over Kafka.
+     */
+    private void onlySubset() {
+        if (only == null) {
+            return;
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        for (String name : only) {
+            if (!declared.containsKey(name) && reported.add(name)) {
+                problem(blueprint.position("components"), "--only names unknown component '" + name + "'",
+                        declared.isEmpty() ? "declare it under components:"
+                                : Names.didYouMean(name, declared.keySet(), "components"));
+            }
+        }
+        if (!reported.isEmpty()) {
+            return; // which connections cross is not known until the names are right
+        }
+        for (Edge e : edges) {
+            ConnectionSpec c = e.spec();
+            boolean sends = only.contains(c.from().component());
+            boolean receives = only.contains(c.to().component());
+            if (sends != receives && !c.isKafka()) {
+                String elsewhere = sends ? c.to().component() : c.from().component();
+                problem(c.position(), "connection " + c.describe() + " crosses --only: " + elsewhere
+                                + " runs in another process, so the connection needs transport: kafka",
+                        "add transport: kafka to the connection, or add " + elsewhere + " to --only");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.portflow.blueprint;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The blueprint facade for the CLI and for embedding: load, validate, assemble, draw, with the
@@ -47,6 +48,14 @@ public final class Blueprints {
     /** Reads and validates {@code file}; every problem at once, never throws for a bad blueprint. */
     public static Validation validate(Path file) {
         return loader().validate(file);
+    }
+
+    /**
+     * Reads and validates {@code file} for a process that runs only the components {@code only}
+     * names ({@code --only}; {@code null} or empty: all); see {@link BlueprintLoader#validate(Path, List)}.
+     */
+    public static Validation validate(Path file, List<String> only) {
+        return loader().validate(file, only);
     }
 
     /**

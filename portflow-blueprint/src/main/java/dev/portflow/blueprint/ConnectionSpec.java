@@ -6,12 +6,14 @@ import java.util.Map;
 
 /**
  * One entry of {@code connections:}. Options left out are {@code null} and take the defaults at
- * assembly: buffer 1024; {@code block} (or {@code block_with_timeout} for edges leaving an
- * {@code api_endpoint}); timeout 2000 ms; transport {@code memory}.
+ * assembly: buffer 1024 (for a Kafka connection: a consumer lag of 10000); {@code block} (or
+ * {@code block_with_timeout} for edges leaving an {@code api_endpoint}); timeout 2000 ms;
+ * transport {@code memory}; the topic of a Kafka connection {@code portflow.<pipeline>.<from
+ * component>.<from port>}.
  *
  * @param from       the sending port ({@code null} in a model with problems)
  * @param to         the receiving port ({@code null} in a model with problems)
- * @param bufferSize {@code buffer_size}, or {@code null}
+ * @param bufferSize {@code buffer_size} (for Kafka: the consumer lag allowed), or {@code null}
  * @param overflow   {@code overflow} as written, or {@code null}
  * @param timeoutMs  {@code timeout_ms}, or {@code null}
  * @param transport  {@code transport} as written, or {@code null}
@@ -53,6 +55,17 @@ public record ConnectionSpec(Endpoint from, Endpoint to, Integer bufferSize, Str
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * The Kafka topic of this connection: {@code topic} as written, else
+     * {@code portflow.<pipeline>.<from component>.<from port>}.
+     */
+    public String topicIn(String pipeline) {
+        if (topic != null) {
+            return topic;
+        }
+        return from == null ? null : "portflow." + pipeline + "." + from.component() + "." + from.port();
     }
 
     /** {@code from -> to}. */

@@ -10,7 +10,8 @@ import java.util.Map;
  * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name and
  * recipe (or class), shaped by kind (sources as stadiums, routers as rhombi, sinks as cylinders);
  * one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
- * are dotted; Kafka edges are thick and name their topic.
+ * are dotted; Kafka edges are thick and name their topic (the default one when none is given) and
+ * the consumer lag they allow.
  */
 final class MermaidGraph {
 
@@ -41,14 +42,15 @@ final class MermaidGraph {
             String policy = (c.overflowPolicy() != null ? c.overflowPolicy() : Assembler.defaultPolicy(fromRecipe))
                     .name().toLowerCase(Locale.ROOT);
             long timeout = c.timeoutMs() != null ? c.timeoutMs() : Assembler.DEFAULT_TIMEOUT.toMillis();
-            int size = c.bufferSize() != null ? c.bufferSize() : Assembler.DEFAULT_CAPACITY;
+            int size = Assembler.bufferSize(c);
             String buffer = size + " " + policy + (policy.equals("block_with_timeout") ? " " + timeout + "ms" : "");
             String ports = c.from().port() + " → " + c.to().port();
             String arrow;
             String label;
             if (c.isKafka()) {
                 arrow = "==>";
-                label = ports + "<br/>kafka " + (c.topic() == null ? "?" : c.topic()) + "<br/>" + buffer;
+                String topic = blueprint.name() == null ? c.topic() : c.topicIn(blueprint.name());
+                label = ports + "<br/>kafka " + (topic == null ? "?" : topic) + "<br/>" + buffer;
             } else {
                 arrow = PortName.isError(c.from().port()) ? "-.->" : "-->";
                 label = ports + "<br/>" + buffer;

@@ -192,11 +192,89 @@ class BrokenBlueprintsTest {
     }
 
     @Test
-    void kafkaConnectionsAreCheckedForTheirTopicOnly() {
+    void kafkaConnectionOptionsAndSection() {
         check("kafka.yaml",
-                at(8, 58, "a kafka connection needs a topic", "add topic:"),
-                at(9, 54, "topic only applies to transport: kafka", "add transport: kafka"),
-                at(10, 58, "unknown transport 'kafak'", "did you mean 'kafka'?"));
+                at(2, 28, "kafka bootstrap_servers must be host:port[,host:port...], was 'localhost'",
+                        "e.g. bootstrap_servers: \"localhost:9092\""),
+                at(2, 51, "kafka prefetch must be at least 1, was 0",
+                        "records read ahead of each receiving component; the default is 500"),
+                at(13, 72, "'numbers for a' is not a Kafka topic name", "1 to 249 characters of a-z A-Z 0-9 . _ -"),
+                at(14, 55, "topic only applies to transport: kafka", "add transport: kafka, or remove topic"),
+                at(15, 59, "unknown transport 'kafak'", "did you mean 'kafka'? one of: memory, kafka"),
+                at(16, 76, "overflow drop_oldest cannot apply to a kafka connection: a record in a topic cannot be"
+                        + " taken back", "use drop_newest, block, block_with_timeout or fail; buffer_size is the"
+                        + " consumer lag allowed"));
+    }
+
+    @Test
+    void kafkaBoundPortsCarryTheirKafkaConnectionOnly() {
+        List<Problem> problems = check("kafka-ports.yaml",
+                at(12, 12, "component name 'kafka_in_d_in_numbers' is taken by the receiver of kafka connection"
+                        + " gen4.out_numbers -> d.in_numbers", "rename the component"),
+                at(14, 5, "output port gen.out_numbers sends over Kafka (topic portflow.kafka_ports.gen.out_numbers),"
+                        + " so it carries this connection only, but it also feeds b.in_numbers (line 15)",
+                        "a port bound to Kafka cannot broadcast"),
+                at(16, 5, "input port c.in_numbers receives over Kafka (topic numbers), so no other connection may"
+                        + " feed it, but gen3.out_numbers (line 17) does too",
+                        "put a merge in front of c and send the merge's output over Kafka"),
+                at(18, 73, "topic numbers is already used by connection gen2.out_numbers -> c.in_numbers (line 16)",
+                        "each kafka connection needs a topic of its own"));
+        assertThat(problems.get(1).format()).isEqualTo("src/test/resources/broken/kafka-ports.yaml:14:5: output port"
+                + " gen.out_numbers sends over Kafka (topic portflow.kafka_ports.gen.out_numbers), so it carries this"
+                + " connection only, but it also feeds b.in_numbers (line 15) (hint: a port bound to Kafka cannot"
+                + " broadcast: send the other connection from another out_* port, or pass it on from the receiving"
+                + " side of the topic)");
+    }
+
+    @Test
+    void kafkaSectionKeysAndValues() {
+        check("kafka-section.yaml",
+                at(3, 3, "unknown kafka key 'bootstrap_server'",
+                        "did you mean 'bootstrap_servers'? kafka has bootstrap_servers, client, lag_refresh_ms, prefetch"),
+                at(4, 36, "kafka client property 'bootstrap.servers' is set by Portflow",
+                        "use kafka: {bootstrap_servers: ...}, or the environment variable PORTFLOW_KAFKA_BOOTSTRAP"),
+                at(4, 78, "kafka client property 'retries' must be a string, found a list",
+                        "Kafka client properties are strings"),
+                at(5, 19, "kafka lag_refresh_ms must be at least 10, was 5",
+                        "how often the consumer lag (a Kafka connection's depth) is read, in milliseconds;"
+                                + " the default is 200"),
+                at(6, 13, "kafka prefetch must be an integer, found the string \"500\"", "write 500 without quotes"));
+    }
+
+    @Test
+    void onlyMustNotCrossAMemoryConnection() {
+        Path file = Path.of("src/test/resources/split/orders.yaml");
+        assertThat(Blueprints.validate(file).problems()).as("valid as a whole").isEmpty();
+        assertThat(Blueprints.validate(file, List.of("api", "enrich")).problems()).as("split at the kafka edge").isEmpty();
+        assertThat(Blueprints.validate(file, List.of("big", "store")).problems()).isEmpty();
+        assertThat(Blueprints.validate(file, List.of()).problems()).as("empty: everything").isEmpty();
+
+        String f = file.toString();
+        assertThat(Blueprints.validate(file, List.of("api", "big")).report()).isEqualTo(String.join("\n",
+                f + ":9:5: connection api.out_requests -> enrich.in_orders crosses --only: enrich runs in another"
+                        + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
+                        + " connection, or add enrich to --only)",
+                f + ":11:5: connection big.out_orders -> store.in_orders crosses --only: store runs in another"
+                        + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
+                        + " connection, or add store to --only)"));
+        assertThat(Blueprints.validate(file, List.of("enrich")).report()).isEqualTo(
+                f + ":9:5: connection api.out_requests -> enrich.in_orders crosses --only: api runs in another"
+                        + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
+                        + " connection, or add api to --only)");
+    }
+
+    @Test
+    void onlyNamesUnknownComponentsWithTheNearest() {
+        Path file = Path.of("src/test/resources/split/orders.yaml");
+        assertThat(Blueprints.validate(file, List.of("api", "enrihc", "nothing_like_it")).report()).isEqualTo(
+                file + ":4:3: --only names unknown component 'enrihc' (hint: did you mean 'enrich'?"
+                        + " components: api, enrich, big, store)\n"
+                        + file + ":4:3: --only names unknown component 'nothing_like_it' (hint: components: api,"
+                        + " enrich, big, store)");
+        assertThatThrownBy(() -> Blueprints.assemble(Blueprints.load(file),
+                AssemblyOptions.defaults().withoutServer().only("api", "big")))
+                .isInstanceOf(BlueprintException.class)
+                .hasMessageContaining("orders.yaml:9:5: connection api.out_requests -> enrich.in_orders crosses --only");
     }
 
     @Test

@@ -275,14 +275,74 @@ class GoodBlueprintsTest {
     }
 
     @Test
-    void kafkaConnectionsValidateButDoNotAssembleYet() {
+    void kafkaConnectionsAndTheKafkaSectionParseWithDefaults() {
         Blueprint b = Blueprints.load(DIR.resolve("kafka.yaml"));
         assertThat(b.kafka().settings().get("bootstrap_servers").toJava()).isEqualTo("localhost:9092");
+        assertThat(b.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(b.kafka().client()).isEmpty();
+        assertThat(b.kafka().lagRefreshMs()).isEqualTo(200);
+        assertThat(b.kafka().prefetch()).isEqualTo(500);
         assertThat(b.connections().getFirst().isKafka()).isTrue();
         assertThat(b.connections().getFirst().topic()).isEqualTo("numbers");
-        assertThatThrownBy(() -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer()))
-                .isInstanceOf(BlueprintException.class)
-                .hasMessageContaining("kafka.yaml:7:61: transport: kafka is not supported by this runtime yet");
+
+        Blueprint full = Blueprints.loader().validate("full.yaml", """
+                name: full
+                kafka: {bootstrap_servers: "a:9092, b:9093", client: {security.protocol: SSL, linger.ms: 5},
+                        lag_refresh_ms: 50, prefetch: 20}
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
+                """).orThrow();
+        assertThat(full.kafka().bootstrapServers()).isEqualTo("a:9092, b:9093");
+        assertThat(full.kafka().client()).containsExactly(Map.entry("security.protocol", "SSL"), Map.entry("linger.ms", "5"));
+        assertThat(full.kafka().lagRefreshMs()).isEqualTo(50);
+        assertThat(full.kafka().prefetch()).isEqualTo(20);
+        assertThat(full.connections().getFirst().topicIn(full.name())).isEqualTo("portflow.full.gen.out_numbers");
+    }
+
+    @Test
+    void aKafkaConnectionWithoutBootstrapServersIsAProblemAtAssembly() {
+        Blueprint b = Blueprints.loader().validate("nobroker.yaml", """
+                name: nobroker
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
+                """).orThrow();
+        assertThatThrownBy(() -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer().environment(Map.of())))
+                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::format)
+                        .containsExactly("nobroker.yaml:6:61: connection gen.out_numbers -> sink.in_numbers runs over"
+                                + " Kafka, but no Kafka bootstrap servers are set (hint: add kafka: {bootstrap_servers:"
+                                + " \"host:port\"} to the blueprint, or set the environment variable"
+                                + " PORTFLOW_KAFKA_BOOTSTRAP)"));
+    }
+
+    @Test
+    void aSubsetWithoutKafkaEndsNeedsNoKafka() throws Exception {
+        Collect.bucket("subset-b").clear();
+        Blueprint b = Blueprints.loader().validate("subset.yaml", """
+                name: subset
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: a, class: dev.portflow.blueprint.fixtures.Collect}
+                  - {name: gen2, class: dev.portflow.blueprint.fixtures.Numbers, config: {count: 3}}
+                  - {name: b, class: dev.portflow.blueprint.fixtures.Collect, config: {bucket: subset-b}}
+                connections:
+                  - {from: gen.out_numbers, to: a.in_numbers, transport: kafka}
+                  - {from: gen2.out_numbers, to: b.in_numbers}
+                """).orThrow();
+        try (Assembly assembly = Blueprints.assemble(b,
+                AssemblyOptions.defaults().withoutServer().environment(Map.of()).only("gen2", "b")).start()) {
+            assertThat(assembly.usesKafka()).isFalse();
+            assertThat(assembly.componentsHere()).containsExactly("gen2", "b");
+            assertThat(assembly.pipeline().components()).extracting(c -> c.name()).containsExactlyInAnyOrder("gen2", "b");
+            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(Collect.bucket("subset-b")).hasSize(3);
     }
 
     @Test
@@ -301,5 +361,15 @@ class GoodBlueprintsTest {
                   c_sink[("sink<br/>Collect")]
                   c_gen ==>|"out_numbers → in_numbers<br/>kafka numbers<br/>10000 block"| c_sink
                 """);
+        Blueprint defaults = Blueprints.loader().validate("defaults.yaml", """
+                name: spread
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
+                """).orThrow();
+        assertThat(Blueprints.mermaid(defaults)).as("the default topic and lag allowed").contains(
+                "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
     }
 }

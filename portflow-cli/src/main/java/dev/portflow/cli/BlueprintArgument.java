@@ -1,13 +1,25 @@
 package dev.portflow.cli;
 
+import dev.portflow.blueprint.Blueprint;
 import dev.portflow.blueprint.BlueprintLoader;
 import dev.portflow.blueprint.Validation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.BiFunction;
+import picocli.CommandLine;
 
 /** Reads and validates the blueprint a command was given, printing every problem. */
 final class BlueprintArgument {
+
+    /** The help text of {@code --only}, the same for every command that takes it. */
+    static final String ONLY_HELP = "run only these components of the blueprint (comma-separated), so one blueprint"
+            + " can span several processes; every connection between one of them and another component must be"
+            + " transport: kafka";
 
     private BlueprintArgument() {
     }
@@ -19,10 +31,18 @@ final class BlueprintArgument {
      * @return the exit code: 0, or {@link PortflowCli#INVALID}
      */
     static int printIfValid(Path file, PrintWriter out, PrintWriter err,
-            java.util.function.BiFunction<BlueprintLoader, dev.portflow.blueprint.Blueprint, String> render)
-            throws java.io.IOException {
+            BiFunction<BlueprintLoader, Blueprint, String> render) throws IOException {
+        return printIfValid(file, null, out, err, render);
+    }
+
+    /**
+     * As {@link #printIfValid(Path, PrintWriter, PrintWriter, BiFunction)} for a process that runs only
+     * the components {@code only} names ({@code null} or empty: all).
+     */
+    static int printIfValid(Path file, List<String> only, PrintWriter out, PrintWriter err,
+            BiFunction<BlueprintLoader, Blueprint, String> render) throws IOException {
         try (BlueprintLoader loader = BlueprintLoader.standard()) {
-            Validation validation = validate(loader, file, err);
+            Validation validation = validate(loader, file, only, err);
             if (validation == null || !validation.isValid()) {
                 return PortflowCli.INVALID;
             }
@@ -33,16 +53,49 @@ final class BlueprintArgument {
 
     /** The validation of {@code file}, or {@code null} after printing why the file cannot be read. */
     static Validation validate(BlueprintLoader loader, Path file, PrintWriter err) {
+        return validate(loader, file, null, err);
+    }
+
+    /**
+     * The validation of {@code file} for a process that runs the components {@code only} names
+     * ({@code null} or empty: all), or {@code null} after printing why the file cannot be read.
+     */
+    static Validation validate(BlueprintLoader loader, Path file, List<String> only, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             err.println("portflow: blueprint " + file + " does not exist or is not a file");
             return null;
         }
-        Validation validation = loader.validate(file);
+        Validation validation = loader.validate(file, only);
         if (!validation.isValid()) {
             err.println(validation.report());
-            err.println("portflow: " + file + " is invalid (" + validation.problems().size() + " problem"
+            err.println("portflow: " + file + " is invalid" + (only == null || only.isEmpty() ? ""
+                    : " for --only " + String.join(",", only)) + " (" + validation.problems().size() + " problem"
                     + (validation.problems().size() == 1 ? "" : "s") + "); nothing was started");
         }
         return validation;
+    }
+
+    /**
+     * The component names of an {@code --only} option ({@code a,b} or repeated), trimmed and without
+     * duplicates; {@code null} when the option was not given.
+     *
+     * @throws CommandLine.ParameterException if it names no component
+     */
+    static List<String> onlyNames(List<String> values, CommandLine commandLine) {
+        if (values == null) {
+            return null;
+        }
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String value : values) {
+            String name = value.trim();
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "--only needs at least one component name, e.g. --only api,enrich");
+        }
+        return new ArrayList<>(names);
     }
 }

@@ -1,5 +1,9 @@
 package dev.portflow.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +12,9 @@ import picocli.CommandLine.Command;
  *
  * <pre>
  *   portflow run [BLUEPRINT]      run a blueprint (no argument: the built-in demo)
+ *       [--only a,b]              ... or only some of its components (the others run elsewhere, over Kafka)
  *   portflow validate BLUEPRINT   report every problem with file:line:column
+ *       [--only a,b]              ... also for a process that runs only those components
  *   portflow graph BLUEPRINT      print the pipeline as a Mermaid graph
  * </pre>
  */
@@ -40,7 +46,27 @@ public final class PortflowCli implements Runnable {
         return commandLine.execute(args);
     }
 
+    /**
+     * Kafka's clients log every configuration value and more at INFO; a {@code portflow run} with a
+     * Kafka connection keeps their warnings and errors only, unless a logging configuration is given
+     * ({@code -Djava.util.logging.config.file=...}). Held here: java.util.logging keeps loggers weakly.
+     */
+    private static final List<Logger> QUIETED = new ArrayList<>();
+
+    static void quietKafkaClients() {
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return;
+        }
+        Logger kafka = Logger.getLogger("org.apache.kafka");
+        if (kafka.getLevel() == null) {
+            kafka.setLevel(Level.WARNING);
+            QUIETED.add(kafka);
+        }
+    }
+
     public static void main(String[] args) {
+        quietKafkaClients();
         System.exit(execute(args));
     }
 }

@@ -5,6 +5,8 @@ import dev.portflow.blueprint.AssemblyOptions;
 import dev.portflow.blueprint.Blueprint;
 import dev.portflow.blueprint.BlueprintException;
 import dev.portflow.blueprint.BlueprintLoader;
+import dev.portflow.blueprint.ComponentSpec;
+import dev.portflow.blueprint.ConnectionSpec;
 import dev.portflow.blueprint.Validation;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
@@ -29,12 +31,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code portflow run [BLUEPRINT]}: validates, assembles and runs a blueprint until it ends by itself
- * or the process gets SIGINT / SIGTERM; then drains (ingress answers 503 shutting_down, readiness
- * 503, buffers flow to the sinks), prints what was left in each buffer, and exits 0.
+ * {@code portflow run [BLUEPRINT] [--only a,b]}: validates, assembles and runs a blueprint (or, with
+ * {@code --only}, those of its components; the others run in other processes, reached over their
+ * {@code transport: kafka} connections) until it ends by itself or the process gets SIGINT /
+ * SIGTERM; then drains (ingress answers 503 shutting_down, readiness 503, buffers flow to the sinks),
+ * prints what was left in each buffer, and exits 0. The server (dashboard, metrics, health) runs
+ * whether or not the components here have an ingress.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a blueprint (no argument: the built-in demo) until Ctrl-C or SIGTERM, then drains it.",
+                "With --only, runs some of its components; the others run in other processes, joined by"
+                        + " transport: kafka connections.",
                 "Exit 0 when drained, 2 for an invalid blueprint or arguments, 1 when it fails to start or drain."})
 final class RunCommand implements Callable<Integer> {
 
@@ -53,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "override the blueprint's server host")
     private String host;
 
+    @Option(names = "--only", paramLabel = "COMPONENT", split = ",", description = BlueprintArgument.ONLY_HELP)
+    private List<String> only;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "how long a shutdown waits for the buffers to drain (default: ${DEFAULT-VALUE})")
     private long drainSeconds;
@@ -67,18 +77,19 @@ final class RunCommand implements Callable<Integer> {
         if (drainSeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--drain-timeout must be at least 1 second");
         }
+        List<String> names = BlueprintArgument.onlyNames(only, spec.commandLine());
         Path file = blueprint != null ? blueprint : writeDemo(out);
         List<Path> jars = libJars(err);
         if (jars == null) {
             return PortflowCli.INVALID;
         }
         try (BlueprintLoader loader = jars.isEmpty() ? BlueprintLoader.standard() : BlueprintLoader.withLibJars(jars)) {
-            Validation validation = BlueprintArgument.validate(loader, file, err);
+            Validation validation = BlueprintArgument.validate(loader, file, names, err);
             if (validation == null || !validation.isValid()) {
                 return PortflowCli.INVALID;
             }
             Blueprint model = validation.orThrow();
-            AssemblyOptions options = AssemblyOptions.defaults();
+            AssemblyOptions options = AssemblyOptions.defaults().only(names);
             if (port != null) {
                 options = options.port(port);
             }
@@ -127,6 +138,22 @@ final class RunCommand implements Callable<Integer> {
     private static void printWhere(Assembly assembly, PrintWriter out) {
         out.println("pipeline '" + assembly.pipeline().name() + "' running (" + assembly.pipeline().components().size()
                 + " components). Ctrl-C or SIGTERM drains and exits.");
+        List<String> here = assembly.componentsHere();
+        if (here.size() < assembly.blueprint().components().size()) {
+            List<String> elsewhere = assembly.blueprint().components().stream()
+                    .map(ComponentSpec::name).filter(name -> !here.contains(name)).toList();
+            out.println("  running here (--only): " + String.join(", ", here));
+            out.println("  in other processes:    " + String.join(", ", elsewhere));
+        }
+        for (ConnectionSpec c : assembly.blueprint().connections()) {
+            boolean sends = here.contains(c.from().component());
+            boolean receives = here.contains(c.to().component());
+            if (c.isKafka() && (sends || receives)) {
+                String topic = c.topicIn(assembly.blueprint().name());
+                out.println("  kafka:     " + c.describe() + "   (topic " + topic + "; "
+                        + (sends && receives ? "both ends here" : sends ? "sending here" : "receiving here") + ")");
+            }
+        }
         assembly.server().ifPresent((PortflowServer server) -> {
             String base = server.baseUri();
             out.println("  dashboard: " + base + "/");

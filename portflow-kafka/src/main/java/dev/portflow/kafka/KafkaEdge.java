@@ -39,9 +39,12 @@ public record KafkaEdge(String pipeline, String fromComponent, String fromPort, 
         return name != null && TOPIC.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }
 
-    /** The receiver's consumer group, named after the pipeline and the receiving component. */
+    /**
+     * The receiver's consumer group, named after the pipeline and the receiving component and port
+     * (so two Kafka inputs of one merger do not disturb each other's group).
+     */
     public String groupId() {
-        return "portflow." + pipeline + "." + toComponent;
+        return "portflow." + pipeline + "." + toComponent + "." + toPort;
     }
 
     /** {@code kafka:topic}, how the edge's far end is named in graphs and messages. */

@@ -156,37 +156,55 @@ public final class KafkaReceiver<T> implements Source<T> {
             }
             long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), System.nanoTime());
             if (!out.send(message, origin).isAccepted()) {
-                return false; // the pipeline is shutting down: not committed, read again next time
+                // Only a closing pipeline refuses (the prefetch edge blocks): reading stops here and
+                // this record and the rest of the batch stay uncommitted, to be read again next time.
+                return false;
             }
             pending.add(new Pending(partition, record.offset(), true));
             return true;
         }
 
-        /** Commits, in order, every pending record whose message the component has finished (and skipped ones). */
+        /**
+         * Commits, in order, every pending record whose message the component has finished (and the
+         * skipped ones before them). They leave the pending list only once the commit succeeded, so a
+         * failed commit is retried by the next one.
+         */
         private void commitFinished() {
             long finished = fed.messagesFinished() - finishedAtStart;
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-            while (!pending.isEmpty()) {
-                Pending head = pending.peekFirst();
-                if (head.emitted()) {
-                    if (emittedCommitted >= finished) {
+            int done = 0;
+            long emitted = emittedCommitted;
+            for (Pending p : pending) {
+                if (p.emitted()) {
+                    if (emitted >= finished) {
                         break;
                     }
-                    emittedCommitted++;
+                    emitted++;
                 }
-                pending.pollFirst();
-                if (assigned.contains(head.partition())) {
-                    offsets.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
+                done++;
+                if (assigned.contains(p.partition())) {
+                    offsets.put(p.partition(), new OffsetAndMetadata(p.offset() + 1));
                 }
+            }
+            if (done == 0) {
+                return;
             }
             if (!offsets.isEmpty()) {
                 try {
                     consumer.commitSync(offsets);
+                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                    Thread.currentThread().interrupt(); // a drain woke us: the next commit retries these
+                    return;
                 } catch (KafkaException e) {
-                    // redelivered after a restart at worst; a later commit covers these offsets
-                    LOG.log(System.Logger.Level.WARNING, "commit on " + edge.describe() + " failed: " + e);
+                    LOG.log(System.Logger.Level.WARNING, "commit on " + edge.describe() + " failed (retried with the"
+                            + " next one): " + e);
+                    return;
                 }
             }
+            for (int i = 0; i < done; i++) {
+                pending.pollFirst();
+            }
+            emittedCommitted = emitted;
         }
 
         private void finishAndCommit() throws InterruptedException {

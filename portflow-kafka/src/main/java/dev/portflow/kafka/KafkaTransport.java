@@ -33,6 +33,8 @@ public final class KafkaTransport implements AutoCloseable {
     /** Default prefetch of a receiving edge: records read ahead of the receiving component. */
     public static final int DEFAULT_PREFETCH = 500;
 
+    private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private final KafkaSettings settings;
     private final Admin admin;
     private final String clientId = "portflow-" + ProcessHandle.current().pid();
@@ -114,10 +116,11 @@ public final class KafkaTransport implements AutoCloseable {
             }
         }
         owned.clear();
+        // bounded: a broker gone at shutdown must not hold the process
         if (producer != null) {
-            producer.close();
+            producer.close(CLOSE_TIMEOUT);
             producer = null;
         }
-        admin.close();
+        admin.close(CLOSE_TIMEOUT);
     }
 }

@@ -1,0 +1,151 @@
+package dev.portflow.blueprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.runtime.DrainReport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Blueprints with a {@code transport: kafka} connection against a real broker (in this JVM): one
+ * process holding both ends, and two assemblies split with {@code --only}; every message arrives
+ * once, and the ports keep their metric names with the tag {@code transport="kafka"}.
+ */
+@Timeout(90)
+class KafkaBlueprintsTest {
+
+    private static final int COUNT = 200;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** generator(count 200) -[kafka]-> jsonl_sink, on a fresh topic. */
+    private static Blueprint blueprint(Path dir, String pipeline, String topic) throws IOException {
+        Path file = Files.writeString(dir.resolve(pipeline + ".yaml"), """
+                name: %s
+                kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50, prefetch: 64}
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 100000, count: %d, template: {n: "${seq}"}}}
+                  - {name: out, recipe: jsonl_sink, config: {path: out.jsonl, flush_ms: 20}}
+                connections:
+                  - {from: gen.out_x, to: out.in_x, transport: kafka, topic: %s}
+                """.formatted(pipeline, kafka.bootstrapServers(), COUNT, topic));
+        return Blueprints.load(file);
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    /** Every n of 0..COUNT-1 (the generator's seq) exactly once, and nothing else. */
+    private static void assertEveryMessageOnce(Path file) throws IOException {
+        List<String> lines = lines(file);
+        List<Long> ns = lines.stream().map(line -> JSON.readTree(line).get("n")).map(JsonNode::asLong).toList();
+        Set<String> ids = lines.stream().map(line -> JSON.readTree(line).get("_id").asString())
+                .collect(Collectors.toSet());
+        assertThat(ns).as("one line per message").hasSize(COUNT);
+        assertThat(new TreeSet<>(ns)).containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
+        assertThat(ids).as("ids kept through the topic").hasSize(COUNT);
+    }
+
+    @Test
+    void bothEndsInOneProcessGoThroughTheTopic(@TempDir Path dir) throws Exception {
+        String topic = EmbeddedKafkaBroker.uniqueTopic("one");
+        kafka.createTopic(topic, 1);
+        Blueprint b = blueprint(dir, "one", topic);
+        Path out = dir.resolve("out.jsonl");
+        try (Assembly assembly = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {
+            assertThat(assembly.usesKafka()).isTrue();
+            assertThat(assembly.pipeline().components()).extracting(c -> c.name())
+                    .containsExactlyInAnyOrder("gen", "out", "kafka_in_out_in_x");
+            assembly.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            DrainReport report = assembly.drainAndStop(Duration.ofSeconds(20));
+            assertThat(report.completed()).isTrue();
+            assertThat(assembly.pipeline().outputPort("gen", "out_x").metrics().messagesOut()).isEqualTo(COUNT);
+            assertThat(assembly.pipeline().outputPort("gen", "out_x").measurements().transport()).isEqualTo("kafka");
+            assertThat(assembly.pipeline().inputPort("out", "in_x").measurements().transport()).isEqualTo("kafka");
+        }
+        assertEveryMessageOnce(out);
+    }
+
+    @Test
+    void twoAssembliesSplitWithOnlyShareTheTopicAndKeepTheMetricNames(@TempDir Path dir) throws Exception {
+        String topic = EmbeddedKafkaBroker.uniqueTopic("split");
+        kafka.createTopic(topic, 1);
+        Blueprint b = blueprint(dir, "split", topic);
+        Path out = dir.resolve("out.jsonl");
+        try (Assembly receiving = Blueprints.assemble(b, AssemblyOptions.defaults().port(0).only("out"));
+             Assembly sending = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer().only("gen"))) {
+            assertThat(sending.componentsHere()).containsExactly("gen");
+            assertThat(sending.pipeline().components()).extracting(c -> c.name()).containsExactly("gen");
+            assertThat(receiving.componentsHere()).containsExactly("out");
+            assertThat(receiving.pipeline().components()).extracting(c -> c.name())
+                    .containsExactlyInAnyOrder("kafka_in_out_in_x", "out");
+
+            receiving.start();
+            sending.start();
+            assertThat(sending.pipeline().awaitTermination(Duration.ofSeconds(30))).as("the generator ends").isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+
+            String sent = sending.meterRegistry().scrape();
+            assertThat(sent).containsPattern(Pattern.quote("portflow_port_messages_out_total{component=\"gen\","
+                    + "pipeline=\"split\",port=\"out_x\",transport=\"kafka\"} " + COUNT + ".0"));
+            assertThat(sent).contains("portflow_port_buffer_capacity{component=\"gen\",pipeline=\"split\","
+                    + "port=\"out_x\",transport=\"kafka\"} 10000.0");
+
+            String base = receiving.server().orElseThrow().baseUri();
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .containsPattern("portflow_port_queue_depth\\{component=\"out\",pipeline=\"split\",port=\"in_x\","
+                            + "transport=\"kafka\"} \\d+\\.0")
+                    .containsPattern("portflow_port_messages_in_total\\{component=\"out\",pipeline=\"split\","
+                            + "port=\"in_x\",transport=\"kafka\"} " + COUNT + ".0")
+                    .contains("portflow_port_buffer_capacity{component=\"out\",pipeline=\"split\",port=\"in_x\","
+                            + "transport=\"kafka\"} 10000.0");
+            // the consumer lag, read every 50 ms, falls to 0 once everything was handled and committed
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> receiving.pipeline().inputPort("out", "in_x").measurements().depth() == 0);
+
+            assertThat(sending.drainAndStop(Duration.ofSeconds(10)).completed()).isTrue();
+            DrainReport report = receiving.drainAndStop(Duration.ofSeconds(20));
+            assertThat(report.completed()).isTrue();
+        }
+        assertEveryMessageOnce(out);
+    }
+}
