@@ -65,7 +65,7 @@ public final class KafkaEdgeThroughput {
                     .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(1000))
                     .bindRemote("sink.in_x", in.backlog())
                     .build();
-            in.watch(receiver.inputPort("sink", "in_x").measurements());
+            in.watch(receiver);
 
             Pipeline sender = Pipeline.builder("bench_out")
                     .source("gen", JsonMessage.class, context -> {

@@ -142,7 +142,7 @@ final class Assembler {
                         .map(p -> Problem.at(blueprint.file(), blueprint.position(), p, null)).toList());
             }
             for (Receiving r : receiving) {
-                r.receiver().watch(pipeline.inputPort(r.to().component(), r.to().port()).measurements());
+                r.receiver().watch(pipeline);
             }
             PortflowServer server = null;
             if (options.server()) {

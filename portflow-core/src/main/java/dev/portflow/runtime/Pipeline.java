@@ -152,6 +152,20 @@ public final class Pipeline implements AutoCloseable {
         return all;
     }
 
+    /**
+     * A watermark of how many messages the input port {@code port} of {@code component} has taken
+     * whose work is complete in this process (see {@link CompletionWatermark}); for transports that
+     * acknowledge their source only then. One caller polls each watermark.
+     */
+    public CompletionWatermark completionWatermark(String component, String port) {
+        ComponentNode n = node(component);
+        InputPort<?> in = n.inputs.get(port);
+        if (in == null) {
+            throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
+        }
+        return new CompletionWatermark(nodes, n, in);
+    }
+
     /** Whether no port of component {@code component} has counted an error. */
     public boolean errorsFreeOf(String component) {
         ComponentNode n = node(component);

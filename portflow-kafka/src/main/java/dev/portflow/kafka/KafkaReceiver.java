@@ -3,7 +3,8 @@ package dev.portflow.kafka;
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
 import dev.portflow.metrics.NanoWallClock;
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.runtime.CompletionWatermark;
+import dev.portflow.runtime.Pipeline;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.RemoteBuffer;
 import java.time.Duration;
@@ -29,9 +30,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@link KafkaEdge#groupId()} and feeds the receiving component's input port through a small
  * in-process prefetch buffer.
  *
- * <p>At-least-once: an offset is committed only after the receiving component has finished with
- * the record's message (counted by the runtime, {@link PortMeasurements#messagesFinished()}), in
- * the order received. A crash redelivers what was not finished; an idempotent sink (the
+ * <p>At-least-once: an offset is committed only once the record's message is done with in this
+ * process: finished by the receiving component and by every component downstream that it led to
+ * ({@link CompletionWatermark}), in the order received. A crash redelivers what was not finished; an idempotent sink (the
  * {@code store} recipe upserts by id) makes that exactly-once in effect. A record that is not a
  * valid message is logged, counted as an error of this source ({@code invalid_record}) and
  * committed past, so one bad record cannot stop the edge.
@@ -53,7 +54,7 @@ public final class KafkaReceiver<T> implements Source<T> {
     private final MessageCodec<T> codec;
     private final ConsumerLag lag;
     private final int prefetch;
-    private volatile PortMeasurements target;
+    private volatile CompletionWatermark watermark;
 
     /** A record given to the pipeline (or skipped), waiting to be committed. */
     private record Pending(TopicPartition partition, long offset, boolean emitted) {
@@ -81,17 +82,21 @@ public final class KafkaReceiver<T> implements Source<T> {
         return prefetch;
     }
 
-    /** The input port this receiver feeds; required before the pipeline starts (commits count on it). */
-    public void watch(PortMeasurements inputPort) {
-        this.target = inputPort;
+    /**
+     * The pipeline this receiver feeds (it must hold the edge's receiving component); required after
+     * {@code build()} and before {@code start()}, since commits wait for the work of each message to
+     * be complete in it ({@link Pipeline#completionWatermark}).
+     */
+    public void watch(Pipeline pipeline) {
+        this.watermark = pipeline.completionWatermark(edge.toComponent(), edge.toPort());
     }
 
     @Override
     public void run(SourceContext<T> context) throws Exception {
-        PortMeasurements fed = target;
+        CompletionWatermark fed = watermark;
         if (fed == null) {
             throw new IllegalStateException("the Kafka receiver of " + edge.describe()
-                    + " does not know the input port it feeds (call watch before start)");
+                    + " does not know the pipeline it feeds (call watch(pipeline) before start)");
         }
         Properties properties = settings.consumer(edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(),
                 prefetch);
@@ -105,18 +110,18 @@ public final class KafkaReceiver<T> implements Source<T> {
         private final Consumer<byte[], byte[]> consumer;
         private final SourceContext<T> context;
         private final OutputPort<T> out;
-        private final PortMeasurements fed;
-        private final long finishedAtStart;
+        private final CompletionWatermark fed;
+        private final long completedAtStart;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final Set<TopicPartition> assigned = new HashSet<>();
         private long emittedCommitted; // emitted messages whose offsets were handed to a commit
 
-        Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, PortMeasurements fed) {
+        Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, CompletionWatermark fed) {
             this.consumer = consumer;
             this.context = context;
             this.out = context.outputPort();
             this.fed = fed;
-            this.finishedAtStart = fed.messagesFinished();
+            this.completedAtStart = fed.completed();
         }
 
         void run() throws InterruptedException {
@@ -170,7 +175,7 @@ public final class KafkaReceiver<T> implements Source<T> {
          * failed commit is retried by the next one.
          */
         private void commitFinished() {
-            long finished = fed.messagesFinished() - finishedAtStart;
+            long finished = fed.completed() - completedAtStart;
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             int done = 0;
             long emitted = emittedCommitted;

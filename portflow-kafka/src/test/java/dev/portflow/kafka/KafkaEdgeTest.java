@@ -86,7 +86,7 @@ class KafkaEdgeTest {
                 .connect("kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
                 .bindRemote(to, in.backlog())
                 .build();
-        in.watch(p.inputPort(edge.toComponent(), edge.toPort()).measurements());
+        in.watch(p);
         toClose.add(p);
         return p;
     }
@@ -167,7 +167,7 @@ class KafkaEdgeTest {
                 .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(10))
                 .bindRemote("sink.in_x", first.backlog())
                 .build();
-        first.watch(slow.inputPort("sink", "in_x").measurements());
+        first.watch(slow);
         slow.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> firstRun.size() >= 50);
         slow.drain(Duration.ofSeconds(30));

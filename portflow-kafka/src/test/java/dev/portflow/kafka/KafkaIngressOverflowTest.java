@@ -87,7 +87,7 @@ class KafkaIngressOverflowTest {
                         .connect("kafka_in.out_records", "store.in_requests", ConnectionOptions.defaults().capacity(50))
                         .bindRemote("store.in_requests", in.backlog())
                         .build()) {
-                    in.watch(receiver.inputPort("store", "in_requests").measurements());
+                    in.watch(receiver);
                     receiver.start();
                     await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 100
                             && sender.outputPort("api", "out_requests").measurements().depth() == 0);
