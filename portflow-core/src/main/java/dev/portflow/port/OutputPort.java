@@ -79,7 +79,18 @@ public final class OutputPort<T> {
      * carry the ingest time of an input message over to the messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
-        return send(message, originNanoTime, Long.MAX_VALUE);
+        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN);
+    }
+
+    /**
+     * Sends {@code message} as {@link #send(Object, long)} does, but counts its queue wait from
+     * {@code enqueuedNanoTime} (on the {@link System#nanoTime()} scale) instead of from now: for a
+     * transport that delivers a message which already waited in a buffer outside the process (a
+     * Kafka receiver passes the time the record was produced), so the receiving port's queue wait
+     * covers that wait too.
+     */
+    public SendOutcome send(T message, long originNanoTime, long enqueuedNanoTime) throws InterruptedException {
+        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime);
     }
 
     /**
@@ -90,10 +101,12 @@ public final class OutputPort<T> {
      * its {@code timeout_ms}.
      */
     public SendOutcome send(T message, Duration maxWait) throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)));
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN);
     }
 
-    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos) throws InterruptedException {
+    /** @param enqueuedAt when the message's queue wait starts, or {@code NO_ORIGIN} for when it enters the buffer */
+    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos, long enqueuedAt)
+            throws InterruptedException {
         if (message == null) { // not requireNonNull with a lambda: that may allocate per call
             throw new NullPointerException("cannot send null to port '" + name + "'");
         }
@@ -116,7 +129,7 @@ public final class OutputPort<T> {
         long waitLimit = maxWaitNanos == Deadlines.NONE ? Deadlines.NONE
                 : Deadlines.after(clock ? now : System.nanoTime(), maxWaitNanos);
         if (cs.length == 1) {
-            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit);
+            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt);
             if (outcome == null) {
                 throw overflow(cs[0]);
             }
@@ -129,7 +142,7 @@ public final class OutputPort<T> {
             if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
                 sharedDeadline = (clock ? now : System.nanoTime()) + c.options().timeout().toNanos();
             }
-            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit);
+            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt);
             if (outcome == null) {
                 failed = c;
             } else {
@@ -159,13 +172,13 @@ public final class OutputPort<T> {
      * @param deadline  the shared BLOCK_WITH_TIMEOUT deadline of a fanned-out send, or MIN_VALUE
      * @param waitLimit the caller's own limit on waiting, or MAX_VALUE
      */
-    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
-            throws InterruptedException {
+    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit,
+            long enqueuedAt) throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         if (channel == null) {
             return sendRemote(c, message, now, origin, deadline, waitLimit);
         }
-        int result = channel.offer(message, now, origin);
+        int result = channel.offer(message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
         if (result == BoundedChannel.OFFERED) {
             if (timed) {
                 measurements.touch(now);
@@ -185,11 +198,11 @@ public final class OutputPort<T> {
                 measurements.drop(DropReason.FAIL);
                 yield null;
             }
-            case DROP_OLDEST -> evictAndOffer(channel, message, now, origin);
-            case BLOCK -> waitAndOffer(channel, message, origin, waitLimit);
+            case DROP_OLDEST -> evictAndOffer(channel, message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
+            case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt);
             case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin, Math.min(waitLimit,
                     deadline != Long.MIN_VALUE ? deadline
-                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos()));
+                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos()), enqueuedAt);
         };
     }
 
@@ -219,8 +232,8 @@ public final class OutputPort<T> {
         }
     }
 
-    private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline)
-            throws InterruptedException {
+    private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline,
+            long enqueuedAtOrNone) throws InterruptedException {
         long start = System.nanoTime();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
@@ -230,10 +243,10 @@ public final class OutputPort<T> {
                     measurements.drop(DropReason.TIMEOUT);
                     return SendOutcome.TIMED_OUT;
                 }
-                long enqueuedAt = System.nanoTime(); // queue wait starts when the message is in the queue
-                int result = channel.offer(message, enqueuedAt, origin);
+                long now = System.nanoTime(); // queue wait starts when the message is in the queue
+                int result = channel.offer(message, enqueuedAtOrNone == NO_ORIGIN ? now : enqueuedAtOrNone, origin);
                 if (result == BoundedChannel.OFFERED) {
-                    measurements.touch(enqueuedAt);
+                    measurements.touch(now);
                     return SendOutcome.ACCEPTED;
                 }
                 if (result == BoundedChannel.CLOSED) {

@@ -221,6 +221,21 @@ class RemoteLinkTest {
     }
 
     @Test
+    void aTransportCanStartTheQueueWaitBeforeTheMessageEntersTheBuffer() throws Exception {
+        OutputPort<String> out = new OutputPort<>("out_x", String.class);
+        InputPort<String> in = new InputPort<>("in_x", String.class);
+        Ports.connect(out, in);
+        long now = System.nanoTime();
+        long producedAt = now - TimeUnit.MILLISECONDS.toNanos(80);
+        out.send("x", OutputPort.NO_ORIGIN, producedAt);
+        in.receive();
+        assertThat(in.measurements().queueWait.maxNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(80));
+        out.send("y");
+        in.receive();
+        assertThat(in.measurements().queueWait.count()).isEqualTo(2);
+    }
+
+    @Test
     void definitionProblemsWithRemoteBuffersAreReported() {
         assertThatThrownBy(() -> Pipeline.builder("p")
                 .source("gen", String.class, context -> { })

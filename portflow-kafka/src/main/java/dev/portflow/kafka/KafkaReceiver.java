@@ -7,6 +7,7 @@ import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.RemoteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The receiving end of a Kafka edge: a source that reads the topic in the consumer group
@@ -159,14 +161,30 @@ public final class KafkaReceiver<T> implements Source<T> {
                 pending.add(new Pending(partition, record.offset(), false));
                 return true;
             }
-            long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), System.nanoTime());
-            if (!out.send(message, origin).isAccepted()) {
+            long now = System.nanoTime();
+            long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), now);
+            // queue wait counts from when the record was produced: its wait in the topic is the edge's
+            if (!out.send(message, origin, producedAt(record, now)).isAccepted()) {
                 // Only a closing pipeline refuses (the prefetch edge blocks): reading stops here and
                 // this record and the rest of the batch stay uncommitted, to be read again next time.
                 return false;
             }
             pending.add(new Pending(partition, record.offset(), true));
             return true;
+        }
+
+        /** When the record was produced (its header), else its timestamp, on the nanoTime scale. */
+        private long producedAt(ConsumerRecord<byte[], byte[]> record, long now) {
+            Header header = record.headers().lastHeader(KafkaSendingLink.PRODUCED_AT);
+            long millis = record.timestamp();
+            if (header != null && header.value() != null) {
+                try {
+                    millis = Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII).trim());
+                } catch (NumberFormatException ignored) {
+                    // not ours: keep the record's timestamp
+                }
+            }
+            return Math.min(now, NanoWallClock.toNanoTime(Instant.ofEpochMilli(millis), now));
         }
 
         /**

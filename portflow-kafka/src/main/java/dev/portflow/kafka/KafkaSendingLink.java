@@ -2,6 +2,7 @@ package dev.portflow.kafka;
 
 import dev.portflow.metrics.NanoWallClock;
 import dev.portflow.port.RemoteLink;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
@@ -22,6 +23,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class KafkaSendingLink<T> implements RemoteLink<T> {
 
     private static final long AWAIT_STEP_NANOS = 5_000_000L; // a blocked sender looks again every 5 ms
+    /** Header with the epoch milliseconds at which the record was produced: the receiver's queue wait starts there. */
+    static final String PRODUCED_AT = "portflow-produced-at";
 
     private final KafkaEdge edge;
     private final MessageCodec<T> codec;
@@ -55,6 +58,7 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
         ProducerRecord<byte[], byte[]> record;
         try {
             byte[] value = codec.encode(message, headers);
+            headers.add(PRODUCED_AT, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
             // the record's timestamp is when the message's age started, so the receiver's age continues it
             record = new ProducerRecord<>(edge.topic(), null, NanoWallClock.toEpochMillis(originNanoTime),
                     codec.key(message), value, headers);

@@ -78,6 +78,7 @@ class KafkaIngressOverflowTest {
                 assertThat(metrics).contains("portflow_port_messages_dropped_total{component=\"api\",pipeline=\"orders\","
                         + "port=\"out_requests\",reason=\"timeout\",transport=\"kafka\"} 1.0");
 
+                long lastAccepted = System.nanoTime();
                 // a consumer catches up: the lag falls and the ingress takes requests again
                 List<String> stored = new CopyOnWriteArrayList<>();
                 KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
@@ -88,9 +89,13 @@ class KafkaIngressOverflowTest {
                         .bindRemote("store.in_requests", in.backlog())
                         .build()) {
                     in.watch(receiver);
+                    long waited = System.nanoTime() - lastAccepted; // every record sat in the topic at least this long
                     receiver.start();
                     await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 100
                             && sender.outputPort("api", "out_requests").measurements().depth() == 0);
+                    // queue wait on the receiving port counts from when each record was produced
+                    assertThat(receiver.inputPort("store", "in_requests").measurements().queueWait.maxNanos())
+                            .isGreaterThanOrEqualTo(waited);
                     assertThat(post(client, orders, 101).statusCode()).isEqualTo(202);
                     await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 101);
                     receiver.drain(Duration.ofSeconds(10));
