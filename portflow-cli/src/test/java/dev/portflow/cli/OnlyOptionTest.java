@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,23 +43,8 @@ class OnlyOptionTest {
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = PortflowCli.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** api -> enrich -[kafka]-> big -> store. */
@@ -85,11 +67,11 @@ class OnlyOptionTest {
     @Test
     void validateChecksTheConnectionsThatCrossOnly(@TempDir Path dir) throws Exception {
         Path file = orders(dir);
-        Result whole = run("validate", file.toString(), "--only", "api,enrich");
+        CliRun whole = run("validate", file.toString(), "--only", "api,enrich");
         assertThat(whole.exit()).as(whole.err()).isZero();
         assertThat(whole.out()).contains("valid (pipeline 'orders', 4 components, 3 connections; --only api,enrich)");
 
-        Result crossing = run("validate", file.toString(), "--only", "api,big");
+        CliRun crossing = run("validate", file.toString(), "--only", "api,big");
         assertThat(crossing.exit()).isEqualTo(2);
         assertThat(crossing.err().lines().toList()).containsSubsequence(
                 file + ":9:5: connection api.out_requests -> enrich.in_orders crosses --only: enrich runs in another"
@@ -100,11 +82,11 @@ class OnlyOptionTest {
                         + " connection, or add store to --only)",
                 "portflow: " + file + " is invalid for --only api,big (2 problems); nothing was started");
 
-        Result repeated = run("validate", file.toString(), "--only", "api", "--only", "big");
+        CliRun repeated = run("validate", file.toString(), "--only", "api", "--only", "big");
         assertThat(repeated.exit()).isEqualTo(2);
         assertThat(repeated.err()).contains("is invalid for --only api,big (2 problems)");
 
-        Result typo = run("validate", file.toString(), "--only", "api,enrihc");
+        CliRun typo = run("validate", file.toString(), "--only", "api,enrihc");
         assertThat(typo.exit()).isEqualTo(2);
         assertThat(typo.err()).contains(file + ":4:3: --only names unknown component 'enrihc' (hint: did you mean"
                 + " 'enrich'? components: api, enrich, big, store)");
@@ -115,10 +97,10 @@ class OnlyOptionTest {
 
     @Test
     void helpDocumentsOnly() {
-        Result runHelp = run("run", "--help");
+        CliRun runHelp = run("run", "--help");
         assertThat(runHelp.exit()).isZero();
         assertThat(runHelp.out()).contains("--only=COMPONENT[,COMPONENT...]").contains("transport: kafka");
-        Result validateHelp = run("validate", "--help");
+        CliRun validateHelp = run("validate", "--help");
         assertThat(validateHelp.exit()).isZero();
         assertThat(validateHelp.out()).contains("--only=COMPONENT[,COMPONENT...]");
     }
@@ -146,7 +128,7 @@ class OnlyOptionTest {
                 .start();
         Path out = dir.resolve("out.jsonl");
         try {
-            Result sender = run("run", blueprint.toString(), "--only", "gen", "--port", "0");
+            CliRun sender = run("run", blueprint.toString(), "--only", "gen", "--port", "0");
             assertThat(sender.exit()).as(sender.out() + sender.err()).isZero();
             assertThat(sender.out()).contains("running here (--only): gen", "in other processes:    out",
                     "kafka:     gen.out_x -> out.in_x   (topic " + topic + "; sending here)",

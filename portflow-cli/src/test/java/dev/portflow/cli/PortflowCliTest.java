@@ -2,9 +2,6 @@ package dev.portflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,29 +32,14 @@ class PortflowCliTest {
               - {from: gen.out_numbers, to: out.numbers}
             """;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = PortflowCli.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void validateSaysValidAndExitsZero(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
-        Result r = run("validate", file.toString());
+        CliRun r = run("validate", file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("valid (pipeline 'numbers', 3 components, 2 connections)");
     }
@@ -65,7 +47,7 @@ class PortflowCliTest {
     @Test
     void validateReportsEveryProblemWithLineAndColumnAndExitsTwo(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("broken.yaml"), BROKEN);
-        Result r = run("validate", file.toString());
+        CliRun r = run("validate", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err())
                 .contains(file + ":3:")
@@ -85,7 +67,7 @@ class PortflowCliTest {
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(15);
         for (Path file : files) {
-            Result r = run("validate", file.toString());
+            CliRun r = run("validate", file.toString());
             assertThat(r.exit()).as(file.toString()).isEqualTo(2);
             List<String> problems = r.err().lines().filter(l -> l.startsWith(file.toString() + ":")).toList();
             assertThat(problems).as("problems of %s:%n%s", file, r.err()).isNotEmpty()
@@ -105,7 +87,7 @@ class PortflowCliTest {
                   - {from: gen.out_x, to: big.in_x}
                   - {from: big.out_x, to: out.in_x}
                 """);
-        Result r = run("validate", file.toString());
+        CliRun r = run("validate", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(file + ":4:").contains("condition").contains("amount >");
     }
@@ -113,7 +95,7 @@ class PortflowCliTest {
     @Test
     void graphPrintsMermaid(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
-        Result r = run("graph", file.toString());
+        CliRun r = run("graph", file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("graph LR").contains("gen").contains("odd").contains("out");
         assertThat(run("graph", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
@@ -122,7 +104,7 @@ class PortflowCliTest {
     @Test
     void runOfAFiniteBlueprintEndsDrainsAndExitsZero(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
-        Result r = run("run", file.toString(), "--port", "0");
+        CliRun r = run("run", file.toString(), "--port", "0");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("pipeline 'numbers' running", "ended: every source finished",
                 "leftover odd.in_numbers", "0 messages left");
