@@ -218,6 +218,15 @@ public final class PortMeasurements {
         return total;
     }
 
+    /** Messages buffered now in this port's in-process channels, whether or not it is bound to a remote buffer. */
+    public int localDepth() {
+        int total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.depth();
+        }
+        return total;
+    }
+
     /** Messages buffered now in this port's channels (or waiting in its remote buffer). */
     public int depth() {
         dev.portflow.port.RemoteBuffer r = remote;

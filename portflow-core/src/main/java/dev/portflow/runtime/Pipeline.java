@@ -320,7 +320,8 @@ public final class Pipeline implements AutoCloseable {
         Map<String, Integer> left = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
             for (InputPort<?> p : n.inputs.values()) {
-                left.put(n.name + "." + p.name(), p.measurements().depth());
+                // in-process buffers only: what waits in a remote buffer (a Kafka topic) is kept there, not lost
+                left.put(n.name + "." + p.name(), p.measurements().localDepth());
             }
         }
         return left;

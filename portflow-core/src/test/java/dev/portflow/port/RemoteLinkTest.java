@@ -236,6 +236,23 @@ class RemoteLinkTest {
     }
 
     @Test
+    void aDrainCountsOnlyInProcessLeftoversOfAPortBoundToARemoteBuffer() {
+        FakeLink backlog = new FakeLink(100);
+        backlog.held.addAll(List.of("1", "2", "3"));
+        Pipeline pipeline = Pipeline.builder("p")
+                .source("feed", String.class, context -> context.emit("x"))
+                .sink("store", String.class, s -> { })
+                .connect("feed.out_x", "store.in_x")
+                .bindRemote("store.in_x", backlog)
+                .build();
+        pipeline.start();
+        var report = pipeline.drain(Duration.ofSeconds(10));
+        assertThat(report.completed()).isTrue();
+        assertThat(report.leftovers()).containsEntry("store.in_x", 0);
+        assertThat(pipeline.inputPort("store", "in_x").measurements().depth()).isEqualTo(3); // still waiting remotely
+    }
+
+    @Test
     void definitionProblemsWithRemoteBuffersAreReported() {
         assertThatThrownBy(() -> Pipeline.builder("p")
                 .source("gen", String.class, context -> { })
