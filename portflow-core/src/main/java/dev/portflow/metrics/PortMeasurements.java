@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PortMeasurements {
 
     private static final VarHandle LAST_ACTIVITY;
+    private static final VarHandle FINISHED;
 
     static {
         try {
             LAST_ACTIVITY = MethodHandles.lookup()
                     .findVarHandle(PortMeasurements.class, "lastActivityNanos", long.class);
+            FINISHED = MethodHandles.lookup().findVarHandle(PortMeasurements.class, "finished", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,6 +58,8 @@ public final class PortMeasurements {
     private volatile String component = "standalone";
     @SuppressWarnings("unused") // accessed through LAST_ACTIVITY
     private long lastActivityNanos = Long.MIN_VALUE;
+    @SuppressWarnings("unused") // accessed through FINISHED
+    private long finished;
     private volatile Runnable onErrorTypeAdded = () -> { };
     private volatile dev.portflow.port.RemoteBuffer remote;
 
@@ -141,7 +145,15 @@ public final class PortMeasurements {
      * thread handles a port's messages in the order they were received.
      */
     public long messagesFinished() {
-        return processDuration.count() + dropped(DropReason.INVALID);
+        return (long) FINISHED.getOpaque(this) + dropped(DropReason.INVALID);
+    }
+
+    /**
+     * The component has finished handling one message of this port (runtime, the port's one
+     * receiving thread only: a plain single-writer increment, published with opaque stores).
+     */
+    public void finishedOne() {
+        FINISHED.setOpaque(this, (long) FINISHED.getOpaque(this) + 1);
     }
 
     /** A message was accepted by the remote buffer of a connection leaving the process. */

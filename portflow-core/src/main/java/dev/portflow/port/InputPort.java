@@ -179,6 +179,16 @@ public final class InputPort<T> {
         return errorReporter;
     }
 
+    /** Whether any connection into this port is timed (measures queue wait and age per message). */
+    public boolean isTimed() {
+        for (var channel : measurements.channels()) {
+            if (channel.isTimed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code System.nanoTime()} at which the last message was taken (0 when timing is off). */
     public long lastReceivedAt() {
         return lastReceivedAt;

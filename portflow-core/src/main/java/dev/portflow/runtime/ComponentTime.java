@@ -28,15 +28,27 @@ final class ComponentTime {
     private volatile int state = IDLE;
     private volatile long since = Long.MIN_VALUE; // MIN_VALUE: not started
     private volatile boolean finished;
+    private boolean off; // set before the component's thread starts, never changed after
+
+    /** Stops all accounting: every state reads 0 (for components that are not timed). */
+    void turnOff() {
+        off = true;
+    }
 
     /** Starts accounting in {@code initial} at {@code now}. */
     void start(int initial, long now) {
+        if (off) {
+            return;
+        }
         since = now;
         state = initial;
     }
 
     /** Closes the current interval at {@code now} and enters {@code next}. Owner thread only. */
     void enter(int next, long now) {
+        if (off) {
+            return;
+        }
         int current = state;
         long start = since;
         if (start != Long.MIN_VALUE && now > start) {

@@ -44,7 +44,14 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
 
     @Override
     void runLoop() throws Exception {
-        long now = System.nanoTime();
+        // A component whose every input connection is untimed (ConnectionOptions.timed(false)) is not
+        // timed either: no clock read per message, no processing-time histogram, no busy/idle time.
+        // Its counters (in, out, drops, errors, finished) stay exact.
+        boolean timed = node.inputs.values().stream().anyMatch(InputPort::isTimed);
+        if (!timed) {
+            node.time.turnOff();
+        }
+        long now = timed ? System.nanoTime() : 0L;
         node.time.start(ComponentTime.IDLE, now);
         while (true) {
             Object message = node.inbox.receive(Long.MAX_VALUE, now);
@@ -53,11 +60,14 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
             }
             InputPort<?> port = node.inbox.lastPort();
             PortMeasurements measurements = port.measurements();
-            long receivedAt = port.lastReceivedAt();
-            if (receivedAt == 0L) {
-                receivedAt = System.nanoTime(); // timing is off on this port
+            long receivedAt = 0L;
+            if (timed) {
+                receivedAt = port.lastReceivedAt();
+                if (receivedAt == 0L) {
+                    receivedAt = System.nanoTime(); // this port is untimed, another one is not
+                }
+                node.time.enter(ComponentTime.BUSY, receivedAt);
             }
-            node.time.enter(ComponentTime.BUSY, receivedAt);
             currentOrigin = port.lastOrigin();
             emitted = 0;
             blockedNanos = 0;
@@ -79,9 +89,12 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
             if (!failed && emitted == 0 && node.kind != ComponentKind.SINK) {
                 measurements.drop(DropReason.FILTERED);
             }
-            now = System.nanoTime();
-            measurements.processDuration.record(now - receivedAt - blockedNanos);
-            node.time.enter(ComponentTime.IDLE, now);
+            measurements.finishedOne();
+            if (timed) {
+                now = System.nanoTime();
+                measurements.processDuration.record(now - receivedAt - blockedNanos);
+                node.time.enter(ComponentTime.IDLE, now);
+            }
         }
         if (node.component instanceof Sink<?> sink) {
             sink.flush();
