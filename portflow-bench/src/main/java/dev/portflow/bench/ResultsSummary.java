@@ -43,7 +43,7 @@ public final class ResultsSummary {
         }
         List<List<Row>> rounds = new ArrayList<>();
         for (String file : args) {
-            rounds.add(rows(new JsonReader(Files.readString(Path.of(file), StandardCharsets.UTF_8)).value()));
+            rounds.add(rows(JmhJson.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8))));
         }
         System.out.print(paired(rounds));
     }
@@ -124,7 +124,7 @@ public final class ResultsSummary {
     }
 
     static String summarize(String json) {
-        List<Row> rows = rows(new JsonReader(json).value());
+        List<Row> rows = rows(JmhJson.parse(json));
         StringBuilder out = new StringBuilder();
         out.append("| benchmark | params | score (mean) | error (99.9%) | median iteration | best iteration | unit"
                 + " | gc.alloc.rate.norm (B/op) |\n");
@@ -222,115 +222,5 @@ public final class ResultsSummary {
             }
         }
         return Double.NaN;
-    }
-
-    /** Just enough JSON for JMH's result files: objects, arrays, strings, numbers, literals. */
-    static final class JsonReader {
-        private final String s;
-        private int i;
-
-        JsonReader(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skipSpace();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    i++;
-                    Map<String, Object> map = new LinkedHashMap<>();
-                    skipSpace();
-                    if (s.charAt(i) == '}') {
-                        i++;
-                        return map;
-                    }
-                    while (true) {
-                        skipSpace();
-                        String key = string();
-                        skipSpace();
-                        expect(':');
-                        map.put(key, value());
-                        skipSpace();
-                        if (s.charAt(i++) == '}') {
-                            return map;
-                        }
-                    }
-                }
-                case '[' -> {
-                    i++;
-                    List<Object> list = new ArrayList<>();
-                    skipSpace();
-                    if (s.charAt(i) == ']') {
-                        i++;
-                        return list;
-                    }
-                    while (true) {
-                        list.add(value());
-                        skipSpace();
-                        if (s.charAt(i++) == ']') {
-                            return list;
-                        }
-                    }
-                }
-                case '"' -> {
-                    return string();
-                }
-                default -> {
-                    int start = i;
-                    while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
-                        i++;
-                    }
-                    String token = s.substring(start, i);
-                    return switch (token) {
-                        case "true" -> Boolean.TRUE;
-                        case "false" -> Boolean.FALSE;
-                        case "null" -> null;
-                        default -> Double.parseDouble(token);
-                    };
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + i + " of the JSON");
-            }
-            i++;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
     }
 }

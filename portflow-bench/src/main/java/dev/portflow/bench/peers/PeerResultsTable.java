@@ -1,5 +1,6 @@
 package dev.portflow.bench.peers;
 
+import dev.portflow.bench.JmhJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ public final class PeerResultsTable {
 
     @SuppressWarnings("unchecked")
     static String table(String json, String title, String load, String machine) {
-        Object parsed = new JsonReader(json).value();
+        Object parsed = JmhJson.parse(json);
         List<Result> results = results(parsed);
         StringBuilder out = new StringBuilder();
         out.append("### ").append(title).append("\n\n");
@@ -269,111 +270,5 @@ public final class PeerResultsTable {
             }
         }
         return Double.NaN;
-    }
-
-    /** Just enough JSON for JMH's result files: objects, arrays, strings, numbers, literals. */
-    static final class JsonReader {
-        private final String s;
-        private int i;
-
-        JsonReader(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skipSpace();
-            char c = s.charAt(i);
-            if (c == '{') {
-                i++;
-                Map<String, Object> map = new LinkedHashMap<>();
-                skipSpace();
-                if (s.charAt(i) == '}') {
-                    i++;
-                    return map;
-                }
-                while (true) {
-                    skipSpace();
-                    String key = string();
-                    skipSpace();
-                    expect(':');
-                    map.put(key, value());
-                    skipSpace();
-                    if (s.charAt(i++) == '}') {
-                        return map;
-                    }
-                }
-            }
-            if (c == '[') {
-                i++;
-                List<Object> list = new ArrayList<>();
-                skipSpace();
-                if (s.charAt(i) == ']') {
-                    i++;
-                    return list;
-                }
-                while (true) {
-                    list.add(value());
-                    skipSpace();
-                    if (s.charAt(i++) == ']') {
-                        return list;
-                    }
-                }
-            }
-            if (c == '"') {
-                return string();
-            }
-            int start = i;
-            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
-                i++;
-            }
-            String token = s.substring(start, i);
-            return switch (token) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                case "null" -> null;
-                default -> Double.parseDouble(token);
-            };
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + i + " of the JSON");
-            }
-            i++;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
     }
 }
