@@ -19,6 +19,21 @@ public final class JmhJson {
         return doubles(MAPPER.readValue(json, Object.class));
     }
 
+    /** A parsed number (JMH writes some, e.g. params, as strings); NaN when it is neither. */
+    public static double number(Object o) {
+        if (o instanceof Double d) {
+            return d;
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+
     private static Object doubles(Object value) {
         return switch (value) {
             case Number n -> n.doubleValue();

@@ -186,13 +186,13 @@ public final class ResultsSummary {
             Double alloc = null;
             Object secondary = result.get("secondaryMetrics");
             if (secondary instanceof Map<?, ?> map && map.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
-                alloc = number(norm.get("score"));
+                alloc = JmhJson.number(norm.get("score"));
             }
             List<Double> iterations = new ArrayList<>();
             if (primary.get("rawData") instanceof List<?> forks) {
                 for (Object fork : forks) {
                     for (Object x : (List<Object>) fork) {
-                        iterations.add(number(x));
+                        iterations.add(JmhJson.number(x));
                     }
                 }
             }
@@ -204,23 +204,9 @@ public final class ResultsSummary {
                 median = n % 2 == 1 ? iterations.get(n / 2) : (iterations.get(n / 2 - 1) + iterations.get(n / 2)) / 2;
                 best = iterations.get(n - 1);
             }
-            rows.add(new Row(benchmark, params.toString(), number(primary.get("score")),
-                    number(primary.get("scoreError")), (String) primary.get("scoreUnit"), median, best, alloc));
+            rows.add(new Row(benchmark, params.toString(), JmhJson.number(primary.get("score")),
+                    JmhJson.number(primary.get("scoreError")), (String) primary.get("scoreUnit"), median, best, alloc));
         }
         return rows;
-    }
-
-    private static double number(Object o) {
-        if (o instanceof Double d) {
-            return d;
-        }
-        if (o instanceof String s) {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
     }
 }

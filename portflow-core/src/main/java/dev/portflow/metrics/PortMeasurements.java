@@ -245,11 +245,7 @@ public final class PortMeasurements {
         if (r != null) {
             return (int) Math.min(Integer.MAX_VALUE, Math.max(0, r.depth()));
         }
-        int total = 0;
-        for (BoundedChannel<?> c : channels) {
-            total += c.depth();
-        }
-        return total;
+        return localDepth();
     }
 
     public int capacity() {

@@ -74,8 +74,7 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     /** The last lag read plus, on the sending side, what this process produced since. */
     @Override
     public long depth() {
-        long own = produced == null ? 0 : Math.max(0, produced.get() - producedAtRead);
-        return lag + own;
+        return produced == null ? lag : depthIfProduced(produced.get());
     }
 
     /** What {@link #depth()} would be had this process produced {@code producedCount} records in all. */

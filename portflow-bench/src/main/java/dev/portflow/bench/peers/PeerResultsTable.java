@@ -126,7 +126,7 @@ public final class PeerResultsTable {
             if (primary.get("rawData") instanceof List<?> forks) {
                 for (Object fork : forks) {
                     for (Object x : (List<Object>) fork) {
-                        iterations.add(number(x) * scale);
+                        iterations.add(JmhJson.number(x) * scale);
                     }
                 }
             }
@@ -134,17 +134,17 @@ public final class PeerResultsTable {
             double untimed = 0;
             if (r.get("secondaryMetrics") instanceof Map<?, ?> secondary) {
                 if (secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
-                    bytes = number(norm.get("score")) / scale;
+                    bytes = JmhJson.number(norm.get("score")) / scale;
                 }
                 if (secondary.get("untimedBytes") instanceof Map<?, ?> sb && secondary.get("untimedRuns") instanceof Map<?, ?> sr) {
-                    double perRun = number(sb.get("score")) / number(sr.get("score"));
+                    double perRun = JmhJson.number(sb.get("score")) / JmhJson.number(sr.get("score"));
                     if (perRun > 0) {
                         untimed = perRun / messages;
                     }
                 }
             }
             out.add(new Result(String.valueOf(params.get("shape")), String.valueOf(params.get("variant")), messages,
-                    number(primary.get("score")) * scale, number(primary.get("scoreError")) * scale,
+                    JmhJson.number(primary.get("score")) * scale, JmhJson.number(primary.get("scoreError")) * scale,
                     iterations.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     iterations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     iterations.size(), bytes, untimed));
@@ -256,19 +256,5 @@ public final class PeerResultsTable {
             return "-";
         }
         return v >= 1e6 ? String.format(Locale.ROOT, "%.2f M", v / 1e6) : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static double number(Object o) {
-        if (o instanceof Double d) {
-            return d;
-        }
-        if (o instanceof String s) {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
     }
 }
