@@ -1,5 +1,6 @@
 package dev.portflow.port;
 
+import dev.portflow.message.JsonMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,14 +9,20 @@ import java.util.Map;
 /**
  * What goes to a component's {@code err_*} port (or the log) when handling one message failed.
  *
+ * <p>The payload is the failed message itself, so a dead-letter sink can store it with its types
+ * (a {@link JsonMessage}'s body as JSON) and it can be inspected and replayed. Text payloads (e.g.
+ * a rejected HTTP body) are cut to {@link #MAX_PAYLOAD_BYTES}; a writer that serializes another
+ * payload applies the same limit to the serialized form ({@link #truncateUtf8(String)}).
+ *
  * @param time             when the failure happened
  * @param pipeline         the pipeline's name
  * @param component        the component that failed
  * @param port             the input port the message came from
  * @param errorType        the exception's simple class name (the {@code error_type} tag)
  * @param message          the exception's message
- * @param payload          the failed message as text, at most {@link #MAX_PAYLOAD_BYTES} UTF-8 bytes
- * @param payloadTruncated whether {@code payload} was cut
+ * @param payload          the failed message: the object itself, or text of at most
+ *                         {@link #MAX_PAYLOAD_BYTES} UTF-8 bytes; may be {@code null}
+ * @param payloadTruncated whether a text {@code payload} was cut
  */
 public record ErrorEnvelope(
         Instant time,
@@ -24,13 +31,13 @@ public record ErrorEnvelope(
         String port,
         String errorType,
         String message,
-        String payload,
+        Object payload,
         boolean payloadTruncated) {
 
     /** 64 KiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    /** Builds an envelope for {@code error}, rendering and truncating the payload. */
+    /** Builds an envelope for {@code error}; a text payload is cut to 64 KiB. */
     public static ErrorEnvelope of(String pipeline, String component, String port, Throwable error, Object payload) {
         return of(pipeline, component, port, error.getClass().getSimpleName(), String.valueOf(error.getMessage()), payload);
     }
@@ -38,13 +45,23 @@ public record ErrorEnvelope(
     /** Builds an envelope for a failure that is not an exception (e.g. a rejected HTTP body). */
     public static ErrorEnvelope of(String pipeline, String component, String port, String errorType, String message,
             Object payload) {
-        String text = String.valueOf(payload);
-        String cut = truncateUtf8(text, MAX_PAYLOAD_BYTES);
-        return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, cut,
-                cut.length() != text.length());
+        if (payload instanceof CharSequence chars) {
+            String text = chars.toString();
+            String cut = truncateUtf8(text);
+            return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, cut,
+                    cut.length() != text.length());
+        }
+        return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, payload, false);
     }
 
-    /** The longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}, never splitting a code point. */
+    /**
+     * The longest prefix of {@code text} whose UTF-8 encoding fits in {@link #MAX_PAYLOAD_BYTES}, never
+     * splitting a code point: how a payload too large to keep whole is cut.
+     */
+    public static String truncateUtf8(String text) {
+        return truncateUtf8(text, MAX_PAYLOAD_BYTES);
+    }
+
     static String truncateUtf8(String text, int maxBytes) {
         if (text.length() * 3L <= maxBytes) {
             return text;
@@ -60,7 +77,21 @@ public record ErrorEnvelope(
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
-    /** The envelope with snake_case keys, for JSON. */
+    /** The id of the failed message when it has one (a {@link JsonMessage}'s), else {@code null}. */
+    public String payloadId() {
+        return payload instanceof JsonMessage json ? json.id() : null;
+    }
+
+    /** The payload as text, cut to 64 KiB: for people, never for replay. */
+    public String payloadText() {
+        Object shown = payload instanceof JsonMessage json ? json.body() : payload;
+        return truncateUtf8(String.valueOf(shown));
+    }
+
+    /**
+     * The envelope with snake_case keys, for JSON: {@code payload} is a {@link JsonMessage}'s body (its
+     * id under {@code payload_id}), or the payload object itself for the writer to serialize.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("time", time.toString());
@@ -69,7 +100,15 @@ public record ErrorEnvelope(
         map.put("port", port);
         map.put("error_type", errorType);
         map.put("message", message);
-        map.put("payload", payload);
+        if (payload instanceof JsonMessage json) {
+            map.put("payload_id", json.id());
+            if (json.sourceTime() != null) {
+                map.put("payload_event_time", json.sourceTime().toString());
+            }
+            map.put("payload", json.body());
+        } else {
+            map.put("payload", payload);
+        }
         map.put("payload_truncated", payloadTruncated);
         return map;
     }

@@ -1,6 +1,6 @@
 package dev.portflow.port;
 
-import java.lang.System.Logger.Level;
+import java.time.Duration;
 
 /** Receives the envelope of every failed message that has no {@code err_*} port to go to. */
 @FunctionalInterface
@@ -8,11 +8,23 @@ public interface ErrorReporter {
 
     void report(ErrorEnvelope envelope);
 
-    /** Logs each envelope at WARNING through {@link System.Logger} (routed to SLF4J or JUL by the application). */
+    /**
+     * Logs failures through {@link System.Logger} (logger {@code dev.portflow.errors}, WARNING), at most
+     * 10 a minute per component plus a summary line of those not logged, and never the payload: see
+     * {@link #logging(int, Duration, boolean)}.
+     */
     static ErrorReporter logging() {
-        System.Logger logger = System.getLogger("dev.portflow.errors");
-        return e -> logger.log(Level.WARNING, () -> "pipeline=" + e.pipeline() + " component=" + e.component()
-                + " port=" + e.port() + " error_type=" + e.errorType() + " message=" + e.message()
-                + " payload=" + e.payload());
+        return logging(10, Duration.ofMinutes(1), false);
+    }
+
+    /**
+     * Logs at most {@code perWindow} failures per component in each {@code window}, and at the start of
+     * the next window one line with how many more failed, by error type.
+     *
+     * @param payloads whether a line carries the failed message (cut to 64 KiB); off by default because
+     *                 messages may hold personal or payment data
+     */
+    static ErrorReporter logging(int perWindow, Duration window, boolean payloads) {
+        return new LoggingErrorReporter(perWindow, window, payloads, System::nanoTime);
     }
 }

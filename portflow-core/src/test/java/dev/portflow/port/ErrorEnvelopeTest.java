@@ -43,8 +43,8 @@ class ErrorEnvelopeTest {
     void asciiPayloadIsCutAtExactly64KiB() {
         String payload = "x".repeat(MAX + 1000);
         ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException(), payload);
-        assertThat(e.payload()).hasSize(MAX);
-        assertThat(payload).startsWith(e.payload());
+        assertThat(e.payloadText()).hasSize(MAX);
+        assertThat(payload).startsWith(e.payloadText());
         assertThat(e.payloadTruncated()).isTrue();
     }
 
@@ -52,7 +52,7 @@ class ErrorEnvelopeTest {
     void aPayloadOfExactly64KiBIsKept() {
         String payload = "é".repeat(MAX / 2); // 2 bytes each
         ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException(), payload);
-        assertThat(e.payload()).isEqualTo(payload);
+        assertThat(e.payloadText()).isEqualTo(payload);
         assertThat(e.payloadTruncated()).isFalse();
     }
 
@@ -62,24 +62,40 @@ class ErrorEnvelopeTest {
         String emoji = new String(Character.toChars(0x1F600));
         String payload = "a" + emoji.repeat(MAX / 4 + 10);
         ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException(), payload);
-        assertThat(utf8Length(e.payload())).isEqualTo(1 + 4 * ((MAX - 1) / 4));
-        assertThat(payload).startsWith(e.payload());
-        assertThat(e.payload()).doesNotContain("\uFFFD");
-        assertThat(Character.isHighSurrogate(e.payload().charAt(e.payload().length() - 1))).isFalse();
+        assertThat(utf8Length(e.payloadText())).isEqualTo(1 + 4 * ((MAX - 1) / 4));
+        assertThat(payload).startsWith(e.payloadText());
+        assertThat(e.payloadText()).doesNotContain("\uFFFD");
+        assertThat(Character.isHighSurrogate(e.payloadText().charAt(e.payloadText().length() - 1))).isFalse();
         assertThat(e.payloadTruncated()).isTrue();
 
         // 3-byte characters: 65536 is not a multiple of 3, so the cut is at 65535 bytes.
         String euros = "€".repeat(30_000);
         ErrorEnvelope e3 = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException(), euros);
-        assertThat(utf8Length(e3.payload())).isEqualTo(65_535);
-        assertThat(e3.payload()).isEqualTo("€".repeat(21_845));
+        assertThat(utf8Length(e3.payloadText())).isEqualTo(65_535);
+        assertThat(e3.payloadText()).isEqualTo("€".repeat(21_845));
     }
 
     @Test
     void nullPayloadAndNullMessageAreRendered() {
         ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException(), null);
-        assertThat(e.payload()).isEqualTo("null");
+        assertThat(e.payload()).isNull();
+        assertThat(e.payloadText()).isEqualTo("null");
         assertThat(e.message()).isEqualTo("null");
+    }
+
+    @Test
+    void aJsonMessageIsKeptWithItsTypesAndItsId() {
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("a", 1);
+        body.put("b", java.util.List.of(true, 2.5));
+        var message = new dev.portflow.message.JsonMessage("id-1", java.time.Instant.EPOCH,
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), body);
+        ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException("x"), message);
+        assertThat(e.payload()).isSameAs(message);
+        assertThat(e.payloadId()).isEqualTo("id-1");
+        assertThat(e.toMap()).containsEntry("payload", body).containsEntry("payload_id", "id-1")
+                .containsEntry("payload_event_time", "2026-01-01T00:00:00Z")
+                .containsEntry("payload_truncated", false);
     }
 
     @Provide

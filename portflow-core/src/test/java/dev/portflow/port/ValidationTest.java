@@ -58,7 +58,7 @@ class ValidationTest {
         assertThat(e.errorType()).isEqualTo("InvalidMessageException");
         assertThat(e.port()).isEqualTo("in_orders");
         assertThat(e.message()).contains("id").contains("amount");
-        assertThat(e.payload()).contains("amount=-5");
+        assertThat(e.payloadText()).contains("amount=-5");
         assertThat(e.payloadTruncated()).isFalse();
         assertThat(e.time()).isNotNull();
         assertThat(in.poll()).isNull();

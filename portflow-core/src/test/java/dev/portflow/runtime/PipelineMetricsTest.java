@@ -56,7 +56,7 @@ class PipelineMetricsTest {
         assertThat(first.port()).isEqualTo("in_n");
         assertThat(first.errorType()).isEqualTo("IllegalArgumentException");
         assertThat(first.message()).isEqualTo("multiple of three: 0");
-        assertThat(first.payload()).isEqualTo("0");
+        assertThat(first.payload()).isEqualTo(0); // the failed message itself, not its text
         PortMetrics in = pipeline.inputPort("check", "in_n").metrics();
         assertThat(in.errorsTotal()).isEqualTo(4);
         assertThat(in.errorsByType()).containsEntry("IllegalArgumentException", 4L);
