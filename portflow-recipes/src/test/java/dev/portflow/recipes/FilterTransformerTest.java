@@ -61,7 +61,7 @@ class FilterTransformerTest {
         assertThat(missing.port()).isEqualTo("in_orders");
         assertThat(missing.errorType()).isEqualTo("ExpressionException");
         assertThat(missing.message()).contains("reads field 'currency', which the message does not have");
-        assertThat(missing.payload()).contains("amount=150");
+        assertThat(missing.payloadText()).contains("amount=150");
         assertThat(errors.received.get(1).message()).contains("No matching overload");
         assertThat(pipeline.inputPort("big", "in_orders").metrics().errorsByType())
                 .isEqualTo(Map.of("ExpressionException", 2L));
