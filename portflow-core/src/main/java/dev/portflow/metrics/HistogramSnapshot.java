@@ -6,12 +6,13 @@ package dev.portflow.metrics;
  * @param counts   samples per bucket (see {@link LatencyHistogram} for the layout)
  * @param count    total samples
  * @param sumNanos sum of the samples
+ * @param minNanos smallest sample (0 when empty)
  * @param maxNanos largest sample
  */
-public record HistogramSnapshot(long[] counts, long count, long sumNanos, long maxNanos) {
+public record HistogramSnapshot(long[] counts, long count, long sumNanos, long minNanos, long maxNanos) {
 
     public static final HistogramSnapshot EMPTY =
-            new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0);
+            new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0, 0);
 
     /** Mean in nanoseconds, 0 when empty. */
     public double meanNanos() {
@@ -20,7 +21,9 @@ public record HistogramSnapshot(long[] counts, long count, long sumNanos, long m
 
     /**
      * The value below which {@code quantile} of the samples fall, interpolated linearly inside its
-     * bucket and never above the recorded maximum; 0 when empty.
+     * bucket, and always within [{@link #minNanos()}, {@link #maxNanos()}]: a quantile never lies below
+     * the smallest or above the largest value recorded. Its error is at most one bucket's width
+     * (see {@link LatencyHistogram}); 0 when empty.
      */
     public double percentileNanos(double quantile) {
         if (quantile < 0 || quantile > 1) {
@@ -37,17 +40,22 @@ public record HistogramSnapshot(long[] counts, long count, long sumNanos, long m
                 continue;
             }
             if (seen + c >= rank) {
-                double lower = LatencyHistogram.lowerBoundNanos(i);
+                // The bucket's range narrowed to what was recorded: all-time min and max are exact.
+                double lower = Math.max((double) LatencyHistogram.lowerBoundNanos(i), (double) minNanos);
                 double upper = Math.min((double) LatencyHistogram.upperBoundNanos(i), (double) maxNanos);
-                if (upper < lower) {
-                    return upper;
+                if (upper <= lower) {
+                    return clamp(upper);
                 }
                 double within = (rank - seen) / c;
-                return Math.min(maxNanos, lower + within * (upper - lower));
+                return clamp(lower + within * (upper - lower));
             }
             seen += c;
         }
         return maxNanos;
+    }
+
+    private double clamp(double nanos) {
+        return Math.max(minNanos, Math.min(maxNanos, nanos));
     }
 
     /** Samples at or below {@code boundNanos}, counting whole buckets whose upper bound is within it. */
@@ -70,8 +78,9 @@ public record HistogramSnapshot(long[] counts, long count, long sumNanos, long m
             diff[i] = Math.max(0, counts[i] - earlier.counts[i]);
             total += diff[i];
         }
-        // The max of a window is not recoverable from two cumulative snapshots; keep the all-time max
-        // as an upper bound only when the window saw samples.
-        return new HistogramSnapshot(diff, total, Math.max(0, sumNanos - earlier.sumNanos), total == 0 ? 0 : maxNanos);
+        // A window's min and max are not recoverable from two cumulative snapshots; the all-time ones
+        // stay bounds of every value in it, so its quantiles still lie within what was recorded.
+        return new HistogramSnapshot(diff, total, Math.max(0, sumNanos - earlier.sumNanos),
+                total == 0 ? 0 : minNanos, total == 0 ? 0 : maxNanos);
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code numberOfLeadingZeros} and a shift, no search and no allocation. Percentiles are interpolated
  * linearly inside a bucket (as Prometheus' {@code histogram_quantile} does): for samples spread over
  * their buckets the relative error is below 12.5 %, but a low quantile of many identical samples can
- * be off by up to one bucket width (under 25 %). Count, sum and max are exact.
+ * be off by up to one bucket width (under 25 %). Count, sum, min and max are exact, and every
+ * percentile is clamped to [min, max], so it never lies outside the values actually recorded.
  *
  * <p>Striping: the first thread that records becomes the <em>owner</em> and writes its stripe with
  * plain (opaque) stores: no lock, no CAS, no contention. A port's receive-side histograms are only
@@ -36,6 +37,7 @@ public final class LatencyHistogram {
     private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle OWNER_SUM;
     private static final VarHandle OWNER_MAX;
+    private static final VarHandle OWNER_MIN;
 
     static {
         try {
@@ -43,6 +45,7 @@ public final class LatencyHistogram {
             OWNER = lookup.findVarHandle(LatencyHistogram.class, "owner", Thread.class);
             OWNER_SUM = lookup.findVarHandle(LatencyHistogram.class, "ownerSum", long.class);
             OWNER_MAX = lookup.findVarHandle(LatencyHistogram.class, "ownerMax", long.class);
+            OWNER_MIN = lookup.findVarHandle(LatencyHistogram.class, "ownerMin", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,10 +58,13 @@ public final class LatencyHistogram {
     private long ownerSum;
     @SuppressWarnings("unused") // accessed through OWNER_MAX
     private long ownerMax;
+    @SuppressWarnings("unused") // accessed through OWNER_MIN
+    private long ownerMin = Long.MAX_VALUE;
 
     private final AtomicLongArray sharedCounts = new AtomicLongArray(BUCKETS);
     private final LongAdder sharedSum = new LongAdder();
     private final LongAccumulator sharedMax = new LongAccumulator(Math::max, 0);
+    private final LongAccumulator sharedMin = new LongAccumulator(Math::min, Long.MAX_VALUE);
 
     /** Records one duration; negative values are recorded as zero. */
     public void record(long nanos) {
@@ -75,10 +81,14 @@ public final class LatencyHistogram {
             if (nanos > (long) OWNER_MAX.getOpaque(this)) {
                 OWNER_MAX.setOpaque(this, nanos);
             }
+            if (nanos < (long) OWNER_MIN.getOpaque(this)) {
+                OWNER_MIN.setOpaque(this, nanos);
+            }
         } else {
             sharedCounts.incrementAndGet(index);
             sharedSum.add(nanos);
             sharedMax.accumulate(nanos);
+            sharedMin.accumulate(nanos);
         }
     }
 
@@ -115,7 +125,7 @@ public final class LatencyHistogram {
         return index == 0 ? 0 : upperBoundNanos(index - 1);
     }
 
-    /** A consistent-enough copy for reading: counts per bucket, total count, sum and max. */
+    /** A consistent-enough copy for reading: counts per bucket, total count, sum, min and max. */
     public HistogramSnapshot snapshot() {
         long[] counts = new long[BUCKETS];
         long total = 0;
@@ -126,7 +136,9 @@ public final class LatencyHistogram {
         }
         long sum = (long) OWNER_SUM.getOpaque(this) + sharedSum.sum();
         long max = Math.max((long) OWNER_MAX.getOpaque(this), sharedMax.get());
-        return new HistogramSnapshot(counts, total, sum, max);
+        long min = Math.min((long) OWNER_MIN.getOpaque(this), sharedMin.get());
+        // A snapshot racing the first record may see its count before its min: no min then.
+        return new HistogramSnapshot(counts, total, sum, total == 0 || min > max ? 0 : min, max);
     }
 
     /** Total samples recorded. */
@@ -141,6 +153,12 @@ public final class LatencyHistogram {
     /** Sum of all samples in nanoseconds. */
     public long sumNanos() {
         return (long) OWNER_SUM.getOpaque(this) + sharedSum.sum();
+    }
+
+    /** Smallest sample in nanoseconds (0 when empty). */
+    public long minNanos() {
+        long min = Math.min((long) OWNER_MIN.getOpaque(this), sharedMin.get());
+        return min == Long.MAX_VALUE ? 0 : min;
     }
 
     /** Largest sample in nanoseconds (0 when empty). */

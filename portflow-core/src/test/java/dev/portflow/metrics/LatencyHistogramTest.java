@@ -225,4 +225,54 @@ class LatencyHistogramTest {
     private static double relativeError(double estimate, long exact) {
         return Math.abs(estimate - exact) / exact;
     }
+
+    /**
+     * Issue 11, bug 20: events all about 5 s old gave p50 = 4.70 s, below every real value (the
+     * bucket (4.29 s, 5.37 s] interpolated from its lower bound). Quantiles stay within [min, max].
+     */
+    @Test
+    void quantilesOfFiveSecondOldEventsAreNeverBelowTheYoungest() {
+        LatencyHistogram h = new LatencyHistogram();
+        for (int i = 0; i < 1000; i++) {
+            h.record(5_000_000_000L + i * 10_000L); // 5.000 .. 5.010 s
+        }
+        HistogramSnapshot s = h.snapshot();
+        assertThat(s.minNanos()).isEqualTo(5_000_000_000L);
+        assertThat(h.minNanos()).isEqualTo(5_000_000_000L);
+        for (double q : new double[] {0.0, 0.01, 0.5, 0.99, 1.0}) {
+            assertThat(s.percentileNanos(q)).as("q=" + q).isBetween(5_000_000_000.0, 5_009_990_000.0);
+        }
+        // a window (the dashboard's) keeps the bounds of what was recorded
+        HistogramSnapshot window = s.minus(HistogramSnapshot.EMPTY);
+        assertThat(window.percentileNanos(0.5)).isBetween(5_000_000_000.0, 5_009_990_000.0);
+    }
+
+    /** Seeded random sample sets: every quantile lies within [min, max] and within one bucket of the true one. */
+    @Test
+    void everyQuantileLiesWithinTheRecordedRangeAndOneBucketOfTheTruth() {
+        long seed = Long.getLong("portflow.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 300; round++) {
+            LatencyHistogram h = new LatencyHistogram();
+            int n = 1 + random.nextInt(2000);
+            long base = 1L << random.nextInt(10, 40);
+            long spread = 1 + random.nextLong(Math.max(1, base));
+            long[] values = new long[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = base + random.nextLong(spread);
+                h.record(values[i]);
+            }
+            Arrays.sort(values);
+            HistogramSnapshot s = h.snapshot();
+            for (double q : new double[] {0.0, 0.25, 0.5, 0.9, 0.99, 1.0}) {
+                double p = s.percentileNanos(q);
+                String context = "seed " + seed + " (rerun with -Dportflow.seed=" + seed + "), round " + round + ", q " + q;
+                assertThat(p).as(context).isBetween((double) values[0], (double) values[n - 1]);
+                long truth = values[Math.max(0, (int) Math.ceil(q * n) - 1)];
+                int bucket = LatencyHistogram.bucketIndex(truth);
+                double width = LatencyHistogram.upperBoundNanos(bucket) - LatencyHistogram.lowerBoundNanos(bucket);
+                assertThat(Math.abs(p - truth)).as(context).isLessThanOrEqualTo(width);
+            }
+        }
+    }
 }
