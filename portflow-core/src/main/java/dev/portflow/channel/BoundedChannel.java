@@ -2,6 +2,8 @@ package dev.portflow.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -308,6 +310,25 @@ public final class BoundedChannel<T> extends ChannelTail {
         return multiConsumer
                 ? (long) SEQ.getAcquire(sequences, index) == position + 1
                 : ELEMENT.getAcquire(elements, index) != null;
+    }
+
+    /**
+     * The buffered messages, oldest first, without removing them: what a drain that timed out left
+     * behind. Exact only once nothing moves any more (closed, and the receiver has stopped), which
+     * is when the runtime calls it; a slot claimed but never published is skipped.
+     */
+    @SuppressWarnings("unchecked")
+    public List<T> remaining() {
+        long h = headVolatile();
+        long t = tailVolatile() & ~CLOSED_BIT;
+        List<T> left = new ArrayList<>((int) Math.max(0, Math.min(capacity, t - h)));
+        for (long p = h; p < t; p++) {
+            int i = (int) p & mask;
+            if (isPublished(i, p)) {
+                left.add((T) ELEMENT.getAcquire(elements, i));
+            }
+        }
+        return left;
     }
 
     public boolean isFull() {

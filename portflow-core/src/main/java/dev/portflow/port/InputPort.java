@@ -6,6 +6,7 @@ import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -158,6 +159,19 @@ public final class InputPort<T> {
             }
         }
         return true;
+    }
+
+    /**
+     * The messages still buffered in this port's in-process channels, oldest first per connection,
+     * without receiving them (no metric changes): for a drain that timed out, once the receiving
+     * component has stopped.
+     */
+    public List<T> remaining() {
+        List<T> left = new ArrayList<>();
+        for (BoundedChannel<T> channel : channels) {
+            left.addAll(channel.remaining());
+        }
+        return left;
     }
 
     /** A snapshot of this port's metrics. */

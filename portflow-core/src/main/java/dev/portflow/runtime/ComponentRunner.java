@@ -22,6 +22,12 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     volatile Thread thread;
     volatile boolean running = true;
 
+    // Health, read by Pipeline.health() on other threads. Written by the component's thread only,
+    // and only when a message fails or the first success follows failures: no store per message.
+    private volatile int failuresInARow;
+    private volatile String lastFailure;
+    private volatile String stoppedBy; // why the run loop ended with an error, or null
+
     ComponentRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
         this.node = node;
         this.pipelineName = pipelineName;
@@ -60,6 +66,7 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
         } catch (InterruptedException e) {
             // Forced stop: fall through to cleanup.
         } catch (Throwable t) {
+            stoppedBy = describe(t);
             LOG.log(Level.ERROR, "component '" + node.name + "' of pipeline '" + pipelineName + "' failed", t);
         } finally {
             node.time.finish(System.nanoTime());
@@ -76,6 +83,43 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     }
 
     abstract void runLoop() throws Exception;
+
+    /** A message was handled without failing: ends a run of failures. Component's thread only. */
+    final void succeeded() {
+        if (failuresInARow != 0) {
+            failuresInARow = 0;
+        }
+    }
+
+    /** Records that the component stopped because of {@code error} (e.g. a source whose run failed). */
+    final void stoppedBy(Throwable error) {
+        stoppedBy = describe(error);
+    }
+
+    /** Why this component is degraded under {@code rules} at {@code nowNanos}, or {@code null} when it is not. */
+    final String healthProblem(HealthRules rules, long nowNanos) {
+        String stopped = stoppedBy;
+        if (stopped != null) {
+            return "stopped after an error (" + stopped + ")";
+        }
+        int failures = failuresInARow;
+        if (failures >= rules.failuresInARow()) {
+            return "the last " + failures + " messages failed (" + lastFailure + ")";
+        }
+        long busySince = node.time.busySince();
+        if (busySince != Long.MIN_VALUE && !isFinished()) {
+            long busyNanos = nowNanos - busySince;
+            if (busyNanos > rules.stuckAfter().toNanos()) {
+                return "busy on one message for " + TimeUnit.NANOSECONDS.toSeconds(busyNanos) + " s";
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
 
     /** Asks the component to stop producing (sources) and wakes it. */
     void requestStop() {
@@ -105,6 +149,8 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
      */
     final void reportError(PortMeasurements measurements, Throwable error, Object payload, long origin) {
         measurements.error(error.getClass().getSimpleName());
+        lastFailure = describe(error);
+        failuresInARow = failuresInARow + 1; // single writer: the component's thread
         ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload);
         OutputPort<ErrorEnvelope> errorPort = node.errorPort();
         if (errorPort != null && errorPort.isConnected()) {

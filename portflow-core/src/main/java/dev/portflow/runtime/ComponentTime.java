@@ -83,6 +83,17 @@ final class ComponentTime {
         return value;
     }
 
+    /**
+     * Since when (nanoTime) the component has been busy on its current message, or
+     * {@code Long.MIN_VALUE} when it is not busy now or is not timed. A racy read, for health checks.
+     */
+    long busySince() {
+        if (off || finished || state != BUSY) {
+            return Long.MIN_VALUE;
+        }
+        return since;
+    }
+
     double seconds(int which) {
         return nanos(which) / 1e9;
     }

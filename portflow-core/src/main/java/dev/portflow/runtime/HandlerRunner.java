@@ -31,6 +31,10 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
     private long currentOrigin = OutputPort.NO_ORIGIN;
     private int emitted;
     private long blockedNanos;
+    // The message taken from an input and not finished yet: still set when a forced stop interrupts
+    // its handling, so the drain report can count it and hand it back. Read after the thread ended.
+    private Object unfinished;
+    private InputPort<?> unfinishedPort;
 
     @SuppressWarnings("unchecked")
     HandlerRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
@@ -68,6 +72,8 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
                 }
                 node.time.enter(ComponentTime.BUSY, receivedAt);
             }
+            unfinished = message;
+            unfinishedPort = port;
             currentOrigin = port.lastOrigin();
             emitted = 0;
             blockedNanos = 0;
@@ -86,10 +92,15 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
                 failed = true;
                 reportError(measurements, error, message, currentOrigin);
             }
-            if (!failed && emitted == 0 && node.kind != ComponentKind.SINK) {
-                measurements.drop(DropReason.FILTERED);
+            if (!failed) {
+                succeeded();
+                if (emitted == 0 && node.kind != ComponentKind.SINK) {
+                    measurements.drop(DropReason.FILTERED);
+                }
             }
             measurements.finishedOne();
+            unfinished = null;
+            unfinishedPort = null;
             if (timed) {
                 now = System.nanoTime();
                 measurements.processDuration.record(now - receivedAt - blockedNanos);
@@ -99,6 +110,16 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
         if (node.component instanceof Sink<?> sink) {
             sink.flush();
         }
+    }
+
+    /** The message whose handling a forced stop interrupted, or {@code null}; read once the thread has ended. */
+    Object unfinished() {
+        return unfinished;
+    }
+
+    /** The input port {@link #unfinished()} came from. */
+    InputPort<?> unfinishedPort() {
+        return unfinishedPort;
     }
 
     @SuppressWarnings("unchecked")

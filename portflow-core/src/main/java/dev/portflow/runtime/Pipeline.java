@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.Connection;
@@ -7,6 +8,7 @@ import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -37,21 +39,29 @@ public final class Pipeline implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
     private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+    /** How long a forced stop waits for interrupted components to end. */
+    private static final Duration FORCED_STOP_GRACE = Duration.ofSeconds(5);
 
     private final String name;
     private final List<ComponentNode> nodes; // topological order
     private final MeterRegistry registry;
     private final ErrorReporter errorReporter;
+    private final HealthRules healthRules;
     private final List<ComponentRunner> runners = new ArrayList<>();
+    // Each node's runner, published once by start(); read by health checks and gauges on any thread.
+    private volatile Map<ComponentNode, ComponentRunner> runnerOf = Map.of();
     private final List<Consumer<PipelineState>> listeners = new CopyOnWriteArrayList<>();
     private volatile PipelineState state = PipelineState.NEW;
+    private volatile boolean forced;
     private DrainReport drainReport;
 
-    Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter) {
+    Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter,
+            HealthRules healthRules) {
         this.name = name;
         this.nodes = nodes;
         this.registry = registry;
         this.errorReporter = errorReporter;
+        this.healthRules = healthRules;
         bindMeters();
     }
 
@@ -184,6 +194,26 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * Whether every component works: {@code DEGRADED}, with the reason, for each component whose last
+     * messages all failed, that has been busy on one message for too long, or that stopped after an
+     * error (see {@link HealthRules}, set with {@link PipelineBuilder#healthRules(HealthRules)}).
+     * Cheap: it reads a few fields per component.
+     */
+    public PipelineHealth health() {
+        Map<ComponentNode, ComponentRunner> started = runnerOf;
+        long now = System.nanoTime();
+        List<PipelineHealth.ComponentProblem> problems = new ArrayList<>();
+        for (ComponentNode n : nodes) {
+            ComponentRunner runner = started.get(n);
+            String problem = runner == null ? null : runner.healthProblem(healthRules, now);
+            if (problem != null) {
+                problems.add(new PipelineHealth.ComponentProblem(n.name, problem));
+            }
+        }
+        return PipelineHealth.of(problems);
+    }
+
+    /**
      * Sets up every component (in topological order) and starts them, sinks first.
      *
      * @throws IllegalStateException if the pipeline was already started
@@ -211,12 +241,15 @@ public final class Pipeline implements AutoCloseable {
                 throw new PipelineStartException("setup of component '" + node.name + "' failed: " + e.getMessage(), e);
             }
         }
+        Map<ComponentNode, ComponentRunner> byNode = new LinkedHashMap<>();
         for (ComponentNode node : nodes.reversed()) {
             ComponentRunner runner = node.kind == ComponentKind.SOURCE
                     ? new SourceRunner(node, name, errorReporter, registry)
                     : new HandlerRunner(node, name, errorReporter);
             runners.add(runner);
+            byNode.put(node, runner);
         }
+        runnerOf = byNode;
         runners.forEach(ComponentRunner::start);
         changeState(PipelineState.RUNNING);
         Thread.ofVirtual().name("portflow-" + name + "-watch").start(this::watchForEnd);
@@ -262,8 +295,10 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Stops the sources and waits up to {@code timeout} for every buffered message to reach the
-     * sinks. Components finish in topological order. If the timeout passes first, the remaining
-     * components are interrupted and the report lists what was left in each input buffer.
+     * sinks. Components finish in topological order. If the timeout passes first (or
+     * {@link #forceStop()} is called meanwhile), the components are interrupted and the report lists
+     * exactly what did not reach its end: per input port the messages still buffered plus the one its
+     * component was handling, and the messages themselves.
      */
     public DrainReport drain(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -274,40 +309,59 @@ public final class Pipeline implements AutoCloseable {
             }
             if (state == PipelineState.NEW || state == PipelineState.FAILED) {
                 changeState(PipelineState.STOPPED);
-                drainReport = new DrainReport(true, leftovers(), Duration.ZERO);
+                drainReport = report(true, Map.of(), Duration.ZERO);
                 return drainReport;
             }
             if (state != PipelineState.STOPPED) {
                 changeState(PipelineState.DRAINING);
             }
         }
+        Map<String, Long> closedBefore = closedDrops();
         for (ComponentRunner runner : runners) {
             if (runner instanceof SourceRunner) {
                 runner.requestStop();
             }
         }
-        boolean completed;
+        boolean interrupted = false;
+        boolean finished;
         try {
-            completed = awaitTermination(timeout.toNanos());
+            finished = awaitTermination(timeout.toNanos());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            completed = false;
+            interrupted = true; // the caller wants out now: stop by force, then report
+            finished = false;
         }
-        Map<String, Integer> leftovers = leftovers();
+        boolean completed = finished && !forced;
         if (!completed) {
-            LOG.log(Level.WARNING, "pipeline '" + name + "' did not drain within " + timeout + "; leftovers " + leftovers);
+            LOG.log(Level.WARNING, "pipeline '" + name + "' did not drain " + (forced || interrupted
+                    ? "(stop forced)" : "within " + timeout) + "; stopping its components");
             runners.forEach(ComponentRunner::forceStop);
             try {
-                awaitTermination(Duration.ofSeconds(5).toNanos());
+                if (!awaitTermination(FORCED_STOP_GRACE.toNanos())) {
+                    LOG.log(Level.WARNING, "pipeline '" + name + "': a component did not stop within "
+                            + FORCED_STOP_GRACE + " of being interrupted; the leftover count may miss its message");
+                }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
         }
         synchronized (this) {
             changeState(PipelineState.STOPPED);
-            drainReport = new DrainReport(completed, leftovers, Duration.ofNanos(System.nanoTime() - started));
-            return drainReport;
+            drainReport = report(completed, closedBefore, Duration.ofNanos(System.nanoTime() - started));
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return drainReport;
+    }
+
+    /**
+     * Cuts a {@link #drain(Duration) drain} in progress short (e.g. a second Ctrl-C): its components are
+     * interrupted at once and the drain reports what was left. Before a drain it only marks the next
+     * one as forced.
+     */
+    public void forceStop() {
+        forced = true;
+        runners.forEach(ComponentRunner::forceStop);
     }
 
     /** Drains with a 30 s timeout. */
@@ -316,15 +370,62 @@ public final class Pipeline implements AutoCloseable {
         drain(DEFAULT_DRAIN);
     }
 
-    private Map<String, Integer> leftovers() {
-        Map<String, Integer> left = new LinkedHashMap<>();
+    /**
+     * What is left once every component has stopped: per input port the buffered messages plus the one
+     * its component was handling when interrupted. Nothing moves any more, so the counts are exact.
+     */
+    private DrainReport report(boolean completed, Map<String, Long> closedBefore, Duration took) {
+        Map<ComponentNode, ComponentRunner> started = runnerOf;
+        Map<String, Integer> leftovers = new LinkedHashMap<>();
+        List<DrainReport.Leftover> unfinished = new ArrayList<>();
+        Map<String, Long> errors = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
+            Object handling = null;
+            InputPort<?> handlingPort = null;
+            if (started.get(n) instanceof HandlerRunner handler) {
+                handling = handler.unfinished();
+                handlingPort = handler.unfinishedPort();
+            }
+            long failed = 0;
             for (InputPort<?> p : n.inputs.values()) {
-                // in-process buffers only: what waits in a remote buffer (a Kafka topic) is kept there, not lost
-                left.put(n.name + "." + p.name(), p.measurements().localDepth());
+                String key = n.name + "." + p.name();
+                boolean redelivered = p.measurements().remote() != null;
+                int count = 0;
+                if (handlingPort == p) {
+                    unfinished.add(new DrainReport.Leftover(key, handling, redelivered));
+                    count++;
+                }
+                for (Object message : p.remaining()) {
+                    unfinished.add(new DrainReport.Leftover(key, message, redelivered));
+                    count++;
+                }
+                leftovers.put(key, count);
+                failed += p.measurements().errorsTotal();
+            }
+            for (OutputPort<?> p : n.outputs.values()) {
+                failed += p.measurements().errorsTotal();
+            }
+            errors.put(n.name, failed);
+        }
+        Map<String, Long> dropped = closedDrops();
+        dropped.replaceAll((port, after) -> after - closedBefore.getOrDefault(port, after));
+        return new DrainReport(completed, leftovers, unfinished, dropped, errors, took);
+    }
+
+    /** Messages counted {@code closed} per output port so far. */
+    private Map<String, Long> closedDrops() {
+        Map<String, Long> closed = new LinkedHashMap<>();
+        for (ComponentNode n : nodes) {
+            for (OutputPort<?> p : n.outputs.values()) {
+                closed.put(n.name + "." + p.name(), p.measurements().dropped(DropReason.CLOSED));
             }
         }
-        return left;
+        return closed;
+    }
+
+    private boolean isDegraded(ComponentNode n) {
+        ComponentRunner runner = runnerOf.get(n);
+        return runner != null && runner.healthProblem(healthRules, System.nanoTime()) != null;
     }
 
     private void changeState(PipelineState next) {
@@ -349,6 +450,10 @@ public final class Pipeline implements AutoCloseable {
             for (OutputPort<?> p : n.outputs.values()) {
                 PortMeterBinder.bind(registry, name, p.measurements());
             }
+            Gauge.builder("portflow.component.degraded", this, p -> p.isDegraded(n) ? 1 : 0)
+                    .description("1 while the component fails every message, hangs on one or stopped after an error")
+                    .tags("pipeline", name, "component", n.name)
+                    .register(registry);
             for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
                 int which = i;
                 FunctionCounter.builder("portflow.component.time", n.time, t -> t.seconds(which))

@@ -55,6 +55,7 @@ public final class PipelineBuilder {
     private MeterRegistry registry;
     private ErrorReporter errorReporter = ErrorReporter.logging();
     private ConnectionOptions defaults = ConnectionOptions.defaults();
+    private HealthRules healthRules = HealthRules.defaults();
 
     PipelineBuilder(String name) {
         if (name == null || !COMPONENT_NAME.matcher(name).matches()) {
@@ -83,6 +84,12 @@ public final class PipelineBuilder {
     /** Where error envelopes go for components without a connected {@code err_*} port; logs by default. */
     public PipelineBuilder errorReporter(ErrorReporter reporter) {
         this.errorReporter = Objects.requireNonNull(reporter);
+        return this;
+    }
+
+    /** When a component counts as degraded in {@link Pipeline#health()}; {@link HealthRules#defaults()} when not set. */
+    public PipelineBuilder healthRules(HealthRules rules) {
+        this.healthRules = Objects.requireNonNull(rules);
         return this;
     }
 
@@ -419,7 +426,7 @@ public final class PipelineBuilder {
             nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
-        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter);
+        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules);
     }
 
     /** The declared output type, else the one type declared by the typed inputs it feeds, else Object. */

@@ -38,6 +38,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             if (running) {
                 OutputPort<?> first = node.dataOutputs().get(0);
                 reportError(first.measurements(), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
+                stoppedBy(e);
             }
         }
     }
