@@ -54,8 +54,7 @@ public final class PortflowCli implements Runnable {
     private static final List<Logger> QUIETED = new ArrayList<>();
 
     static void quietKafkaClients() {
-        if (System.getProperty("java.util.logging.config.file") != null
-                || System.getProperty("java.util.logging.config.class") != null) {
+        if (CliLogging.configuredByUser()) {
             return;
         }
         Logger kafka = Logger.getLogger("org.apache.kafka");
@@ -66,6 +65,7 @@ public final class PortflowCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(java.util.logging.Level.INFO); // one line per record; run's --log-level may change it
         quietKafkaClients();
         System.exit(execute(args));
     }

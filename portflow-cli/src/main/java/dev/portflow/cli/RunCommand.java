@@ -19,11 +19,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,8 +67,19 @@ final class RunCommand implements Callable<Integer> {
     private List<String> only;
 
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "how long a shutdown waits for the buffers to drain (default: ${DEFAULT-VALUE})")
+            description = "how long a shutdown waits for the buffers to drain (default: ${DEFAULT-VALUE});"
+                    + " a second Ctrl-C or SIGTERM stops at once")
     private long drainSeconds;
+
+    @Option(names = "--leftovers", paramLabel = "FILE",
+            description = "where a drain that timed out writes the messages it left, one JSON object per line"
+                    + " (default: portflow-leftovers/<pipeline>-<time>.jsonl)")
+    private Path leftoversFile;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "trace, debug, info, warn, error or off (default: ${DEFAULT-VALUE}); debug and trace"
+                    + " also print stack traces")
+    private String logLevel;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -76,6 +90,19 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (drainSeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--drain-timeout must be at least 1 second");
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--port must be 0..65535 (0: any free port), was " + port);
+        }
+        if (host != null && (host.isBlank() || host.chars().anyMatch(Character::isWhitespace))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--host must be a host name or address, was '" + host + "'");
+        }
+        try {
+            CliLogging.configure(CliLogging.parse(logLevel));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-level: " + e.getMessage());
         }
         List<String> names = BlueprintArgument.onlyNames(only, spec.commandLine());
         Path file = blueprint != null ? blueprint : writeDemo(out);
@@ -109,7 +136,16 @@ final class RunCommand implements Callable<Integer> {
 
     private int run(Assembly assembly, PrintWriter out, PrintWriter err) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        ShutdownSignals.onTerminate(stop::countDown);
+        AtomicInteger signals = new AtomicInteger();
+        ShutdownSignals.onTerminate(() -> {
+            if (signals.incrementAndGet() == 1) {
+                stop.countDown();
+            } else {
+                err.println("portflow: second stop signal: forcing the stop now; what is left is reported");
+                err.flush();
+                assembly.pipeline().forceStop();
+            }
+        });
         try {
             assembly.start();
         } catch (RuntimeException e) {
@@ -124,15 +160,19 @@ final class RunCommand implements Callable<Integer> {
                 break;
             }
         }
-        out.println("draining (up to " + drainSeconds + " s) ...");
+        out.println("draining (up to " + drainSeconds + " s; Ctrl-C again to stop at once) ...");
         out.flush();
         DrainReport report = assembly.drainAndStop(Duration.ofSeconds(drainSeconds));
-        report.leftovers().forEach((portName, left) -> out.printf("leftover %-40s %d%n", portName, left));
-        out.println(report.completed()
-                ? "drained in " + report.took().toMillis() + " ms, " + report.totalLeftovers() + " messages left"
-                : "drain timed out after " + drainSeconds + " s, " + report.totalLeftovers() + " messages left");
-        out.flush();
+        new StopSummary(report, assembly.pipeline().health(), drainSeconds, signals.get() > 1).print(out, err, leftoversPath(assembly));
         return report.completed() ? 0 : PortflowCli.FAILED;
+    }
+
+    private Path leftoversPath(Assembly assembly) {
+        if (leftoversFile != null) {
+            return leftoversFile;
+        }
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("portflow-leftovers", assembly.pipeline().name() + "-" + time + ".jsonl");
     }
 
     private static void printWhere(Assembly assembly, PrintWriter out) {

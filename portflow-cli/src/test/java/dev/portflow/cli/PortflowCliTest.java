@@ -123,4 +123,49 @@ class PortflowCliTest {
         assertThat(run("--help").exit()).isZero();
         assertThat(run("run", "--help").exit()).isZero();
     }
+
+    /** Issue 11, bug 15: a bad argument is exit 2 (as --help says), before anything is built. */
+    @Test
+    void outOfRangePortAndUnknownLogLevelAreBadArguments(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        CliRun port = run("run", file.toString(), "--port", "99999");
+        assertThat(port.exit()).isEqualTo(2);
+        assertThat(port.err()).contains("--port must be 0..65535");
+        CliRun level = run("run", file.toString(), "--log-level", "loud");
+        assertThat(level.exit()).isEqualTo(2);
+        assertThat(level.err()).contains("unknown log level 'loud'");
+        CliRun host = run("run", file.toString(), "--host", "");
+        assertThat(host.exit()).isEqualTo(2);
+    }
+
+    /** Issue 11, bug 2: a port in use is a failure to start (exit 1) that says so, and nothing runs. */
+    @Test
+    void aPortInUseIsAClearFailureToStart(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            CliRun r = run("run", file.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("in use");
+            assertThat(r.out()).doesNotContain("running");
+            assertThat(r.err()).doesNotContain("\tat "); // no stack trace
+        }
+        assertThat(dir.resolve("odd.jsonl")).doesNotExist(); // the pipeline never started
+    }
+
+    /** Issue 11, bug 10: log_sink at level debug prints, and --log-level controls Portflow's own logging. */
+    @Test
+    void logSinkAtDebugPrintsOneLinePerMessage(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("logged.yaml"), """
+                name: logged
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 1000, count: 3, template: {n: "${seq}"}}}
+                  - {name: audit, recipe: log_sink, config: {level: debug, logger: orders.audit}}
+                connections:
+                  - {from: gen.out_numbers, to: audit.in_numbers}
+                """);
+        CliRun r = run("run", file.toString(), "--port", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> audit = r.err().lines().filter(l -> l.contains("orders.audit")).toList();
+        assertThat(audit).hasSize(3).allMatch(l -> l.contains("DEBUG"));
+    }
 }
