@@ -39,7 +39,10 @@ import java.util.TreeSet;
  * <p>Numbers: a JSON integer is a CEL {@code int}, any other number a {@code double}. Comparisons
  * across the two work ({@code amount > 100} is true for 150 and for 150.5; {@code 2 == 2.0});
  * arithmetic does not mix them in CEL ({@code amount * 2} fails for 150.5: write
- * {@code double(amount) * 2.0}).
+ * {@code double(amount) * 2.0}). A number CEL cannot hold unchanged fails the message with a
+ * clear reason instead of being rounded or turned into text: an integer beyond 64 bits read by the
+ * expression, a number beyond the range of a double ({@code 1e400}), and a result that is Infinity
+ * or NaN ({@code 1.0 / 0.0}), which JSON cannot hold.
  *
  * <p>Safety: CEL has no loops beyond bounded comprehensions over the data, no I/O and no access to
  * Java; each comprehension is limited to {@value #MAX_COMPREHENSION_ITERATIONS} iterations. An
@@ -207,10 +210,25 @@ public final class CelExpression {
      * @param body a JSON value as Jackson reads it; its fields are variables when it is an object
      * @return the result as a JSON value ({@code Map}, {@code List}, {@code String}, {@code Long},
      *     {@code Double}, {@code Boolean} or {@code null})
-     * @throws ExpressionException when evaluation fails or reads a field the message does not have
+     * @throws ExpressionException when evaluation fails, reads a field the message does not have or a
+     *     number CEL cannot hold, or produces a number JSON cannot hold (Infinity, NaN)
      */
     public Object evaluate(Object body) {
-        return CelValues.toJson(evaluateRaw(body));
+        return evaluateField(body, "");
+    }
+
+    /**
+     * Evaluates the expression for the output field {@code field}: as {@link #evaluate(Object)}, with
+     * the field's name in the message when the result cannot be JSON (e.g. {@code field 'ratio' is
+     * Infinity, which JSON cannot hold}).
+     */
+    Object evaluateField(Object body, String field) {
+        Object result = evaluateRaw(body);
+        try {
+            return CelValues.toJson(result);
+        } catch (CelValues.Unrepresentable e) {
+            throw new ExpressionException(context() + e.describe(field));
+        }
     }
 
     /**
@@ -232,7 +250,13 @@ public final class CelExpression {
         Object result = evaluateRaw(body);
         if (result instanceof List<?> list) {
             List<Object> json = new ArrayList<>(list.size());
-            list.forEach(e -> json.add(CelValues.toJson(e)));
+            for (Object element : list) {
+                try {
+                    json.add(CelValues.toJson(element));
+                } catch (CelValues.Unrepresentable e) {
+                    throw new ExpressionException(context() + "element " + json.size() + ": " + e.describe(""));
+                }
+            }
             return json;
         }
         throw new ExpressionException("'" + key + "' (" + source + ") must produce a list, but produced "
@@ -244,11 +268,20 @@ public final class CelExpression {
         Map<String, Object> variables = new HashMap<>();
         for (String name : fieldVariables) {
             if (fields.containsKey(name)) {
-                variables.put(name, CelValues.toCel(fields.get(name)));
+                try {
+                    variables.put(name, CelValues.toCel(fields.get(name)));
+                } catch (CelValues.Unrepresentable e) {
+                    throw new ExpressionException(context() + e.describe(name));
+                }
             }
         }
         if (usesMessage) {
-            variables.put(MESSAGE_VARIABLE, CelValues.toCel(body));
+            try {
+                variables.put(MESSAGE_VARIABLE, CelValues.toCel(body));
+            } catch (CelValues.Unrepresentable e) {
+                // The whole body is converted, so a value the expression never reads can fail it too.
+                throw new ExpressionException(context() + e.describe(""));
+            }
         }
         Object result;
         try {
@@ -273,8 +306,18 @@ public final class CelExpression {
         return result;
     }
 
+    /** {@code 'condition' (amount > 100): }, the start of an evaluation error's message. */
+    private String context() {
+        return "'" + key + "' (" + source + "): ";
+    }
+
     private static String describe(Object celValue) {
-        Object json = CelValues.toJson(celValue);
+        Object json;
+        try {
+            json = CelValues.toJson(celValue);
+        } catch (CelValues.Unrepresentable e) {
+            json = celValue; // Infinity or NaN: its own text says it
+        }
         return json == null ? "null" : json.getClass().getSimpleName() + " " + json;
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The {@code map} recipe: computes fields with CEL expressions and emits the message with a new
  * body (same id and times). A body that is not a JSON object contributes no fields (its value is
- * still {@code message} in the expressions). An evaluation error fails the message.
+ * still {@code message} in the expressions). An evaluation error fails the message, and so does a
+ * result JSON cannot hold ({@code field 'ratio' is Infinity, which JSON cannot hold}).
  */
 public final class MapTransformer implements Transformer<JsonMessage, JsonMessage> {
 
@@ -31,7 +32,7 @@ public final class MapTransformer implements Transformer<JsonMessage, JsonMessag
         Map<String, Object> result = config.replace() ? LinkedHashMap.newLinkedHashMap(fields.size())
                 : new LinkedHashMap<>(message.fields());
         for (Map.Entry<String, CelExpression> field : fields.entrySet()) {
-            result.put(field.getKey(), field.getValue().evaluate(body));
+            result.put(field.getKey(), field.getValue().evaluateField(body, field.getKey()));
         }
         out.emit(message.withBody(result));
     }

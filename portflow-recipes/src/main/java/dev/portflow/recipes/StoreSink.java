@@ -42,6 +42,7 @@ public final class StoreSink implements Sink<Object> {
     private final StoreConfig config;
     private final Path dataDir;
     private String url;
+    private String shownUrl; // for messages: the URL as configured (or derived), without the settings setup adds
     private String table;
     private String create;
     private String check;
@@ -78,8 +79,10 @@ public final class StoreSink implements Sink<Object> {
 
     @Override
     public void setup(ComponentContext context) throws SQLException {
-        url = durable(config.url() != null ? config.url()
-                : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName()));
+        String configured = config.url() != null ? config.url()
+                : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName());
+        shownUrl = redact(configured);
+        url = quiet(durable(configured));
         table = config.tableFor(context.componentName());
         boolean postgres = url.startsWith(StoreConfig.POSTGRESQL_PREFIX);
         String t = quote(table, postgres);
@@ -123,7 +126,25 @@ public final class StoreSink implements Sink<Object> {
         return url + ";WRITE_DELAY=0";
     }
 
-    /** Connects, creates the table when missing, checks its columns and prepares the upsert. */
+    /**
+     * An embedded H2 database without H2's own trace file ({@code ;TRACE_LEVEL_FILE=0}) unless the URL
+     * sets one. When the database's directory cannot be written, H2 fails to open its trace file too
+     * and prints that failure with its whole stack trace (some 70 lines) to the console, burying the
+     * one-line reason this sink reports; the sink reports every database error itself anyway.
+     */
+    static String quiet(String url) {
+        String upper = url.toUpperCase(Locale.ROOT);
+        if (!url.startsWith(StoreConfig.H2_PREFIX) || upper.startsWith("JDBC:H2:MEM:") || upper.contains(";TRACE_LEVEL_FILE=")) {
+            return url;
+        }
+        return url + ";TRACE_LEVEL_FILE=0";
+    }
+
+    /**
+     * Connects, creates the table when missing, checks its columns and prepares the upsert. A failure
+     * is an {@link SQLException} whose message is one short line (the database's cause chain
+     * condensed, see {@link FailureReason}), with the original exception as its cause.
+     */
     private void open() throws SQLException {
         Properties props = new Properties();
         if (config.user() != null) {
@@ -135,17 +156,28 @@ public final class StoreSink implements Sink<Object> {
         try {
             connection = DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw new SQLException("store: cannot connect to " + redact(url) + ": " + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException("store: cannot connect to " + shownUrl + ": " + redact(FailureReason.of(e)), e.getSQLState(), e);
         }
         try {
+            if (connection.isReadOnly()) {
+                // H2 opens a database whose file it cannot write read-only, without an error: every
+                // message would fail later with "The database is read only".
+                throw new SQLException("store: cannot write to " + shownUrl + ": the database is open read-only"
+                        + (url.startsWith(StoreConfig.H2_PREFIX) ? " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)" : ""));
+            }
             connection.setAutoCommit(true);
             try (Statement s = connection.createStatement()) {
-                s.execute(create);
+                try {
+                    s.execute(create);
+                } catch (SQLException e) {
+                    throw new SQLException("store: cannot create table " + table + " in " + shownUrl + ": "
+                            + redact(FailureReason.of(e)), e.getSQLState(), e);
+                }
                 try {
                     s.executeQuery(check).close();
                 } catch (SQLException e) {
                     throw new SQLException("store: table " + table + " exists but does not have the columns id, body,"
-                            + " ingest_time, event_time this recipe writes: " + e.getMessage(), e.getSQLState(), e);
+                            + " ingest_time, event_time this recipe writes: " + FailureReason.of(e), e.getSQLState(), e);
                 }
             }
             statement = connection.prepareStatement(upsert);
@@ -159,7 +191,12 @@ public final class StoreSink implements Sink<Object> {
     public void accept(Object message) throws SQLException {
         JsonMessage document = Documents.of(message);
         String key = keyOf(document);
-        String json = Json.write(document.body());
+        String json;
+        try {
+            json = Json.write(document.body());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store: " + e.getMessage(), e);
+        }
         if (connection == null) {
             open(); // the previous connection broke
         }
@@ -175,7 +212,7 @@ public final class StoreSink implements Sink<Object> {
             statement.executeUpdate();
         } catch (SQLException e) {
             if (isConnectionLost(e)) {
-                LOG.log(Level.WARNING, "store: lost the connection to " + redact(url) + " (" + e.getMessage()
+                LOG.log(Level.WARNING, "store: lost the connection to " + shownUrl + " (" + e.getMessage()
                         + "); reconnecting with the next message");
                 closeQuietly();
             }

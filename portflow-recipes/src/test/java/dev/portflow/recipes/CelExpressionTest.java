@@ -26,12 +26,20 @@ class CelExpressionTest {
     }
 
     @Test
-    void integersStayIntegersAndHugeOnesBecomeDoubles() {
+    void integersStayIntegersAndHugeOnesAreRefusedNotRounded() {
         assertThat(CelExpression.compile("k", "n + 1").evaluate(obj("n", 41))).isEqualTo(42L);
         assertThat(CelExpression.compile("k", "n * 2.0").evaluate(obj("n", 1.25))).isEqualTo(2.5);
         assertThat(CelExpression.compile("k", "double(n) * 2.0").evaluate(obj("n", 3))).isEqualTo(6.0);
-        assertThat(CelExpression.compile("k", "n").evaluate(obj("n", new BigInteger("100000000000000000000"))))
-                .isEqualTo(1e20);
+        assertThat(CelExpression.compile("k", "n").evaluate(obj("n", BigInteger.valueOf(Long.MAX_VALUE)))).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> CelExpression.compile("k", "n").evaluate(obj("n", new BigInteger("100000000000000000000"))))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessage("'k' (n): field 'n' is 100000000000000000000: integers beyond 64 bits are not supported by CEL expressions");
+        assertThatThrownBy(() -> CelExpression.compile("k", "1.0 / 0.0").evaluate(obj()))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessage("'k' (1.0 / 0.0): the value is Infinity, which JSON cannot hold");
+        assertThatThrownBy(() -> CelExpression.compile("k", "size(message)").evaluate(obj("a", List.of(1, obj("b", Double.NaN)))))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessage("'k' (size(message)): field 'a[1].b' is NaN, which JSON cannot hold");
     }
 
     @Test

@@ -106,4 +106,12 @@ class CelRouterTest {
                 Map.of("port", "out_b", "when", "true")), "default", "out_a"));
         assertThat(ok.outputPorts()).containsExactly("out_a", "out_b");
     }
+
+    // Bug 18.
+    @Test
+    void aNumberBeyondTheRangeOfADoubleFailsTheMessage() throws Exception {
+        route(new RouterConfig(ROUTES, "out_rest"), bodies(obj("n", 1, "amount", new java.math.BigDecimal("1e400"), "region", "eu")));
+        assertThat(errors.received).extracting(ErrorEnvelope::message)
+                .containsExactly("'routes[out_big].when' (amount >= 1000): field 'amount' is 1E+400, beyond the range of a double");
+    }
 }

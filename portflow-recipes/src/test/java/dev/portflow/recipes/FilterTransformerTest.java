@@ -92,4 +92,15 @@ class FilterTransformerTest {
         assertThatThrownBy(() -> FilterConfig.fromMap(Map.of("condition", 3)))
                 .hasMessage("filter: 'condition' must be text, was 3");
     }
+
+    // Bug 18: numbers CEL cannot hold are clear errors, wherever the expression reads them.
+    @Test
+    void numbersCelCannotHoldFailTheMessage() throws Exception {
+        filter("n > 5", bodies(obj("n", new java.math.BigInteger("123456789012345678901234567890")), obj("n", 6)));
+        filter("message.data.values[0] > 5", bodies(obj("data", obj("values", java.util.List.of(Double.NaN)))));
+        assertThat(out.bodies()).containsExactly(obj("n", 6));
+        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
+                "'condition' (n > 5): field 'n' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions",
+                "'condition' (message.data.values[0] > 5): field 'data.values[0]' is NaN, which JSON cannot hold");
+    }
 }

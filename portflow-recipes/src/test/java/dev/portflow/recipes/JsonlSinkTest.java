@@ -5,9 +5,14 @@ import static dev.portflow.recipes.TestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portflow.component.ComponentContext;
 import dev.portflow.component.Source;
 import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.PipelineStartException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +37,44 @@ class JsonlSinkTest {
                 .source("in", JsonMessage.class, source)
                 .sink("file", new JsonlSink(config))
                 .connect("in.out_events", "file.in_events"));
+    }
+
+    /** Runs the sink with an err_* port; returns the envelopes of the messages it failed on. */
+    private static List<ErrorEnvelope> writeCountingErrors(JsonlSinkConfig config, Source<JsonMessage> source)
+            throws InterruptedException {
+        TestSupport.Capture<ErrorEnvelope> errors = new TestSupport.Capture<>();
+        run(Pipeline.builder("files")
+                .source("in", JsonMessage.class, source)
+                .sink("file", new JsonlSink(config))
+                .sink("errors", ErrorEnvelope.class, errors)
+                .connect("in.out_events", "file.in_events")
+                .connect("file.err_events", "errors.in_errors"));
+        return errors.received;
+    }
+
+    private static ComponentContext context() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        return new ComponentContext() {
+            @Override
+            public String pipelineName() {
+                return "files";
+            }
+
+            @Override
+            public String componentName() {
+                return "file";
+            }
+
+            @Override
+            public boolean isRunning() {
+                return true;
+            }
+
+            @Override
+            public MeterRegistry meterRegistry() {
+                return registry;
+            }
+        };
     }
 
     private static List<Object> lines(Path file) throws IOException {
@@ -120,5 +164,141 @@ class JsonlSinkTest {
         JsonlSinkConfig defaults = JsonlSinkConfig.fromMap(Map.of("path", "out.jsonl"));
         assertThat(defaults.metadata()).isTrue();
         assertThat(defaults.flushIntervalMs()).isEqualTo(100);
+    }
+
+    // Bug 1: an unpaired surrogate made the UTF-8 encoder fail inside the buffered writer, which then
+    // rewrote the same partial line every 100 ms and never wrote another line.
+    @Test
+    void anUnpairedSurrogateIsWrittenEscapedAndLaterLinesStillArrive() throws Exception {
+        Path file = dir.resolve("surrogate.jsonl");
+        String cut = "half an emoji \ud83d";
+        List<ErrorEnvelope> errors = writeCountingErrors(new JsonlSinkConfig(file),
+                TestSupport.bodies(obj("n", 1), obj("text", cut), obj("n", 3)));
+
+        assertThat(errors).isEmpty();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(text).endsWith("\n").contains("\"half an emoji \\uD83D\"").doesNotContain("?");
+        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) line).get("text")).containsExactly(null, cut, null);
+        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) line).get("n")).containsExactly(1, null, 3);
+    }
+
+    @Test
+    void aDeadLetterWhosePayloadHasAnUnpairedSurrogateIsWritten() throws Exception {
+        Path file = dir.resolve("dead.jsonl");
+        run(Pipeline.builder("errs")
+                .source("in", JsonMessage.class, TestSupport.bodies(obj("amount", "x", "note", "\udc00"), obj("amount", "y")))
+                .transformer("big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig("amount > 100")))
+                .sink("ok", new LogSink(new LogSinkConfig()))
+                .sink("dead", new JsonlSink(new JsonlSinkConfig(file)))
+                .connect("in.out_o", "big.in_o")
+                .connect("big.out_o", "ok.in_o")
+                .connect("big.err_o", "dead.in_errors"));
+        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) ((Map<?, ?>) line).get("payload")).get("amount"))
+                .containsExactly("x", "y");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) lines(file).getFirst()).get("payload")).get("note")).isEqualTo("\udc00");
+    }
+
+    // Bug 18, sink part: Jackson wrote NaN as the string "NaN"; an object it cannot serialize failed.
+    @Test
+    void aMessageThatIsNotJsonFailsAloneWithNothingOfItWritten() throws Exception {
+        Path file = dir.resolve("numbers.jsonl");
+        List<ErrorEnvelope> errors = writeCountingErrors(new JsonlSinkConfig(file, false, 0),
+                TestSupport.bodies(obj("n", 1), obj("ratio", Double.NaN), obj("nested", obj("list", List.of(1.0, Double.POSITIVE_INFINITY))),
+                        obj("thing", new Unreadable("x")), obj("n", 2)));
+
+        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2}");
+        assertThat(errors).extracting(ErrorEnvelope::message).satisfiesExactly(
+                m -> assertThat(m).isEqualTo("jsonl_sink: cannot write the message as JSON: field 'ratio' is NaN, which JSON cannot hold"),
+                m -> assertThat(m).isEqualTo("jsonl_sink: cannot write the message as JSON: field 'nested.list[1]' is Infinity, which JSON cannot hold"),
+                m -> assertThat(m).startsWith("jsonl_sink: cannot write the message as JSON: ").contains("cannot be read"));
+    }
+
+    /** An object Jackson cannot serialize. */
+    record Unreadable(String value) {
+        @Override
+        public String value() {
+            throw new IllegalStateException("cannot be read");
+        }
+    }
+
+    // Bug 1, write errors: each message fails with the reason; nothing loops.
+    @Test
+    void aFileThatCannotBeWrittenFailsEachMessageWithTheReason() throws Exception {
+        Path full = Path.of("/dev/full"); // every write: "No space left on device"
+        Assumptions.assumeTrue(Files.isWritable(full), "needs Linux's /dev/full");
+        JsonlSink sink = new JsonlSink(new JsonlSinkConfig(full, true, 20));
+        sink.setup(context());
+        try {
+            sink.accept(TestSupport.json(obj("n", 1)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!sink.writeFailing() && System.nanoTime() < deadline) {
+                Thread.sleep(10); // the flusher fails once, keeps the line and stops trying
+            }
+            assertThatThrownBy(() -> sink.accept(TestSupport.json(obj("n", 2))))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("jsonl_sink: cannot write to /dev/full: No space left on device;"
+                            + " the 1 line buffered before this message's were not written either");
+            for (int n = 3; n <= 5; n++) { // from now on each message is written at once, and fails alone
+                int i = n;
+                assertThatThrownBy(() -> sink.accept(TestSupport.json(obj("n", i))))
+                        .hasMessage("jsonl_sink: cannot write to /dev/full: No space left on device");
+            }
+            sink.flush(); // nothing left over
+        } finally {
+            sink.cleanup();
+        }
+    }
+
+    // Bug 6: after kill -9 mid-write, the next run appended to the torn line: one invalid merged record.
+    @Test
+    void aTornLastLineIsRemovedSoNewLinesStartFresh() throws Exception {
+        Path file = dir.resolve("torn.jsonl");
+        Files.writeString(file, "{\"a\":1}\n{\"b\":2}\n{\"_id\":\"x\",\"c\":[1,", StandardCharsets.UTF_8);
+        write(new JsonlSinkConfig(file, false, 100), TestSupport.bodies(obj("n", 1), obj("n", 2)));
+        assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"n\":1}", "{\"n\":2}");
+    }
+
+    @Test
+    void aCompleteLastLineWithoutNewlineIsKept() throws Exception {
+        Path file = dir.resolve("unterminated.jsonl");
+        Files.writeString(file, "{\"a\":1}\n{\"b\":2}", StandardCharsets.UTF_8);
+        write(new JsonlSinkConfig(file, false, 100), TestSupport.bodies(obj("n", 1)));
+        assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"n\":1}");
+
+        Path onlyFragment = dir.resolve("fragment.jsonl");
+        Files.writeString(onlyFragment, "{\"a\":", StandardCharsets.UTF_8);
+        write(new JsonlSinkConfig(onlyFragment, false, 100), TestSupport.bodies(obj("n", 1)));
+        assertThat(Files.readAllLines(onlyFragment)).containsExactly("{\"n\":1}");
+    }
+
+    @Test
+    void aFileDeletedWhileOpenIsCreatedAgain() throws Exception {
+        Path file = dir.resolve("rotated/out.jsonl");
+        write(new JsonlSinkConfig(file, false, 10), ctx -> {
+            ctx.emit(TestSupport.json(obj("n", 1)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!(Files.exists(file) && Files.size(file) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Files.delete(file); // e.g. log rotation
+            ctx.emit(TestSupport.json(obj("n", 2)));
+        });
+        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":2}");
+    }
+
+    // Bug 19: setup errors are one line naming the path and the cause.
+    @Test
+    void aPathThatCannotBeWrittenFailsTheSetupWithOneLine() throws Exception {
+        Path aFile = Files.writeString(dir.resolve("x.txt"), "not a directory");
+        Path below = aFile.resolve("sub/out.jsonl");
+        assertThatThrownBy(() -> write(new JsonlSinkConfig(below), TestSupport.bodies(obj("n", 1))))
+                .isInstanceOf(PipelineStartException.class)
+                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to " + below.toAbsolutePath() + ": "
+                        + aFile.toAbsolutePath() + " is a file, not a directory");
+        Path directory = Files.createDirectories(dir.resolve("a-directory"));
+        assertThatThrownBy(() -> write(new JsonlSinkConfig(directory), TestSupport.bodies(obj("n", 1))))
+                .isInstanceOf(PipelineStartException.class)
+                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to " + directory.toAbsolutePath()
+                        + ": it is a directory");
     }
 }

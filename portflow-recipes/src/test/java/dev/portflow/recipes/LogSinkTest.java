@@ -90,4 +90,29 @@ class LogSinkTest {
         assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("logger", " ")))
                 .hasMessage("log_sink: 'logger' must be a logger name such as orders.audit, was \" \"");
     }
+
+    // Bug 10: java.util.logging's root level is INFO, so a level: debug sink printed nothing.
+    @Test
+    void aDebugSinkLogsAtDebugWhenNobodyConfiguredItsLogger() throws Exception {
+        Logger debugLogger = Logger.getLogger("test.audit.debug");
+        debugLogger.addHandler(handler);
+        debugLogger.setUseParentHandlers(false);
+        try {
+            assertThat(debugLogger.getLevel()).isNull(); // inherits the root's INFO
+            log(new LogSinkConfig(System.Logger.Level.DEBUG, "test.audit.debug"),
+                    new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE);
+                assertThat(r.getMessage()).startsWith("[orders/audit] {\"_id\":\"m-1\"");
+            });
+            assertThat(debugLogger.getLevel()).isEqualTo(java.util.logging.Level.FINE);
+
+            // A second sink on the same logger, at TRACE, lowers the level it set; a user's level is left alone.
+            log(new LogSinkConfig(System.Logger.Level.TRACE, "test.audit.debug"), TestSupport.json(1));
+            assertThat(records).hasSize(2);
+            assertThat(debugLogger.getLevel()).isEqualTo(java.util.logging.Level.FINER);
+        } finally {
+            debugLogger.removeHandler(handler);
+        }
+    }
 }

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -92,5 +94,36 @@ class MapTransformerTest {
         assertThatThrownBy(() -> MapConfig.fromMap(Map.of("fields", Map.of("a", "1"), "replace", "maybe")))
                 .hasMessage("map: 'replace' must be true or false, was \"maybe\"");
         assertThat(MapConfig.fromMap(Map.of("fields", Map.of("a", "1"), "replace", true)).replace()).isTrue();
+    }
+
+    // Bug 18: Infinity and NaN became the strings "Infinity" and "NaN" in the output.
+    @Test
+    void resultsJsonCannotHoldFailTheMessage() throws Exception {
+        map(new MapConfig(fields("ratio", "double(a) / double(b)")),
+                TestSupport.json(obj("a", 1, "b", 4)),
+                TestSupport.json(obj("a", 1, "b", 0)),
+                TestSupport.json(obj("a", 0, "b", 0)));
+        map(new MapConfig(fields("parts", "[1.0, double(a) / 0.0]")), TestSupport.json(obj("a", -1)));
+        assertThat(out.bodies()).containsExactly(obj("a", 1, "b", 4, "ratio", 0.25));
+        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
+                "'fields.ratio' (double(a) / double(b)): field 'ratio' is Infinity, which JSON cannot hold",
+                "'fields.ratio' (double(a) / double(b)): field 'ratio' is NaN, which JSON cannot hold",
+                "'fields.parts' ([1.0, double(a) / 0.0]): field 'parts[1]' is -Infinity, which JSON cannot hold");
+        assertThat(errors.received).extracting(ErrorEnvelope::errorType).containsOnly("ExpressionException");
+    }
+
+    // Bug 18: a huge integer gave "no matching overload", 1e400 "unknown found".
+    @Test
+    void inputNumbersCelCannotHoldFailTheMessage() throws Exception {
+        map(new MapConfig(fields("twice", "n * 2")),
+                TestSupport.json(obj("n", new BigInteger("123456789012345678901234567890"))),
+                TestSupport.json(Json.parse("{\"n\": 1e400}")),
+                TestSupport.json(obj("n", new BigDecimal("-1e400"))),
+                TestSupport.json(obj("n", 21)));
+        assertThat(out.bodies()).containsExactly(obj("n", 21, "twice", 42L));
+        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
+                "'fields.twice' (n * 2): field 'n' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions",
+                "'fields.twice' (n * 2): field 'n' is Infinity, beyond the range of a double",
+                "'fields.twice' (n * 2): field 'n' is -1E+400, beyond the range of a double");
     }
 }

@@ -77,4 +77,15 @@ class SplitTransformerTest {
         assertThatThrownBy(() -> SplitConfig.fromMap(Map.of("item", "x")))
                 .hasMessage("split: unknown config key 'item'; accepted keys: items");
     }
+
+    // Bug 18.
+    @Test
+    void elementsJsonCannotHoldFailTheMessage() throws Exception {
+        split("values.map(v, 1.0 / v)", TestSupport.json(obj("values", List.of(2.0, 0.0))),
+                TestSupport.json(obj("values", List.of(obj("big", new java.math.BigInteger("123456789012345678901234567890"))))));
+        assertThat(out.received).isEmpty();
+        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
+                "'items' (values.map(v, 1.0 / v)): element 1: the value is Infinity, which JSON cannot hold",
+                "'items' (values.map(v, 1.0 / v)): field 'values[0].big' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions");
+    }
 }

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +47,7 @@ class StoreSinkH2Test extends StoreSinkContract {
                 .sink("order-store", sink)
                 .connect("in.out_orders", "order-store.in_orders"));
 
-        assertThat(sink.url()).isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop") + ";WRITE_DELAY=0");
+        assertThat(sink.url()).isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop") + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0");
         assertThat(sink.table()).isEqualTo("order_store");
         assertThat(Files.exists(dir.resolve("shop.mv.db"))).isTrue();
         try (Connection c = DriverManager.getConnection(sink.url());
@@ -94,4 +97,57 @@ class StoreSinkH2Test extends StoreSinkContract {
         assertThat(StoreSink.durable("jdbc:postgresql://db/shop")).isEqualTo("jdbc:postgresql://db/shop");
     }
 
+    @Test
+    void h2KeepsItsTraceFileOffUnlessTheUrlSaysOtherwise() {
+        assertThat(StoreSink.quiet("jdbc:h2:./data/shop")).isEqualTo("jdbc:h2:./data/shop;TRACE_LEVEL_FILE=0");
+        assertThat(StoreSink.quiet("jdbc:h2:./data/shop;trace_level_file=2")).isEqualTo("jdbc:h2:./data/shop;trace_level_file=2");
+        assertThat(StoreSink.quiet("jdbc:h2:mem:test")).isEqualTo("jdbc:h2:mem:test");
+        assertThat(StoreSink.quiet("jdbc:postgresql://db/shop")).isEqualTo("jdbc:postgresql://db/shop");
+    }
+
+    // Bug 19: a database path that cannot be written printed ~70 lines of H2 stack traces.
+    @Test
+    void aDatabasePathThatCannotBeWrittenFailsTheStartWithOneLine() throws Exception {
+        Path aFile = Files.writeString(dir.resolve("x.txt"), "not a directory"); // fails as root too, unlike chmod
+        String url = "jdbc:h2:" + aFile.toAbsolutePath().resolve("sub/db");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(console, true, StandardCharsets.UTF_8);
+        Throwable failure;
+        try {
+            System.setOut(capture);
+            System.setErr(capture);
+            failure = org.assertj.core.api.Assertions.catchThrowable(() -> Pipeline.builder("orders")
+                    .source("in", JsonMessage.class, TestSupport.source())
+                    .sink("store", new StoreSink(new StoreConfig(url, "orders", null, null, null)))
+                    .connect("in.out_orders", "store.in_orders")
+                    .build().start());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertThat(failure).isInstanceOf(PipelineStartException.class)
+                .hasMessage("setup of component 'store' failed: store: cannot connect to " + url + ": "
+                        + aFile.toAbsolutePath() + " is a file, not a directory");
+        assertThat(failure.getCause()).hasRootCauseInstanceOf(java.nio.file.FileSystemException.class); // for --verbose
+        assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain("org.h2");
+    }
+
+    @Test
+    void aReadOnlyDatabaseFailsTheStartInsteadOfEveryMessage() throws Exception {
+        try (Connection c = connect(); var s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id VARCHAR PRIMARY KEY, body JSON, ingest_time TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " event_time TIMESTAMP WITH TIME ZONE)");
+        }
+        String readOnly = url() + ";ACCESS_MODE_DATA=r"; // what H2 does by itself when the file is not writable
+        assertThatThrownBy(() -> Pipeline.builder("orders")
+                .source("in", JsonMessage.class, TestSupport.source())
+                .sink("store", new StoreSink(new StoreConfig(readOnly, "orders", null, null, null)))
+                .connect("in.out_orders", "store.in_orders")
+                .build().start())
+                .isInstanceOf(PipelineStartException.class)
+                .hasMessage("setup of component 'store' failed: store: cannot write to " + readOnly + ": the database is open read-only"
+                        + " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)");
+    }
 }
