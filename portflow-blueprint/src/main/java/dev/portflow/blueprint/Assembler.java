@@ -118,13 +118,14 @@ final class Assembler {
         }
         KafkaTransport kafka = null;
         List<Receiving> receiving = new ArrayList<>();
+        Failures failures = new Failures();
         String bootstrap = kafkaEdges.isEmpty() ? null
                 : bootstrapServers(blueprint, kafkaEdges.getFirst().spec(), options, problems);
         if (bootstrap != null && problems.isEmpty()) { // Kafka is contacted only for a pipeline that can be built
-            kafka = kafkaTransport(blueprint, bootstrap, kafkaEdges.getFirst().spec(), problems);
+            kafka = kafkaTransport(blueprint, bootstrap, kafkaEdges.getFirst().spec(), problems, failures);
             if (kafka != null) {
                 for (BlueprintValidator.Edge e : kafkaEdges) {
-                    if (!kafkaEdge(blueprint, e, options, schemas, kafka, builder, receiving, problems)) {
+                    if (!kafkaEdge(blueprint, e, options, schemas, kafka, builder, receiving, problems, failures)) {
                         break; // Kafka is not reachable: the other connections would wait for it in vain
                     }
                 }
@@ -133,6 +134,9 @@ final class Assembler {
         try {
             if (!problems.isEmpty()) {
                 throw new BlueprintException(problems.stream().sorted(Problem.BY_POSITION).toList());
+            }
+            if (!failures.problems.isEmpty()) {
+                throw new StartFailureException(blueprint.name(), failures.problems, failures.cause);
             }
             Pipeline pipeline;
             try {
@@ -144,26 +148,62 @@ final class Assembler {
             for (Receiving r : receiving) {
                 r.receiver().watch(pipeline);
             }
-            PortflowServer server = null;
-            if (options.server()) {
-                ServerSpec spec = blueprint.server();
-                try {
-                    server = PortflowServer.builder(pipeline)
-                            .host(options.host() != null ? options.host() : spec.host())
-                            .port(options.port() != null ? options.port() : spec.port())
-                            .extension(new Dashboard())
-                            .build();
-                } catch (IllegalArgumentException e) {
-                    throw new BlueprintException(List.of(Problem.at(blueprint.file(), spec.position(),
-                            "cannot build the server: " + e.getMessage(), null)));
-                }
-            }
+            PortflowServer server = options.server() ? server(blueprint, pipeline, options) : null;
             return new Assembly(blueprint, pipeline, registry, server, kafka, options.only());
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The runtime's server for {@code pipeline}, with the blueprint's address (or the options') and
+     * limits. Validation has checked what the blueprint says (paths, host, limits), so a failure here
+     * comes from outside it, typically a host that does not resolve: a failure to start.
+     */
+    private static PortflowServer server(Blueprint blueprint, Pipeline pipeline, AssemblyOptions options) {
+        ServerSpec spec = blueprint.server();
+        String host = options.host() != null ? options.host() : spec.host();
+        int port = options.port() != null ? options.port() : spec.port();
+        PortflowServer.Builder builder = PortflowServer.builder(pipeline).host(host).port(port).extension(new Dashboard());
+        if (spec.maxConnections() != null) {
+            builder.maxConnections(spec.maxConnections());
+        }
+        if (spec.maxConcurrentRequests() != null) {
+            builder.maxConcurrentRequests(spec.maxConcurrentRequests());
+        }
+        if (spec.maxHeaderBytes() != null) {
+            builder.maxHeaderBytes(spec.maxHeaderBytes());
+        }
+        if (spec.idleTimeout() != null) {
+            builder.idleTimeout(spec.idleTimeout());
+        }
+        if (spec.readTimeout() != null) {
+            builder.readTimeout(spec.readTimeout());
+        }
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            Position at = spec.positions().containsKey("host") && options.host() == null ? spec.position("host")
+                    : spec.position();
+            throw new StartFailureException(blueprint.name(), List.of(Problem.at(blueprint.file(), at,
+                    "cannot start the server at " + host + ":" + port + ": " + message(e),
+                    "is " + host + " a name or address of this machine?")), e);
+        }
+    }
+
+    /** Failures to start: something outside the blueprint (Kafka, the network) failed. */
+    private static final class Failures {
+        final List<Problem> problems = new ArrayList<>();
+        Throwable cause;
+
+        void add(Problem problem, Throwable exception) {
+            problems.add(problem);
+            if (cause == null) {
+                cause = exception;
+            }
         }
     }
 
@@ -186,19 +226,38 @@ final class Assembler {
         return bootstrap;
     }
 
-    /** The process's connection to Kafka (contacted lazily), or {@code null} with a problem. */
+    /**
+     * The process's connection to Kafka (contacted lazily), or {@code null} with a problem: a client
+     * property Kafka refuses is a problem of the blueprint; bootstrap servers that do not resolve (their
+     * form was validated) are a failure to start.
+     */
     private static KafkaTransport kafkaTransport(Blueprint blueprint, String bootstrap, ConnectionSpec first,
-            List<Problem> problems) {
+            List<Problem> problems, Failures failures) {
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
         try {
             return KafkaTransport.create(KafkaSettings.of(bootstrap)
                     .withLagRefresh(Duration.ofMillis(spec.lagRefreshMs()))
                     .withClientProperties(spec.client()));
         } catch (RuntimeException e) {
-            problems.add(Problem.at(blueprint.file(), blueprint.kafka() != null ? spec.position() : first.position("transport"),
-                    "cannot set up the Kafka client for " + bootstrap + ": " + message(e), null));
+            Problem problem = Problem.at(blueprint.file(), blueprint.kafka() != null ? spec.position() : first.position("transport"),
+                    "cannot set up the Kafka client for " + bootstrap + ": " + message(e), null);
+            if (isConfigProblem(e)) {
+                problems.add(problem);
+            } else {
+                failures.add(problem, e);
+            }
             return null;
         }
+    }
+
+    /** Whether Kafka refused its configuration for something other than the bootstrap servers. */
+    private static boolean isConfigProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.config.ConfigException config) {
+                return config.getMessage() == null || !config.getMessage().contains("bootstrap");
+            }
+        }
+        return false;
     }
 
     /**
@@ -206,11 +265,11 @@ final class Assembler {
      * output port, and a receiver (a source named {@code kafka_in_<component>_<port>}) feeding the
      * receiving input port, which then reports the consumer lag as its depth.
      *
-     * @return {@code false} when Kafka could not be reached (a problem was added)
+     * @return {@code false} when Kafka could not be reached (a failure to start was added)
      */
     private static boolean kafkaEdge(Blueprint blueprint, BlueprintValidator.Edge e, AssemblyOptions options,
             Map<String, JsonNode> schemas, KafkaTransport kafka, PipelineBuilder builder, List<Receiving> receiving,
-            List<Problem> problems) {
+            List<Problem> problems, Failures failures) {
         ConnectionSpec c = e.spec();
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
         String schemaName = e.from().spec().port(c.from().port()).map(PortSpec::schema)
@@ -234,9 +293,9 @@ final class Assembler {
             }
             return true;
         } catch (KafkaTransportException ex) {
-            problems.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
+            failures.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
                     + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): " + message(ex),
-                    "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?"));
+                    "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?"), ex);
             return false;
         } catch (RuntimeException ex) {
             problems.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "

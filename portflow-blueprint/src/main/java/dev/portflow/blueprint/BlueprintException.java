@@ -2,7 +2,10 @@ package dev.portflow.blueprint;
 
 import java.util.List;
 
-/** A blueprint has problems: every one is listed, and nothing was started. */
+/**
+ * A blueprint has problems: every one is listed, and nothing was started. A failure outside the
+ * blueprint (Kafka unreachable, a host that cannot be bound) is a {@link StartFailureException}.
+ */
 public final class BlueprintException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -26,7 +29,7 @@ public final class BlueprintException extends RuntimeException {
         return text.toString();
     }
 
-    /** Every problem, in file order. */
+    /** Every problem, causes first (see {@link Validation}). */
     public List<Problem> problems() {
         return problems;
     }

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +24,11 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>{@code ${NAME}} in the values of a blueprint is replaced by the environment variable
+ * {@code NAME} (upper-case names only; {@code ${NAME:-default}}; <code>$${</code> for a literal
+ * <code>${</code>), read from the process's environment unless {@link #withEnvironment(Map)} gives
+ * another.
+ *
  * <p>Thread-safe; stateless apart from its class loader.
  */
 public final class BlueprintLoader implements AutoCloseable {
@@ -33,11 +36,15 @@ public final class BlueprintLoader implements AutoCloseable {
     private final RecipeRegistry recipes;
     private final ClassLoader classLoader;
     private final URLClassLoader owned;
+    /** Where {@code ${NAME}} is looked up; {@code null}: the process's environment, read at each validation. */
+    private final Map<String, String> environment;
 
-    private BlueprintLoader(RecipeRegistry recipes, ClassLoader classLoader, URLClassLoader owned) {
+    private BlueprintLoader(RecipeRegistry recipes, ClassLoader classLoader, URLClassLoader owned,
+            Map<String, String> environment) {
         this.recipes = Objects.requireNonNull(recipes, "recipes");
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
         this.owned = owned;
+        this.environment = environment == null ? null : Map.copyOf(environment);
     }
 
     /**
@@ -46,7 +53,7 @@ public final class BlueprintLoader implements AutoCloseable {
      */
     public static BlueprintLoader standard() {
         ClassLoader loader = defaultClassLoader();
-        return new BlueprintLoader(RecipeRegistry.builtIns().withDiscovered(loader), loader, null);
+        return new BlueprintLoader(RecipeRegistry.builtIns().withDiscovered(loader), loader, null, null);
     }
 
     /**
@@ -68,12 +75,21 @@ public final class BlueprintLoader implements AutoCloseable {
             }
         }
         URLClassLoader loader = new URLClassLoader("portflow-lib", urls.toArray(URL[]::new), defaultClassLoader());
-        return new BlueprintLoader(RecipeRegistry.builtIns().withDiscovered(loader), loader, loader);
+        return new BlueprintLoader(RecipeRegistry.builtIns().withDiscovered(loader), loader, loader, null);
     }
 
     /** Exactly these recipes and this class loader. */
     public static BlueprintLoader of(RecipeRegistry recipes, ClassLoader classLoader) {
-        return new BlueprintLoader(recipes, classLoader, null);
+        return new BlueprintLoader(recipes, classLoader, null, null);
+    }
+
+    /**
+     * This loader with {@code ${NAME}} taken from {@code variables} instead of the process's
+     * environment (for tests, or to pass values explicitly). It shares the recipes and the class
+     * loader; closing it does not close the lib jars' class loader (close this one for that).
+     */
+    public BlueprintLoader withEnvironment(Map<String, String> variables) {
+        return new BlueprintLoader(recipes, classLoader, null, Objects.requireNonNull(variables, "variables"));
     }
 
     private static ClassLoader defaultClassLoader() {
@@ -92,7 +108,8 @@ public final class BlueprintLoader implements AutoCloseable {
     /**
      * Reads and validates the blueprint in {@code file}: YAML syntax, shape, names, references,
      * recipes and classes, configuration, ports, schemas, cycles. Never throws for a bad blueprint;
-     * an unreadable file is a problem too.
+     * an unreadable file, one larger than 4 MiB, one that is not UTF-8 or holds characters YAML does
+     * not allow is a problem too.
      */
     public Validation validate(Path file) {
         return validate(file, null);
@@ -105,37 +122,46 @@ public final class BlueprintLoader implements AutoCloseable {
      */
     public Validation validate(Path file, List<String> only) {
         String label = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return new Validation(null, List.of(Problem.at(label, Position.START, "no such file", null)));
-        } catch (CharacterCodingException e) {
-            return new Validation(null, List.of(Problem.at(label, Position.START, "the file is not UTF-8 text", null)));
-        } catch (IOException e) {
-            return new Validation(null, List.of(Problem.at(label, Position.START, "cannot read the file: " + e, null)));
+        BlueprintText.Read read = BlueprintText.read(label, file);
+        if (read.text() == null) {
+            return new Validation(null, read.problems());
         }
-        return validate(label, file, text, only);
+        return validateText(label, file, read.text(), only);
     }
 
     /** Validates blueprint text; {@code file} names it in problems. Relative paths resolve against the working directory. */
     public Validation validate(String file, String text) {
-        return validate(file, null, text, null);
+        return validate(file, text, null);
     }
 
     /** {@link #validate(String, String)} for a process that runs only the components {@code only} names. */
     public Validation validate(String file, String text, List<String> only) {
-        return validate(file, null, text, only);
+        List<Problem> unreadable = BlueprintText.check(file, text);
+        return unreadable.isEmpty() ? validateText(file, null, text, only) : new Validation(null, unreadable);
     }
 
-    private Validation validate(String label, Path path, String text, List<String> only) {
-        BlueprintParser.Result parsed = BlueprintParser.parse(label, path, text);
+    /**
+     * Problems in the order {@link Validation} documents: those of single elements (syntax, keys,
+     * names, values, references) in file order, then those of the pipeline as a whole, which may
+     * follow from them; a value with a problem of its own (an unset environment variable, a tag that
+     * does not fit, a broken alias) has that one problem only.
+     */
+    private Validation validateText(String label, Path path, String text, List<String> only) {
+        BlueprintParser.Result parsed = BlueprintParser.parse(label, path, text,
+                new EnvironmentVariables(environment != null ? environment : System.getenv()));
         if (parsed.blueprint().isEmpty()) {
-            return new Validation(null, parsed.problems());
+            return new Validation(null, parsed.problems().stream().sorted(Problem.BY_POSITION).toList());
         }
         Blueprint blueprint = parsed.blueprint().get();
-        List<Problem> all = new ArrayList<>(parsed.problems());
-        all.addAll(BlueprintValidator.validate(blueprint, recipes, classLoader, only).problems());
+        BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader, only);
+        List<Problem> elements = new ArrayList<>(parsed.problems());
+        elements.addAll(validated.elementProblems());
+        elements.sort(Problem.BY_POSITION);
+        List<Problem> all = new ArrayList<>(elements);
+        all.addAll(validated.pipelineProblems());
+        if (!parsed.faulty().isEmpty()) {
+            all.removeIf(parsed::followsFromFaultyValue);
+        }
         return new Validation(blueprint, all);
     }
 
@@ -156,13 +182,15 @@ public final class BlueprintLoader implements AutoCloseable {
      * constructors run here, and their failures are problems too, as are missing Kafka bootstrap
      * servers and a Kafka that cannot be reached.
      *
-     * @throws BlueprintException listing every problem; nothing was started
+     * @throws BlueprintException   listing every problem of the blueprint; nothing was started
+     * @throws StartFailureException when something outside the blueprint fails: Kafka cannot be reached,
+     *                               the server's host cannot be used; nothing was started
      */
     public Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
         BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader,
                 options.only());
         if (!validated.problems().isEmpty()) {
-            throw new BlueprintException(validated.problems().stream().sorted(Problem.BY_POSITION).toList());
+            throw new BlueprintException(validated.problems());
         }
         return Assembler.assemble(blueprint, validated, options, classLoader);
     }

@@ -1,27 +1,19 @@
 package dev.portflow.blueprint;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class BlueprintParser {
 
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "server", "schemas", "components", "connections", "kafka");
-    static final List<String> SERVER_KEYS = List.of("host", "port");
+    static final List<String> SERVER_KEYS = List.of("host", "port", "max_connections", "max_concurrent_requests",
+            "max_header_bytes", "idle_timeout_ms", "read_timeout_ms");
     static final List<String> COMPONENT_KEYS = List.of("name", "recipe", "class", "config", "inputs", "outputs");
     static final List<String> PORT_KEYS = List.of("name", "schema");
     static final List<String> CONNECTION_KEYS =
@@ -45,28 +38,67 @@ final class BlueprintParser {
     private static final Pattern BOOTSTRAP_SERVER =
             Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([0-9]{1,5})");
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int MAX_DEPTH = 100;
-    private static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
+    /**
+     * Components in one blueprint at most: a pipeline of thousands of components validates in a
+     * second or two; far more would not be a pipeline anyone can read.
+     */
+    static final int MAX_COMPONENTS = 10_000;
+    /** Connections in one blueprint at most: room for a wide fan-out of every component. */
+    static final int MAX_CONNECTIONS = 50_000;
 
-    /** The model (absent when the text is not a YAML mapping) and the problems found. */
-    record Result(Optional<Blueprint> blueprint, List<Problem> problems) {
+    /** A limit of the server: its key, bounds, the server's default and what it is. */
+    private record ServerLimit(String key, long min, long max, long defaultValue, String what) {
+    }
+
+    private static final List<ServerLimit> SERVER_LIMITS = List.of(
+            new ServerLimit("max_connections", 1, 100_000, 2048, "open TCP connections at most"),
+            new ServerLimit("max_concurrent_requests", 1, 100_000, 1024,
+                    "requests handled at once; beyond it the server answers 503"),
+            new ServerLimit("max_header_bytes", 1024, 1024 * 1024, 16 * 1024,
+                    "the request line and headers together, in bytes"),
+            new ServerLimit("idle_timeout_ms", 1000, 86_400_000, 30_000,
+                    "a connection without a request for this long is closed"),
+            new ServerLimit("read_timeout_ms", 1, 3_600_000, 10_000,
+                    "a client that sends nothing for this long in the middle of a request is cut off"));
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The model (absent when the text is not a YAML mapping, or is too large) and the problems found.
+     *
+     * @param faulty    where values start that have a problem of their own (an unset environment
+     *                  variable, a tag that does not fit, a broken alias): other problems there follow from it
+     * @param ownOfFaulty those problems themselves
+     */
+    record Result(Optional<Blueprint> blueprint, List<Problem> problems, Set<Position> faulty, List<Problem> ownOfFaulty) {
+
+        /** Whether {@code problem} only follows from a value's own problem at the same place. */
+        boolean followsFromFaultyValue(Problem problem) {
+            return faulty.contains(problem.position()) && ownOfFaulty.stream().noneMatch(p -> p == problem);
+        }
     }
 
     private final String file;
     private final Path path;
+    private final EnvironmentVariables environment;
     private final List<Problem> problems = new ArrayList<>();
-    private final Map<Node, Boolean> converting = new IdentityHashMap<>();
+    private Set<Position> faulty = Set.of();
+    private final List<Problem> fromComposer = new ArrayList<>();
+    /** Set when the blueprint is beyond a size limit: it is refused without validating the rest. */
+    private boolean refused;
 
-    private BlueprintParser(String file, Path path) {
+    private BlueprintParser(String file, Path path, EnvironmentVariables environment) {
         this.file = file;
         this.path = path;
+        this.environment = environment;
     }
 
-    static Result parse(String file, Path path, String text) {
-        BlueprintParser parser = new BlueprintParser(file, path);
+    /** Parses {@code text}, replacing {@code ${NAME}} in values from {@code environment} ({@code null}: no substitution). */
+    static Result parse(String file, Path path, String text, EnvironmentVariables environment) {
+        BlueprintParser parser = new BlueprintParser(file, path, environment);
         Blueprint blueprint = parser.run(text);
-        return new Result(Optional.ofNullable(blueprint), List.copyOf(parser.problems));
+        return new Result(Optional.ofNullable(parser.refused ? null : blueprint), List.copyOf(parser.problems),
+                Set.copyOf(parser.faulty), List.copyOf(parser.fromComposer));
     }
 
     private void problem(Position at, String message, String hint) {
@@ -74,35 +106,42 @@ final class BlueprintParser {
     }
 
     private Blueprint run(String text) {
-        Node root;
+        YamlNode tree;
         try {
             LoadSettings settings = LoadSettings.builder()
                     .setLabel(file)
-                    .setSchema(new CoreSchema())
-                    .setAllowDuplicateKeys(true) // reported below, with both positions
-                    .setMaxAliasesForCollections(50)
-                    .setCodePointLimit(MAX_CODE_POINTS)
+                    .setCodePointLimit(BlueprintText.MAX_BYTES + 1) // BlueprintText refused anything larger
                     .build();
-            Optional<Node> composed = new Compose(settings).composeString(text);
+            YamlComposer composer = new YamlComposer((at, message, hint) -> {
+                problem(at, message, hint);
+                fromComposer.add(problems.getLast());
+            }, environment);
+            Optional<YamlNode> composed = composer.compose(text, settings);
+            faulty = composer.faulty();
+            if (composer.tooDeep()) {
+                refused = true;
+                return null;
+            }
             if (composed.isEmpty()) {
                 problem(Position.START, "the blueprint is empty",
                         "a blueprint is a mapping with name:, components: and connections:");
                 return null;
             }
-            root = composed.get();
+            tree = composed.get();
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
             String context = e.getContext() == null ? null
                     : e.getContext() + e.getContextMark().map(m -> " that started at line " + (m.getLine() + 1)
                             + ", column " + (m.getColumn() + 1)).orElse("");
-            problem(mark.map(BlueprintParser::position).orElse(Position.START),
-                    "YAML syntax error: " + e.getProblem(), context);
+            Position at = mark.map(BlueprintParser::position).orElse(Position.START);
+            problem(at, "YAML syntax error: " + e.getProblem(),
+                    startsVariable(text, at) ? "in flow style ({...}, [...]) a ${...} value must be quoted:"
+                            + " \"${NAME}\"; for a number write !!int \"${NAME}\" or use block style" : context);
             return null;
         } catch (YamlEngineException e) {
             problem(Position.START, "YAML error: " + e.getMessage(), null);
             return null;
         }
-        YamlNode tree = convert(root, 0);
         if (!(tree instanceof YamlNode.Mapping top)) {
             problem(tree.position(), "a blueprint must be a mapping, found " + tree.describe(),
                     "start with name: <pipeline name>, then components: and connections:");
@@ -111,82 +150,21 @@ final class BlueprintParser {
         return blueprint(top);
     }
 
+    /** Whether the character at {@code at} is the '{' of a {@code ${}: an unquoted variable in flow style. */
+    private static boolean startsVariable(String text, Position at) {
+        int lineStart = 0;
+        for (int line = 1; line < at.line() && lineStart >= 0; line++) {
+            lineStart = text.indexOf('\n', lineStart) + 1;
+            if (lineStart == 0) {
+                return false;
+            }
+        }
+        int i = lineStart + at.column() - 1;
+        return i > 0 && i < text.length() && text.charAt(i) == '{' && text.charAt(i - 1) == '$';
+    }
+
     static Position position(Mark mark) {
         return new Position(mark.getLine() + 1, mark.getColumn() + 1);
-    }
-
-    private static Position startOf(Node node) {
-        return node.getStartMark().map(BlueprintParser::position).orElse(Position.START);
-    }
-
-    // ---------------------------------------------------------------- YAML nodes to YamlNode
-
-    private YamlNode convert(Node node, int depth) {
-        Position at = startOf(node);
-        if (depth > MAX_DEPTH || converting.containsKey(node)) {
-            problem(at, "the YAML is nested too deeply or refers to itself through an alias", null);
-            return new YamlNode.Scalar("", YamlNode.Scalar.Kind.NULL, false, at);
-        }
-        converting.put(node, Boolean.TRUE);
-        try {
-            return switch (node) {
-                case ScalarNode s -> new YamlNode.Scalar(s.getValue(), kindOf(s.getTag()), !s.isPlain(), at);
-                case SequenceNode seq -> {
-                    List<YamlNode> items = new ArrayList<>();
-                    for (Node item : seq.getValue()) {
-                        items.add(convert(item, depth + 1));
-                    }
-                    yield new YamlNode.Sequence(items, at);
-                }
-                case MappingNode map -> mapping(map, at, depth);
-                default -> {
-                    problem(at, "unsupported YAML node " + node.getNodeType(), null);
-                    yield new YamlNode.Scalar("", YamlNode.Scalar.Kind.NULL, false, at);
-                }
-            };
-        } finally {
-            converting.remove(node);
-        }
-    }
-
-    private YamlNode.Mapping mapping(MappingNode map, Position at, int depth) {
-        List<YamlNode.Entry> entries = new ArrayList<>();
-        Map<String, Position> seen = new HashMap<>();
-        for (NodeTuple tuple : map.getValue()) {
-            Node keyNode = tuple.getKeyNode();
-            Position keyAt = startOf(keyNode);
-            if (!(keyNode instanceof ScalarNode key) || key.getTag().equals(Tag.NULL)) {
-                problem(keyAt, "a key must be a plain name, found " + keyNode.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
-                        null);
-                continue;
-            }
-            String name = key.getValue();
-            if (name.equals("<<")) {
-                problem(keyAt, "YAML merge keys (<<) are not supported in blueprints", "write the keys out");
-                continue;
-            }
-            Position first = seen.putIfAbsent(name, keyAt);
-            if (first != null) {
-                problem(keyAt, "duplicate key '" + name + "'", "first given at line " + first.line() + ", column "
-                        + first.column() + "; keep one");
-                continue;
-            }
-            entries.add(new YamlNode.Entry(name, keyAt, convert(tuple.getValueNode(), depth + 1)));
-        }
-        return new YamlNode.Mapping(entries, at);
-    }
-
-    private static YamlNode.Scalar.Kind kindOf(Tag tag) {
-        if (tag.equals(Tag.INT)) {
-            return YamlNode.Scalar.Kind.INTEGER;
-        } else if (tag.equals(Tag.FLOAT)) {
-            return YamlNode.Scalar.Kind.FLOAT;
-        } else if (tag.equals(Tag.BOOL)) {
-            return YamlNode.Scalar.Kind.BOOLEAN;
-        } else if (tag.equals(Tag.NULL)) {
-            return YamlNode.Scalar.Kind.NULL;
-        }
-        return YamlNode.Scalar.Kind.STRING;
     }
 
     // ---------------------------------------------------------------- the model
@@ -206,13 +184,24 @@ final class BlueprintParser {
                 case "server" -> server = server(e.value());
                 case "schemas" -> schemas(e.value(), schemas);
                 case "components" -> {
-                    for (YamlNode item : list(e.value(), "components")) {
-                        component(item).ifPresent(components::add);
+                    List<YamlNode> items = list(e.value(), "components");
+                    if (withinLimit(items, MAX_COMPONENTS, "components")) {
+                        for (YamlNode item : items) {
+                            component(item).ifPresent(components::add);
+                        }
+                    }
+                    if (items.isEmpty() && (isNull(e.value()) || e.value() instanceof YamlNode.Sequence)) {
+                        problem(e.value().position(), "the pipeline has no components",
+                                "add at least one component under components:, e.g. - {name: gen, recipe: generator,"
+                                        + " config: {rate: 1}}");
                     }
                 }
                 case "connections" -> {
-                    for (YamlNode item : list(e.value(), "connections")) {
-                        connection(item).ifPresent(connections::add);
+                    List<YamlNode> items = list(e.value(), "connections");
+                    if (withinLimit(items, MAX_CONNECTIONS, "connections")) {
+                        for (YamlNode item : items) {
+                            connection(item).ifPresent(connections::add);
+                        }
                     }
                 }
                 case "kafka" -> {
@@ -235,6 +224,17 @@ final class BlueprintParser {
         return new Blueprint(file, path, name, server, schemas, components, connections, kafka, top.position(), positions);
     }
 
+    /** Whether {@code items} is within {@code max}; else the blueprint is refused, with a problem at the first one too many. */
+    private boolean withinLimit(List<YamlNode> items, int max, String what) {
+        if (items.size() <= max) {
+            return true;
+        }
+        problem(items.get(max).position(), "the blueprint has more than " + max + " " + what,
+                "split the pipeline into several blueprints, connected with transport: kafka");
+        refused = true;
+        return false;
+    }
+
     private void unknownKey(YamlNode.Entry e, List<String> known, String what, String owner) {
         String near = Names.nearest(e.key(), known);
         problem(e.keyPosition(), "unknown " + what + " '" + e.key() + "'",
@@ -251,13 +251,27 @@ final class BlueprintParser {
         }
         String host = ServerSpec.DEFAULT_HOST;
         int port = ServerSpec.DEFAULT_PORT;
+        Map<String, Long> limits = new LinkedHashMap<>();
         Map<String, Position> positions = new LinkedHashMap<>();
         for (YamlNode.Entry e : m.entries()) {
             positions.put(e.key(), e.value().position());
+            ServerLimit limit = SERVER_LIMITS.stream().filter(l -> l.key().equals(e.key())).findFirst().orElse(null);
+            if (limit != null) {
+                if (!isNull(e.value())) {
+                    Long value = serverLimit(e.value(), limit);
+                    if (value != null) {
+                        limits.put(limit.key(), value);
+                    }
+                }
+                continue;
+            }
             switch (e.key()) {
                 case "host" -> {
                     String h = text(e.value(), "server host");
-                    if (h != null) {
+                    String wrong = h == null ? null : HostNames.problem(h);
+                    if (wrong != null) {
+                        problem(e.value().position(), wrong, HostNames.hint(h));
+                    } else if (h != null) {
                         host = h;
                     }
                 }
@@ -273,7 +287,28 @@ final class BlueprintParser {
                 default -> unknownKey(e, SERVER_KEYS, "server key", "server has");
             }
         }
-        return new ServerSpec(host, port, m.position(), positions);
+        return new ServerSpec(host, port, toInt(limits.get("max_connections")),
+                toInt(limits.get("max_concurrent_requests")), toInt(limits.get("max_header_bytes")),
+                toMillis(limits.get("idle_timeout_ms")), toMillis(limits.get("read_timeout_ms")), m.position(), positions);
+    }
+
+    /** One of the server's limits, or {@code null} with a problem. */
+    private Long serverLimit(YamlNode value, ServerLimit limit) {
+        Long n = integer(value, "server " + limit.key());
+        if (n != null && (n < limit.min() || n > limit.max())) {
+            problem(value.position(), "server " + limit.key() + " must be between " + limit.min() + " and "
+                    + limit.max() + ", was " + n, limit.what() + "; the default is " + limit.defaultValue());
+            return null;
+        }
+        return n;
+    }
+
+    private static Integer toInt(Long value) {
+        return value == null ? null : value.intValue();
+    }
+
+    private static Duration toMillis(Long value) {
+        return value == null ? null : Duration.ofMillis(value);
     }
 
     private KafkaSpec kafka(YamlNode.Mapping m) {

@@ -12,9 +12,7 @@ import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
 import java.lang.reflect.Modifier;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +24,13 @@ import java.util.Set;
 /**
  * The checks that need the whole blueprint: names, references, recipes and classes, configuration,
  * ports, schemas across connections, cycles. Collects every problem; never stops at the first.
+ *
+ * <p>Problems come in two tiers, causes first: those of single elements (a name, a reference, a
+ * value, an option, a connection), then those of the pipeline as a whole (port counts, unconnected
+ * components, recipe checks that look at the connected ports such as routes without a connection,
+ * cycles), which may follow from the former. A component named by a broken connection, or the likely target of a
+ * misspelt name, is left out of the whole-pipeline rules that count its connections: one typo gives
+ * one problem. Nothing here recurses on the size of the blueprint.
  */
 final class BlueprintValidator {
 
@@ -51,8 +56,21 @@ final class BlueprintValidator {
     record Edge(ConnectionSpec spec, Resolved from, Resolved to) {
     }
 
-    /** The problems, and what was understood (complete only when there are no problems). */
-    record Result(List<Problem> problems, Map<String, Resolved> components, List<Edge> edges) {
+    /**
+     * The problems, and what was understood (complete only when there are no problems).
+     *
+     * @param elementProblems  problems of single elements, in file order
+     * @param pipelineProblems problems of the pipeline as a whole (which may follow from the former), in file order
+     */
+    record Result(List<Problem> elementProblems, List<Problem> pipelineProblems, Map<String, Resolved> components,
+            List<Edge> edges) {
+
+        /** Every problem, causes first: the elements', then the pipeline's. */
+        List<Problem> problems() {
+            List<Problem> all = new ArrayList<>(elementProblems);
+            all.addAll(pipelineProblems);
+            return all;
+        }
     }
 
     /** The component that reads a Kafka connection into {@code to.port} in the receiving process. */
@@ -66,19 +84,23 @@ final class BlueprintValidator {
     /** The components {@code --only} names, or {@code null} for all. */
     private final List<String> only;
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Problem> pipelineProblems = new ArrayList<>();
     private final Map<String, Resolved> components = new LinkedHashMap<>();
     private final Map<String, ComponentSpec> declared = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
     /** Components named by some connection, valid or not. */
     private final Set<String> mentioned = new java.util.HashSet<>();
-    /** Components named by a connection that has a problem: their port counts are not known. */
+    /**
+     * Components named by a connection that has a problem, or the likely target of a misspelt name in
+     * one: their port counts are not known.
+     */
     private final Set<String> incomplete = new java.util.HashSet<>();
 
     private BlueprintValidator(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader, List<String> only) {
         this.blueprint = blueprint;
         this.recipes = recipes;
         this.loader = loader;
-        this.only = only == null || only.isEmpty() ? null : List.copyOf(only);
+        this.only = only == null || only.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(only));
     }
 
     static Result validate(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
@@ -93,11 +115,17 @@ final class BlueprintValidator {
     static Result validate(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader, List<String> only) {
         BlueprintValidator v = new BlueprintValidator(blueprint, recipes, loader, only);
         v.run();
-        return new Result(List.copyOf(v.problems), v.components, List.copyOf(v.edges));
+        return new Result(v.problems.stream().sorted(Problem.BY_POSITION).toList(),
+                v.pipelineProblems.stream().sorted(Problem.BY_POSITION).toList(), v.components, List.copyOf(v.edges));
     }
 
     private void problem(Position at, String message, String hint) {
         problems.add(Problem.at(blueprint.file(), at, message, hint));
+    }
+
+    /** A problem of the pipeline as a whole, listed after those of single elements. */
+    private void pipelineProblem(Position at, String message, String hint) {
+        pipelineProblems.add(Problem.at(blueprint.file(), at, message, hint));
     }
 
     private void run() {
@@ -124,16 +152,13 @@ final class BlueprintValidator {
                 }
             }
         }
-        for (Resolved r : resolved.values()) {
-            if (r.recipe() != null && r.configOk() && r.spec().name() != null && components.get(r.spec().name()) == r) {
-                try {
-                    r.recipe().check(new Check(r));
-                } catch (RuntimeException e) {
-                    problem(r.spec().position("recipe"), "recipe '" + r.recipe().name() + "' failed to check component '"
-                            + r.spec().name() + "': " + e, null);
-                }
-            }
-        }
+        RecipeChecks.run(blueprint, resolved.values().stream()
+                        .filter(r -> r.recipe() != null && r.configOk() && r.spec().name() != null
+                                && components.get(r.spec().name()) == r)
+                        .toList(),
+                incomplete, this::problem, this::pipelineProblem);
+        ApiPaths.check(components.values(), this::problem);
+        SinkFiles.check(components.values(), this::problem);
         cycles();
         kafkaPorts();
         onlySubset();
@@ -375,6 +400,10 @@ final class BlueprintValidator {
             problem(e.position(), "unknown component '" + e.component() + "'",
                     declared.isEmpty() ? "declare it under components:"
                             : Names.didYouMean(e.component(), declared.keySet(), "components"));
+            String meant = Names.nearest(e.component(), declared.keySet());
+            if (meant != null) {
+                incomplete.add(meant); // this connection was probably meant for it: its count would mislead
+            }
             ok = false;
         }
         String port = e.port();
@@ -446,6 +475,10 @@ final class BlueprintValidator {
             problem(c.position("overflow"), "unknown overflow policy '" + c.overflow() + "'",
                     Names.didYouMean(c.overflow(), OVERFLOW_NAMES, "one of"));
         }
+        if (from != null && IngressSends.isIngress(from.recipe()) && c.from() != null
+                && IngressSends.carriesRequests(c.from().port())) {
+            ingressOptions(c, from, policy);
+        }
         if (c.timeoutMs() != null) {
             if (c.timeoutMs() < 1) {
                 problem(c.position("timeout_ms"), "timeout_ms must be at least 1, was " + c.timeoutMs(),
@@ -468,6 +501,31 @@ final class BlueprintValidator {
             kafkaOptions(c, policy);
         } else if (c.topic() != null) {
             problem(c.position("topic"), "topic only applies to transport: kafka", "add transport: kafka, or remove topic");
+        }
+    }
+
+    /**
+     * A connection that takes an ingress's accepted requests: never {@code drop_oldest} (a request
+     * answered 202 would be lost), and no {@code timeout_ms} longer than the endpoint's own, which
+     * bounds every request's wait (see {@link IngressSends}).
+     */
+    private void ingressOptions(ConnectionSpec c, Resolved from, OverflowPolicy policy) {
+        if (policy == OverflowPolicy.DROP_OLDEST && !c.isKafka()) { // Kafka says it in its own words
+            problem(c.position("overflow"), "overflow drop_oldest cannot apply to a connection from api_endpoint '"
+                            + from.spec().name() + "': a request answered 202 must not be dropped afterwards",
+                    "use block_with_timeout (the default; a full buffer answers 503 + Retry-After after the wait),"
+                            + " or drop_newest or fail to answer 503 at once");
+        }
+        OverflowPolicy effective = policy != null ? policy : c.overflow() == null ? Assembler.defaultPolicy(from.recipe()) : null;
+        if (effective == OverflowPolicy.BLOCK_WITH_TIMEOUT && c.timeoutMs() != null && from.configOk()
+                && from.config().has("timeout_ms")) {
+            long ingress = from.config().getLong("timeout_ms");
+            if (c.timeoutMs() > ingress) {
+                problem(c.position("timeout_ms"), "timeout_ms " + c.timeoutMs() + " never applies: api_endpoint '"
+                                + from.spec().name() + "' answers 503 after its own timeout_ms (" + ingress + " ms)",
+                        "a request waits for the shorter of the two; leave timeout_ms out here, or raise the"
+                                + " api_endpoint's timeout_ms");
+            }
         }
     }
 
@@ -507,17 +565,17 @@ final class BlueprintValidator {
         Set<String> ins = r.inputs();
         Set<String> outs = r.outputs();
         Position at = r.spec().position("name");
-        if (!mentioned.contains(r.spec().name())) {
-            problem(at, r.who() + " is not connected to anything", "connect it under connections:, or remove it");
-            return;
-        }
         if (incomplete.contains(r.spec().name())) {
-            return; // a connection of it has a problem already; its port counts would mislead
+            return; // a connection of it (or meant for it) has a problem already; its port counts would mislead
+        }
+        if (!mentioned.contains(r.spec().name())) {
+            pipelineProblem(at, r.who() + " is not connected to anything", "connect it under connections:, or remove it");
+            return;
         }
         List<String> dataOuts = outs.stream().filter(p -> !PortName.isError(p)).toList();
         List<String> errorOuts = outs.stream().filter(PortName::isError).toList();
         if (errorOuts.size() > 1) {
-            problem(at, r.who() + " has " + errorOuts.size() + " err_* ports " + errorOuts + "; at most one is allowed",
+            pipelineProblem(at, r.who() + " has " + errorOuts.size() + " err_* ports " + errorOuts + "; at most one is allowed",
                     "send all of its errors to one err_* port; it may feed several connections");
         }
         PortRule rule = r.rule();
@@ -526,20 +584,20 @@ final class BlueprintValidator {
                     : rule.maxInputs() == PortRule.UNBOUNDED ? "at least " + rule.minInputs()
                     : rule.minInputs() + " to " + rule.maxInputs();
             if (ins.isEmpty()) {
-                problem(at, r.who() + " needs an in_* port connected",
+                pipelineProblem(at, r.who() + " needs an in_* port connected",
                         "add a connection - {from: <component>.out_<name>, to: " + r.spec().name() + ".in_<name>}");
             } else {
-                problem(at, r.who() + " needs " + need + " in_* port" + (rule.maxInputs() == 1 ? "" : "s") + ", has " + ins,
+                pipelineProblem(at, r.who() + " needs " + need + " in_* port" + (rule.maxInputs() == 1 ? "" : "s") + ", has " + ins,
                         "connect several upstreams to the same in_* port, or put a merge in front");
             }
         }
         if (rule.maxOutputs() > 0 && (dataOuts.size() < rule.minOutputs() || dataOuts.size() > rule.maxOutputs())) {
             if (dataOuts.isEmpty()) {
                 String port = rule.fixedOutputs().isEmpty() ? "out_<name>" : rule.fixedOutputs().getFirst();
-                problem(at, r.who() + " needs " + (rule.fixedOutputs().isEmpty() ? "an out_* port" : port) + " connected",
+                pipelineProblem(at, r.who() + " needs " + (rule.fixedOutputs().isEmpty() ? "an out_* port" : port) + " connected",
                         "add a connection - {from: " + r.spec().name() + "." + port + ", to: <component>.in_<name>}");
             } else {
-                problem(at, r.who() + " needs exactly " + rule.maxOutputs() + " out_* port, has " + dataOuts,
+                pipelineProblem(at, r.who() + " needs exactly " + rule.maxOutputs() + " out_* port, has " + dataOuts,
                         "connect one out_* port to several inputs to broadcast, or use a router");
             }
         }
@@ -553,6 +611,15 @@ final class BlueprintValidator {
      * name of a Kafka receiver.
      */
     private void kafkaPorts() {
+        if (edges.stream().noneMatch(e -> e.spec().isKafka())) {
+            return;
+        }
+        Map<String, List<Edge>> byFrom = new HashMap<>();
+        Map<String, List<Edge>> byTo = new HashMap<>();
+        for (Edge e : edges) {
+            byFrom.computeIfAbsent(e.spec().from().toString(), k -> new ArrayList<>()).add(e);
+            byTo.computeIfAbsent(e.spec().to().toString(), k -> new ArrayList<>()).add(e);
+        }
         Map<String, Edge> topics = new HashMap<>();
         for (Edge e : edges) {
             ConnectionSpec c = e.spec();
@@ -560,16 +627,14 @@ final class BlueprintValidator {
                 continue;
             }
             String topic = c.topicIn(blueprint.name());
-            List<Edge> alsoFrom = edges.stream()
-                    .filter(o -> o != e && o.spec().from().toString().equals(c.from().toString())).toList();
+            List<Edge> alsoFrom = byFrom.get(c.from().toString()).stream().filter(o -> o != e).toList();
             if (!alsoFrom.isEmpty()) {
                 problem(c.position(), "output port " + c.from() + " sends over Kafka (topic " + topic
                                 + "), so it carries this connection only, but it also feeds " + describe(alsoFrom, false),
                         "a port bound to Kafka cannot broadcast: send the other connection from another out_* port,"
                                 + " or pass it on from the receiving side of the topic");
             }
-            List<Edge> alsoTo = edges.stream()
-                    .filter(o -> o != e && o.spec().to().toString().equals(c.to().toString())).toList();
+            List<Edge> alsoTo = byTo.get(c.to().toString()).stream().filter(o -> o != e).toList();
             if (!alsoTo.isEmpty()) {
                 problem(c.position(), "input port " + c.to() + " receives over Kafka (topic " + topic
                                 + "), so no other connection may feed it, but " + describe(alsoTo, true)
@@ -610,6 +675,7 @@ final class BlueprintValidator {
         if (only == null) {
             return;
         }
+        Set<String> here = Set.copyOf(only);
         Set<String> reported = new java.util.HashSet<>();
         for (String name : only) {
             if (!declared.containsKey(name) && reported.add(name)) {
@@ -623,8 +689,8 @@ final class BlueprintValidator {
         }
         for (Edge e : edges) {
             ConnectionSpec c = e.spec();
-            boolean sends = only.contains(c.from().component());
-            boolean receives = only.contains(c.to().component());
+            boolean sends = here.contains(c.from().component());
+            boolean receives = here.contains(c.to().component());
             if (sends != receives && !c.isKafka()) {
                 String elsewhere = sends ? c.to().component() : c.from().component();
                 problem(c.position(), "connection " + c.describe() + " crosses --only: " + elsewhere
@@ -636,146 +702,30 @@ final class BlueprintValidator {
 
     // ---------------------------------------------------------------- cycles
 
-    /** Reports each strongly connected group of components (Tarjan), naming one loop through it. */
+    /** Reports each strongly connected group of components once, naming one loop through it. */
     private void cycles() {
         Map<String, Set<String>> next = new LinkedHashMap<>();
         components.keySet().forEach(c -> next.put(c, new LinkedHashSet<>()));
         for (Edge e : edges) {
             next.get(e.from().spec().name()).add(e.to().spec().name());
         }
-        Tarjan tarjan = new Tarjan(next);
-        for (List<String> group : tarjan.groups()) {
-            String first = group.getFirst();
-            if (group.size() == 1 && !next.get(first).contains(first)) {
-                continue;
+        List<Cycles.Cycle> cycles = Cycles.find(next);
+        if (cycles.isEmpty()) {
+            return;
+        }
+        Map<String, Cycles.Cycle> cycleOf = new HashMap<>();
+        cycles.forEach(cycle -> cycle.members().forEach(m -> cycleOf.put(m, cycle)));
+        Map<Cycles.Cycle, Position> firstConnection = new HashMap<>(); // the loop's first connection in the file
+        for (Edge e : edges) {
+            Cycles.Cycle cycle = cycleOf.get(e.from().spec().name());
+            if (cycle != null && cycle == cycleOf.get(e.to().spec().name())) {
+                firstConnection.merge(cycle, e.spec().position(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
             }
-            Set<String> members = Set.copyOf(group);
-            List<String> loop = loop(first, members, next);
-            Position at = edges.stream()
-                    .filter(e -> members.contains(e.from().spec().name()) && members.contains(e.to().spec().name()))
-                    .map(e -> e.spec().position())
-                    .min(Position::compareTo)
-                    .orElse(blueprint.position("connections"));
-            problem(at, "the connections form a cycle: " + String.join(" -> ", loop),
+        }
+        for (Cycles.Cycle cycle : cycles) {
+            pipelineProblem(firstConnection.getOrDefault(cycle, blueprint.position("connections")),
+                    "the connections form a cycle: " + cycle.describe(),
                     "pipelines must be acyclic, so end of stream reaches every component; remove one of these connections");
-        }
-    }
-
-    /** A path from {@code start} back to itself inside {@code members}. */
-    private static List<String> loop(String start, Set<String> members, Map<String, Set<String>> next) {
-        Deque<List<String>> paths = new ArrayDeque<>();
-        paths.add(List.of(start));
-        Set<String> visited = new LinkedHashSet<>();
-        while (!paths.isEmpty()) {
-            List<String> path = paths.poll();
-            for (String n : next.get(path.getLast())) {
-                if (n.equals(start)) {
-                    List<String> loop = new ArrayList<>(path);
-                    loop.add(start);
-                    return loop;
-                }
-                if (members.contains(n) && visited.add(n)) {
-                    List<String> longer = new ArrayList<>(path);
-                    longer.add(n);
-                    paths.add(longer);
-                }
-            }
-        }
-        return List.of(start, start);
-    }
-
-    /** Strongly connected components, each in file order, groups ordered by their first member. */
-    private static final class Tarjan {
-        private final Map<String, Set<String>> next;
-        private final Map<String, Integer> index = new HashMap<>();
-        private final Map<String, Integer> low = new HashMap<>();
-        private final Deque<String> stack = new ArrayDeque<>();
-        private final Set<String> onStack = new java.util.HashSet<>();
-        private final List<List<String>> groups = new ArrayList<>();
-        private int counter;
-
-        Tarjan(Map<String, Set<String>> next) {
-            this.next = next;
-        }
-
-        List<List<String>> groups() {
-            for (String v : next.keySet()) {
-                if (!index.containsKey(v)) {
-                    visit(v);
-                }
-            }
-            List<String> order = List.copyOf(next.keySet());
-            for (List<String> g : groups) {
-                g.sort(java.util.Comparator.comparingInt(order::indexOf));
-            }
-            groups.sort(java.util.Comparator.comparingInt(g -> order.indexOf(g.getFirst())));
-            return groups;
-        }
-
-        private void visit(String v) {
-            index.put(v, counter);
-            low.put(v, counter);
-            counter++;
-            stack.push(v);
-            onStack.add(v);
-            for (String w : next.get(v)) {
-                if (!index.containsKey(w)) {
-                    visit(w);
-                    low.put(v, Math.min(low.get(v), low.get(w)));
-                } else if (onStack.contains(w)) {
-                    low.put(v, Math.min(low.get(v), index.get(w)));
-                }
-            }
-            if (low.get(v).equals(index.get(v))) {
-                List<String> group = new ArrayList<>();
-                String w;
-                do {
-                    w = stack.pop();
-                    onStack.remove(w);
-                    group.add(w);
-                } while (!w.equals(v));
-                groups.add(group);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- recipe checks
-
-    private final class Check implements RecipeCheck {
-        private final Resolved r;
-
-        Check(Resolved r) {
-            this.r = r;
-        }
-
-        @Override
-        public Blueprint blueprint() {
-            return blueprint;
-        }
-
-        @Override
-        public ComponentSpec component() {
-            return r.spec();
-        }
-
-        @Override
-        public RecipeConfig config() {
-            return r.config();
-        }
-
-        @Override
-        public Set<String> inputPorts() {
-            return java.util.Collections.unmodifiableSet(r.inputs());
-        }
-
-        @Override
-        public Set<String> outputPorts() {
-            return java.util.Collections.unmodifiableSet(r.outputs());
-        }
-
-        @Override
-        public void problem(Position at, String message, String hint) {
-            BlueprintValidator.this.problem(at, message, hint);
         }
     }
 }

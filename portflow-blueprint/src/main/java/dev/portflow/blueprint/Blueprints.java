@@ -70,7 +70,9 @@ public final class Blueprints {
     /**
      * Builds a valid blueprint into a pipeline and its server, neither started.
      *
-     * @throws BlueprintException listing every problem; nothing was started
+     * @throws BlueprintException   listing every problem of the blueprint; nothing was started
+     * @throws StartFailureException when something outside the blueprint fails (Kafka cannot be
+     *                               reached, the host does not resolve); nothing was started
      */
     public static Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
         return loader().assemble(blueprint, options);

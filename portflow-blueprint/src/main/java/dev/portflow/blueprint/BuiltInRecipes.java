@@ -23,9 +23,6 @@ public final class BuiltInRecipes {
     /** Where the built-in implementations are looked up. */
     public static final String IMPLEMENTATION_PACKAGE = "dev.portflow.recipes";
 
-    /** Paths the runtime's server serves itself. */
-    static final List<String> RESERVED_PATHS = List.of("/", "/metrics", "/metrics.json", "/health");
-
     private BuiltInRecipes() {
     }
 
@@ -179,30 +176,8 @@ public final class BuiltInRecipes {
         return new ApiEndpoint<>(new Ingress<>(settings, decoder));
     }
 
+    /** The path is checked with every endpoint's at once, by {@link ApiPaths}. */
     private static void checkApiEndpoint(RecipeCheck check) {
-        String path = check.config().getString("path");
-        ConfigEntry entry = check.entry("path").orElse(null);
-        if (path != null && entry != null) {
-            Position at = entry.valuePosition();
-            if (!path.startsWith("/")) {
-                check.problem(at, "path must start with '/', was '" + path + "'", "e.g. path: /" + path);
-            } else if (RESERVED_PATHS.contains(path) || path.startsWith("/health")) {
-                check.problem(at, "path " + path + " is served by the runtime itself",
-                        "the server keeps /, /metrics, /metrics.json and /health/* for itself; choose another path");
-            } else {
-                for (ComponentSpec other : check.blueprint().components()) {
-                    if (other == check.component()) {
-                        break;
-                    }
-                    ConfigEntry otherPath = other.config().get("path");
-                    if ("api_endpoint".equals(other.recipe()) && otherPath != null
-                            && path.equals(otherPath.value().toJava())) {
-                        check.problem(at, "path " + path + " is already used by api_endpoint '" + other.name() + "'",
-                                "line " + otherPath.valuePosition().line() + "; each endpoint needs its own path");
-                    }
-                }
-            }
-        }
         String token = check.config().getString("auth_token");
         if (token != null && token.isBlank()) {
             check.problem(check.entry("auth_token").map(ConfigEntry::valuePosition).orElse(check.component().position()),

@@ -1,17 +1,23 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name and
  * recipe (or class), shaped by kind (sources as stadiums, routers as rhombi, sinks as cylinders);
  * one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
  * are dotted; Kafka edges are thick and name their topic (the default one when none is given) and
- * the consumer lag they allow.
+ * the consumer lag they allow. An edge out of an {@code api_endpoint} shows what applies to requests
+ * (see {@link IngressSends}): how long a request waits before its 503, or that rejected requests'
+ * envelopes are never waited for. Linear in the size of the blueprint.
  */
 final class MermaidGraph {
 
@@ -21,11 +27,14 @@ final class MermaidGraph {
     static String render(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
         StringBuilder out = new StringBuilder("graph LR\n");
         Map<String, String> ids = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        Map<String, ComponentSpec> byName = new HashMap<>();
         for (ComponentSpec c : blueprint.components()) {
             if (c.name() == null || ids.containsKey(c.name())) {
                 continue;
             }
-            String id = id(c.name(), ids);
+            byName.put(c.name(), c);
+            String id = id(c.name(), ids, taken);
             ComponentKind kind = kind(c, recipes, loader);
             String type = c.recipe() != null ? c.recipe() : c.className() != null ? simpleName(c.className()) : "?";
             String label = quote(c.name() + "<br/>" + type);
@@ -35,15 +44,13 @@ final class MermaidGraph {
             if (c.from() == null || c.to() == null) {
                 continue;
             }
-            String from = ids.containsKey(c.from().component()) ? ids.get(c.from().component()) : id(c.from().component(), ids);
-            String to = ids.containsKey(c.to().component()) ? ids.get(c.to().component()) : id(c.to().component(), ids);
-            Recipe fromRecipe = blueprint.component(c.from().component())
-                    .map(ComponentSpec::recipe).flatMap(recipes::find).orElse(null);
-            String policy = (c.overflowPolicy() != null ? c.overflowPolicy() : Assembler.defaultPolicy(fromRecipe))
-                    .name().toLowerCase(Locale.ROOT);
-            long timeout = c.timeoutMs() != null ? c.timeoutMs() : Assembler.DEFAULT_TIMEOUT.toMillis();
-            int size = Assembler.bufferSize(c);
-            String buffer = size + " " + policy + (policy.equals("block_with_timeout") ? " " + timeout + "ms" : "");
+            String from = ids.containsKey(c.from().component()) ? ids.get(c.from().component())
+                    : id(c.from().component(), ids, taken);
+            String to = ids.containsKey(c.to().component()) ? ids.get(c.to().component()) : id(c.to().component(), ids, taken);
+            ComponentSpec fromSpec = byName.get(c.from().component());
+            Recipe fromRecipe = fromSpec == null || fromSpec.recipe() == null ? null
+                    : recipes.find(fromSpec.recipe()).orElse(null);
+            String buffer = buffer(c, fromSpec, fromRecipe);
             String ports = c.from().port() + " → " + c.to().port();
             String arrow;
             String label;
@@ -61,13 +68,34 @@ final class MermaidGraph {
         return out.toString();
     }
 
-    private static String id(String name, Map<String, String> ids) {
+    /** {@code 1024 block}, {@code 1024 block_with_timeout 2000ms}; for the ingress, what requests meet. */
+    private static String buffer(ConnectionSpec c, ComponentSpec fromSpec, Recipe fromRecipe) {
+        OverflowPolicy policy = c.overflowPolicy() != null ? c.overflowPolicy() : Assembler.defaultPolicy(fromRecipe);
+        String name = policy.name().toLowerCase(Locale.ROOT);
+        long timeout = c.timeoutMs() != null ? c.timeoutMs() : Assembler.DEFAULT_TIMEOUT.toMillis();
+        String size = Integer.toString(Assembler.bufferSize(c));
+        if (fromSpec == null || !IngressSends.isIngress(fromRecipe)) {
+            return size + " " + name + (policy == OverflowPolicy.BLOCK_WITH_TIMEOUT ? " " + timeout + "ms" : "");
+        }
+        boolean waits = policy == OverflowPolicy.BLOCK || policy == OverflowPolicy.BLOCK_WITH_TIMEOUT;
+        if (!IngressSends.carriesRequests(c.from().port())) {
+            return size + " " + name + (waits ? ", no wait: dropped when full" : "");
+        }
+        if (!waits) {
+            return size + " " + name + (policy == OverflowPolicy.DROP_OLDEST ? "" : ": 503 when full");
+        }
+        return size + " " + name + " " + IngressSends.requestWaitMs(policy, timeout, IngressSends.timeoutMs(fromSpec))
+                + "ms, then 503";
+    }
+
+    private static String id(String name, Map<String, String> ids, Set<String> taken) {
         String base = "c_" + name.replaceAll("[^A-Za-z0-9_]", "_");
         String id = base;
-        for (int i = 2; ids.containsValue(id); i++) {
+        for (int i = 2; taken.contains(id); i++) {
             id = base + "_" + i;
         }
         ids.put(name, id);
+        taken.add(id);
         return id;
     }
 

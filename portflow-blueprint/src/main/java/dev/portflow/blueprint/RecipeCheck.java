@@ -24,6 +24,11 @@ public interface RecipeCheck {
     /** The component's connected output ports ({@code out_*} and {@code err_*}). */
     Set<String> outputPorts();
 
-    /** Reports a problem at {@code at}; {@code hint} may be {@code null}. */
+    /**
+     * Reports a problem at {@code at}; {@code hint} may be {@code null}. A problem reported after
+     * {@link #inputPorts()} or {@link #outputPorts()} was read is a problem of the pipeline as a whole
+     * (listed after those of single elements), and is dropped when a connection of the component has
+     * a problem of its own, from which it would only follow.
+     */
     void problem(Position at, String message, String hint);
 }

@@ -47,6 +47,14 @@ class ReflectiveRecipe implements Recipe {
     private final List<ConfigKey> config;
     private final String pkg;
     private final List<String> candidates;
+    /**
+     * What the implementation said of configs it was shown (empty: fine). Compiling CEL is the costly
+     * part of validation; a config is checked again when assembly validates again, and pipelines
+     * repeat expressions.
+     */
+    private final Map<Map<String, Object>, java.util.Optional<String>> complaints =
+            new java.util.HashMap<>();
+    private static final int MAX_REMEMBERED = 10_000;
 
     ReflectiveRecipe(String name, ComponentKind kind, String description, PortRule ports, List<ConfigKey> config,
             String pkg, String... candidates) {
@@ -96,8 +104,9 @@ class ReflectiveRecipe implements Recipe {
     /**
      * Lets the implementation check the configuration before anything runs (so {@code validate}
      * reports a CEL syntax error, say), through {@code <package>.Recipes.checkConfig(String, Map)}
-     * when the implementation module offers it. Its complaint is reported at the config key it
-     * names, else at {@code config:}.
+     * when the implementation module offers it. Every bad expression is reported at its own value
+     * (see {@link ConfigExpressions}); another complaint at the config key it names, else at
+     * {@code config:}.
      */
     @Override
     public void check(RecipeCheck check) {
@@ -111,14 +120,36 @@ class ReflectiveRecipe implements Recipe {
         } catch (ClassNotFoundException | NoSuchMethodException | LinkageError absent) {
             return; // no implementation to ask: assembly will say so
         }
+        String failure = complaint(checker, check.config().asMap());
+        if (failure != null) {
+            ConfigExpressions.report(check, name, config, values -> complaint(checker, values), failure,
+                    positionOf(check, failure));
+        }
+    }
+
+    /** What the implementation's {@code checkConfig} says of {@code values}: its complaint, or {@code null}. */
+    private String complaint(Method checker, Map<String, Object> values) {
+        java.util.Optional<String> known = complaints.get(values);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        String complaint = ask(checker, values);
+        if (complaints.size() >= MAX_REMEMBERED) {
+            complaints.clear();
+        }
+        complaints.put(values, java.util.Optional.ofNullable(complaint));
+        return complaint;
+    }
+
+    private String ask(Method checker, Map<String, Object> values) {
         try {
-            checker.invoke(null, name, check.config().asMap());
+            checker.invoke(null, name, values);
+            return null;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IllegalArgumentException bad) {
-                check.problem(positionOf(check, bad.getMessage()), bad.getMessage(), null);
-            } else {
-                throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
+                return String.valueOf(bad.getMessage());
             }
+            throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }

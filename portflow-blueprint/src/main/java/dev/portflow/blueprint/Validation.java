@@ -5,16 +5,24 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The outcome of validating a blueprint: every problem, in file order, and the model when the
- * YAML could be read at all.
+ * The outcome of validating a blueprint: every problem, causes first, and the model when the YAML
+ * could be read at all.
  *
- * @param blueprint the model, or {@code null} when the file is not a YAML mapping (syntax error, empty)
- * @param problems  every problem found; empty when the blueprint is valid
+ * <p>Order: first the problems of single elements (the file's text and YAML syntax, unknown or
+ * duplicate keys, names, values, references, options), in file order; then the problems of the
+ * pipeline as a whole (port counts, components connected to nothing, routes without a connection,
+ * cycles), in file order, since they may follow from the former. A problem that only follows from
+ * another is left out: the port counts of a component a broken connection names (or was probably
+ * meant for), the other problems of a value naming an unset environment variable.
+ *
+ * @param blueprint the model, or {@code null} when the file is not a YAML mapping (unreadable,
+ *                  syntax error, empty, over a size limit)
+ * @param problems  every problem found, in that order; empty when the blueprint is valid
  */
 public record Validation(Blueprint blueprint, List<Problem> problems) {
 
     public Validation {
-        problems = problems.stream().sorted(Problem.BY_POSITION).toList();
+        problems = List.copyOf(problems);
     }
 
     /** Whether there is no problem. */

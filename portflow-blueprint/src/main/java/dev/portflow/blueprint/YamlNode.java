@@ -26,8 +26,17 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
     /** What this is, for messages: "a string", "an integer", "a mapping", ... */
     String describe();
 
-    /** A scalar, typed by the YAML 1.2 core schema. */
-    record Scalar(String text, Kind kind, boolean quoted, Position position) implements YamlNode {
+    /**
+     * A scalar, typed by the YAML 1.2 core schema.
+     *
+     * @param text     the value (after {@code ${VAR}} substitution)
+     * @param kind     its type
+     * @param quoted   whether it was written in quotes
+     * @param position where it starts (its opening quote, if quoted)
+     * @param verbatim whether {@code text} stands in the file exactly as is, on one line after
+     *                 {@code position} (and its quote): then {@link #positionAt(int)} can point inside it
+     */
+    record Scalar(String text, Kind kind, boolean quoted, Position position, boolean verbatim) implements YamlNode {
 
         /** The type the core schema gives a scalar. */
         public enum Kind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
@@ -36,6 +45,22 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(position, "position");
+        }
+
+        /** A scalar whose characters cannot be located one by one. */
+        public Scalar(String text, Kind kind, boolean quoted, Position position) {
+            this(text, kind, quoted, position, false);
+        }
+
+        /**
+         * Where the character at {@code index} of {@link #text()} is in the file, when the scalar is
+         * {@link #verbatim()}; else where the scalar starts.
+         */
+        public Position positionAt(int index) {
+            if (!verbatim || index < 0 || index > text.length()) {
+                return position;
+            }
+            return position.plusColumns((quoted ? 1 : 0) + text.codePointCount(0, index));
         }
 
         @Override

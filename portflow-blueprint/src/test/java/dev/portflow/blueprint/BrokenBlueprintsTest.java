@@ -170,15 +170,16 @@ class BrokenBlueprintsTest {
     @Test
     void portRulesOfRecipes() {
         check("port-rules.yaml",
+                // the problems of single connections first: port counts may follow from them
+                at(15, 17, "log_sink 'sink' is a sink: it has no out_* ports", "err_*"),
+                at(15, 35, "generator 'gen' is a source: it has no input ports", "another component"),
                 at(3, 12, "api_endpoint 'api' needs out_requests connected", "from: api.out_requests"),
                 at(4, 12, "filter 'big' needs exactly 1 out_* port, has [out_big, out_small]", "broadcast"),
                 at(7, 12, "sleep 'lonely' is not connected to anything", "connect it"),
                 at(8, 12, "sleep 'two_in' needs exactly 1 in_* port, has [in_a, in_b]", "merge"),
                 at(9, 12, "sleep 'no_in' needs an in_* port connected", "to: no_in.in_<name>"),
                 at(10, 44, "router 'route' has out_b connected, but no route sends to it", "default: out_b"),
-                at(10, 89, "route port 'out_c' of router 'route' is not connected", "did you mean 'out_a'?"),
-                at(15, 17, "log_sink 'sink' is a sink: it has no out_* ports", "err_*"),
-                at(15, 35, "generator 'gen' is a source: it has no input ports", "another component"));
+                at(10, 89, "route port 'out_c' of router 'route' is not connected", "did you mean 'out_a'?"));
     }
 
     @Test
@@ -326,6 +327,175 @@ class BrokenBlueprintsTest {
     }
 
     @Test
+    void dropOldestOnAnIngressEdgeAndAConnectionTimeoutThatNeverApplies() {
+        check("ingress-overflow.yaml",
+                at(8, 76, "overflow drop_oldest cannot apply to a connection from api_endpoint 'api': a request"
+                        + " answered 202 must not be dropped afterwards", "use block_with_timeout (the default"),
+                // err_requests (line 9) may drop its oldest: those requests were answered 4xx already
+                at(10, 93, "timeout_ms 5000 never applies: api_endpoint 'hook' answers 503 after its own timeout_ms"
+                        + " (2000 ms)", "a request waits for the shorter of the two"));
+    }
+
+    @Test
+    void twoJsonlSinksOnOneFile() {
+        check("same-file.yaml",
+                at(5, 55, "jsonl_sink 'second' writes to the same file as jsonl_sink 'first' (line 4): ",
+                        "give each sink its own path"),
+                at(6, 54, "jsonl_sink 'third' writes to the same file as jsonl_sink 'first' (line 4): ",
+                        "give each sink its own path"));
+    }
+
+    @Test
+    void apiEndpointPathsTheRuntimeRefusesOrCannotServe() {
+        check("api-paths-run.yaml",
+                at(3, 52, "path /dashboard is served by the runtime itself", "choose another path"),
+                at(4, 52, "path /dashboard/orders is served by the runtime itself", "/dashboard/*"),
+                at(5, 52, "path /healthz is served by the runtime itself", "/health*"),
+                at(6, 52, "path / is served by the runtime itself", "choose another path"),
+                at(7, 60, "path must not hold a query string ('?'): requests to /orders?v=1 never reach it",
+                        "the path is matched without the query"),
+                at(8, 60, "path must not hold a fragment ('#')", "browsers never send the fragment"),
+                at(9, 57, "path holds ' ', which a URL path cannot hold", "letters, digits"),
+                at(10, 52, "path must start with '/', was 'https://example.com/orders'", "the path only"),
+                at(11, 59, "path holds an empty segment ('//')", "remove the extra '/'"),
+                at(12, 60, "path holds '*', which the server would read as a wildcard", null));
+    }
+
+    @Test
+    void everyBadExpressionOfAComponentAtItsOwnPosition() {
+        List<Problem> problems = check("cel.yaml",
+                at(8, 25, "map 'enrich': fields.total \"amount *\" is not a valid CEL expression", null),
+                at(10, 18, "map 'enrich': fields.tag \"foo(\" is not a valid CEL expression", null),
+                at(11, 21, "map 'enrich': fields.note \"'x' +\" is not a valid CEL expression", null),
+                at(12, 62, "filter 'big': condition \"amount >> 1\" is not a valid CEL expression", null),
+                at(17, 41, "router 'route': routes[0].when \"amount > \" is not a valid CEL expression", null),
+                at(19, 31, "router 'route': 'routes[out_c].when' must be a CEL expression producing a boolean", null));
+        assertThat(problems).extracting(Problem::message).noneMatch(m -> m.contains("\n"));
+    }
+
+    @Test
+    void aMisspeltComponentNameIsOneProblemNotFour() {
+        check("typo.yaml",
+                at(8, 12, "unknown component 'enrihc'", "did you mean 'enrich'?"));
+        check("typo-declared.yaml",
+                at(8, 34, "unknown component 'enrich'", "did you mean 'enrihc'?"),
+                at(9, 12, "unknown component 'enrich'", "did you mean 'enrihc'?"),
+                at(10, 29, "unknown component 'stor'", "did you mean 'store'?"));
+    }
+
+    @Test
+    void problemsOfElementsComeBeforeTheProblemsOfThePipelineTheyMayCause() {
+        Validation v = Blueprints.loader().validate("order.yaml", """
+                name: order
+                components:
+                  - {name: lonely, recipe: sleep, config: {duration_ms: 5}}
+                  - {name: gen, recipe: generator, config: {rate: 1}}
+                  - {name: sink, recipe: log_sink, config: {level: loud}}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """);
+        assertThat(v.problems()).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "5: config key 'level' must be one of trace, debug, info, warn, warning, error, was 'loud'",
+                "3: sleep 'lonely' is not connected to anything");
+    }
+
+    @Test
+    void serverSettingsAndHost() {
+        check("server.yaml",
+                at(3, 9, "server host must not be empty", "e.g. host: 127.0.0.1"),
+                at(5, 20, "server max_connections must be between 1 and 100000, was 0", "default is 2048"),
+                at(6, 28, "server max_concurrent_requests must be an integer, found the string \"100\"",
+                        "write 100 without quotes"),
+                at(7, 21, "server max_header_bytes must be between 1024 and 1048576, was 100", "default is 16384"),
+                at(8, 20, "server idle_timeout_ms must be between 1000 and 86400000, was 90000000", "default is 30000"),
+                at(9, 20, "server read_timeout_ms must be between 1 and 3600000, was -1", "default is 10000"),
+                at(10, 3, "unknown server key 'max_conections'", "did you mean 'max_connections'?"));
+        check("hosts.yaml",
+                at(2, 16, "server host 'my host' is not a host name or IP address", "e.g. host: 127.0.0.1"));
+        BlueprintLoader loader = Blueprints.loader();
+        String blueprint = """
+                name: h
+                server: {host: "%s"}
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 10}}
+                  - {name: sink, recipe: log_sink}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """;
+        for (String good : List.of("127.0.0.1", "0.0.0.0", "localhost", "::", "::1", "fe80::1%eth0", "api-1.example.com")) {
+            assertThat(loader.validate("h.yaml", blueprint.formatted(good)).problems()).as(good).isEmpty();
+        }
+        for (String bad : List.of("[::1]", "http://localhost", "host:8080", "a_b..c", "-lead", "1.2.3.4.5.6:7")) {
+            assertThat(loader.validate("h.yaml", blueprint.formatted(bad)).report()).as(bad)
+                    .startsWith("h.yaml:2:16: server host '" + bad + "'");
+        }
+    }
+
+    @Test
+    void aPipelineWithoutComponents() {
+        check("no-components.yaml",
+                at(2, 13, "the pipeline has no components", "add at least one component"));
+        assertThat(Blueprints.loader().validate("null.yaml", "name: x\ncomponents:\nconnections:\n").report())
+                .startsWith("null.yaml:2:12: the pipeline has no components");
+    }
+
+    @Test
+    void mergeKeysAreRejectedWhereTheyAre() {
+        check("merge-keys.yaml",
+                at(4, 6, "YAML merge keys (<<) are not supported in blueprints", "write the keys out"),
+                at(9, 7, "YAML merge keys (<<) are not supported in blueprints", "write the keys out"));
+    }
+
+    @Test
+    void yamlABlueprintCannotUseIsOneProblemAtItsPlace() {
+        String good = """
+                name: y
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 1}}
+                  - {name: sink, recipe: log_sink}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """;
+        BlueprintLoader loader = Blueprints.loader();
+        assertThat(loader.validate("y.yaml", good.replace("rate: 1", "rate: *nope")).report())
+                .isEqualTo("y.yaml:3:51: unknown alias *nope (hint: define the anchor &nope before it is used)");
+        assertThat(loader.validate("y.yaml", good.replace("rate: 1", "rate: !!int ten")).report())
+                .isEqualTo("y.yaml:3:51: 'ten' is not a valid !!int (hint: remove the tag, or write a value of that type)");
+        assertThat(loader.validate("y.yaml", good + "---\nname: z\n").report())
+                .startsWith("y.yaml:7:1: a blueprint is one YAML document, but a second one starts here");
+        assertThat(loader.validate("y.yaml", good.replace("name: y", "name: y\nschemas: {A: &a {allOf: [*a]}}")).report())
+                .contains("y.yaml:2:26: alias *a refers to a value that holds it");
+        assertThat(loader.validate("y.yaml", good.replace("rate: 1", "rate: ${RATE}")).report())
+                .as("in flow style a variable must be quoted")
+                .contains("(hint: in flow style ({...}, [...]) a ${...} value must be quoted");
+    }
+
+    @Test
+    void nonPrintableCharactersAndInvalidUtf8AtTheirLineAndColumn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path nul = dir.resolve("nul.yaml");
+        java.nio.file.Files.writeString(nul, "name: a\ncomponents:\n  - {name: x\u0000y, recipe: log_sink}\n");
+        assertThat(Blueprints.validate(nul).report()).isEqualTo(nul + ":3:13: the file holds the control character"
+                + " U+0000 (NUL), which YAML does not allow (hint: remove it; a blueprint is UTF-8 text: was the file"
+                + " saved in another encoding, or is it binary?)");
+
+        Path bell = dir.resolve("bell.yaml");
+        java.nio.file.Files.writeString(bell, "name: a\u0007\ncomponents: []\n");
+        assertThat(Blueprints.validate(bell).report()).startsWith(bell + ":1:8: the file holds the control character"
+                + " U+0007");
+
+        Path latin1 = dir.resolve("latin1.yaml");
+        byte[] bytes = "name: caf\u00e9\ncomponents: []\n# na\u00efve\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.file.Files.write(latin1, bytes);
+        assertThat(Blueprints.validate(latin1).report()).isEqualTo(latin1 + ":1:10: the file is not valid UTF-8:"
+                + " byte 0xE9 begins no valid UTF-8 character (hint: save the file as UTF-8; it may be Latin-1 or"
+                + " Windows-1252)");
+
+        assertThat(Blueprints.loader().validate("inline.yaml", "name: a\ncomponents: [{name: \"\u0000\"}]\n").report())
+                .startsWith("inline.yaml:2:22: the file holds the control character U+0000 (NUL)");
+    }
+
+    @Test
     void inlineProblems() {
         BlueprintLoader loader = Blueprints.loader();
         assertThat(loader.validate("empty.yaml", "").report())
@@ -334,7 +504,9 @@ class BrokenBlueprintsTest {
         assertThat(loader.validate("list.yaml", "- a\n- b\n").report())
                 .startsWith("list.yaml:1:1: a blueprint must be a mapping, found a list");
         assertThat(loader.validate("dup.yaml", "name: a\ncomponents: []\nconnections: []\nname: b\n").report())
-                .isEqualTo("dup.yaml:4:1: duplicate key 'name' (hint: first given at line 1, column 1; keep one)");
+                .isEqualTo("dup.yaml:2:13: the pipeline has no components (hint: add at least one component under"
+                        + " components:, e.g. - {name: gen, recipe: generator, config: {rate: 1}})\n"
+                        + "dup.yaml:4:1: duplicate key 'name' (hint: first given at line 1, column 1; keep one)");
         assertThat(Blueprints.validate(Path.of("no/such/file.yaml")).report())
                 .isEqualTo("no/such/file.yaml:1:1: no such file");
     }

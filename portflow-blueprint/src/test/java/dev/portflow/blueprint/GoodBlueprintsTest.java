@@ -352,7 +352,7 @@ class GoodBlueprintsTest {
                   c_api(["api<br/>api_endpoint"])
                   c_big["big<br/>filter"]
                   c_store[("store<br/>store")]
-                  c_api -->|"out_requests → in_orders<br/>1024 block_with_timeout 2000ms"| c_big
+                  c_api -->|"out_requests → in_orders<br/>1024 block_with_timeout 2000ms, then 503"| c_big
                   c_big -->|"out_orders → in_orders<br/>1024 block"| c_store
                 """);
         assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("kafka.yaml")))).isEqualTo("""
@@ -371,5 +371,28 @@ class GoodBlueprintsTest {
                 """).orThrow();
         assertThat(Blueprints.mermaid(defaults)).as("the default topic and lag allowed").contains(
                 "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
+    }
+
+    @Test
+    void mermaidShowsTheWaitThatAppliesToRequests() {
+        Blueprint b = Blueprints.loader().validate("ingress.yaml", """
+                name: ingress
+                components:
+                  - {name: api, recipe: api_endpoint, config: {path: /a, timeout_ms: 300}}
+                  - {name: hook, recipe: api_endpoint, config: {path: /b, timeout_ms: 500}}
+                  - {name: quick, recipe: api_endpoint, config: {path: /c}}
+                  - {name: sink, recipe: log_sink}
+                  - {name: errors, recipe: log_sink}
+                connections:
+                  - {from: api.out_requests, to: sink.in_a}
+                  - {from: api.err_requests, to: errors.in_e, buffer_size: 8}
+                  - {from: hook.out_requests, to: sink.in_a, overflow: block}
+                  - {from: quick.out_requests, to: sink.in_a, overflow: block_with_timeout, timeout_ms: 100}
+                """).orThrow();
+        assertThat(Blueprints.mermaid(b)).contains(
+                "c_api -->|\"out_requests → in_a<br/>1024 block_with_timeout 300ms, then 503\"| c_sink",
+                "c_api -.->|\"err_requests → in_e<br/>8 block_with_timeout, no wait: dropped when full\"| c_errors",
+                "c_hook -->|\"out_requests → in_a<br/>1024 block 500ms, then 503\"| c_sink",
+                "c_quick -->|\"out_requests → in_a<br/>1024 block_with_timeout 100ms, then 503\"| c_sink");
     }
 }

@@ -1,0 +1,95 @@
+package dev.portflow.blueprint;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs each component's {@link Recipe#check}, in component order.
+ *
+ * <p>A problem reported after the check read the connected ports is a problem of the pipeline
+ * (listed after those of single elements), and is left out for a component whose connections are
+ * known to be incomplete: it would follow from their problem.
+ */
+final class RecipeChecks {
+
+    private RecipeChecks() {
+    }
+
+    /**
+     * @param components the components to check (a recipe, a valid config)
+     * @param incomplete components whose connections have problems
+     */
+    static void run(Blueprint blueprint, List<BlueprintValidator.Resolved> components, Set<String> incomplete,
+            ConfigChecker.Reporter elementProblems, ConfigChecker.Reporter pipelineProblems) {
+        List<Check> checks = components.stream().map(r -> new Check(blueprint, r, incomplete)).toList();
+        checks.forEach(Check::run);
+        for (Check check : checks) {
+            for (Reported p : check.reported) {
+                (p.pipeline() ? pipelineProblems : elementProblems).problem(p.at(), p.message(), p.hint());
+            }
+        }
+    }
+
+    private record Reported(Position at, String message, String hint, boolean pipeline) {
+    }
+
+    /** What a recipe's check sees of one component; collects what it reports. */
+    private static final class Check implements RecipeCheck {
+        private final Blueprint blueprint;
+        private final BlueprintValidator.Resolved r;
+        private final Set<String> incomplete;
+        private final List<Reported> reported = new ArrayList<>(0);
+        private boolean readPorts;
+
+        Check(Blueprint blueprint, BlueprintValidator.Resolved r, Set<String> incomplete) {
+            this.blueprint = blueprint;
+            this.r = r;
+            this.incomplete = incomplete;
+        }
+
+        void run() {
+            try {
+                r.recipe().check(this);
+            } catch (RuntimeException e) {
+                reported.add(new Reported(r.spec().position("recipe"), "recipe '" + r.recipe().name()
+                        + "' failed to check component '" + r.spec().name() + "': " + e, null, false));
+            }
+        }
+
+        @Override
+        public Blueprint blueprint() {
+            return blueprint;
+        }
+
+        @Override
+        public ComponentSpec component() {
+            return r.spec();
+        }
+
+        @Override
+        public RecipeConfig config() {
+            return r.config();
+        }
+
+        @Override
+        public Set<String> inputPorts() {
+            readPorts = true;
+            return Collections.unmodifiableSet(r.inputs());
+        }
+
+        @Override
+        public Set<String> outputPorts() {
+            readPorts = true;
+            return Collections.unmodifiableSet(r.outputs());
+        }
+
+        @Override
+        public void problem(Position at, String message, String hint) {
+            if (!readPorts || !incomplete.contains(r.spec().name())) {
+                reported.add(new Reported(at, message, hint, readPorts));
+            }
+        }
+    }
+}
