@@ -7,6 +7,7 @@ import dev.portflow.blueprint.BlueprintException;
 import dev.portflow.blueprint.BlueprintLoader;
 import dev.portflow.blueprint.ComponentSpec;
 import dev.portflow.blueprint.ConnectionSpec;
+import dev.portflow.blueprint.StartFailureException;
 import dev.portflow.blueprint.Validation;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
@@ -129,6 +130,9 @@ final class RunCommand implements Callable<Integer> {
             } catch (BlueprintException e) {
                 err.println(e.getMessage());
                 return PortflowCli.INVALID;
+            } catch (StartFailureException e) {
+                err.println("portflow: " + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
+                return PortflowCli.FAILED;
             }
             return run(assembly, out, err);
         }

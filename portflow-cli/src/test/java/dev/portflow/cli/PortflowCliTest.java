@@ -152,6 +152,32 @@ class PortflowCliTest {
         assertThat(dir.resolve("odd.jsonl")).doesNotExist(); // the pipeline never started
     }
 
+    /** Issue 11, bug 15: Kafka out of reach or a host that does not resolve is a failure to start (1), not a bad blueprint (2). */
+    @Test
+    void unreachableKafkaAndAnUnknownHostExitOne(@TempDir Path dir) throws Exception {
+        int nobody;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            nobody = free.getLocalPort();
+        }
+        Path kafka = Files.writeString(dir.resolve("split.yaml"), """
+                name: split
+                kafka: {bootstrap_servers: "127.0.0.1:%d"}
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 10, count: 1, template: {n: "${seq}"}}}
+                  - {name: out, recipe: log_sink}
+                connections:
+                  - {from: gen.out_n, to: out.in_n, transport: kafka}
+                """.formatted(nobody));
+        CliRun unreachable = run("run", kafka.toString(), "--port", "0");
+        assertThat(unreachable.exit()).as(unreachable.out() + unreachable.err()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("cannot start pipeline 'split'").doesNotContain("is invalid");
+
+        Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
+        CliRun host = run("run", file.toString(), "--host", "no-such-host.invalid", "--port", "0");
+        assertThat(host.exit()).as(host.out() + host.err()).isEqualTo(1);
+        assertThat(host.err()).contains("cannot start pipeline", "no-such-host.invalid").doesNotContain("is invalid");
+    }
+
     /** Issue 11, bug 10: log_sink at level debug prints, and --log-level controls Portflow's own logging. */
     @Test
     void logSinkAtDebugPrintsOneLinePerMessage(@TempDir Path dir) throws Exception {
