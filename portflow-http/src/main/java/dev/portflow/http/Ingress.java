@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  *   <tr><td>503 {@code not_ready}</td><td>the pipeline has not started yet</td></tr>
  *   <tr><td>415</td><td>not {@code application/json} (or {@code +json}), or a charset other than UTF-8</td></tr>
  *   <tr><td>413</td><td>body larger than {@code max_body_bytes}</td></tr>
- *   <tr><td>400</td><td>malformed JSON (also duplicate keys, trailing data, nesting deeper than 200)</td></tr>
+ *   <tr><td>400</td><td>malformed JSON (also duplicate keys, trailing data, nesting deeper than 200), bytes that
+ *   are not UTF-8, or a string holding an unpaired UTF-16 surrogate ("&#92;ud83d" alone)</td></tr>
  *   <tr><td>422</td><td>fails the schema, or a malformed {@code event_time}</td></tr>
  *   <tr><td>401</td><td>missing or wrong bearer token, when a token is configured</td></tr>
  *   <tr><td>405</td><td>not a POST</td></tr>
@@ -111,6 +111,14 @@ public final class Ingress<T> {
     /** From now on every request is answered 503 {@code shutting_down}. */
     public void startDraining() {
         state = State.DRAINING;
+    }
+
+    /**
+     * Whether requests are taken into the pipeline now: from when the endpoint's source runs until the
+     * pipeline drains (before and after, they are answered 503).
+     */
+    public boolean isAccepting() {
+        return state == State.ACCEPTING;
     }
 
     /** Waits up to {@code timeout} for requests already sending to finish. */
@@ -189,15 +197,10 @@ public final class Ingress<T> {
         }
         JsonNode body;
         try {
-            body = JsonCodec.MAPPER.readTree(request.body());
-        } catch (JacksonException e) {
-            String message = "malformed JSON: " + e.getOriginalMessage();
-            reject(request, "InvalidJson", message);
-            return json(400, Map.of(), Map.of("error", "invalid_json", "message", message));
-        }
-        if (body == null || body.isMissingNode()) {
-            reject(request, "InvalidJson", "empty body");
-            return json(400, Map.of(), Map.of("error", "invalid_json", "message", "malformed JSON: empty body"));
+            body = JsonBodyParser.parse(request.body());
+        } catch (JsonBodyParser.InvalidJsonException e) {
+            reject(request, "InvalidJson", e.getMessage());
+            return json(400, Map.of(), Map.of("error", "invalid_json", "message", e.getMessage()));
         }
         String id = newId();
         DecodedMessage<T> decoded = decoder.decode(body, id, Instant.now());

@@ -15,12 +15,16 @@ final class JsonCodec {
 
     /** Deeper nesting than this is refused (Jackson's parser would otherwise recurse on it). */
     static final int MAX_NESTING_DEPTH = 200;
+    /** Longer numbers are refused (parsing huge numbers is slow). */
+    static final int MAX_NUMBER_LENGTH = 1000;
+    /** Far above any body the ingress reads; a bound for JSON parsed elsewhere (schemas). */
+    static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
 
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(MAX_NESTING_DEPTH)
-                            .maxStringLength(16 * 1024 * 1024)
-                            .maxNumberLength(1000)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
                             .build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The runtime's HTTP server (Helidon SE WebServer on virtual threads): the pipeline's ingress
@@ -38,24 +39,34 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Limits are set on purpose so that a slow or abusive client cannot exhaust threads or memory:
- * see {@link Builder} for each and its default.
+ * <p>Limits are set on purpose so that a slow or abusive client cannot exhaust threads, memory or
+ * connections: see {@link Builder} for each and its default. Connections that stall are closed after
+ * the idle or read timeout, and the health endpoints stay reachable at the connection limit (Helidon
+ * 4.5 does neither by itself; see docs/http-ingress.md). HTTP/1.0 requests are
+ * answered too, one per connection. Answers Helidon gives by itself (a body over the server's hard cap,
+ * too many concurrent requests, a request it cannot parse) carry a JSON body like every other.
  */
 public final class PortflowServer implements AutoCloseable {
 
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
 
+    /** What a connection beyond the limit may still ask for (see {@link Builder#maxConnections}). */
+    private static final Set<String> HEALTH_PATHS = Set.of("/health/live", "/health/ready");
+
     private final Pipeline pipeline;
     private final PrometheusMeterRegistry registry;
     private final List<ApiEndpoint<?>> endpoints;
     private final List<ServerExtension> extensions;
-    private final WebServer server;
-    private final String host;
+    private final HttpRouting.Builder routing;
+    private final Listening settings;
+    private final long maxPayloadBytes;
+    private final JvmMetrics jvmMetrics;
+    private volatile WebServer server;
+    private volatile ConnectionGuard connections;
 
     private PortflowServer(Builder b) {
         this.pipeline = b.pipeline;
-        this.host = b.host;
         if (b.pipeline.meterRegistry() instanceof PrometheusMeterRegistry prometheus) {
             this.registry = prometheus;
         } else {
@@ -70,7 +81,7 @@ public final class PortflowServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/metrics", this::metrics)
                 .get("/metrics.json", this::metricsJson)
-                .get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"))
+                .get("/health/live", this::live)
                 .get("/health/ready", this::ready);
         for (ApiEndpoint<?> endpoint : endpoints) {
             Ingress<?> ingress = endpoint.ingress();
@@ -79,25 +90,14 @@ public final class PortflowServer implements AutoCloseable {
         for (ServerExtension extension : extensions) {
             extension.routing(routing, pipeline);
         }
+        this.routing = routing;
+        this.settings = new Listening(b.host, b.port, b.maxConnections, b.maxConcurrentRequests, b.maxHeaderBytes,
+                b.idleTimeout, b.readTimeout);
         long largestBody = endpoints.stream().mapToLong(e -> e.ingress().settings().maxBodyBytes()).max().orElse(0);
-        this.server = WebServer.builder()
-                .host(b.host)
-                .port(b.port)
-                .shutdownHook(false)
-                .addRouting(routing)
-                .maxTcpConnections(b.maxConnections)
-                .maxConcurrentRequests(b.maxConcurrentRequests)
-                .idleConnectionTimeout(b.idleTimeout)
-                .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, b.idleTimeout.toSeconds() / 2)))
-                // A hard cap above every ingress's own limit: the ingress answers 413 with its JSON body,
-                // this only protects against an endpoint-less request with a huge body.
-                .maxPayloadSize(Math.max(1 << 20, 2 * largestBody))
-                .connectionOptions(o -> o.readTimeout(b.readTimeout))
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(b.maxHeaderBytes)
-                        .maxPrologueLength(4096)
-                        .build())
-                .build();
+        // A hard cap above every ingress's own limit: the ingress answers 413 itself after reading at most
+        // its limit + 1 bytes; this bounds what Helidon reads and discards for any other route.
+        this.maxPayloadBytes = Math.max(1 << 20, 2 * largestBody);
+        this.jvmMetrics = b.jvmMetrics ? JvmMetrics.bindTo(registry) : null;
     }
 
     /** Starts building a server for {@code pipeline} (built with a {@code PrometheusMeterRegistry}). */
@@ -105,12 +105,20 @@ public final class PortflowServer implements AutoCloseable {
         return new Builder(pipeline);
     }
 
+    /**
+     * Whether the server keeps {@code path} for itself: {@code /}, {@code /metrics},
+     * {@code /metrics.json} and every path starting with {@code /health} (extensions claim more,
+     * see {@link ServerExtension#claims(String)}). An ingress cannot use such a path.
+     */
+    public static boolean isReservedPath(String path) {
+        return path.equals("/") || path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health");
+    }
+
     private static void checkPaths(List<ApiEndpoint<?>> endpoints, List<ServerExtension> extensions) {
         List<String> seen = new ArrayList<>();
         for (ApiEndpoint<?> e : endpoints) {
             String path = e.path();
-            if (path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health") || path.equals("/")
-                    || extensions.stream().anyMatch(x -> x.claims(path))) {
+            if (isReservedPath(path) || extensions.stream().anyMatch(x -> x.claims(path))) {
                 throw new IllegalArgumentException("ingress path " + path + " is reserved by the runtime's server");
             }
             if (seen.contains(path)) {
@@ -120,9 +128,54 @@ public final class PortflowServer implements AutoCloseable {
         }
     }
 
-    /** Starts the pipeline (if it was not started) and the server. */
-    public PortflowServer start() {
-        server.start();
+    /**
+     * Starts the server, then the pipeline (if it was not started).
+     *
+     * @throws ServerStartException if the server cannot listen where it was told to (port in use, host
+     *                              unknown or not this machine's, bind refused); then nothing was started
+     * @throws IllegalStateException if the server was started before
+     */
+    public synchronized PortflowServer start() {
+        if (server != null) {
+            throw new IllegalStateException("the server was started before; build a new one");
+        }
+        ListenAddress where = ListenAddress.check(settings.host(), settings.port());
+        ConnectionGuard guard = new ConnectionGuard(Http1Config.builder()
+                .maxHeadersSize(settings.maxHeaderBytes())
+                .maxPrologueLength(4096)
+                .build(), settings.maxConnections(), settings.idleTimeout(), settings.readTimeout(), HEALTH_PATHS);
+        WebServer started;
+        try {
+            started = WebServer.builder()
+                    .address(where.address())
+                    .port(settings.port())
+                    .shutdownHook(false)
+                    .addRouting(routing)
+                    // only the guard: it watches every connection from its first byte (see ConnectionGuard)
+                    .protocolsDiscoverServices(false)
+                    .addConnectionSelector(guard)
+                    .maxTcpConnections(guard.maxTcpConnections())
+                    .maxConcurrentRequests(settings.maxConcurrentRequests())
+                    // Helidon's own idle check, for connections waiting for a request: a second line to the guard's
+                    .idleConnectionTimeout(settings.idleTimeout())
+                    .idleConnectionPeriod(Duration.ofMillis(
+                            Math.clamp(settings.idleTimeout().toMillis() / 2, 100, 15_000)))
+                    .maxPayloadSize(maxPayloadBytes)
+                    .directHandlers(JsonDirectHandler.forAllEvents(maxPayloadBytes))
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
+        }
+        if (!started.isRunning()) {
+            // The port was taken between the check and Helidon's bind; Helidon has logged why.
+            guard.close();
+            throw new ServerStartException("cannot listen on " + settings.host() + " port " + settings.port()
+                    + " (see the log above)", null);
+        }
+        this.connections = guard;
+        this.server = started;
         if (pipeline.state() == dev.portflow.runtime.PipelineState.NEW) {
             pipeline.start();
         }
@@ -130,13 +183,15 @@ public final class PortflowServer implements AutoCloseable {
         return this;
     }
 
-    /** The port the server listens on (the real one when built with port 0). */
+    /** The port the server listens on (the real one when built with port 0); -1 when it is not running. */
     public int port() {
-        return server.port();
+        WebServer running = server;
+        return running == null ? -1 : running.port();
     }
 
     /** {@code http://host:port}. */
     public String baseUri() {
+        String host = settings.host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
@@ -153,15 +208,32 @@ public final class PortflowServer implements AutoCloseable {
             return pipeline.drain(timeout);
         } finally {
             extensions.forEach(ServerExtension::stopping);
-            server.stop();
+            stopServer();
         }
     }
 
-    /** Drains for up to 30 s and stops. */
+    /** Drains for up to 30 s and stops; only releases the JVM meters when the server never started. */
     @Override
     public void close() {
-        if (server.isRunning()) {
+        WebServer running = server;
+        if (running != null && running.isRunning()) {
             drainAndStop(Duration.ofSeconds(30));
+        } else {
+            stopServer();
+        }
+    }
+
+    private void stopServer() {
+        WebServer running = server;
+        if (running != null) {
+            running.stop();
+        }
+        ConnectionGuard guard = connections;
+        if (guard != null) {
+            guard.close();
+        }
+        if (jvmMetrics != null) {
+            jvmMetrics.close();
         }
     }
 
@@ -174,10 +246,24 @@ public final class PortflowServer implements AutoCloseable {
         json(res, 200, MetricsJson.render(pipeline));
     }
 
+    /**
+     * Liveness: 200 while the process serves, {@code UP} or {@code DEGRADED} with the reasons. A
+     * degraded component is not a reason to restart the process (a full disk or a database outage
+     * stays), so it never turns liveness 503.
+     */
+    private void live(ServerRequest req, ServerResponse res) {
+        json(res, 200, HealthJson.render(pipeline.health(), null));
+    }
+
+    /**
+     * Readiness: 503 while the pipeline starts or drains; else 200, {@code UP} or {@code DEGRADED} with
+     * the reasons (a degraded pipeline still takes and accounts for every message, so it stays in
+     * rotation; alert on {@code portflow.component.degraded}).
+     */
     private void ready(ServerRequest req, ServerResponse res) {
         boolean ready = pipeline.isReady();
-        json(res, ready ? 200 : 503, "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"pipeline\":\""
-                + pipeline.state().name() + "\"}");
+        json(res, ready ? 200 : 503, ready ? HealthJson.render(pipeline.health(), pipeline.state())
+                : "{\"status\":\"DOWN\",\"pipeline\":\"" + pipeline.state().name() + "\"}");
     }
 
     private static void ingress(Ingress<?> ingress, ServerRequest req, ServerResponse res) {
@@ -219,6 +305,11 @@ public final class PortflowServer implements AutoCloseable {
         res.send(body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Where and how the server listens, as built (the Helidon server itself is made by {@link #start()}). */
+    private record Listening(String host, int port, int maxConnections, int maxConcurrentRequests, int maxHeaderBytes,
+            Duration idleTimeout, Duration readTimeout) {
+    }
+
     /** Server settings; every limit has a deliberate default. */
     public static final class Builder {
         private final Pipeline pipeline;
@@ -229,6 +320,7 @@ public final class PortflowServer implements AutoCloseable {
         private int maxHeaderBytes = 16 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(10);
+        private boolean jvmMetrics = true;
         private final List<ServerExtension> extensions = new ArrayList<>();
 
         private Builder(Pipeline pipeline) {
@@ -250,33 +342,55 @@ public final class PortflowServer implements AutoCloseable {
             return this;
         }
 
-        /** Open TCP connections at most; default 2048. */
+        /**
+         * Connections served at once; default 2048. Up to 16 more are
+         * accepted only to answer a {@code GET /health/live} or {@code /health/ready} (anything else on them
+         * gets 503 {@code too_many_connections} with {@code Retry-After} at once), so liveness answers even
+         * while the limit is reached. Beyond those, new clients wait in the operating system's backlog.
+         */
         public Builder maxConnections(int max) {
             this.maxConnections = positive(max, "max connections");
             return this;
         }
 
-        /** Requests handled at once; beyond it the server answers 503 at once. Default 1024. */
+        /** Requests handled at once; beyond it the server answers 503 {@code backpressure} at once. Default 1024. */
         public Builder maxConcurrentRequests(int max) {
             this.maxConcurrentRequests = positive(max, "max concurrent requests");
             return this;
         }
 
-        /** Request line and headers together at most; default 16 KiB. */
+        /** Request headers at most (the request line may take 4 KiB more); default 16 KiB. */
         public Builder maxHeaderBytes(int max) {
             this.maxHeaderBytes = positive(max, "max header bytes");
             return this;
         }
 
-        /** A connection with no request for this long is closed; default 30 s. */
+        /**
+         * A connection waiting this long for a request (a new connection that sends nothing, or a kept-alive
+         * one between requests) is closed; default 30 s.
+         */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Objects.requireNonNull(timeout);
+            this.idleTimeout = positive(timeout, "idle timeout");
             return this;
         }
 
-        /** A client that sends nothing for this long in the middle of a request is cut off; default 10 s. */
+        /**
+         * A client that sends nothing for this long in the middle of a request (its headers or body) is cut
+         * off: the connection is closed without an answer. It bounds each wait for the next bytes, so a slow
+         * but steady client is not cut off. Default 10 s.
+         */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = Objects.requireNonNull(timeout);
+            this.readTimeout = positive(timeout, "read timeout");
+            return this;
+        }
+
+        /**
+         * Whether {@code /metrics} also shows the JVM and the process (Micrometer's memory, GC, thread,
+         * class-loader, processor, uptime, file-descriptor and JVM-info meters, bound to the registry when the
+         * server is built); default {@code true}.
+         */
+        public Builder jvmMetrics(boolean enabled) {
+            this.jvmMetrics = enabled;
             return this;
         }
 
@@ -293,6 +407,14 @@ public final class PortflowServer implements AutoCloseable {
         private static int positive(int value, String what) {
             if (value < 1) {
                 throw new IllegalArgumentException(what + " must be >= 1, was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + value);
             }
             return value;
         }

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /** A real pipeline (api_endpoint -> sink) behind a real server on a free port, and a real client. */
 final class HttpFixture implements AutoCloseable {
@@ -31,6 +33,12 @@ final class HttpFixture implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     HttpFixture(IngressSettings settings, String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork) {
+        this(settings, schema, edge, extraWork, server -> { });
+    }
+
+    /** As above, with {@code serverSettings} applied to the server's builder (limits, timeouts). */
+    HttpFixture(IngressSettings settings, String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork,
+            Consumer<PortflowServer.Builder> serverSettings) {
         ApiEndpoint<JsonMessage> api = schema == null ? ApiEndpoint.json(settings) : ApiEndpoint.json(settings, schema);
         pipeline = Pipeline.builder("http_test")
                 .meterRegistry(registry)
@@ -41,7 +49,11 @@ final class HttpFixture implements AutoCloseable {
                 })
                 .connect("api.out_requests", "sink.in_requests", edge)
                 .build();
-        server = PortflowServer.builder(pipeline).port(0).build().start();
+        PortflowServer.Builder builder = PortflowServer.builder(pipeline).port(0);
+        serverSettings.accept(builder);
+        server = builder.build().start();
+        // The endpoint takes requests once its source runs, a moment after start(): until then, 503 not_ready.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(api.ingress()::isAccepting);
     }
 
     static HttpFixture simple(String schema) {

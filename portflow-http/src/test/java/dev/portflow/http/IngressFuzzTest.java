@@ -76,6 +76,24 @@ class IngressFuzzTest {
         }
         assertThat(arrivals.values()).containsOnly(1);
         assertThat(arrivals.keySet()).isEqualTo(accepted);
+        for (JsonMessage m : received) {
+            assertThat(holdsAnUnpairedSurrogate(m.fields())).as("accepted %s", m.fields()).isFalse();
+        }
+    }
+
+    /** Whether any key or string in a decoded JSON value is not valid Unicode text. */
+    private static boolean holdsAnUnpairedSurrogate(Object value) {
+        if (value instanceof String text) {
+            return JsonBodyParser.unpairedSurrogate(text) >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().anyMatch(e -> holdsAnUnpairedSurrogate(e.getKey())
+                    || holdsAnUnpairedSurrogate(e.getValue()));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(IngressFuzzTest::holdsAnUnpairedSurrogate);
+        }
+        return false;
     }
 
     @Property(tries = 2000)
@@ -100,7 +118,8 @@ class IngressFuzzTest {
                 net.jqwik.api.Tuple.of(2, Arbitraries.strings().ofMaxLength(40)));
         Arbitrary<byte[]> body = Arbitraries.oneOf(
                 validOrders(), partialObjects(), nestedJson(), randomJsonText(), Arbitraries.bytes().array(byte[].class).ofMaxSize(6000),
-                unicodeIn(Arbitraries.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8)));
+                unicodeIn(Arbitraries.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8)),
+                escapedUtf16());
         Arbitrary<Boolean> authorized = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.just(true)), net.jqwik.api.Tuple.of(2, Arbitraries.just(false)));
         return Combinators.combine(method, contentType, body, authorized).as(IngressFuzzTest::request);
@@ -147,6 +166,17 @@ class IngressFuzzTest {
     private static Arbitrary<byte[]> unicodeIn(Arbitrary<Charset> charsets) {
         return Combinators.combine(Arbitraries.strings().all().ofMaxLength(100), charsets)
                 .as((text, charset) -> ("{\"id\":" + quote(text) + ",\"amount\":3}").getBytes(charset));
+    }
+
+    /** Valid orders whose id spells random UTF-16 units, surrogates included, as JSON escapes. */
+    private static Arbitrary<byte[]> escapedUtf16() {
+        Arbitrary<Character> unit = Arbitraries.oneOf(Arbitraries.chars().range('\uD800', '\uDFFF'),
+                Arbitraries.chars().range('\u0020', '\u007E'), Arbitraries.chars().all());
+        return unit.list().ofMaxSize(6).map(units -> {
+            StringBuilder id = new StringBuilder();
+            units.forEach(c -> id.append(String.format("\\u%04x", (int) c)));
+            return ("{\"id\":\"" + id + "\",\"amount\":1}").getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     private static String quote(String s) {

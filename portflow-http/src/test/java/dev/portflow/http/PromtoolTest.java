@@ -38,6 +38,8 @@ class PromtoolTest {
             http.post("/orders", "text/plain", "x");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> http.received.size() == 20);
             String metrics = http.get("/metrics").body();
+            // the JVM and process meters are part of what promtool checks
+            assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_gc_", "process_cpu_usage ", "jvm_info{");
             Path file = dir.resolve("metrics.txt");
             Files.writeString(file, metrics, StandardCharsets.UTF_8);
 
