@@ -1,6 +1,7 @@
 package dev.portflow.blueprint;
 
 import dev.portflow.dashboard.Dashboard;
+import dev.portflow.http.PortflowServer;
 import dev.portflow.http.ServerExtension;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,14 +24,11 @@ final class ApiPaths {
     }
 
     /**
-     * Whether the runtime's server keeps {@code path} for itself: {@code /}, {@code /metrics},
-     * {@code /metrics.json}, every path starting with {@code /health}, and what the dashboard claims
-     * ({@code /dashboard} and below). The first part mirrors {@code PortflowServer.checkPaths}, which
-     * offers no public way to ask.
+     * Whether the runtime's server keeps {@code path} for itself ({@link PortflowServer#isReservedPath})
+     * or the dashboard claims it ({@code /dashboard} and below): what the server would refuse at start.
      */
     static boolean reserved(String path) {
-        return path.equals("/") || path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health")
-                || DASHBOARD.claims(path);
+        return PortflowServer.isReservedPath(path) || DASHBOARD.claims(path);
     }
 
     /** Checks every api_endpoint's path; duplicates point at the later one and name the first. */

@@ -153,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             assembly.start();
         } catch (RuntimeException e) {
-            err.println("portflow: could not start pipeline '" + assembly.pipeline().name() + "': " + e.getMessage());
+            err.println("portflow: cannot start pipeline '" + assembly.pipeline().name() + "': " + e.getMessage());
             assembly.close();
             return PortflowCli.FAILED;
         }
