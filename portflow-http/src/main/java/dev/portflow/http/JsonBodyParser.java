@@ -24,7 +24,9 @@ import tools.jackson.databind.JsonNode;
  * such strings "unpredictable" and I-JSON (RFC 7493, section 2.1) forbids them; Jackson decodes
  * them into Java strings that later fail whoever writes them out as UTF-8 (a file sink, Kafka).
  * They are refused here, before anything is queued, like any other body that is not proper JSON
- * text.
+ * text. So are numbers beyond the range of a 64-bit floating-point number ({@code 1e400}): Jackson
+ * reads them as Infinity, which no JSON writer can put back (I-JSON, section 2.2, asks for numbers
+ * within that range). Integers of any size stay accepted: they are exact.
  *
  * <p>Refusals carry a short message for the client, with line and column where there is one;
  * Jackson's own messages (token names, feature and class names, "Source: REDACTED") never leave
@@ -62,7 +64,7 @@ final class JsonBodyParser {
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidJsonException("malformed JSON: empty body");
         }
-        checkUnicode(tree, new ArrayDeque<>());
+        checkValues(tree, new ArrayDeque<>());
         return tree;
     }
 
@@ -187,10 +189,16 @@ final class JsonBodyParser {
     }
 
     /**
-     * Every key and string value, at any depth, must be valid Unicode text. (Jackson 3 already refuses
-     * lone surrogates in keys while parsing; they are checked here too so the rule does not hang on that.)
+     * Every key and string value, at any depth, must be valid Unicode text, and every number with a
+     * fraction or exponent must fit a double. (Jackson 3 already refuses lone surrogates in keys while
+     * parsing; they are checked here too so the rule does not hang on that.) Recursion is bounded by
+     * the parser's nesting limit.
      */
-    private static void checkUnicode(JsonNode node, Deque<Object> path) throws InvalidJsonException {
+    private static void checkValues(JsonNode node, Deque<Object> path) throws InvalidJsonException {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new InvalidJsonException("number at " + render(path)
+                    + " is beyond the range of a 64-bit floating-point number (at most about 1.8e308)");
+        }
         if (node.isString()) {
             String value = node.stringValue();
             int bad = unpairedSurrogate(value);
@@ -204,14 +212,14 @@ final class JsonBodyParser {
                     throw surrogate("a key of the object at " + render(path), property.getKey().charAt(bad));
                 }
                 path.addLast(property.getKey());
-                checkUnicode(property.getValue(), path);
+                checkValues(property.getValue(), path);
                 path.removeLast();
             }
         } else if (node.isArray()) {
             int index = 0;
             for (JsonNode element : node.values()) {
                 path.addLast(index++);
-                checkUnicode(element, path);
+                checkValues(element, path);
                 path.removeLast();
             }
         }

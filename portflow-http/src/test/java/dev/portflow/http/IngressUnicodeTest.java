@@ -48,6 +48,22 @@ class IngressUnicodeTest {
         }
     }
 
+    /** Issue 11, bug 18: 1e400 was read as Infinity and answered 202; no JSON writer can put it back. */
+    @Test
+    void aNumberBeyondTheRangeOfADoubleIsRefusedButHugeIntegersAreNot() throws Exception {
+        try (HttpFixture http = HttpFixture.simple(null)) {
+            HttpResponse<String> huge = http.postJson("{\"a\":{\"x\":[1, -1e400]}}");
+            assertThat(huge.statusCode()).isEqualTo(400);
+            assertThat(huge.body()).isEqualTo("{\"error\":\"invalid_json\",\"message\":\"number at $.a.x[1] is beyond"
+                    + " the range of a 64-bit floating-point number (at most about 1.8e308)\"}");
+            assertThat(http.postJson("{\"a\":1.7e308,\"b\":1e-400}").statusCode()).as("in range, or rounded to 0")
+                    .isEqualTo(202);
+            assertThat(http.postJson("{\"n\":123456789012345678901234567890}").statusCode())
+                    .as("an integer is exact at any size").isEqualTo(202);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> http.received.size() == 2);
+        }
+    }
+
     @Test
     void pairedSurrogatesAndLiteralEmojiAreAccepted() throws Exception {
         try (HttpFixture http = HttpFixture.simple(null)) {
