@@ -3,7 +3,6 @@ package dev.portflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +44,10 @@ class DrainTimeoutProcessTest {
         try (Run run = Run.start(dir, "--drain-timeout", "1", "--leftovers", "left.jsonl")) {
             Set<String> accepted = run.post(12);
             assertThat(accepted).hasSize(12);
-            run.signal();
-            assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String output = run.output();
-            assertThat(run.process.exitValue()).as(output).isEqualTo(1);
+            run.portflow().signal();
+            assertThat(run.portflow().process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String output = run.portflow().output();
+            assertThat(run.portflow().process.exitValue()).as(output).isEqualTo(1);
 
             Set<String> delivered = ids(dir.resolve("delivered.jsonl"), "_id");
             Set<String> left = ids(dir.resolve("left.jsonl"), "id");
@@ -67,15 +66,15 @@ class DrainTimeoutProcessTest {
     void aSecondStopSignalForcesTheStop(@TempDir Path dir) throws Exception {
         try (Run run = Run.start(dir, "--drain-timeout", "60", "--leftovers", "left.jsonl")) {
             Set<String> accepted = run.post(8);
-            run.signal();
-            run.awaitOutput("draining");
+            run.portflow().signal();
+            run.portflow().awaitOutput("draining");
             long start = System.nanoTime();
-            run.signal();
-            assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            run.portflow().signal();
+            assertThat(run.portflow().process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-            String output = run.output();
+            String output = run.portflow().output();
             assertThat(output).contains("forcing the stop now", "drain stopped by force");
-            assertThat(run.process.exitValue()).isEqualTo(1);
+            assertThat(run.portflow().process.exitValue()).isEqualTo(1);
             Set<String> all = new HashSet<>(ids(dir.resolve("delivered.jsonl"), "_id"));
             all.addAll(ids(dir.resolve("left.jsonl"), "id"));
             assertThat(all).as(output).isEqualTo(accepted);
@@ -94,42 +93,17 @@ class DrainTimeoutProcessTest {
         return ids;
     }
 
-    /** One {@code portflow run} process on the blueprint above. */
-    private record Run(Process process, Path log, int port, HttpClient client) implements AutoCloseable {
+    /** One {@code portflow run} process on the blueprint above, and a client for its ingress. */
+    private record Run(PortflowProcess portflow, int port, HttpClient client) implements AutoCloseable {
 
         static Run start(Path dir, String... options) throws Exception {
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            int port = PortflowProcess.freePort();
             Path blueprint = Files.writeString(dir.resolve("slowpoke.yaml"), BLUEPRINT.formatted(port));
-            Path log = dir.resolve("portflow.log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName(), "run", blueprint.toString()));
-            command.addAll(List.of(options));
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            Run run = new Run(process, log, port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-            run.awaitReady();
-            return run;
-        }
-
-        private void awaitReady() throws Exception {
-            URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    if (client.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.ofString())
-                            .statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                assertThat(process.isAlive()).as("portflow exited early:%n%s", output()).isTrue();
-                assertThat(System.nanoTime() < deadline).as("not ready within 60 s:%n%s", output()).isTrue();
-                Thread.sleep(100);
-            }
+            List<String> args = new ArrayList<>(List.of("run", blueprint.toString()));
+            args.addAll(List.of(options));
+            PortflowProcess portflow = PortflowProcess.start(dir, dir.resolve("portflow.log"), args.toArray(String[]::new));
+            portflow.awaitReady(port);
+            return new Run(portflow, port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
         }
 
         /** POSTs {@code n} events one after another; returns the ids answered 202. */
@@ -148,26 +122,9 @@ class DrainTimeoutProcessTest {
             return accepted;
         }
 
-        /** SIGTERM, as often as called (Process.destroy may not signal twice). */
-        void signal() throws Exception {
-            new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
-        }
-
-        void awaitOutput(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!output().contains(text)) {
-                assertThat(System.nanoTime() < deadline).as("no '%s' within 30 s:%n%s", text, output()).isTrue();
-                Thread.sleep(50);
-            }
-        }
-
-        String output() throws IOException {
-            return Files.readString(log);
-        }
-
         @Override
         public void close() {
-            process.destroyForcibly();
+            portflow.close();
             client.close();
         }
     }

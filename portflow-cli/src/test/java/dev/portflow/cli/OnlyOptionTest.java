@@ -119,13 +119,7 @@ class OnlyOptionTest {
                   - {from: gen.out_x, to: out.in_x, transport: kafka, topic: %s}
                 """.formatted(kafka.bootstrapServers(), COUNT, topic));
         Path log = dir.resolve("receiver.log");
-        Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName(),
-                "run", blueprint.toString(), "--only", "out", "--port", "0")
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process receiver = PortflowProcess.start(dir, log, "run", blueprint.toString(), "--only", "out", "--port", "0").process;
         Path out = dir.resolve("out.jsonl");
         try {
             CliRun sender = run("run", blueprint.toString(), "--only", "gen", "--port", "0");

@@ -2,7 +2,6 @@ package dev.portflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,10 +31,7 @@ class RunProcessEndToEndTest {
 
     @Test
     void overloadThenSigtermLeavesExactlyTheAcceptedIdsInTheFile(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = PortflowProcess.freePort();
         Path blueprint = Files.writeString(dir.resolve("ingest.yaml"), """
                 name: ingest
                 server: {host: 127.0.0.1, port: %d}
@@ -47,30 +43,10 @@ class RunProcessEndToEndTest {
                   - {from: api.out_requests, to: slow.in_events, buffer_size: 8}
                   - {from: slow.out_events, to: out.in_events}
                 """.formatted(port));
-        Path log = dir.resolve("portflow.log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName(), "run", blueprint.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        try {
-            URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    if (client.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.ofString())
-                            .statusCode() == 200) {
-                        break;
-                    }
-                } catch (java.io.IOException notYet) {
-                    // not listening yet
-                }
-                assertThat(process.isAlive()).as("portflow exited early:%n%s", Files.readString(log)).isTrue();
-                assertThat(System.nanoTime() < deadline).as("not ready within 60 s:%n%s", Files.readString(log)).isTrue();
-                Thread.sleep(100);
-            }
+        try (PortflowProcess portflow = PortflowProcess.start(dir, dir.resolve("portflow.log"), "run", blueprint.toString())) {
+            portflow.awaitReady(port);
+            Process process = portflow.process;
 
             Set<String> accepted = ConcurrentHashMap.newKeySet();
             Set<Integer> statuses = ConcurrentHashMap.newKeySet();
@@ -101,7 +77,7 @@ class RunProcessEndToEndTest {
 
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
-            String output = Files.readString(log);
+            String output = portflow.output();
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).contains("leftover slow.in_events", "0 messages left");
 
@@ -111,7 +87,6 @@ class RunProcessEndToEndTest {
             }
             assertThat(written).isEqualTo(accepted);
         } finally {
-            process.destroyForcibly();
             client.close();
         }
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,14 +84,14 @@ class TwoProcessKafkaTest {
                   - {from: enrich.out_orders, to: slow.in_orders, buffer_size: 64}
                   - {from: slow.out_orders, to: store.in_orders, buffer_size: 64}
                 """.formatted(kafka.bootstrapServers(), database, topic));
-        int portA = freePort();
-        int portB = freePort();
+        int portA = PortflowProcess.freePort();
+        int portB = PortflowProcess.freePort();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Process a = start(blueprint, dir, "api", portA, "a.log");
-        Process b = start(blueprint, dir, "enrich,slow,store", portB, "b1.log");
+        PortflowProcess a = start(blueprint, dir, "api", portA, "a.log");
+        PortflowProcess b = start(blueprint, dir, "enrich,slow,store", portB, "b1.log");
         try {
-            awaitReady(client, portA, a, dir.resolve("a.log"));
-            awaitReady(client, portB, b, dir.resolve("b1.log"));
+            awaitReady(a, portA);
+            awaitReady(b, portB);
 
             // the burst, in the background
             Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -123,11 +122,11 @@ class TwoProcessKafkaTest {
             // B is killed without warning once it has stored some, while messages are in flight in it
             await().atMost(Duration.ofSeconds(60)).until(() -> stored(client, portB) >= 100);
             assertThat(kafkaDepth(client, portB, "enrich", "in_orders")).as("B has a backlog when killed").isPositive();
-            b.destroyForcibly(); // SIGKILL
-            assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(b.exitValue()).isEqualTo(137);
+            b.process.destroyForcibly(); // SIGKILL
+            assertThat(b.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.process.exitValue()).isEqualTo(137);
             b = start(blueprint, dir, "enrich,slow,store", portB, "b2.log");
-            awaitReady(client, portB, b, dir.resolve("b2.log"));
+            awaitReady(b, portB);
 
             for (Future<?> f : burst) {
                 f.get(120, TimeUnit.SECONDS);
@@ -140,12 +139,12 @@ class TwoProcessKafkaTest {
             await().atMost(Duration.ofSeconds(90)).until(() -> kafkaDepth(client, portB, "enrich", "in_orders") == 0
                     && kafkaDepth(client, portA, "api", "out_requests") == 0);
 
-            b.destroy(); // SIGTERM: drain and exit 0
-            a.destroy();
-            assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(b.exitValue()).as(Files.readString(dir.resolve("b2.log"))).isZero();
-            assertThat(a.exitValue()).as(Files.readString(dir.resolve("a.log"))).isZero();
+            b.process.destroy(); // SIGTERM: drain and exit 0
+            a.process.destroy();
+            assertThat(b.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.process.exitValue()).as(Files.readString(dir.resolve("b2.log"))).isZero();
+            assertThat(a.process.exitValue()).as(Files.readString(dir.resolve("a.log"))).isZero();
 
             // exactly once in the store: every accepted id, no other, no row twice (the id is the key)
             List<String> rows = new ArrayList<>();
@@ -159,39 +158,19 @@ class TwoProcessKafkaTest {
             assertThat(rows).hasSize(accepted.size());
             assertThat(new HashSet<>(rows)).isEqualTo(accepted);
         } finally {
-            a.destroyForcibly();
-            b.destroyForcibly();
+            a.process.destroyForcibly();
+            b.process.destroyForcibly();
             client.close();
         }
     }
 
-    private static Process start(Path blueprint, Path dir, String only, int port, String log) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName(),
-                "run", blueprint.toString(), "--only", only, "--port", Integer.toString(port))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile())
-                .start();
+    private static PortflowProcess start(Path blueprint, Path dir, String only, int port, String log) throws IOException {
+        return PortflowProcess.start(dir, dir.resolve(log), "run", blueprint.toString(), "--only", only,
+                "--port", Integer.toString(port));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitReady(HttpClient client, int port, Process process, Path log) {
-        URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(process.isAlive()).as("exited early:%n%s", Files.readString(log)).isTrue();
-            try {
-                return client.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+    private static void awaitReady(PortflowProcess process, int port) throws Exception {
+        process.awaitReady(port);
     }
 
     /** Messages the store of the process on {@code port} has taken, from its /metrics. */
