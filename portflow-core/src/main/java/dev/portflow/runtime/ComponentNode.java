@@ -9,6 +9,7 @@ import dev.portflow.port.PortName;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** One component of a built pipeline with its ports. */
 final class ComponentNode {
@@ -20,13 +21,17 @@ final class ComponentNode {
     final Map<String, InputPort<?>> inputs = new LinkedHashMap<>();
     final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
     final ComponentTime time = new ComponentTime();
+    final Workers workers;
+    final Function<Object, ?> key; // null: no per-key order
     Inbox inbox;
 
-    ComponentNode(String name, Component component, Class<?> outputType) {
+    ComponentNode(String name, Component component, Class<?> outputType, Workers workers, Function<Object, ?> key) {
         this.name = name;
         this.kind = ComponentKind.of(component);
         this.component = component;
         this.outputType = outputType;
+        this.workers = workers;
+        this.key = key;
     }
 
     /** The {@code out_*} ports (not the error ports). */

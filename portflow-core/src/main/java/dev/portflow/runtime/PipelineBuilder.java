@@ -3,6 +3,7 @@ package dev.portflow.runtime;
 import dev.portflow.component.Component;
 import dev.portflow.component.Merger;
 import dev.portflow.component.Router;
+import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +54,8 @@ public final class PipelineBuilder {
     private final List<RemoteEdge> remoteEdges = new ArrayList<>();
     private final Map<String, RemoteBuffer> remoteInputs = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Workers> workers = new LinkedHashMap<>();
+    private final Map<String, Function<Object, ?>> keys = new LinkedHashMap<>();
     private MeterRegistry registry;
     private ErrorReporter errorReporter = ErrorReporter.logging();
     private ConnectionOptions defaults = ConnectionOptions.defaults();
@@ -161,6 +165,40 @@ public final class PipelineBuilder {
             problems.add("component '" + name + "' is declared twice");
         } else {
             components.put(name, new Declared(name, component, inputType, outputType));
+        }
+        return this;
+    }
+
+    /**
+     * Runs component {@code component} on {@code n} workers: threads that take its messages and call it
+     * concurrently (see {@link Workers}). Default: one.
+     */
+    public PipelineBuilder workers(String component, int n) {
+        return workers(component, Workers.fixed(n));
+    }
+
+    /**
+     * Runs component {@code component} on {@code workers}: a fixed number, or a range the runtime sizes
+     * the stage within ({@link Workers#between}).
+     */
+    public PipelineBuilder workers(String component, Workers workers) {
+        Objects.requireNonNull(workers, "workers");
+        if (this.workers.put(component, workers) != null) {
+            problems.add("workers of component '" + component + "' are set twice");
+        }
+        return this;
+    }
+
+    /**
+     * Keeps per-key order in component {@code component}: messages with the same {@code key} (compared
+     * with {@code equals}; {@code null} is a key too) are handled one at a time, in the order they
+     * arrived, while messages with different keys use all workers. Without it, workers handle
+     * messages in no particular order.
+     */
+    public PipelineBuilder orderedByKey(String component, Function<Object, ?> key) {
+        Objects.requireNonNull(key, "key");
+        if (keys.put(component, key) != null) {
+            problems.add("the key of component '" + component + "' is set twice");
         }
         return this;
     }
@@ -282,6 +320,7 @@ public final class PipelineBuilder {
         for (Declared d : components.values()) {
             checkPorts(d, inPorts.get(d.name()), outPorts.get(d.name()), all);
         }
+        checkWorkers(all);
         List<String> order = topologicalOrder(all);
         if (!all.isEmpty()) {
             throw new PipelineDefinitionException(all);
@@ -337,6 +376,28 @@ public final class PipelineBuilder {
         }
     }
 
+    private void checkWorkers(List<String> problems) {
+        workers.forEach((component, w) -> {
+            Declared d = components.get(component);
+            if (d == null) {
+                problems.add("workers set for unknown component '" + component + "'");
+            } else if (ComponentKind.of(d.component()) == ComponentKind.SOURCE) {
+                problems.add("source '" + component + "' cannot have workers: a source runs once; it may use threads of its own");
+            } else if (w.max() > 1 && d.component().getClass().isAnnotationPresent(SingleWorker.class)) {
+                problems.add(ComponentKind.of(d.component()).name().toLowerCase(java.util.Locale.ROOT) + " '" + component
+                        + "' cannot have more than one worker: " + d.component().getClass().getAnnotation(SingleWorker.class).value());
+            }
+        });
+        keys.keySet().forEach(component -> {
+            Declared d = components.get(component);
+            if (d == null) {
+                problems.add("a key is set for unknown component '" + component + "'");
+            } else if (ComponentKind.of(d.component()) == ComponentKind.SOURCE) {
+                problems.add("source '" + component + "' cannot be ordered by a key: it receives no messages");
+            }
+        });
+    }
+
     /** Kahn's algorithm; names a cycle's members as a problem. */
     private List<String> topologicalOrder(List<String> problems) {
         Map<String, Set<String>> downstream = new LinkedHashMap<>();
@@ -380,7 +441,8 @@ public final class PipelineBuilder {
         Map<String, ComponentNode> nodes = new LinkedHashMap<>();
         for (String c : order) {
             Declared d = components.get(c);
-            ComponentNode node = new ComponentNode(c, d.component(), d.outputType());
+            ComponentNode node = new ComponentNode(c, d.component(), d.outputType(),
+                    workers.getOrDefault(c, Workers.one()), keys.get(c));
             for (String p : inPorts.get(c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
                 port.measurements().pipeline(name);
