@@ -9,6 +9,14 @@ import java.util.List;
  * @param kind    its role
  * @param inputs  its input port names
  * @param outputs its output port names (data and error ports)
+ * @param workers how many workers handle its messages (see {@link Workers})
+ * @param orderedByKey whether messages with the same key are handled in order ({@link PipelineBuilder#orderedByKey})
  */
-public record ComponentInfo(String name, ComponentKind kind, List<String> inputs, List<String> outputs) {
+public record ComponentInfo(String name, ComponentKind kind, List<String> inputs, List<String> outputs,
+        Workers workers, boolean orderedByKey) {
+
+    /** A component with one worker and no key. */
+    public ComponentInfo(String name, ComponentKind kind, List<String> inputs, List<String> outputs) {
+        this(name, kind, inputs, outputs, Workers.one(), false);
+    }
 }

@@ -95,7 +95,8 @@ public final class Pipeline implements AutoCloseable {
     /** The components in topological order. */
     public List<ComponentInfo> components() {
         return nodes.stream()
-                .map(n -> new ComponentInfo(n.name, n.kind, List.copyOf(n.inputs.keySet()), List.copyOf(n.outputs.keySet())))
+                .map(n -> new ComponentInfo(n.name, n.kind, List.copyOf(n.inputs.keySet()), List.copyOf(n.outputs.keySet()),
+                        n.workers, n.key != null))
                 .toList();
     }
 
