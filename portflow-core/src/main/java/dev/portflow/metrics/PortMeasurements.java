@@ -62,6 +62,7 @@ public final class PortMeasurements {
     private long finished;
     private volatile Runnable onErrorTypeAdded = () -> { };
     private volatile dev.portflow.port.RemoteBuffer remote;
+    private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
 
     public PortMeasurements(String portName, Direction direction) {
         this.portName = Objects.requireNonNull(portName);
@@ -140,12 +141,15 @@ public final class PortMeasurements {
 
     /**
      * Messages the component of this input port has finished with, as counted by the runtime: handled
-     * (successfully or not) or refused as invalid. A transport that acknowledges its source only
-     * after the component is done (e.g. commits Kafka offsets) counts on it; it is exact because one
-     * thread handles a port's messages in the order they were received.
+     * (successfully or not) or refused as invalid, with none before them unfinished. A transport that
+     * acknowledges its source only after the component is done (e.g. commits Kafka offsets) counts on
+     * it. With one worker it is a plain count, exact because one thread handles the port's messages
+     * in the order they were received; with several ({@link #finishInAnyOrder}) it is the finished
+     * prefix in the order the port handed the messages out.
      */
     public long messagesFinished() {
-        return (long) FINISHED.getOpaque(this) + dropped(DropReason.INVALID);
+        FinishedPrefix p = prefix;
+        return p != null ? p.completed() : (long) FINISHED.getOpaque(this) + dropped(DropReason.INVALID);
     }
 
     /**
@@ -154,6 +158,24 @@ public final class PortMeasurements {
      */
     public void finishedOne() {
         FINISHED.setOpaque(this, (long) FINISHED.getOpaque(this) + 1);
+    }
+
+    /**
+     * Several workers finish this port's messages, in any order: from now on messages are finished by
+     * {@link #finished(long)}. Before the port receives anything.
+     */
+    public void finishInAnyOrder() {
+        prefix = new FinishedPrefix();
+    }
+
+    /** Whether finishing goes by sequence ({@link #finishInAnyOrder}). */
+    public boolean finishesInAnyOrder() {
+        return prefix != null;
+    }
+
+    /** Message {@code sequence} (the port's hand-out order, from 0) is finished: handled, or refused as invalid. */
+    public void finished(long sequence) {
+        prefix.finished(sequence);
     }
 
     /** A message was accepted by the remote buffer of a connection leaving the process. */

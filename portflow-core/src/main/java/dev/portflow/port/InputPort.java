@@ -39,6 +39,7 @@ public final class InputPort<T> {
     private int next; // round-robin position over channels
 
     // Set on the receiving thread for the message last returned.
+    private long handedOut; // messages taken from the channels so far, valid or not
     private long lastReceivedAt;
     private long lastOrigin = OutputPort.NO_ORIGIN;
 
@@ -208,6 +209,11 @@ public final class InputPort<T> {
         return lastReceivedAt;
     }
 
+    /** The place of the last message in the order this port handed messages out (from 0; invalid ones count). */
+    public long lastSequence() {
+        return handedOut - 1;
+    }
+
     /** Origin (event or ingest time, nanoTime scale) of the last message, for messages derived from it. */
     public long lastOrigin() {
         return lastOrigin;
@@ -290,6 +296,7 @@ public final class InputPort<T> {
     }
 
     private void accept(BoundedChannel<T> channel, long nowHint) {
+        handedOut++;
         if (!channel.isTimed()) {
             lastReceivedAt = 0L;
             lastOrigin = OutputPort.NO_ORIGIN;
@@ -315,6 +322,9 @@ public final class InputPort<T> {
             return true;
         }
         measurements.drop(DropReason.INVALID);
+        if (measurements.finishesInAnyOrder()) {
+            measurements.finished(handedOut - 1); // refused: finished at once, in its place in the order
+        }
         measurements.error(InvalidMessageException.class.getSimpleName());
         InvalidMessageException error = new InvalidMessageException(violations);
         errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message));

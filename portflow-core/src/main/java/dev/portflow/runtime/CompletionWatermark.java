@@ -22,9 +22,11 @@ import java.util.Set;
  * finished count {@code F}, then the number of messages accepted (minus evicted) on each of the
  * component's output buffers. A downstream component is done for the epoch once its input ports
  * have finished at least what their buffers held when all its upstream components were done; then
- * its own output buffers are read, and so on in topological order. Buffers are FIFO and each port
- * is handled by one thread in order, so when every downstream component is done, everything the
- * first {@code F} messages led to has been handled: {@code completed()} becomes {@code F}. Counts
+ * its own output buffers are read, and so on in topological order. Buffers are FIFO and a port's
+ * finished count is a prefix of the order it handed messages out in (one worker finishes them in
+ * that order; with several, {@link dev.portflow.metrics.PortMeasurements#messagesFinished()} counts
+ * only messages with none unfinished before them), so when every downstream component is done,
+ * everything the first {@code F} messages led to has been handled: {@code completed()} becomes {@code F}. Counts
  * read later than needed only make an epoch wait longer, never end early. Under steady load an
  * epoch lasts about one traversal of the pipeline.
  *

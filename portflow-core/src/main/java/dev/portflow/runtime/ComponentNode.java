@@ -20,7 +20,7 @@ final class ComponentNode {
     final Class<?> outputType;
     final Map<String, InputPort<?>> inputs = new LinkedHashMap<>();
     final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
-    final ComponentTime time = new ComponentTime();
+    final ComponentTimes times = new ComponentTimes(); // over all its workers
     final Workers workers;
     final Function<Object, ?> key; // null: no per-key order
     Inbox inbox;

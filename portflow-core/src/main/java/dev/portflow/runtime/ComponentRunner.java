@@ -1,32 +1,36 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
-import dev.portflow.metrics.PortMeasurements;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs one component on its own virtual thread: run loop, then cleanup, then closing its outputs. */
+/**
+ * Runs one component on virtual threads (one for a source, one per worker for a component that
+ * handles messages) and, once they have all ended, cleans it up and closes its outputs so end of
+ * stream moves on.
+ */
 abstract sealed class ComponentRunner implements BackpressureListener permits SourceRunner, HandlerRunner {
 
-    private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
+    static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
 
     final ComponentNode node;
     final String pipelineName;
     final ErrorReporter fallbackReporter;
     private final CountDownLatch finished = new CountDownLatch(1);
-    volatile Thread thread;
     volatile boolean running = true;
 
-    // Health, read by Pipeline.health() on other threads. Written by the component's thread only,
-    // and only when a message fails or the first success follows failures: no store per message.
-    private volatile int failuresInARow;
+    // Health, read by Pipeline.health() on other threads. Written only when a message fails, or when
+    // the first success follows failures: no store per message.
+    private final AtomicInteger failuresInARow = new AtomicInteger();
     private volatile String lastFailure;
-    private volatile String stoppedBy; // why the run loop ended with an error, or null
+    private volatile String stoppedBy; // why the component ended with an error, or null
 
     ComponentRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
         this.node = node;
@@ -37,57 +41,78 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
         }
     }
 
-    // A send that waits on a full buffer spends this component's time only when it is the
-    // component's own thread that sends; other senders (e.g. HTTP request threads) do not.
+    /** Starts the component's thread(s). */
+    abstract void start();
+
+    /** The clock of the calling thread if it is one of this component's threads, else {@code null}. */
+    abstract ComponentTime timeOfCurrentThread();
+
+    /** Interrupts every thread of the component wherever it waits. */
+    abstract void interruptAll();
+
+    // A send that waits on a full buffer spends this component's time only when one of the
+    // component's own threads sends; other senders (e.g. HTTP request threads) do not.
     @Override
     public void waitStarted(long startNanos) {
-        if (Thread.currentThread() == thread) {
-            node.time.enter(ComponentTime.BACKPRESSURED, startNanos);
+        ComponentTime time = timeOfCurrentThread();
+        if (time != null) {
+            time.enter(ComponentTime.BACKPRESSURED, startNanos);
         }
     }
 
     @Override
     public void waitEnded(long startNanos, long endNanos) {
-        if (Thread.currentThread() == thread) {
-            node.time.enter(ComponentTime.BUSY, endNanos);
+        ComponentTime time = timeOfCurrentThread();
+        if (time != null) {
+            time.enter(ComponentTime.BUSY, endNanos);
         }
     }
 
-    final void start() {
-        // Assigned before the thread runs: the component's own code compares against it at once.
-        Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).unstarted(this::runAll);
-        thread = t;
-        t.start();
+    /** A thread of the component failed outside any one message (or a source's run threw). */
+    final void died(Throwable error) {
+        stoppedBy = describe(error);
+        LOG.log(Level.ERROR, "component '" + node.name + "' of pipeline '" + pipelineName + "' failed", error);
     }
 
-    private void runAll() {
+    /**
+     * Called once, by the last of the component's threads to end: cleanup, then closing the outputs,
+     * so each downstream input sees end of stream once everything this component sent is buffered.
+     */
+    final void finishComponent() {
         try {
-            runLoop();
-        } catch (InterruptedException e) {
-            // Forced stop: fall through to cleanup.
-        } catch (Throwable t) {
-            stoppedBy = describe(t);
-            LOG.log(Level.ERROR, "component '" + node.name + "' of pipeline '" + pipelineName + "' failed", t);
-        } finally {
-            node.time.finish(System.nanoTime());
-            try {
-                node.component.cleanup();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "cleanup of component '" + node.name + "' failed", e);
-            }
-            for (OutputPort<?> port : node.outputs.values()) {
-                port.close();
-            }
-            finished.countDown();
+            node.component.cleanup();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "cleanup of component '" + node.name + "' failed", e);
         }
+        for (OutputPort<?> port : node.outputs.values()) {
+            port.close();
+        }
+        finished.countDown();
     }
 
-    abstract void runLoop() throws Exception;
+    /** Asks the component to stop producing (sources) and wakes it. */
+    void requestStop() {
+        running = false;
+    }
 
-    /** A message was handled without failing: ends a run of failures. Component's thread only. */
+    /** Interrupts the component wherever it waits: the last resort of a drain that timed out. */
+    final void forceStop() {
+        running = false;
+        interruptAll();
+    }
+
+    final boolean awaitFinished(long nanos) throws InterruptedException {
+        return finished.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    final boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    /** A message was handled without failing: ends a run of failures. */
     final void succeeded() {
-        if (failuresInARow != 0) {
-            failuresInARow = 0;
+        if (failuresInARow.get() != 0) {
+            failuresInARow.set(0);
         }
     }
 
@@ -102,11 +127,11 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
         if (stopped != null) {
             return "stopped after an error (" + stopped + ")";
         }
-        int failures = failuresInARow;
+        int failures = failuresInARow.get();
         if (failures >= rules.failuresInARow()) {
             return "the last " + failures + " messages failed (" + lastFailure + ")";
         }
-        long busySince = node.time.busySince();
+        long busySince = node.times.busySince();
         if (busySince != Long.MIN_VALUE && !isFinished()) {
             long busyNanos = nowNanos - busySince;
             if (busyNanos > rules.stuckAfter().toNanos()) {
@@ -121,28 +146,6 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
         return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    /** Asks the component to stop producing (sources) and wakes it. */
-    void requestStop() {
-        running = false;
-    }
-
-    /** Interrupts the component wherever it waits: the last resort of a drain that timed out. */
-    final void forceStop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    final boolean awaitFinished(long nanos) throws InterruptedException {
-        return finished.await(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    final boolean isFinished() {
-        return finished.getCount() == 0;
-    }
-
     /**
      * Counts a failed message on {@code measurements} and reports its envelope to the component's
      * error port, or to the fallback reporter when there is none (or it refused the envelope).
@@ -150,7 +153,7 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     final void reportError(PortMeasurements measurements, Throwable error, Object payload, long origin) {
         measurements.error(error.getClass().getSimpleName());
         lastFailure = describe(error);
-        failuresInARow = failuresInARow + 1; // single writer: the component's thread
+        failuresInARow.incrementAndGet();
         ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload);
         OutputPort<ErrorEnvelope> errorPort = node.errorPort();
         if (errorPort != null && errorPort.isConnected()) {

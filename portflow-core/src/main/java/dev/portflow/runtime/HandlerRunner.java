@@ -11,30 +11,50 @@ import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs a component that handles messages (transformer, sink, router, merger): receive fairly from
- * its inputs, handle, account time, repeat until every input reaches end of stream.
+ * Runs a component that handles messages (transformer, sink, router, merger) on its workers: each
+ * receives fairly from the component's inputs, handles, accounts its time, and repeats until every
+ * input reaches end of stream. When the last worker ends, the component is cleaned up and its
+ * outputs closed.
  *
- * <p>Timing costs one clock read per message: the read that ends one message's processing is
- * handed to the next receive as its receive time when a message is already waiting.
+ * <p><b>One worker</b> (the default) receives straight from the inbox, as a single consumer, and
+ * costs one clock read per message: the read that ends one message's processing is handed to the
+ * next receive as its receive time when a message is already waiting.
+ *
+ * <p><b>Several workers</b> take turns at the inbox under a lock (leader/follower: the channels keep
+ * their single consumer, the one holding the lock) and handle what they took concurrently. Their
+ * finishing goes by sequence ({@link PortMeasurements#finishInAnyOrder}) so a transport that
+ * acknowledges finished work still sees a prefix. With a key ({@link KeyedOrder}) messages with the
+ * same key are handled one at a time in arrival order. The number of workers can change while it
+ * runs ({@link #setWorkers}): new ones start at once; surplus ones leave after their message.
  */
-final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
+final class HandlerRunner extends ComponentRunner {
 
-    private final OutputPort<Object> output; // null for sinks
+    /** How often a worker waiting at the inbox looks whether it is asked to leave. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final boolean timed;
+    private final boolean shared; // more than one worker at some point: the lock, sequences
+    private final OutputPort<Object> output; // the one data output, or null
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
+    private final KeyedOrder keyed; // null: no per-key order
 
-    // State of the message being handled; owner thread only.
-    private long currentOrigin = OutputPort.NO_ORIGIN;
-    private int emitted;
-    private long blockedNanos;
-    // The message taken from an input and not finished yet: still set when a forced stop interrupts
-    // its handling, so the drain report can count it and hand it back. Read after the thread ended.
-    private Object unfinished;
-    private InputPort<?> unfinishedPort;
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final List<Worker> workers = new CopyOnWriteArrayList<>(); // running, and ended with a message unfinished
+    // Guarded by this: workers not yet ended (a worker that took a request to leave no longer counts),
+    // and requests to leave that no worker has taken yet. Running now: live - leaving.
+    private int live;
+    private int leaving;
+    private boolean ended; // end of stream reached or forced: no new workers; guarded by this
+    private volatile boolean endOfStream;
 
     @SuppressWarnings("unchecked")
     HandlerRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
@@ -44,42 +64,334 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
         for (OutputPort<?> port : data) {
             routes.put(port.name(), (OutputPort<Object>) port);
         }
-    }
-
-    @Override
-    void runLoop() throws Exception {
         // A component whose every input connection is untimed (ConnectionOptions.timed(false)) is not
         // timed either: no clock read per message, no processing-time histogram, no busy/idle time.
         // Its counters (in, out, drops, errors, finished) stay exact.
-        boolean timed = node.inputs.values().stream().anyMatch(InputPort::isTimed);
+        this.timed = node.inputs.values().stream().anyMatch(InputPort::isTimed);
         if (!timed) {
-            node.time.turnOff();
+            node.times.turnOff();
         }
-        long now = timed ? System.nanoTime() : 0L;
-        node.time.start(ComponentTime.IDLE, now);
-        while (true) {
-            Object message = node.inbox.receive(Long.MAX_VALUE, now);
-            if (message == null) {
-                break; // end of stream on every input
+        int max = node.workers.max();
+        this.shared = max > 1;
+        this.keyed = node.key == null ? null : new KeyedOrder(node.key, max);
+        if (shared) {
+            for (InputPort<?> port : node.inputs.values()) {
+                port.measurements().finishInAnyOrder();
             }
-            InputPort<?> port = node.inbox.lastPort();
-            PortMeasurements measurements = port.measurements();
-            long receivedAt = 0L;
-            if (timed) {
-                receivedAt = port.lastReceivedAt();
-                if (receivedAt == 0L) {
-                    receivedAt = System.nanoTime(); // this port is untimed, another one is not
+        }
+    }
+
+    @Override
+    void start() {
+        setWorkers(node.workers.min());
+    }
+
+    /** Workers running now. */
+    synchronized int workerCount() {
+        return live - leaving;
+    }
+
+    /**
+     * Runs {@code n} workers (clamped to the component's bounds): starts the missing ones, or asks the
+     * surplus ones to leave once they have finished their message.
+     */
+    void setWorkers(int n) {
+        int wanted = Math.max(node.workers.min(), Math.min(node.workers.max(), n));
+        List<Worker> started = new ArrayList<>();
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            int running = live - leaving;
+            if (wanted < running) {
+                leaving += running - wanted;
+            } else {
+                int cancel = Math.min(leaving, wanted - running); // asked to leave, not gone: stay
+                leaving -= cancel;
+                for (int i = running + cancel; i < wanted; i++) {
+                    Worker w = new Worker(node.times.newWorker());
+                    workers.add(w);
+                    live++;
+                    started.add(w);
                 }
-                node.time.enter(ComponentTime.BUSY, receivedAt);
+            }
+        }
+        for (Worker w : started) {
+            w.start(workers.size());
+        }
+    }
+
+    @Override
+    ComponentTime timeOfCurrentThread() {
+        Worker w = currentWorker();
+        return w == null ? null : w.time;
+    }
+
+    private Worker currentWorker() {
+        Thread current = Thread.currentThread();
+        for (Worker w : workers) {
+            if (w.thread == current) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Also takes the wait out of the message's processing time. */
+    @Override
+    public void waitEnded(long startNanos, long endNanos) {
+        Worker w = currentWorker();
+        if (w != null) {
+            w.blockedNanos += endNanos - startNanos;
+            w.time.enter(ComponentTime.BUSY, endNanos);
+        }
+    }
+
+    @Override
+    void interruptAll() {
+        synchronized (this) {
+            ended = true;
+        }
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** The messages taken and not finished when the workers were stopped, with their ports; after they ended. */
+    List<KeyedOrder.Parked> unfinished() {
+        List<KeyedOrder.Parked> left = new ArrayList<>();
+        for (Worker w : workers) {
+            if (w.unfinished != null) {
+                left.add(new KeyedOrder.Parked(w.unfinished, w.unfinishedPort, 0L, 0L, 0L));
+            }
+        }
+        if (keyed != null) {
+            left.addAll(keyed.parked());
+        }
+        return left;
+    }
+
+    /** One worker ended (end of stream, asked to leave, forced, or failed); the last one finishes the component. */
+    private void workerEnded(Worker w, boolean left) {
+        boolean last;
+        synchronized (this) {
+            if (!left) {
+                live--; // a leaver was taken off when it took the request
+            }
+            last = live == 0 && !left;
+            if (last) {
+                ended = true;
+            }
+        }
+        node.times.retire(w.time);
+        if (w.unfinished == null) {
+            workers.remove(w); // keep only the ones a drain report must read
+        }
+        if (last) {
+            if (endOfStream && node.component instanceof Sink<?> sink) {
+                try {
+                    sink.flush();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "flush of sink '" + node.name + "' at end of stream failed", e);
+                }
+            }
+            finishComponent();
+        }
+    }
+
+    /** One worker thread and its per-message state (the emitter its component calls). */
+    private final class Worker implements Emitter<Object> {
+
+        final ComponentTime time;
+        volatile Thread thread;
+        // State of the message being handled; this worker's thread only.
+        private long currentOrigin = OutputPort.NO_ORIGIN;
+        private int emitted;
+        long blockedNanos;
+        // The message taken and not finished yet: still set when a forced stop interrupts its
+        // handling, so the drain report can count it and hand it back. Read after the thread ended.
+        Object unfinished;
+        InputPort<?> unfinishedPort;
+        // What take() handed over (several workers).
+        private Object taken;
+        private InputPort<?> takenPort;
+        private long takenAt;
+        private long takenOrigin;
+        private long takenSequence;
+        private Object key;
+        private RuntimeException keyFailure;
+
+        Worker(ComponentTime time) {
+            this.time = time;
+        }
+
+        void start(int number) {
+            Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name
+                    + (shared ? "-" + number : "")).unstarted(this::run);
+            thread = t; // before it runs: backpressure callbacks compare against it at once
+            t.start();
+        }
+
+        private void run() {
+            boolean left = false;
+            try {
+                if (shared) {
+                    left = runShared();
+                } else {
+                    runAlone();
+                }
+            } catch (InterruptedException e) {
+                // forced stop: the message being handled stays in unfinished
+            } catch (Throwable t) {
+                died(t);
+            } finally {
+                time.finish(System.nanoTime());
+                workerEnded(this, left);
+            }
+        }
+
+        /** The only worker: receives straight from the inbox, one clock read per message. */
+        private void runAlone() throws Exception {
+            long now = timed ? System.nanoTime() : 0L;
+            time.start(ComponentTime.IDLE, now);
+            while (true) {
+                Object message = node.inbox.receive(Long.MAX_VALUE, now);
+                if (message == null) {
+                    endOfStream = true; // end of stream on every input
+                    return;
+                }
+                InputPort<?> port = node.inbox.lastPort();
+                long receivedAt = 0L;
+                if (timed) {
+                    receivedAt = port.lastReceivedAt();
+                    if (receivedAt == 0L) {
+                        receivedAt = System.nanoTime(); // this port is untimed, another one is not
+                    }
+                }
+                now = handle(message, port, receivedAt, port.lastOrigin(), -1L, null);
+            }
+        }
+
+        /**
+         * One of several workers: takes turns at the inbox, handles what it took (and, with a key,
+         * what was parked behind it). Returns whether it left because it was asked to.
+         */
+        private boolean runShared() throws Exception {
+            time.start(ComponentTime.IDLE, timed ? System.nanoTime() : 0L);
+            while (true) {
+                int outcome = take();
+                if (outcome != TOOK) {
+                    return outcome == LEAVE;
+                }
+                handle(taken, takenPort, takenAt, takenOrigin, takenSequence, keyFailure);
+                if (keyed != null && keyFailure == null) {
+                    for (KeyedOrder.Parked next = keyed.next(key); next != null; next = keyed.next(key)) {
+                        long at = timed ? System.nanoTime() : 0L; // its wait ends now; its queue wait was measured when taken
+                        handle(next.message(), next.port(), at, next.origin(), next.sequence(), null);
+                    }
+                }
+            }
+        }
+
+        private static final int TOOK = 0;
+        private static final int END = 1;
+        private static final int LEAVE = 2;
+
+        /** Takes the next message under the receive lock: {@link #TOOK}, {@link #END} of stream, or asked to {@link #LEAVE}. */
+        private int take() throws InterruptedException {
+            receiveLock.lockInterruptibly();
+            try {
+                while (true) {
+                    synchronized (HandlerRunner.this) {
+                        if (leaving > 0 && !ended) {
+                            leaving--; // this worker takes the request: it is gone from now on
+                            live--;
+                            return LEAVE;
+                        }
+                    }
+                    if (endOfStream) {
+                        return END;
+                    }
+                    if (keyed != null) {
+                        keyed.awaitRoom();
+                    }
+                    Object message = node.inbox.receive(RECHECK_NANOS, 0L);
+                    if (message == null) {
+                        if (node.inbox.isEndOfStream()) {
+                            endOfStream = true;
+                            return END;
+                        }
+                        continue; // timed out: look whether to leave, then wait again
+                    }
+                    InputPort<?> port = node.inbox.lastPort();
+                    long at = 0L;
+                    if (timed) {
+                        at = port.lastReceivedAt();
+                        if (at == 0L) {
+                            at = System.nanoTime();
+                        }
+                    }
+                    if (keyed == null) {
+                        set(message, port, at, port.lastOrigin(), port.lastSequence(), null, null);
+                        return TOOK;
+                    }
+                    Object k;
+                    try {
+                        k = keyed.keyOf(message);
+                    } catch (RuntimeException e) {
+                        set(message, port, at, port.lastOrigin(), port.lastSequence(), null, e); // fails alone
+                        return TOOK;
+                    }
+                    KeyedOrder.Parked p = new KeyedOrder.Parked(message, port, at, port.lastOrigin(), port.lastSequence());
+                    if (keyed.claimOrPark(k, p)) {
+                        set(message, port, at, port.lastOrigin(), port.lastSequence(), k, null);
+                        return TOOK;
+                    }
+                    // parked behind the worker that holds its key; take another
+                }
+            } finally {
+                receiveLock.unlock();
+            }
+        }
+
+        private void set(Object message, InputPort<?> port, long at, long origin, long sequence, Object k,
+                RuntimeException failure) {
+            taken = message;
+            takenPort = port;
+            takenAt = at;
+            takenOrigin = origin;
+            takenSequence = sequence;
+            key = k;
+            keyFailure = failure;
+        }
+
+        /**
+         * Handles one message taken from {@code port}: errors to err_* or the reporter, drops, the
+         * finished count, processing time. Returns the clock read that ended it (0 when untimed).
+         *
+         * @param sequence its place in the port's order (several workers), or -1 (one worker)
+         * @param failure  a failure to report instead of handling it (its key could not be computed)
+         */
+        private long handle(Object message, InputPort<?> port, long receivedAt, long origin, long sequence,
+                RuntimeException failure) throws InterruptedException {
+            PortMeasurements measurements = port.measurements();
+            if (timed) {
+                time.enter(ComponentTime.BUSY, receivedAt);
             }
             unfinished = message;
             unfinishedPort = port;
-            currentOrigin = port.lastOrigin();
+            currentOrigin = origin;
             emitted = 0;
             blockedNanos = 0;
             boolean failed = false;
             try {
-                handle(message, port.name());
+                if (failure != null) {
+                    throw failure;
+                }
+                dispatch(message, port.name());
             } catch (InterruptedException e) {
                 throw e;
             } catch (VirtualMachineError fatal) {
@@ -98,73 +410,57 @@ final class HandlerRunner extends ComponentRunner implements Emitter<Object> {
                     measurements.drop(DropReason.FILTERED);
                 }
             }
-            measurements.finishedOne();
+            if (sequence < 0) {
+                measurements.finishedOne();
+            } else {
+                measurements.finished(sequence);
+            }
             unfinished = null;
             unfinishedPort = null;
+            long now = 0L;
             if (timed) {
                 now = System.nanoTime();
                 measurements.processDuration.record(now - receivedAt - blockedNanos);
-                node.time.enter(ComponentTime.IDLE, now);
+                time.enter(ComponentTime.IDLE, now);
             }
+            return now;
         }
-        if (node.component instanceof Sink<?> sink) {
-            sink.flush();
-        }
-    }
 
-    /** The message whose handling a forced stop interrupted, or {@code null}; read once the thread has ended. */
-    Object unfinished() {
-        return unfinished;
-    }
-
-    /** The input port {@link #unfinished()} came from. */
-    InputPort<?> unfinishedPort() {
-        return unfinishedPort;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void handle(Object message, String inputPort) throws Exception {
-        switch (node.component) {
-            case Transformer<?, ?> t -> ((Transformer<Object, Object>) t).transform(message, this);
-            case Sink<?> s -> ((Sink<Object>) s).accept(message);
-            case Router<?> r -> {
-                String target = ((Router<Object>) r).route(message);
-                if (target != null) {
-                    OutputPort<Object> port = routes.get(target);
-                    if (port == null) {
-                        throw new IllegalArgumentException("router '" + node.name + "' chose output port '" + target
-                                + "', which it does not have; its output ports are " + routes.keySet());
+        @SuppressWarnings("unchecked")
+        private void dispatch(Object message, String inputPort) throws Exception {
+            switch (node.component) {
+                case Transformer<?, ?> t -> ((Transformer<Object, Object>) t).transform(message, this);
+                case Sink<?> s -> ((Sink<Object>) s).accept(message);
+                case Router<?> r -> {
+                    String target = ((Router<Object>) r).route(message);
+                    if (target != null) {
+                        OutputPort<Object> port = routes.get(target);
+                        if (port == null) {
+                            throw new IllegalArgumentException("router '" + node.name + "' chose output port '" + target
+                                    + "', which it does not have; its output ports are " + routes.keySet());
+                        }
+                        send(port, message);
                     }
-                    send(port, message);
                 }
-            }
-            case Merger<?> m -> {
-                Object merged = ((Merger<Object>) m).merge(message, inputPort);
-                if (merged != null) {
-                    send(output, merged);
+                case Merger<?> m -> {
+                    Object merged = ((Merger<Object>) m).merge(message, inputPort);
+                    if (merged != null) {
+                        send(output, merged);
+                    }
                 }
+                default -> throw new IllegalStateException("not a message handler: " + node.component);
             }
-            default -> throw new IllegalStateException("not a message handler: " + node.component);
         }
-    }
 
-    /** The transformer's emitter: sends on its output with the origin of the message being handled. */
-    @Override
-    public SendOutcome emit(Object message) throws InterruptedException {
-        return send(output, message);
-    }
-
-    private SendOutcome send(OutputPort<Object> port, Object message) throws InterruptedException {
-        emitted++;
-        return port.send(message, currentOrigin);
-    }
-
-    /** Also takes the wait out of the message's processing time. */
-    @Override
-    public void waitEnded(long startNanos, long endNanos) {
-        if (Thread.currentThread() == thread) {
-            blockedNanos += endNanos - startNanos;
+        /** The transformer's emitter: sends on its output with the origin of the message being handled. */
+        @Override
+        public SendOutcome emit(Object message) throws InterruptedException {
+            return send(output, message);
         }
-        super.waitEnded(startNanos, endNanos);
+
+        private SendOutcome send(OutputPort<Object> port, Object message) throws InterruptedException {
+            emitted++;
+            return port.send(message, currentOrigin);
+        }
     }
 }

@@ -188,7 +188,7 @@ public final class Pipeline implements AutoCloseable {
     public double componentSeconds(String component, String state) {
         for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
             if (ComponentTime.STATE_TAGS[i].equals(state)) {
-                return node(component).time.seconds(i);
+                return node(component).times.seconds(i);
             }
         }
         throw new IllegalArgumentException("unknown state '" + state + "'; use busy, idle or backpressured");
@@ -381,20 +381,19 @@ public final class Pipeline implements AutoCloseable {
         List<DrainReport.Leftover> unfinished = new ArrayList<>();
         Map<String, Long> errors = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
-            Object handling = null;
-            InputPort<?> handlingPort = null;
-            if (started.get(n) instanceof HandlerRunner handler) {
-                handling = handler.unfinished();
-                handlingPort = handler.unfinishedPort();
-            }
+            // what its workers were handling (or had parked behind a key) when they were stopped
+            List<KeyedOrder.Parked> handling = started.get(n) instanceof HandlerRunner handler
+                    ? handler.unfinished() : List.of();
             long failed = 0;
             for (InputPort<?> p : n.inputs.values()) {
                 String key = n.name + "." + p.name();
                 boolean redelivered = p.measurements().remote() != null;
                 int count = 0;
-                if (handlingPort == p) {
-                    unfinished.add(new DrainReport.Leftover(key, handling, redelivered));
-                    count++;
+                for (KeyedOrder.Parked taken : handling) {
+                    if (taken.port() == p) {
+                        unfinished.add(new DrainReport.Leftover(key, taken.message(), redelivered));
+                        count++;
+                    }
                 }
                 for (Object message : p.remaining()) {
                     unfinished.add(new DrainReport.Leftover(key, message, redelivered));
@@ -424,6 +423,19 @@ public final class Pipeline implements AutoCloseable {
         return closed;
     }
 
+    private int workerCount(ComponentNode n) {
+        ComponentRunner runner = runnerOf.get(n);
+        if (runner instanceof HandlerRunner handler) {
+            return handler.workerCount();
+        }
+        return runner == null || runner.isFinished() ? 0 : 1;
+    }
+
+    /** Workers handling component {@code component}'s messages now (0 before start and once it has ended). */
+    public int workers(String component) {
+        return workerCount(node(component));
+    }
+
     private boolean isDegraded(ComponentNode n) {
         ComponentRunner runner = runnerOf.get(n);
         return runner != null && runner.healthProblem(healthRules, System.nanoTime()) != null;
@@ -451,13 +463,17 @@ public final class Pipeline implements AutoCloseable {
             for (OutputPort<?> p : n.outputs.values()) {
                 PortMeterBinder.bind(registry, name, p.measurements());
             }
+            Gauge.builder("portflow.component.workers", this, p -> p.workerCount(n))
+                    .description("Workers handling the component's messages now (a source: 1 while it runs)")
+                    .tags("pipeline", name, "component", n.name)
+                    .register(registry);
             Gauge.builder("portflow.component.degraded", this, p -> p.isDegraded(n) ? 1 : 0)
                     .description("1 while the component fails every message, hangs on one or stopped after an error")
                     .tags("pipeline", name, "component", n.name)
                     .register(registry);
             for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
                 int which = i;
-                FunctionCounter.builder("portflow.component.time", n.time, t -> t.seconds(which))
+                FunctionCounter.builder("portflow.component.time", n.times, t -> t.seconds(which))
                         .description("Where each component's time goes")
                         .baseUnit("seconds")
                         .tags("pipeline", name, "component", n.name, "state", ComponentTime.STATE_TAGS[i])

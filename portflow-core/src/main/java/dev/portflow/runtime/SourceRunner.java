@@ -15,6 +15,8 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
 
     private final OutputPort<Object> defaultOutput;
     private final MeterRegistry registry;
+    private final ComponentTime time;
+    private volatile Thread thread;
 
     @SuppressWarnings("unchecked")
     SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter, MeterRegistry registry) {
@@ -22,12 +24,46 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         this.registry = registry;
         List<OutputPort<?>> data = node.dataOutputs();
         this.defaultOutput = data.size() == 1 ? (OutputPort<Object>) data.get(0) : null;
+        this.time = node.times.newWorker();
     }
 
     @Override
+    void start() {
+        // Assigned before the thread runs: the component's own code compares against it at once.
+        Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).unstarted(this::runAll);
+        thread = t;
+        t.start();
+    }
+
+    private void runAll() {
+        try {
+            runLoop();
+        } catch (InterruptedException e) {
+            // forced stop
+        } catch (Throwable t) {
+            died(t);
+        } finally {
+            time.finish(System.nanoTime());
+            finishComponent();
+        }
+    }
+
+    @Override
+    ComponentTime timeOfCurrentThread() {
+        return Thread.currentThread() == thread ? time : null;
+    }
+
+    @Override
+    void interruptAll() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    void runLoop() throws Exception {
-        node.time.start(ComponentTime.BUSY, System.nanoTime());
+    private void runLoop() throws Exception {
+        time.start(ComponentTime.BUSY, System.nanoTime());
         try {
             ((Source<Object>) node.component).run(this);
         } catch (InterruptedException e) {
@@ -85,7 +121,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     @Override
     public boolean pause(Duration duration) throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
-        node.time.enter(ComponentTime.IDLE, System.nanoTime());
+        time.enter(ComponentTime.IDLE, System.nanoTime());
         try {
             while (running) {
                 long remaining = deadline - System.nanoTime();
@@ -102,7 +138,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             }
             return false;
         } finally {
-            node.time.enter(ComponentTime.BUSY, System.nanoTime());
+            time.enter(ComponentTime.BUSY, System.nanoTime());
         }
     }
 
