@@ -22,6 +22,7 @@ final class ComponentNode {
     final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
     final ComponentTimes times = new ComponentTimes(); // over all its workers
     final Workers workers;
+    final ScalingLog scalingLog = new ScalingLog();
     final Function<Object, ?> key; // null: no per-key order
     Inbox inbox;
 

@@ -431,6 +431,14 @@ public final class Pipeline implements AutoCloseable {
         return runner == null || runner.isFinished() ? 0 : 1;
     }
 
+    /**
+     * The latest decisions (at most 20, oldest first) of the autoscaler for component
+     * {@code component}; empty unless it has {@link Workers#between a range of workers}.
+     */
+    public List<ScalingDecision> scalingDecisions(String component) {
+        return node(component).scalingLog.latest();
+    }
+
     /** Workers handling component {@code component}'s messages now (0 before start and once it has ended). */
     public int workers(String component) {
         return workerCount(node(component));
@@ -467,6 +475,14 @@ public final class Pipeline implements AutoCloseable {
                     .description("Workers handling the component's messages now (a source: 1 while it runs)")
                     .tags("pipeline", name, "component", n.name)
                     .register(registry);
+            if (n.workers.isAutoscaled()) {
+                for (boolean widening : new boolean[] {true, false}) {
+                    FunctionCounter.builder("portflow.component.scaling.decisions", n.scalingLog, l -> l.count(widening))
+                            .description("Decisions of the autoscaler to change the component's workers")
+                            .tags("pipeline", name, "component", n.name, "direction", widening ? "up" : "down")
+                            .register(registry);
+                }
+            }
             Gauge.builder("portflow.component.degraded", this, p -> p.isDegraded(n) ? 1 : 0)
                     .description("1 while the component fails every message, hangs on one or stopped after an error")
                     .tags("pipeline", name, "component", n.name)
