@@ -53,15 +53,24 @@ public final class Pipeline implements AutoCloseable {
     private final List<Consumer<PipelineState>> listeners = new CopyOnWriteArrayList<>();
     private volatile PipelineState state = PipelineState.NEW;
     private volatile boolean forced;
+    private final ScalingSettings scalingSettings;
+    private final Map<ComponentNode, ScalingPolicy> policies = new LinkedHashMap<>(); // autoscaled stages
+    private Autoscaler autoscaler;
     private DrainReport drainReport;
 
     Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter,
-            HealthRules healthRules) {
+            HealthRules healthRules, ScalingSettings scalingSettings) {
         this.name = name;
         this.nodes = nodes;
         this.registry = registry;
         this.errorReporter = errorReporter;
         this.healthRules = healthRules;
+        this.scalingSettings = scalingSettings;
+        for (ComponentNode n : nodes) {
+            if (n.workers.isAutoscaled()) {
+                policies.put(n, Autoscaler.policyFor(n, scalingSettings));
+            }
+        }
         bindMeters();
     }
 
@@ -252,6 +261,12 @@ public final class Pipeline implements AutoCloseable {
         }
         runnerOf = byNode;
         runners.forEach(ComponentRunner::start);
+        if (!policies.isEmpty()) {
+            List<Autoscaler.Stage> stages = new ArrayList<>();
+            policies.forEach((node, policy) -> stages.add(new Autoscaler.Stage(node, (HandlerRunner) byNode.get(node), policy)));
+            autoscaler = new Autoscaler(name, stages, scalingSettings);
+            autoscaler.start();
+        }
         changeState(PipelineState.RUNNING);
         Thread.ofVirtual().name("portflow-" + name + "-watch").start(this::watchForEnd);
         return this;
@@ -439,6 +454,15 @@ public final class Pipeline implements AutoCloseable {
         return node(component).scalingLog.latest();
     }
 
+    /**
+     * Why autoscaled component {@code component} has the workers it has: the last decision's reason or
+     * what the rule is holding for; {@code null} when it is not autoscaled.
+     */
+    public String scalingStatus(String component) {
+        ScalingPolicy policy = policies.get(node(component));
+        return policy == null ? null : policy.status();
+    }
+
     /** Workers handling component {@code component}'s messages now (0 before start and once it has ended). */
     public int workers(String component) {
         return workerCount(node(component));
@@ -454,6 +478,9 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         state = next;
+        if (next != PipelineState.RUNNING && next != PipelineState.STARTING && autoscaler != null) {
+            autoscaler.stop(); // a draining or stopped pipeline keeps the workers it has
+        }
         for (Consumer<PipelineState> listener : listeners) {
             try {
                 listener.accept(next);
@@ -475,7 +502,17 @@ public final class Pipeline implements AutoCloseable {
                     .description("Workers handling the component's messages now (a source: 1 while it runs)")
                     .tags("pipeline", name, "component", n.name)
                     .register(registry);
-            if (n.workers.isAutoscaled()) {
+            ScalingPolicy policy = policies.get(n);
+            if (policy != null) {
+                Gauge.builder("portflow.component.workers.desired", policy, ScalingPolicy::desired)
+                        .description("Workers the autoscaler calls for now (what an external scaler can read)")
+                        .tags("pipeline", name, "component", n.name)
+                        .register(registry);
+                Gauge.builder("portflow.component.drain.seconds", policy, ScalingPolicy::drainSeconds)
+                        .description("Seconds the component's input backlog takes at its recent throughput")
+                        .baseUnit("seconds")
+                        .tags("pipeline", name, "component", n.name)
+                        .register(registry);
                 for (boolean widening : new boolean[] {true, false}) {
                     FunctionCounter.builder("portflow.component.scaling.decisions", n.scalingLog, l -> l.count(widening))
                             .description("Decisions of the autoscaler to change the component's workers")

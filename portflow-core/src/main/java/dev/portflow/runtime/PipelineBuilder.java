@@ -488,7 +488,7 @@ public final class PipelineBuilder {
             nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
-        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules);
+        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules, ScalingSettings.defaults());
     }
 
     /** The declared output type, else the one type declared by the typed inputs it feeds, else Object. */
