@@ -1,74 +1,122 @@
 package dev.portflow.dashboard;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Finds the component holding the pipeline back: the busiest component (busy at least
- * {@value #MIN_BUSY} of the interval) with an input buffer at least {@value #FULL} full while
- * every one of its output buffers is below that. A component whose outputs are full is waiting on
- * its downstream, which is where the cause is, so it never qualifies.
+ * {@value #MIN_BUSY} of its worker time) with an input buffer at least {@value #FULL} full while
+ * every one of its output buffers is below that, and that cannot get more workers. A component
+ * whose outputs are full is waiting on its downstream, which is where the cause is, so it never
+ * qualifies.
+ *
+ * <p>Workers: a component on a fixed number of workers is at its maximum; an autoscaled one is at
+ * its maximum when it runs on {@link Topology.Node#workersMax()} workers. An autoscaled component
+ * that qualifies below its maximum is reported as {@link Scaling} ("widening") instead: the runtime
+ * can still add workers, so it is not yet the limit.
  */
 final class BottleneckFinder {
 
     /** Fill from which a buffer counts as full (the page's red). */
     static final double FULL = 0.8;
-    /** Busy share a bottleneck has at least. */
+    /** Busy share (of worker time) a bottleneck has at least. */
     static final double MIN_BUSY = 0.5;
+
+    /** What one frame's figures say: the bottleneck, if any, and the stages still widening. */
+    record Findings(Bottleneck bottleneck, List<Scaling> scaling) {
+    }
+
+    /** A busy component with a full input and free outputs, and the figures that make it so. */
+    private record Candidate(Topology.Node node, NodeSample sample, Topology.Edge input, double inputFill,
+                             double outputFill, boolean hasOutputs) {
+
+        boolean canWiden() {
+            return node.autoscaled() && sample.workers() < node.workersMax();
+        }
+
+        /** "busy 97% of the time, its input X is 100% full while its outputs are at most 3% full" */
+        String figures() {
+            String outputs = hasOutputs
+                    ? String.format(Locale.ROOT, " while its outputs are at most %d%% full", percent(outputFill))
+                    : " and it has no outputs to wait on";
+            // with several workers the share is of their summed time, and says so
+            String of = node.workersMax() > 1 ? "worker time" : "the time";
+            return String.format(Locale.ROOT, "busy %d%% of %s, its input %s is %d%% full%s",
+                    percent(sample.busy()), of, input.id(), percent(inputFill), outputs);
+        }
+    }
 
     private BottleneckFinder() {
     }
 
     /** The bottleneck of one frame's figures, or {@code null} when no component qualifies. */
     static Bottleneck find(Topology topology, Map<String, NodeSample> nodes, Map<String, EdgeSample> edges) {
-        Topology.Node best = null;
-        Topology.Edge bestInput = null;
-        double bestBusy = -1;
-        double bestFill = -1;
-        double bestOutputFill = 0;
+        return examine(topology, nodes, edges).bottleneck();
+    }
+
+    /** The bottleneck of one frame's figures and the autoscaled components still widening, in topological order. */
+    static Findings examine(Topology topology, Map<String, NodeSample> nodes, Map<String, EdgeSample> edges) {
+        Candidate best = null;
+        List<Scaling> scaling = new ArrayList<>();
         for (Topology.Node node : topology.nodes()) {
-            NodeSample sample = nodes.get(node.name());
-            if (sample == null || sample.busy() < MIN_BUSY) {
+            Candidate candidate = candidate(topology, node, nodes.get(node.name()), edges);
+            if (candidate == null) {
                 continue;
             }
-            Topology.Edge fullestInput = null;
-            double inputFill = -1;
-            double outputFill = 0;
-            for (Topology.Edge edge : topology.edges()) {
-                EdgeSample e = edges.get(edge.id());
-                if (e == null) {
-                    continue;
-                }
-                if (edge.to().equals(node.name()) && e.fill() > inputFill) {
-                    inputFill = e.fill();
-                    fullestInput = edge;
-                }
-                if (edge.from().equals(node.name())) {
-                    outputFill = Math.max(outputFill, e.fill());
-                }
-            }
-            if (fullestInput == null || inputFill < FULL || outputFill >= FULL) {
+            if (candidate.canWiden()) {
+                scaling.add(new Scaling(node.name(), candidate.input().id(), candidate.sample().workers(),
+                        node.workersMax(), String.format(Locale.ROOT, "%s is widening (%d of %d workers): %s.",
+                                node.name(), candidate.sample().workers(), node.workersMax(), candidate.figures())));
                 continue;
             }
-            if (sample.busy() > bestBusy || (sample.busy() == bestBusy && inputFill > bestFill)) {
-                best = node;
-                bestInput = fullestInput;
-                bestBusy = sample.busy();
-                bestFill = inputFill;
-                bestOutputFill = outputFill;
+            if (best == null || candidate.sample().busy() > best.sample().busy()
+                    || (candidate.sample().busy() == best.sample().busy() && candidate.inputFill() > best.inputFill())) {
+                best = candidate;
             }
         }
-        if (best == null) {
+        return new Findings(best == null ? null : bottleneck(best), List.copyOf(scaling));
+    }
+
+    /** {@code node} if it is busy with a full input and free outputs, else {@code null}. */
+    private static Candidate candidate(Topology topology, Topology.Node node, NodeSample sample,
+                                       Map<String, EdgeSample> edges) {
+        if (sample == null || sample.busy() < MIN_BUSY) {
             return null;
         }
-        String name = best.name();
-        boolean hasOutputs = topology.edges().stream().anyMatch(e -> e.from().equals(name));
-        String outputs = hasOutputs
-                ? String.format(Locale.ROOT, " while its outputs are at most %d%% full", percent(bestOutputFill))
-                : " and it has no outputs to wait on";
-        String reason = String.format(Locale.ROOT, "%s is the bottleneck: busy %d%% of the time, its input %s is %d%% full%s.",
-                name, percent(bestBusy), bestInput.id(), percent(bestFill), outputs);
-        return new Bottleneck(name, bestInput.id(), reason);
+        Topology.Edge fullestInput = null;
+        double inputFill = -1;
+        double outputFill = 0;
+        boolean hasOutputs = false;
+        for (Topology.Edge edge : topology.edges()) {
+            hasOutputs |= edge.from().equals(node.name());
+            EdgeSample e = edges.get(edge.id());
+            if (e == null) {
+                continue;
+            }
+            if (edge.to().equals(node.name()) && e.fill() > inputFill) {
+                inputFill = e.fill();
+                fullestInput = edge;
+            }
+            if (edge.from().equals(node.name())) {
+                outputFill = Math.max(outputFill, e.fill());
+            }
+        }
+        if (fullestInput == null || inputFill < FULL || outputFill >= FULL) {
+            return null;
+        }
+        return new Candidate(node, sample, fullestInput, inputFill, outputFill, hasOutputs);
+    }
+
+    private static Bottleneck bottleneck(Candidate c) {
+        String name = c.node().name();
+        // one worker reads as before; a widened stage says it has no workers left to add
+        String limit = c.node().workersMax() > 1
+                ? String.format(Locale.ROOT, " at its maximum of %d workers", c.node().workersMax())
+                : "";
+        return new Bottleneck(name, c.input().id(),
+                String.format(Locale.ROOT, "%s is the bottleneck%s: %s.", name, limit, c.figures()));
     }
 
     private static long percent(double share) {

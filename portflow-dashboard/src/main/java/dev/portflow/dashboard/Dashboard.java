@@ -3,6 +3,7 @@ package dev.portflow.dashboard;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.http.ServerExtension;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ScalingDecision;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -14,6 +15,7 @@ import io.helidon.webserver.sse.SseSink;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The live dashboard at {@code GET /} of the runtime's server: the pipeline as a graph with each
  * buffer's fill, throughput, message age and drops, each component's busy/idle/backpressured
- * shares, the bottleneck and why, and 5-minute charts of any edge or component, updated over
- * Server-Sent Events.
+ * shares and workers, the bottleneck and why (and the autoscaled stages still widening), and
+ * 5-minute charts of any edge or component, updated over Server-Sent Events.
  *
  * <pre>{@code
  * PortflowServer server = PortflowServer.builder(pipeline).extension(new Dashboard()).build();
@@ -52,7 +54,8 @@ public final class Dashboard implements ServerExtension {
     private static final String POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
     /** A stream with nothing new for this long sends a comment, so proxies and browsers keep it open. */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    /** snake_case JSON of frames, topology and the other answers (package-private: tests render with it). */
+    static final JsonMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
@@ -60,6 +63,7 @@ public final class Dashboard implements ServerExtension {
     private final int historySize;
     private final StaticAssets assets = new StaticAssets();
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private volatile Pipeline pipeline;
     private volatile Topology topology;
     private volatile PipelineSampler sampler;
     private volatile History history;
@@ -93,6 +97,7 @@ public final class Dashboard implements ServerExtension {
         if (topology != null) {
             throw new IllegalStateException("a Dashboard serves one server; make one per PortflowServer");
         }
+        this.pipeline = pipeline;
         topology = Topology.of(pipeline, interval.toMillis(), historySize);
         sampler = new PipelineSampler(pipeline, topology);
         history = new History(topology, historySize);
@@ -103,6 +108,7 @@ public final class Dashboard implements ServerExtension {
                 .get("/dashboard/api/topology", (req, res) -> json(res, 200, topology))
                 .get("/dashboard/api/frame", (req, res) -> json(res, 200, hub.latest()))
                 .get("/dashboard/api/history", this::history)
+                .get("/dashboard/api/decisions", this::decisions)
                 .get("/dashboard/events", this::events);
     }
 
@@ -185,6 +191,25 @@ public final class Dashboard implements ServerExtension {
         } else {
             json(res, 404, Map.of("error", "not_found", "message", "no such edge or node in this pipeline"));
         }
+    }
+
+    /** A node's latest scaling decisions: fetched by the page when a frame says they changed. */
+    private void decisions(ServerRequest req, ServerResponse res) {
+        var query = req.query();
+        if (!query.contains("node")) {
+            json(res, 400, Map.of("error", "bad_request", "message", "name a node: ?node=NAME"));
+            return;
+        }
+        String name = query.get("node");
+        Optional<Topology.Node> node = topology.nodes().stream().filter(n -> n.name().equals(name)).findFirst();
+        if (node.isEmpty()) {
+            json(res, 404, Map.of("error", "not_found", "message", "no such node in this pipeline"));
+            return;
+        }
+        // a remote buffer is not a component of this pipeline: it has no workers to scale
+        List<ScalingDecision> decisions = node.get().kind().equals(Topology.REMOTE)
+                ? List.of() : pipeline.scalingDecisions(name);
+        json(res, 200, DecisionLog.json(node.get(), decisions));
     }
 
     private void events(ServerRequest req, ServerResponse res) {

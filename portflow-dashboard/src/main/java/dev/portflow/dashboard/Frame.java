@@ -14,8 +14,11 @@ import java.util.Map;
  * @param nodes      per component, in topological order
  * @param edges      per connection ({@code from.port->to.port})
  * @param bottleneck the component holding the pipeline back, {@code null} when none does
+ * @param scaling    autoscaled components that would be the bottleneck but are still below their
+ *                   most workers (empty when none)
  * @param ingress    per HTTP ingress
  */
 public record Frame(long seq, long time, long intervalMs, String state, Map<String, NodeSample> nodes,
-                    Map<String, EdgeSample> edges, Bottleneck bottleneck, List<IngressSample> ingress) {
+                    Map<String, EdgeSample> edges, Bottleneck bottleneck, List<Scaling> scaling,
+                    List<IngressSample> ingress) {
 }

@@ -78,9 +78,9 @@ final class PipelineSampler {
         for (IngressReader r : ingress) {
             ingressSamples.add(r.read(seconds));
         }
-        Bottleneck bottleneck = BottleneckFinder.find(topology, nodeSamples, edgeSamples);
+        BottleneckFinder.Findings findings = BottleneckFinder.examine(topology, nodeSamples, edgeSamples);
         return new Frame(seq, epochMillis, topology.intervalMs(), pipeline.state().name(), nodeSamples, edgeSamples,
-                bottleneck, ingressSamples);
+                findings.bottleneck(), findings.scaling(), ingressSamples);
     }
 
     /** {@code delta / seconds}, or 0 for the baseline sample. */
@@ -103,23 +103,33 @@ final class PipelineSampler {
             this.outputs = outputs;
         }
 
+        /**
+         * The component clocks count worker-seconds: over an interval busy + idle + backpressured add
+         * up to the workers' summed time (N x wall time with N workers, less when workers came or went
+         * in it). Each share is of that sum, so it stays within 0..1 however many workers there are.
+         */
         NodeSample read(double seconds) {
             double[] delta = new double[STATES.length];
-            double total = 0;
+            double workerSeconds = 0;
             for (int i = 0; i < STATES.length; i++) {
                 double now = pipeline.componentSeconds(node.name(), STATES[i]);
                 delta[i] = Math.max(0, now - lastSeconds[i]);
                 lastSeconds[i] = now;
-                total += delta[i];
+                workerSeconds += delta[i];
             }
-            boolean measured = seconds > 0 && total > 0;
+            boolean measured = seconds > 0 && workerSeconds > 0;
             long in = inputs.stream().mapToLong(PortMeasurements::messagesIn).sum();
             long out = outputs.stream().mapToLong(PortMeasurements::messagesOut).sum();
             long errors = inputs.stream().mapToLong(PortMeasurements::errorsTotal).sum()
                     + outputs.stream().mapToLong(PortMeasurements::errorsTotal).sum();
+            // decisions are read only for autoscaled components: the others never have any
+            Long lastDecision = node.autoscaled()
+                    ? DecisionLog.latestTime(pipeline.scalingDecisions(node.name())) : null;
             NodeSample sample = new NodeSample(node.kind(),
-                    measured ? delta[0] / total : 0, measured ? delta[1] / total : 0, measured ? delta[2] / total : 0,
-                    rate(in - lastIn, seconds), rate(out - lastOut, seconds), rate(errors - lastErrors, seconds), errors);
+                    measured ? delta[0] / workerSeconds : 0, measured ? delta[1] / workerSeconds : 0,
+                    measured ? delta[2] / workerSeconds : 0,
+                    rate(in - lastIn, seconds), rate(out - lastOut, seconds), rate(errors - lastErrors, seconds), errors,
+                    pipeline.workers(node.name()), lastDecision);
             lastIn = in;
             lastOut = out;
             lastErrors = errors;

@@ -4,6 +4,7 @@ import dev.portflow.http.ApiEndpoint;
 import dev.portflow.port.Connection;
 import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,25 @@ import java.util.Map;
 public record Topology(String pipeline, int columns, int rows, long intervalMs, int historySize, List<Node> nodes,
                        List<Edge> edges, List<Endpoint> ingress) {
 
-    /** A component and where it is drawn. */
-    public record Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs) {
+    /**
+     * A component and where it is drawn.
+     *
+     * @param workersMin   the fewest workers it runs on (its configured {@link Workers}); 0 for a remote node
+     * @param workersMax   the most; equal to {@code workersMin} unless the runtime sizes the stage
+     * @param orderedByKey whether messages with the same key are handled in order
+     */
+    public record Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs,
+                       int workersMin, int workersMax, boolean orderedByKey) {
+
+        /** A component on one worker. */
+        public Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs) {
+            this(name, kind, column, row, inputs, outputs, 1, 1, false);
+        }
+
+        /** Whether the runtime sizes it between {@code workersMin} and {@code workersMax}. */
+        boolean autoscaled() {
+            return workersMin < workersMax;
+        }
     }
 
     /** A connection; {@code id} is {@code from.fromPort->to.toPort}. */
@@ -70,8 +88,15 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
         int rows = 0;
         for (ComponentInfo info : components) {
             GraphLayout.Place place = places.get(info.name());
-            String kind = info.kind() == null ? REMOTE : info.kind().name().toLowerCase(Locale.ROOT);
-            nodes.add(new Node(info.name(), kind, place.column(), place.row(), info.inputs(), info.outputs()));
+            if (info.kind() == null) {
+                // a remote buffer has no workers of its own
+                nodes.add(new Node(info.name(), REMOTE, place.column(), place.row(), info.inputs(), info.outputs(),
+                        0, 0, false));
+            } else {
+                Workers workers = info.workers();
+                nodes.add(new Node(info.name(), info.kind().name().toLowerCase(Locale.ROOT), place.column(), place.row(),
+                        info.inputs(), info.outputs(), workers.min(), workers.max(), info.orderedByKey()));
+            }
             columns = Math.max(columns, place.column() + 1);
             rows = Math.max(rows, place.row() + 1);
         }

@@ -26,8 +26,25 @@ class BottleneckFinderTest {
     }
 
     private static NodeSample busy(double share) {
-        return new NodeSample("transformer", share, 1 - share, 0, 0, 0, 0, 0);
+        return busy(share, 1);
     }
+
+    /** Busy {@code share} of the worker time of {@code workers} workers. */
+    private static NodeSample busy(double share, int workers) {
+        return new NodeSample("transformer", share, 1 - share, 0, 0, 0, 0, 0, workers, null);
+    }
+
+    /** gen -> parse -> archive -> store, archive on {@code min..max} workers. */
+    private static Topology widened(int min, int max) {
+        return new Topology("p", 4, 1, 1000, 300,
+                List.of(node("gen", 0), node("parse", 1),
+                        new Topology.Node("archive", "transformer", 2, 0, List.of(), List.of(), min, max, false),
+                        node("store", 3)),
+                List.of(edge("gen", "parse"), edge("parse", "archive"), edge("archive", "store")), List.of());
+    }
+
+    private static final Map<String, EdgeSample> ARCHIVE_INPUT_FULL =
+            Map.of(id("gen", "parse"), fill(0.3), id("parse", "archive"), fill(1.0), id("archive", "store"), fill(0.0));
 
     private static EdgeSample fill(double fill) {
         return new EdgeSample((int) (fill * 100), 100, fill, 0, 0, null, null, 0, 0, 0, Map.of(), Map.of());
@@ -87,5 +104,75 @@ class BottleneckFinderTest {
                 Map.of(id("gen", "parse"), fill(1.0), id("parse", "slow"), fill(0.0), id("slow", "store"), fill(0.0)));
         // slow is busy but has nothing waiting; parse's input is full while its output is free
         assertThat(b.component()).isEqualTo("parse");
+    }
+
+    @Test
+    void aStageAtItsMaximumOfWorkersIsTheBottleneckAndSaysSo() {
+        BottleneckFinder.Findings f = BottleneckFinder.examine(widened(2, 8),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", busy(0.97, 8), "store", busy(0.05)),
+                ARCHIVE_INPUT_FULL);
+        assertThat(f.bottleneck().component()).isEqualTo("archive");
+        assertThat(f.bottleneck().reason()).isEqualTo("archive is the bottleneck at its maximum of 8 workers: busy 97%"
+                + " of worker time, its input parse.out_x->archive.in_x is 100% full while its outputs are at most 0% full.");
+        assertThat(f.scaling()).isEmpty();
+    }
+
+    @Test
+    void aFixedNumberOfWorkersCountsAsAtItsMaximum() {
+        Bottleneck b = BottleneckFinder.find(widened(4, 4),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", busy(0.9, 4), "store", busy(0.05)),
+                ARCHIVE_INPUT_FULL);
+        assertThat(b.component()).isEqualTo("archive");
+        assertThat(b.reason()).startsWith("archive is the bottleneck at its maximum of 4 workers: busy 90% of worker time,");
+    }
+
+    @Test
+    void anAutoscaledStageBelowItsMaximumIsWideningNotTheBottleneck() {
+        BottleneckFinder.Findings f = BottleneckFinder.examine(widened(1, 16),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", busy(0.98, 3), "store", busy(0.05)),
+                ARCHIVE_INPUT_FULL);
+        assertThat(f.bottleneck()).isNull();
+        assertThat(f.scaling()).singleElement().satisfies(s -> {
+            assertThat(s.component()).isEqualTo("archive");
+            assertThat(s.edge()).isEqualTo(id("parse", "archive"));
+            assertThat(s.workers()).isEqualTo(3);
+            assertThat(s.workersMax()).isEqualTo(16);
+            assertThat(s.reason()).isEqualTo("archive is widening (3 of 16 workers): busy 98% of worker time, its input"
+                    + " parse.out_x->archive.in_x is 100% full while its outputs are at most 0% full.");
+        });
+    }
+
+    @Test
+    void aWideningStageLeavesTheBottleneckToOneThatCannotGrow() {
+        // gen -> parse (1..16 workers) -> slow -> store (one worker): parse is busier, but can still get workers
+        Topology topology = new Topology("p", 4, 1, 1000, 300,
+                List.of(node("gen", 0), new Topology.Node("parse", "transformer", 1, 0, List.of(), List.of(), 1, 16, false),
+                        node("slow", 2), node("store", 3)),
+                List.of(edge("gen", "parse"), edge("parse", "slow"), edge("slow", "store")), List.of());
+        BottleneckFinder.Findings f = BottleneckFinder.examine(topology,
+                Map.of("gen", busy(0.1), "parse", busy(0.99, 2), "slow", busy(0.6), "store", busy(0.8)),
+                Map.of(id("gen", "parse"), fill(0.9), id("parse", "slow"), fill(0.3), id("slow", "store"), fill(0.85)));
+        assertThat(f.bottleneck().component()).isEqualTo("store");
+        assertThat(f.bottleneck().reason()).startsWith("store is the bottleneck: busy 80% of the time,");
+        assertThat(f.scaling()).extracting(Scaling::component).containsExactly("parse");
+        assertThat(f.scaling().getFirst().reason()).startsWith("parse is widening (2 of 16 workers): busy 99% of worker time,");
+    }
+
+    @Test
+    void anAutoscaledStageThatReachedItsMaximumIsTheBottleneck() {
+        BottleneckFinder.Findings f = BottleneckFinder.examine(widened(1, 16),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", busy(0.95, 16), "store", busy(0.05)),
+                ARCHIVE_INPUT_FULL);
+        assertThat(f.bottleneck().reason()).startsWith("archive is the bottleneck at its maximum of 16 workers:");
+        assertThat(f.scaling()).isEmpty();
+    }
+
+    @Test
+    void aWideningStageWaitingOnAFullOutputIsNeither() {
+        BottleneckFinder.Findings f = BottleneckFinder.examine(widened(1, 16),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", busy(0.95, 3), "store", busy(0.1)),
+                Map.of(id("gen", "parse"), fill(0.3), id("parse", "archive"), fill(1.0), id("archive", "store"), fill(0.9)));
+        assertThat(f.bottleneck()).isNull();
+        assertThat(f.scaling()).isEmpty();
     }
 }

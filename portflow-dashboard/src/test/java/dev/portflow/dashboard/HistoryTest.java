@@ -15,9 +15,9 @@ class HistoryTest {
 
     private static Frame frame(long seq, int depth, Double ageP99) {
         return new Frame(seq, 1_000_000L + seq * 1000, 1000, "RUNNING",
-                Map.of("a", new NodeSample("source", 0.25, 0.75, 0, 0, seq, 0, 0)),
+                Map.of("a", new NodeSample("source", 0.25, 0.75, 0, 0, seq, 0, 0, 1, null)),
                 Map.of("a.out_x->b.in_x", new EdgeSample(depth, 10, depth / 10.0, 5, 4, ageP99, ageP99, 0, 0, 0, Map.of(), Map.of())),
-                null, List.of());
+                null, List.of(), List.of());
     }
 
     @Test
@@ -48,6 +48,7 @@ class HistoryTest {
         assertThat(node.get("busy")).containsExactly((Double) null);
         Map<String, List<Double>> a = (Map<String, List<Double>>) history.node("a").orElseThrow().get("series");
         assertThat(a.get("busy")).containsExactly(0.25);
+        assertThat(a.get("workers")).containsExactly(1.0);
     }
 
     @Test

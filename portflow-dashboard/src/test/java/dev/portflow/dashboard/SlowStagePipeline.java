@@ -5,6 +5,7 @@ import dev.portflow.http.PortflowServer;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.Workers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -31,6 +32,12 @@ public final class SlowStagePipeline implements AutoCloseable {
 
     /** As above, the server on {@code port} (0: any free port). */
     public SlowStagePipeline(int ratePerSecond, long slowMillis, int capacity, Duration interval, int port) {
+        this(ratePerSecond, slowMillis, capacity, interval, port, Workers.one());
+    }
+
+    /** As above, {@code slow} on {@code slowWorkers} (it serves {@code workers * 1000 / slowMillis} per second). */
+    public SlowStagePipeline(int ratePerSecond, long slowMillis, int capacity, Duration interval, int port,
+                             Workers slowWorkers) {
         long pauseNanos = 1_000_000_000L / ratePerSecond;
         pipeline = Pipeline.builder("slow_stage")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
@@ -49,6 +56,7 @@ public final class SlowStagePipeline implements AutoCloseable {
                     out.emit(x);
                 })
                 .sink("store", Long.class, x -> stored.incrementAndGet())
+                .workers("slow", slowWorkers)
                 // small buffers before the slow stage keep the drain at close short
                 .connect("gen.out_events", "parse.in_events", ConnectionOptions.defaults().capacity(16))
                 .connect("parse.out_events", "slow.in_events",

@@ -4,6 +4,7 @@ import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.Connection;
 import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ScalingDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,11 +20,21 @@ import java.util.Map;
  *  "totals": {"messages_in_total": ..., "messages_out_total": ..., "messages_dropped_total": ...,
  *             "errors_total": ..., "queue_depth": ..., "capacity": ...},
  *  "components": [{"name": "api", "kind": "source",
+ *                  "workers": 1, "workers_min": 1, "workers_max": 1, "ordered_by_key": false,
  *                  "time_seconds": {"busy": ..., "idle": ..., "backpressured": ...},
- *                  "ports": [ {<PortMetrics#toMap()>}, ... ]}, ...],
+ *                  "ports": [ {<PortMetrics#toMap()>}, ... ]},
+ *                 {"name": "archive", "kind": "transformer",
+ *                  "workers": 3, "workers_min": 1, "workers_max": 16, "ordered_by_key": false,
+ *                  "scaling_decisions": [{"time": "2026-...Z", "from": 2, "to": 3, "reason": "..."}],
+ *                  ...}, ...],
  *  "connections": [{"from": "api.out_requests", "to": "big.in_orders", "overflow": "BLOCK_WITH_TIMEOUT",
  *                   "capacity": 1024, "depth": 0, "accepted_total": ..., "received_total": ...}]}
  * }</pre>
+ *
+ * <p>{@code workers} is how many run now (0 before start and once the component has ended);
+ * {@code time_seconds} are worker-seconds (with N workers they add up to N times the wall time).
+ * {@code scaling_decisions} (the runtime's latest, at most 20, oldest first) is there only for
+ * components with a range of workers.
  */
 final class MetricsJson {
 
@@ -68,6 +79,13 @@ final class MetricsJson {
             Map<String, Object> component = new LinkedHashMap<>();
             component.put("name", c.name());
             component.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            component.put("workers", pipeline.workers(c.name()));
+            component.put("workers_min", c.workers().min());
+            component.put("workers_max", c.workers().max());
+            component.put("ordered_by_key", c.orderedByKey());
+            if (c.workers().isAutoscaled()) {
+                component.put("scaling_decisions", scalingDecisions(pipeline.scalingDecisions(c.name())));
+            }
             Map<String, Object> time = new LinkedHashMap<>();
             for (String state : new String[] {"busy", "idle", "backpressured"}) {
                 time.put(state, pipeline.componentSeconds(c.name(), state));
@@ -96,5 +114,19 @@ final class MetricsJson {
         }
         root.put("connections", connections);
         return JsonCodec.MAPPER.writeValueAsString(root);
+    }
+
+    /** {@code decisions} as {@code [{"time": ISO-8601, "from", "to", "reason"}]}, in their order. */
+    static List<Map<String, Object>> scalingDecisions(List<ScalingDecision> decisions) {
+        List<Map<String, Object>> out = new ArrayList<>(decisions.size());
+        for (ScalingDecision d : decisions) {
+            Map<String, Object> decision = new LinkedHashMap<>();
+            decision.put("time", Instant.ofEpochMilli(d.epochMillis()).toString()); // as the document's own "time"
+            decision.put("from", d.from());
+            decision.put("to", d.to());
+            decision.put("reason", d.reason());
+            out.add(decision);
+        }
+        return out;
     }
 }

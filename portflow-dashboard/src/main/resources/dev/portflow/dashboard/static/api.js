@@ -16,4 +16,7 @@ export const getFrame = () => getJSON('/dashboard/api/frame');
 // kind is "edge" or "node"; ids contain "." and "->", so they are URL-encoded.
 export const getHistory = (kind, id) => getJSON(`/dashboard/api/history?${kind}=${encodeURIComponent(id)}`);
 
+// A node's latest scaling decisions (oldest first) and its bounds.
+export const getDecisions = (node) => getJSON(`/dashboard/api/decisions?node=${encodeURIComponent(node)}`);
+
 export const EVENTS_URL = '/dashboard/events';

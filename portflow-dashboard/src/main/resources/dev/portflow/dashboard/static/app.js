@@ -37,7 +37,8 @@ document.addEventListener('keydown', (event) => {
 function signature(t) {
   return JSON.stringify([
     t.pipeline,
-    t.nodes.map((n) => [n.name, n.kind, n.column, n.row, n.inputs, n.outputs]).sort(),
+    t.nodes.map((n) => [n.name, n.kind, n.column, n.row, n.inputs, n.outputs, n.workers_min, n.workers_max,
+      n.ordered_by_key]).sort(),
     t.edges.map((e) => [e.id, e.capacity, e.overflow]).sort(),
     (t.ingress ?? []).map((i) => [i.component, i.path]).sort(),
   ]);

@@ -3,6 +3,7 @@
 
 import uPlot from '/dashboard/vendor/uPlot.esm.js';
 import { count, ms, pct, rate } from './format.js';
+import { isWidened } from './workers.js';
 
 const COLORS = { a: '#1d4ed8', b: '#c2410c', c: '#7e22ce', d: '#b91c1c', e: '#15803d' };
 const HEIGHT = 130;
@@ -55,9 +56,9 @@ export function chartSpecs(kind, element) {
       },
     ];
   }
-  return [
+  const specs = [
     {
-      title: 'Time busy, idle and backpressured',
+      title: isWidened(element) ? 'Worker time busy, idle and backpressured' : 'Time busy, idle and backpressured',
       series: [
         { key: 'busy', label: 'busy', color: COLORS.a, format: pct },
         { key: 'idle', label: 'idle', color: COLORS.e, format: pct, dash: [2, 3] },
@@ -77,6 +78,15 @@ export function chartSpecs(kind, element) {
       range: fromZero(1),
     },
   ];
+  if (isWidened(element)) {
+    specs.push({
+      title: 'Workers',
+      series: [{ key: 'workers', label: 'workers', color: COLORS.e, format: count, stepped: true }],
+      axis: count,
+      range: () => [0, element.workers_max],
+    });
+  }
+  return specs;
 }
 
 const axisStyle = { stroke: '#334155', grid: { stroke: '#e2e8f0', width: 1 }, ticks: { stroke: '#cbd5e1', width: 1 }, font: '11px system-ui, sans-serif' };
@@ -111,6 +121,8 @@ export function createChart(spec, data, target, width) {
         width: 1.75,
         dash: s.dash,
         points: { show: false },
+        // a count that changes in steps (workers) is drawn as steps, not as slopes between them
+        paths: s.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
         // Away from the cursor, the legend shows the latest value instead of a blank.
         value: (u, v, i, idx) => s.format(idx == null ? u.data[i].at(-1) : v),
       })),

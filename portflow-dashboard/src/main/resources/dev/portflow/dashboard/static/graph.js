@@ -4,6 +4,7 @@
 
 import { SIZE as S, layout, route } from './layout.js';
 import { count, dropReasons, fillPct, level, ms, pct, rate, reason } from './format.js';
+import { badge as workersBadge, describe, isWidened } from './workers.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const MIN_SCALE = 0.8; // below this the small labels get hard to read; scroll instead
@@ -81,7 +82,8 @@ export function createGraph(container, { onSelect }) {
     svg('rect', { class: 'node-box', width: S.nodeW, height: S.nodeH, rx: 7 }, g);
     const name = text(g, { class: 'node-name', x: 12, y: 21 });
     const kind = text(g, { class: 'node-kind', x: S.nodeW - 12, y: 21, 'text-anchor': 'end' });
-    svg('title', {}, g).textContent = `${n.name} (${n.kind})`;
+    const about = [n.kind, describe(n, null), n.ordered_by_key ? 'ordered by key' : ''].filter(Boolean).join(', ');
+    svg('title', {}, g).textContent = `${n.name} (${about})`;
     const bar = svg('g', { class: 'shares', transform: `translate(12,32)` }, g);
     svg('rect', { class: 'share-track', width: BAR_W, height: 10, rx: 2 }, bar);
     const parts = Object.fromEntries(SHARES.map((s) => [s, svg('rect', { class: `share ${s}`, height: 10, width: 0 }, bar)]));
@@ -97,8 +99,13 @@ export function createGraph(container, { onSelect }) {
     });
     drawPorts(n.inputs ?? [], 0);
     drawPorts(n.outputs ?? [], S.nodeW);
-    const view = { g, n, name, kind, parts, shares };
+    // "×4" on the top border, right: a tab that takes nothing from the name's room.
+    const pill = isWidened(n) ? svg('g', { class: 'workers-pill', 'aria-hidden': 'true' }, g) : null;
+    const pillBox = pill ? svg('rect', { y: -9, height: 18, rx: 9 }, pill) : null;
+    const pillText = pill ? text(pill, { class: 'node-workers', y: 4, 'text-anchor': 'middle' }) : null;
+    const view = { g, n, name, kind, parts, shares, pill, pillBox, pillText };
     setKind(view, n.kind, false);
+    setWorkers(view, null, false);
     nodeViews.set(n.name, view);
   }
 
@@ -147,14 +154,15 @@ export function createGraph(container, { onSelect }) {
 
   function update(frame) {
     const bottleneck = frame.bottleneck?.component ?? null;
-    for (const [name, v] of nodeViews) updateNode(v, frame.nodes?.[name], name === bottleneck);
+    const scaling = new Set((frame.scaling ?? []).map((s) => s.component));
+    for (const [name, v] of nodeViews) updateNode(v, frame.nodes?.[name], name === bottleneck, scaling.has(name));
     for (const [id, v] of edgeViews) updateEdge(v, frame.edges?.[id]);
     const target = nodeViews.get(bottleneck);
     badge?.setAttribute('visibility', target ? 'visible' : 'hidden');
     if (target) badge.setAttribute('transform', `translate(${target.n.x + 10},${target.n.y - 24})`);
   }
 
-  function updateNode(v, data, isBottleneck) {
+  function updateNode(v, data, isBottleneck, isScaling) {
     const shares = SHARES.map((s) => data?.[s] ?? 0);
     let x = 0;
     SHARES.forEach((s, i) => {
@@ -173,12 +181,32 @@ export function createGraph(container, { onSelect }) {
     setKind(v, errors ? `⚠ ${rate(data.errors_per_s)} err` : v.n.kind, errors);
     if (isBottleneck) v.g.setAttribute('data-bottleneck', 'true');
     else v.g.removeAttribute('data-bottleneck');
+    setWorkers(v, data, isScaling);
     v.g.setAttribute('aria-label', [
       `component ${v.n.name}, ${v.n.kind}`,
+      describe(v.n, data) || null,
       `busy ${busy}, idle ${idle}, backpressured ${bp}`,
       errors ? `${rate(data.errors_per_s)} errors` : null,
       isBottleneck ? 'bottleneck' : null,
+      isScaling ? 'widening: the runtime is adding workers' : null,
     ].filter(Boolean).join(', '));
+  }
+
+  // The workers badge, and the "scaling" state: an autoscaled stage that would be the
+  // bottleneck but can still get more workers (frame.scaling).
+  function setWorkers(v, data, isScaling) {
+    if (data?.workers != null) v.g.dataset.workers = String(data.workers);
+    if (isScaling) v.g.setAttribute('data-scaling', 'true');
+    else v.g.removeAttribute('data-scaling');
+    if (!v.pill) return;
+    const label = workersBadge(v.n, data);
+    v.pill.classList.toggle('scaling', isScaling);
+    if (v.pillText.textContent === label) return;
+    v.pillText.textContent = label;
+    const width = Math.ceil(v.pillText.getComputedTextLength()) + 14;
+    v.pillBox.setAttribute('width', width);
+    v.pill.setAttribute('transform', `translate(${S.nodeW - 10 - width},0)`);
+    v.pillText.setAttribute('x', width / 2);
   }
 
   // The top-right corner shows the kind, or errors when there are any; the name gets the rest.

@@ -1,5 +1,6 @@
 // The header: pipeline name and page title, the status line (#status), the banner that
-// explains a non-live state, and the bottleneck sentence (#bottleneck).
+// explains a non-live state, the bottleneck sentence (#bottleneck) and those of the autoscaled
+// stages still widening (#scaling).
 
 import { clock } from './format.js';
 
@@ -21,7 +22,9 @@ export function createHeader() {
   const banner = document.getElementById('state-banner');
   const bottleneck = document.getElementById('bottleneck');
   const announcement = document.getElementById('bottleneck-announcement');
-  let announced; // the bottleneck component last announced to screen readers
+  const scalingBar = document.querySelector('.scaling-bar');
+  const scaling = document.getElementById('scaling');
+  let announced; // the bottleneck and widening stages last announced to screen readers
   const updated = document.getElementById('updated');
   let pipelineState = null;
 
@@ -50,12 +53,20 @@ export function createHeader() {
       const label = frame.state === 'STARTING' ? 'Starting' : frame.state === 'FAILED' ? 'Failed' : LABELS[state];
       show(state, label, frame.state === 'FAILED' ? BANNERS.failed : BANNERS[state]);
       const reason = frame.bottleneck?.reason;
+      const widening = frame.scaling ?? [];
       bottleneck.dataset.active = String(Boolean(frame.bottleneck));
-      setText(bottleneck, reason ?? 'No bottleneck right now: no busy component has an input buffer 80% full or more.');
+      setText(bottleneck, reason ?? (widening.length
+        ? 'No bottleneck right now: the busy stages with a full input can still get more workers.'
+        : 'No bottleneck right now: no busy component has an input buffer 80% full or more.'));
+      scalingBar.hidden = widening.length === 0;
+      setText(scaling, widening.map((w) => w.reason).join(' '));
+      // Announced when the bottleneck or the set of widening stages changes, not their numbers.
       const component = frame.bottleneck?.component ?? null;
-      if (component !== announced) {
-        announced = component;
-        announcement.textContent = component ? `Bottleneck: ${component}` : 'No bottleneck';
+      const summary = [component ? `Bottleneck: ${component}` : 'No bottleneck',
+        ...widening.map((w) => `${w.component} is widening`)].join('. ');
+      if (summary !== announced) {
+        announced = summary;
+        announcement.textContent = summary;
       }
       updated.textContent = `Frame ${frame.seq} at ${clock(frame.time)}`;
     },

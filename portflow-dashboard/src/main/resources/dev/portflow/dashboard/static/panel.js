@@ -1,9 +1,11 @@
 // The side panel (#detail-panel) for one edge or node: its current numbers, and uPlot charts
-// of the last 5 minutes that grow with every frame.
+// of the last 5 minutes that grow with every frame; for an autoscaled node also its latest
+// scaling decisions.
 
-import { getHistory } from './api.js';
+import { getDecisions, getHistory } from './api.js';
 import { chartSpecs, createChart } from './charts.js';
 import { count, dropReasons, fillPct, ms, pct, rate, reason } from './format.js';
+import { configured, describe, isAutoscaled, isWidened, renderDecisions } from './workers.js';
 
 export function createPanel(root, { topology, onClose }) {
   const $ = (selector) => root.querySelector(selector);
@@ -12,6 +14,8 @@ export function createPanel(root, { topology, onClose }) {
   const now = $('#detail-now');
   const message = $('#detail-message');
   const chartsBox = $('#detail-charts');
+  const decisionsBox = $('#detail-decisions');
+  const decisionsBody = $('#decisions-body');
 
   let key = null; // { type: 'edge' | 'node', id }
   let opener = null; // the graph element to give focus back to on close
@@ -19,6 +23,8 @@ export function createPanel(root, { topology, onClose }) {
   let store = null; // { time: [], series: { key: [] } }, shared by the charts' data
   let charts = []; // [{ plot, data }]
   let loadedAt = 0; // guards against reloading in a loop if the server's clock and ours disagree
+  let decisionsOf; // frame's last_decision_ms the shown decisions are of (undefined: none loaded)
+  let decisionsLoading = 0; // request token, as `loading`
 
   $('#detail-close').addEventListener('click', () => close());
   new ResizeObserver(() => {
@@ -41,10 +47,14 @@ export function createPanel(root, { topology, onClose }) {
       title.textContent = key.type === 'edge' ? `${it.from}.${it.from_port} → ${it.to}.${it.to_port}` : it.name;
       subtitle.textContent = key.type === 'edge'
         ? `Buffer · capacity ${count(it.capacity)} · overflow ${it.overflow ?? '–'}`
-        : `Component · ${it.kind}`;
+        : [`Component · ${it.kind}`, isWidened(it) ? describe(it, null) : '', it.ordered_by_key ? 'ordered by key' : '']
+          .filter(Boolean).join(' · ');
       showNow(frame);
       root.hidden = false;
       load();
+      decisionsOf = undefined;
+      decisionsBody.replaceChildren(); // not the previous node's list while this one's loads
+      showDecisions(frame);
     }
     if (!force) title.focus();
   }
@@ -53,6 +63,9 @@ export function createPanel(root, { topology, onClose }) {
     if (!key) return;
     key = null;
     loading++;
+    decisionsLoading++;
+    decisionsOf = undefined;
+    decisionsBox.hidden = true;
     destroyCharts();
     root.hidden = true;
     onClose();
@@ -118,6 +131,7 @@ export function createPanel(root, { topology, onClose }) {
   function append(frame, { history_size: historySize = 300, interval_ms: intervalMs = 1000 }) {
     if (!key) return;
     showNow(frame);
+    showDecisions(frame);
     if (!store) return;
     const values = key.type === 'edge' ? frame.edges?.[key.id] : frame.nodes?.[key.id];
     const t = frame.time / 1000;
@@ -131,6 +145,35 @@ export function createPanel(root, { topology, onClose }) {
     for (const c of charts) c.plot.setData(c.data);
   }
 
+  // An autoscaled node's latest scaling decisions. Frames carry only the time of the newest
+  // (last_decision_ms), so the list is fetched when the panel opens and when that time changes.
+  function showDecisions(frame) {
+    const it = key.type === 'node' ? info() : null;
+    if (!isAutoscaled(it)) {
+      decisionsBox.hidden = true;
+      return;
+    }
+    decisionsBox.hidden = false;
+    const latest = frame?.nodes?.[key.id]?.last_decision_ms ?? null;
+    if (latest === decisionsOf) return;
+    decisionsOf = latest;
+    loadDecisions();
+  }
+
+  async function loadDecisions() {
+    const token = ++decisionsLoading;
+    let answer;
+    try {
+      answer = await getDecisions(key.id);
+    } catch {
+      if (token !== decisionsLoading) return;
+      decisionsOf = undefined; // try again with the next frame
+      decisionsBody.textContent = 'Could not load the scaling decisions.';
+      return;
+    }
+    if (token === decisionsLoading) renderDecisions(decisionsBody, answer.decisions);
+  }
+
   function showNow(frame) {
     const v = key.type === 'edge' ? frame?.edges?.[key.id] : frame?.nodes?.[key.id];
     const rows = !v ? [['Now', 'no data yet']] : key.type === 'edge' ? [
@@ -141,6 +184,7 @@ export function createPanel(root, { topology, onClose }) {
       ['Sender blocked', v.blocked_ms_per_s == null ? '–' : `${Math.round(v.blocked_ms_per_s)} ms/s`],
       ['Drops', `${rate(v.drops_per_s)}${dropReasons(v.drops_total).map(([r, n]) => ` · ${reason(r)} ${count(n)}`).join('')}`],
     ] : [
+      ...(isWidened(info()) ? [['Workers', workersNow(v, frame)]] : []),
       ['Busy', pct(v.busy)],
       ['Idle', pct(v.idle)],
       ['Backpressured', pct(v.backpressured)],
@@ -154,6 +198,11 @@ export function createPanel(root, { topology, onClose }) {
       dd.textContent = value;
       return [dt, dd];
     }));
+  }
+
+  function workersNow(v, frame) {
+    const widening = (frame?.scaling ?? []).some((w) => w.component === key.id);
+    return `${configured(info(), v)}${widening ? ' · widening' : ''}`;
   }
 
   return {
