@@ -463,6 +463,16 @@ public final class Pipeline implements AutoCloseable {
         return policy == null ? null : policy.status();
     }
 
+    /**
+     * The most workers component {@code component} can usefully have now: its configured max, or, for an
+     * autoscaled one, the ceiling its autoscaler found below it (more workers did not raise throughput).
+     */
+    public int workersLimit(String component) {
+        ComponentNode n = node(component);
+        ScalingPolicy policy = policies.get(n);
+        return policy == null ? n.workers.max() : policy.usefulMax();
+    }
+
     /** Workers handling component {@code component}'s messages now (0 before start and once it has ended). */
     public int workers(String component) {
         return workerCount(node(component));

@@ -62,6 +62,7 @@ final class ScalingPolicy {
     private final ArrayDeque<Interval> history = new ArrayDeque<>();
     private Evaluation evaluation;
     private Ceiling ceiling;
+    private volatile int usefulMax; // the workers the stage can usefully have: max, or a ceiling found below it
     private long lastChangeNanos;
     private long idleSinceNanos = NONE;
 
@@ -81,6 +82,7 @@ final class ScalingPolicy {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.desired = bounds.min();
+        this.usefulMax = bounds.max();
     }
 
     /**
@@ -140,6 +142,7 @@ final class ScalingPolicy {
             note = "the ceiling at " + ceiling.workers + " " + workersWord(ceiling.workers) + " expired after "
                     + duration(settings.ceilingRetry()) + ": may widen again; ";
             ceiling = null;
+            usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
         }
         if (evaluation != null) {
             evaluation.add(interval);
@@ -165,6 +168,7 @@ final class ScalingPolicy {
             note = note + "the load dropped: the ceiling at " + ceiling.workers + " " + workersWord(ceiling.workers)
                     + " is lifted; ";
             ceiling = null;
+            usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
         }
         switch (assessment.verdict) {
             case WIDEN -> {
@@ -207,6 +211,15 @@ final class ScalingPolicy {
      */
     double drainSeconds() {
         return drainSeconds;
+    }
+
+    /**
+     * The most workers the stage can usefully have now: its max, or the ceiling found below it (more
+     * workers did not raise its throughput) until the ceiling is lifted. A stage at this limit, busy
+     * with a full input, is the bottleneck: it cannot be widened away.
+     */
+    int usefulMax() {
+        return usefulMax;
     }
 
     /**
@@ -341,6 +354,7 @@ final class ScalingPolicy {
             return null;
         }
         ceiling = new Ceiling(keep, change, now);
+        usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
         return decide(e.to, keep, change + worth + ": more workers do not help (CPU-bound or a shared limit); "
                 + (keep == e.from ? "back to " : "down to ") + keep);
     }
@@ -425,6 +439,7 @@ final class ScalingPolicy {
         idleSinceNanos = NONE;
         if (ceiling != null) {
             ceiling = new Ceiling(ceiling.workers, ceiling.finding, sample.nanoTime());
+            usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
         }
         desired = Math.max(bounds.min(), Math.min(bounds.max(), sample.workers()));
     }

@@ -32,8 +32,13 @@ final class BottleneckFinder {
     private record Candidate(Topology.Node node, NodeSample sample, Topology.Edge input, double inputFill,
                              double outputFill, boolean hasOutputs) {
 
+        /** The most workers it can usefully have: its max, or a ceiling the autoscaler found below it. */
+        int limit() {
+            return Math.min(node.workersMax(), sample.workersLimit());
+        }
+
         boolean canWiden() {
-            return node.autoscaled() && sample.workers() < node.workersMax();
+            return node.autoscaled() && sample.workers() < limit();
         }
 
         /** "busy 97% of the time, its input X is 100% full while its outputs are at most 3% full" */
@@ -111,8 +116,12 @@ final class BottleneckFinder {
 
     private static Bottleneck bottleneck(Candidate c) {
         String name = c.node().name();
-        // one worker reads as before; a widened stage says it has no workers left to add
-        String limit = c.node().workersMax() > 1
+        // one worker reads as before; a widened stage says it has no workers left to add, or that
+        // more did not help (the autoscaler's ceiling below its max)
+        String limit = c.limit() < c.node().workersMax()
+                ? String.format(Locale.ROOT, " at %d of its %d workers (more did not raise its throughput)",
+                        c.sample().workers(), c.node().workersMax())
+                : c.node().workersMax() > 1
                 ? String.format(Locale.ROOT, " at its maximum of %d workers", c.node().workersMax())
                 : "";
         return new Bottleneck(name, c.input().id(),

@@ -18,9 +18,19 @@ import java.util.List;
  * @param workers        workers handling its messages now (0 before start and once it has ended)
  * @param lastDecisionMs when the runtime last changed its workers (epoch milliseconds), {@code null} when
  *                       it never did or is not autoscaled: the page fetches the decisions when this changes
+ * @param workersLimit   the most workers it can usefully have now: its max, or the ceiling its autoscaler
+ *                       found below it (more workers did not raise throughput)
  */
 public record NodeSample(String kind, double busy, double idle, double backpressured, double inPerS,
-                         double outPerS, double errorsPerS, long errorsTotal, int workers, Long lastDecisionMs) {
+                         double outPerS, double errorsPerS, long errorsTotal, int workers, Long lastDecisionMs,
+                         int workersLimit) {
+
+    /** A sample of a component that can use as many workers as it may have. */
+    public NodeSample(String kind, double busy, double idle, double backpressured, double inPerS, double outPerS,
+            double errorsPerS, long errorsTotal, int workers, Long lastDecisionMs) {
+        this(kind, busy, idle, backpressured, inPerS, outPerS, errorsPerS, errorsTotal, workers, lastDecisionMs,
+                Integer.MAX_VALUE);
+    }
 
     /** The history series of a node, in the order of {@link #seriesValues()}. */
     static final List<String> SERIES =

@@ -129,7 +129,8 @@ final class PipelineSampler {
                     measured ? delta[0] / workerSeconds : 0, measured ? delta[1] / workerSeconds : 0,
                     measured ? delta[2] / workerSeconds : 0,
                     rate(in - lastIn, seconds), rate(out - lastOut, seconds), rate(errors - lastErrors, seconds), errors,
-                    pipeline.workers(node.name()), lastDecision);
+                    pipeline.workers(node.name()), lastDecision,
+                    node.autoscaled() ? pipeline.workersLimit(node.name()) : Integer.MAX_VALUE);
             lastIn = in;
             lastOut = out;
             lastErrors = errors;

@@ -126,6 +126,19 @@ class BottleneckFinderTest {
         assertThat(b.reason()).startsWith("archive is the bottleneck at its maximum of 4 workers: busy 90% of worker time,");
     }
 
+    /** More workers did not help (the autoscaler's ceiling): held below its max, it is the bottleneck. */
+    @Test
+    void anAutoscaledStageHeldAtTheCeilingItFoundIsTheBottleneck() {
+        NodeSample held = new NodeSample("transformer", 0.99, 0.01, 0, 0, 0, 0, 0, 2, null, 2);
+        BottleneckFinder.Findings f = BottleneckFinder.examine(widened(1, 16),
+                Map.of("gen", busy(0.1), "parse", busy(0.2), "archive", held, "store", busy(0.05)),
+                ARCHIVE_INPUT_FULL);
+        assertThat(f.scaling()).isEmpty();
+        assertThat(f.bottleneck().reason()).isEqualTo("archive is the bottleneck at 2 of its 16 workers (more did not"
+                + " raise its throughput): busy 99% of worker time, its input parse.out_x->archive.in_x is 100% full"
+                + " while its outputs are at most 0% full.");
+    }
+
     @Test
     void anAutoscaledStageBelowItsMaximumIsWideningNotTheBottleneck() {
         BottleneckFinder.Findings f = BottleneckFinder.examine(widened(1, 16),
