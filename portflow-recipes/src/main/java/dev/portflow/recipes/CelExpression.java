@@ -207,6 +207,22 @@ public final class CelExpression {
     }
 
     /**
+     * Whether the result depends on the message: the expression reads a field or {@code message}
+     * (comprehension variables do not count).
+     */
+    boolean readsTheMessage() {
+        if (usesMessage) {
+            return true;
+        }
+        for (String field : fieldVariables) {
+            if (!localVariables.contains(field)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Evaluates the expression against a message body.
      *
      * @param body a JSON value as Jackson reads it; its fields are variables when it is an object
