@@ -101,6 +101,7 @@ final class Assembler {
                 continue;
             }
             builder.component(r.spec().name(), component);
+            WorkerRules.apply(blueprint, r, component, builder, loader, problems);
         }
         List<BlueprintValidator.Edge> kafkaEdges = new ArrayList<>();
         for (BlueprintValidator.Edge e : validated.edges()) {

@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.runtime.Workers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ final class BlueprintParser {
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "server", "schemas", "components", "connections", "kafka");
     static final List<String> SERVER_KEYS = List.of("host", "port", "max_connections", "max_concurrent_requests",
             "max_header_bytes", "idle_timeout_ms", "read_timeout_ms");
-    static final List<String> COMPONENT_KEYS = List.of("name", "recipe", "class", "config", "inputs", "outputs");
+    static final List<String> COMPONENT_KEYS =
+            List.of("name", "recipe", "class", "config", "inputs", "outputs", "workers", "ordering", "key");
     static final List<String> PORT_KEYS = List.of("name", "schema");
     static final List<String> CONNECTION_KEYS =
             List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic");
@@ -435,8 +437,14 @@ final class BlueprintParser {
         Map<String, ConfigEntry> config = new LinkedHashMap<>();
         List<PortSpec> inputs = new ArrayList<>();
         List<PortSpec> outputs = new ArrayList<>();
+        Workers workers = null;
+        String ordering = null;
+        YamlNode.Scalar key = null;
         Map<String, Position> positions = new LinkedHashMap<>();
         for (YamlNode.Entry e : m.entries()) {
+            if ((e.key().equals("ordering") || e.key().equals("key")) && isNull(e.value())) {
+                continue; // no value: as if not written (no ordering), so a position means a value was given
+            }
             positions.put(e.key(), e.value().position());
             switch (e.key()) {
                 case "name" -> name = text(e.value(), "component name");
@@ -454,13 +462,27 @@ final class BlueprintParser {
                 }
                 case "inputs" -> ports(e.value(), "inputs", inputs);
                 case "outputs" -> ports(e.value(), "outputs", outputs);
+                case "workers" -> workers = WorkersSyntax.parse(e.value(), this::problem);
+                case "ordering" -> ordering = text(e.value(), "ordering");
+                case "key" -> key = keyExpression(e.value());
                 default -> unknownKey(e, COMPONENT_KEYS, "component key", "a component has");
             }
         }
         if (!positions.containsKey("name")) {
             problem(m.position(), "a component has no name", "add name: <component name>");
         }
-        return Optional.of(new ComponentSpec(name, recipe, className, config, inputs, outputs, m.position(), positions));
+        return Optional.of(new ComponentSpec(name, recipe, className, config, inputs, outputs, workers, ordering, key,
+                m.position(), positions));
+    }
+
+    /** {@code key:}: a field name or CEL expression, any scalar as its text; {@code null} with a problem. */
+    private YamlNode.Scalar keyExpression(YamlNode node) {
+        if (node instanceof YamlNode.Scalar s) {
+            return s;
+        }
+        problem(node.position(), "key must be a field name or a CEL expression, found " + node.describe(),
+                "e.g. key: customer_id, or key: \"customer.id\"");
+        return null;
     }
 
     private void ports(YamlNode node, String what, List<PortSpec> ports) {

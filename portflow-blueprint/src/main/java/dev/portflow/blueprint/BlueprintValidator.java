@@ -157,6 +157,7 @@ final class BlueprintValidator {
                                 && components.get(r.spec().name()) == r)
                         .toList(),
                 incomplete, this::problem, this::pipelineProblem);
+        WorkerRules.check(resolved.values(), loader, this::problem);
         ApiPaths.check(components.values(), this::problem);
         SinkFiles.check(components.values(), this::problem);
         cycles();

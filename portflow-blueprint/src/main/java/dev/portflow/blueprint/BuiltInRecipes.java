@@ -9,6 +9,7 @@ import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,14 @@ public final class BuiltInRecipes {
 
     /** Where the built-in implementations are looked up. */
     public static final String IMPLEMENTATION_PACKAGE = "dev.portflow.recipes";
+
+    /**
+     * Why {@code jsonl_sink} runs on one worker; the same words as the {@code @SingleWorker} of its
+     * implementation, declared here so validation knows without making it.
+     */
+    static final String JSONL_SINK_SINGLE_WORKER = "it appends to one file";
+    /** Why {@code batch} runs on one worker (see {@link #JSONL_SINK_SINGLE_WORKER}). */
+    static final String BATCH_SINGLE_WORKER = "it holds one open batch";
 
     private BuiltInRecipes() {
     }
@@ -98,6 +107,11 @@ public final class BuiltInRecipes {
                                         .range(1, 3_600_000)),
                         pkg, "Batch") {
                     @Override
+                    public Optional<String> singleWorker() {
+                        return Optional.of(BATCH_SINGLE_WORKER);
+                    }
+
+                    @Override
                     public void check(RecipeCheck check) {
                         if (!check.config().has("size") && !check.config().has("window_ms")) {
                             check.problem(check.component().position(check.component().config().isEmpty() ? "name" : "config"),
@@ -124,7 +138,12 @@ public final class BuiltInRecipes {
                                 ConfigKey.optional("flush_ms", ConfigType.DURATION_MS, 100L,
                                         "longest a written line stays buffered; 0 flushes every line")
                                         .range(0, 3_600_000)),
-                        pkg, "JsonlSink"),
+                        pkg, "JsonlSink") {
+                    @Override
+                    public Optional<String> singleWorker() {
+                        return Optional.of(JSONL_SINK_SINGLE_WORKER);
+                    }
+                },
                 new ReflectiveRecipe("log_sink", ComponentKind.SINK,
                         "logs each message",
                         PortRule.sink(),

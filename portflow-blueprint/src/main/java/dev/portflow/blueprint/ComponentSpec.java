@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.runtime.Workers;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +15,23 @@ import java.util.Optional;
  * @param config    the configuration by key, in file order
  * @param inputs    declared input ports
  * @param outputs   declared output ports
+ * @param workers   {@code workers:}, a fixed number or a range; {@code null} when not given (one worker)
+ *                  or when it has a problem
+ * @param ordering  {@code ordering:} as written ({@code none} or {@code key}), or {@code null}
+ * @param key       {@code key:}, the field or CEL expression of {@code ordering: key}, or {@code null}
  * @param position  where the entry starts
  * @param positions where each key's value starts ({@code name}, {@code recipe}, {@code class},
- *                  {@code config}, {@code inputs}, {@code outputs})
+ *                  {@code config}, {@code inputs}, {@code outputs}, {@code workers}; {@code ordering}
+ *                  and {@code key} only when they have a value)
  */
 public record ComponentSpec(String name, String recipe, String className, Map<String, ConfigEntry> config,
-        List<PortSpec> inputs, List<PortSpec> outputs, Position position, Map<String, Position> positions) {
+        List<PortSpec> inputs, List<PortSpec> outputs, Workers workers, String ordering, YamlNode.Scalar key,
+        Position position, Map<String, Position> positions) {
+
+    /** The {@code ordering:} that orders messages by {@link #key()}. */
+    public static final String ORDERING_KEY = "key";
+    /** The {@code ordering:} of a component that says none: messages in no particular order across workers. */
+    public static final String ORDERING_NONE = "none";
 
     public ComponentSpec {
         config = Positions.ordered(config);
@@ -47,6 +59,16 @@ public record ComponentSpec(String name, String recipe, String className, Map<St
     public Optional<PortSpec> port(String port) {
         return java.util.stream.Stream.concat(inputs.stream(), outputs.stream())
                 .filter(p -> p.name().equals(port)).findFirst();
+    }
+
+    /** Whether it says {@code ordering: key}. */
+    public boolean orderedByKey() {
+        return ORDERING_KEY.equals(ordering);
+    }
+
+    /** The key's text, or {@code null}. */
+    public String keyExpression() {
+        return key == null ? null : key.text();
     }
 
     /** "recipe filter" or "class com.acme.Enrich", for messages. */

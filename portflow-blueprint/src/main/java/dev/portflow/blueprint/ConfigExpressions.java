@@ -60,16 +60,34 @@ final class ConfigExpressions {
         if (first.startsWith(recipe + ": ")) {
             first = first.substring(recipe.length() + 2);
         }
-        Matcher cel = CEL_ERROR.matcher(complaint);
-        if (first.contains("is not a valid CEL expression") && cel.find()) {
-            int line = Integer.parseInt(cel.group(1));
-            int column = Integer.parseInt(cel.group(2));
-            check.problem(line == 1 ? slot.value().positionAt(column - 1) : slot.value().position(),
-                    who + ": " + slot.label() + " \"" + slot.value().text() + "\" is not a valid CEL expression: "
-                            + cel.group(3), null);
+        CelDiagnostic cel = first.contains("is not a valid CEL expression") ? celDiagnostic(complaint, slot.value()) : null;
+        if (cel != null) {
+            check.problem(cel.at(), who + ": " + slot.label() + " \"" + slot.value().text()
+                    + "\" is not a valid CEL expression: " + cel.message(), null);
         } else {
             check.problem(slot.value().position(), who + ": " + first, null);
         }
+    }
+
+    /**
+     * CEL's first diagnostic in an implementation's complaint about {@code value}.
+     *
+     * @param at      where it points: at CEL's column inside the value when the value is written on one
+     *                line as it reads, else at the value
+     * @param message CEL's message, one line
+     */
+    record CelDiagnostic(Position at, String message) {
+    }
+
+    /** CEL's first diagnostic in {@code complaint} (an expression's compile error), or {@code null} when it has none. */
+    static CelDiagnostic celDiagnostic(String complaint, YamlNode.Scalar value) {
+        Matcher cel = CEL_ERROR.matcher(complaint);
+        if (!cel.find()) {
+            return null;
+        }
+        int line = Integer.parseInt(cel.group(1));
+        int column = Integer.parseInt(cel.group(2));
+        return new CelDiagnostic(line == 1 ? value.positionAt(column - 1) : value.position(), cel.group(3));
     }
 
     /** The expressions of {@code config}, in the order written. */

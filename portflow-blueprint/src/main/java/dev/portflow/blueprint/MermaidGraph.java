@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
+import dev.portflow.runtime.Workers;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name and
- * recipe (or class), shaped by kind (sources as stadiums, routers as rhombi, sinks as cylinders);
- * one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
+ * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name, its
+ * workers when more than one ({@code enrich ×4}, {@code store ×1..16}), its recipe (or class) and
+ * the key it is ordered by, if any ({@code ordered by customer_id}), shaped by kind (sources as
+ * stadiums, routers as rhombi, sinks as cylinders); one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
  * are dotted; Kafka edges are thick and name their topic (the default one when none is given) and
  * the consumer lag they allow. An edge out of an {@code api_endpoint} shows what applies to requests
  * (see {@link IngressSends}): how long a request waits before its 503, or that rejected requests'
@@ -37,7 +39,7 @@ final class MermaidGraph {
             String id = id(c.name(), ids, taken);
             ComponentKind kind = kind(c, recipes, loader);
             String type = c.recipe() != null ? c.recipe() : c.className() != null ? simpleName(c.className()) : "?";
-            String label = quote(c.name() + "<br/>" + type);
+            String label = quote(c.name() + workers(c) + "<br/>" + type + ordering(c));
             out.append("  ").append(id).append(shape(kind, label)).append('\n');
         }
         for (ConnectionSpec c : blueprint.connections()) {
@@ -86,6 +88,24 @@ final class MermaidGraph {
         }
         return size + " " + name + " " + IngressSends.requestWaitMs(policy, timeout, IngressSends.timeoutMs(fromSpec))
                 + "ms, then 503";
+    }
+
+    /** {@code " ×4"} for a fixed pool, {@code " ×1..16"} for one the runtime sizes; nothing for one worker. */
+    private static String workers(ComponentSpec c) {
+        Workers w = c.workers();
+        if (w == null || w.max() == 1) {
+            return "";
+        }
+        return " ×" + (w.isAutoscaled() ? w.min() + ".." + w.max() : Integer.toString(w.max()));
+    }
+
+    /** {@code "<br/>ordered by customer_id"} for {@code ordering: key}. */
+    private static String ordering(ComponentSpec c) {
+        if (!c.orderedByKey() || c.keyExpression() == null) {
+            return "";
+        }
+        // Mermaid reads a label as HTML: the expression's < and > are written as entities
+        return "<br/>ordered by " + c.keyExpression().replace("<", "#lt;").replace(">", "#gt;");
     }
 
     private static String id(String name, Map<String, String> ids, Set<String> taken) {

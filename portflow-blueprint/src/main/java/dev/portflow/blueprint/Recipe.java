@@ -4,6 +4,7 @@ import dev.portflow.component.Component;
 import dev.portflow.runtime.ComponentKind;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +51,16 @@ public interface Recipe {
     /** Makes the component; called at assembly, after validation passed. */
     Component create(RecipeContext context) throws Exception;
 
+    /**
+     * Why the recipe's component must run on one worker, in a few words for the problem message
+     * (e.g. "it appends to one file"), or empty when any number of workers may call it at once.
+     * Validation refuses {@code workers} above 1 for it without making the component; its class
+     * should carry the same reason as {@link dev.portflow.component.SingleWorker}.
+     */
+    default Optional<String> singleWorker() {
+        return Optional.empty();
+    }
+
     /** Starts describing a recipe. */
     static Builder builder(String name, ComponentKind kind) {
         return new Builder(name, kind);
@@ -64,6 +75,7 @@ public interface Recipe {
         private List<ConfigKey> config = List.of();
         private Consumer<RecipeCheck> check = c -> { };
         private RecipeFactory factory;
+        private String singleWorker;
 
         private Builder(String name, ComponentKind kind) {
             this.name = Objects.requireNonNull(name, "name");
@@ -102,15 +114,21 @@ public interface Recipe {
             return this;
         }
 
+        /** The component must run on one worker, for {@code reason} (see {@link Recipe#singleWorker()}). */
+        public Builder singleWorker(String reason) {
+            this.singleWorker = Objects.requireNonNull(reason);
+            return this;
+        }
+
         public Recipe build() {
             Objects.requireNonNull(factory, () -> "recipe '" + name + "' needs a factory");
-            return new Defined(name, description, kind, ports, config, check, factory);
+            return new Defined(name, description, kind, ports, config, check, factory, Optional.ofNullable(singleWorker));
         }
     }
 
     /** A recipe made by {@link Builder}. */
     record Defined(String name, String description, ComponentKind kind, PortRule ports, List<ConfigKey> configKeys,
-            Consumer<RecipeCheck> checker, RecipeFactory factory) implements Recipe {
+            Consumer<RecipeCheck> checker, RecipeFactory factory, Optional<String> singleWorker) implements Recipe {
 
         @Override
         public void check(RecipeCheck check) {

@@ -374,6 +374,53 @@ class BrokenBlueprintsTest {
     }
 
     @Test
+    void workersTheirNumbersAndWhoMayHaveMoreThanOne() {
+        check("workers.yaml",
+                at(3, 65, "generator 'gen' is a source: it cannot have workers", "give workers to the components it feeds"),
+                at(4, 68, "workers must be at least 1, was 0: a component with no workers would never handle a message",
+                        "leave workers out for one worker"),
+                at(5, 72, "workers must be at least 1, was -3", "leave workers out for one worker"),
+                at(6, 68, "workers must be a whole number, found the number 2.5", "workers: 4 for a fixed number"),
+                at(7, 70, "workers must be a whole number, found the string \"4\"", "write 4 without quotes"),
+                at(8, 68, "workers must be at most 256, was 1000",
+                        "256 is the most: beyond it the threads calling one component mostly wait on each other"),
+                at(9, 76, "workers min (8) must not be above max (2)", "e.g. workers: {min: 2, max: 8}"),
+                at(10, 77, "unknown workers key 'mx'", "did you mean 'max'? workers has min, max"),
+                at(11, 69, "workers needs max, the most workers the runtime may run", "e.g. workers: {min: 1, max: 16}"),
+                at(12, 77, "workers max must be at most 256, was 300", "256 is the most"),
+                at(13, 70, "workers must be a whole number, found a list", "workers: {min: 1, max: 16}"),
+                at(14, 65, "batch 'batcher' must run on one worker: it holds one open batch",
+                        "remove workers: (or set workers: 1)"),
+                at(15, 74, "jsonl_sink 'file' must run on one worker: it appends to one file",
+                        "remove workers: (or set workers: 1)"),
+                at(16, 76, "sink 'counted' must run on one worker: it keeps a running total",
+                        "class dev.portflow.blueprint.fixtures.Tally is annotated @SingleWorker"));
+    }
+
+    @Test
+    void orderingByKeyAndTheKeyExpression() {
+        check("ordering.yaml",
+                at(3, 66, "generator 'gen' is a source: it receives no messages, so it has no ordering",
+                        "remove ordering: and key:"),
+                at(4, 69, "unknown ordering 'keys'", "did you mean 'key'? one of: none, key"),
+                at(5, 82, "ordering: key needs key:, the field or CEL expression messages are ordered by",
+                        "e.g. key: customer_id"),
+                at(6, 79, "key only applies to ordering: key", "add ordering: key"),
+                at(7, 83, "key only applies to ordering: key", "add ordering: key"),
+                // at CEL's column inside the quoted value
+                at(8, 103, "sleep 'badcel': key \"customer.\" is not a valid CEL expression: no viable alternative at input '.'",
+                        "a field name (customer_id) or a CEL expression over the message (customer.id)"),
+                at(9, 95, "sleep 'constant': key \"'eu'\" reads nothing of the message, so every message would have the"
+                        + " same key and they would be handled one at a time", null),
+                // a value that is not understood is one problem: not also "ordering: key needs key:"
+                at(10, 94, "key must be a field name or a CEL expression, found a list", "e.g. key: customer_id"),
+                at(12, 84, "ordering must be a string, found a list", null),
+                at(13, 84, "ordering: key needs key:", "e.g. key: customer_id"),
+                at(15, 48, "key only applies to ordering: key",
+                        "the store's primary key field goes in config: {key: ...}"));
+    }
+
+    @Test
     void aMisspeltComponentNameIsOneProblemNotFour() {
         check("typo.yaml",
                 at(8, 12, "unknown component 'enrihc'", "did you mean 'enrich'?"));

@@ -7,8 +7,10 @@ import dev.portflow.blueprint.fixtures.Collect;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.Connection;
 import dev.portflow.port.OverflowPolicy;
+import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.Workers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -371,6 +373,78 @@ class GoodBlueprintsTest {
                 """).orThrow();
         assertThat(Blueprints.mermaid(defaults)).as("the default topic and lag allowed").contains(
                 "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
+    }
+
+    @Test
+    void workersOrderingAndKeyParseIntoTheModel() {
+        Validation v = Blueprints.validate(DIR.resolve("workers.yaml"));
+        assertThat(v.problems()).as(v.report()).isEmpty();
+        Map<String, ComponentSpec> specs = new java.util.LinkedHashMap<>();
+        v.blueprint().components().forEach(c -> specs.put(c.name(), c));
+        assertThat(specs.get("gen").workers()).isNull();
+        assertThat(specs.get("enrich").workers()).isEqualTo(Workers.fixed(4));
+        assertThat(specs.get("enrich").position("workers")).isEqualTo(new Position(4, 42));
+        assertThat(specs.get("route").workers()).as("min defaults to 1").isEqualTo(Workers.between(1, 8));
+        assertThat(specs.get("route").orderedByKey()).isFalse();
+        assertThat(specs.get("audit").orderedByKey()).isTrue();
+        assertThat(specs.get("audit").keyExpression()).isEqualTo("customer.id");
+        assertThat(specs.get("log").workers()).isEqualTo(Workers.between(2, 16));
+        assertThat(specs.get("tally").workers()).isEqualTo(Workers.one());
+    }
+
+    @Test
+    void workersAndKeysGoIntoThePipeline() {
+        Assembly assembly = Blueprints.assemble(Blueprints.load(DIR.resolve("workers.yaml")),
+                AssemblyOptions.defaults().withoutServer());
+        Map<String, ComponentInfo> components = new java.util.LinkedHashMap<>();
+        assembly.pipeline().components().forEach(c -> components.put(c.name(), c));
+        assertThat(components.get("gen").workers()).isEqualTo(Workers.one());
+        assertThat(components.get("enrich").workers()).isEqualTo(Workers.fixed(4));
+        assertThat(components.get("enrich").orderedByKey()).isFalse();
+        assertThat(components.get("route").workers()).isEqualTo(Workers.between(1, 8));
+        assertThat(components.get("route").orderedByKey()).as("ordering: none").isFalse();
+        assertThat(components.get("audit").workers()).isEqualTo(Workers.fixed(8));
+        assertThat(components.get("audit").orderedByKey()).isTrue();
+        assertThat(components.get("log").workers()).isEqualTo(Workers.between(2, 16));
+        assertThat(components.get("log").orderedByKey()).isTrue();
+        assertThat(components.get("file").workers()).isEqualTo(Workers.one());
+        assertThat(components.get("tally").workers()).isEqualTo(Workers.one());
+        assembly.close();
+    }
+
+    @Test
+    void theKeyFunctionReadsAFieldOrACelExpressionOfTheMessage() {
+        ClassLoader loader = getClass().getClassLoader();
+        var message = new JsonMessage("m-1", java.time.Instant.EPOCH, null, Map.of("customer", Map.of("id", "c-7"), "n", 3));
+        assertThat(KeyExpressions.function("customer.id", "audit", loader).apply(message)).isEqualTo("c-7");
+        assertThat(KeyExpressions.function("n", "audit", loader).apply(message)).isEqualTo(3L);
+        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("n", 3)))
+                .as("a user class's map message").isEqualTo(3L);
+        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("m", 3))).as("no such field").isNull();
+        assertThat(KeyExpressions.complaint("customer.", loader)).contains("is not a valid CEL expression");
+        assertThat(KeyExpressions.complaint("customer.id", loader)).isNull();
+    }
+
+    @Test
+    void mermaidShowsWorkersAndTheKey() {
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("workers.yaml")))).contains(
+                "c_gen([\"gen<br/>generator\"])",
+                "c_enrich[\"enrich ×4<br/>map\"]",
+                "c_route{\"route ×1..8<br/>router\"}",
+                "c_audit[(\"audit ×8<br/>Collect<br/>ordered by customer.id\")]",
+                "c_log[(\"log ×2..16<br/>log_sink<br/>ordered by n\")]",
+                "c_file[(\"file<br/>jsonl_sink\")]",
+                "c_tally[(\"tally<br/>Tally\")]");
+        Blueprint b = Blueprints.loader().validate("keys.yaml", """
+                name: keys
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 1}}
+                  - {name: sink, recipe: log_sink, workers: 2, ordering: key, key: "amount > 100 ? \\"big\\" : 'small'"}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """).orThrow();
+        assertThat(Blueprints.mermaid(b)).as("a key's < > and quotes are entities in the label")
+                .contains("c_sink[(\"sink ×2<br/>log_sink<br/>ordered by amount #gt; 100 ? #quot;big#quot; : 'small'\")]");
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.portflow.blueprint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.blueprint.fixtures.Collect;
+import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.runtime.ComponentKind;
 import java.io.IOException;
@@ -195,6 +197,77 @@ class RecipeSpiTest {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A sink recipe making a {@link dev.portflow.blueprint.fixtures.Tally}, which is {@code @SingleWorker}. */
+    private static Recipe.Builder tally() {
+        return Recipe.builder("tally", ComponentKind.SINK)
+                .description("counts messages")
+                .factory(ctx -> new dev.portflow.blueprint.fixtures.Tally());
+    }
+
+    private static final String TALLY_ON_TWO_WORKERS = """
+            name: tally
+            components:
+              - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+              - {name: count, recipe: tally, workers: 2}
+            connections:
+              - {from: gen.out_numbers, to: count.in_numbers}
+            """;
+
+    @Test
+    void aRecipeThatSaysItRunsOnOneWorkerIsRefusedMoreWorkersWhenValidated() {
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.builtIns().with(tally().singleWorker("it counts in one variable").build()),
+                getClass().getClassLoader());
+        assertThat(loader.validate("tally.yaml", TALLY_ON_TWO_WORKERS).problems())
+                .extracting(Problem::format)
+                .containsExactly("tally.yaml:4:43: tally 'count' must run on one worker: it counts in one variable"
+                        + " (hint: remove workers: (or set workers: 1))");
+    }
+
+    @Test
+    void aRecipeThatDoesNotSayItButMakesASingleWorkerClassIsRefusedWhenAssembled() {
+        BlueprintLoader loader = BlueprintLoader.of(RecipeRegistry.builtIns().with(tally().build()),
+                getClass().getClassLoader());
+        Validation v = loader.validate("tally.yaml", TALLY_ON_TWO_WORKERS);
+        assertThat(v.problems()).as("validation cannot know without making it").isEmpty();
+        assertThatThrownBy(() -> loader.assemble(v.blueprint(), AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::format)
+                        .containsExactly("tally.yaml:4:43: tally 'count' must run on one worker: it keeps a running total"
+                                + " (hint: dev.portflow.blueprint.fixtures.Tally is annotated @SingleWorker, though"
+                                + " recipe tally does not say so; remove workers: (or set workers: 1))"));
+    }
+
+    /** The built-ins declare the reason their implementation's {@code @SingleWorker} gives, and only those do. */
+    @Test
+    void builtInRecipesDeclareWhatTheirImplementationsAnnotate() {
+        Map<String, Map<String, Object>> configs = Map.ofEntries(
+                Map.entry("generator", Map.of("rate", 1.0)),
+                Map.entry("filter", Map.of("condition", "true")),
+                Map.entry("map", Map.of("fields", Map.of("a", "1"))),
+                Map.entry("router", Map.of("routes", List.of(Map.of("port", "out_a", "when", "true")))),
+                Map.entry("split", Map.of("items", "[1]")),
+                Map.entry("merge", Map.of()),
+                Map.entry("batch", Map.of("size", 1L)),
+                Map.entry("sleep", Map.of("duration_ms", 0L)),
+                Map.entry("jsonl_sink", Map.of("path", dir.resolve("x.jsonl"))),
+                Map.entry("log_sink", Map.of()),
+                Map.entry("store", Map.of()));
+        for (Recipe recipe : RecipeRegistry.builtIns().recipes()) {
+            if (recipe.name().equals("api_endpoint")) {
+                assertThat(recipe.singleWorker()).as("api_endpoint is a source").isEmpty();
+                continue;
+            }
+            assertThat(configs).as("a config for " + recipe.name()).containsKey(recipe.name());
+            Object made = dev.portflow.recipes.Recipes.create(recipe.name(), configs.get(recipe.name()), dir);
+            SingleWorker annotation = made.getClass().getAnnotation(SingleWorker.class);
+            assertThat(recipe.singleWorker()).as(recipe.name())
+                    .isEqualTo(java.util.Optional.ofNullable(annotation).map(SingleWorker::value));
+        }
+        assertThat(RecipeRegistry.builtIns().find("jsonl_sink").orElseThrow().singleWorker()).contains("it appends to one file");
+        assertThat(RecipeRegistry.builtIns().find("batch").orElseThrow().singleWorker()).contains("it holds one open batch");
     }
 
     @Test

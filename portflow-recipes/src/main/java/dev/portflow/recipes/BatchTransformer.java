@@ -1,6 +1,7 @@
 package dev.portflow.recipes;
 
 import dev.portflow.component.ComponentContext;
+import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Emitter;
 import dev.portflow.component.Transformer;
 import dev.portflow.message.JsonMessage;
@@ -29,7 +30,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #transform}; output ports are thread-safe, and every emit (by either thread) happens under
  * one lock, so batches leave in order. Messages that go into a batch without completing one emit
  * nothing at that moment, so the runtime counts them as {@code filtered} on the input port.
+ *
+ * <p>One worker ({@link SingleWorker}): there is one open batch, so several workers would only
+ * queue for its lock, and a batch would leave through whichever worker's emitter filled it.
  */
+@SingleWorker("it holds one open batch")
 public final class BatchTransformer implements Transformer<JsonMessage, JsonMessage> {
 
     private static final System.Logger LOG = System.getLogger(BatchTransformer.class.getName());

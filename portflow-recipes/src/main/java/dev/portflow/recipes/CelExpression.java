@@ -46,7 +46,9 @@ import java.util.TreeSet;
  *
  * <p>Safety: CEL has no loops beyond bounded comprehensions over the data, no I/O and no access to
  * Java; each comprehension is limited to {@value #MAX_COMPREHENSION_ITERATIONS} iterations. An
- * instance is immutable and thread-safe.
+ * instance is immutable and thread-safe: CEL-Java's {@code CelRuntime.Program} is immutable and
+ * gives each evaluation its own frame, and the variables are bound per call, so any number of
+ * workers may evaluate one expression at once.
  */
 public final class CelExpression {
 
@@ -202,6 +204,22 @@ public final class CelExpression {
     /** The top-level message fields the expression may read as variables (besides {@code message}). */
     public Set<String> fieldVariables() {
         return Set.of(fieldVariables);
+    }
+
+    /**
+     * Whether the result depends on the message: the expression reads a field or {@code message}
+     * (comprehension variables do not count).
+     */
+    boolean readsTheMessage() {
+        if (usesMessage) {
+            return true;
+        }
+        for (String field : fieldVariables) {
+            if (!localVariables.contains(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The {@code router} recipe: sends each message to the port of the first route whose condition is
  * true, else to the default port, else drops it as {@code filtered}. An evaluation error in a
- * condition fails the message (routes after it are not tried).
+ * condition fails the message (routes after it are not tried). Any number of workers may call it at
+ * once: the compiled conditions are immutable.
  */
 public final class CelRouter implements Router<JsonMessage> {
 

@@ -8,7 +8,8 @@ import dev.portflow.message.JsonMessage;
  * The {@code filter} recipe: passes the messages whose condition is true, unchanged. A false
  * condition drops the message as {@code filtered}; an evaluation error or a non-boolean result is
  * an {@link ExpressionException} for that message (counted, and its envelope goes to the
- * {@code err_*} port when one is connected).
+ * {@code err_*} port when one is connected). Any number of workers may call it at once: the compiled
+ * condition is immutable (see {@link CelExpression}).
  */
 public final class FilterTransformer implements Transformer<JsonMessage, JsonMessage> {
 

@@ -1,6 +1,7 @@
 package dev.portflow.recipes;
 
 import dev.portflow.component.ComponentContext;
+import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.message.JsonMessage;
 import java.io.ByteArrayOutputStream;
@@ -54,8 +55,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * written fails the setup with a one-line reason. A last line cut short by a crash ({@code kill -9}
  * during a write) is removed when the file is opened again, so a new line never merges with it;
  * a last line that is complete JSON without its newline is kept and terminated. The file is closed
- * in {@code cleanup}. One sink per file: two writers would interleave their buffers.
+ * in {@code cleanup}. One sink per file, on one worker ({@link SingleWorker}): two writers would
+ * interleave their buffers, and lines appended from several threads would leave in no order.
  */
+@SingleWorker("it appends to one file")
 public final class JsonlSink implements Sink<Object> {
 
     private static final System.Logger LOG = System.getLogger(JsonlSink.class.getName());

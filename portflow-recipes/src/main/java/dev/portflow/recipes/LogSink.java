@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * silently swallow a {@code level: debug} sink. A level someone configured is respected. Whether a
  * record then reaches the console is up to the handlers (the JDK's default console handler passes
  * INFO and above only; the {@code portflow} command installs one that passes everything).
+ *
+ * <p>Any number of workers may call it at once: a message is one log record, and a logging backend
+ * writes each record whole (java.util.logging's handlers publish under a lock).
  */
 public final class LogSink implements Sink<Object> {
 

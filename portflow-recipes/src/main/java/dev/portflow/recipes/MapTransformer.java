@@ -10,7 +10,9 @@ import java.util.Map;
  * The {@code map} recipe: computes fields with CEL expressions and emits the message with a new
  * body (same id and times). A body that is not a JSON object contributes no fields (its value is
  * still {@code message} in the expressions). An evaluation error fails the message, and so does a
- * result JSON cannot hold ({@code field 'ratio' is Infinity, which JSON cannot hold}).
+ * result JSON cannot hold ({@code field 'ratio' is Infinity, which JSON cannot hold}). Any number of
+ * workers may call it at once: the compiled expressions are immutable, and each call builds its own
+ * body.
  */
 public final class MapTransformer implements Transformer<JsonMessage, JsonMessage> {
 

@@ -7,7 +7,8 @@ import dev.portflow.message.JsonMessage;
 /**
  * The {@code sleep} recipe: holds each message for {@code duration_ms}, then passes it on unchanged
  * (a stand-in for a slow stage; the time shows as processing time and {@code busy}). One message at
- * a time, so its throughput is at most {@code 1000 / duration_ms} messages per second.
+ * a time per worker, so its throughput is at most {@code workers * 1000 / duration_ms} messages per
+ * second. It keeps no state: any number of workers may call it at once.
  */
 public final class SleepTransformer implements Transformer<JsonMessage, JsonMessage> {
 

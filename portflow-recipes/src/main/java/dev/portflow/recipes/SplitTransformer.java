@@ -16,6 +16,7 @@ import java.util.List;
  * gives the same ids (an idempotent {@code store} downstream keeps one row), and the parent's
  * ingest and event times, so its age keeps counting from the original event. An empty list emits
  * nothing (the message counts as {@code filtered}); a result that is not a list fails the message.
+ * Any number of workers may call it at once: the compiled expression is immutable.
  */
 public final class SplitTransformer implements Transformer<JsonMessage, JsonMessage> {
 

@@ -15,9 +15,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * The {@code store} recipe: writes each message as one row of a JDBC table, idempotently.
@@ -30,10 +35,17 @@ import java.util.Properties;
  * PostgreSQL): a retried or redelivered message replaces its row instead of adding one. Names are
  * case-insensitive like unquoted SQL names ({@code SELECT id, body FROM orders} works in both).
  *
- * <p>The connection is opened in {@code setup} (a failure there fails the pipeline's start: a
- * wrong URL or password is seen at once) and closed in {@code cleanup}. Each message is its own
- * auto-committed statement. When the connection breaks, the failing message is an error (its
- * envelope goes to the {@code err_*} port) and the next message reconnects.
+ * <p>Workers: the sink may be called by several workers at once. A JDBC connection (and the
+ * parameters of its prepared statement) is not for concurrent use, so each call borrows a connection
+ * of its own from a small pool: the first is opened in {@code setup} (a failure there fails the
+ * pipeline's start: a wrong URL or password is seen at once), another is opened when every open one
+ * is in use, so there are at most as many as workers ever called at once, and all are closed in
+ * {@code cleanup}. A pool rather than a connection per thread: an autoscaled stage's threads come and
+ * go, and a connection per thread would stay open after its thread ended. Each message is its own
+ * auto-committed statement. When a connection breaks, the failing message is an error (its envelope
+ * goes to the {@code err_*} port) and that connection is closed with the idle ones (what broke one,
+ * such as a database restart, most likely broke them all); the next message that needs one opens a
+ * new one.
  */
 public final class StoreSink implements Sink<Object> {
 
@@ -47,8 +59,15 @@ public final class StoreSink implements Sink<Object> {
     private String create;
     private String check;
     private String upsert;
-    private Connection connection;
-    private PreparedStatement statement;
+    /** Connections no call is using, the most recently used first (so a quiet stage keeps using few). */
+    private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
+    /** Every open connection, idle or in use, to close them all in {@code cleanup}. */
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean cleanedUp;
+
+    /** One connection and its prepared upsert, used by one call at a time. */
+    private record Session(Connection connection, PreparedStatement upsert) {
+    }
 
     /** Defaults resolved in {@code setup}: the H2 database {@code ./data/<pipeline>}, the table named after the component. */
     public StoreSink(StoreConfig config) {
@@ -108,7 +127,8 @@ public final class StoreSink implements Sink<Object> {
         this.create = create;
         this.upsert = upsert;
         this.check = "SELECT " + id + ", " + body + ", " + ingest + ", " + event + " FROM " + t + " WHERE 1 = 0";
-        open();
+        cleanedUp = false;
+        idle.push(open(true));
     }
 
     /**
@@ -141,11 +161,12 @@ public final class StoreSink implements Sink<Object> {
     }
 
     /**
-     * Connects, creates the table when missing, checks its columns and prepares the upsert. A failure
-     * is an {@link SQLException} whose message is one short line (the database's cause chain
-     * condensed, see {@link FailureReason}), with the original exception as its cause.
+     * Connects and prepares the upsert; with {@code prepareTable} (the first connection) also creates
+     * the table when missing and checks its columns. A failure is an {@link SQLException} whose
+     * message is one short line (the database's cause chain condensed, see {@link FailureReason}),
+     * with the original exception as its cause.
      */
-    private void open() throws SQLException {
+    private Session open(boolean prepareTable) throws SQLException {
         Properties props = new Properties();
         if (config.user() != null) {
             props.setProperty("user", config.user());
@@ -153,6 +174,7 @@ public final class StoreSink implements Sink<Object> {
         if (config.password() != null) {
             props.setProperty("password", config.password());
         }
+        Connection connection;
         try {
             connection = DriverManager.getConnection(url, props);
         } catch (SQLException e) {
@@ -166,24 +188,32 @@ public final class StoreSink implements Sink<Object> {
                         + (url.startsWith(StoreConfig.H2_PREFIX) ? " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)" : ""));
             }
             connection.setAutoCommit(true);
-            try (Statement s = connection.createStatement()) {
-                try {
-                    s.execute(create);
-                } catch (SQLException e) {
-                    throw new SQLException("store: cannot create table " + table + " in " + shownUrl + ": "
-                            + redact(FailureReason.of(e)), e.getSQLState(), e);
-                }
-                try {
-                    s.executeQuery(check).close();
-                } catch (SQLException e) {
-                    throw new SQLException("store: table " + table + " exists but does not have the columns id, body,"
-                            + " ingest_time, event_time this recipe writes: " + FailureReason.of(e), e.getSQLState(), e);
-                }
+            if (prepareTable) {
+                prepareTable(connection);
             }
-            statement = connection.prepareStatement(upsert);
+            Session session = new Session(connection, connection.prepareStatement(upsert));
+            sessions.add(session);
+            return session;
         } catch (SQLException e) {
-            closeQuietly();
+            closeQuietly(connection);
             throw e;
+        }
+    }
+
+    private void prepareTable(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            try {
+                s.execute(create);
+            } catch (SQLException e) {
+                throw new SQLException("store: cannot create table " + table + " in " + shownUrl + ": "
+                        + redact(FailureReason.of(e)), e.getSQLState(), e);
+            }
+            try {
+                s.executeQuery(check).close();
+            } catch (SQLException e) {
+                throw new SQLException("store: table " + table + " exists but does not have the columns id, body,"
+                        + " ingest_time, event_time this recipe writes: " + FailureReason.of(e), e.getSQLState(), e);
+            }
         }
     }
 
@@ -197,36 +227,52 @@ public final class StoreSink implements Sink<Object> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store: " + e.getMessage(), e);
         }
-        if (connection == null) {
-            open(); // the previous connection broke
+        Session session = idle.pollFirst();
+        if (session == null) {
+            session = open(false); // every open connection is in use (several workers), or the last one broke
         }
+        boolean lost = false;
         try {
-            statement.setString(1, key);
-            statement.setString(2, json);
-            statement.setObject(3, utc(document.ingestTime()));
-            if (document.sourceTime() != null) {
-                statement.setObject(4, utc(document.sourceTime()));
-            } else {
-                statement.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
-            }
-            statement.executeUpdate();
+            write(session.upsert(), key, json, document);
         } catch (SQLException e) {
-            if (isConnectionLost(e)) {
+            lost = isConnectionLost(session.connection(), e);
+            if (lost) {
                 LOG.log(Level.WARNING, "store: lost the connection to " + shownUrl + " (" + e.getMessage()
                         + "); reconnecting with the next message");
-                closeQuietly();
             }
             throw e;
+        } finally {
+            if (lost) {
+                close(session);
+                closeIdle(); // what broke one (a database restart, a network failure) most likely broke them all
+            } else {
+                idle.push(session);
+                if (cleanedUp) {
+                    closeIdle(); // a call that outlived cleanup must not leave its connection open
+                }
+            }
         }
     }
 
-    private boolean isConnectionLost(SQLException e) {
+    private static void write(PreparedStatement upsert, String key, String json, JsonMessage document) throws SQLException {
+        upsert.setString(1, key);
+        upsert.setString(2, json);
+        upsert.setObject(3, utc(document.ingestTime()));
+        if (document.sourceTime() != null) {
+            upsert.setObject(4, utc(document.sourceTime()));
+        } else {
+            upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+        upsert.executeUpdate();
+    }
+
+    private static boolean isConnectionLost(Connection connection, SQLException e) {
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
             return true;
         }
         try {
-            return connection == null || !connection.isValid(2);
+            return !connection.isValid(2);
         } catch (SQLException invalid) {
             return true;
         }
@@ -263,20 +309,37 @@ public final class StoreSink implements Sink<Object> {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    private void closeQuietly() {
+    private void closeIdle() {
+        for (Session idleSession = idle.pollFirst(); idleSession != null; idleSession = idle.pollFirst()) {
+            close(idleSession);
+        }
+    }
+
+    private void close(Session session) {
+        sessions.remove(session);
+        closeQuietly(session.connection());
+    }
+
+    private static void closeQuietly(Connection connection) {
         try {
-            if (connection != null) {
-                connection.close();
-            }
+            connection.close();
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, "store: closing the connection failed", e);
         }
-        connection = null;
-        statement = null;
     }
 
+    /** How many connections are open now (idle or in use). */
+    int openConnections() {
+        return sessions.size();
+    }
+
+    /** Closes every connection; the runtime calls it once no worker calls {@link #accept} any more. */
     @Override
     public void cleanup() {
-        closeQuietly();
+        cleanedUp = true;
+        idle.clear();
+        for (Session session : List.copyOf(sessions)) {
+            close(session);
+        }
     }
 }

@@ -149,4 +149,71 @@ abstract class StoreSinkContract {
                 .isInstanceOf(PipelineStartException.class)
                 .hasMessageContaining("store: table " + table + " exists but does not have the columns id, body, ingest_time, event_time");
     }
+
+    // Workers: N threads call one StoreSink at once. A JDBC connection (and its prepared statement,
+    // whose parameters are shared state) is not for concurrent use: each worker needs its own.
+    static final int WORKERS = 8;
+
+    @Test
+    void eightWorkersAtOnceStoreEveryMessageExactlyOnceWithItsOwnBody() throws Exception {
+        created.add(table);
+        StoreSink sink = sink(config(table, null));
+        sink.setup(TestSupport.context("orders", "store"));
+        int perWorker = 200;
+        List<List<JsonMessage>> sent = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            List<JsonMessage> mine = new ArrayList<>();
+            for (int i = 0; i < perWorker; i++) {
+                mine.add(TestSupport.json(obj("worker", w, "n", i, "text", "w" + w + "-" + i)));
+            }
+            sent.add(mine);
+        }
+        List<Throwable> failures;
+        try {
+            failures = TestSupport.concurrently(WORKERS, w -> {
+                for (JsonMessage m : sent.get(w)) {
+                    sink.accept(m);
+                }
+            });
+            assertThat(sink.openConnections()).as("connections: at most one per worker calling at once")
+                    .isBetween(1, WORKERS);
+        } finally {
+            sink.cleanup();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(sink.openConnections()).as("cleanup closes every connection").isZero();
+        Map<String, List<Object>> rows = rows(table);
+        assertThat(rows).hasSize(WORKERS * perWorker);
+        for (List<JsonMessage> mine : sent) {
+            for (JsonMessage m : mine) {
+                assertThat(rows.get(m.id())).as("row of " + m.id()).isNotNull();
+                assertThat(rows.get(m.id()).getFirst()).as("body of " + m.id()).isEqualTo(m.body());
+            }
+        }
+    }
+
+    @Test
+    void workersUpsertingTheSameKeysAtOnceKeepOneRowPerKeyWithoutErrors() throws Exception {
+        created.add(table);
+        StoreSink sink = sink(config(table, "order_id"));
+        sink.setup(TestSupport.context("orders", "store"));
+        int keys = 40;
+        int rounds = 5;
+        List<Throwable> failures;
+        try {
+            failures = TestSupport.concurrently(WORKERS, w -> {
+                for (int round = 0; round < rounds; round++) {
+                    for (int k = 0; k < keys; k++) {
+                        sink.accept(TestSupport.json(obj("order_id", "o-" + k, "writer", w, "round", round)));
+                    }
+                }
+            });
+        } finally {
+            sink.cleanup();
+        }
+        assertThat(failures).isEmpty();
+        Map<String, List<Object>> rows = rows(table);
+        assertThat(rows).hasSize(keys);
+        rows.forEach((id, row) -> assertThat(row.getFirst()).asString().contains("order_id=" + id));
+    }
 }

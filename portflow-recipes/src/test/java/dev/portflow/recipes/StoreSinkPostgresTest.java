@@ -113,6 +113,40 @@ class StoreSinkPostgresTest extends StoreSinkContract {
         assertThat(rows.size() + errors.received.size()).isEqualTo(3);
     }
 
+    @Test
+    void aLostConnectionTakesTheIdleOnesWithItSoOneMessageFailsNotOnePerConnection() throws Exception {
+        StoreSink sink = new StoreSink(config(table, null));
+        sink.setup(TestSupport.context("orders", "store"));
+        try {
+            assertThat(TestSupport.concurrently(WORKERS, w -> {
+                for (int i = 0; i < 50; i++) {
+                    sink.accept(TestSupport.json(obj("w", w, "i", i)));
+                }
+            })).isEmpty();
+            Assumptions.assumeTrue(sink.openConnections() > 1, "the workers overlapped, so several connections are open");
+            try (Connection c = connect(); Statement s = c.createStatement()) {
+                // the sink's connections only: their last statement wrote to this test's table
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user"
+                        + " AND datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%" + table + "%'");
+            }
+            int failed = 0;
+            for (int i = 0; i < 5; i++) {
+                try {
+                    sink.accept(TestSupport.json(obj("after", i)));
+                } catch (SQLException e) {
+                    failed++;
+                }
+            }
+            assertThat(failed).as("messages failed on dead connections").isEqualTo(1);
+            assertThat(sink.openConnections()).isEqualTo(1);
+        } finally {
+            sink.cleanup();
+            try (Connection c = connect(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+    }
+
     // PostgreSQL refuses the escape of an unpaired surrogate: that message fails alone (it used to be
     // stored with a '?' in its place, silently).
     @Test

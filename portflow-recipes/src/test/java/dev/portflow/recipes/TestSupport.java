@@ -2,11 +2,14 @@ package dev.portflow.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portflow.component.ComponentContext;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Small pieces the recipe tests build their pipelines from. */
 final class TestSupport {
@@ -88,5 +93,69 @@ final class TestSupport {
     /** The count of messages dropped with {@code reason} on an input port. */
     static long dropped(Pipeline pipeline, String component, String port, String reason) {
         return pipeline.inputPort(component, port).metrics().droppedByReason().getOrDefault(reason, 0L);
+    }
+
+    /** The context a component gets from a running pipeline, for tests that call {@code setup} themselves. */
+    static ComponentContext context(String pipeline, String component) {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        return new ComponentContext() {
+            @Override
+            public String pipelineName() {
+                return pipeline;
+            }
+
+            @Override
+            public String componentName() {
+                return component;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return true;
+            }
+
+            @Override
+            public MeterRegistry meterRegistry() {
+                return registry;
+            }
+        };
+    }
+
+    /** One worker's part of {@link #concurrently}: worker {@code worker} of them all. */
+    @FunctionalInterface
+    interface WorkerTask {
+        void run(int worker) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} on {@code workers} threads released at the same moment, as a pool of workers
+     * calls one component, and waits for them (30 s at most).
+     *
+     * @return what the tasks threw, empty when none failed
+     */
+    static List<Throwable> concurrently(int workers, WorkerTask task) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(workers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            threads.add(Thread.ofPlatform().name("worker-" + w).start(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                    task.run(worker);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        ready.await();
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(t.isAlive()).as(t.getName() + " finished within 30 s").isFalse();
+        }
+        return failures;
     }
 }
