@@ -184,4 +184,53 @@ class KafkaEdgeTest {
         assertThat(secondRun).doesNotContainAnyElementsOf(firstRun);
         second.drain(Duration.ofSeconds(10));
     }
+
+    /**
+     * Issue 12: a receiving stage on 4 workers finishes records out of order. While an early record is
+     * still being handled, later ones finish, and the committed offset must not pass the early one (a
+     * crash then would lose it); once it finishes, the commit moves past all of them.
+     */
+    @Test
+    void withFourWorkersTheCommitNeverPassesARecordStillBeingHandled() throws Exception {
+        KafkaEdge edge = new KafkaEdge("workers", "api", "out_x", "store", "in_x",
+                EmbeddedKafkaBroker.uniqueTopic("workers"), 10_000);
+        broker.createTopic(edge.topic(), 1); // one partition: offsets are the order of the records
+        KafkaTransport kafka = transport();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        KafkaReceiver<JsonMessage> receiving = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
+        Pipeline in = Pipeline.builder("workers")
+                .source("kafka_in", JsonMessage.class, receiving)
+                .sink("store", JsonMessage.class, m -> {
+                    if (m.id().equals("id-3")) {
+                        release.await(); // the 4th record hangs while the others go on
+                    }
+                    handled.incrementAndGet();
+                })
+                .connect("kafka_in.out_records", "store.in_x", ConnectionOptions.defaults().capacity(receiving.prefetch()))
+                .bindRemote("store.in_x", receiving.backlog())
+                .workers("store", 4)
+                .build();
+        receiving.watch(in);
+        toClose.add(in);
+        in.start();
+        sender("workers", edge, kafka, 200, new SimpleMeterRegistry()).start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() == 199);
+        Thread.sleep(1_000); // time for commits to happen, were they to pass record 3
+        assertThat(committed(edge)).as("committed offset while record 3 is handled").isLessThanOrEqualTo(3);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(edge) == 200);
+    }
+
+    /** The next offset the receiving group has committed on partition 0 (0 when none). */
+    private static long committed(KafkaEdge edge) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var offsets = admin.listConsumerGroupOffsets(edge.groupId()).partitionsToOffsetAndMetadata().get();
+            var meta = offsets.get(new org.apache.kafka.common.TopicPartition(edge.topic(), 0));
+            return meta == null ? 0 : meta.offset();
+        }
+    }
 }
