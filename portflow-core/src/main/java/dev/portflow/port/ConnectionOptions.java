@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param capacity maximum buffered messages, at least 1
  * @param overflow what a send does when the buffer is full
- * @param timeout  how long a {@code BLOCK_WITH_TIMEOUT} send waits, positive
+ * @param timeout  how long a {@code BLOCK_WITH_TIMEOUT} send waits, positive; one too long for the
+ *                 {@code nanoTime} scale (about 292 years) waits without a deadline
  * @param timed    whether the ports read the clock per message (queue wait, age, last activity);
  *                 counts, drops and buffer gauges are exact either way
  */

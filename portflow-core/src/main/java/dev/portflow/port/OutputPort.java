@@ -140,7 +140,7 @@ public final class OutputPort<T> {
         long sharedDeadline = Long.MIN_VALUE; // one deadline for all BLOCK_WITH_TIMEOUT connections
         for (Connection<T> c : cs) {
             if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
-                sharedDeadline = (clock ? now : System.nanoTime()) + c.options().timeout().toNanos();
+                sharedDeadline = Deadlines.after(clock ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout()));
             }
             SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt);
             if (outcome == null) {
@@ -202,7 +202,8 @@ public final class OutputPort<T> {
             case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt);
             case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin, Math.min(waitLimit,
                     deadline != Long.MIN_VALUE ? deadline
-                            : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos()), enqueuedAt);
+                            : Deadlines.after(timed ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout()))),
+                    enqueuedAt);
         };
     }
 
@@ -280,7 +281,7 @@ public final class OutputPort<T> {
                 case BLOCK, BLOCK_WITH_TIMEOUT -> {
                     long limit = c.options().overflow() == OverflowPolicy.BLOCK ? waitLimit : Math.min(waitLimit,
                             deadline != Long.MIN_VALUE ? deadline
-                                    : (timed ? now : System.nanoTime()) + c.options().timeout().toNanos());
+                                    : Deadlines.after(timed ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout())));
                     offer = waitRemote(link, message, originNanos, limit);
                     if (offer == null) {
                         return SendOutcome.TIMED_OUT;

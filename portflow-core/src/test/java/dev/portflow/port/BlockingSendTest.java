@@ -203,4 +203,35 @@ class BlockingSendTest {
         assertThat(ConnectionOptions.defaults().timeout()).isEqualTo(Duration.ofMillis(2000));
         assertThat(ConnectionOptions.defaults().overflow()).isEqualTo(OverflowPolicy.BLOCK);
     }
+
+    /**
+     * Issue 13, F9: a BLOCK_WITH_TIMEOUT timeout too long for the nanoTime scale (here 300 years) is
+     * accepted and waits without a deadline; it used to throw ArithmeticException from send.
+     */
+    @Test
+    void aTimeoutOfCenturiesWaitsInsteadOfThrowing() throws Exception {
+        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                .timeout(Duration.ofDays(365L * 300)));
+        assertThat(out.send(Msg.of(0))).isEqualTo(SendOutcome.ACCEPTED);
+        Thread[] sender = new Thread[1];
+        CompletableFuture<SendOutcome> second = sendAsync(Msg.of(1), sender);
+        Thread.sleep(100);
+        assertThat(second).as("still waiting for room, not failed").isNotDone();
+        assertThat(in.receive()).isEqualTo(Msg.of(0));
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
+    }
+
+    /** A timeout that fits in a long of nanoseconds but not added to now: it used to time out at once. */
+    @Test
+    void aTimeoutThatOverflowsTheDeadlineStillWaits() throws Exception {
+        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                .timeout(Duration.ofNanos(Long.MAX_VALUE - 10)));
+        assertThat(out.send(Msg.of(0))).isEqualTo(SendOutcome.ACCEPTED);
+        Thread[] sender = new Thread[1];
+        CompletableFuture<SendOutcome> second = sendAsync(Msg.of(1), sender);
+        Thread.sleep(100);
+        assertThat(second).as("still waiting for room").isNotDone();
+        assertThat(in.receive()).isEqualTo(Msg.of(0));
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
+    }
 }
