@@ -145,7 +145,7 @@ final class ScalingPolicy {
             usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
         }
         if (evaluation != null) {
-            evaluation.add(interval);
+            evaluation.add(interval, settings.fullFraction(), settings.maxBackpressured());
             if (!reached(evaluation.nanos, settings.evaluation())) {
                 desired = assess(interval, current).target;
                 status = note + "measuring widening " + evaluation.from + " -> " + evaluation.to + ": "
@@ -632,6 +632,7 @@ final class ScalingPolicy {
         long busy;
         long finished;
         long nanos;
+        boolean inputStayedFull = true;
         String verdict = "";
 
         Evaluation(int from, int to, double throughputBefore) {
@@ -640,14 +641,27 @@ final class ScalingPolicy {
             this.throughputBefore = throughputBefore;
         }
 
-        void add(Interval iv) {
+        void add(Interval iv, double fullFraction, double maxBackpressured) {
             busy += iv.busy();
             finished += iv.finished();
             nanos += iv.nanos();
+            // full input and free outputs: the stage itself was the limit all along
+            inputStayedFull &= iv.capacity() > 0 && iv.depth() >= fullFraction * iv.capacity()
+                    && iv.backpressuredShare() < maxBackpressured;
         }
 
+        /**
+         * What the widened stage did at full use. While its input stayed full and its outputs free it
+         * was never short of work nor held by its downstream, so what it finished is what it can do:
+         * that caps the estimate from worker time, which reads too high when workers wait for a core
+         * (on a lock, counted as idle) rather than work.
+         */
         double throughputAfter() {
-            return throughputAtFullUse(to, busy, finished);
+            double fullUse = throughputAtFullUse(to, busy, finished);
+            if (inputStayedFull && nanos > 0 && !Double.isNaN(fullUse)) {
+                return Math.min(fullUse, finished * 1e9 / nanos);
+            }
+            return fullUse;
         }
     }
 
