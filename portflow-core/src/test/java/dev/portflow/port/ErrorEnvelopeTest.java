@@ -3,12 +3,9 @@ package dev.portflow.port;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Error envelopes: fields, and the payload cut to 64 KiB of UTF-8 without splitting a code point. */
@@ -98,32 +95,79 @@ class ErrorEnvelopeTest {
                 .containsEntry("payload_truncated", false);
     }
 
-    @Provide
-    Arbitrary<String> mixedText() {
-        // ASCII, 2-, 3- and 4-byte code points mixed.
-        Arbitrary<String> codePoint = Arbitraries.oneOf(
-                Arbitraries.chars().range('a', 'z').map(String::valueOf),
-                Arbitraries.chars().range('\u00a0', '\u07ff').map(String::valueOf),
-                Arbitraries.chars().range('\u0800', '\ud7ff').map(String::valueOf),
-                Arbitraries.integers().between(0x10000, 0x10FFFF).map(cp -> new String(Character.toChars(cp))));
-        return codePoint.list().ofMaxSize(400).map(parts -> String.join("", parts));
+    /** Up to 400 code points: ASCII, 2-, 3- and 4-byte code points mixed. */
+    private static String mixedText(SplittableRandom random) {
+        int codePoints = random.nextInt(401);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < codePoints; i++) {
+            int cp = switch (random.nextInt(4)) {
+                case 0 -> random.nextInt('a', 'z' + 1);
+                case 1 -> random.nextInt(0x00a0, 0x07ff + 1);
+                case 2 -> random.nextInt(0x0800, 0xd7ff + 1);
+                default -> random.nextInt(0x10000, 0x10FFFF + 1);
+            };
+            text.appendCodePoint(cp);
+        }
+        return text.toString();
     }
 
-    /** The cut is the longest whole-code-point prefix that fits. */
-    @Property(tries = 500)
-    void truncationKeepsTheLongestWholePrefix(@ForAll("mixedText") String text,
-            @ForAll @IntRange(min = 0, max = 1_000) int maxBytes) {
-        String cut = ErrorEnvelope.truncateUtf8(text, maxBytes);
-        assertThat(text).startsWith(cut);
-        assertThat(utf8Length(cut)).isLessThanOrEqualTo(maxBytes);
-        if (cut.length() < text.length()) {
-            assertThat(Character.isLowSurrogate(text.charAt(cut.length()))).as("split a surrogate pair").isFalse();
-            int nextCodePoint = text.codePointAt(cut.length());
-            String longer = cut + new String(Character.toChars(nextCodePoint));
-            assertThat(utf8Length(longer)).as("one more code point would not fit").isGreaterThan(maxBytes);
-        } else {
-            assertThat(utf8Length(text)).isLessThanOrEqualTo(maxBytes);
+    private record Case(String text, int maxBytes) {
+        @Override
+        public String toString() {
+            return "text of " + text.length() + " chars / " + utf8Length(text) + " bytes"
+                    + (text.length() <= 40 ? " '" + text + "'" : "") + ", maxBytes " + maxBytes;
         }
-        assertThat(cut).doesNotContain("\uFFFD");
+    }
+
+    /**
+     * The cut is the longest whole-code-point prefix that fits. Fixed edge cases (empty text, a limit
+     * of 0, limits falling inside each width of code point, the 64 KiB limit) then 500 seeded random
+     * texts (as many as the former property had tries) with limits in [0, 1000], every tenth limit
+     * placed within a few bytes of the text's own length.
+     */
+    @Test
+    void truncationKeepsTheLongestWholePrefix() {
+        long seed = Long.getLong("portflow.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Case> cases = new ArrayList<>();
+        String emoji = new String(Character.toChars(0x1F600));
+        for (String text : List.of("", "a", "é", "€", emoji, "aé€" + emoji, emoji + "€éa", "é€" + emoji + emoji + "a")) {
+            for (int maxBytes = 0; maxBytes <= utf8Length(text) + 1; maxBytes++) {
+                cases.add(new Case(text, maxBytes));
+            }
+            cases.add(new Case(text, 1_000));
+        }
+        for (String text : List.of("x".repeat(MAX), "x".repeat(MAX + 1), "é".repeat(MAX / 2), "é".repeat(MAX / 2) + "x",
+                "a" + emoji.repeat(MAX / 4 + 10), "€".repeat(21_846))) {
+            cases.add(new Case(text, MAX));
+            cases.add(new Case(text, MAX - 1));
+            cases.add(new Case(text, MAX + 1));
+        }
+        for (int i = 0; i < 500; i++) {
+            String text = mixedText(random);
+            int maxBytes = i % 10 == 9
+                    ? Math.clamp(utf8Length(text) - random.nextInt(-1, 5), 0, 1_000)
+                    : random.nextInt(1_001);
+            cases.add(new Case(text, maxBytes));
+        }
+        for (Case c : cases) {
+            String text = c.text();
+            int maxBytes = c.maxBytes();
+            String context = "seed %d (rerun with -Dportflow.seed=%d), %s";
+            String cut = ErrorEnvelope.truncateUtf8(text, maxBytes);
+            assertThat(text).as(context, seed, seed, c).startsWith(cut);
+            assertThat(utf8Length(cut)).as(context, seed, seed, c).isLessThanOrEqualTo(maxBytes);
+            if (cut.length() < text.length()) {
+                assertThat(Character.isLowSurrogate(text.charAt(cut.length())))
+                        .as(context + ": split a surrogate pair", seed, seed, c).isFalse();
+                int nextCodePoint = text.codePointAt(cut.length());
+                String longer = cut + new String(Character.toChars(nextCodePoint));
+                assertThat(utf8Length(longer)).as(context + ": one more code point would not fit", seed, seed, c)
+                        .isGreaterThan(maxBytes);
+            } else {
+                assertThat(utf8Length(text)).as(context, seed, seed, c).isLessThanOrEqualTo(maxBytes);
+            }
+            assertThat(cut).as(context, seed, seed, c).doesNotContain("\uFFFD");
+        }
     }
 }
