@@ -172,7 +172,10 @@ final class ScalingPolicy {
         }
         switch (assessment.verdict) {
             case WIDEN -> {
-                evaluation = new Evaluation(current, assessment.target, baselineThroughput(current));
+                boolean demandHidden = interval.capacity() > 0
+                        && interval.depth() >= settings.fullFraction() * interval.capacity();
+                evaluation = new Evaluation(current, assessment.target, baselineThroughput(current),
+                        demandHidden ? interval.throughput() : Double.NaN);
                 return decide(current, assessment.target, note + assessment.reason);
             }
             case NARROW -> {
@@ -629,25 +632,30 @@ final class ScalingPolicy {
         final int from;
         final int to;
         final double throughputBefore;
+        // per second, in the interval that led to a widening made blind (its input full, the demand
+        // hidden); NaN when the widening was sized from a visible demand
+        final double finishedBefore;
         long busy;
         long finished;
         long nanos;
         boolean inputStayedFull = true;
+        boolean outputsStayedFree = true;
         String verdict = "";
 
-        Evaluation(int from, int to, double throughputBefore) {
+        Evaluation(int from, int to, double throughputBefore, double finishedBefore) {
             this.from = from;
             this.to = to;
             this.throughputBefore = throughputBefore;
+            this.finishedBefore = finishedBefore;
         }
 
         void add(Interval iv, double fullFraction, double maxBackpressured) {
             busy += iv.busy();
             finished += iv.finished();
             nanos += iv.nanos();
+            outputsStayedFree &= iv.backpressuredShare() < maxBackpressured;
             // full input and free outputs: the stage itself was the limit all along
-            inputStayedFull &= iv.capacity() > 0 && iv.depth() >= fullFraction * iv.capacity()
-                    && iv.backpressuredShare() < maxBackpressured;
+            inputStayedFull &= iv.capacity() > 0 && iv.depth() >= fullFraction * iv.capacity() && outputsStayedFree;
         }
 
         /**
@@ -658,11 +666,26 @@ final class ScalingPolicy {
          */
         double throughputAfter() {
             double fullUse = throughputAtFullUse(to, busy, finished);
-            if (inputStayedFull && nanos > 0 && !Double.isNaN(fullUse)) {
-                return Math.min(fullUse, finished * 1e9 / nanos);
+            if (nanos <= 0 || Double.isNaN(fullUse)) {
+                return fullUse;
+            }
+            double actual = finished * 1e9 / nanos;
+            if (inputStayedFull) {
+                return Math.min(fullUse, actual);
+            }
+            // A blind widening (the demand was hidden behind a full input) whose input then emptied
+            // without the stage finishing more: the widened workers starved the stage's own source of
+            // cores (CPU-bound work on few cores), so they wait for input and worker time says they
+            // could do more. What it finished did not rise, so neither did its capacity. (A widening
+            // sized from a visible demand that it then met also empties the input; it is not judged so.)
+            if (outputsStayedFree && finishedBefore > 0 && actual < finishedBefore * UNCHANGED) {
+                return Math.min(fullUse, actual);
             }
             return fullUse;
         }
+
+        /** Finished per second below this multiple of before counts as no rise. */
+        private static final double UNCHANGED = 1.15;
     }
 
     /** A worker count beyond which widening was measured not to help, and what showed it. */
