@@ -27,17 +27,7 @@ final class KeyExpressions {
         if (of == null) {
             return null;
         }
-        try {
-            of.invoke(null, expression, null);
-            return null;
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IllegalArgumentException bad) {
-                return String.valueOf(bad.getMessage());
-            }
-            throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReflectiveComplaint.of(of, expression, null);
     }
 
     /**

@@ -142,17 +142,7 @@ class ReflectiveRecipe implements Recipe {
     }
 
     private String ask(Method checker, Map<String, Object> values) {
-        try {
-            checker.invoke(null, name, values);
-            return null;
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IllegalArgumentException bad) {
-                return String.valueOf(bad.getMessage());
-            }
-            throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReflectiveComplaint.of(checker, name, values);
     }
 
     /** Whether the component's config has only declared keys and every required one. */
