@@ -148,6 +148,19 @@ public final class InputPort<T> {
         return n;
     }
 
+    /**
+     * Refuses every later message on every connection into this port: senders, including ones
+     * blocked on a full buffer, get {@link SendOutcome#CLOSED} (counted as a drop with reason
+     * {@code closed} on their side). Messages already buffered stay receivable and count as left
+     * over when the pipeline drains. For a receiver that stopped for good (its component died), so
+     * nothing upstream waits for it. Idempotent.
+     */
+    public void refuseMessages() {
+        for (BoundedChannel<T> channel : channels) {
+            channel.close();
+        }
+    }
+
     /** Whether every upstream has closed and every buffered message has been received. */
     public boolean isEndOfStream() {
         BoundedChannel<T>[] cs = channels;

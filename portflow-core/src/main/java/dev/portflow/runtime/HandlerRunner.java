@@ -55,6 +55,9 @@ final class HandlerRunner extends ComponentRunner {
     private int leaving;
     private boolean ended; // end of stream reached or forced: no new workers; guarded by this
     private volatile boolean endOfStream;
+    // A worker died (an error outside any one message): the others take nothing more, the inputs
+    // refuse further messages. Issue 13 F6: a dead component must not wedge its producers.
+    private volatile boolean dead;
 
     @SuppressWarnings("unchecked")
     HandlerRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
@@ -174,6 +177,25 @@ final class HandlerRunner extends ComponentRunner {
         return left;
     }
 
+    /**
+     * After a worker died: no new workers; the others end once they have finished the message they
+     * hold (they take no other); every input refuses further messages at once, so producers blocked
+     * on a full input are released with {@code CLOSED} rather than waiting for a drain to time out.
+     * What is still buffered is left over for the drain report.
+     */
+    private void stopForGood() {
+        synchronized (this) {
+            ended = true;
+        }
+        dead = true;
+        if (keyed != null) {
+            keyed.abandon();
+        }
+        for (InputPort<?> port : node.inputs.values()) {
+            port.refuseMessages();
+        }
+    }
+
     /** One worker ended (end of stream, asked to leave, forced, or failed); the last one finishes the component. */
     private void workerEnded(Worker w, boolean left) {
         boolean last;
@@ -247,6 +269,7 @@ final class HandlerRunner extends ComponentRunner {
                 // forced stop: the message being handled stays in unfinished
             } catch (Throwable t) {
                 died(t);
+                stopForGood();
             } finally {
                 time.finish(System.nanoTime());
                 workerEnded(this, left);
@@ -312,11 +335,14 @@ final class HandlerRunner extends ComponentRunner {
                             return LEAVE;
                         }
                     }
-                    if (endOfStream) {
+                    if (endOfStream || dead) {
                         return END;
                     }
                     if (keyed != null) {
                         keyed.awaitRoom();
+                        if (dead) {
+                            return END;
+                        }
                     }
                     Object message = node.inbox.receive(RECHECK_NANOS, 0L);
                     if (message == null) {

@@ -34,6 +34,7 @@ final class KeyedOrder {
     // claimed keys -> the messages parked behind them (null until one is parked)
     private final Map<Object, ArrayDeque<Parked>> claimed = new HashMap<>();
     private int parked;
+    private boolean abandoned; // the component died: nobody will make room any more
 
     KeyedOrder(Function<Object, ?> keyOf, int parkLimit) {
         this.keyOf = keyOf;
@@ -45,13 +46,28 @@ final class KeyedOrder {
         return keyOf.apply(message);
     }
 
-    /** Waits while {@code parkLimit} messages are parked. */
+    /** Waits while {@code parkLimit} messages are parked (and the order is not {@link #abandon abandoned}). */
     void awaitRoom() throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (parked >= parkLimit) {
+            while (parked >= parkLimit && !abandoned) {
                 room.await();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Releases every receiver waiting for room: the component died, and the worker holding a key may
+     * be the one that died, so the parked messages behind it will never be handled (they are left
+     * over, see {@link #parked}).
+     */
+    void abandon() {
+        lock.lock();
+        try {
+            abandoned = true;
+            room.signalAll();
         } finally {
             lock.unlock();
         }
