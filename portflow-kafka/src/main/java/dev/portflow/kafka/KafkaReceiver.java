@@ -40,13 +40,17 @@ import org.apache.kafka.common.header.Header;
  * committed past, so one bad record cannot stop the edge.
  *
  * <p>On drain it stops reading, waits (up to {@link #FINISH_TIMEOUT}) for the component to finish
- * what it was given, commits, and ends. The input port it feeds reports the group's lag as its
- * depth ({@link #backlog()}).
+ * what it was given, commits, and ends. When the pipeline refuses a record while running (the
+ * receiving component died and its input refuses messages), it stops reading the same way, but
+ * waits only while what is still being handled keeps finishing. The input port it feeds reports the
+ * group's lag as its depth ({@link #backlog()}).
  */
 public final class KafkaReceiver<T> implements Source<T> {
 
     /** How long a draining receiver waits for its messages to be finished before it stops committing. */
     public static final Duration FINISH_TIMEOUT = Duration.ofSeconds(30);
+    /** After the pipeline refused a record: how long the commit waits for finishing to make progress. */
+    private static final Duration STALL_AFTER_REFUSAL = Duration.ofMillis(500);
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.kafka");
     private static final Duration POLL = Duration.ofMillis(100);
@@ -117,6 +121,7 @@ public final class KafkaReceiver<T> implements Source<T> {
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final Set<TopicPartition> assigned = new HashSet<>();
         private long emittedCommitted; // emitted messages whose offsets were handed to a commit
+        private boolean refused; // the pipeline refused a message: what it holds will not finish
 
         Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, CompletionWatermark fed) {
             this.consumer = consumer;
@@ -129,10 +134,14 @@ public final class KafkaReceiver<T> implements Source<T> {
         void run() throws InterruptedException {
             consumer.subscribe(List.of(edge.topic()), this);
             try {
+                reading:
                 while (context.isRunning()) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                         if (!give(record)) {
-                            break;
+                            // The pipeline refuses (it is closing, or the receiving component died):
+                            // stop reading. Reading on would fetch records past this one that can
+                            // never be given; only what was given and finished gets committed.
+                            break reading;
                         }
                     }
                     commitFinished();
@@ -165,8 +174,10 @@ public final class KafkaReceiver<T> implements Source<T> {
             long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), now);
             // queue wait counts from when the record was produced: its wait in the topic is the edge's
             if (!out.send(message, origin, producedAt(record, now)).isAccepted()) {
-                // Only a closing pipeline refuses (the prefetch edge blocks): reading stops here and
-                // this record and the rest of the batch stay uncommitted, to be read again next time.
+                // Only a closing pipeline or a dead receiving component refuses (the prefetch edge
+                // blocks): reading stops here and this record and the rest of the batch stay
+                // uncommitted, to be read again by the next run.
+                refused = true;
                 return false;
             }
             pending.add(new Pending(partition, record.offset(), true));
@@ -232,8 +243,16 @@ public final class KafkaReceiver<T> implements Source<T> {
 
         private void finishAndCommit() throws InterruptedException {
             long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
-            while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
+            // After a refusal the rest will not finish (the receiving component died): wait only while
+            // what is still being handled keeps finishing, not the whole timeout.
+            long progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
+            while (!pending.isEmpty() && System.nanoTime() - deadline < 0
+                    && !(refused && System.nanoTime() - progressDeadline >= 0)) {
+                int before = pending.size();
                 commitFinished();
+                if (pending.size() < before) {
+                    progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
+                }
                 if (!pending.isEmpty()) {
                     Thread.sleep(20);
                 }

@@ -224,6 +224,47 @@ class KafkaEdgeTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(edge) == 200);
     }
 
+    /**
+     * Issue 13 F6: when the receiving component dies (an error outside any one message), its input
+     * refuses further messages; the Kafka receiver then stops reading, commits exactly what was
+     * finished, and the next run reads the rest. Before, it went on fetching and dropping records.
+     */
+    @Test
+    void whenTheReceivingComponentDiesTheReceiverStopsAndCommitsOnlyWhatWasFinished() throws Exception {
+        KafkaEdge edge = new KafkaEdge("dies", "gen", "out_x", "sink", "in_x",
+                EmbeddedKafkaBroker.uniqueTopic("dies"), 10_000);
+        broker.createTopic(edge.topic(), 1);
+        KafkaTransport kafka = transport();
+        sender("dies", edge, kafka, 200, new SimpleMeterRegistry()).start().awaitTermination(Duration.ofSeconds(30));
+
+        List<String> firstRun = new CopyOnWriteArrayList<>();
+        KafkaReceiver<JsonMessage> first = kafka.receiver(edge, MessageCodec.jsonMessages(), 10);
+        Pipeline dying = Pipeline.builder("dies").meterRegistry(new SimpleMeterRegistry())
+                .source("kafka_in", JsonMessage.class, first)
+                .sink("sink", JsonMessage.class, m -> {
+                    if (m.id().equals("id-50")) {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                    firstRun.add(m.id());
+                })
+                .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(10))
+                .bindRemote("sink.in_x", first.backlog())
+                .build();
+        first.watch(dying);
+        toClose.add(dying);
+        dying.start();
+        assertThat(dying.awaitTermination(Duration.ofSeconds(30))).as("the receiver stops reading").isTrue();
+        assertThat(firstRun).hasSize(50);
+        assertThat(committed(edge)).isEqualTo(50);
+
+        List<String> secondRun = new CopyOnWriteArrayList<>();
+        Pipeline second = receiver("dies", edge, kafka, secondRun, new SimpleMeterRegistry()).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> secondRun.size() >= 150);
+        assertThat(secondRun).first().isEqualTo("id-50");
+        assertThat(secondRun).doesNotContainAnyElementsOf(firstRun).hasSize(150);
+        second.drain(Duration.ofSeconds(10));
+    }
+
     /** The next offset the receiving group has committed on partition 0 (0 when none). */
     private static long committed(KafkaEdge edge) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
