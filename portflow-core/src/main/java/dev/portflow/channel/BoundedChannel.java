@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded buffer behind one connection: many producers, one receiver, exact depth.
@@ -59,6 +60,16 @@ public final class BoundedChannel<T> extends ChannelTail {
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
+    /*
+     * DROP_OLDEST only (null otherwise). Held by an evicting send from its first eviction until its
+     * own element is accepted, and by close() while it sets the closed bit. So close is ordered
+     * before or after the whole "evict, then claim" of every send: a send that evicted an accepted
+     * message is never then told CLOSED (the receiver would reach end of stream without that
+     * message and nothing in its place), and nothing is evicted once close has started. Sends that
+     * find room never touch it; a send on a full DROP_OLDEST channel pays one uncontended lock
+     * beside the CAS on head it needs anyway.
+     */
+    private final ReentrantLock evictionLock;
 
     // Receiving thread only.
     private long polledEnqueuedAt;
@@ -97,6 +108,7 @@ public final class BoundedChannel<T> extends ChannelTail {
         } else {
             this.sequences = null;
         }
+        this.evictionLock = multiConsumer ? new ReentrantLock() : null;
         this.enqueuedAt = timed ? new long[ringSize] : null;
         this.originAt = timed ? new long[ringSize] : null;
         this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
@@ -200,16 +212,71 @@ public final class BoundedChannel<T> extends ChannelTail {
         return e;
     }
 
-    /** Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is published. */
+    /**
+     * Offers {@code element} to a {@code DROP_OLDEST} channel, evicting the oldest messages while the
+     * buffer is full. Eviction and acceptance are atomic with respect to {@link #close()}: either the
+     * element is accepted (after evicting as many messages as the result says), or the channel was
+     * already closed and nothing was evicted.
+     *
+     * @return how many messages were evicted before {@code element} was accepted ({@code >= 0}), or
+     *     {@code -1} when the channel is closed, in which case nothing was evicted
+     */
+    public int offerEvicting(T element, long enqueuedAtNanos, long originAtNanos) {
+        requireEvicting();
+        int result = offer(element, enqueuedAtNanos, originAtNanos);
+        if (result != FULL) {
+            return result == OFFERED ? 0 : -1;
+        }
+        evictionLock.lock();
+        try {
+            int evictedHere = 0;
+            while (true) {
+                result = offer(element, enqueuedAtNanos, originAtNanos);
+                if (result == OFFERED) {
+                    return evictedHere;
+                }
+                if (result == CLOSED) {
+                    // close() needs the lock we hold, so it finished before our first eviction
+                    return -1;
+                }
+                if (pollShared(false) != null) {
+                    evicted.increment();
+                    evictedHere++;
+                } else {
+                    // the head is claimed but not yet published, or the receiver just took it
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /**
+     * Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is
+     * published or the channel is closed (nothing accepted is evicted once close has started).
+     */
     public T evictOldest() {
+        requireEvicting();
+        evictionLock.lock();
+        try {
+            if (isClosed()) {
+                return null;
+            }
+            T e = pollShared(false);
+            if (e != null) {
+                evicted.increment();
+            }
+            return e;
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    private void requireEvicting() {
         if (!multiConsumer) {
             throw new IllegalStateException("only a DROP_OLDEST channel lets producers evict");
         }
-        T e = pollShared(false);
-        if (e != null) {
-            evicted.increment();
-        }
-        return e;
     }
 
     @SuppressWarnings("unchecked")
@@ -350,7 +417,16 @@ public final class BoundedChannel<T> extends ChannelTail {
      * receivable. Wakes the receiver and every blocked producer. Idempotent.
      */
     public void close() {
-        orTail(CLOSED_BIT);
+        if (evictionLock == null) {
+            orTail(CLOSED_BIT);
+        } else {
+            evictionLock.lock(); // not while a send is between its eviction and its claim
+            try {
+                orTail(CLOSED_BIT);
+            } finally {
+                evictionLock.unlock();
+            }
+        }
         wakeup.signal();
         gate.signalAll();
     }

@@ -208,29 +208,21 @@ public final class OutputPort<T> {
     }
 
     private SendOutcome evictAndOffer(BoundedChannel<T> channel, T message, long now, long origin) {
-        boolean evicted = false;
-        while (true) {
-            if (channel.evictOldest() != null) {
-                measurements.drop(DropReason.DROP_OLDEST);
-                evicted = true;
-            } else {
-                // the head is claimed but not yet written by its producer, or the receiver took it
-                Thread.onSpinWait();
-            }
-            int result = channel.offer(message, now, origin);
-            if (result == BoundedChannel.OFFERED) {
-                if (timed) {
-                    measurements.touch(now);
-                }
-                // Only a send that really evicted a message says so; if the receiver made the room
-                // first, nothing was dropped on this send's account.
-                return evicted ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
-            }
-            if (result == BoundedChannel.CLOSED) {
-                measurements.drop(DropReason.CLOSED);
-                return SendOutcome.CLOSED;
-            }
+        // Evicting and accepting are one step with respect to close(): a send told CLOSED evicted nothing.
+        int evictions = channel.offerEvicting(message, now, origin);
+        if (evictions < 0) {
+            measurements.drop(DropReason.CLOSED);
+            return SendOutcome.CLOSED;
         }
+        for (int k = 0; k < evictions; k++) {
+            measurements.drop(DropReason.DROP_OLDEST);
+        }
+        if (timed) {
+            measurements.touch(now);
+        }
+        // Only a send that really evicted a message says so; if the receiver made the room first,
+        // nothing was dropped on this send's account.
+        return evictions > 0 ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
     }
 
     private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline,
