@@ -74,7 +74,9 @@ public final class BoundedChannel<T> extends ChannelTail {
     // Receiving thread only.
     private long polledEnqueuedAt;
     private long polledOriginAt;
-    private long receivedByReceiver; // with several consumers head also counts evictions
+    // With several consumers head also counts evictions. Written by the receiver only (release,
+    // after the head CAS it counts), read by observers (acquire/opaque).
+    private long receivedByReceiver;
 
     /**
      * @param capacity      maximum number of buffered messages, at least 1
@@ -191,7 +193,10 @@ public final class BoundedChannel<T> extends ChannelTail {
         if (multiConsumer) {
             T e = pollShared(true);
             if (e != null) {
-                RECEIVED.setOpaque(this, receivedByReceiver + 1);
+                // Release, after the CAS on head that took e: an observer that reads this count
+                // (acquire) also sees head at or past it. snapshot() relies on it; a plain store
+                // on x86, as the opaque store it replaces.
+                RECEIVED.setRelease(this, receivedByReceiver + 1);
             }
             return e;
         }
@@ -316,17 +321,59 @@ public final class BoundedChannel<T> extends ChannelTail {
         return polledOriginAt;
     }
 
-    /** Messages buffered now: exact, between 0 and capacity. */
+    /**
+     * Messages buffered now: exact, between 0 and capacity. Not clamped into that range: head did
+     * not move while tail was read, head never passes tail, and a producer only claims below
+     * {@code head + capacity}, so {@code tail - head} is a depth that existed at the tail read.
+     */
     public int depth() {
         while (true) {
             long before = headVolatile();
             long t = tailVolatile() & ~CLOSED_BIT;
-            long after = headVolatile();
-            if (before == after) {
-                long d = t - after;
-                return (int) Math.max(0, Math.min(capacity, d));
+            if (headVolatile() == before) {
+                return (int) (t - before);
             }
         }
+    }
+
+    /**
+     * Counts and depth read as one consistent snapshot: {@code accepted == received + depth + evicted}
+     * and {@code 0 <= depth <= capacity} hold in every snapshot, even while producers, the receiver
+     * and evictions run. For observers (statistics, tests); it may retry, never the hot path.
+     */
+    public Snapshot snapshot() {
+        for (int attempt = 0; ; attempt++) {
+            // With evicting producers, the counters trail head: a receive or an eviction moves head
+            // (CAS) and then counts itself (release store / LongAdder CAS). Reading the counters
+            // (acquire) before head gives received + evicted <= head, with equality exactly when no
+            // removal below head is uncounted. With one receiver head is the received count.
+            long received = multiConsumer ? (long) RECEIVED.getAcquire(this) : 0L;
+            long evictedNow = multiConsumer ? evicted.sum() : 0L;
+            long h = headVolatile();
+            long t = tailVolatile();
+            // head did not move while tail was read, so t - h is a depth that existed.
+            if (headVolatile() == h && (!multiConsumer || received + evictedNow == h)) {
+                long accepted = t & ~CLOSED_BIT;
+                return new Snapshot(accepted, multiConsumer ? received : h, evictedNow, (int) (accepted - h), t < 0);
+            }
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a remover was descheduled between its head CAS and its count
+            }
+        }
+    }
+
+    /**
+     * One consistent reading of a channel's counts.
+     *
+     * @param accepted messages ever accepted
+     * @param received messages ever handed to the receiver
+     * @param evicted  messages evicted by {@code DROP_OLDEST}
+     * @param depth    messages buffered at that instant, in {@code [0, capacity]}
+     * @param closed   whether the channel was closed
+     */
+    public record Snapshot(long accepted, long received, long evicted, int depth, boolean closed) {
     }
 
     /** Total messages ever accepted by this channel. */
