@@ -399,25 +399,36 @@ public final class BoundedChannel<T> extends ChannelTail {
 
     /**
      * Origin time of the message at the head, or {@code Long.MIN_VALUE} when the buffer is empty or
-     * the channel is untimed. A racy but safe read for a gauge: the value is used only if the head
-     * did not move while it was read.
+     * the channel is untimed. For a gauge, read concurrently with producers and the receiver: a
+     * buffer that holds a message never reads as empty because the head moved under the read.
      */
     public long headOriginAt() {
         if (originAt == null) {
             return Long.MIN_VALUE;
         }
-        for (int attempt = 0; attempt < 4; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             long h = headVolatile();
             int i = (int) h & mask;
-            if (!isPublished(i, h)) {
-                return Long.MIN_VALUE;
+            if (isPublished(i, h)) {
+                long origin = originAt[i];
+                // The plain read of origin must complete before the re-checks below, or it could be
+                // satisfied after them and return the timestamp of the slot's next occupant (the
+                // same fence as StampedLock.validate). Observer only: no cost to the hot path.
+                VarHandle.acquireFence();
+                if (isPublished(i, h) && headVolatile() == h) {
+                    return origin;
+                }
+            } else if (headVolatile() == h && (tailVolatile() & ~CLOSED_BIT) == h) {
+                return Long.MIN_VALUE; // empty: head did not move and nothing is claimed past it
             }
-            long origin = originAt[i];
-            if (isPublished(i, h) && headVolatile() == h) {
-                return origin;
+            // Head moved while we looked (the receiver or an eviction took it: look at the new
+            // head), or position h is claimed and its producer is about to publish it.
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
-        return Long.MIN_VALUE;
     }
 
     private boolean isPublished(int index, long position) {
