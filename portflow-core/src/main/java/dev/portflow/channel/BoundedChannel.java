@@ -146,9 +146,9 @@ public final class BoundedChannel<T> extends ChannelTail {
             if (t < 0) { // CLOSED_BIT is the sign bit
                 return CLOSED;
             }
-            if (t - headCache >= capacity) {
+            if (t - headCacheAcquire() >= capacity) {
                 long h = headVolatile();
-                headCache = h;
+                setHeadCacheRelease(h);
                 if (t - h >= capacity) {
                     return FULL;
                 }

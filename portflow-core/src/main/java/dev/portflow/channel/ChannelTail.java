@@ -53,11 +53,37 @@ abstract class ChannelPad1 extends ChannelHead {
 }
 
 abstract class ChannelHeadCache extends ChannelPad1 {
+    private static final VarHandle HEAD_CACHE;
+
+    static {
+        try {
+            HEAD_CACHE = MethodHandles.lookup().findVarHandle(ChannelHeadCache.class, "headCache", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
-     * Producers' last-seen head. Stale is safe (only ever behind), so plain access suffices; it
-     * spares producers a read of the receiver's cache line on every offer.
+     * Producers' last-seen head; spares them a read of the receiver's cache line on every offer.
+     * Written by any producer (racily: it may go backwards), and every value is one head really
+     * had, so it is only ever behind: a stale value costs a refresh from head, never a wrong claim.
+     * Release store / acquire load (plain moves on x86), not plain access: a producer claims slots
+     * below {@code headCache + capacity} and then writes them, so it must happen-after the
+     * receiver's clearing of those slots. That clearing happens-before the receiver's release store
+     * of head, which happens-before the refreshing producer's volatile read of head and so its
+     * release store here, which happens-before our acquire load. A plain field would also allow a
+     * torn long (JLS 17.7).
      */
-    long headCache;
+    @SuppressWarnings("unused") // accessed through HEAD_CACHE
+    private long headCache;
+
+    final long headCacheAcquire() {
+        return (long) HEAD_CACHE.getAcquire(this);
+    }
+
+    final void setHeadCacheRelease(long value) {
+        HEAD_CACHE.setRelease(this, value);
+    }
 }
 
 abstract class ChannelPad2 extends ChannelHeadCache {
