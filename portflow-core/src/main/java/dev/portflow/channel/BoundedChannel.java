@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       claim CAS fails atomically once the channel is closed: nothing is ever accepted after close,
  *       and end of stream is exactly "closed and head reached tail".
  *   <li><b>Evicting producers.</b> Only a {@code DROP_OLDEST} channel lets producers remove the head;
- *       it is then built with {@code multiConsumer = true} and {@code head} is advanced by CAS.
- *       Otherwise the single receiver advances {@code head} with a plain volatile store.
+ *       it is then built with {@code multiConsumer = true} and {@code head} is advanced by CAS. A
+ *       send's evictions and its claim are atomic with respect to close ({@link #offerEvicting}).
+ *       Otherwise the single receiver advances {@code head} with a release store.
  * </ul>
  *
  * <p>Waiting: a receiver parks on its {@link ReceiverWakeup}; producers blocked on a full buffer wait

@@ -24,7 +24,13 @@ abstract class ChannelHead extends ChannelPad0 {
         }
     }
 
-    /** Next position to remove. Written by the receiver (CAS when producers may evict). */
+    /**
+     * Next position to remove. With one receiver, only it writes head: a release store after it
+     * has read the slot and cleared it, so a producer that reads head (volatile, acquire) and then
+     * claims a slot below {@code head + capacity} writes it after the clearing. With evicting
+     * producers every remover advances it by CAS and then releases the slot's sequence. Observers
+     * read it twice around a read of tail to get a consistent pair.
+     */
     private volatile long head;
 
     final long headVolatile() {
@@ -101,7 +107,12 @@ abstract class ChannelTail extends ChannelPad2 {
         }
     }
 
-    /** Next position to claim; the sign bit marks the channel closed. */
+    /**
+     * Next position to claim; the sign bit marks the channel closed. Producers claim by CAS on the
+     * whole word and close sets the bit with one atomic OR, so a claim and close are totally
+     * ordered: no claim succeeds after close. A claimed position is published later, by the
+     * element (or sequence) store, not by tail.
+     */
     private volatile long tail;
 
     long s00, s01, s02, s03, s04, s05, s06, s07, s08, s09, s10, s11, s12, s13, s14, s15;
