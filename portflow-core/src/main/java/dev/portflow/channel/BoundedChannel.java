@@ -67,8 +67,9 @@ public final class BoundedChannel<T> extends ChannelTail {
      * before or after the whole "evict, then claim" of every send: a send that evicted an accepted
      * message is never then told CLOSED (the receiver would reach end of stream without that
      * message and nothing in its place), and nothing is evicted once close has started. Sends that
-     * find room never touch it; a send on a full DROP_OLDEST channel pays one uncontended lock
-     * beside the CAS on head it needs anyway.
+     * find room never touch it; a send on a full DROP_OLDEST channel takes it beside the CAS on head
+     * it needs anyway (uncontended unless several senders evict at once: they then take turns, as
+     * their CASes on head would have serialised them).
      */
     private final ReentrantLock evictionLock;
 
