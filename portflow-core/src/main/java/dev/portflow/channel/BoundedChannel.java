@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded buffer behind one connection: many producers, one receiver, exact depth.
@@ -28,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       claim CAS fails atomically once the channel is closed: nothing is ever accepted after close,
  *       and end of stream is exactly "closed and head reached tail".
  *   <li><b>Evicting producers.</b> Only a {@code DROP_OLDEST} channel lets producers remove the head;
- *       it is then built with {@code multiConsumer = true} and {@code head} is advanced by CAS.
- *       Otherwise the single receiver advances {@code head} with a plain volatile store.
+ *       it is then built with {@code multiConsumer = true} and {@code head} is advanced by CAS. A
+ *       send's evictions and its claim are atomic with respect to close ({@link #offerEvicting}).
+ *       Otherwise the single receiver advances {@code head} with a release store.
  * </ul>
  *
  * <p>Waiting: a receiver parks on its {@link ReceiverWakeup}; producers blocked on a full buffer wait
@@ -59,11 +61,24 @@ public final class BoundedChannel<T> extends ChannelTail {
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
+    /*
+     * DROP_OLDEST only (null otherwise). Held by an evicting send from its first eviction until its
+     * own element is accepted, and by close() while it sets the closed bit. So close is ordered
+     * before or after the whole "evict, then claim" of every send: a send that evicted an accepted
+     * message is never then told CLOSED (the receiver would reach end of stream without that
+     * message and nothing in its place), and nothing is evicted once close has started. Sends that
+     * find room never touch it; a send on a full DROP_OLDEST channel takes it beside the CAS on head
+     * it needs anyway (uncontended unless several senders evict at once: they then take turns, as
+     * their CASes on head would have serialised them).
+     */
+    private final ReentrantLock evictionLock;
 
     // Receiving thread only.
     private long polledEnqueuedAt;
     private long polledOriginAt;
-    private long receivedByReceiver; // with several consumers head also counts evictions
+    // With several consumers head also counts evictions. Written by the receiver only (release,
+    // after the head CAS it counts), read by observers (acquire/opaque).
+    private long receivedByReceiver;
 
     /**
      * @param capacity      maximum number of buffered messages, at least 1
@@ -97,6 +112,7 @@ public final class BoundedChannel<T> extends ChannelTail {
         } else {
             this.sequences = null;
         }
+        this.evictionLock = multiConsumer ? new ReentrantLock() : null;
         this.enqueuedAt = timed ? new long[ringSize] : null;
         this.originAt = timed ? new long[ringSize] : null;
         this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
@@ -132,9 +148,9 @@ public final class BoundedChannel<T> extends ChannelTail {
             if (t < 0) { // CLOSED_BIT is the sign bit
                 return CLOSED;
             }
-            if (t - headCache >= capacity) {
+            if (t - headCacheAcquire() >= capacity) {
                 long h = headVolatile();
-                headCache = h;
+                setHeadCacheRelease(h);
                 if (t - h >= capacity) {
                     return FULL;
                 }
@@ -179,7 +195,10 @@ public final class BoundedChannel<T> extends ChannelTail {
         if (multiConsumer) {
             T e = pollShared(true);
             if (e != null) {
-                RECEIVED.setOpaque(this, receivedByReceiver + 1);
+                // Release, after the CAS on head that took e: an observer that reads this count
+                // (acquire) also sees head at or past it. snapshot() relies on it; a plain store
+                // on x86, as the opaque store it replaces.
+                RECEIVED.setRelease(this, receivedByReceiver + 1);
             }
             return e;
         }
@@ -200,16 +219,71 @@ public final class BoundedChannel<T> extends ChannelTail {
         return e;
     }
 
-    /** Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is published. */
+    /**
+     * Offers {@code element} to a {@code DROP_OLDEST} channel, evicting the oldest messages while the
+     * buffer is full. Eviction and acceptance are atomic with respect to {@link #close()}: either the
+     * element is accepted (after evicting as many messages as the result says), or the channel was
+     * already closed and nothing was evicted.
+     *
+     * @return how many messages were evicted before {@code element} was accepted ({@code >= 0}), or
+     *     {@code -1} when the channel is closed, in which case nothing was evicted
+     */
+    public int offerEvicting(T element, long enqueuedAtNanos, long originAtNanos) {
+        requireEvicting();
+        int result = offer(element, enqueuedAtNanos, originAtNanos);
+        if (result != FULL) {
+            return result == OFFERED ? 0 : -1;
+        }
+        evictionLock.lock();
+        try {
+            int evictedHere = 0;
+            while (true) {
+                result = offer(element, enqueuedAtNanos, originAtNanos);
+                if (result == OFFERED) {
+                    return evictedHere;
+                }
+                if (result == CLOSED) {
+                    // close() needs the lock we hold, so it finished before our first eviction
+                    return -1;
+                }
+                if (pollShared(false) != null) {
+                    evicted.increment();
+                    evictedHere++;
+                } else {
+                    // the head is claimed but not yet published, or the receiver just took it
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /**
+     * Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is
+     * published or the channel is closed (nothing accepted is evicted once close has started).
+     */
     public T evictOldest() {
+        requireEvicting();
+        evictionLock.lock();
+        try {
+            if (isClosed()) {
+                return null;
+            }
+            T e = pollShared(false);
+            if (e != null) {
+                evicted.increment();
+            }
+            return e;
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    private void requireEvicting() {
         if (!multiConsumer) {
             throw new IllegalStateException("only a DROP_OLDEST channel lets producers evict");
         }
-        T e = pollShared(false);
-        if (e != null) {
-            evicted.increment();
-        }
-        return e;
     }
 
     @SuppressWarnings("unchecked")
@@ -249,17 +323,59 @@ public final class BoundedChannel<T> extends ChannelTail {
         return polledOriginAt;
     }
 
-    /** Messages buffered now: exact, between 0 and capacity. */
+    /**
+     * Messages buffered now: exact, between 0 and capacity. Not clamped into that range: head did
+     * not move while tail was read, head never passes tail, and a producer only claims below
+     * {@code head + capacity}, so {@code tail - head} is a depth that existed at the tail read.
+     */
     public int depth() {
         while (true) {
             long before = headVolatile();
             long t = tailVolatile() & ~CLOSED_BIT;
-            long after = headVolatile();
-            if (before == after) {
-                long d = t - after;
-                return (int) Math.max(0, Math.min(capacity, d));
+            if (headVolatile() == before) {
+                return (int) (t - before);
             }
         }
+    }
+
+    /**
+     * Counts and depth read as one consistent snapshot: {@code accepted == received + depth + evicted}
+     * and {@code 0 <= depth <= capacity} hold in every snapshot, even while producers, the receiver
+     * and evictions run. For observers (statistics, tests); it may retry, never the hot path.
+     */
+    public Snapshot snapshot() {
+        for (int attempt = 0; ; attempt++) {
+            // With evicting producers, the counters trail head: a receive or an eviction moves head
+            // (CAS) and then counts itself (release store / LongAdder CAS). Reading the counters
+            // (acquire) before head gives received + evicted <= head, with equality exactly when no
+            // removal below head is uncounted. With one receiver head is the received count.
+            long received = multiConsumer ? (long) RECEIVED.getAcquire(this) : 0L;
+            long evictedNow = multiConsumer ? evicted.sum() : 0L;
+            long h = headVolatile();
+            long t = tailVolatile();
+            // head did not move while tail was read, so t - h is a depth that existed.
+            if (headVolatile() == h && (!multiConsumer || received + evictedNow == h)) {
+                long accepted = t & ~CLOSED_BIT;
+                return new Snapshot(accepted, multiConsumer ? received : h, evictedNow, (int) (accepted - h), t < 0);
+            }
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a remover was descheduled between its head CAS and its count
+            }
+        }
+    }
+
+    /**
+     * One consistent reading of a channel's counts.
+     *
+     * @param accepted messages ever accepted
+     * @param received messages ever handed to the receiver
+     * @param evicted  messages evicted by {@code DROP_OLDEST}
+     * @param depth    messages buffered at that instant, in {@code [0, capacity]}
+     * @param closed   whether the channel was closed
+     */
+    public record Snapshot(long accepted, long received, long evicted, int depth, boolean closed) {
     }
 
     /** Total messages ever accepted by this channel. */
@@ -285,25 +401,36 @@ public final class BoundedChannel<T> extends ChannelTail {
 
     /**
      * Origin time of the message at the head, or {@code Long.MIN_VALUE} when the buffer is empty or
-     * the channel is untimed. A racy but safe read for a gauge: the value is used only if the head
-     * did not move while it was read.
+     * the channel is untimed. For a gauge, read concurrently with producers and the receiver: a
+     * buffer that holds a message never reads as empty because the head moved under the read.
      */
     public long headOriginAt() {
         if (originAt == null) {
             return Long.MIN_VALUE;
         }
-        for (int attempt = 0; attempt < 4; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             long h = headVolatile();
             int i = (int) h & mask;
-            if (!isPublished(i, h)) {
-                return Long.MIN_VALUE;
+            if (isPublished(i, h)) {
+                long origin = originAt[i];
+                // The plain read of origin must complete before the re-checks below, or it could be
+                // satisfied after them and return the timestamp of the slot's next occupant (the
+                // same fence as StampedLock.validate). Observer only: no cost to the hot path.
+                VarHandle.acquireFence();
+                if (isPublished(i, h) && headVolatile() == h) {
+                    return origin;
+                }
+            } else if (headVolatile() == h && (tailVolatile() & ~CLOSED_BIT) == h) {
+                return Long.MIN_VALUE; // empty: head did not move and nothing is claimed past it
             }
-            long origin = originAt[i];
-            if (isPublished(i, h) && headVolatile() == h) {
-                return origin;
+            // Head moved while we looked (the receiver or an eviction took it: look at the new
+            // head), or position h is claimed and its producer is about to publish it.
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
-        return Long.MIN_VALUE;
     }
 
     private boolean isPublished(int index, long position) {
@@ -350,7 +477,16 @@ public final class BoundedChannel<T> extends ChannelTail {
      * receivable. Wakes the receiver and every blocked producer. Idempotent.
      */
     public void close() {
-        orTail(CLOSED_BIT);
+        if (evictionLock == null) {
+            orTail(CLOSED_BIT);
+        } else {
+            evictionLock.lock(); // not while a send is between its eviction and its claim
+            try {
+                orTail(CLOSED_BIT);
+            } finally {
+                evictionLock.unlock();
+            }
+        }
         wakeup.signal();
         gate.signalAll();
     }

@@ -24,7 +24,13 @@ abstract class ChannelHead extends ChannelPad0 {
         }
     }
 
-    /** Next position to remove. Written by the receiver (CAS when producers may evict). */
+    /**
+     * Next position to remove. With one receiver, only it writes head: a release store after it
+     * has read the slot and cleared it, so a producer that reads head (volatile, acquire) and then
+     * claims a slot below {@code head + capacity} writes it after the clearing. With evicting
+     * producers every remover advances it by CAS and then releases the slot's sequence. Observers
+     * read it twice around a read of tail to get a consistent pair.
+     */
     private volatile long head;
 
     final long headVolatile() {
@@ -53,11 +59,37 @@ abstract class ChannelPad1 extends ChannelHead {
 }
 
 abstract class ChannelHeadCache extends ChannelPad1 {
+    private static final VarHandle HEAD_CACHE;
+
+    static {
+        try {
+            HEAD_CACHE = MethodHandles.lookup().findVarHandle(ChannelHeadCache.class, "headCache", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
-     * Producers' last-seen head. Stale is safe (only ever behind), so plain access suffices; it
-     * spares producers a read of the receiver's cache line on every offer.
+     * Producers' last-seen head; spares them a read of the receiver's cache line on every offer.
+     * Written by any producer (racily: it may go backwards), and every value is one head really
+     * had, so it is only ever behind: a stale value costs a refresh from head, never a wrong claim.
+     * Release store / acquire load (plain moves on x86), not plain access: a producer claims slots
+     * below {@code headCache + capacity} and then writes them, so it must happen-after the
+     * receiver's clearing of those slots. That clearing happens-before the receiver's release store
+     * of head, which happens-before the refreshing producer's volatile read of head and so its
+     * release store here, which happens-before our acquire load. A plain field would also allow a
+     * torn long (JLS 17.7).
      */
-    long headCache;
+    @SuppressWarnings("unused") // accessed through HEAD_CACHE
+    private long headCache;
+
+    final long headCacheAcquire() {
+        return (long) HEAD_CACHE.getAcquire(this);
+    }
+
+    final void setHeadCacheRelease(long value) {
+        HEAD_CACHE.setRelease(this, value);
+    }
 }
 
 abstract class ChannelPad2 extends ChannelHeadCache {
@@ -75,7 +107,12 @@ abstract class ChannelTail extends ChannelPad2 {
         }
     }
 
-    /** Next position to claim; the sign bit marks the channel closed. */
+    /**
+     * Next position to claim; the sign bit marks the channel closed. Producers claim by CAS on the
+     * whole word and close sets the bit with one atomic OR, so a claim and close are totally
+     * ordered: no claim succeeds after close. A claimed position is published later, by the
+     * element (or sequence) store, not by tail.
+     */
     private volatile long tail;
 
     long s00, s01, s02, s03, s04, s05, s06, s07, s08, s09, s10, s11, s12, s13, s14, s15;

@@ -43,6 +43,17 @@ final class ProducerGate {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
+    /*
+     * Producers waiting in await(). A waiter increments it under the lock (volatile) and then reads
+     * head (volatile) in its fullness check. The receiver reads it after every removal with an
+     * opaque load and no fence (its head store is a release store): that pair alone is not a
+     * Dekker handshake, and a read may miss a waiter whose increment raced the head store. It is
+     * made whole by the receiver's later reads: while it keeps polling, an opaque read eventually
+     * sees the increment; before it parks it issues a full fence (ReceiverWakeup.prepareToPark)
+     * and polls every channel once more, which reads waiters again, and that read cannot miss it.
+     * (A receiver that only polls without ever parking, and then stops polling, leaves such a
+     * waiter waiting until its next poll.)
+     */
     private volatile int waiters;
     @SuppressWarnings("unused") // accessed through SIGNAL_PENDING
     private volatile boolean signalPending;

@@ -26,12 +26,29 @@ public final class ReceiverWakeup {
         }
     }
 
+    /*
+     * The receiver, while it is about to park or parked; null otherwise. Written by the receiver
+     * (volatile store, then the fence in prepareToPark; cleared opaque in cancelPark) and cleared by
+     * the one producer whose CAS wins in signal(), which reads it with a volatile load after its
+     * volatile publication of an element.
+     */
     @SuppressWarnings("unused") // accessed through WAITER
     private volatile Thread waiter;
 
     /** Called by the receiver before its final re-check of the channels. */
     public void prepareToPark() {
         WAITER.setVolatile(this, Thread.currentThread());
+        // The receiver's half of two store-then-load handshakes, so an explicit full fence: the
+        // re-check that follows reads with acquire/opaque loads, which the JMM does not order after
+        // a volatile store (HotSpot happens to emit a fence after one; other JVMs need not).
+        // (1) store waiter; fence; load each channel's head slot -- against a producer's volatile
+        //     store of the element (or sequence) and volatile load of waiter in signal().
+        // (2) the earlier release store of head; fence; load ProducerGate.waiters (opaque) in the
+        //     re-check's empty polls -- against a blocked producer's volatile waiters++ and volatile
+        //     read of head in ProducerGate.await.
+        // With a sequentially consistent fence on one side and volatile accesses on the other, at
+        // least one side of each pair sees the other. Only on the way to parking, never per message.
+        VarHandle.fullFence();
     }
 
     /** Called by the receiver after it woke up or found work on the re-check. */

@@ -6,33 +6,49 @@ import java.time.Instant;
  * Puts wall-clock instants (event times) on the {@link System#nanoTime()} scale, so one monotonic
  * clock read per message serves queue wait and message age alike.
  *
- * <p>The offset between the two clocks is re-measured at most once a second, from a nanoTime value
- * the caller already has, so a wall clock adjusted by NTP is followed within a second.
+ * <p>The offset between the two clocks is re-measured at most once a second (whether one is due is
+ * decided from a nanoTime value the caller already has; the measurement reads both clocks itself),
+ * so a wall clock adjusted by NTP is followed within a second.
  */
 public final class NanoWallClock {
 
     private static final long RECALIBRATE_EVERY_NANOS = 1_000_000_000L;
 
-    private static volatile long offsetNanos; // epochNanos - nanoTime
-    private static volatile long calibratedAt;
+    /*
+     * epochNanos - nanoTime, measured from a wall-clock read and nanoTime reads taken beside it
+     * (never from a caller's nanoTime, which may be old by the time we run: the caller may have been
+     * descheduled since, and the offset would be off by that delay until the next calibration).
+     * Volatile so a new offset is seen by every thread; the two fields are written separately, so a
+     * reader may pair the new calibratedAt with the previous offset for a moment, and concurrent
+     * calibrations may race. Both are harmless: every offset written is a fresh measurement, and one
+     * that is up to a second old is what a reader between calibrations uses anyway.
+     */
+    private static volatile long offsetNanos;
+    private static volatile long calibratedAt; // nanoTime of the last calibration
 
     static {
-        calibrate(System.nanoTime());
+        calibrate();
     }
 
     private NanoWallClock() {
     }
 
-    private static void calibrate(long nowNanos) {
+    private static void calibrate() {
+        long before = System.nanoTime();
         Instant wall = Instant.now();
-        offsetNanos = epochNanos(wall) - nowNanos;
-        calibratedAt = nowNanos;
+        long after = System.nanoTime();
+        // The wall clock was read somewhere in [before, after]; the midpoint errs by at most half
+        // of it (nanoseconds, unless this thread was descheduled right there).
+        offsetNanos = epochNanos(wall) - (before + (after - before) / 2);
+        calibratedAt = after;
     }
 
     /** {@code instant} on the nanoTime scale; {@code nowNanos} is a recent {@code System.nanoTime()}. */
     public static long toNanoTime(Instant instant, long nowNanos) {
+        // nowNanos only decides whether a calibration is due (at most once a second): a stale value
+        // delays it, and two clock reads more once a second cost nothing per message.
         if (nowNanos - calibratedAt > RECALIBRATE_EVERY_NANOS) {
-            calibrate(nowNanos);
+            calibrate();
         }
         return saturatingSubtract(epochNanos(instant), offsetNanos);
     }

@@ -84,8 +84,20 @@ public final class Connection<T> {
      * Current buffer use, capacity and lifetime totals of this connection. For a remote buffer,
      * depth and capacity are the remote's; the totals count what this process sent (sending side)
      * or what its prefetch took (receiving side).
+     *
+     * <p>For an in-process buffer the values are one consistent snapshot: {@code acceptedTotal ==
+     * receivedTotal + currentBufferUsed + evictedTotal} and {@code 0 <= currentBufferUsed <=
+     * maxBufferSize} hold in every snapshot, also while messages move. A remote buffer's depth is
+     * measured elsewhere and at another time, so there the identity is not guaranteed.
      */
     public ChannelStatistics statistics() {
+        if (remoteBuffer() == null) {
+            // One consistent reading: accepted = received + depth + evicted holds in every snapshot.
+            BoundedChannel.Snapshot s = channel.snapshot();
+            int capacity = channel.capacity();
+            return new ChannelStatistics(s.depth(), capacity, (double) s.depth() / capacity,
+                    s.accepted(), s.received(), s.evicted(), s.closed());
+        }
         int depth = depth();
         int capacity = capacity();
         double utilization = capacity == 0 ? 0.0 : Math.min(1.0, (double) depth / capacity);

@@ -28,9 +28,20 @@ public final class OutputPort<T> {
     private final String name;
     private final Class<T> type;
     private final PortMeasurements measurements;
+    /*
+     * Copy-on-write: written under this port's lock (attach, attachRemote), each array fully built
+     * before the volatile store that publishes it, so a sender reading it without the lock sees
+     * every element.
+     */
     @SuppressWarnings("unchecked")
     private volatile Connection<T>[] connections = new Connection[0];
     private volatile boolean timed;
+    /*
+     * Set under this port's lock, which attach also holds from its check of closed to its store of
+     * connections: close() then reads the connections under the lock too, so every connection is
+     * either refused by attach or closed by close(). Senders read it without the lock (a send that
+     * misses it finds the channel closed).
+     */
     private volatile boolean closed;
     private volatile BackpressureListener backpressureListener = BackpressureListener.NONE;
 
@@ -208,29 +219,21 @@ public final class OutputPort<T> {
     }
 
     private SendOutcome evictAndOffer(BoundedChannel<T> channel, T message, long now, long origin) {
-        boolean evicted = false;
-        while (true) {
-            if (channel.evictOldest() != null) {
-                measurements.drop(DropReason.DROP_OLDEST);
-                evicted = true;
-            } else {
-                // the head is claimed but not yet written by its producer, or the receiver took it
-                Thread.onSpinWait();
-            }
-            int result = channel.offer(message, now, origin);
-            if (result == BoundedChannel.OFFERED) {
-                if (timed) {
-                    measurements.touch(now);
-                }
-                // Only a send that really evicted a message says so; if the receiver made the room
-                // first, nothing was dropped on this send's account.
-                return evicted ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
-            }
-            if (result == BoundedChannel.CLOSED) {
-                measurements.drop(DropReason.CLOSED);
-                return SendOutcome.CLOSED;
-            }
+        // Evicting and accepting are one step with respect to close(): a send told CLOSED evicted nothing.
+        int evictions = channel.offerEvicting(message, now, origin);
+        if (evictions < 0) {
+            measurements.drop(DropReason.CLOSED);
+            return SendOutcome.CLOSED;
         }
+        for (int k = 0; k < evictions; k++) {
+            measurements.drop(DropReason.DROP_OLDEST);
+        }
+        if (timed) {
+            measurements.touch(now);
+        }
+        // Only a send that really evicted a message says so; if the receiver made the room first,
+        // nothing was dropped on this send's account.
+        return evictions > 0 ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
     }
 
     private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline,
@@ -332,8 +335,12 @@ public final class OutputPort<T> {
      * is buffered. Later sends return {@link SendOutcome#CLOSED}. Idempotent.
      */
     public void close() {
-        closed = true;
-        for (Connection<T> c : connections) {
+        Connection<T>[] cs;
+        synchronized (this) { // not between an attach's check of closed and its store of connections
+            closed = true;
+            cs = connections;
+        }
+        for (Connection<T> c : cs) { // outside the lock: a remote link's close may block
             if (c.remote() != null) {
                 c.remote().close();
             } else {
@@ -385,8 +392,9 @@ public final class OutputPort<T> {
         Connection<T> connection = new Connection<>(this, link, options);
         measurements.bindRemote(link);
         timed = timed || options.timed();
-        connections = Arrays.copyOf(connections, 1);
-        connections[0] = connection;
+        @SuppressWarnings("unchecked")
+        Connection<T>[] next = new Connection[] {connection};
+        connections = next; // publish the array after its element: senders read it without the lock
         return connection;
     }
 
