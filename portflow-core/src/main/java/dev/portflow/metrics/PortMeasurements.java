@@ -63,6 +63,7 @@ public final class PortMeasurements {
     private volatile Runnable onErrorTypeAdded = () -> { };
     private volatile dev.portflow.port.RemoteBuffer remote;
     private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
+    private volatile Ticker ticker = Ticker.system();
 
     public PortMeasurements(String portName, Direction direction) {
         this.portName = Objects.requireNonNull(portName);
@@ -111,6 +112,16 @@ public final class PortMeasurements {
      */
     public void bindRemote(dev.portflow.port.RemoteBuffer buffer) {
         this.remote = Objects.requireNonNull(buffer);
+    }
+
+    /** The time source of this port's measurements; its port reads it on the hot path. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /** Set by the port ({@code port.ticker(...)}), before it carries messages. */
+    public void ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker);
     }
 
     /** The remote buffer this port is bound to, or {@code null} when its buffers are in process. */
@@ -312,6 +323,6 @@ public final class PortMeasurements {
     /** Last send or receive as epoch milliseconds, or 0 when the port has seen no traffic. */
     public long lastActivityEpochMillis() {
         long nanos = (long) LAST_ACTIVITY.getOpaque(this);
-        return nanos == Long.MIN_VALUE ? 0 : NanoWallClock.toEpochMillis(nanos);
+        return nanos == Long.MIN_VALUE ? 0 : ticker.toEpochMillis(nanos);
     }
 }

@@ -5,6 +5,7 @@ import dev.portflow.channel.ReceiverWakeup;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
+import dev.portflow.metrics.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,7 @@ public final class InputPort<T> {
     private volatile List<Connection<?>> connections = List.of();
     private ReceiverWakeup wakeup = new ReceiverWakeup();
     private volatile ErrorReporter errorReporter = ErrorReporter.logging();
+    private Ticker ticker = Ticker.system(); // set before the port carries messages
     private Inbox ownInbox;
     private Object[] drainBuffer;
     private static final int MAX_DRAIN = 1024;
@@ -185,6 +187,15 @@ public final class InputPort<T> {
         return measurements;
     }
 
+    /**
+     * The time source of this port's measurements, {@link Ticker#system()} by default. Set it before
+     * the port carries messages (a pipeline sets its own on every port it builds).
+     */
+    public void ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        measurements.ticker(ticker);
+    }
+
     /** Where envelopes of invalid messages go; logs them by default. */
     public void onError(ErrorReporter reporter) {
         this.errorReporter = Objects.requireNonNull(reporter);
@@ -204,7 +215,7 @@ public final class InputPort<T> {
         return false;
     }
 
-    /** {@code System.nanoTime()} at which the last message was taken (0 when timing is off). */
+    /** The {@link #ticker(Ticker) ticker} reading at which the last message was taken (0 when timing is off). */
     public long lastReceivedAt() {
         return lastReceivedAt;
     }
@@ -271,7 +282,7 @@ public final class InputPort<T> {
     /**
      * Takes the next published message, if any, round-robin over this port's channels.
      *
-     * @param nowHint a {@code System.nanoTime()} the caller just read, or 0 to read the clock here
+     * @param nowHint a reading of the port's ticker the caller just took, or 0 to read the clock here
      */
     T pollOnce(long nowHint) {
         BoundedChannel<T>[] cs = channels;
@@ -302,7 +313,7 @@ public final class InputPort<T> {
             lastOrigin = OutputPort.NO_ORIGIN;
             return;
         }
-        long now = nowHint != 0L ? nowHint : System.nanoTime();
+        long now = nowHint != 0L ? nowHint : ticker.read();
         measurements.queueWait.record(now - channel.polledEnqueuedAt());
         long origin = channel.polledOriginAt();
         long age = now - origin;

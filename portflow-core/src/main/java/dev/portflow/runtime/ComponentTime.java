@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -29,6 +30,11 @@ final class ComponentTime {
     private volatile long since = Long.MIN_VALUE; // MIN_VALUE: not started
     private volatile boolean finished;
     private boolean off; // set before the component's thread starts, never changed after
+    private final Ticker ticker; // reads the interval in progress; the owner passes its own readings
+
+    ComponentTime(Ticker ticker) {
+        this.ticker = ticker;
+    }
 
     /** Stops all accounting: every state reads 0 (for components that are not timed). */
     void turnOff() {
@@ -70,7 +76,7 @@ final class ComponentTime {
         if (!finished && state == which) {
             long start = since;
             if (start != Long.MIN_VALUE) {
-                value += Math.max(0, System.nanoTime() - start);
+                value += Math.max(0, ticker.read() - start);
             }
         }
         long previous;
@@ -84,7 +90,7 @@ final class ComponentTime {
     }
 
     /**
-     * Since when (nanoTime) the component has been busy on its current message, or
+     * Since when (a ticker reading) the component has been busy on its current message, or
      * {@code Long.MIN_VALUE} when it is not busy now or is not timed. A racy read, for health checks.
      */
     long busySince() {

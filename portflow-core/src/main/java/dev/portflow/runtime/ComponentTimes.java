@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.Ticker;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -21,6 +22,11 @@ final class ComponentTimes {
     private final AtomicLongArray retired = new AtomicLongArray(3);
     private final AtomicLongArray lastRead = new AtomicLongArray(3);
     private volatile boolean off;
+    private final Ticker ticker;
+
+    ComponentTimes(Ticker ticker) {
+        this.ticker = ticker;
+    }
 
     /** Stops all accounting (untimed components): every state reads 0. Before any worker starts. */
     void turnOff() {
@@ -33,7 +39,7 @@ final class ComponentTimes {
 
     /** A clock for a new worker thread, counted from now on. */
     ComponentTime newWorker() {
-        ComponentTime time = new ComponentTime();
+        ComponentTime time = new ComponentTime(ticker);
         if (off) {
             time.turnOff();
         }
