@@ -160,15 +160,17 @@ public final class PortMeasurements {
      */
     public long messagesFinished() {
         FinishedPrefix p = prefix;
-        return p != null ? p.completed() : (long) FINISHED.getOpaque(this) + dropped(DropReason.INVALID);
+        // acquire, paired with finishedOne's release: a reader that sees a message finished sees
+        // what handling it sent (CompletionWatermark reads the output buffers after this)
+        return p != null ? p.completed() : (long) FINISHED.getAcquire(this) + dropped(DropReason.INVALID);
     }
 
     /**
      * The component has finished handling one message of this port (runtime, the port's one
-     * receiving thread only: a plain single-writer increment, published with opaque stores).
+     * receiving thread only: a plain single-writer increment, published with a release store).
      */
     public void finishedOne() {
-        FINISHED.setOpaque(this, (long) FINISHED.getOpaque(this) + 1);
+        FINISHED.setRelease(this, (long) FINISHED.getOpaque(this) + 1); // after the message's sends
     }
 
     /**

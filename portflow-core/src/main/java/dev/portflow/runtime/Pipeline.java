@@ -186,7 +186,17 @@ public final class Pipeline implements AutoCloseable {
         if (in == null) {
             throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
         }
-        return new CompletionWatermark(nodes, n, in);
+        return completionWatermark(component, port, CompletionWatermark.LIVE);
+    }
+
+    /** {@link #completionWatermark(String, String)} reading {@code counts} (tests script interleavings with it). */
+    CompletionWatermark completionWatermark(String component, String port, CompletionWatermark.Counts counts) {
+        ComponentNode n = node(component);
+        InputPort<?> in = n.inputs.get(port);
+        if (in == null) {
+            throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
+        }
+        return new CompletionWatermark(nodes, n, in, counts);
     }
 
     /** Whether no port of component {@code component} has counted an error. */
