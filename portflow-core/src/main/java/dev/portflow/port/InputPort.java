@@ -7,6 +7,7 @@ import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.metrics.Ticker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -377,7 +378,8 @@ public final class InputPort<T> {
         }
         measurements.error(InvalidMessageException.class.getSimpleName());
         InvalidMessageException error = new InvalidMessageException(violations);
-        errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message));
+        errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message)
+                .at(Instant.ofEpochSecond(0, ticker.wallNanos())));
         return false;
     }
 

@@ -181,6 +181,26 @@ class PipelineMetricsTest {
     }
 
     @Test
+    void errorEnvelopesAreStampedWithThePipelinesTicker() throws Exception {
+        dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
+        List<ErrorEnvelope> envelopes = Collections.synchronizedList(new ArrayList<>());
+        Pipeline pipeline = Pipeline.builder("stamps")
+                .ticker(ticker)
+                .errorReporter(envelopes::add)
+                .source("src", Integer.class, ctx -> ctx.emit(1))
+                .sink("s", Integer.class, n -> {
+                    throw new IllegalStateException("no");
+                })
+                .connect("src.out_n", "s.in_n")
+                .build();
+        ticker.advance(Duration.ofHours(5));
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(envelopes).singleElement()
+                .satisfies(e -> assertThat(e.time()).isEqualTo(ticker.instantAt(ticker.now())));
+    }
+
+    @Test
     void ageFromEventTimeSurvivesTransformations() throws Exception {
         dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
         Pipeline pipeline = Pipeline.builder("age")
