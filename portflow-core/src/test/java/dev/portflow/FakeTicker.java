@@ -33,6 +33,11 @@ public final class FakeTicker implements Ticker {
         return WALL_AT_ZERO.getEpochSecond() * 1_000_000_000L + nanos.get();
     }
 
+    @Override
+    public long toEpochMillis(long nanoTime) { // no read(): a metrics read must not run the hook
+        return Math.floorDiv(WALL_AT_ZERO.getEpochSecond() * 1_000_000_000L + nanoTime, 1_000_000L);
+    }
+
     /** The reading now, without running a {@link #onNextRead} hook. */
     public long now() {
         return nanos.get();

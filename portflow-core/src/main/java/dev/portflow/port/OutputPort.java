@@ -75,9 +75,10 @@ public final class OutputPort<T> {
     }
 
     /**
-     * Sends {@code message} whose age counts from {@code originNanoTime} (on the
-     * port's {@link #ticker(Ticker) ticker} scale, {@code System.nanoTime()} by default) unless it carries its own event time. Runtimes use this to
-     * carry the ingest time of an input message over to the messages derived from it.
+     * Sends {@code message} whose age counts from {@code originNanoTime} (on the port's
+     * {@link #ticker(Ticker) ticker} scale, {@code System.nanoTime()} by default) unless it carries its
+     * own event time. Runtimes use this to carry the ingest time of an input message over to the
+     * messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
         return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN);
