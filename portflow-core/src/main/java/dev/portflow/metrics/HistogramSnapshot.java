@@ -5,18 +5,18 @@ package dev.portflow.metrics;
  *
  * @param counts   samples per bucket (see {@link LatencyHistogram} for the layout)
  * @param count    total samples
- * @param sumNanos sum of the samples
+ * @param sumNanos sum of the samples (a double: see {@link LatencyHistogram})
  * @param minNanos smallest sample (0 when empty)
  * @param maxNanos largest sample
  */
-public record HistogramSnapshot(long[] counts, long count, long sumNanos, long minNanos, long maxNanos) {
+public record HistogramSnapshot(long[] counts, long count, double sumNanos, long minNanos, long maxNanos) {
 
     public static final HistogramSnapshot EMPTY =
             new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0, 0);
 
     /** Mean in nanoseconds, 0 when empty. */
     public double meanNanos() {
-        return count == 0 ? 0 : (double) sumNanos / count;
+        return count == 0 ? 0 : sumNanos / count;
     }
 
     /**

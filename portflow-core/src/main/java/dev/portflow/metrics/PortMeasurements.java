@@ -63,6 +63,7 @@ public final class PortMeasurements {
     private volatile Runnable onErrorTypeAdded = () -> { };
     private volatile dev.portflow.port.RemoteBuffer remote;
     private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
+    private volatile Ticker ticker = Ticker.system();
 
     public PortMeasurements(String portName, Direction direction) {
         this.portName = Objects.requireNonNull(portName);
@@ -113,6 +114,16 @@ public final class PortMeasurements {
         this.remote = Objects.requireNonNull(buffer);
     }
 
+    /** The time source of this port's measurements; its port reads it on the hot path. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /** Set by the port ({@code port.ticker(...)}), before it carries messages. */
+    public void ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker);
+    }
+
     /** The remote buffer this port is bound to, or {@code null} when its buffers are in process. */
     public dev.portflow.port.RemoteBuffer remote() {
         return remote;
@@ -149,15 +160,17 @@ public final class PortMeasurements {
      */
     public long messagesFinished() {
         FinishedPrefix p = prefix;
-        return p != null ? p.completed() : (long) FINISHED.getOpaque(this) + dropped(DropReason.INVALID);
+        // acquire, paired with finishedOne's release: a reader that sees a message finished sees
+        // what handling it sent (CompletionWatermark reads the output buffers after this)
+        return p != null ? p.completed() : (long) FINISHED.getAcquire(this) + dropped(DropReason.INVALID);
     }
 
     /**
      * The component has finished handling one message of this port (runtime, the port's one
-     * receiving thread only: a plain single-writer increment, published with opaque stores).
+     * receiving thread only: a plain single-writer increment, published with a release store).
      */
     public void finishedOne() {
-        FINISHED.setOpaque(this, (long) FINISHED.getOpaque(this) + 1);
+        FINISHED.setRelease(this, (long) FINISHED.getOpaque(this) + 1); // after the message's sends
     }
 
     /**
@@ -312,6 +325,6 @@ public final class PortMeasurements {
     /** Last send or receive as epoch milliseconds, or 0 when the port has seen no traffic. */
     public long lastActivityEpochMillis() {
         long nanos = (long) LAST_ACTIVITY.getOpaque(this);
-        return nanos == Long.MIN_VALUE ? 0 : NanoWallClock.toEpochMillis(nanos);
+        return nanos == Long.MIN_VALUE ? 0 : ticker.toEpochMillis(nanos);
     }
 }

@@ -55,7 +55,7 @@ public final class PortMeterBinder {
                 .description("Channel capacity").tags(tags).register(registry);
         Gauge.builder("portflow.port.buffer.utilization", m, PortMeasurements::utilization)
                 .description("Depth / capacity, 0..1").tags(tags).register(registry);
-        Gauge.builder("portflow.port.oldest.message.age", m, x -> x.oldestMessageAgeNanos(System.nanoTime()) / 1e9)
+        Gauge.builder("portflow.port.oldest.message.age", m, x -> x.oldestMessageAgeNanos(x.ticker().read()) / 1e9)
                 .description("Age of the message at the head of the buffer").baseUnit("seconds").tags(tags)
                 .register(registry);
         Gauge.builder("portflow.port.last.activity", m, x -> x.lastActivityEpochMillis() / 1000.0)

@@ -40,7 +40,7 @@ public record PortMetrics(
 
     /** Reads {@code m} now. */
     public static PortMetrics of(PortMeasurements m) {
-        long now = System.nanoTime();
+        long now = m.ticker().read();
         HistogramSnapshot process = m.processDuration.snapshot();
         HistogramSnapshot age = m.messageAge.snapshot();
         HistogramSnapshot wait = m.queueWait.snapshot();

@@ -6,7 +6,7 @@ package dev.portflow.port;
  */
 public interface BackpressureListener {
 
-    /** A send on this thread found the buffer full and starts waiting at {@code startNanos} ({@code System.nanoTime()}). */
+    /** A send on this thread found the buffer full and starts waiting at {@code startNanos} (a reading of the port's ticker). */
     void waitStarted(long startNanos);
 
     /** That send stopped waiting (accepted, timed out, closed or interrupted) at {@code endNanos}. */

@@ -54,6 +54,11 @@ public record ErrorEnvelope(
         return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, payload, false);
     }
 
+    /** This envelope stamped at {@code at} (a port or runner stamps with its ticker's wall clock). */
+    public ErrorEnvelope at(Instant at) {
+        return new ErrorEnvelope(at, pipeline, component, port, errorType, message, payload, payloadTruncated);
+    }
+
     /**
      * The longest prefix of {@code text} whose UTF-8 encoding fits in {@link #MAX_PAYLOAD_BYTES}, never
      * splitting a code point: how a payload too large to keep whole is cut.

@@ -67,8 +67,9 @@ public final class Inbox {
     /**
      * Waits up to {@code timeoutNanos} ({@code Long.MAX_VALUE}: forever).
      *
-     * @param nowHint a {@code System.nanoTime()} value the caller just read, used as the receive time
-     *                of a message that is already waiting (saves a clock read); 0 for none
+     * @param nowHint a reading of the ports' ticker the caller just took, used as the receive time
+     *                of a message enqueued before it was taken (saves a clock read; a message sent
+     *                after it reads the clock anew); 0 for none
      */
     public Object receive(long timeoutNanos, long nowHint) throws InterruptedException {
         Object message = poll(nowHint);

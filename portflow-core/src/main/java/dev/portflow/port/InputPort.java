@@ -5,7 +5,9 @@ import dev.portflow.channel.ReceiverWakeup;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
+import dev.portflow.metrics.Ticker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +35,13 @@ public final class InputPort<T> {
     private volatile List<Connection<?>> connections = List.of();
     private ReceiverWakeup wakeup = new ReceiverWakeup();
     private volatile ErrorReporter errorReporter = ErrorReporter.logging();
+    private Ticker ticker = Ticker.system(); // set before the port carries messages
     private Inbox ownInbox;
     private Object[] drainBuffer;
+    // drain(): the stamps of the messages taken, recorded at one clock read once the batch is taken
+    private long[] batchEnqueued;
+    private long[] batchOrigins;
+    private int stamped = -1; // >= 0 while drain() takes a batch
     private static final int MAX_DRAIN = 1024;
     private int next; // round-robin position over channels
 
@@ -101,7 +108,9 @@ public final class InputPort<T> {
      * Takes up to {@code max} messages that are buffered now and hands them to {@code handler}, in
      * order, with a single clock read for the whole batch: the batched receive for consumers that
      * process many small messages. The messages leave the buffers before the handler sees the first
-     * one, so depth, queue wait and age are exact at that instant. If the handler throws, the rest of
+     * one and the clock is read after the last has left, so depth, queue wait and age are exact at
+     * that instant (a read before the last poll would receive a message sent meanwhile before it was
+     * sent: a negative wait, counted as clock skew). If the handler throws, the rest of
      * the batch is still handed over (nothing taken is lost) and the first exception is rethrown.
      *
      * @param max at most this many messages, 1 to 1024
@@ -116,16 +125,22 @@ public final class InputPort<T> {
         if (batch == null || batch.length < max) {
             batch = new Object[Math.max(max, 64)];
             drainBuffer = batch;
+            batchEnqueued = new long[batch.length];
+            batchOrigins = new long[batch.length];
         }
         int n = 0;
-        long now = 0L;
-        while (n < max) {
-            T message = pollOnce(now);
-            if (message == null) {
-                break;
+        stamped = 0;
+        try {
+            while (n < max) {
+                T message = pollOnce(0L);
+                if (message == null) {
+                    break;
+                }
+                batch[n++] = message;
             }
-            now = lastReceivedAt; // one clock read for the batch (0 while no channel is timed)
-            batch[n++] = message;
+        } finally {
+            recordStamped();
+            stamped = -1;
         }
         RuntimeException failure = null;
         for (int i = 0; i < n; i++) {
@@ -198,6 +213,15 @@ public final class InputPort<T> {
         return measurements;
     }
 
+    /**
+     * The time source of this port's measurements, {@link Ticker#system()} by default. Set it before
+     * the port carries messages (a pipeline sets its own on every port it builds).
+     */
+    public void ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        measurements.ticker(ticker);
+    }
+
     /** Where envelopes of invalid messages go; logs them by default. */
     public void onError(ErrorReporter reporter) {
         this.errorReporter = Objects.requireNonNull(reporter);
@@ -217,7 +241,7 @@ public final class InputPort<T> {
         return false;
     }
 
-    /** {@code System.nanoTime()} at which the last message was taken (0 when timing is off). */
+    /** The {@link #ticker(Ticker) ticker} reading at which the last message was taken (0 when timing is off). */
     public long lastReceivedAt() {
         return lastReceivedAt;
     }
@@ -284,7 +308,7 @@ public final class InputPort<T> {
     /**
      * Takes the next published message, if any, round-robin over this port's channels.
      *
-     * @param nowHint a {@code System.nanoTime()} the caller just read, or 0 to read the clock here
+     * @param nowHint a reading of the port's ticker the caller just took, or 0 to read the clock here
      */
     T pollOnce(long nowHint) {
         BoundedChannel<T>[] cs = channels;
@@ -315,18 +339,45 @@ public final class InputPort<T> {
             lastOrigin = OutputPort.NO_ORIGIN;
             return;
         }
-        long now = nowHint != 0L ? nowHint : System.nanoTime();
-        measurements.queueWait.record(now - channel.polledEnqueuedAt());
+        long enqueued = channel.polledEnqueuedAt();
         long origin = channel.polledOriginAt();
+        lastOrigin = origin;
+        if (stamped >= 0) { // drain(): recorded once the whole batch is taken
+            if (stamped == batchEnqueued.length) {
+                recordStamped(); // more invalid messages than the batch holds: a read after them is as good
+            }
+            batchEnqueued[stamped] = enqueued;
+            batchOrigins[stamped++] = origin;
+            return;
+        }
+        // The hint is a reading taken before this poll. It is the receive time only if the message
+        // was enqueued by then; one sent after it would be received before it was sent (a negative
+        // wait and age, counted as clock skew), so read the clock anew.
+        long now = nowHint != 0L && enqueued - nowHint <= 0 ? nowHint : ticker.read();
+        record(now, enqueued, origin);
+    }
+
+    /** Records the messages drain() has taken so far, at one clock read taken after the last of them. */
+    private void recordStamped() {
+        if (stamped > 0) {
+            long now = ticker.read();
+            for (int i = 0; i < stamped; i++) {
+                record(now, batchEnqueued[i], batchOrigins[i]);
+            }
+            stamped = 0;
+        }
+    }
+
+    private void record(long now, long enqueued, long origin) {
+        measurements.queueWait.record(now - enqueued);
         long age = now - origin;
         if (age < 0) {
-            measurements.clockSkew();
+            measurements.clockSkew(); // an event time ahead of this clock
             age = 0;
         }
         measurements.messageAge.record(age);
         measurements.touch(now);
         lastReceivedAt = now;
-        lastOrigin = origin;
     }
 
     private boolean isValid(T message) {
@@ -340,7 +391,8 @@ public final class InputPort<T> {
         }
         measurements.error(InvalidMessageException.class.getSimpleName());
         InvalidMessageException error = new InvalidMessageException(violations);
-        errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message));
+        errorReporter.report(ErrorEnvelope.of(measurements.pipeline(), measurements.component(), name, error, message)
+                .at(Instant.ofEpochSecond(0, ticker.wallNanos())));
         return false;
     }
 

@@ -3,9 +3,9 @@ package dev.portflow.port;
 import dev.portflow.EventTimed;
 import dev.portflow.channel.BoundedChannel;
 import dev.portflow.metrics.DropReason;
-import dev.portflow.metrics.NanoWallClock;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
+import dev.portflow.metrics.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -44,6 +44,7 @@ public final class OutputPort<T> {
      */
     private volatile boolean closed;
     private volatile BackpressureListener backpressureListener = BackpressureListener.NONE;
+    private Ticker ticker = Ticker.system(); // set before the port carries messages
 
     /**
      * @param name {@code out_*} or {@code err_*}
@@ -85,9 +86,10 @@ public final class OutputPort<T> {
     }
 
     /**
-     * Sends {@code message} whose age counts from {@code originNanoTime} (on the
-     * {@link System#nanoTime()} scale) unless it carries its own event time. Runtimes use this to
-     * carry the ingest time of an input message over to the messages derived from it.
+     * Sends {@code message} whose age counts from {@code originNanoTime} (on the port's
+     * {@link #ticker(Ticker) ticker} scale, {@code System.nanoTime()} by default) unless it carries its
+     * own event time. Runtimes use this to carry the ingest time of an input message over to the
+     * messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
         return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN);
@@ -95,7 +97,7 @@ public final class OutputPort<T> {
 
     /**
      * Sends {@code message} as {@link #send(Object, long)} does, but counts its queue wait from
-     * {@code enqueuedNanoTime} (on the {@link System#nanoTime()} scale) instead of from now: for a
+     * {@code enqueuedNanoTime} (on the port's ticker scale) instead of from now: for a
      * transport that delivers a message which already waited in a buffer outside the process (a
      * Kafka receiver passes the time the record was produced), so the receiving port's queue wait
      * covers that wait too.
@@ -135,10 +137,10 @@ public final class OutputPort<T> {
             return SendOutcome.CLOSED;
         }
         boolean clock = timed;
-        long now = clock ? System.nanoTime() : 0L;
+        long now = clock ? ticker.read() : 0L;
         long origin = clock ? originOf(message, originNanoTime, now) : 0L;
         long waitLimit = maxWaitNanos == Deadlines.NONE ? Deadlines.NONE
-                : Deadlines.after(clock ? now : System.nanoTime(), maxWaitNanos);
+                : Deadlines.after(realNow(clock, now), maxWaitNanos);
         if (cs.length == 1) {
             SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt);
             if (outcome == null) {
@@ -151,7 +153,7 @@ public final class OutputPort<T> {
         long sharedDeadline = Long.MIN_VALUE; // one deadline for all BLOCK_WITH_TIMEOUT connections
         for (Connection<T> c : cs) {
             if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
-                sharedDeadline = Deadlines.after(clock ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout()));
+                sharedDeadline = Deadlines.after(realNow(clock, now), Deadlines.nanos(c.options().timeout()));
             }
             SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt);
             if (outcome == null) {
@@ -166,11 +168,11 @@ public final class OutputPort<T> {
         return worst;
     }
 
-    private static long originOf(Object message, long inherited, long now) {
+    private long originOf(Object message, long inherited, long now) {
         if (message instanceof EventTimed timed) {
             Instant eventTime = timed.eventTime();
             if (eventTime != null) {
-                return NanoWallClock.toNanoTime(eventTime, now);
+                return ticker.toNanoTime(eventTime, now);
             }
         }
         return inherited == NO_ORIGIN ? now : inherited;
@@ -213,7 +215,7 @@ public final class OutputPort<T> {
             case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt);
             case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin, Math.min(waitLimit,
                     deadline != Long.MIN_VALUE ? deadline
-                            : Deadlines.after(timed ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout()))),
+                            : Deadlines.after(realNow(timed, now), Deadlines.nanos(c.options().timeout()))),
                     enqueuedAt);
         };
     }
@@ -238,7 +240,7 @@ public final class OutputPort<T> {
 
     private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline,
             long enqueuedAtOrNone) throws InterruptedException {
-        long start = System.nanoTime();
+        long start = ticker.read();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
         try {
@@ -247,7 +249,7 @@ public final class OutputPort<T> {
                     measurements.drop(DropReason.TIMEOUT);
                     return SendOutcome.TIMED_OUT;
                 }
-                long now = System.nanoTime(); // queue wait starts when the message is in the queue
+                long now = ticker.read(); // queue wait starts when the message is in the queue
                 int result = channel.offer(message, enqueuedAtOrNone == NO_ORIGIN ? now : enqueuedAtOrNone, origin);
                 if (result == BoundedChannel.OFFERED) {
                     measurements.touch(now);
@@ -259,7 +261,7 @@ public final class OutputPort<T> {
                 }
             }
         } finally {
-            long end = System.nanoTime();
+            long end = ticker.read();
             measurements.blocked.record(end - start);
             listener.waitEnded(start, end);
         }
@@ -269,7 +271,7 @@ public final class OutputPort<T> {
     private SendOutcome sendRemote(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
             throws InterruptedException {
         RemoteLink<T> link = c.remote();
-        long originNanos = timed ? origin : originOf(message, NO_ORIGIN, System.nanoTime());
+        long originNanos = timed ? origin : originOf(message, NO_ORIGIN, ticker.read());
         RemoteLink.Offer offer = link.offer(message, originNanos);
         if (offer == RemoteLink.Offer.FULL) {
             switch (c.options().overflow()) {
@@ -284,7 +286,7 @@ public final class OutputPort<T> {
                 case BLOCK, BLOCK_WITH_TIMEOUT -> {
                     long limit = c.options().overflow() == OverflowPolicy.BLOCK ? waitLimit : Math.min(waitLimit,
                             deadline != Long.MIN_VALUE ? deadline
-                                    : Deadlines.after(timed ? now : System.nanoTime(), Deadlines.nanos(c.options().timeout())));
+                                    : Deadlines.after(realNow(timed, now), Deadlines.nanos(c.options().timeout())));
                     offer = waitRemote(link, message, originNanos, limit);
                     if (offer == null) {
                         return SendOutcome.TIMED_OUT;
@@ -297,14 +299,14 @@ public final class OutputPort<T> {
             return SendOutcome.CLOSED;
         }
         measurements.sentRemotely();
-        measurements.touch(System.nanoTime());
+        measurements.touch(ticker.read());
         return SendOutcome.ACCEPTED;
     }
 
     /** Waits for room in a remote buffer; {@code null} (counted as a timeout) if {@code deadline} passed first. */
     private RemoteLink.Offer waitRemote(RemoteLink<T> link, T message, long originNanos, long deadline)
             throws InterruptedException {
-        long start = System.nanoTime();
+        long start = ticker.read();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
         try {
@@ -319,10 +321,18 @@ public final class OutputPort<T> {
                 }
             }
         } finally {
-            long end = System.nanoTime();
+            long end = ticker.read();
             measurements.blocked.record(end - start);
             listener.waitEnded(start, end);
         }
+    }
+
+    /**
+     * {@code System.nanoTime()} for a deadline: how long a send waits is real time whatever the
+     * ticker, so the measurement clock read is reused only when it is the system clock.
+     */
+    private long realNow(boolean clockRead, long now) {
+        return clockRead && ticker == Ticker.system() ? now : System.nanoTime();
     }
 
     private PortOverflowException overflow(Connection<T> c) {
@@ -361,6 +371,15 @@ public final class OutputPort<T> {
     /** The live measurements behind this port's meters (for binders and runtimes). */
     public PortMeasurements measurements() {
         return measurements;
+    }
+
+    /**
+     * The time source of this port's measurements, {@link Ticker#system()} by default. Set it before
+     * the port carries messages (a pipeline sets its own on every port it builds).
+     */
+    public void ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        measurements.ticker(ticker);
     }
 
     /** Told when a send starts and stops waiting for room (runtimes account backpressure with it). */

@@ -27,7 +27,7 @@ public interface RemoteLink<T> extends RemoteBuffer {
     /**
      * Sends {@code message} if the remote buffer has room, waiting only for its acknowledgement.
      *
-     * @param originNanoTime when the message's age starts, on the {@link System#nanoTime()} scale
+     * @param originNanoTime when the message's age starts, on the sending port's ticker scale ({@code System.nanoTime()} by default)
      * @throws RuntimeException     if the remote buffer cannot be reached or refuses the message
      * @throws InterruptedException if interrupted while waiting for the acknowledgement
      */

@@ -50,14 +50,14 @@ final class Autoscaler {
     }
 
     private void run() {
-        long next = System.nanoTime();
+        long next = System.nanoTime(); // the schedule is real time; samples are on the ticker's scale
         while (!stopped) {
             for (Stage stage : stages) {
                 if (stage.runner().isFinished()) {
                     continue;
                 }
                 try {
-                    ScalingDecision decision = stage.policy().observe(sample(stage, System.nanoTime()));
+                    ScalingDecision decision = stage.policy().observe(sample(stage, stage.node().ticker.read()));
                     if (decision != null && !stopped) {
                         stage.runner().setWorkers(decision.to());
                         stage.node().scalingLog.add(decision);

@@ -3,6 +3,7 @@ package dev.portflow.runtime;
 import dev.portflow.port.Connection;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,20 +20,69 @@ import java.util.Set;
  * offsets only up to {@link #completed()}) counts on it.
  *
  * <p>It proceeds in epochs, so it needs no per-message bookkeeping: an epoch takes the port's
- * finished count {@code F}, then the number of messages accepted (minus evicted) on each of the
- * component's output buffers. A downstream component is done for the epoch once its input ports
- * have finished at least what their buffers held when all its upstream components were done; then
- * its own output buffers are read, and so on in topological order. Buffers are FIFO and a port's
- * finished count is a prefix of the order it handed messages out in (one worker finishes them in
- * that order; with several, {@link dev.portflow.metrics.PortMeasurements#messagesFinished()} counts
- * only messages with none unfinished before them), so when every downstream component is done,
- * everything the first {@code F} messages led to has been handled: {@code completed()} becomes {@code F}. Counts
- * read later than needed only make an epoch wait longer, never end early. Under steady load an
- * epoch lasts about one traversal of the pipeline.
+ * finished count {@code F}. A downstream component is done for the epoch in two steps per input
+ * port: once all its upstream components in the subgraph are done, it marks how many messages each
+ * buffer into the port has accepted; once every marked message has left its buffer (received +
+ * evicted reach the mark), the port must finish what it has received by then. Then its own output
+ * buffers count as reached, and so on in topological order. Buffers are FIFO and a port's finished
+ * count is a prefix of the order it handed messages out in (one worker finishes them in that order;
+ * with several, {@link dev.portflow.metrics.PortMeasurements#messagesFinished()} counts only
+ * messages with none unfinished before them), so when every downstream component is done,
+ * everything the first {@code F} messages led to has been handled or evicted: {@code completed()}
+ * becomes {@code F}. Under steady load an epoch lasts about one traversal of the pipeline.
+ *
+ * <p>Why this shape, with {@code DROP_OLDEST} buffers: "held = accepted - evicted" read one count
+ * after the other subtracts evictions of messages accepted after the accepted count was read (with
+ * a buffer of 2, four sends in between), so the target fell short and an epoch could end while its
+ * last message was still being handled: Kafka could commit unfinished work. Received and evicted
+ * only grow, so their sum read in any order is at most the true sum now: "every marked message has
+ * left" is never concluded early, and it does become true (each message is received or evicted).
+ *
+ * <p>Memory ordering: every count that says "done" is read with acquire semantics (a finished
+ * count is published with a release store after the component's sends; buffer indices are
+ * volatile) and the counts that depend on it are read after it, in program order, so they include
+ * what the finished messages sent. Between the "has left" reads and the received counts that
+ * make the target there is an acquire fence, so the target is read no earlier than the check that
+ * justified it.
+ *
  *
  * <p>Not thread-safe: one caller (the transport's thread) polls it.
  */
 public final class CompletionWatermark {
+
+    /** The counts the watermark reads: the live ports and buffers, or a test's scripted interleaving. */
+    interface Counts {
+        long finished(InputPort<?> port);
+
+        long accepted(Connection<?> c);
+
+        long received(Connection<?> c);
+
+        long evicted(Connection<?> c);
+    }
+
+    /** The live counts. */
+    static final Counts LIVE = new Counts() {
+        @Override
+        public long finished(InputPort<?> port) {
+            return port.measurements().messagesFinished();
+        }
+
+        @Override
+        public long accepted(Connection<?> c) {
+            return c.statistics().acceptedTotal();
+        }
+
+        @Override
+        public long received(Connection<?> c) {
+            return c.statistics().receivedTotal();
+        }
+
+        @Override
+        public long evicted(Connection<?> c) {
+            return c.statistics().evictedTotal();
+        }
+    };
 
     /** A downstream component: its input ports and which of their connections come from the subgraph. */
     private record Stage(ComponentNode node, List<InputPort<?>> inputs, List<Connection<?>> fromSubgraph) {
@@ -40,15 +90,22 @@ public final class CompletionWatermark {
 
     private final InputPort<?> port;
     private final ComponentNode origin;
+    private final Counts counts;
     private final List<Stage> stages = new ArrayList<>();
     private final Map<InputPort<?>, List<Connection<?>>> feeding = new HashMap<>();
-    private final Map<Connection<?>, Long> snapshots = new HashMap<>();
+    private final Set<Connection<?>> reached = new HashSet<>(); // connections whose sender is done for the epoch
+    private final Map<InputPort<?>, long[]> marks = new HashMap<>(); // accepted per feeding connection
     private final Map<InputPort<?>, Long> targets = new HashMap<>();
     private final Set<ComponentNode> done = new HashSet<>();
     private long epoch = -1; // the port's finished count the running epoch covers, -1 when none runs
     private long completed;
 
     CompletionWatermark(List<ComponentNode> nodes, ComponentNode origin, InputPort<?> port) {
+        this(nodes, origin, port, LIVE);
+    }
+
+    CompletionWatermark(List<ComponentNode> nodes, ComponentNode origin, InputPort<?> port, Counts counts) {
+        this.counts = counts;
         this.origin = origin;
         this.port = port;
         Map<InputPort<?>, ComponentNode> owner = new HashMap<>();
@@ -106,19 +163,27 @@ public final class CompletionWatermark {
             begin();
         }
         for (Stage s : stages) {
-            if (done.contains(s.node()) || !s.fromSubgraph().stream().allMatch(snapshots::containsKey)) {
+            if (done.contains(s.node()) || !reached.containsAll(s.fromSubgraph())) {
                 continue;
             }
             boolean caughtUp = true;
             for (InputPort<?> in : s.inputs()) {
-                long target = targets.computeIfAbsent(in, this::heldSoFar);
-                if (in.measurements().messagesFinished() < target) {
+                Long target = targets.get(in);
+                if (target == null) {
+                    target = receivedOnceMarkedLeft(in);
+                    if (target == null) {
+                        caughtUp = false;
+                        continue;
+                    }
+                    targets.put(in, target);
+                }
+                if (counts.finished(in) < target) { // acquire: the output counts read after it include its sends
                     caughtUp = false;
                 }
             }
             if (caughtUp) {
                 done.add(s.node());
-                snapshotOutputs(s.node());
+                reach(s.node());
             }
         }
         if (done.size() == stages.size()) {
@@ -129,31 +194,50 @@ public final class CompletionWatermark {
     }
 
     private void begin() {
-        epoch = port.measurements().messagesFinished(); // first: the buffers are read after it
-        snapshots.clear();
+        epoch = counts.finished(port); // first, with acquire: the buffers are read after it
+        reached.clear();
+        marks.clear();
         targets.clear();
         done.clear();
-        snapshotOutputs(origin);
+        reach(origin);
     }
 
-    private void snapshotOutputs(ComponentNode n) {
+    private void reach(ComponentNode n) {
         for (OutputPort<?> out : n.outputs.values()) {
             for (Connection<?> c : out.connections()) {
                 if (c.to() != null) {
-                    var stats = c.statistics();
-                    snapshots.put(c, stats.acceptedTotal() - stats.evictedTotal());
+                    reached.add(c);
                 }
             }
         }
     }
 
-    /** What {@code in}'s buffers have held so far and not lost to eviction: the messages it will have finished. */
-    private long heldSoFar(InputPort<?> in) {
-        long total = 0;
-        for (Connection<?> c : feeding.getOrDefault(in, List.of())) {
-            var stats = c.statistics();
-            total += stats.acceptedTotal() - stats.evictedTotal();
+    /**
+     * The number of messages {@code in} must have finished for the epoch: what it has received once
+     * every message its buffers had accepted at the mark has left them; {@code null} until then.
+     */
+    private Long receivedOnceMarkedLeft(InputPort<?> in) {
+        List<Connection<?>> feeds = feeding.getOrDefault(in, List.of());
+        long[] mark = marks.get(in);
+        if (mark == null) {
+            // Read after every upstream in the subgraph was seen done: covers all they sent for the epoch.
+            mark = new long[feeds.size()];
+            for (int i = 0; i < mark.length; i++) {
+                mark[i] = counts.accepted(feeds.get(i));
+            }
+            marks.put(in, mark);
         }
-        return total;
+        for (int i = 0; i < mark.length; i++) {
+            Connection<?> c = feeds.get(i);
+            if (counts.evicted(c) + counts.received(c) < mark[i]) {
+                return null; // a marked message is still buffered
+            }
+        }
+        VarHandle.acquireFence(); // the received counts below are read after the checks above
+        long target = 0;
+        for (Connection<?> c : feeds) {
+            target += counts.received(c); // FIFO: includes every marked message that was not evicted
+        }
+        return target;
     }
 }

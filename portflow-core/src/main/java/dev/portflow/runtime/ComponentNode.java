@@ -1,6 +1,7 @@
 package dev.portflow.runtime;
 
 import dev.portflow.component.Component;
+import dev.portflow.metrics.Ticker;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.Inbox;
 import dev.portflow.port.InputPort;
@@ -20,14 +21,18 @@ final class ComponentNode {
     final Class<?> outputType;
     final Map<String, InputPort<?>> inputs = new LinkedHashMap<>();
     final Map<String, OutputPort<?>> outputs = new LinkedHashMap<>();
-    final ComponentTimes times = new ComponentTimes(); // over all its workers
+    final Ticker ticker; // the pipeline's: times the component and its ports
+    final ComponentTimes times; // over all its workers
     final Workers workers;
     final ScalingLog scalingLog = new ScalingLog();
     final Function<Object, ?> key; // null: no per-key order
     Inbox inbox;
 
-    ComponentNode(String name, Component component, Class<?> outputType, Workers workers, Function<Object, ?> key) {
+    ComponentNode(String name, Component component, Class<?> outputType, Workers workers, Function<Object, ?> key,
+            Ticker ticker) {
         this.name = name;
+        this.ticker = ticker;
+        this.times = new ComponentTimes(ticker);
         this.kind = ComponentKind.of(component);
         this.component = component;
         this.outputType = outputType;

@@ -7,6 +7,7 @@ import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,7 +155,8 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
         measurements.error(error.getClass().getSimpleName());
         lastFailure = describe(error);
         failuresInARow.incrementAndGet();
-        ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload);
+        ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload)
+                .at(Instant.ofEpochSecond(0, node.ticker.wallNanos()));
         OutputPort<ErrorEnvelope> errorPort = node.errorPort();
         if (errorPort != null && errorPort.isConnected()) {
             try {

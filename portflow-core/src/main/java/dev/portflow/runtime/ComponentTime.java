@@ -1,18 +1,27 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Where a component's time goes: busy, idle (waiting for input) or backpressured (waiting on a full
- * downstream buffer). Written by the component's own thread with plain stores at each state change;
- * read by the {@code portflow.component.time} counters.
+ * downstream buffer). Written by the component's own thread at each state change; read by the
+ * {@code portflow.component.time} counters.
+ *
+ * <p>The owner writes under a version (a seqlock, as {@code StampedLock}'s optimistic read): odd
+ * while it changes the totals, the state and its start, so a reader retries rather than combine a
+ * total that already holds the interval just closed with the state that was in progress (which
+ * counted that interval twice; the clamp that kept the counters monotonic then made the excess
+ * stick). The owner pays two ordered stores per state change, no fence and no CAS.
  *
  * <p>A read adds the interval in progress, so a component stuck idle or blocked shows it while it
- * happens. A read racing a state change can momentarily over- or under-count by that change's few
- * nanoseconds; each reading is clamped to never go below the previous one, so the exported
- * counters stay monotonic.
+ * happens. The owner may close that interval at a clock reading it took before the reader's (its
+ * reading is passed in, taken when the message arrived), so a state can read higher than the
+ * owner later settles on. Readings are kept monotonic without ever exceeding the time that passed:
+ * each state is reported as at least what it reported before, and what a state gains is taken
+ * from the time not yet reported, so busy + idle + backpressured never exceeds the wall time since
+ * the start (and equals it once the reported excess has been absorbed).
  */
 final class ComponentTime {
 
@@ -22,26 +31,57 @@ final class ComponentTime {
     static final String[] STATE_TAGS = {"busy", "idle", "backpressured"};
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle VERSION;
+    private static final VarHandle SINCE;
+    private static final VarHandle STARTED;
 
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            VERSION = lookup.findVarHandle(ComponentTime.class, "version", long.class);
+            SINCE = lookup.findVarHandle(ComponentTime.class, "since", long.class);
+            STARTED = lookup.findVarHandle(ComponentTime.class, "startedAt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Written by the owner thread only, inside a version window.
     private final long[] completed = new long[3];
-    private final AtomicLongArray lastRead = new AtomicLongArray(3);
-    private volatile int state = IDLE;
-    private volatile long since = Long.MIN_VALUE; // MIN_VALUE: not started
-    private volatile boolean finished;
+    private int state = IDLE;
+    @SuppressWarnings("unused") // accessed through SINCE
+    private long since = Long.MIN_VALUE; // start of the interval in progress; MIN_VALUE: not started
+    @SuppressWarnings("unused") // accessed through STARTED
+    private long startedAt = Long.MIN_VALUE;
+    private boolean finished;
+    @SuppressWarnings("unused") // accessed through VERSION; odd while the owner writes
+    private long version;
+
     private boolean off; // set before the component's thread starts, never changed after
+    private final Ticker ticker; // reads the interval in progress; the owner passes its own readings
+
+    private final long[] reported = new long[3]; // guarded by this: what readers were told so far
+    private final long[] truth = new long[3]; // guarded by this: scratch for one reading
+
+    ComponentTime(Ticker ticker) {
+        this.ticker = ticker;
+    }
 
     /** Stops all accounting: every state reads 0 (for components that are not timed). */
     void turnOff() {
         off = true;
     }
 
-    /** Starts accounting in {@code initial} at {@code now}. */
+    /** Starts accounting in {@code initial} at {@code now}. Owner thread only. */
     void start(int initial, long now) {
         if (off) {
             return;
         }
-        since = now;
+        long v = beginWrite();
+        SINCE.setOpaque(this, now);
+        STARTED.setOpaque(this, now);
         state = initial;
+        endWrite(v);
     }
 
     /** Closes the current interval at {@code now} and enters {@code next}. Owner thread only. */
@@ -49,49 +89,118 @@ final class ComponentTime {
         if (off) {
             return;
         }
-        int current = state;
-        long start = since;
-        if (start != Long.MIN_VALUE && now > start) {
-            LONGS.setOpaque(completed, current, (long) LONGS.getOpaque(completed, current) + (now - start));
-        }
-        since = now;
+        long v = beginWrite();
+        close(now);
         state = next;
+        endWrite(v);
     }
 
-    /** Stops accounting at {@code now}. */
+    /** Stops accounting at {@code now}. Owner thread only. */
     void finish(long now) {
-        enter(state, now);
+        if (off) {
+            return;
+        }
+        long v = beginWrite();
+        close(now);
         finished = true;
+        endWrite(v);
+    }
+
+    private void close(long now) {
+        long start = (long) SINCE.getOpaque(this);
+        // A reading older than the interval's start (taken before it began) moves no boundary back:
+        // the intervals stay disjoint, so the totals add up to exactly since - startedAt.
+        if (start != Long.MIN_VALUE && now > start) {
+            LONGS.setOpaque(completed, state, (long) LONGS.getOpaque(completed, state) + (now - start));
+            SINCE.setOpaque(this, now);
+        }
+    }
+
+    private long beginWrite() {
+        long v = (long) VERSION.getOpaque(this); // only this thread writes it
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence(); // the odd version is visible before any field changes
+        return v;
+    }
+
+    private void endWrite(long v) {
+        VERSION.setRelease(this, v + 2); // every field change is visible before the even version
     }
 
     /** Nanoseconds spent in {@code which}, including the interval in progress. */
     long nanos(int which) {
-        long value = (long) LONGS.getOpaque(completed, which);
-        if (!finished && state == which) {
-            long start = since;
-            if (start != Long.MIN_VALUE) {
-                value += Math.max(0, System.nanoTime() - start);
-            }
+        if (off) {
+            return 0L;
         }
-        long previous;
-        do {
-            previous = lastRead.get(which);
-            if (value <= previous) {
-                return previous;
+        synchronized (this) {
+            if (read(truth)) {
+                report(truth);
             }
-        } while (!lastRead.compareAndSet(which, previous, value));
-        return value;
+            return reported[which];
+        }
     }
 
     /**
-     * Since when (nanoTime) the component has been busy on its current message, or
+     * One consistent reading of the three states into {@code truth}, the interval in progress up to
+     * a clock read taken inside the same version window; {@code false} before the start.
+     */
+    private boolean read(long[] truth) {
+        while (true) {
+            long v = (long) VERSION.getAcquire(this); // the field reads below happen after it
+            if ((v & 1) != 0) {
+                Thread.onSpinWait(); // the owner is between two stores
+                continue;
+            }
+            long busy = (long) LONGS.getOpaque(completed, BUSY);
+            long idle = (long) LONGS.getOpaque(completed, IDLE);
+            long blocked = (long) LONGS.getOpaque(completed, BACKPRESSURED);
+            int current = state;
+            long start = (long) SINCE.getOpaque(this);
+            boolean done = finished;
+            // Read inside the window: an owner that took its reading before ours but had not yet
+            // published it is caught by the version check, so fewer readings overshoot.
+            long now = start == Long.MIN_VALUE || done ? 0L : ticker.read();
+            VarHandle.acquireFence(); // the reads above happen before the version is read again
+            if ((long) VERSION.getOpaque(this) != v) {
+                continue;
+            }
+            if (start == Long.MIN_VALUE) {
+                return false;
+            }
+            truth[BUSY] = busy;
+            truth[IDLE] = idle;
+            truth[BACKPRESSURED] = blocked;
+            if (!done) {
+                truth[current] += Math.max(0, now - start);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Raises what is reported towards {@code truth}, never lowering a state and never reporting more
+     * in all than the truth adds up to (the time accounted so far, at most the wall time since start).
+     */
+    private void report(long[] truth) {
+        long budget = truth[0] + truth[1] + truth[2] - (reported[0] + reported[1] + reported[2]);
+        for (int s = 0; s < 3 && budget > 0; s++) {
+            long gain = Math.min(truth[s] - reported[s], budget);
+            if (gain > 0) {
+                reported[s] += gain;
+                budget -= gain;
+            }
+        }
+    }
+
+    /**
+     * Since when (a ticker reading) the component has been busy on its current message, or
      * {@code Long.MIN_VALUE} when it is not busy now or is not timed. A racy read, for health checks.
      */
     long busySince() {
         if (off || finished || state != BUSY) {
             return Long.MIN_VALUE;
         }
-        return since;
+        return (long) SINCE.getOpaque(this);
     }
 
     double seconds(int which) {

@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.metrics.Ticker;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -10,10 +11,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * adds them up. A worker that ends is folded into fixed totals, so a stage that widens and narrows
  * for days keeps no clock per worker it ever had.
  *
- * <p>Readings never go down: the sum is clamped to the previous reading, as each worker's own is.
- * Folding removes the worker's clock before adding its totals and a read takes the totals before the
- * clocks, so a read racing a fold can miss the worker (then the clamp holds the previous reading)
- * but never counts it twice.
+ * <p>Each worker's readings are consistent and monotonic and never add up to more than its wall
+ * time ({@link ComponentTime}). Folding removes the worker's clock before adding its totals and a
+ * read takes the totals before the clocks, so a read racing a fold can miss the worker but never
+ * counts it twice; the sum is clamped to the previous reading only to hide that dip, and the
+ * previous reading was itself within the wall time then.
  */
 final class ComponentTimes {
 
@@ -21,6 +23,11 @@ final class ComponentTimes {
     private final AtomicLongArray retired = new AtomicLongArray(3);
     private final AtomicLongArray lastRead = new AtomicLongArray(3);
     private volatile boolean off;
+    private final Ticker ticker;
+
+    ComponentTimes(Ticker ticker) {
+        this.ticker = ticker;
+    }
 
     /** Stops all accounting (untimed components): every state reads 0. Before any worker starts. */
     void turnOff() {
@@ -33,7 +40,7 @@ final class ComponentTimes {
 
     /** A clock for a new worker thread, counted from now on. */
     ComponentTime newWorker() {
-        ComponentTime time = new ComponentTime();
+        ComponentTime time = new ComponentTime(ticker);
         if (off) {
             time.turnOff();
         }

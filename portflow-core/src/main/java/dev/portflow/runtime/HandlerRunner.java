@@ -271,14 +271,14 @@ final class HandlerRunner extends ComponentRunner {
                 died(t);
                 stopForGood();
             } finally {
-                time.finish(System.nanoTime());
+                time.finish(node.ticker.read());
                 workerEnded(this, left);
             }
         }
 
         /** The only worker: receives straight from the inbox, one clock read per message. */
         private void runAlone() throws Exception {
-            long now = timed ? System.nanoTime() : 0L;
+            long now = timed ? node.ticker.read() : 0L;
             time.start(ComponentTime.IDLE, now);
             while (true) {
                 Object message = node.inbox.receive(Long.MAX_VALUE, now);
@@ -291,7 +291,7 @@ final class HandlerRunner extends ComponentRunner {
                 if (timed) {
                     receivedAt = port.lastReceivedAt();
                     if (receivedAt == 0L) {
-                        receivedAt = System.nanoTime(); // this port is untimed, another one is not
+                        receivedAt = node.ticker.read(); // this port is untimed, another one is not
                     }
                 }
                 now = handle(message, port, receivedAt, port.lastOrigin(), -1L, null);
@@ -303,7 +303,7 @@ final class HandlerRunner extends ComponentRunner {
          * what was parked behind it). Returns whether it left because it was asked to.
          */
         private boolean runShared() throws Exception {
-            time.start(ComponentTime.IDLE, timed ? System.nanoTime() : 0L);
+            time.start(ComponentTime.IDLE, timed ? node.ticker.read() : 0L);
             while (true) {
                 int outcome = take();
                 if (outcome != TOOK) {
@@ -312,7 +312,7 @@ final class HandlerRunner extends ComponentRunner {
                 handle(taken, takenPort, takenAt, takenOrigin, takenSequence, keyFailure);
                 if (keyed != null && keyFailure == null) {
                     for (KeyedOrder.Parked next = keyed.next(key); next != null; next = keyed.next(key)) {
-                        long at = timed ? System.nanoTime() : 0L; // its wait ends now; its queue wait was measured when taken
+                        long at = timed ? node.ticker.read() : 0L; // its wait ends now; its queue wait was measured when taken
                         handle(next.message(), next.port(), at, next.origin(), next.sequence(), null);
                     }
                 }
@@ -357,7 +357,7 @@ final class HandlerRunner extends ComponentRunner {
                     if (timed) {
                         at = port.lastReceivedAt();
                         if (at == 0L) {
-                            at = System.nanoTime();
+                            at = node.ticker.read();
                         }
                     }
                     if (keyed == null) {
@@ -445,7 +445,7 @@ final class HandlerRunner extends ComponentRunner {
             unfinishedPort = null;
             long now = 0L;
             if (timed) {
-                now = System.nanoTime();
+                now = node.ticker.read();
                 measurements.processDuration.record(now - receivedAt - blockedNanos);
                 time.enter(ComponentTime.IDLE, now);
             }

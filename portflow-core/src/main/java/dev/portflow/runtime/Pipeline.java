@@ -3,6 +3,7 @@ package dev.portflow.runtime;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
+import dev.portflow.metrics.Ticker;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
@@ -47,6 +48,7 @@ public final class Pipeline implements AutoCloseable {
     private final MeterRegistry registry;
     private final ErrorReporter errorReporter;
     private final HealthRules healthRules;
+    private final Ticker ticker;
     private final List<ComponentRunner> runners = new ArrayList<>();
     // Each node's runner, published once by start(); read by health checks and gauges on any thread.
     private volatile Map<ComponentNode, ComponentRunner> runnerOf = Map.of();
@@ -59,8 +61,9 @@ public final class Pipeline implements AutoCloseable {
     private DrainReport drainReport;
 
     Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter,
-            HealthRules healthRules, ScalingSettings scalingSettings) {
+            HealthRules healthRules, ScalingSettings scalingSettings, Ticker ticker) {
         this.name = name;
+        this.ticker = ticker;
         this.nodes = nodes;
         this.registry = registry;
         this.errorReporter = errorReporter;
@@ -183,7 +186,17 @@ public final class Pipeline implements AutoCloseable {
         if (in == null) {
             throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
         }
-        return new CompletionWatermark(nodes, n, in);
+        return completionWatermark(component, port, CompletionWatermark.LIVE);
+    }
+
+    /** {@link #completionWatermark(String, String)} reading {@code counts} (tests script interleavings with it). */
+    CompletionWatermark completionWatermark(String component, String port, CompletionWatermark.Counts counts) {
+        ComponentNode n = node(component);
+        InputPort<?> in = n.inputs.get(port);
+        if (in == null) {
+            throw new IllegalArgumentException("component '" + component + "' has no input port '" + port + "'");
+        }
+        return new CompletionWatermark(nodes, n, in, counts);
     }
 
     /** Whether no port of component {@code component} has counted an error. */
@@ -211,7 +224,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public PipelineHealth health() {
         Map<ComponentNode, ComponentRunner> started = runnerOf;
-        long now = System.nanoTime();
+        long now = ticker.read();
         List<PipelineHealth.ComponentProblem> problems = new ArrayList<>();
         for (ComponentNode n : nodes) {
             ComponentRunner runner = started.get(n);
@@ -318,7 +331,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public DrainReport drain(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long started = System.nanoTime();
+        long started = ticker.read();
         synchronized (this) {
             if (drainReport != null) {
                 return drainReport;
@@ -362,7 +375,7 @@ public final class Pipeline implements AutoCloseable {
         }
         synchronized (this) {
             changeState(PipelineState.STOPPED);
-            drainReport = report(completed, closedBefore, Duration.ofNanos(System.nanoTime() - started));
+            drainReport = report(completed, closedBefore, Duration.ofNanos(ticker.read() - started));
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -480,7 +493,7 @@ public final class Pipeline implements AutoCloseable {
 
     private boolean isDegraded(ComponentNode n) {
         ComponentRunner runner = runnerOf.get(n);
-        return runner != null && runner.healthProblem(healthRules, System.nanoTime()) != null;
+        return runner != null && runner.healthProblem(healthRules, ticker.read()) != null;
     }
 
     private void changeState(PipelineState next) {

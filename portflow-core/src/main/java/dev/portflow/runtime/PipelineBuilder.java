@@ -7,6 +7,7 @@ import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
+import dev.portflow.metrics.Ticker;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;
@@ -60,6 +61,7 @@ public final class PipelineBuilder {
     private ErrorReporter errorReporter = ErrorReporter.logging();
     private ConnectionOptions defaults = ConnectionOptions.defaults();
     private HealthRules healthRules = HealthRules.defaults();
+    private Ticker ticker = Ticker.system();
 
     PipelineBuilder(String name) {
         if (name == null || !COMPONENT_NAME.matcher(name).matches()) {
@@ -94,6 +96,15 @@ public final class PipelineBuilder {
     /** When a component counts as degraded in {@link Pipeline#health()}; {@link HealthRules#defaults()} when not set. */
     public PipelineBuilder healthRules(HealthRules rules) {
         this.healthRules = Objects.requireNonNull(rules);
+        return this;
+    }
+
+    /**
+     * The time source of every measurement in the pipeline (ports, component time, health, drain
+     * report); {@link Ticker#system()} when not set. Timeouts still wait in real time.
+     */
+    public PipelineBuilder ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker);
         return this;
     }
 
@@ -442,12 +453,13 @@ public final class PipelineBuilder {
         for (String c : order) {
             Declared d = components.get(c);
             ComponentNode node = new ComponentNode(c, d.component(), d.outputType(),
-                    workers.getOrDefault(c, Workers.one()), keys.get(c));
+                    workers.getOrDefault(c, Workers.one()), keys.get(c), ticker);
             for (String p : inPorts.get(c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
                 port.measurements().pipeline(name);
                 port.measurements().component(c);
                 port.onError(errorReporter);
+                port.ticker(ticker);
                 node.inputs.put(p, port);
             }
             if (!node.inputs.isEmpty()) {
@@ -462,6 +474,7 @@ public final class PipelineBuilder {
                 OutputPort<?> port = new OutputPort<>(p, type);
                 port.measurements().pipeline(name);
                 port.measurements().component(c);
+                port.ticker(ticker);
                 node.outputs.put(p, port);
             }
         }
@@ -488,7 +501,8 @@ public final class PipelineBuilder {
             nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
-        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules, ScalingSettings.defaults());
+        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules, ScalingSettings.defaults(),
+                ticker);
     }
 
     /** The declared output type, else the one type declared by the typed inputs it feeds, else Object. */

@@ -43,7 +43,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         } catch (Throwable t) {
             died(t);
         } finally {
-            time.finish(System.nanoTime());
+            time.finish(node.ticker.read());
             finishComponent();
         }
     }
@@ -63,7 +63,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
 
     @SuppressWarnings("unchecked")
     private void runLoop() throws Exception {
-        time.start(ComponentTime.BUSY, System.nanoTime());
+        time.start(ComponentTime.BUSY, node.ticker.read());
         try {
             ((Source<Object>) node.component).run(this);
         } catch (InterruptedException e) {
@@ -120,8 +120,8 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
 
     @Override
     public boolean pause(Duration duration) throws InterruptedException {
-        long deadline = System.nanoTime() + duration.toNanos();
-        time.enter(ComponentTime.IDLE, System.nanoTime());
+        long deadline = System.nanoTime() + duration.toNanos(); // a real wait, whatever the ticker
+        time.enter(ComponentTime.IDLE, node.ticker.read());
         try {
             while (running) {
                 long remaining = deadline - System.nanoTime();
@@ -138,7 +138,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             }
             return false;
         } finally {
-            time.enter(ComponentTime.BUSY, System.nanoTime());
+            time.enter(ComponentTime.BUSY, node.ticker.read());
         }
     }
 

@@ -120,6 +120,37 @@ class LatencyHistogramTest {
     }
 
     @Test
+    void theSumOfDayOldEventsDoesNotWrap() throws Exception {
+        // 120,000 events a day old: 1.04e19 ns, more than a long holds (it wrapped to -8.08e18).
+        LatencyHistogram h = new LatencyHistogram();
+        long day = TimeUnit.DAYS.toNanos(1);
+        for (int i = 0; i < 60_000; i++) {
+            h.record(day); // the owner's stripe
+        }
+        Thread other = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 60_000; i++) {
+                h.record(day); // the shared stripe
+            }
+        });
+        other.join();
+        HistogramSnapshot s = h.snapshot();
+        assertThat(s.count()).isEqualTo(120_000);
+        assertThat((double) s.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
+        assertThat((double) h.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
+        assertThat(s.meanNanos()).isCloseTo(day, within(1e-6 * day));
+    }
+
+    @Test
+    void theSumKeepsGrowingPastTheLongRange() {
+        // Plain ingest at 1 M msg/s with 1 s waits passes 2^63 ns of sum after ~107 days.
+        LatencyHistogram h = new LatencyHistogram();
+        h.record(Long.MAX_VALUE - 1);
+        h.record(1_000_000_000L);
+        assertThat((double) h.sumNanos()).isGreaterThan((double) Long.MAX_VALUE);
+        assertThat(h.snapshot().meanNanos()).isGreaterThan(Long.MAX_VALUE / 2.0);
+    }
+
+    @Test
     void emptyHistogramReadsZero() {
         HistogramSnapshot s = new LatencyHistogram().snapshot();
         assertThat(s.count()).isZero();

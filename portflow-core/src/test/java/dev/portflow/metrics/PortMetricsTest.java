@@ -42,12 +42,16 @@ class PortMetricsTest {
     @Test
     @SuppressWarnings("unchecked")
     void valuesMatchTheTraffic() throws Exception {
+        dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
+        out.ticker(ticker);
+        in.ticker(ticker);
         out.measurements().component("writer");
         in.measurements().component("reader");
         Ports.connect(out, in, 4, OverflowPolicy.DROP_NEWEST);
         for (int i = 0; i < 6; i++) {
             out.send("m" + i); // 4 accepted, 2 dropped
         }
+        ticker.advance(7_000_000); // 7 ms in the buffer
         in.receive();
         in.measurements().processDuration.record(3_000_000); // 3 ms of handling
         in.receive();
@@ -70,9 +74,10 @@ class PortMetricsTest {
         assertThat((Map<String, Object>) i.get("dropped_by_reason")).containsOnlyKeys("filtered", "invalid");
         assertThat((Double) i.get("avg_latency_ms")).isEqualTo(4.0);
         assertThat((Double) i.get("p99_latency_ms")).isBetween(5.0 * 0.875, 5.0);
-        assertThat((Double) i.get("max_message_age_ms")).isGreaterThanOrEqualTo(0.0);
-        assertThat((Double) i.get("last_activity")).isCloseTo(System.currentTimeMillis() / 1000.0,
-                org.assertj.core.data.Offset.offset(60.0));
+        assertThat((Double) i.get("max_message_age_ms")).isEqualTo(7.0);
+        assertThat((Double) i.get("oldest_message_age_ms")).isEqualTo(7.0); // two still buffered since the sends
+        assertThat((Double) i.get("last_activity"))
+                .isEqualTo(ticker.instantAt(ticker.now()).toEpochMilli() / 1000.0);
         assertThat(i.get("errors_by_type")).isEqualTo(Map.of());
     }
 

@@ -40,6 +40,8 @@ class BlockingSendTest {
 
     @Test
     void blockedSenderWaitsUntilOneReceiveMakesRoom() throws Exception {
+        dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker(); // measures; the wait itself is real
+        out.ticker(ticker);
         Connection<Msg> c = Ports.connect(out, in, 2, OverflowPolicy.BLOCK);
         AtomicLong blockedNotified = new AtomicLong();
         AtomicLong waitsStarted = new AtomicLong();
@@ -61,6 +63,7 @@ class BlockingSendTest {
         CompletableFuture<SendOutcome> outcome = sendAsync(Msg.of(2), sender);
         awaitParked(sender[0]);
         Thread.sleep(100);
+        ticker.advance(Duration.ofMillis(100));
         assertThat(outcome).as("still blocked after 100 ms").isNotDone();
         assertThat(c.depth()).isEqualTo(2);
         assertThat(out.metrics().messagesOut()).isEqualTo(2);
@@ -72,12 +75,12 @@ class BlockingSendTest {
         assertThat(seqs(drain(in))).containsExactly(1L, 2L);
         assertOutputDrops(out.metrics(), Map.of());
 
-        // The wait is measured: one blocked send of at least the 100 ms we held it.
+        // The wait is measured: one blocked send of exactly the 100 ms the ticker moved while we held it.
         assertThat(out.measurements().blocked.count()).isEqualTo(1);
-        assertThat(out.measurements().blocked.sumNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
-        assertThat(out.metrics().blockedDurationMs()).isGreaterThanOrEqualTo(100.0).isLessThan(10_000.0);
-        assertThat((Double) out.metrics().toMap().get("blocked_duration_ms")).isGreaterThanOrEqualTo(100.0);
-        assertThat(blockedNotified.get()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(out.measurements().blocked.sumNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(out.metrics().blockedDurationMs()).isEqualTo(100.0);
+        assertThat((Double) out.metrics().toMap().get("blocked_duration_ms")).isEqualTo(100.0);
+        assertThat(blockedNotified.get()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
         assertThat(waitsStarted.get()).isEqualTo(1);
     }
 
@@ -113,21 +116,23 @@ class BlockingSendTest {
     @Test
     void blockedDurationIsExportedAsATimer() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
+        out.ticker(ticker);
         Ports.connect(out, in, 1, OverflowPolicy.BLOCK);
         PortMeterBinder.bind(registry, "p", out.measurements());
         out.send(Msg.of(0));
         Thread[] sender = new Thread[1];
         CompletableFuture<SendOutcome> outcome = sendAsync(Msg.of(1), sender);
         awaitParked(sender[0]);
-        Thread.sleep(100);
+        ticker.advance(Duration.ofMillis(100));
         in.receive();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
 
         FunctionTimer timer = registry.get("portflow.port.blocked.duration").tag("port", "out_msgs").functionTimer();
         assertThat(timer.count()).isEqualTo(1.0);
-        assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(100.0);
+        assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100.0);
         assertThat(registry.get("portflow.port.blocked.duration.max").timeGauge().value(TimeUnit.MILLISECONDS))
-                .isGreaterThanOrEqualTo(100.0);
+                .isEqualTo(100.0);
     }
 
     @Test

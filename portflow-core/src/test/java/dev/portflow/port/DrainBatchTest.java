@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.EventTimed;
+import dev.portflow.FakeTicker;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +40,21 @@ class DrainBatchTest {
 
     @Test
     void ageIsMeasuredForEveryMessageOfTheBatch() throws Exception {
+        FakeTicker ticker = new FakeTicker();
         OutputPort<Timed> out = new OutputPort<>("out_t", Timed.class);
         InputPort<Timed> in = new InputPort<>("in_t", Timed.class);
+        out.ticker(ticker);
+        in.ticker(ticker);
         Ports.connect(out, in, 16, OverflowPolicy.BLOCK);
-        out.send(new Timed(1, Instant.now().minusMillis(200)));
-        out.send(new Timed(2, Instant.now().minusMillis(100)));
+        Instant now = ticker.instantAt(ticker.now());
+        out.send(new Timed(1, now.minusMillis(200)));
+        out.send(new Timed(2, now.minusMillis(100)));
+        ticker.advance(Duration.ofMillis(5));
 
         assertThat(in.drain(t -> { }, 16)).isEqualTo(2);
 
-        assertThat(in.metrics().maxMessageAgeMs()).isBetween(200.0, 400.0);
+        assertThat(in.metrics().maxMessageAgeMs()).isEqualTo(205.0);
+        assertThat(in.measurements().messageAge.minNanos()).isEqualTo(Duration.ofMillis(105).toNanos());
         assertThat(in.measurements().messageAge.count()).isEqualTo(2);
     }
 

@@ -79,16 +79,26 @@ class PipelineHealthTest {
     @Test
     void aComponentHangingOnOneMessageIsDegraded() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch handling = new CountDownLatch(1);
+        dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
         Pipeline pipeline = Pipeline.builder("hanging")
+                .ticker(ticker)
                 .healthRules(new HealthRules(10, Duration.ofMillis(200)))
                 .source("ids", Integer.class, ctx -> ctx.emit(1))
-                .sink("nfs", Integer.class, id -> release.await())
+                .sink("nfs", Integer.class, id -> {
+                    handling.countDown();
+                    release.await();
+                })
                 .connect("ids.out_ids", "nfs.in_ids")
                 .build();
         pipeline.start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.health().isDegraded());
+        assertThat(handling.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        ticker.advance(Duration.ofMillis(200));
+        assertThat(pipeline.health().isDegraded()).as("busy for exactly stuckAfter: not yet").isFalse();
+        ticker.advance(Duration.ofSeconds(75));
+        assertThat(pipeline.health().isDegraded()).isTrue();
         assertThat(pipeline.health().problems()).singleElement()
-                .satisfies(p -> assertThat(p.reason()).startsWith("busy on one message for"));
+                .satisfies(p -> assertThat(p.reason()).isEqualTo("busy on one message for 75 s"));
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
         assertThat(pipeline.health().isDegraded()).isFalse();

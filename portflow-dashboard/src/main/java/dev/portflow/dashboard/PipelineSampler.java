@@ -148,7 +148,7 @@ final class PipelineSampler {
         long lastAccepted;
         long lastReceived;
         long lastDrops;
-        long lastBlockedNanos;
+        double lastBlockedNanos;
 
         EdgeReader(String id, Connection<?> connection) {
             this.id = id;
@@ -173,7 +173,7 @@ final class PipelineSampler {
             HistogramSnapshot age = receiver.messageAge.snapshot();
             HistogramSnapshot window = age.minus(lastAge);
             boolean aged = seconds > 0 && window.count() > 0;
-            long blocked = sender.blocked.sumNanos();
+            double blocked = sender.blocked.sumNanos();
             int capacity = stats.maxBufferSize();
             int depth = stats.currentBufferUsed();
             EdgeSample sample = new EdgeSample(depth, capacity, capacity == 0 ? 0 : Math.min(1.0, (double) depth / capacity),

@@ -1,0 +1,72 @@
+package dev.portflow;
+
+import dev.portflow.metrics.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A ticker that moves only when a test says so, so measured durations are exact. Starts at 1 s:
+ * ports treat a reading of 0 as "no reading". Its wall clock is {@link #WALL_AT_ZERO} plus its reading.
+ */
+public final class FakeTicker implements Ticker {
+
+    /** The wall-clock instant of reading 0. */
+    public static final Instant WALL_AT_ZERO = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private volatile Runnable onNextRead;
+
+    @Override
+    public long read() {
+        long value = nanos.get();
+        Runnable hook = onNextRead;
+        if (hook != null) {
+            onNextRead = null;
+            hook.run(); // after the value is taken: models work that happens just after a clock read
+        }
+        return value;
+    }
+
+    @Override
+    public long wallNanos() {
+        return WALL_AT_ZERO.getEpochSecond() * 1_000_000_000L + nanos.get();
+    }
+
+    @Override
+    public long toEpochMillis(long nanoTime) { // no read(): a metrics read must not run the hook
+        return Math.floorDiv(WALL_AT_ZERO.getEpochSecond() * 1_000_000_000L + nanoTime, 1_000_000L);
+    }
+
+    /** The reading now, without running a {@link #onNextRead} hook. */
+    public long now() {
+        return nanos.get();
+    }
+
+    /** Moves the clock on; returns the new reading. */
+    public long advance(Duration by) {
+        return advance(by.toNanos());
+    }
+
+    /** Moves the clock on by {@code byNanos}; returns the new reading. */
+    public long advance(long byNanos) {
+        if (byNanos < 0) {
+            throw new IllegalArgumentException("a ticker never goes back");
+        }
+        return nanos.addAndGet(byNanos);
+    }
+
+    /** The wall-clock instant of reading {@code nanoTime}. */
+    public Instant instantAt(long nanoTime) {
+        return WALL_AT_ZERO.plusNanos(nanoTime);
+    }
+
+    /**
+     * Runs {@code hook} once, inside the next {@link #read()}, after that read has taken its value:
+     * whatever it does (advance the clock, send a message) happens between the reader's clock read
+     * and its next step.
+     */
+    public void onNextRead(Runnable hook) {
+        this.onNextRead = hook;
+    }
+}
