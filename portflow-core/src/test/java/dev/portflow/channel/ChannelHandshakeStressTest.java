@@ -53,30 +53,45 @@ class ChannelHandshakeStressTest {
      * the receiver's registration). Dekker: if the receiver's poll missed the element, the producer must
      * have seen the registration and cleared it. A receiver still registered with an element waiting
      * would sleep forever. Single receiver (element publication) and evicting producers (sequence).
+     *
+     * <p>As jcstress does, the two threads run through a batch of independent channels with no
+     * synchronisation inside the batch, each batch starting at a random skew: they race on the channels
+     * where they happen to meet, many times per batch, which makes the store-load window of a weakened
+     * fence visible within seconds.
      */
     @ParameterizedTest(name = "multiConsumer={0}")
     @ValueSource(booleans = {false, true})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aPublishingProducerOrTheParkingReceiverAlwaysSeesTheOther(boolean multiConsumer) throws Exception {
-        ReceiverWakeup wakeup = new ReceiverWakeup();
-        BoundedChannel<Integer> ch = new BoundedChannel<>(1, multiConsumer, false, wakeup);
-        int maxRounds = LONG ? 50_000_000 : 5_000_000;
+        int batch = 512;
+        @SuppressWarnings("unchecked")
+        BoundedChannel<Integer>[] channels = new BoundedChannel[batch];
+        ReceiverWakeup[] wakeups = new ReceiverWakeup[batch];
+        for (int i = 0; i < batch; i++) {
+            wakeups[i] = new ReceiverWakeup();
+            channels[i] = new BoundedChannel<>(1, multiConsumer, false, wakeups[i]);
+        }
+        boolean[] received = new boolean[batch];
+        int maxBatches = LONG ? 1_000_000 : 100_000;
         AtomicLong go = new AtomicLong();
         AtomicLong producerDone = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        long[] rounds = new long[1];
+        long[] batches = new long[1];
+        long[] races = new long[1];
         Thread producer = Thread.ofPlatform().daemon().name("handshake-producer").start(() -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (long r = 1; r <= maxRounds; r++) {
+            for (long r = 1; r <= maxBatches; r++) {
                 while (go.get() < r) {
                     if (go.get() < 0) {
                         return;
                     }
                     Thread.onSpinWait();
                 }
-                spin(random.nextInt(4));
-                if (ch.offer((int) r, 0, 0) != BoundedChannel.OFFERED) {
-                    failure.compareAndSet(null, new AssertionError("round " + r + ": offer refused"));
+                spin(random.nextInt(16));
+                for (int i = 0; i < batch; i++) {
+                    if (channels[i].offer(i, 0, 0) != BoundedChannel.OFFERED) {
+                        failure.compareAndSet(null, new AssertionError("batch " + r + ": offer refused"));
+                    }
                 }
                 producerDone.set(r);
             }
@@ -85,28 +100,34 @@ class ChannelHandshakeStressTest {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             long deadline = System.nanoTime() + BUDGET_NANOS;
             try {
-                for (long r = 1; r <= maxRounds; r++) {
+                for (long r = 1; r <= maxBatches; r++) {
                     go.set(r);
-                    spin(random.nextInt(4));
-                    wakeup.prepareToPark();
-                    Integer e = ch.poll();
+                    spin(random.nextInt(16));
+                    for (int i = 0; i < batch; i++) {
+                        wakeups[i].prepareToPark();
+                        received[i] = channels[i].poll() != null;
+                    }
                     while (producerDone.get() < r) {
                         Thread.onSpinWait();
                     }
-                    if (e == null) {
-                        if (WAITER.getVolatile(wakeup) != null) {
-                            throw new AssertionError("round " + r + ": lost wake-up, the receiver found nothing, "
-                                    + "registered to park, and the producer that published after it did not see it");
+                    for (int i = 0; i < batch; i++) {
+                        if (received[i]) {
+                            wakeups[i].cancelPark();
+                            continue;
                         }
-                        e = ch.poll();
-                        if (e == null || e != (int) r) {
-                            throw new AssertionError("round " + r + ": expected " + r + " but polled " + e);
+                        races[0]++;
+                        if (WAITER.getVolatile(wakeups[i]) != null) {
+                            throw new AssertionError("batch " + r + ", channel " + i + ": lost wake-up, the receiver "
+                                    + "found nothing and registered to park, and the producer that published after it "
+                                    + "did not see it");
                         }
-                    } else {
-                        wakeup.cancelPark();
+                        Integer e = channels[i].poll();
+                        if (e == null || e != i) {
+                            throw new AssertionError("batch " + r + ", channel " + i + ": polled " + e);
+                        }
                     }
-                    rounds[0] = r;
-                    if ((r & 1023) == 0 && System.nanoTime() > deadline) {
+                    batches[0] = r;
+                    if (System.nanoTime() > deadline) {
                         break;
                     }
                 }
@@ -118,10 +139,12 @@ class ChannelHandshakeStressTest {
         });
         receiver.join();
         producer.join(5_000);
+        System.out.printf("handshake multiConsumer=%s: %d batches of %d, %d polls that missed the element%n",
+                multiConsumer, batches[0], batch, races[0]);
         if (failure.get() != null) {
-            throw new AssertionError("after " + rounds[0] + " rounds", failure.get());
+            throw new AssertionError("after " + batches[0] + " batches", failure.get());
         }
-        assertThat(rounds[0]).isPositive();
+        assertThat(batches[0]).isPositive();
     }
 
     /**
@@ -214,6 +237,7 @@ class ChannelHandshakeStressTest {
         });
         receiver.join();
         producer.join(5_000);
+        System.out.printf("gate handshake: %d rounds, calibrated spin-then-lock %d ns%n", rounds[0], calibration);
         if (failure.get() != null) {
             throw new AssertionError("after " + rounds[0] + " rounds (calibrated spin-then-lock "
                     + calibration + " ns)", failure.get());
