@@ -148,6 +148,7 @@ class BoundedChannelLincheckTest {
 
     /** The receiver's poll, retried while the head is claimed but not yet written. */
     static String poll(BoundedChannel<Integer> ch) {
+        long giveUp = System.nanoTime() + STUCK_NANOS;
         while (true) {
             Integer e = ch.poll();
             if (e != null) {
@@ -159,8 +160,22 @@ class BoundedChannelLincheckTest {
             if (ch.depth() == 0) {
                 return "empty";
             }
+            if (System.nanoTime() - giveUp > 0) {
+                return stuck(ch);
+            }
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * How long a retry waits for a claimed head to be written before it reports the element lost. Bounded,
+     * so that a broken ring fails as a wrong result instead of leaving stress threads spinning forever
+     * (model checking finds such a loop as a livelock first).
+     */
+    static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    static String stuck(BoundedChannel<Integer> ch) {
+        return "stuck: depth " + ch.depth() + " but nothing to take";
     }
 
     /**
@@ -172,6 +187,7 @@ class BoundedChannelLincheckTest {
     static String pollOrSleep(BoundedChannel<Integer> ch) {
         ReceiverWakeup wakeup = ch.wakeup();
         wakeup.prepareToPark();
+        long giveUp = System.nanoTime() + STUCK_NANOS;
         while (true) {
             Integer e = ch.poll();
             if (e != null) {
@@ -180,6 +196,9 @@ class BoundedChannelLincheckTest {
             }
             if (ch.depth() == 0) {
                 return "asleep";
+            }
+            if (System.nanoTime() - giveUp > 0) {
+                return stuck(ch);
             }
             Thread.onSpinWait(); // a producer is writing the head: it signals once it has
         }
@@ -321,6 +340,7 @@ class BoundedChannelLincheckTest {
         /** A producer's eviction, retried while the head is claimed but not yet written (as evictAndOffer spins). */
         @Operation
         public String evictOldest() {
+            long giveUp = System.nanoTime() + STUCK_NANOS;
             while (true) {
                 Integer e = ch.evictOldest();
                 if (e != null) {
@@ -328,6 +348,9 @@ class BoundedChannelLincheckTest {
                 }
                 if (ch.depth() == 0 || ch.isClosed()) {
                     return "empty";
+                }
+                if (System.nanoTime() - giveUp > 0) {
+                    return stuck(ch);
                 }
                 Thread.onSpinWait();
             }
