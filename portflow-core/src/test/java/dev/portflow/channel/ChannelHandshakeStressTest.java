@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reads the gate's waiters only right after its (release) head store, fail only when the CPU lets a
  * load pass an earlier store (x86 does).
  *
- * <p>Each test stops after a number of rounds or a few seconds, whichever comes first, and fails on the
- * first lost wake-up it sees; {@code -Dportflow.checker.long=true} runs ten times longer.
+ * <p>Each test stops after a number of rounds or a few seconds (5 s; 10 s for the gate), whichever comes
+ * first, and fails on the first lost wake-up it sees; {@code -Dportflow.checker.long=true} runs twelve
+ * times longer.
  */
 class ChannelHandshakeStressTest {
 
@@ -202,7 +203,8 @@ class ChannelHandshakeStressTest {
         });
         Thread receiver = Thread.ofPlatform().daemon().name("gate-receiver").start(() -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            long deadline = System.nanoTime() + BUDGET_NANOS;
+            // Twice the budget: most rounds cost a park and an unpark, and the window is narrow.
+            long deadline = System.nanoTime() + 2 * BUDGET_NANOS;
             try {
                 for (long r = 1; r <= maxRounds && failure.get() == null; r++) {
                     if (ch.offer((int) r, 0, 0) != BoundedChannel.OFFERED) {
