@@ -673,12 +673,14 @@ final class ScalingPolicy {
             if (inputStayedFull) {
                 return Math.min(fullUse, actual);
             }
-            // A blind widening (the demand was hidden behind a full input) whose input then emptied
-            // without the stage finishing more: the widened workers starved the stage's own source of
-            // cores (CPU-bound work on few cores), so they wait for input and worker time says they
-            // could do more. What it finished did not rise, so neither did its capacity. (A widening
-            // sized from a visible demand that it then met also empties the input; it is not judged so.)
-            if (outputsStayedFree && finishedBefore > 0 && actual < finishedBefore * UNCHANGED) {
+            // A blind widening (the demand was hidden behind a full input) after which the stage
+            // finished no more: the widened workers starved their neighbours of cores (CPU-bound work
+            // on few cores), so the stage's own source left its input empty, or its sink let its
+            // outputs fill up. Its workers then wait for input or for room, and worker time says they
+            // could do more. What it finished did not rise, so neither did its capacity; and if the
+            // downstream is now the limit, more workers here do not help either. (A widening sized
+            // from a visible demand that it then met also empties the input; it is not judged so.)
+            if (finishedBefore > 0 && actual < finishedBefore * UNCHANGED) {
                 return Math.min(fullUse, actual);
             }
             return fullUse;

@@ -227,6 +227,32 @@ class ScalingPolicyTest {
         assertThat(policy.desired()).isEqualTo(2);
     }
 
+    /**
+     * Seen on 2 cores: 4 spinning workers starve the stage's sink of a core, so its outputs fill up
+     * and the workers wait for room (and for a core) instead of working. Busy 25 % of worker time
+     * then extrapolates to four times what the stage finishes; what it finishes did not rise.
+     */
+    @Test
+    void aBlindWideningAfterWhichTheOutputsFillAndNothingMoreIsFinishedIsUndone() {
+        ScalingPolicy policy = policy(Workers.between(1, 16));
+        Counters c = new Counters(2, 1000);
+        c.depth = 1000;
+        policy.observe(c.sample());
+        // 2 workers, 2 ms per message: 1,000/s; full input, free outputs: demand hidden, doubling
+        ScalingDecision widen = policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000));
+        assertThat(widen.to()).isEqualTo(4);
+
+        // 4 workers: still 1,000/s, busy 25 %, backpressured 25 %, the input still full
+        c.workers = 4;
+        ScalingDecision back = null;
+        for (int i = 0; i < 3 && back == null; i++) {
+            back = policy.observe(c.advance(1, 0.25, 0.25, 1000, 1000, 1000));
+        }
+        assertThat(back).as(policy.status()).isNotNull();
+        assertThat(back.to()).isEqualTo(2);
+        assertThat(back.reason()).contains("more workers do not help");
+    }
+
     @Test
     void aWideningWorthPartOfItsWorkersIsCutBackToWhatItIsWorth() {
         ScalingPolicy policy = policy(Workers.between(1, 16));
