@@ -111,7 +111,7 @@ class PipelineMetricsTest {
     @Test
     void processingTimeExcludesWaitingForInput() throws Exception {
         dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
-        java.util.concurrent.Semaphore handled = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.atomic.AtomicReference<Pipeline> built = new java.util.concurrent.atomic.AtomicReference<>();
         Pipeline pipeline = Pipeline.builder("timing")
                 .ticker(ticker)
                 .source("slow_source", Integer.class, ctx -> {
@@ -120,15 +120,19 @@ class PipelineMetricsTest {
                             ticker.advance(Duration.ofMillis(100)); // 100 ms between messages: the sink waits
                         }
                         ctx.emit(i);
-                        handled.acquire(); // one step at a time, so every reading is exact
+                        // One step at a time, so every reading is exact: wait until the runner has read
+                        // the clock that ends this message (it records the processing time with it), not
+                        // only until the handler returned, or the next advance could land in between.
+                        var processed = built.get().inputPort("work", "in_n").measurements().processDuration;
+                        while (processed.count() <= i) {
+                            Thread.sleep(1);
+                        }
                     }
                 })
-                .sink("work", Integer.class, n -> {
-                    ticker.advance(Duration.ofMillis(20));
-                    handled.release();
-                })
+                .sink("work", Integer.class, n -> ticker.advance(Duration.ofMillis(20)))
                 .connect("slow_source.out_n", "work.in_n")
                 .build();
+        built.set(pipeline);
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
