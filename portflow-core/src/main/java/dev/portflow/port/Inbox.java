@@ -118,7 +118,13 @@ public final class Inbox {
         }
     }
 
-    private Object poll(long nowHint) {
+    /**
+     * The next message if one is buffered now, else {@code null}; never waits.
+     *
+     * @param nowHint as for {@link #receive(long, long)}: a reading of the ports' ticker the caller just
+     *                took, used as the receive time of a message enqueued before it; 0 for none
+     */
+    public Object poll(long nowHint) {
         InputPort<?>[] ps = ports;
         int n = ps.length;
         for (int k = 0; k < n; k++) {

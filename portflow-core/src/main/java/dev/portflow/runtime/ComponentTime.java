@@ -34,6 +34,7 @@ final class ComponentTime {
     private static final VarHandle VERSION;
     private static final VarHandle SINCE;
     private static final VarHandle STARTED;
+    private static final VarHandle BUSY_FROM;
 
     static {
         try {
@@ -41,6 +42,7 @@ final class ComponentTime {
             VERSION = lookup.findVarHandle(ComponentTime.class, "version", long.class);
             SINCE = lookup.findVarHandle(ComponentTime.class, "since", long.class);
             STARTED = lookup.findVarHandle(ComponentTime.class, "startedAt", long.class);
+            BUSY_FROM = lookup.findVarHandle(ComponentTime.class, "busyFrom", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,7 +55,10 @@ final class ComponentTime {
     private long since = Long.MIN_VALUE; // start of the interval in progress; MIN_VALUE: not started
     @SuppressWarnings("unused") // accessed through STARTED
     private long startedAt = Long.MIN_VALUE;
+    @SuppressWarnings("unused") // accessed through BUSY_FROM; outside the version: a racy read for health
+    private long busyFrom = Long.MIN_VALUE; // start of the current message (or of the busy state, for a source)
     private boolean finished;
+    private long writes; // version windows opened so far (state changes, start, finish); owner writes, tests read
     @SuppressWarnings("unused") // accessed through VERSION; odd while the owner writes
     private long version;
 
@@ -81,6 +86,7 @@ final class ComponentTime {
         SINCE.setOpaque(this, now);
         STARTED.setOpaque(this, now);
         state = initial;
+        BUSY_FROM.setOpaque(this, now);
         endWrite(v);
     }
 
@@ -92,6 +98,44 @@ final class ComponentTime {
         long v = beginWrite();
         close(now);
         state = next;
+        if (next == BUSY) {
+            BUSY_FROM.setOpaque(this, (long) SINCE.getOpaque(this));
+        }
+        endWrite(v);
+    }
+
+    /** The state the owner last entered. Owner thread only. */
+    int state() {
+        return state;
+    }
+
+    /**
+     * A busy component starts its next message at {@code at} without a break: no state change, only
+     * where "busy on its current message" counts from. Owner thread only.
+     */
+    void nextMessage(long at) {
+        if (!off) {
+            BUSY_FROM.setOpaque(this, at);
+        }
+    }
+
+    /**
+     * A busy component was idle from {@code from} (the reading that ended its last message) to
+     * {@code to} (when the next one arrived) and is busy again, in one write: busy up to {@code from},
+     * idle up to {@code to}, busy from {@code to}. Owner thread only, in state {@link #BUSY}.
+     */
+    void idleBetween(long from, long to) {
+        if (off) {
+            return;
+        }
+        long v = beginWrite();
+        close(from);
+        long start = (long) SINCE.getOpaque(this);
+        if (start != Long.MIN_VALUE && to > start) {
+            LONGS.setOpaque(completed, IDLE, (long) LONGS.getOpaque(completed, IDLE) + (to - start));
+            SINCE.setOpaque(this, to);
+        }
+        BUSY_FROM.setOpaque(this, (long) SINCE.getOpaque(this));
         endWrite(v);
     }
 
@@ -118,6 +162,7 @@ final class ComponentTime {
 
     private long beginWrite() {
         long v = (long) VERSION.getOpaque(this); // only this thread writes it
+        writes++;
         VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence(); // the odd version is visible before any field changes
         return v;
@@ -194,13 +239,20 @@ final class ComponentTime {
 
     /**
      * Since when (a ticker reading) the component has been busy on its current message, or
-     * {@code Long.MIN_VALUE} when it is not busy now or is not timed. A racy read, for health checks.
+     * {@code Long.MIN_VALUE} when it is not busy now or is not timed. A handler stays busy across
+     * back-to-back messages, so this is the start of the current message (or the end of a wait on a
+     * full output within it), not of the busy state. A racy read, for health checks.
      */
     long busySince() {
         if (off || finished || state != BUSY) {
             return Long.MIN_VALUE;
         }
-        return (long) SINCE.getOpaque(this);
+        return (long) BUSY_FROM.getOpaque(this);
+    }
+
+    /** How many times the owner has written under the version (start, each state change, finish). Racy; for tests. */
+    long writes() {
+        return writes;
     }
 
     double seconds(int which) {

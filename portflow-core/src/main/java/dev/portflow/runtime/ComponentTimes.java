@@ -22,6 +22,7 @@ final class ComponentTimes {
     private final CopyOnWriteArrayList<ComponentTime> workers = new CopyOnWriteArrayList<>();
     private final AtomicLongArray retired = new AtomicLongArray(3);
     private final AtomicLongArray lastRead = new AtomicLongArray(3);
+    private final java.util.concurrent.atomic.AtomicLong retiredWrites = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean off;
     private final Ticker ticker;
 
@@ -51,6 +52,7 @@ final class ComponentTimes {
     /** Folds the clock of a worker that has ended ({@link ComponentTime#finish} called) into the totals. */
     void retire(ComponentTime time) {
         if (workers.remove(time)) {
+            retiredWrites.addAndGet(time.writes());
             for (int which = 0; which < 3; which++) {
                 retired.addAndGet(which, time.nanos(which));
             }
@@ -70,6 +72,15 @@ final class ComponentTimes {
                 return previous;
             }
         } while (!lastRead.compareAndSet(which, previous, total));
+        return total;
+    }
+
+    /** Version windows written over all workers so far ({@link ComponentTime#writes}); for tests. */
+    long writes() {
+        long total = retiredWrites.get();
+        for (ComponentTime time : workers) {
+            total += time.writes();
+        }
         return total;
     }
 

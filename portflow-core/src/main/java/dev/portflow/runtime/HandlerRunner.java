@@ -29,6 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * costs one clock read per message: the read that ends one message's processing is handed to the
  * next receive as its receive time when a message is already waiting.
  *
+ * <p>A worker's {@link ComponentTime} changes state only when the state really changes: back-to-back
+ * messages stay busy (no write at all); it enters idle only when its receive is about to wait (input
+ * empty), at the reading that ended the last message; a message that arrives after that reading but
+ * before the worker looked again makes one write (busy, idle in between, busy). So busy + idle +
+ * backpressured still adds up to the wall time exactly.
+ *
  * <p><b>Several workers</b> take turns at the inbox under a lock (leader/follower: the channels keep
  * their single consumer, the one holding the lock) and handle what they took concurrently. Their
  * finishing goes by sequence ({@link PortMeasurements#finishInAnyOrder}) so a transport that
@@ -231,6 +237,7 @@ final class HandlerRunner extends ComponentRunner {
         volatile Thread thread;
         // State of the message being handled; this worker's thread only.
         private long currentOrigin = OutputPort.NO_ORIGIN;
+        private long lastEnd; // the clock reading that ended the last message (0: none, or untimed)
         private int emitted;
         long blockedNanos;
         // The message taken and not finished yet: still set when a forced stop interrupts its
@@ -281,10 +288,14 @@ final class HandlerRunner extends ComponentRunner {
             long now = timed ? node.ticker.read() : 0L;
             time.start(ComponentTime.IDLE, now);
             while (true) {
-                Object message = node.inbox.receive(Long.MAX_VALUE, now);
+                Object message = node.inbox.poll(now);
                 if (message == null) {
-                    endOfStream = true; // end of stream on every input
-                    return;
+                    idle(); // about to wait: idle since the end of the last message
+                    message = node.inbox.receive(Long.MAX_VALUE, 0L);
+                    if (message == null) {
+                        endOfStream = true; // end of stream on every input
+                        return;
+                    }
                 }
                 InputPort<?> port = node.inbox.lastPort();
                 long receivedAt = 0L;
@@ -309,13 +320,20 @@ final class HandlerRunner extends ComponentRunner {
                 if (outcome != TOOK) {
                     return outcome == LEAVE;
                 }
-                handle(taken, takenPort, takenAt, takenOrigin, takenSequence, keyFailure);
+                long end = handle(taken, takenPort, takenAt, takenOrigin, takenSequence, keyFailure);
                 if (keyed != null && keyFailure == null) {
                     for (KeyedOrder.Parked next = keyed.next(key); next != null; next = keyed.next(key)) {
-                        long at = timed ? node.ticker.read() : 0L; // its wait ends now; its queue wait was measured when taken
-                        handle(next.message(), next.port(), at, next.origin(), next.sequence(), null);
+                        // its wait ended with the last message (0 when untimed); its queue wait was measured when taken
+                        end = handle(next.message(), next.port(), end, next.origin(), next.sequence(), null);
                     }
                 }
+            }
+        }
+
+        /** Before a wait for input (or for the receive lock, or for room to park): idle since the last message ended. */
+        private void idle() {
+            if (timed && time.state() == ComponentTime.BUSY) {
+                time.enter(ComponentTime.IDLE, lastEnd);
             }
         }
 
@@ -325,26 +343,43 @@ final class HandlerRunner extends ComponentRunner {
 
         /** Takes the next message under the receive lock: {@link #TOOK}, {@link #END} of stream, or asked to {@link #LEAVE}. */
         private int take() throws InterruptedException {
-            receiveLock.lockInterruptibly();
+            // The reading that ended the last message is the receive time of a message already waiting,
+            // unless this worker waited first (for the lock, for room, or for input).
+            long hint = lastEnd;
+            if (!receiveLock.tryLock()) {
+                idle();
+                hint = 0L;
+                receiveLock.lockInterruptibly();
+            }
             try {
                 while (true) {
                     synchronized (HandlerRunner.this) {
                         if (leaving > 0 && !ended) {
                             leaving--; // this worker takes the request: it is gone from now on
                             live--;
+                            idle();
                             return LEAVE;
                         }
                     }
                     if (endOfStream || dead) {
+                        idle();
                         return END;
                     }
                     if (keyed != null) {
-                        keyed.awaitRoom();
+                        if (keyed.awaitRoom(this::idle)) {
+                            hint = 0L;
+                        }
                         if (dead) {
+                            idle();
                             return END;
                         }
                     }
-                    Object message = node.inbox.receive(RECHECK_NANOS, 0L);
+                    Object message = node.inbox.poll(hint);
+                    hint = 0L;
+                    if (message == null) {
+                        idle();
+                        message = node.inbox.receive(RECHECK_NANOS, 0L);
+                    }
                     if (message == null) {
                         if (node.inbox.isEndOfStream()) {
                             endOfStream = true;
@@ -405,7 +440,13 @@ final class HandlerRunner extends ComponentRunner {
                 RuntimeException failure) throws InterruptedException {
             PortMeasurements measurements = port.measurements();
             if (timed) {
-                time.enter(ComponentTime.BUSY, receivedAt);
+                if (time.state() != ComponentTime.BUSY) {
+                    time.enter(ComponentTime.BUSY, receivedAt); // it waited for this one
+                } else if (receivedAt - lastEnd > 0) {
+                    time.idleBetween(lastEnd, receivedAt); // arrived after the reading that ended the last one
+                } else {
+                    time.nextMessage(receivedAt); // back to back: no state change
+                }
             }
             unfinished = message;
             unfinishedPort = port;
@@ -447,7 +488,7 @@ final class HandlerRunner extends ComponentRunner {
             if (timed) {
                 now = node.ticker.read();
                 measurements.processDuration.record(now - receivedAt - blockedNanos);
-                time.enter(ComponentTime.IDLE, now);
+                lastEnd = now; // still busy: idle only once the next receive is about to wait
             }
             return now;
         }

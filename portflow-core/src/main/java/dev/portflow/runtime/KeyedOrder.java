@@ -46,13 +46,22 @@ final class KeyedOrder {
         return keyOf.apply(message);
     }
 
-    /** Waits while {@code parkLimit} messages are parked (and the order is not {@link #abandon abandoned}). */
-    void awaitRoom() throws InterruptedException {
+    /**
+     * Waits while {@code parkLimit} messages are parked (and the order is not {@link #abandon abandoned}),
+     * running {@code beforeWaiting} once if it does wait. Returns whether it waited.
+     */
+    boolean awaitRoom(Runnable beforeWaiting) throws InterruptedException {
         lock.lockInterruptibly();
         try {
+            boolean waited = false;
             while (parked >= parkLimit && !abandoned) {
+                if (!waited) {
+                    beforeWaiting.run();
+                    waited = true;
+                }
                 room.await();
             }
+            return waited;
         } finally {
             lock.unlock();
         }

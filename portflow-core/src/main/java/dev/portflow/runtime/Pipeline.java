@@ -156,7 +156,7 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    private ComponentNode node(String component) {
+    ComponentNode node(String component) { // package-private: tests reach a component's times
         for (ComponentNode n : nodes) {
             if (n.name.equals(component)) {
                 return n;
