@@ -101,7 +101,7 @@ class TwoProcessKafkaTest {
                 components:
                   - {name: api, recipe: api_endpoint, config: {path: /orders, timeout_ms: 5000}}
                   # One worker per stage in verify: with workers: 4 on all three stages one clean-clone run
-                  # stored 799 of 800 accepted ids (39 other runs stored all 800); until that loss is
+                  # stored 799 of 800 accepted ids (115 other runs stored all 800); until that loss is
                   # explained, workers behind a Kafka edge are covered by KafkaEdgeTest's deterministic
                   # commit test and bench/run-kill-loop, and issue 12 stays open (see its note).
                   - {name: enrich, recipe: map, workers: %d, config: {fields: {checked: "true"}}}
