@@ -93,6 +93,9 @@ class PipelineHealthTest {
                 .build();
         pipeline.start();
         assertThat(handling.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // the source has sent its one message; wait until it has ended, or it is busy too when the
+        // ticker jumps (its thread may not have run its last lines yet)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.outputPort("ids", "out_ids").isClosed());
         ticker.advance(Duration.ofMillis(200));
         assertThat(pipeline.health().isDegraded()).as("busy for exactly stuckAfter: not yet").isFalse();
         ticker.advance(Duration.ofSeconds(75));
