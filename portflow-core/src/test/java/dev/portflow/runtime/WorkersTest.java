@@ -129,7 +129,7 @@ class WorkersTest {
         long seed = Long.getLong("portflow.seed", System.nanoTime());
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         for (int round = 0; round < 3; round++) {
-            int keys = 3 + random.nextInt(40);
+            int keys = 4 + random.nextInt(40); // at least one key per worker: fewer keys cannot use all 4
             int messages = 4000;
             int[] keyOf = new int[messages];
             int[] micros = new int[messages];
