@@ -1,7 +1,5 @@
 package dev.portflow.channel;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -53,16 +51,6 @@ class BoundedChannelLincheckTest {
 
     static final boolean LONG = Boolean.getBoolean("portflow.checker.long");
 
-    private static final VarHandle WAITER;
-
-    static {
-        try {
-            WAITER = MethodHandles.privateLookupIn(ReceiverWakeup.class, MethodHandles.lookup())
-                    .findVarHandle(ReceiverWakeup.class, "waiter", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     // ---------------------------------------------------------------- the checker's runs
 
@@ -203,7 +191,7 @@ class BoundedChannelLincheckTest {
     }
 
     static void noLostWakeUp(BoundedChannel<Integer> ch) {
-        if (WAITER.getVolatile(ch.wakeup()) != null && ch.depth() > 0) {
+        if (ReceiverWakeupAccess.waiter(ch.wakeup()) != null && ch.depth() > 0) {
             throw new IllegalStateException("lost wake-up: the receiver sleeps with " + ch.depth() + " buffered");
         }
     }

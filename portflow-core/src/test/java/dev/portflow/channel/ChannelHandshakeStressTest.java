@@ -2,8 +2,6 @@ package dev.portflow.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +30,6 @@ class ChannelHandshakeStressTest {
     private static final boolean LONG = Boolean.getBoolean("portflow.checker.long");
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(LONG ? 60 : 5);
 
-    private static final VarHandle WAITER;
-
-    static {
-        try {
-            WAITER = MethodHandles.privateLookupIn(ReceiverWakeup.class, MethodHandles.lookup())
-                    .findVarHandle(ReceiverWakeup.class, "waiter", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private static void spin(int n) {
         for (int i = 0; i < n; i++) {
@@ -117,7 +105,7 @@ class ChannelHandshakeStressTest {
                             continue;
                         }
                         races[0]++;
-                        if (WAITER.getVolatile(wakeups[i]) != null) {
+                        if (ReceiverWakeupAccess.waiter(wakeups[i]) != null) {
                             throw new AssertionError("batch " + r + ", channel " + i + ": lost wake-up, the receiver "
                                     + "found nothing and registered to park, and the producer that published after it "
                                     + "did not see it");
