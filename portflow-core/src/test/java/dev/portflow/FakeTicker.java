@@ -16,9 +16,11 @@ public final class FakeTicker implements Ticker {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private volatile Runnable onNextRead;
+    private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
 
     @Override
     public long read() {
+        reads.increment();
         long value = nanos.get();
         Runnable hook = onNextRead;
         if (hook != null) {
@@ -26,6 +28,20 @@ public final class FakeTicker implements Ticker {
             hook.run(); // after the value is taken: models work that happens just after a clock read
         }
         return value;
+    }
+
+    /** How far behind {@link #coarse()} may lag, as {@code Ticker.system()}'s refresh period does. */
+    public static final long COARSE_PERIOD_NANOS = 200_000;
+
+    /**
+     * The reading rounded down to a multiple of {@link #COARSE_PERIOD_NANOS}: a lower bound of now
+     * that moves in steps, like the system ticker's refreshed reading. Runs no {@link #onNextRead}
+     * hook (that models the exact clock read).
+     */
+    @Override
+    public long coarse() {
+        long now = nanos.get();
+        return now - Math.floorMod(now, COARSE_PERIOD_NANOS);
     }
 
     @Override
@@ -36,6 +52,11 @@ public final class FakeTicker implements Ticker {
     @Override
     public long toEpochMillis(long nanoTime) { // no read(): a metrics read must not run the hook
         return Math.floorDiv(WALL_AT_ZERO.getEpochSecond() * 1_000_000_000L + nanoTime, 1_000_000L);
+    }
+
+    /** How many times {@link #read()} was called: exact clock reads, which sampling saves. */
+    public long reads() {
+        return reads.sum();
     }
 
     /** The reading now, without running a {@link #onNextRead} hook. */

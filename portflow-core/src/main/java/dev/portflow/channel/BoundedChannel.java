@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * in a {@link ProducerGate} that the receiver signals only when someone waits. See those classes
  * for why no wake-up is lost.
  */
-public final class BoundedChannel<T> extends ChannelTail {
+public final class BoundedChannel<T> extends ChannelReceiverScratch {
 
     /** Outcome codes of {@link #offer}. */
     public static final int OFFERED = 0;
@@ -46,6 +46,9 @@ public final class BoundedChannel<T> extends ChannelTail {
     public static final int CLOSED = 2;
 
     static final long CLOSED_BIT = Long.MIN_VALUE;
+
+    /** {@link #offerSampled}'s origin for a message with none of its own: its enqueue time. */
+    public static final long FRESH = Long.MIN_VALUE;
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -56,8 +59,9 @@ public final class BoundedChannel<T> extends ChannelTail {
     private final boolean multiConsumer;
     private final Object[] elements;
     private final long[] sequences; // only with several consumers
-    private final long[] enqueuedAt; // only when timed
-    private final long[] originAt; // only when timed
+    // Only when timed: slot i's enqueue stamp at [2i], its origin at [2i + 1]. One array, so the
+    // receiver's reads and the producers' writes of a slot's stamps touch one cache line, not two.
+    private final long[] stamps;
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
@@ -73,9 +77,6 @@ public final class BoundedChannel<T> extends ChannelTail {
      */
     private final ReentrantLock evictionLock;
 
-    // Receiving thread only.
-    private long polledEnqueuedAt;
-    private long polledOriginAt;
     // With several consumers head also counts evictions. Written by the receiver only (release,
     // after the head CAS it counts), read by observers (acquire/opaque).
     private long receivedByReceiver;
@@ -113,8 +114,7 @@ public final class BoundedChannel<T> extends ChannelTail {
             this.sequences = null;
         }
         this.evictionLock = multiConsumer ? new ReentrantLock() : null;
-        this.enqueuedAt = timed ? new long[ringSize] : null;
-        this.originAt = timed ? new long[ringSize] : null;
+        this.stamps = timed ? new long[2 * ringSize] : null;
         this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
     }
 
@@ -129,7 +129,7 @@ public final class BoundedChannel<T> extends ChannelTail {
 
     /** Whether slots keep enqueue and origin times. */
     public boolean isTimed() {
-        return enqueuedAt != null;
+        return stamps != null;
     }
 
     public ReceiverWakeup wakeup() {
@@ -137,11 +137,37 @@ public final class BoundedChannel<T> extends ChannelTail {
     }
 
     /**
-     * Tries to append {@code element} without waiting. The timestamps are ignored by an untimed channel.
+     * Tries to append {@code element} without waiting, timed exactly with the given stamps. The
+     * timestamps are ignored by an untimed channel.
      *
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
      */
     public int offer(T element, long enqueuedAtNanos, long originAtNanos) {
+        return offer(element, enqueuedAtNanos, originAtNanos, 0L, null);
+    }
+
+    /**
+     * Tries to append {@code element} without waiting, timing it exactly only if the sampling rule
+     * picks its position (see {@link ChannelSampling}): then {@code clock} is read once, before the
+     * position is claimed, and the reading is its enqueue stamp. Otherwise nothing is read: the
+     * stamp, marked inexact, is the later of {@code coarseNow} and the channel's last exact reading,
+     * both taken before the claim: a lower bound of the enqueue time (and the origin of a message
+     * without one, so its age can come out too long, never too short).
+     *
+     * @param originAtNanos the message's origin, or {@link #FRESH} for "its enqueue time"
+     * @param coarseNow     a lower bound of the current time on the clock's scale
+     * @param clock         the exact clock
+     * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
+     */
+    public int offerSampled(T element, long originAtNanos, long coarseNow, dev.portflow.metrics.Ticker clock) {
+        return offer(element, 0L, originAtNanos, coarseNow, java.util.Objects.requireNonNull(clock));
+    }
+
+    // clock == null: stamps given (exact). Otherwise sample as offerSampled says.
+    private int offer(T element, long enqueuedAtNanos, long originAtNanos, long coarseNow,
+            dev.portflow.metrics.Ticker clock) {
+        long exactNow = 0L; // a reading taken before the claim (0: none)
+        long floor = coarseNow; // otherwise the latest reading known before the claim: a lower bound
         long t;
         do {
             t = tailVolatile();
@@ -153,6 +179,16 @@ public final class BoundedChannel<T> extends ChannelTail {
                 setHeadCacheRelease(h);
                 if (t - h >= capacity) {
                     return FULL;
+                }
+            }
+            // Read before the claim, so the stamp is never later than the message's entry: a wait
+            // computed from it can be too long by the CAS's duration, never too short.
+            if (clock != null && exactNow == 0L && stamps != null) {
+                long last = lastSampleAt();
+                if (isSamplePosition(t, coarseNow, last)) {
+                    exactNow = clock.read();
+                } else if (last != Long.MIN_VALUE && last - floor > 0) {
+                    floor = last; // the channel's last exact reading is later than the coarse one
                 }
             }
         } while (!casTail(t, t + 1));
@@ -167,9 +203,23 @@ public final class BoundedChannel<T> extends ChannelTail {
         }
         // With one receiver the slot is free: it nulled the element before advancing head, and we
         // only claim positions below the head we read.
-        if (enqueuedAt != null) {
-            enqueuedAt[i] = enqueuedAtNanos;
-            originAt[i] = originAtNanos;
+        if (stamps != null) {
+            long enqueued;
+            if (clock == null) {
+                enqueued = enqueuedAtNanos;
+            } else if (exactNow != 0L) {
+                enqueued = exactNow;
+                sampled(t, exactNow);
+            } else {
+                enqueued = floor;
+            }
+            if (originAtNanos == FRESH) {
+                originAtNanos = enqueued;
+            }
+            // The stamp's low bit says whether it is exact (0) or a coarse lower bound (1): no room
+            // for a flag otherwise without a third store. Exact stamps lose their lowest nanosecond.
+            stamps[2 * i] = clock == null || exactNow != 0L ? enqueued & ~1L : enqueued | 1L;
+            stamps[2 * i + 1] = originAtNanos;
         }
         // Publish with a volatile store (not just release): it must be visible before we read the
         // receiver's waiter field in signal(), the producer half of the Dekker handshake.
@@ -209,9 +259,9 @@ public final class BoundedChannel<T> extends ChannelTail {
             gate.roomMade(); // see ProducerGate: an empty poll also looks for waiting producers
             return null;
         }
-        if (enqueuedAt != null) {
-            polledEnqueuedAt = enqueuedAt[i];
-            polledOriginAt = originAt[i];
+        if (stamps != null) {
+            polledEnqueuedAt = stamps[2 * i];
+            polledOriginAt = stamps[2 * i + 1];
         }
         elements[i] = null; // ordered before the release store of head that frees the slot
         setHeadRelease(h + 1);
@@ -297,9 +347,9 @@ public final class BoundedChannel<T> extends ChannelTail {
                     continue;
                 }
                 T e = (T) ELEMENT.getAcquire(elements, i);
-                if (receiver && enqueuedAt != null) {
-                    polledEnqueuedAt = enqueuedAt[i];
-                    polledOriginAt = originAt[i];
+                if (receiver && stamps != null) {
+                    polledEnqueuedAt = stamps[2 * i];
+                    polledOriginAt = stamps[2 * i + 1];
                 }
                 elements[i] = null;
                 SEQ.setRelease(sequences, i, h + ringSize);
@@ -313,9 +363,23 @@ public final class BoundedChannel<T> extends ChannelTail {
         }
     }
 
-    /** Enqueue time ({@code System.nanoTime()}) of the element last returned by {@link #poll()}. */
+    /**
+     * Enqueue stamp of the element last returned by {@link #poll()}, on the clock's scale: exact when
+     * {@link #isExact(long)}, otherwise a coarse reading no later than the real enqueue time (in
+     * both cases use {@link #stampNanos(long)} for the value).
+     */
     public long polledEnqueuedAt() {
         return polledEnqueuedAt;
+    }
+
+    /** Whether an enqueue stamp is an exact reading (the message is timed) or a coarse lower bound. */
+    public static boolean isExact(long enqueueStamp) {
+        return (enqueueStamp & 1L) == 0;
+    }
+
+    /** The time an enqueue stamp stands for: the exact reading, or a lower bound of the enqueue time. */
+    public static long stampNanos(long enqueueStamp) {
+        return enqueueStamp & ~1L; // a coarse stamp c is stored as c | 1: c & ~1 <= c
     }
 
     /** Origin time (event or ingest time, on the {@code nanoTime} scale) of the element last polled. */
@@ -405,14 +469,14 @@ public final class BoundedChannel<T> extends ChannelTail {
      * buffer that holds a message never reads as empty because the head moved under the read.
      */
     public long headOriginAt() {
-        if (originAt == null) {
+        if (stamps == null) {
             return Long.MIN_VALUE;
         }
         for (int attempt = 0; ; attempt++) {
             long h = headVolatile();
             int i = (int) h & mask;
             if (isPublished(i, h)) {
-                long origin = originAt[i];
+                long origin = stamps[2 * i + 1];
                 // The plain read of origin must complete before the re-checks below, or it could be
                 // satisfied after them and return the timestamp of the slot's next occupant (the
                 // same fence as StampedLock.validate). Observer only: no cost to the hot path.

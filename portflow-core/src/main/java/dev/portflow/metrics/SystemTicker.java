@@ -16,6 +16,11 @@ final class SystemTicker implements Ticker {
     }
 
     @Override
+    public long coarse() {
+        return CoarseClock.now();
+    }
+
+    @Override
     public long wallNanos() {
         return NanoWallClock.epochNanos(Instant.now());
     }

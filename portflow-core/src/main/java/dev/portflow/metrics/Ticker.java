@@ -23,6 +23,17 @@ public interface Ticker {
     long wallNanos();
 
     /**
+     * A reading on the same scale as {@link #read()} that is cheap to take and never ahead of it: a
+     * lower bound of now. Ports stamp the messages they do not time exactly with it (see
+     * {@code docs/metrics-fast-path.md}). The default is {@link #read()}; {@link #system()} returns
+     * a {@code System.nanoTime()} reading refreshed every 200 µs by a daemon thread, for the cost of
+     * one memory load.
+     */
+    default long coarse() {
+        return read();
+    }
+
+    /**
      * {@code instant} (an event time) on this ticker's scale, where {@code nowNanos} is a recent
      * {@link #read()}: so one clock read serves message age and queue wait alike.
      */

@@ -41,6 +41,7 @@ public final class InputPort<T> {
     // drain(): the stamps of the messages taken, recorded at one clock read once the batch is taken
     private long[] batchEnqueued;
     private long[] batchOrigins;
+    private int[] batchChannels;
     private int stamped = -1; // >= 0 while drain() takes a batch
     private static final int MAX_DRAIN = 1024;
     private int next; // round-robin position over channels
@@ -48,6 +49,19 @@ public final class InputPort<T> {
     // Set on the receiving thread for the message last returned.
     private long handedOut; // messages taken from the channels so far, valid or not
     private long lastReceivedAt;
+    // Sampling (docs/metrics-fast-path.md), receiving thread only. Per channel: the queue wait and
+    // age of its last exactly timed message (-1: none yet), which stand for its untimed ones.
+    private long[] sampleWait = new long[0];
+    private long[] sampleAge = new long[0];
+    // Untimed messages taken since the last exact reading: how many, and their earliest enqueue
+    // stamp and origin, so the next reading bounds their wait and age from above.
+    private int pending;
+    private long pendingEnqueued;
+    private long pendingOrigin;
+    private long lastExactAt = Long.MIN_VALUE;
+    private boolean lastUntimed; // the last message came through a timed connection, not timed
+    /** An untimed message is settled by an exact reading within this long (coarse clock). */
+    static final long SETTLE_NANOS = 500_000;
     private long lastOrigin = OutputPort.NO_ORIGIN;
 
     /**
@@ -127,6 +141,7 @@ public final class InputPort<T> {
             drainBuffer = batch;
             batchEnqueued = new long[batch.length];
             batchOrigins = new long[batch.length];
+            batchChannels = new int[batch.length];
         }
         int n = 0;
         stamped = 0;
@@ -246,6 +261,15 @@ public final class InputPort<T> {
         return lastReceivedAt;
     }
 
+    /**
+     * Whether the last message came through a timed connection that did not time it (sampling at
+     * high rates, docs/metrics-fast-path.md): {@link #lastReceivedAt()} is then 0 and the runtime
+     * may count its processing time as the last timed one's.
+     */
+    public boolean lastUntimed() {
+        return lastUntimed;
+    }
+
     /** The place of the last message in the order this port handed messages out (from 0; invalid ones count). */
     public long lastSequence() {
         return handedOut - 1;
@@ -322,62 +346,139 @@ public final class InputPort<T> {
             T message = channel.poll();
             while (message != null) {
                 next = i + 1 == n ? 0 : i + 1;
-                accept(channel, nowHint);
+                accept(channel, i, nowHint);
                 if (!validator.isActive() || isValid(message)) {
                     return message;
                 }
                 message = channel.poll(); // invalid: counted and reported; try the next one
             }
         }
+        if (pending > 0 && stamped < 0) {
+            settle(ticker.read()); // about to wait, perhaps long: bound the untimed ones now
+        }
         return null;
     }
 
-    private void accept(BoundedChannel<T> channel, long nowHint) {
+    private void accept(BoundedChannel<T> channel, int index, long nowHint) {
         handedOut++;
+        lastUntimed = false;
         if (!channel.isTimed()) {
             lastReceivedAt = 0L;
             lastOrigin = OutputPort.NO_ORIGIN;
             return;
         }
-        long enqueued = channel.polledEnqueuedAt();
+        long stamp = channel.polledEnqueuedAt();
         long origin = channel.polledOriginAt();
         lastOrigin = origin;
+        if (index >= sampleWait.length) {
+            int old = sampleWait.length;
+            sampleWait = Arrays.copyOf(sampleWait, index + 1);
+            sampleAge = Arrays.copyOf(sampleAge, index + 1);
+            Arrays.fill(sampleWait, old, index + 1, -1L);
+        }
         if (stamped >= 0) { // drain(): recorded once the whole batch is taken
             if (stamped == batchEnqueued.length) {
                 recordStamped(); // more invalid messages than the batch holds: a read after them is as good
             }
-            batchEnqueued[stamped] = enqueued;
-            batchOrigins[stamped++] = origin;
+            batchEnqueued[stamped] = stamp;
+            batchOrigins[stamped] = origin;
+            batchChannels[stamped++] = index;
+            lastReceivedAt = 0L;
             return;
         }
-        // The hint is a reading taken before this poll. It is the receive time only if the message
-        // was enqueued by then; one sent after it would be received before it was sent (a negative
-        // wait and age, counted as clock skew), so read the clock anew.
-        long now = nowHint != 0L && enqueued - nowHint <= 0 ? nowHint : ticker.read();
-        record(now, enqueued, origin);
+        long enqueued = BoundedChannel.stampNanos(stamp);
+        if (BoundedChannel.isExact(stamp) || sampleWait[index] < 0) {
+            // The hint is a reading taken before this poll. It is the receive time only if the message
+            // was enqueued by then; one sent after it would be received before it was sent (a negative
+            // wait and age, counted as clock skew), so read the clock anew.
+            long now = nowHint != 0L && enqueued - nowHint <= 0 ? nowHint : ticker.read();
+            recordExact(index, now, enqueued, origin);
+        } else {
+            recordUntimed(index, enqueued, origin);
+            lastReceivedAt = 0L;
+            lastUntimed = true;
+            if (ticker.coarse() - lastExactAt >= SETTLE_NANOS) {
+                // A slow receiver: settle at a reading taken now, and let the runner time this one.
+                long now = ticker.read();
+                settle(now);
+                lastReceivedAt = now;
+            }
+        }
     }
 
-    /** Records the messages drain() has taken so far, at one clock read taken after the last of them. */
     private void recordStamped() {
         if (stamped > 0) {
             long now = ticker.read();
             for (int i = 0; i < stamped; i++) {
-                record(now, batchEnqueued[i], batchOrigins[i]);
+                long stamp = batchEnqueued[i];
+                int index = batchChannels[i];
+                if (BoundedChannel.isExact(stamp) || sampleWait[index] < 0) {
+                    recordExact(index, now, BoundedChannel.stampNanos(stamp), batchOrigins[i]);
+                } else {
+                    recordUntimed(index, BoundedChannel.stampNanos(stamp), batchOrigins[i]);
+                }
             }
+            settle(now);
             stamped = 0;
         }
     }
 
-    private void record(long now, long enqueued, long origin) {
-        measurements.queueWait.record(now - enqueued);
+    /** A message received at the exact reading {@code now}. */
+    private void recordExact(int index, long now, long enqueued, long origin) {
+        settle(now);
+        long wait = Math.max(0L, now - enqueued);
+        measurements.queueWait.record(wait);
         long age = now - origin;
         if (age < 0) {
             measurements.clockSkew(); // an event time ahead of this clock
             age = 0;
         }
         measurements.messageAge.record(age);
-        measurements.touch(now);
+        sampleWait[index] = wait;
+        sampleAge[index] = age;
         lastReceivedAt = now;
+    }
+
+    /**
+     * A message the sender did not time: counted as its connection's last timed message (quantiles
+     * are estimated, counts exact); its stamps (a lower bound of its enqueue time, its origin) wait
+     * for the next exact reading to bound its wait and age from above.
+     */
+    private void recordUntimed(int index, long enqueuedAtLeast, long origin) {
+        measurements.queueWait.recordRepeat(sampleWait[index]);
+        measurements.messageAge.recordRepeat(sampleAge[index]);
+        if (pending == 0) {
+            pendingEnqueued = enqueuedAtLeast;
+            pendingOrigin = origin;
+        } else {
+            if (enqueuedAtLeast - pendingEnqueued < 0) {
+                pendingEnqueued = enqueuedAtLeast;
+            }
+            if (origin - pendingOrigin < 0) {
+                pendingOrigin = origin;
+            }
+        }
+        pending++;
+    }
+
+    /**
+     * The receiving thread read the clock exactly at {@code now}, after every message it has taken:
+     * the untimed ones taken since the last exact reading waited and aged at most until now, so max
+     * wait and max age are raised to those bounds (never below the real maximum). Runtime use.
+     */
+    public void settle(long now) {
+        if (pending > 0) {
+            measurements.queueWait.raiseMax(now - pendingEnqueued);
+            long age = now - pendingOrigin;
+            if (age > 0) {
+                measurements.messageAge.raiseMax(age);
+            }
+            pending = 0;
+        }
+        if (now - lastExactAt > 0 || lastExactAt == Long.MIN_VALUE) {
+            lastExactAt = now;
+            measurements.touch(now);
+        }
     }
 
     private boolean isValid(T message) {

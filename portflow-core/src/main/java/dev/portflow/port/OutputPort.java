@@ -137,8 +137,26 @@ public final class OutputPort<T> {
             return SendOutcome.CLOSED;
         }
         boolean clock = timed;
+        if (clock && cs.length == 1 && enqueuedAt == NO_ORIGIN) {
+            BoundedChannel<T> channel = cs[0].channel();
+            if (channel != null) {
+                // The fast path: no clock read unless the channel times this message exactly (its
+                // sampling rule, docs/metrics-fast-path.md); a full buffer takes the path below.
+                long coarse = ticker.coarse();
+                int result = channel.offerSampled(message,
+                        originOf(message, originNanoTime, coarse, false, BoundedChannel.FRESH), coarse, ticker);
+                if (result == BoundedChannel.OFFERED) {
+                    measurements.touch(coarse);
+                    return SendOutcome.ACCEPTED;
+                }
+                if (result == BoundedChannel.CLOSED) {
+                    measurements.drop(DropReason.CLOSED);
+                    return SendOutcome.CLOSED;
+                }
+            }
+        }
         long now = clock ? ticker.read() : 0L;
-        long origin = clock ? originOf(message, originNanoTime, now) : 0L;
+        long origin = clock ? originOf(message, originNanoTime, now, true, now) : 0L;
         long waitLimit = maxWaitNanos == Deadlines.NONE ? Deadlines.NONE
                 : Deadlines.after(realNow(clock, now), maxWaitNanos);
         if (cs.length == 1) {
@@ -168,14 +186,20 @@ public final class OutputPort<T> {
         return worst;
     }
 
-    private long originOf(Object message, long inherited, long now) {
+    /**
+     * The origin to stamp: the event time, else the inherited origin, else {@code fresh}. {@code now}
+     * is an exact reading, or a coarse one ({@code exact} false): enough for the system ticker, which
+     * uses it only to decide when to re-calibrate; another ticker maps an event time through "wall
+     * time minus reading", which needs the exact reading.
+     */
+    private long originOf(Object message, long inherited, long now, boolean exact, long fresh) {
         if (message instanceof EventTimed timed) {
             Instant eventTime = timed.eventTime();
             if (eventTime != null) {
-                return ticker.toNanoTime(eventTime, now);
+                return ticker.toNanoTime(eventTime, exact || ticker == Ticker.system() ? now : ticker.read());
             }
         }
-        return inherited == NO_ORIGIN ? now : inherited;
+        return inherited == NO_ORIGIN ? fresh : inherited;
     }
 
 
@@ -271,7 +295,13 @@ public final class OutputPort<T> {
     private SendOutcome sendRemote(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
             throws InterruptedException {
         RemoteLink<T> link = c.remote();
-        long originNanos = timed ? origin : originOf(message, NO_ORIGIN, ticker.read());
+        long originNanos;
+        if (timed) {
+            originNanos = origin;
+        } else {
+            long read = ticker.read();
+            originNanos = originOf(message, NO_ORIGIN, read, true, read);
+        }
         RemoteLink.Offer offer = link.offer(message, originNanos);
         if (offer == RemoteLink.Offer.FULL) {
             switch (c.options().overflow()) {

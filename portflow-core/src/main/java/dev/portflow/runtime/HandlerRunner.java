@@ -238,6 +238,12 @@ final class HandlerRunner extends ComponentRunner {
         // State of the message being handled; this worker's thread only.
         private long currentOrigin = OutputPort.NO_ORIGIN;
         private long lastEnd; // the clock reading that ended the last message (0: none, or untimed)
+        // Sampling (docs/metrics-fast-path.md): a message its port did not time counts the last timed
+        // processing time of the same port; the next exact reading bounds the stretch from above.
+        private long lastProcessNanos;
+        private InputPort<?> lastProcessPort; // null: no timed message yet
+        private long lastExactReading; // this worker's last exact reading that ended a message or a stretch
+        private boolean untimedSinceExact;
         private int emitted;
         long blockedNanos;
         // The message taken and not finished yet: still set when a forced stop interrupts its
@@ -301,7 +307,7 @@ final class HandlerRunner extends ComponentRunner {
                 long receivedAt = 0L;
                 if (timed) {
                     receivedAt = port.lastReceivedAt();
-                    if (receivedAt == 0L) {
+                    if (receivedAt == 0L && !port.lastUntimed()) {
                         receivedAt = node.ticker.read(); // this port is untimed, another one is not
                     }
                 }
@@ -333,8 +339,22 @@ final class HandlerRunner extends ComponentRunner {
         /** Before a wait for input (or for the receive lock, or for room to park): idle since the last message ended. */
         private void idle() {
             if (timed && time.state() == ComponentTime.BUSY) {
-                time.enter(ComponentTime.IDLE, lastEnd);
+                long at = lastEnd;
+                if (at == 0L || untimedSinceExact) {
+                    at = node.ticker.read(); // the last message ended without a reading
+                    settleProcessing(at);
+                }
+                time.enter(ComponentTime.IDLE, at);
             }
+        }
+
+        /** An exact reading after the untimed messages since the last one: bounds their processing time. */
+        private void settleProcessing(long now) {
+            if (untimedSinceExact) {
+                lastProcessPort.measurements().processDuration.raiseMax(now - lastExactReading);
+                untimedSinceExact = false;
+            }
+            lastExactReading = now;
         }
 
         private static final int TOOK = 0;
@@ -391,8 +411,8 @@ final class HandlerRunner extends ComponentRunner {
                     long at = 0L;
                     if (timed) {
                         at = port.lastReceivedAt();
-                        if (at == 0L) {
-                            at = node.ticker.read();
+                        if (at == 0L && !port.lastUntimed()) {
+                            at = node.ticker.read(); // this port is untimed, another one is not
                         }
                     }
                     if (keyed == null) {
@@ -440,9 +460,18 @@ final class HandlerRunner extends ComponentRunner {
                 RuntimeException failure) throws InterruptedException {
             PortMeasurements measurements = port.measurements();
             if (timed) {
-                if (time.state() != ComponentTime.BUSY) {
+                if (receivedAt == 0L && (time.state() != ComponentTime.BUSY || lastProcessPort != port)) {
+                    receivedAt = node.ticker.read(); // it waited for this one, or no timed one stands for it
+                }
+                if (receivedAt == 0L) {
+                    // untimed, back to back: still busy; "busy on one message" counts from the last
+                    // timed one, at most about SETTLE_NANOS earlier (the port times one by then)
+                } else if (untimedSinceExact) {
+                    settleProcessing(receivedAt); // taken after the untimed ones ended: bounds them
+                    time.nextMessage(receivedAt); // (busy: they came back to back)
+                } else if (time.state() != ComponentTime.BUSY) {
                     time.enter(ComponentTime.BUSY, receivedAt); // it waited for this one
-                } else if (receivedAt - lastEnd > 0) {
+                } else if (lastEnd != 0L && receivedAt - lastEnd > 0) {
                     time.idleBetween(lastEnd, receivedAt); // arrived after the reading that ended the last one
                 } else {
                     time.nextMessage(receivedAt); // back to back: no state change
@@ -486,8 +515,17 @@ final class HandlerRunner extends ComponentRunner {
             unfinishedPort = null;
             long now = 0L;
             if (timed) {
-                now = node.ticker.read();
-                measurements.processDuration.record(now - receivedAt - blockedNanos);
+                if (receivedAt != 0L) {
+                    now = node.ticker.read();
+                    long took = now - receivedAt - blockedNanos;
+                    measurements.processDuration.record(took);
+                    settleProcessing(now);
+                    lastProcessNanos = Math.max(0L, took);
+                    lastProcessPort = port;
+                } else {
+                    measurements.processDuration.recordRepeat(lastProcessNanos);
+                    untimedSinceExact = true;
+                }
                 lastEnd = now; // still busy: idle only once the next receive is about to wait
             }
             return now;

@@ -84,6 +84,15 @@ class BoundedChannelTest {
     }
 
     @Test
+    void anExactStampLosesOnlyItsLowestNanosecondToTheExactMark() {
+        BoundedChannel<Integer> c = channel(2);
+        c.offer(1, 111L, 11L);
+        assertThat(c.poll()).isEqualTo(1);
+        assertThat(BoundedChannel.isExact(c.polledEnqueuedAt())).isTrue();
+        assertThat(BoundedChannel.stampNanos(c.polledEnqueuedAt())).isEqualTo(110L);
+    }
+
+    @Test
     void pollOnEmptyReturnsNullAndKeepsCountsAtZero() {
         BoundedChannel<Integer> c = channel(4);
         assertThat(c.poll()).isNull();
@@ -95,11 +104,11 @@ class BoundedChannelTest {
     @Test
     void timestampsTravelWithTheirElement() {
         BoundedChannel<Integer> c = channel(2);
-        c.offer(1, 111L, 11L);
+        c.offer(1, 112L, 11L);
         c.offer(2, 222L, 22L);
         assertThat(c.headOriginAt()).isEqualTo(11L);
         assertThat(c.poll()).isEqualTo(1);
-        assertThat(c.polledEnqueuedAt()).isEqualTo(111L);
+        assertThat(c.polledEnqueuedAt()).isEqualTo(112L);
         assertThat(c.polledOriginAt()).isEqualTo(11L);
         assertThat(c.headOriginAt()).isEqualTo(22L);
         assertThat(c.poll()).isEqualTo(2);

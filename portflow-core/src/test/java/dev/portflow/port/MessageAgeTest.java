@@ -54,6 +54,20 @@ class MessageAgeTest {
         assertThat(m.avgQueueWaitMs()).isEqualTo(2.0);
     }
 
+    /**
+     * Between two coarse-clock steps (the fake one moves in 200 µs steps): the send maps the event
+     * time through the exact reading, not the coarse one, or the age would come out 150 µs short.
+     */
+    @Test
+    void anEventTimeIsMappedThroughTheExactReadingBetweenCoarseSteps() throws Exception {
+        Ports.connect(out, in, 8, OverflowPolicy.BLOCK);
+        ticker.advance(150_000); // 150 µs past a coarse step
+        out.send(new Reading(1, now().minusMillis(100)));
+        ticker.advance(2 * MS);
+        assertThat(in.receive().id()).isEqualTo(1);
+        assertThat(in.measurements().messageAge.maxNanos()).isEqualTo(102 * MS);
+    }
+
     @Test
     void anEventFromTheFutureIsAgedZeroAndCountedAsClockSkew() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
