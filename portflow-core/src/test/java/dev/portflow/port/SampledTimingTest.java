@@ -46,9 +46,7 @@ class SampledTimingTest {
     void atOneMillionMessagesPerSecondQuantilesAreWithinOneBucketAndMaxWithinOneMillisecondAbove() throws Exception {
         long seed = System.nanoTime();
         int n = 200_000;
-        Connection<Long> connection = Ports.connect(out, in, 8192, OverflowPolicy.BLOCK);
-        sentAt = new long[n];
-        originOf = new long[n];
+        Connection<Long> connection = connect(8192, n);
         SplittableRandom random = new SplittableRandom(seed);
         int sent = 0;
         int received = 0;
@@ -86,9 +84,7 @@ class SampledTimingTest {
     void belowOneHundredThousandMessagesPerSecondEveryMessageIsTimedExactly() throws Exception {
         long seed = System.nanoTime();
         int n = 20_000;
-        Connection<Long> connection = Ports.connect(out, in, 64, OverflowPolicy.BLOCK);
-        sentAt = new long[n];
-        originOf = new long[n];
+        Connection<Long> connection = connect(64, n);
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) {
             ticker.advance(20 * US);
@@ -116,9 +112,7 @@ class SampledTimingTest {
     void aSlowReceiverAfterAFastBurstStillBoundsMaxWaitWithinOneMillisecond() throws Exception {
         long seed = System.nanoTime();
         int n = 4_000;
-        Ports.connect(out, in, 8192, OverflowPolicy.BLOCK);
-        sentAt = new long[n];
-        originOf = new long[n];
+        connect(8192, n);
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) {
             ticker.advance(100);
@@ -132,6 +126,13 @@ class SampledTimingTest {
         HistogramSnapshot truth = trueWait.snapshot();
         assertThat(wait.count()).isEqualTo(n);
         assertThat(wait.maxNanos()).as("seed %d", seed).isBetween(truth.maxNanos(), truth.maxNanos() + MS);
+    }
+
+    /** Connects out to in with a BLOCK buffer of {@code capacity}, ready to follow {@code n} messages. */
+    private Connection<Long> connect(int capacity, int n) {
+        sentAt = new long[n];
+        originOf = new long[n];
+        return Ports.connect(out, in, capacity, OverflowPolicy.BLOCK);
     }
 
     private void send(int i, SplittableRandom random) throws InterruptedException {
