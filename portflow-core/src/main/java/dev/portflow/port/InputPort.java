@@ -387,7 +387,7 @@ public final class InputPort<T> {
             return;
         }
         long enqueued = BoundedChannel.stampNanos(stamp);
-        if (BoundedChannel.isExact(stamp) || sampleWait[index] < 0) {
+        if (timesExactly(stamp, index)) {
             // The hint is a reading taken before this poll. It is the receive time only if the message
             // was enqueued by then; one sent after it would be received before it was sent (a negative
             // wait and age, counted as clock skew), so read the clock anew.
@@ -412,7 +412,7 @@ public final class InputPort<T> {
             for (int i = 0; i < stamped; i++) {
                 long stamp = batchEnqueued[i];
                 int index = batchChannels[i];
-                if (BoundedChannel.isExact(stamp) || sampleWait[index] < 0) {
+                if (timesExactly(stamp, index)) {
                     recordExact(index, now, BoundedChannel.stampNanos(stamp), batchOrigins[i]);
                 } else {
                     recordUntimed(index, BoundedChannel.stampNanos(stamp), batchOrigins[i]);
@@ -421,6 +421,14 @@ public final class InputPort<T> {
             settle(now);
             stamped = 0;
         }
+    }
+
+    /**
+     * Whether a message is recorded from its own stamps: the sender timed it, or its connection has
+     * no timed message yet to stand for it (its lower-bound stamp then gives an upper-bound wait).
+     */
+    private boolean timesExactly(long stamp, int channelIndex) {
+        return BoundedChannel.isExact(stamp) || sampleWait[channelIndex] < 0;
     }
 
     /** A message received at the exact reading {@code now}. */
@@ -464,9 +472,9 @@ public final class InputPort<T> {
     /**
      * The receiving thread read the clock exactly at {@code now}, after every message it has taken:
      * the untimed ones taken since the last exact reading waited and aged at most until now, so max
-     * wait and max age are raised to those bounds (never below the real maximum). Runtime use.
+     * wait and max age are raised to those bounds (never below the real maximum).
      */
-    public void settle(long now) {
+    private void settle(long now) {
         if (pending > 0) {
             measurements.queueWait.raiseMax(now - pendingEnqueued);
             long age = now - pendingOrigin;

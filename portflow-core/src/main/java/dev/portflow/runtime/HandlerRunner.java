@@ -304,14 +304,7 @@ final class HandlerRunner extends ComponentRunner {
                     }
                 }
                 InputPort<?> port = node.inbox.lastPort();
-                long receivedAt = 0L;
-                if (timed) {
-                    receivedAt = port.lastReceivedAt();
-                    if (receivedAt == 0L && !port.lastUntimed()) {
-                        receivedAt = node.ticker.read(); // this port is untimed, another one is not
-                    }
-                }
-                now = handle(message, port, receivedAt, port.lastOrigin(), -1L, null);
+                now = handle(message, port, receiveTime(port), port.lastOrigin(), -1L, null);
             }
         }
 
@@ -337,6 +330,22 @@ final class HandlerRunner extends ComponentRunner {
         }
 
         /** Before a wait for input (or for the receive lock, or for room to park): idle since the last message ended. */
+        /**
+         * When the message just taken from {@code port} was received: its exact reading, or a new one
+         * when its connection is untimed and another input is not; 0 when this component is untimed
+         * or the message is a sampled-out one (handled as the last timed one was).
+         */
+        private long receiveTime(InputPort<?> port) {
+            if (!timed) {
+                return 0L;
+            }
+            long at = port.lastReceivedAt();
+            if (at == 0L && !port.lastUntimed()) {
+                at = node.ticker.read(); // this port is untimed, another one is not
+            }
+            return at;
+        }
+
         private void idle() {
             if (timed && time.state() == ComponentTime.BUSY) {
                 long at = lastEnd;
@@ -408,13 +417,7 @@ final class HandlerRunner extends ComponentRunner {
                         continue; // timed out: look whether to leave, then wait again
                     }
                     InputPort<?> port = node.inbox.lastPort();
-                    long at = 0L;
-                    if (timed) {
-                        at = port.lastReceivedAt();
-                        if (at == 0L && !port.lastUntimed()) {
-                            at = node.ticker.read(); // this port is untimed, another one is not
-                        }
-                    }
+                    long at = receiveTime(port);
                     if (keyed == null) {
                         set(message, port, at, port.lastOrigin(), port.lastSequence(), null, null);
                         return TOOK;

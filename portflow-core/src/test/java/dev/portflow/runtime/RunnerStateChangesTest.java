@@ -35,6 +35,16 @@ class RunnerStateChangesTest {
         return pipeline.node(component).times.nanos(state);
     }
 
+    /** A source of 0 .. n-1 that counts {@code allSent} down once it has sent them all. */
+    private static dev.portflow.component.Source<Integer> emitThenSignal(int n, CountDownLatch allSent) {
+        return ctx -> {
+            for (int i = 0; i < n; i++) {
+                ctx.emit(i);
+            }
+            allSent.countDown();
+        };
+    }
+
     /** A component busy on its current message right now (not idle, not backpressured). */
     private static boolean busy(Pipeline pipeline, String component) {
         return pipeline.node(component).times.busySince() != Long.MIN_VALUE;
@@ -47,12 +57,7 @@ class RunnerStateChangesTest {
         long start = ticker.now();
         Pipeline pipeline = Pipeline.builder("back_to_back")
                 .ticker(ticker)
-                .source("src", Integer.class, ctx -> {
-                    for (int i = 0; i < n; i++) {
-                        ctx.emit(i);
-                    }
-                    allSent.countDown();
-                })
+                .source("src", Integer.class, emitThenSignal(n, allSent))
                 .sink("work", Integer.class, i -> {
                     if (i == 0) {
                         allSent.await(); // the other 99 are buffered when message 0 ends
@@ -84,12 +89,7 @@ class RunnerStateChangesTest {
         Pipeline pipeline = Pipeline.builder("busy_long")
                 .ticker(ticker)
                 .healthRules(new HealthRules(10, Duration.ofMillis(50)))
-                .source("src", Integer.class, ctx -> {
-                    for (int i = 0; i < n; i++) {
-                        ctx.emit(i);
-                    }
-                    allSent.countDown();
-                })
+                .source("src", Integer.class, emitThenSignal(n, allSent))
                 .sink("work", Integer.class, i -> {
                     if (i == 0) {
                         allSent.await();
