@@ -98,32 +98,36 @@ public final class LatencyHistogram {
         }
     }
 
-    /** Bucket {@code i} holds the values in {@code (lowerBound(i), upperBound(i)]}, as Prometheus' {@code le}. */
     /**
-     * Counts one more message whose value is taken to be {@code nanos}, a value this histogram has
-     * already recorded with {@link #record(long)}: it adds to the count and sum, and cannot move min
-     * or max. Ports use it for the messages they do not time exactly (the timed message before it
-     * on the same connection stands for them; docs/metrics-fast-path.md).
+     * Counts {@code times} more messages whose value is taken to be {@code nanos}, a value this
+     * histogram has already recorded with {@link #record(long)}: it adds to the count and sum, and
+     * cannot move min or max. Ports count the messages they do not time exactly this way, in one
+     * call per stretch rather than one per message (the timed message before them on the same
+     * connection stands for them; docs/metrics-fast-path.md).
      */
-    public void recordRepeat(long nanos) {
+    public void recordRepeats(long nanos, long times) {
+        if (times <= 0) {
+            return;
+        }
         if (nanos < 0) {
             nanos = 0;
         }
         int index = bucketIndex(nanos);
+        double total = (double) nanos * times;
         Thread o = (Thread) OWNER.getOpaque(this);
         if (o == Thread.currentThread()) {
             long[] c = ownerCounts;
-            COUNTS.setOpaque(c, index, (long) COUNTS.getOpaque(c, index) + 1);
-            OWNER_SUM.setOpaque(this, (double) OWNER_SUM.getOpaque(this) + nanos);
+            COUNTS.setOpaque(c, index, (long) COUNTS.getOpaque(c, index) + times);
+            OWNER_SUM.setOpaque(this, (double) OWNER_SUM.getOpaque(this) + total);
         } else {
-            sharedCounts.incrementAndGet(index);
-            sharedSum.add(nanos);
+            sharedCounts.addAndGet(index, times);
+            sharedSum.add(total);
         }
     }
 
     /**
      * Raises the maximum to {@code nanos} if it is higher, without counting a message: an upper
-     * bound of the values of messages counted by {@link #recordRepeat(long)}, so the reported max
+     * bound of the values of messages counted by {@link #recordRepeats(long, long)}, so the reported max
      * is never below the real one.
      */
     public void raiseMax(long nanos) {
@@ -137,6 +141,7 @@ public final class LatencyHistogram {
         }
     }
 
+    /** Bucket {@code i} holds the values in {@code (lowerBound(i), upperBound(i)]}, as Prometheus' {@code le}. */
     static int bucketIndex(long nanos) {
         long v = nanos - 1;
         if (v < (1L << MIN_SHIFT)) {

@@ -48,7 +48,7 @@ public final class Inbox {
 
     /** Waits for the next message from any port; {@code null} at end of stream on every port. */
     public Object receive() throws InterruptedException {
-        return receive(Long.MAX_VALUE, 0L);
+        return counted(receive(Long.MAX_VALUE, 0L));
     }
 
     /** Waits up to {@code timeout}; {@code null} on timeout or at end of stream ({@link #isEndOfStream()}). */
@@ -56,16 +56,30 @@ public final class Inbox {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        return receive(Deadlines.nanos(timeout), 0L);
+        return counted(receive(Deadlines.nanos(timeout), 0L));
     }
 
     /** The next message if one is buffered now, else {@code null}. */
     public Object poll() {
-        return poll(0L);
+        return counted(poll(0L));
+    }
+
+    /**
+     * The user-facing receives count every message in the ports' histograms at once; the runtime's
+     * ({@link #receive(long, long)}, {@link #poll(long)}) leave untimed ones to the next exact reading.
+     */
+    private Object counted(Object message) {
+        for (InputPort<?> port : ports) {
+            port.countUntimed();
+        }
+        return message;
     }
 
     /**
      * Waits up to {@code timeoutNanos} ({@code Long.MAX_VALUE}: forever).
+     *
+     * <p>For a runtime: a message the sender did not time is counted in its port's histograms at
+     * the port's next exact reading (docs/metrics-fast-path.md), not at once as by {@link #receive()}.
      *
      * @param nowHint a reading of the ports' ticker the caller just took, used as the receive time
      *                of a message enqueued before it was taken (saves a clock read; a message sent
@@ -119,7 +133,8 @@ public final class Inbox {
     }
 
     /**
-     * The next message if one is buffered now, else {@code null}; never waits.
+     * The next message if one is buffered now, else {@code null}; never waits. For a runtime, like
+     * {@link #receive(long, long)}.
      *
      * @param nowHint as for {@link #receive(long, long)}: a reading of the ports' ticker the caller just
      *                took, used as the receive time of a message enqueued before it; 0 for none

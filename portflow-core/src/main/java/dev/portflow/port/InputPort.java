@@ -50,9 +50,12 @@ public final class InputPort<T> {
     private long handedOut; // messages taken from the channels so far, valid or not
     private long lastReceivedAt;
     // Sampling (docs/metrics-fast-path.md), receiving thread only. Per channel: the queue wait and
-    // age of its last exactly timed message (-1: none yet), which stand for its untimed ones.
+    // age of its last exactly timed message (-1: none yet), which stand for its untimed ones, and
+    // how many untimed ones it has taken since the last exact reading (counted into the histograms
+    // at that reading: one histogram update per stretch instead of two per message).
     private long[] sampleWait = new long[0];
     private long[] sampleAge = new long[0];
+    private int[] repeats = new int[0];
     // Untimed messages taken since the last exact reading: how many, and their earliest enqueue
     // stamp and origin, so the next reading bounds their wait and age from above.
     private int pending;
@@ -115,7 +118,9 @@ public final class InputPort<T> {
     /** The next message if one is buffered now, else {@code null}; never waits. */
     public T poll() {
         requireConnected();
-        return pollOnce(0L);
+        T message = pollOnce(0L);
+        countUntimed();
+        return message;
     }
 
     /**
@@ -354,7 +359,7 @@ public final class InputPort<T> {
             }
         }
         if (pending > 0 && stamped < 0) {
-            settle(ticker.read()); // about to wait, perhaps long: bound the untimed ones now
+            settle(ticker.read()); // about to wait, perhaps long: count and bound the untimed ones now
         }
         return null;
     }
@@ -374,6 +379,7 @@ public final class InputPort<T> {
             int old = sampleWait.length;
             sampleWait = Arrays.copyOf(sampleWait, index + 1);
             sampleAge = Arrays.copyOf(sampleAge, index + 1);
+            repeats = Arrays.copyOf(repeats, index + 1);
             Arrays.fill(sampleWait, old, index + 1, -1L);
         }
         if (stamped >= 0) { // drain(): recorded once the whole batch is taken
@@ -448,13 +454,12 @@ public final class InputPort<T> {
     }
 
     /**
-     * A message the sender did not time: counted as its connection's last timed message (quantiles
-     * are estimated, counts exact); its stamps (a lower bound of its enqueue time, its origin) wait
-     * for the next exact reading to bound its wait and age from above.
+     * A message the sender did not time: it will count as its connection's last timed message
+     * (quantiles are estimated) and its stamps (a lower bound of its enqueue time, its origin) bound
+     * its wait and age from above, both at the next exact reading ({@link #settle}).
      */
     private void recordUntimed(int index, long enqueuedAtLeast, long origin) {
-        measurements.queueWait.recordRepeat(sampleWait[index]);
-        measurements.messageAge.recordRepeat(sampleAge[index]);
+        repeats[index]++;
         if (pending == 0) {
             pendingEnqueued = enqueuedAtLeast;
             pendingOrigin = origin;
@@ -471,11 +476,13 @@ public final class InputPort<T> {
 
     /**
      * The receiving thread read the clock exactly at {@code now}, after every message it has taken:
-     * the untimed ones taken since the last exact reading waited and aged at most until now, so max
-     * wait and max age are raised to those bounds (never below the real maximum).
+     * the untimed ones taken since the last exact reading are counted, each as its connection's last
+     * timed message, and they waited and aged at most until now, so max wait and max age are raised
+     * to those bounds (never below the real maximum).
      */
     private void settle(long now) {
         if (pending > 0) {
+            countUntimed();
             measurements.queueWait.raiseMax(now - pendingEnqueued);
             long age = now - pendingOrigin;
             if (age > 0) {
@@ -486,6 +493,28 @@ public final class InputPort<T> {
         if (now - lastExactAt > 0 || lastExactAt == Long.MIN_VALUE) {
             lastExactAt = now;
             measurements.touch(now);
+        }
+    }
+
+    /**
+     * Counts the untimed messages taken so far, each as its connection's last timed message (count
+     * and sum); their bound on max waits for the next exact reading. Called at every exact reading,
+     * and after every receive through the public API ({@link #receive()}, {@link #poll()}, an
+     * {@link Inbox}'s), so a port used directly counts every message at once; a pipeline's runner
+     * receives through the runtime's calls and leaves the counting to the next exact reading.
+     */
+    void countUntimed() {
+        if (pending == 0) {
+            return;
+        }
+        int[] counts = repeats;
+        for (int i = 0; i < counts.length; i++) {
+            int n = counts[i];
+            if (n > 0) {
+                measurements.queueWait.recordRepeats(sampleWait[i], n);
+                measurements.messageAge.recordRepeats(sampleAge[i], n);
+                counts[i] = 0;
+            }
         }
     }
 

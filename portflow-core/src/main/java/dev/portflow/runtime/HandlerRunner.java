@@ -242,6 +242,7 @@ final class HandlerRunner extends ComponentRunner {
         // processing time of the same port; the next exact reading bounds the stretch from above.
         private long lastProcessNanos;
         private InputPort<?> lastProcessPort; // null: no timed message yet
+        private int processRepeats; // untimed messages since the last exact reading, counted at it
         private long lastExactReading; // this worker's last exact reading that ended a message or a stretch
         private boolean untimedSinceExact;
         private int emitted;
@@ -284,7 +285,11 @@ final class HandlerRunner extends ComponentRunner {
                 died(t);
                 stopForGood();
             } finally {
-                time.finish(node.ticker.read());
+                long end = node.ticker.read();
+                if (untimedSinceExact) {
+                    settleProcessing(end); // stopped or failed right after untimed messages: count them
+                }
+                time.finish(end);
                 workerEnded(this, left);
             }
         }
@@ -357,10 +362,16 @@ final class HandlerRunner extends ComponentRunner {
             }
         }
 
-        /** An exact reading after the untimed messages since the last one: bounds their processing time. */
+        /**
+         * An exact reading after the untimed messages since the last one: counts them (each as the
+         * last timed processing time of their port) and bounds their processing time from above.
+         */
         private void settleProcessing(long now) {
             if (untimedSinceExact) {
-                lastProcessPort.measurements().processDuration.raiseMax(now - lastExactReading);
+                var histogram = lastProcessPort.measurements().processDuration;
+                histogram.recordRepeats(lastProcessNanos, processRepeats);
+                histogram.raiseMax(now - lastExactReading);
+                processRepeats = 0;
                 untimedSinceExact = false;
             }
             lastExactReading = now;
@@ -526,7 +537,7 @@ final class HandlerRunner extends ComponentRunner {
                     lastProcessNanos = Math.max(0L, took);
                     lastProcessPort = port;
                 } else {
-                    measurements.processDuration.recordRepeat(lastProcessNanos);
+                    processRepeats++; // counted at the next exact reading (settleProcessing)
                     untimedSinceExact = true;
                 }
                 lastEnd = now; // still busy: idle only once the next receive is about to wait
