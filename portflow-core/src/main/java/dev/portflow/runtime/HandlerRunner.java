@@ -473,23 +473,11 @@ final class HandlerRunner extends ComponentRunner {
         private long handle(Object message, InputPort<?> port, long receivedAt, long origin, long sequence,
                 RuntimeException failure) throws InterruptedException {
             PortMeasurements measurements = port.measurements();
-            if (timed) {
-                if (receivedAt == 0L && (time.state() != ComponentTime.BUSY || lastProcessPort != port)) {
-                    receivedAt = node.ticker.read(); // it waited for this one, or no timed one stands for it
-                }
-                if (receivedAt == 0L) {
-                    // untimed, back to back: still busy; "busy on one message" counts from the last
-                    // timed one, at most about SETTLE_NANOS earlier (the port times one by then)
-                } else if (untimedSinceExact) {
-                    settleProcessing(receivedAt); // taken after the untimed ones ended: bounds them
-                    time.nextMessage(receivedAt); // (busy: they came back to back)
-                } else if (time.state() != ComponentTime.BUSY) {
-                    time.enter(ComponentTime.BUSY, receivedAt); // it waited for this one
-                } else if (lastEnd != 0L && receivedAt - lastEnd > 0) {
-                    time.idleBetween(lastEnd, receivedAt); // arrived after the reading that ended the last one
-                } else {
-                    time.nextMessage(receivedAt); // back to back: no state change
-                }
+            // Untimed and back to back (the common case at high rates): still busy, no clock read;
+            // "busy on one message" counts from the last timed one, at most about SETTLE_NANOS
+            // earlier (the port times one by then). Kept out of startTimed so this stays small.
+            if (timed && (receivedAt != 0L || time.state() != ComponentTime.BUSY || lastProcessPort != port)) {
+                receivedAt = startTimed(port, receivedAt);
             }
             unfinished = message;
             unfinishedPort = port;
@@ -527,21 +515,45 @@ final class HandlerRunner extends ComponentRunner {
             }
             unfinished = null;
             unfinishedPort = null;
-            long now = 0L;
-            if (timed) {
-                if (receivedAt != 0L) {
-                    now = node.ticker.read();
-                    long took = now - receivedAt - blockedNanos;
-                    measurements.processDuration.record(took);
-                    settleProcessing(now);
-                    lastProcessNanos = Math.max(0L, took);
-                    lastProcessPort = port;
-                } else {
-                    processRepeats++; // counted at the next exact reading (settleProcessing)
-                    untimedSinceExact = true;
-                }
-                lastEnd = now; // still busy: idle only once the next receive is about to wait
+            if (!timed) {
+                return 0L;
             }
+            if (receivedAt == 0L) {
+                processRepeats++; // counted at the next exact reading (settleProcessing)
+                untimedSinceExact = true;
+                lastEnd = 0L;
+                return 0L;
+            }
+            return endTimed(measurements, port, receivedAt);
+        }
+
+        /** A timed message starts: the receive reading (read now if there is none) and the state change it makes. */
+        private long startTimed(InputPort<?> port, long receivedAt) {
+            if (receivedAt == 0L) {
+                receivedAt = node.ticker.read(); // it waited for this one, or no timed one stands for it
+            }
+            if (untimedSinceExact) {
+                settleProcessing(receivedAt); // taken after the untimed ones ended: bounds them
+                time.nextMessage(receivedAt); // (busy: they came back to back)
+            } else if (time.state() != ComponentTime.BUSY) {
+                time.enter(ComponentTime.BUSY, receivedAt); // it waited for this one
+            } else if (lastEnd != 0L && receivedAt - lastEnd > 0) {
+                time.idleBetween(lastEnd, receivedAt); // arrived after the reading that ended the last one
+            } else {
+                time.nextMessage(receivedAt); // back to back: no state change
+            }
+            return receivedAt;
+        }
+
+        /** A timed message ends: its processing time, at a reading that is returned (and kept as lastEnd). */
+        private long endTimed(PortMeasurements measurements, InputPort<?> port, long receivedAt) {
+            long now = node.ticker.read();
+            long took = now - receivedAt - blockedNanos;
+            measurements.processDuration.record(took);
+            settleProcessing(now);
+            lastProcessNanos = Math.max(0L, took);
+            lastProcessPort = port;
+            lastEnd = now; // still busy: idle only once the next receive is about to wait
             return now;
         }
 
