@@ -26,8 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * outputs closed.
  *
  * <p><b>One worker</b> (the default) receives straight from the inbox, as a single consumer, and
- * costs one clock read per message: the read that ends one message's processing is handed to the
- * next receive as its receive time when a message is already waiting.
+ * costs one clock read per timed message: the read that ends one message's processing is handed to
+ * the next receive as its receive time when a message is already waiting. A message its port did
+ * not time (sampling at high rates, docs/metrics-fast-path.md) costs none: it is counted at the
+ * worker's next exact reading.
  *
  * <p>A worker's {@link ComponentTime} changes state only when the state really changes: back-to-back
  * messages stay busy (no write at all); it enters idle only when its receive is about to wait (input
@@ -239,10 +241,13 @@ final class HandlerRunner extends ComponentRunner {
         private long currentOrigin = OutputPort.NO_ORIGIN;
         private long lastEnd; // the clock reading that ended the last message (0: none, or untimed)
         // Sampling (docs/metrics-fast-path.md): a message its port did not time counts the last timed
-        // processing time of the same port; the next exact reading bounds the stretch from above.
-        private long lastProcessNanos;
-        private InputPort<?> lastProcessPort; // null: no timed message yet
-        private int processRepeats; // untimed messages since the last exact reading, counted at it
+        // processing time of the same port; the next exact reading counts the stretch and bounds it
+        // from above. Per input port, in the order of samplePorts: that last timed processing time
+        // (-1: none yet), and the untimed messages handled since the last exact reading. Per port,
+        // so a component with several inputs (a merger taking them in turn) samples as one with one.
+        private final InputPort<?>[] samplePorts = node.inputs.values().toArray(new InputPort<?>[0]);
+        private final long[] lastProcessNanos = new long[samplePorts.length];
+        private final int[] processRepeats = new int[samplePorts.length];
         private long lastExactReading; // this worker's last exact reading that ended a message or a stretch
         private boolean untimedSinceExact;
         private int emitted;
@@ -262,6 +267,7 @@ final class HandlerRunner extends ComponentRunner {
 
         Worker(ComponentTime time) {
             this.time = time;
+            java.util.Arrays.fill(lastProcessNanos, -1L);
         }
 
         void start(int number) {
@@ -294,7 +300,7 @@ final class HandlerRunner extends ComponentRunner {
             }
         }
 
-        /** The only worker: receives straight from the inbox, one clock read per message. */
+        /** The only worker: receives straight from the inbox, at most one clock read per message. */
         private void runAlone() throws Exception {
             long now = timed ? node.ticker.read() : 0L;
             time.start(ComponentTime.IDLE, now);
@@ -368,13 +374,28 @@ final class HandlerRunner extends ComponentRunner {
          */
         private void settleProcessing(long now) {
             if (untimedSinceExact) {
-                var histogram = lastProcessPort.measurements().processDuration;
-                histogram.recordRepeats(lastProcessNanos, processRepeats);
-                histogram.raiseMax(now - lastExactReading);
-                processRepeats = 0;
+                long bound = now - lastExactReading;
+                for (int i = 0; i < samplePorts.length; i++) {
+                    if (processRepeats[i] > 0) {
+                        var histogram = samplePorts[i].measurements().processDuration;
+                        histogram.recordRepeats(lastProcessNanos[i], processRepeats[i]);
+                        histogram.raiseMax(bound);
+                        processRepeats[i] = 0;
+                    }
+                }
                 untimedSinceExact = false;
             }
             lastExactReading = now;
+        }
+
+        /** The place of {@code port} in samplePorts, or -1 (not an input of this component: never sampled). */
+        private int sampleIndex(InputPort<?> port) {
+            for (int i = 0; i < samplePorts.length; i++) {
+                if (samplePorts[i] == port) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private static final int TOOK = 0;
@@ -473,11 +494,13 @@ final class HandlerRunner extends ComponentRunner {
         private long handle(Object message, InputPort<?> port, long receivedAt, long origin, long sequence,
                 RuntimeException failure) throws InterruptedException {
             PortMeasurements measurements = port.measurements();
+            int sample = timed ? sampleIndex(port) : -1;
             // Untimed and back to back (the common case at high rates): still busy, no clock read;
             // "busy on one message" counts from the last timed one, at most about SETTLE_NANOS
             // earlier (the port times one by then). Kept out of startTimed so this stays small.
-            if (timed && (receivedAt != 0L || time.state() != ComponentTime.BUSY || lastProcessPort != port)) {
-                receivedAt = startTimed(port, receivedAt);
+            if (timed && (receivedAt != 0L || time.state() != ComponentTime.BUSY || sample < 0
+                    || lastProcessNanos[sample] < 0)) {
+                receivedAt = startTimed(receivedAt); // it waited for this one, or no timed one stands for it
             }
             unfinished = message;
             unfinishedPort = port;
@@ -519,18 +542,18 @@ final class HandlerRunner extends ComponentRunner {
                 return 0L;
             }
             if (receivedAt == 0L) {
-                processRepeats++; // counted at the next exact reading (settleProcessing)
+                processRepeats[sample]++; // counted at the next exact reading (settleProcessing)
                 untimedSinceExact = true;
                 lastEnd = 0L;
                 return 0L;
             }
-            return endTimed(measurements, port, receivedAt);
+            return endTimed(measurements, sample, receivedAt);
         }
 
         /** A timed message starts: the receive reading (read now if there is none) and the state change it makes. */
-        private long startTimed(InputPort<?> port, long receivedAt) {
+        private long startTimed(long receivedAt) {
             if (receivedAt == 0L) {
-                receivedAt = node.ticker.read(); // it waited for this one, or no timed one stands for it
+                receivedAt = node.ticker.read();
             }
             if (untimedSinceExact) {
                 settleProcessing(receivedAt); // taken after the untimed ones ended: bounds them
@@ -546,13 +569,14 @@ final class HandlerRunner extends ComponentRunner {
         }
 
         /** A timed message ends: its processing time, at a reading that is returned (and kept as lastEnd). */
-        private long endTimed(PortMeasurements measurements, InputPort<?> port, long receivedAt) {
+        private long endTimed(PortMeasurements measurements, int sample, long receivedAt) {
             long now = node.ticker.read();
             long took = now - receivedAt - blockedNanos;
             measurements.processDuration.record(took);
             settleProcessing(now);
-            lastProcessNanos = Math.max(0L, took);
-            lastProcessPort = port;
+            if (sample >= 0) {
+                lastProcessNanos[sample] = Math.max(0L, took);
+            }
             lastEnd = now; // still busy: idle only once the next receive is about to wait
             return now;
         }

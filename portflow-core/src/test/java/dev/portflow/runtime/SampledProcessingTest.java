@@ -6,10 +6,13 @@ import dev.portflow.FakeTicker;
 import dev.portflow.metrics.Buckets;
 import dev.portflow.metrics.HistogramSnapshot;
 import dev.portflow.metrics.LatencyHistogram;
+import dev.portflow.metrics.Ticker;
 import dev.portflow.port.ConnectionOptions;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -108,5 +111,78 @@ class SampledProcessingTest {
         assertThat(times.nanos(ComponentTime.BACKPRESSURED)).isZero();
         // far fewer than one exact clock read per message: sampling engaged
         assertThat(ticker.reads()).as("exact reads for %d messages", n).isLessThan(n / 2);
+    }
+
+    /**
+     * A merger takes its two inputs in turn, so consecutive messages come from different ports: it
+     * still reads the clock only for the messages its ports timed (each port keeps its own last
+     * timed processing time), and counts every message.
+     */
+    @Test
+    void aComponentWithSeveralInputsSamplesPerPort() throws Exception {
+        int n = 40_000;
+        AtomicLong mergerReads = new AtomicLong();
+        Ticker counting = new Ticker() { // the fake clock, counting the merger's exact reads
+            @Override
+            public long read() {
+                if (Thread.currentThread().getName().endsWith("-merge")) {
+                    mergerReads.incrementAndGet();
+                }
+                return ticker.read();
+            }
+
+            @Override
+            public long coarse() {
+                return ticker.coarse();
+            }
+
+            @Override
+            public long wallNanos() {
+                return ticker.wallNanos();
+            }
+        };
+        CountDownLatch allRouted = new CountDownLatch(n);
+        AtomicReference<Pipeline> built = new AtomicReference<>();
+        ConnectionOptions big = ConnectionOptions.defaults().capacity(65_536);
+        Pipeline pipeline = Pipeline.builder("fanin")
+                .ticker(counting)
+                .source("src", Integer.class, ctx -> {
+                    org.awaitility.Awaitility.await().until(() -> built.get() != null
+                            && built.get().node("merge").times.writes() > 0);
+                    for (int i = 0; i < n; i++) {
+                        ctx.emit(i);
+                    }
+                })
+                .router("split", Integer.class, i -> {
+                    ticker.advance(US); // 1 M msg/s: 500k into each input of the merger
+                    allRouted.countDown();
+                    return i % 2 == 0 ? "out_a" : "out_b";
+                })
+                .merger("merge", Integer.class, (i, port) -> {
+                    if (i == 0) {
+                        allRouted.await(); // then both inputs hold everything: back to back, in turn
+                    }
+                    ticker.advance(US); // from here on only this handler moves the clock
+                    return i;
+                })
+                .sink("sink", Integer.class, i -> { })
+                .connect("src.out_n", "split.in_n", big)
+                .connect("split.out_a", "merge.in_a", big)
+                .connect("split.out_b", "merge.in_b", big)
+                .connect("merge.out_n", "sink.in_n", big)
+                .build();
+        built.set(pipeline);
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
+
+        for (String port : new String[] {"in_a", "in_b"}) {
+            var measurements = pipeline.inputPort("merge", port).measurements();
+            assertThat(measurements.processDuration.count()).as(port).isEqualTo(n / 2);
+            assertThat(measurements.queueWait.count()).as(port).isEqualTo(n / 2);
+        }
+        // Each input got 500k msg/s, so its sender timed about one message in 4: two reads each
+        // (start and end), about n / 2, plus the merger's own sends at 1 M msg/s (one in 8). Timing
+        // every switch of port would cost two reads per message (2n).
+        assertThat(mergerReads.get()).as("the merger's exact reads for %d messages", n).isLessThan(n);
     }
 }
