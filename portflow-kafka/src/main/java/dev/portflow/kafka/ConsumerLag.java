@@ -28,7 +28,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>On the sending side the link adds the records it produced since the last read, so senders
  * see their own writes at once and cannot overshoot the capacity between two reads by more than
- * the records produced by other processes meanwhile.
+ * the records produced by other processes meanwhile. "Since the last read" counts from the records
+ * the broker had acknowledged when the read started: a record still in flight then may or may not
+ * be in the offsets the read found, so it is counted as produced since (at worst twice: a
+ * conservative depth, never one that lets a sender past the capacity).
  */
 final class ConsumerLag implements RemoteBuffer, AutoCloseable {
 
@@ -39,18 +42,28 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     private final Admin admin;
     private final KafkaEdge edge;
     private final Duration refresh;
-    private final AtomicLong produced; // records this process sent, or null on the receiving side
+    private final AtomicLong produced; // records this process reserved room for, or null on the receiving side
+    private final AtomicLong written; // of those, the ones the broker acknowledged; null on the receiving side
     private final ScheduledExecutorService reader;
-    private volatile long lag;
-    private volatile long producedAtRead;
+    // One reference, so a sender reads the lag and the count it goes with as one pair.
+    private volatile Reading reading = new Reading(0, 0);
     private volatile boolean measured;
     private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
-    ConsumerLag(Admin admin, KafkaEdge edge, Duration refresh, AtomicLong produced) {
+    /** The group's lag at a read, and how many of this process's records the broker had acknowledged before it. */
+    private record Reading(long lag, long writtenBefore) {
+    }
+
+    /**
+     * @param produced records this process reserved room for (sending side), or null
+     * @param written  of those, the ones the broker acknowledged (sending side), or null
+     */
+    ConsumerLag(Admin admin, KafkaEdge edge, Duration refresh, AtomicLong produced, AtomicLong written) {
         this.admin = admin;
         this.edge = edge;
         this.refresh = refresh;
         this.produced = produced;
+        this.written = written;
         this.reader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portflow-kafka-lag-" + edge.topic());
             t.setDaemon(true);
@@ -74,12 +87,13 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     /** The last lag read plus, on the sending side, what this process produced since. */
     @Override
     public long depth() {
-        return produced == null ? lag : depthIfProduced(produced.get());
+        return produced == null ? reading.lag() : depthIfProduced(produced.get());
     }
 
     /** What {@link #depth()} would be had this process produced {@code producedCount} records in all. */
     long depthIfProduced(long producedCount) {
-        return lag + Math.max(0, producedCount - producedAtRead);
+        Reading r = reading;
+        return r.lag() + Math.max(0, producedCount - r.writtenBefore());
     }
 
     @Override
@@ -94,16 +108,16 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
 
     /** What the last read found, without this process's later writes. */
     long lastRead() {
-        return lag;
+        return reading.lag();
     }
 
     private void read() {
         try {
-            long before = produced == null ? 0 : produced.get(); // counted twice at worst: a conservative depth
+            // Acknowledged before the query, so in the offsets it finds; a record in flight is counted as
+            // produced since the read even if the query found it (twice at worst: a conservative depth).
+            long before = written == null ? 0 : written.get();
             long value = query();
-            // lag first: a reader between the two writes then over-counts (conservative), never under-counts
-            lag = value;
-            producedAtRead = before;
+            reading = new Reading(value, before);
             measured = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -113,7 +127,7 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
             if (now - lastWarning >= WARN_EVERY_NANOS) {
                 lastWarning = now;
                 LOG.log(System.Logger.Level.WARNING, "cannot read the lag of group " + edge.groupId() + " on topic "
-                        + edge.topic() + " (keeping the last value, " + lag + "): " + e);
+                        + edge.topic() + " (keeping the last value, " + reading.lag() + "): " + e);
             }
         }
     }

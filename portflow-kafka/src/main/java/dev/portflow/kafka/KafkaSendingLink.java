@@ -29,16 +29,18 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
     private final KafkaEdge edge;
     private final MessageCodec<T> codec;
     private final Producer<byte[], byte[]> producer;
-    private final AtomicLong produced;
+    private final AtomicLong produced; // records given room (reserved), written or being written
+    private final AtomicLong written; // of those, the ones the broker acknowledged (ConsumerLag counts from these)
     private final ConsumerLag lag;
     private volatile boolean closed;
 
     KafkaSendingLink(KafkaEdge edge, MessageCodec<T> codec, Producer<byte[], byte[]> producer, AtomicLong produced,
-                     ConsumerLag lag) {
+                     AtomicLong written, ConsumerLag lag) {
         this.edge = edge;
         this.codec = codec;
         this.producer = producer;
         this.produced = produced;
+        this.written = written;
         this.lag = lag;
     }
 
@@ -67,9 +69,10 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
             throw e;
         }
         // Interrupted while waiting: the record may still be written, so it stays counted as produced
-        // (the depth stays conservative).
+        // and never as written (the depth stays conservative: one record of room fewer from then on).
         try {
             producer.send(record).get();
+            written.incrementAndGet();
             return Offer.ACCEPTED;
         } catch (ExecutionException e) {
             produced.decrementAndGet();

@@ -65,9 +65,10 @@ public final class KafkaTransport implements AutoCloseable {
             producer = new KafkaProducer<>(settings.producer(clientId));
         }
         AtomicLong produced = new AtomicLong();
-        ConsumerLag lag = new ConsumerLag(admin, edge, settings.lagRefresh(), produced).start();
+        AtomicLong written = new AtomicLong();
+        ConsumerLag lag = new ConsumerLag(admin, edge, settings.lagRefresh(), produced, written).start();
         owned.add(lag);
-        return new KafkaSendingLink<>(edge, codec, producer, produced, lag);
+        return new KafkaSendingLink<>(edge, codec, producer, produced, written, lag);
     }
 
     /** The receiving end of {@code edge}: a source to add to the pipeline, feeding the receiving port. */
@@ -81,7 +82,7 @@ public final class KafkaTransport implements AutoCloseable {
             throw new IllegalArgumentException("prefetch must be >= 1, was " + prefetch);
         }
         ensureTopic(edge.topic());
-        ConsumerLag lag = new ConsumerLag(admin, edge, settings.lagRefresh(), null).start();
+        ConsumerLag lag = new ConsumerLag(admin, edge, settings.lagRefresh(), null, null).start();
         owned.add(lag);
         return new KafkaReceiver<>(settings, edge, codec, lag, prefetch);
     }

@@ -144,6 +144,69 @@ class KafkaEdgeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> link.depth() == 100);
     }
 
+    /**
+     * The lag is read while the last record that fills the edge is still in flight (given room, not
+     * yet in the topic): the read must not count it as written, or the next send finds room that is
+     * not there. Failed in CI before the fix (ACCEPTED instead of TIMED_OUT): the read subtracted
+     * every record given room, in flight or not, from what it had not seen yet.
+     */
+    @Test
+    void aLagReadWhileARecordIsInFlightStillCountsIt() throws Exception {
+        KafkaEdge edge = new KafkaEdge("inflight", "api", "out_x", "slow", "in_x",
+                EmbeddedKafkaBroker.uniqueTopic("inflight"), 100);
+        broker.createTopic(edge.topic(), 1);
+        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(settings.admin("inflight"));
+        toClose.add(admin);
+        org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> real =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(settings.producer("inflight"));
+        toClose.add(real);
+        // a producer that, once held, keeps a record from the broker until released
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        @SuppressWarnings("unchecked")
+        org.apache.kafka.clients.producer.Producer<byte[], byte[]> held =
+                (org.apache.kafka.clients.producer.Producer<byte[], byte[]>) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(), new Class<?>[] {org.apache.kafka.clients.producer.Producer.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("send") && hold.get()) {
+                                entered.countDown();
+                                release.await();
+                            }
+                            return method.invoke(real, args);
+                        });
+        java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        // read at start, then once a second: one read falls inside the hold below, none right after it
+        ConsumerLag lag = new ConsumerLag(admin, edge, Duration.ofSeconds(1), produced, written).start();
+        toClose.add(lag);
+        KafkaSendingLink<JsonMessage> link = new KafkaSendingLink<>(edge, MessageCodec.jsonMessages(), held,
+                produced, written, lag);
+        OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
+        out.attachRemote(link, ConnectionOptions.defaults().capacity(100)
+                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofMillis(200)));
+        for (int i = 0; i < 99; i++) {
+            assertThat(out.send(message(i))).as("message " + i).isEqualTo(SendOutcome.ACCEPTED);
+        }
+
+        hold.set(true);
+        java.util.concurrent.CompletableFuture<SendOutcome> last = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.send(message(99));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(1_300); // the lag reader reads while message 99 is in flight: the topic holds 99
+        hold.set(false);
+        release.countDown();
+        assertThat(last.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
+
+        assertThat(out.send(message(100))).as("the 101st message").isEqualTo(SendOutcome.TIMED_OUT);
+    }
+
     @Test
     void aReceiverThatStopsWithoutFinishingLeavesTheRestToTheNextOne() throws Exception {
         // at-least-once: a receiver that stops before its sink finished leaves those records uncommitted
