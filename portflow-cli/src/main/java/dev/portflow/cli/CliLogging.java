@@ -3,6 +3,8 @@ package dev.portflow.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -19,6 +21,11 @@ import java.util.logging.Logger;
  * printed at {@code debug} and {@code trace} only; otherwise a failure is its exception chain on the
  * same line. A logging configuration given to the JVM ({@code -Djava.util.logging.config.file})
  * is left alone.
+ *
+ * <p>The libraries under Portflow log what a user cannot act on at {@code info}: Helidon its
+ * features and bind lines (the command prints the endpoints itself), Kafka's clients every
+ * configuration value. At {@code info} and above they print warnings and errors only; at
+ * {@code debug} and {@code trace} they log at the level asked for, like Portflow.
  */
 final class CliLogging {
 
@@ -44,8 +51,18 @@ final class CliLogging {
                 || System.getProperty("java.util.logging.config.class") != null;
     }
 
-    /** Replaces the root logger's handlers with one one-line console handler and sets the root level. */
-    static void configure(Level level) {
+    /** Loggers of the libraries quieted at {@code info}, see the class comment. */
+    static final List<String> LIBRARIES = List.of("io.helidon", "org.apache.kafka");
+
+    /* Held here: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final List<Logger> LIBRARY_LOGGERS = new ArrayList<>();
+
+    /**
+     * Replaces the root logger's handlers with one one-line console handler, sets the root level and
+     * the libraries' level ({@code level}, but at least {@code WARNING} unless it is below
+     * {@code INFO}).
+     */
+    static synchronized void configure(Level level) {
         if (configuredByUser()) {
             return;
         }
@@ -58,6 +75,12 @@ final class CliLogging {
         console.setFormatter(new OneLine(level.intValue() <= Level.FINE.intValue()));
         root.addHandler(console);
         root.setLevel(level);
+        Level libraries = level.intValue() < Level.INFO.intValue() || level.intValue() > Level.WARNING.intValue()
+                ? level : Level.WARNING;
+        if (LIBRARY_LOGGERS.isEmpty()) {
+            LIBRARIES.forEach(name -> LIBRARY_LOGGERS.add(Logger.getLogger(name)));
+        }
+        LIBRARY_LOGGERS.forEach(logger -> logger.setLevel(libraries));
     }
 
     /** {@code 2026-12-01T19:36:39.123Z WARN dev.portflow.runtime: message (Exception: why <- Cause: why)}. */

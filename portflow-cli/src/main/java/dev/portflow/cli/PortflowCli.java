@@ -1,9 +1,6 @@
 package dev.portflow.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,27 +43,8 @@ public final class PortflowCli implements Runnable {
         return commandLine.execute(args);
     }
 
-    /**
-     * Kafka's clients log every configuration value and more at INFO; a {@code portflow run} with a
-     * Kafka connection keeps their warnings and errors only, unless a logging configuration is given
-     * ({@code -Djava.util.logging.config.file=...}). Held here: java.util.logging keeps loggers weakly.
-     */
-    private static final List<Logger> QUIETED = new ArrayList<>();
-
-    static void quietKafkaClients() {
-        if (CliLogging.configuredByUser()) {
-            return;
-        }
-        Logger kafka = Logger.getLogger("org.apache.kafka");
-        if (kafka.getLevel() == null) {
-            kafka.setLevel(Level.WARNING);
-            QUIETED.add(kafka);
-        }
-    }
-
     public static void main(String[] args) {
-        CliLogging.configure(java.util.logging.Level.INFO); // one line per record; run's --log-level may change it
-        quietKafkaClients();
+        CliLogging.configure(Level.INFO); // one line per record; run's --log-level may change it
         System.exit(execute(args));
     }
 }
