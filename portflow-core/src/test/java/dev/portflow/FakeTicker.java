@@ -1,6 +1,6 @@
 package dev.portflow;
 
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;

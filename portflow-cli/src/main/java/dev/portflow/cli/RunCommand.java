@@ -13,7 +13,6 @@ import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.PipelineState;
-import dev.portflow.runtime.ShutdownSignals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

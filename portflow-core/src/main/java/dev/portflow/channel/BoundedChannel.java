@@ -159,13 +159,13 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @param clock         the exact clock
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
      */
-    public int offerSampled(T element, long originAtNanos, long coarseNow, dev.portflow.metrics.Ticker clock) {
+    public int offerSampled(T element, long originAtNanos, long coarseNow, dev.portflow.time.Ticker clock) {
         return offer(element, 0L, originAtNanos, coarseNow, java.util.Objects.requireNonNull(clock));
     }
 
     // clock == null: stamps given (exact). Otherwise sample as offerSampled says.
     private int offer(T element, long enqueuedAtNanos, long originAtNanos, long coarseNow,
-            dev.portflow.metrics.Ticker clock) {
+            dev.portflow.time.Ticker clock) {
         long exactNow = 0L; // a reading taken before the claim (0: none)
         long floor = coarseNow; // otherwise the latest reading known before the claim: a lower bound
         long t;

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import dev.portflow.time.Ticker;
 
 /**
  * Everything one port measures. Owned by the port, which updates it on its hot path; read by
@@ -61,7 +62,7 @@ public final class PortMeasurements {
     @SuppressWarnings("unused") // accessed through FINISHED
     private long finished;
     private volatile Runnable onErrorTypeAdded = () -> { };
-    private volatile dev.portflow.port.RemoteBuffer remote;
+    private volatile dev.portflow.metrics.RemoteBuffer remote;
     private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
     private volatile Ticker ticker = Ticker.system();
 
@@ -110,7 +111,7 @@ public final class PortMeasurements {
      * and capacity are the remote buffer's, any local channels being only its prefetch, and its
      * meters are tagged with the remote's transport. Bind before the meters are registered.
      */
-    public void bindRemote(dev.portflow.port.RemoteBuffer buffer) {
+    public void bindRemote(dev.portflow.metrics.RemoteBuffer buffer) {
         this.remote = Objects.requireNonNull(buffer);
     }
 
@@ -125,13 +126,13 @@ public final class PortMeasurements {
     }
 
     /** The remote buffer this port is bound to, or {@code null} when its buffers are in process. */
-    public dev.portflow.port.RemoteBuffer remote() {
+    public dev.portflow.metrics.RemoteBuffer remote() {
         return remote;
     }
 
     /** {@code memory} for in-process buffers, else the remote buffer's transport (e.g. {@code kafka}). */
     public String transport() {
-        dev.portflow.port.RemoteBuffer r = remote;
+        dev.portflow.metrics.RemoteBuffer r = remote;
         return r == null ? PortMeterBinder.TRANSPORT_MEMORY : r.transport();
     }
 
@@ -256,6 +257,18 @@ public final class PortMeasurements {
         return total;
     }
 
+    /**
+     * Messages that have left this port's in-process buffers, received or evicted ({@code DROP_OLDEST}):
+     * never decreases, so two readings give the rate at which the buffers drain.
+     */
+    public long removedFromBuffers() {
+        long total = 0;
+        for (BoundedChannel<?> c : channels) {
+            total += c.receivedCount() + c.evictedCount();
+        }
+        return total;
+    }
+
     /** Messages accepted by this port's channels (output ports). */
     public long messagesOut() {
         long total = sentRemotely.sum();
@@ -276,7 +289,7 @@ public final class PortMeasurements {
 
     /** Messages buffered now in this port's channels (or waiting in its remote buffer). */
     public int depth() {
-        dev.portflow.port.RemoteBuffer r = remote;
+        dev.portflow.metrics.RemoteBuffer r = remote;
         if (r != null) {
             return (int) Math.min(Integer.MAX_VALUE, Math.max(0, r.depth()));
         }
@@ -284,7 +297,7 @@ public final class PortMeasurements {
     }
 
     public int capacity() {
-        dev.portflow.port.RemoteBuffer r = remote;
+        dev.portflow.metrics.RemoteBuffer r = remote;
         if (r != null) {
             return (int) Math.min(Integer.MAX_VALUE, Math.max(0, r.capacity()));
         }

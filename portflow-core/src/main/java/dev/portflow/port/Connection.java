@@ -1,6 +1,7 @@
 package dev.portflow.port;
 
 import dev.portflow.channel.BoundedChannel;
+import dev.portflow.metrics.RemoteBuffer;
 
 /**
  * One edge of a pipeline: an output port, an input port and the bounded buffer between them.

@@ -5,7 +5,7 @@ import dev.portflow.channel.ReceiverWakeup;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeasurements;
 import dev.portflow.metrics.PortMetrics;
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.portflow.port;
 
+import dev.portflow.metrics.RemoteBuffer;
+
 /**
  * The sending end of a connection whose buffer lives outside this process (see
  * {@link RemoteBuffer}), bound to an output port with {@link OutputPort#attachRemote}. The port

@@ -1,7 +1,7 @@
 package dev.portflow.runtime;
 
 import dev.portflow.component.Component;
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.Inbox;
 import dev.portflow.port.InputPort;

@@ -1,6 +1,6 @@
 package dev.portflow.runtime;
 
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

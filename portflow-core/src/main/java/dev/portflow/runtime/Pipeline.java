@@ -3,7 +3,7 @@ package dev.portflow.runtime;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;

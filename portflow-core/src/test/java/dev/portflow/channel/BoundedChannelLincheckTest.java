@@ -146,7 +146,7 @@ class BoundedChannelLincheckTest {
     }
 
     /** A clock stopped at one reading. */
-    record ConstantTicker(long reading) implements dev.portflow.metrics.Ticker {
+    record ConstantTicker(long reading) implements dev.portflow.time.Ticker {
         @Override
         public long read() {
             return reading;

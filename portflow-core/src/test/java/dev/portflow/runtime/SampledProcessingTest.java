@@ -6,7 +6,7 @@ import dev.portflow.FakeTicker;
 import dev.portflow.metrics.Buckets;
 import dev.portflow.metrics.HistogramSnapshot;
 import dev.portflow.metrics.LatencyHistogram;
-import dev.portflow.metrics.Ticker;
+import dev.portflow.time.Ticker;
 import dev.portflow.port.ConnectionOptions;
 import java.time.Duration;
 import java.util.SplittableRandom;

@@ -10,7 +10,6 @@ import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
-import dev.portflow.runtime.ShutdownSignals;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +99,17 @@ public final class DemoPipeline {
         }
         Pipeline pipeline = build(rate);
         CountDownLatch stop = new CountDownLatch(1);
-        ShutdownSignals.onTerminate(stop::countDown);
+        CountDownLatch drained = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the hook waits for
+        // main to drain the pipeline first (the exit code is then the signal's, 130 or 143).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                drained.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         pipeline.start();
         System.out.println("Portflow demo pipeline running at ~" + rate + " readings/s. Ctrl-C drains and exits.");
         long deadline = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + seconds * 1_000_000_000L;
@@ -111,6 +120,10 @@ public final class DemoPipeline {
         DrainReport report = pipeline.drain(Duration.ofSeconds(10));
         report.leftovers().forEach((port, left) -> System.out.printf("leftover %-28s %d%n", port, left));
         System.out.println(report.completed() ? "Drained in " + report.took().toMillis() + " ms." : "Drain timed out.");
+        drained.countDown();
+        if (stop.getCount() == 0) {
+            return; // a signal: the JVM is already exiting (System.exit would wait for the hook forever)
+        }
         System.exit(report.completed() ? 0 : 1);
     }
 

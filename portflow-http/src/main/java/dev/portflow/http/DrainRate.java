@@ -1,6 +1,5 @@
 package dev.portflow.http;
 
-import dev.portflow.channel.BoundedChannel;
 import dev.portflow.metrics.PortMeasurements;
 
 /**
@@ -45,11 +44,7 @@ final class DrainRate {
     }
 
     private long removedSoFar() {
-        long total = 0;
-        for (BoundedChannel<?> c : port.channels()) {
-            total += c.receivedCount() + c.evictedCount();
-        }
-        return total;
+        return port.removedFromBuffers();
     }
 
     /** Messages per second taken from the buffers over the window, or -1 before two samples exist. */

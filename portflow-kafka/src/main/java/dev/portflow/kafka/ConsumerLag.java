@@ -1,6 +1,6 @@
 package dev.portflow.kafka;
 
-import dev.portflow.port.RemoteBuffer;
+import dev.portflow.metrics.RemoteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

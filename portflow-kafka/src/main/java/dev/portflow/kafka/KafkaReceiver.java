@@ -2,11 +2,11 @@ package dev.portflow.kafka;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
-import dev.portflow.metrics.NanoWallClock;
+import dev.portflow.time.NanoWallClock;
 import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.port.OutputPort;
-import dev.portflow.port.RemoteBuffer;
+import dev.portflow.metrics.RemoteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

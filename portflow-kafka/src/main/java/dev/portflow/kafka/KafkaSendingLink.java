@@ -1,6 +1,6 @@
 package dev.portflow.kafka;
 
-import dev.portflow.metrics.NanoWallClock;
+import dev.portflow.time.NanoWallClock;
 import dev.portflow.port.RemoteLink;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;

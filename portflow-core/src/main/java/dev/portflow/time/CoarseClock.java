@@ -1,4 +1,4 @@
-package dev.portflow.metrics;
+package dev.portflow.time;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -1,4 +1,4 @@
-package dev.portflow.metrics;
+package dev.portflow.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

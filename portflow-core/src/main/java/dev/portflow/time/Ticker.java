@@ -1,4 +1,4 @@
-package dev.portflow.metrics;
+package dev.portflow.time;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.portflow.port;
+package dev.portflow.metrics;
 
 /**
  * A connection's buffer kept outside this process, such as a Kafka topic read by a consumer group.

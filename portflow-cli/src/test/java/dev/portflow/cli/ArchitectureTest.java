@@ -1,0 +1,73 @@
+package dev.portflow.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture the Maven modules stand for, checked on the main classes of every module on this
+ * (the CLI's) class path, so a shortcut that compiles still fails the build: no package cycles
+ * anywhere (a cycle only {@code jdeps} would see, like the one {@code metrics <-> port} once had),
+ * core never reaches into an edge, each edge only into what it is built on, and the ring buffers
+ * ({@code dev.portflow.channel}) stay inside core.
+ */
+class ArchitectureTest {
+
+    private static final String[] CORE = {"dev.portflow", "dev.portflow.channel..", "dev.portflow.component..",
+        "dev.portflow.message..", "dev.portflow.metrics..", "dev.portflow.port..", "dev.portflow.runtime..",
+        "dev.portflow.time.."};
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")) // the dashboard's test fixture
+                .importPackages("dev.portflow");
+        // Guard against a rule passing because nothing was imported.
+        for (String module : new String[] {"runtime.Pipeline", "http.PortflowServer", "dashboard.Dashboard",
+            "recipes.Json", "kafka.KafkaTransport", "blueprint.Blueprint", "cli.PortflowCli"}) {
+            assertThat(classes.contain("dev.portflow." + module)).as(module).isTrue();
+        }
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.portflow.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void eachModuleOnlyUsesWhatItIsBuiltOn() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Core").definedBy(CORE)
+                .layer("Http").definedBy("dev.portflow.http..")
+                .layer("Dashboard").definedBy("dev.portflow.dashboard..")
+                .layer("Recipes").definedBy("dev.portflow.recipes..")
+                .layer("Kafka").definedBy("dev.portflow.kafka..")
+                .layer("Blueprint").definedBy("dev.portflow.blueprint..")
+                .layer("Cli").definedBy("dev.portflow.cli..")
+                .whereLayer("Core").mayOnlyAccessLayers("Core")
+                .whereLayer("Http").mayOnlyAccessLayers("Core")
+                .whereLayer("Dashboard").mayOnlyAccessLayers("Core", "Http")
+                .whereLayer("Recipes").mayOnlyAccessLayers("Core")
+                .whereLayer("Kafka").mayOnlyAccessLayers("Core")
+                .whereLayer("Blueprint").mayOnlyAccessLayers("Core", "Http", "Dashboard", "Recipes", "Kafka")
+                .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
+                .check(classes);
+    }
+
+    @Test
+    void theRingBuffersStayInsideCore() {
+        noClasses().that().resideOutsideOfPackages(CORE)
+                .should().dependOnClassesThat().resideInAPackage("dev.portflow.channel..")
+                .check(classes);
+    }
+}
