@@ -274,7 +274,7 @@ class TwoProcessKafkaTest {
         }
         try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
                 kafka.bootstrapServers()))) {
-            var groups = admin.listConsumerGroups().all().get();
+            var groups = admin.listGroups().all().get();
             for (var group : groups) {
                 var offsets = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get();
                 offsets.forEach((p, o) -> {

@@ -100,6 +100,7 @@ final class PrometheusHistogramExport {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // still how the registry tells collectors' names apart (1.x)
         public List<String> getPrometheusNames() {
             return List.of(name, name + "_max");
         }

@@ -30,8 +30,8 @@ public final class InputPort<T> {
     private final Class<T> type;
     private final PortMeasurements measurements;
     private final MessageValidator validator;
-    @SuppressWarnings("unchecked")
-    private volatile BoundedChannel<T>[] channels = new BoundedChannel[0];
+    @SuppressWarnings("unchecked") // a generic array: only BoundedChannel<T>s are ever stored in it
+    private volatile BoundedChannel<T>[] channels = (BoundedChannel<T>[]) new BoundedChannel<?>[0];
     private volatile List<Connection<?>> connections = List.of();
     private ReceiverWakeup wakeup = new ReceiverWakeup();
     private volatile ErrorReporter errorReporter = ErrorReporter.logging();

@@ -33,8 +33,8 @@ public final class OutputPort<T> {
      * before the volatile store that publishes it, so a sender reading it without the lock sees
      * every element.
      */
-    @SuppressWarnings("unchecked")
-    private volatile Connection<T>[] connections = new Connection[0];
+    @SuppressWarnings("unchecked") // a generic array: only Connection<T>s are ever stored in it
+    private volatile Connection<T>[] connections = (Connection<T>[]) new Connection<?>[0];
     private volatile boolean timed;
     /*
      * Set under this port's lock, which attach also holds from its check of closed to its store of
@@ -442,7 +442,7 @@ public final class OutputPort<T> {
         measurements.bindRemote(link);
         timed = timed || options.timed();
         @SuppressWarnings("unchecked")
-        Connection<T>[] next = new Connection[] {connection};
+        Connection<T>[] next = (Connection<T>[]) new Connection<?>[] {connection};
         connections = next; // publish the array after its element: senders read it without the lock
         return connection;
     }

@@ -340,7 +340,6 @@ final class HandlerRunner extends ComponentRunner {
             }
         }
 
-        /** Before a wait for input (or for the receive lock, or for room to park): idle since the last message ended. */
         /**
          * When the message just taken from {@code port} was received: its exact reading, or a new one
          * when its connection is untimed and another input is not; 0 when this component is untimed
@@ -357,6 +356,7 @@ final class HandlerRunner extends ComponentRunner {
             return at;
         }
 
+        /** Before a wait for input (or for the receive lock, or for room to park): idle since the last message ended. */
         private void idle() {
             if (timed && time.state() == ComponentTime.BUSY) {
                 long at = lastEnd;

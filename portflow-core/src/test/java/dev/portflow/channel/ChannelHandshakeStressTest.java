@@ -54,7 +54,7 @@ class ChannelHandshakeStressTest {
     void aPublishingProducerOrTheParkingReceiverAlwaysSeesTheOther(boolean multiConsumer) throws Exception {
         int batch = 512;
         @SuppressWarnings("unchecked")
-        BoundedChannel<Integer>[] channels = new BoundedChannel[batch];
+        BoundedChannel<Integer>[] channels = (BoundedChannel<Integer>[]) new BoundedChannel<?>[batch];
         ReceiverWakeup[] wakeups = new ReceiverWakeup[batch];
         for (int i = 0; i < batch; i++) {
             wakeups[i] = new ReceiverWakeup();

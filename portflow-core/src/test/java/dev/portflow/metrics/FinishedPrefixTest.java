@@ -56,7 +56,6 @@ class FinishedPrefixTest {
         }
     }
 
-    /** Threads finishing interleaved sequences: the prefix reaches the end and never passes an unfinished one. */
     /** One message held back while 200,000 later ones finish: the prefix waits for it, then jumps. */
     @Test
     void aSlowMessageHoldsThePrefixHoweverFarTheOthersGo() {

@@ -135,8 +135,8 @@ class LatencyHistogramTest {
         other.join();
         HistogramSnapshot s = h.snapshot();
         assertThat(s.count()).isEqualTo(120_000);
-        assertThat((double) s.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
-        assertThat((double) h.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
+        assertThat(s.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
+        assertThat(h.sumNanos()).isCloseTo(120_000.0 * day, within(1e-12 * 120_000.0 * day));
         assertThat(s.meanNanos()).isCloseTo(day, within(1e-6 * day));
     }
 
@@ -146,7 +146,7 @@ class LatencyHistogramTest {
         LatencyHistogram h = new LatencyHistogram();
         h.record(Long.MAX_VALUE - 1);
         h.record(1_000_000_000L);
-        assertThat((double) h.sumNanos()).isGreaterThan((double) Long.MAX_VALUE);
+        assertThat(h.sumNanos()).isGreaterThan((double) Long.MAX_VALUE);
         assertThat(h.snapshot().meanNanos()).isGreaterThan(Long.MAX_VALUE / 2.0);
     }
 

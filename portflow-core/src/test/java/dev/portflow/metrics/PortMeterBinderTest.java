@@ -235,7 +235,7 @@ class PortMeterBinderTest {
         FunctionTimer wait = registry.get("portflow.port.queue.wait").tag("port", "in_items").functionTimer();
         assertThat(wait.count()).isEqualTo(3.0);
         assertThat(wait.totalTime(TimeUnit.NANOSECONDS))
-                .isCloseTo((double) in.measurements().queueWait.sumNanos(), org.assertj.core.data.Offset.offset(1.0));
+                .isCloseTo(in.measurements().queueWait.sumNanos(), org.assertj.core.data.Offset.offset(1.0));
         FunctionTimer age = registry.get("portflow.port.message.age").tag("port", "in_items").functionTimer();
         assertThat(age.count()).isEqualTo(3.0);
         assertThat(registry.get("portflow.port.process.duration").tag("port", "in_items").functionTimer().count())
