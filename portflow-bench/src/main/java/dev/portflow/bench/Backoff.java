@@ -13,8 +13,7 @@ final class Backoff {
     /** Failed attempts spent spinning before the thread starts yielding. */
     static final int SPINS = 100;
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     /** Waits a little; {@code attempt} counts the consecutive failed attempts, from 0. */
     static void idle(int attempt) {

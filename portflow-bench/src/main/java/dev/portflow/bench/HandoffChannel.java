@@ -42,8 +42,8 @@ abstract class HandoffChannel {
     }
 
     /** Counts and sums what a batched receive hands over; one instance per consumer, no allocation per batch. */
-    static final class Accumulator implements java.util.function.Consumer<Integer>,
-            org.jctools.queues.MessagePassingQueue.Consumer<Integer> {
+    static final class Accumulator
+            implements java.util.function.Consumer<Integer>, org.jctools.queues.MessagePassingQueue.Consumer<Integer> {
         long count;
         long sum;
         boolean poisoned;
@@ -262,8 +262,13 @@ abstract class HandoffChannel {
             this.timed = timed;
             this.blocking = mode == ConsumerMode.BLOCK;
             this.batch = mode == ConsumerMode.BATCH;
-            this.connection = Ports.connect(out, in, ConnectionOptions.defaults()
-                    .capacity(CAPACITY).overflow(OverflowPolicy.BLOCK).timed(timed));
+            this.connection = Ports.connect(
+                    out,
+                    in,
+                    ConnectionOptions.defaults()
+                            .capacity(CAPACITY)
+                            .overflow(OverflowPolicy.BLOCK)
+                            .timed(timed));
             if (timed) {
                 registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 PortMeterBinder.bind(registry, "bench", out.measurements());
@@ -337,11 +342,19 @@ abstract class HandoffChannel {
         String verify(long produced, long consumed) {
             var stats = connection.statistics();
             check(produced == consumed, "produced " + produced + " != consumed " + consumed);
-            check(stats.acceptedTotal() == produced, "connection accepted " + stats.acceptedTotal() + " != produced " + produced);
-            check(stats.receivedTotal() == consumed, "connection received " + stats.receivedTotal() + " != consumed " + consumed);
+            check(
+                    stats.acceptedTotal() == produced,
+                    "connection accepted " + stats.acceptedTotal() + " != produced " + produced);
+            check(
+                    stats.receivedTotal() == consumed,
+                    "connection received " + stats.receivedTotal() + " != consumed " + consumed);
             check(stats.currentBufferUsed() == 0, "depth " + stats.currentBufferUsed() + " after drain");
-            check(out.measurements().messagesOut() == produced, "messages.out " + out.measurements().messagesOut());
-            check(in.measurements().messagesIn() == consumed, "messages.in " + in.measurements().messagesIn());
+            check(
+                    out.measurements().messagesOut() == produced,
+                    "messages.out " + out.measurements().messagesOut());
+            check(
+                    in.measurements().messagesIn() == consumed,
+                    "messages.in " + in.measurements().messagesIn());
             check(in.isEndOfStream(), "input port not at end of stream");
             String summary = "portflow(timed=" + timed + "): produced=" + produced + " consumed=" + consumed;
             if (timed) {
@@ -353,7 +366,9 @@ abstract class HandoffChannel {
                 double scrapedOut = scraped(registry.scrape(), "portflow_port_messages_out_total");
                 check(scrapedIn == consumed, "scraped messages_in " + scrapedIn + " != " + consumed);
                 check(scrapedOut == produced, "scraped messages_out " + scrapedOut + " != " + produced);
-                summary += String.format(Locale.ROOT, " queue.wait mean=%.1f us max=%.1f us, scrape ok",
+                summary += String.format(
+                        Locale.ROOT,
+                        " queue.wait mean=%.1f us max=%.1f us, scrape ok",
                         in.measurements().queueWait.sumNanos() / 1e3 / Math.max(1, waits),
                         in.measurements().queueWait.maxNanos() / 1e3);
                 registry.close();

@@ -46,8 +46,7 @@ public final class IngressBenchServer {
              "properties": {"id": {"type": "string"}, "amount": {"type": "number"}}}
             """;
 
-    private IngressBenchServer() {
-    }
+    private IngressBenchServer() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2 || !(args[0].equals("bare") || args[0].equals("portflow"))) {
@@ -57,8 +56,8 @@ public final class IngressBenchServer {
         int port = Integer.parseInt(args[1]);
         AtomicLong consumed = new AtomicLong();
         CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-                System.out.println("consumed " + consumed.get() + " messages")));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> System.out.println("consumed " + consumed.get() + " messages")));
         if (args[0].equals("bare")) {
             bare(port, consumed);
         } else {
@@ -95,14 +94,21 @@ public final class IngressBenchServer {
                 res.send("{\"error\":\"backpressure\"}".getBytes(StandardCharsets.UTF_8));
             }
         });
-        WebServer.builder().host("127.0.0.1").port(port).addRouting(routing).build().start();
+        WebServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .addRouting(routing)
+                .build()
+                .start();
         consumer.setName("bare-consumer");
     }
 
     private static String uuid() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new UUID((random.nextLong() & 0xffffffffffff0fffL) | 0x4000L,
-                (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L).toString();
+        return new UUID(
+                        (random.nextLong() & 0xffffffffffff0fffL) | 0x4000L,
+                        (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L)
+                .toString();
     }
 
     private static void portflow(int port, AtomicLong consumed) {
@@ -112,8 +118,13 @@ public final class IngressBenchServer {
                 .meterRegistry(registry)
                 .source("api", JsonMessage.class, api)
                 .sink("sink", JsonMessage.class, m -> consumed.incrementAndGet())
-                .connect("api.out_requests", "sink.in_requests", ConnectionOptions.defaults().capacity(1024)
-                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofSeconds(2)))
+                .connect(
+                        "api.out_requests",
+                        "sink.in_requests",
+                        ConnectionOptions.defaults()
+                                .capacity(1024)
+                                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                                .timeout(Duration.ofSeconds(2)))
                 .build();
         PortflowServer.builder(pipeline).port(port).build().start();
     }

@@ -11,8 +11,7 @@ public final class JmhJson {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private JmhJson() {
-    }
+    private JmhJson() {}
 
     /** Parses {@code json} (JMH's {@code -rf json} output). */
     public static Object parse(String json) {

@@ -34,8 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KafkaEdgeThroughput {
 
-    private KafkaEdgeThroughput() {
-    }
+    private KafkaEdgeThroughput() {}
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
@@ -62,7 +61,10 @@ public final class KafkaEdgeThroughput {
                             done.countDown();
                         }
                     })
-                    .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(1000))
+                    .connect(
+                            "kafka_in.out_records",
+                            "sink.in_x",
+                            ConnectionOptions.defaults().capacity(1000))
                     .bindRemote("sink.in_x", in.backlog())
                     .build();
             in.watch(receiver);
@@ -76,7 +78,10 @@ public final class KafkaEdgeThroughput {
                             threads.add(Thread.ofVirtual().start(() -> {
                                 for (int i = first; i < messages; i += senders) {
                                     try {
-                                        out.send(new JsonMessage("m-" + i, Instant.now(), null,
+                                        out.send(new JsonMessage(
+                                                "m-" + i,
+                                                Instant.now(),
+                                                null,
                                                 Map.of("n", i, "payload", "0123456789abcdef0123456789abcdef")));
                                     } catch (InterruptedException e) {
                                         return;
@@ -88,7 +93,9 @@ public final class KafkaEdgeThroughput {
                             t.join();
                         }
                     })
-                    .connect("gen.out_x", kafka.sendingLink(edge, MessageCodec.jsonMessages()),
+                    .connect(
+                            "gen.out_x",
+                            kafka.sendingLink(edge, MessageCodec.jsonMessages()),
                             ConnectionOptions.defaults().overflow(OverflowPolicy.BLOCK))
                     .build();
             receiver.start();
@@ -98,18 +105,25 @@ public final class KafkaEdgeThroughput {
             }
             double seconds = (System.nanoTime() - timedStart.get()) / 1e9;
             int timed = messages - warmup;
-            System.out.printf(Locale.ROOT, "senders=%d messages=%d partitions=%d seconds=%.2f msgs_per_s=%.0f%n",
-                    senders, timed, partitions, seconds, timed / seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "senders=%d messages=%d partitions=%d seconds=%.2f msgs_per_s=%.0f%n",
+                    senders,
+                    timed,
+                    partitions,
+                    seconds,
+                    timed / seconds);
             sender.drain(Duration.ofSeconds(30));
             receiver.drain(Duration.ofSeconds(30));
         }
     }
 
     private static void createTopic(KafkaTransport kafka, String topic, int partitions) throws Exception {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                kafka.settings().bootstrapServers()))) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.settings().bootstrapServers()))) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -10,10 +10,10 @@ final class Messages {
 
     /** Pool size, a power of two (index with {@code & MASK}). */
     static final int SIZE = 4096;
+
     static final int MASK = SIZE - 1;
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /** A fresh pool of {@value #SIZE} distinct, non-cached {@code Integer} objects. */
     static Integer[] pool() {

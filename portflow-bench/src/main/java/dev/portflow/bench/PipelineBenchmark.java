@@ -90,7 +90,9 @@ public class PipelineBenchmark {
     @Setup(Level.Trial)
     public void startStages() {
         ConnectionOptions options = ConnectionOptions.defaults()
-                .capacity(CAPACITY).overflow(OverflowPolicy.BLOCK).timed(timed);
+                .capacity(CAPACITY)
+                .overflow(OverflowPolicy.BLOCK)
+                .timed(timed);
         sourceOut = new OutputPort<>("out_numbers", Integer.class);
         transformIn = new InputPort<>("in_numbers", Integer.class);
         transformOut = new OutputPort<>("out_mapped", Integer.class);
@@ -180,23 +182,29 @@ public class PipelineBenchmark {
         }
         HandoffChannel.check(produced == transformed, "produced " + produced + " != transformed " + transformed);
         HandoffChannel.check(transformed == sunk, "transformed " + transformed + " != sunk " + sunk);
-        HandoffChannel.check(first.statistics().acceptedTotal() == produced, "first connection accepted "
-                + first.statistics().acceptedTotal());
-        HandoffChannel.check(second.statistics().receivedTotal() == sunk, "second connection received "
-                + second.statistics().receivedTotal());
+        HandoffChannel.check(
+                first.statistics().acceptedTotal() == produced,
+                "first connection accepted " + first.statistics().acceptedTotal());
+        HandoffChannel.check(
+                second.statistics().receivedTotal() == sunk,
+                "second connection received " + second.statistics().receivedTotal());
         HandoffChannel.check(first.depth() == 0 && second.depth() == 0, "buffers not empty after drain");
         HandoffChannel.check(transformIn.measurements().messagesIn() == produced, "transform messages.in");
         HandoffChannel.check(sinkIn.measurements().messagesIn() == sunk, "sink messages.in");
-        String summary = System.lineSeparator() + "[verify] pipeline(timed=" + timed + ", " + stageThreads + "): produced=" + produced
-                + " transformed=" + transformed + " sunk=" + sunk;
+        String summary = System.lineSeparator() + "[verify] pipeline(timed=" + timed + ", " + stageThreads
+                + "): produced=" + produced + " transformed=" + transformed + " sunk=" + sunk;
         if (timed) {
             var age = sinkIn.measurements().messageAge;
             HandoffChannel.check(age.count() == sunk, "sink message.age count " + age.count());
-            HandoffChannel.check(transformIn.measurements().queueWait.count() == produced, "transform queue.wait count");
+            HandoffChannel.check(
+                    transformIn.measurements().queueWait.count() == produced, "transform queue.wait count");
             double scraped = HandoffChannel.Portflow.scraped(registry.scrape(), "portflow_port_messages_in_total");
             HandoffChannel.check(scraped == produced || scraped == sunk, "scraped messages_in " + scraped);
-            summary += String.format(Locale.ROOT, " end-to-end age mean=%.1f us max=%.1f us, scrape ok",
-                    age.sumNanos() / 1e3 / Math.max(1, age.count()), age.maxNanos() / 1e3);
+            summary += String.format(
+                    Locale.ROOT,
+                    " end-to-end age mean=%.1f us max=%.1f us, scrape ok",
+                    age.sumNanos() / 1e3 / Math.max(1, age.count()),
+                    age.maxNanos() / 1e3);
             registry.close();
         }
         System.out.println(summary);

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +28,7 @@ public final class ResultsSummary {
     /** The project's target for Portflow with full metrics relative to MpscArrayQueue, 2P->1C. */
     static final double TARGET_RATIO = 0.50;
 
-    private ResultsSummary() {
-    }
+    private ResultsSummary() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
@@ -52,12 +50,14 @@ public final class ResultsSummary {
     static String paired(List<List<Row>> rounds) {
         Map<String, List<Double>> ratios = new TreeMap<>();
         Map<String, List<Double>> scores = new TreeMap<>();
-        StringBuilder out = new StringBuilder("| round | benchmark | channel | ops/s | relative to mpsc (same round) |\n");
+        StringBuilder out =
+                new StringBuilder("| round | benchmark | channel | ops/s | relative to mpsc (same round) |\n");
         out.append("|---:|---|---|---:|---:|\n");
         for (int k = 0; k < rounds.size(); k++) {
             Map<String, Double> base = new TreeMap<>();
             for (Row r : rounds.get(k)) {
-                if (r.benchmark().startsWith("ChannelHandoffBenchmark.") && r.params().equals("channel=mpsc")) {
+                if (r.benchmark().startsWith("ChannelHandoffBenchmark.")
+                        && r.params().equals("channel=mpsc")) {
                     base.put(r.benchmark(), r.score());
                 }
             }
@@ -70,18 +70,27 @@ public final class ResultsSummary {
                 double ratio = r.score() / b;
                 ratios.computeIfAbsent(key, x -> new ArrayList<>()).add(ratio);
                 scores.computeIfAbsent(key, x -> new ArrayList<>()).add(r.score());
-                out.append(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f %% |%n", k + 1, key, r.score(), 100 * ratio));
+                out.append(String.format(
+                        Locale.ROOT, "| %d | %s | %,.0f | %.1f %% |%n", k + 1, key, r.score(), 100 * ratio));
             }
         }
-        out.append("\n| benchmark | channel | median ops/s | min .. max ops/s | median ratio to mpsc | min .. max ratio |\n");
+        out.append(
+                "\n| benchmark | channel | median ops/s | min .. max ops/s | median ratio to mpsc | min .. max ratio |\n");
         out.append("|---|---|---:|---:|---:|---:|\n");
         ratios.forEach((key, list) -> {
             List<Double> r = new ArrayList<>(list);
             List<Double> sc = new ArrayList<>(scores.get(key));
             r.sort(null);
             sc.sort(null);
-            out.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f .. %,.0f | %.1f %% | %.1f .. %.1f %% |%n", key,
-                    median(sc), sc.get(0), sc.get(sc.size() - 1), 100 * median(r), 100 * r.get(0),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,.0f | %,.0f .. %,.0f | %.1f %% | %.1f .. %.1f %% |%n",
+                    key,
+                    median(sc),
+                    sc.get(0),
+                    sc.get(sc.size() - 1),
+                    100 * median(r),
+                    100 * r.get(0),
                     100 * r.get(r.size() - 1)));
         });
         // Batched receive on both sides: Portflow's drain(...) against JCTools' drain(...), same round.
@@ -94,19 +103,29 @@ public final class ResultsSummary {
                     r.add(pf.get(i) / mp.get(i));
                 }
                 r.sort(null);
-                out.append(String.format(Locale.ROOT,
+                out.append(String.format(
+                        Locale.ROOT,
                         "%nBatched receive, %s: portflow_timed_batch / mpsc_batch, median of %d paired rounds = %.1f %%"
-                                + " (min %.1f %%, max %.1f %%)%n", bench.substring(bench.indexOf('.') + 1), r.size(),
-                        100 * median(r), 100 * r.get(0), 100 * r.get(r.size() - 1)));
+                                + " (min %.1f %%, max %.1f %%)%n",
+                        bench.substring(bench.indexOf('.') + 1),
+                        r.size(),
+                        100 * median(r),
+                        100 * r.get(0),
+                        100 * r.get(r.size() - 1)));
             }
         }
         List<Double> target = ratios.get("ChannelHandoffBenchmark.p2c1 | portflow_timed");
         if (target != null) {
             double m = median(target);
-            out.append(String.format(Locale.ROOT,
+            out.append(String.format(
+                    Locale.ROOT,
                     "%nTarget: Portflow full metrics / MpscArrayQueue, 2P->1C, median of %d paired rounds = %.1f %%"
-                            + " (target >= %.0f %%): %s%n", target.size(), 100 * m, 100 * TARGET_RATIO,
-                    m >= TARGET_RATIO ? "MET"
+                            + " (target >= %.0f %%): %s%n",
+                    target.size(),
+                    100 * m,
+                    100 * TARGET_RATIO,
+                    m >= TARGET_RATIO
+                            ? "MET"
                             : String.format(Locale.ROOT, "MISSED by %.1f points", 100 * (TARGET_RATIO - m))));
         }
         return out.toString();
@@ -119,9 +138,15 @@ public final class ResultsSummary {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    record Row(String benchmark, String params, double score, double error, String unit, double median,
-            double best, Double allocNorm) {
-    }
+    record Row(
+            String benchmark,
+            String params,
+            double score,
+            double error,
+            String unit,
+            double median,
+            double best,
+            Double allocNorm) {}
 
     static String summarize(String json) {
         List<Row> rows = rows(JmhJson.parse(json));
@@ -130,41 +155,63 @@ public final class ResultsSummary {
                 + " | gc.alloc.rate.norm (B/op) |\n");
         out.append("|---|---|---:|---:|---:|---:|---|---:|\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %,.0f | %,.0f | %s | %s |%n", r.benchmark(),
-                    r.params(), r.score(), r.error(), r.median(), r.best(), r.unit(),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %,.0f | %,.0f | %,.0f | %,.0f | %s | %s |%n",
+                    r.benchmark(),
+                    r.params(),
+                    r.score(),
+                    r.error(),
+                    r.median(),
+                    r.best(),
+                    r.unit(),
                     r.allocNorm() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.allocNorm())));
         }
         // Ratios against the MpscArrayQueue baseline, per benchmark method of ChannelHandoffBenchmark.
         Map<String, Double> baseline = new TreeMap<>();
         for (Row r : rows) {
-            if (r.benchmark().startsWith("ChannelHandoffBenchmark.") && r.params().equals("channel=mpsc")) {
+            if (r.benchmark().startsWith("ChannelHandoffBenchmark.")
+                    && r.params().equals("channel=mpsc")) {
                 baseline.put(r.benchmark(), r.score());
             }
         }
         if (!baseline.isEmpty()) {
             Map<String, Row> baseRows = new TreeMap<>();
             for (Row r : rows) {
-                if (r.benchmark().startsWith("ChannelHandoffBenchmark.") && r.params().equals("channel=mpsc")) {
+                if (r.benchmark().startsWith("ChannelHandoffBenchmark.")
+                        && r.params().equals("channel=mpsc")) {
                     baseRows.put(r.benchmark(), r);
                 }
             }
-            out.append("\n| benchmark | channel | relative to MpscArrayQueue (mean) | (median iteration) | (best iteration) |\n");
+            out.append(
+                    "\n| benchmark | channel | relative to MpscArrayQueue (mean) | (median iteration) | (best iteration) |\n");
             out.append("|---|---|---:|---:|---:|\n");
             for (Row r : rows) {
                 Row base = baseRows.get(r.benchmark());
                 if (base != null && base.score() > 0) {
-                    out.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f %% | %.1f %% |%n", r.benchmark(),
-                            r.params().replace("channel=", ""), 100 * r.score() / base.score(),
-                            100 * r.median() / base.median(), 100 * r.best() / base.best()));
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %.1f %% | %.1f %% | %.1f %% |%n",
+                            r.benchmark(),
+                            r.params().replace("channel=", ""),
+                            100 * r.score() / base.score(),
+                            100 * r.median() / base.median(),
+                            100 * r.best() / base.best()));
                 }
             }
             for (Row r : rows) {
-                if (r.benchmark().equals("ChannelHandoffBenchmark.p2c1") && r.params().equals("channel=portflow_timed")) {
+                if (r.benchmark().equals("ChannelHandoffBenchmark.p2c1")
+                        && r.params().equals("channel=portflow_timed")) {
                     double ratio = r.score() / baseline.getOrDefault(r.benchmark(), Double.NaN);
-                    out.append(String.format(Locale.ROOT,
+                    out.append(String.format(
+                            Locale.ROOT,
                             "%nTarget: Portflow full metrics / MpscArrayQueue, 2P->1C = %.1f %% (target >= %.0f %%): %s%n",
-                            100 * ratio, 100 * TARGET_RATIO, ratio >= TARGET_RATIO ? "MET"
-                                    : String.format(Locale.ROOT, "MISSED by %.1f points", 100 * (TARGET_RATIO - ratio))));
+                            100 * ratio,
+                            100 * TARGET_RATIO,
+                            ratio >= TARGET_RATIO
+                                    ? "MET"
+                                    : String.format(
+                                            Locale.ROOT, "MISSED by %.1f points", 100 * (TARGET_RATIO - ratio))));
                 }
             }
         }
@@ -180,7 +227,10 @@ public final class ResultsSummary {
             StringBuilder params = new StringBuilder();
             Object p = result.get("params");
             if (p instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> params.append(params.isEmpty() ? "" : ", ").append(k).append('=').append(v));
+                map.forEach((k, v) -> params.append(params.isEmpty() ? "" : ", ")
+                        .append(k)
+                        .append('=')
+                        .append(v));
             }
             Map<String, Object> primary = (Map<String, Object>) result.get("primaryMetric");
             Double alloc = null;
@@ -204,8 +254,15 @@ public final class ResultsSummary {
                 median = n % 2 == 1 ? iterations.get(n / 2) : (iterations.get(n / 2 - 1) + iterations.get(n / 2)) / 2;
                 best = iterations.get(n - 1);
             }
-            rows.add(new Row(benchmark, params.toString(), JmhJson.number(primary.get("score")),
-                    JmhJson.number(primary.get("scoreError")), (String) primary.get("scoreUnit"), median, best, alloc));
+            rows.add(new Row(
+                    benchmark,
+                    params.toString(),
+                    JmhJson.number(primary.get("score")),
+                    JmhJson.number(primary.get("scoreError")),
+                    (String) primary.get("scoreUnit"),
+                    median,
+                    best,
+                    alloc));
         }
         return rows;
     }

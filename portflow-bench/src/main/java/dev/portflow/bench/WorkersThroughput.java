@@ -30,12 +30,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkersThroughput {
 
-    private WorkersThroughput() {
-    }
+    private WorkersThroughput() {}
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "widths";
-        System.out.printf(Locale.ROOT, "# host: nproc=%d, jdk %s%n", Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                Locale.ROOT,
+                "# host: nproc=%d, jdk %s%n",
+                Runtime.getRuntime().availableProcessors(),
                 Runtime.version());
         switch (what) {
             case "widths" -> widths();
@@ -56,8 +58,16 @@ public final class WorkersThroughput {
                 if (workers == 1) {
                     one = rate;
                 }
-                System.out.printf(Locale.ROOT, "| %s (%s) | %d | %d | %.2f | %.0f | %.2f |%n", kind,
-                        kind.equals("io") ? "sleep 5 ms" : "spin 1 ms", workers, messages, seconds, rate, rate / one);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s (%s) | %d | %d | %.2f | %.0f | %.2f |%n",
+                        kind,
+                        kind.equals("io") ? "sleep 5 ms" : "spin 1 ms",
+                        workers,
+                        messages,
+                        seconds,
+                        rate,
+                        rate / one);
             }
         }
     }
@@ -84,7 +94,7 @@ public final class WorkersThroughput {
                     work(kind);
                     out.emit(i);
                 })
-                .sink("sink", Integer.class, i -> { })
+                .sink("sink", Integer.class, i -> {})
                 .connect("gen.out_n", "stage.in_n", ConnectionOptions.defaults().capacity(256))
                 .connect("stage.out_n", "sink.in_n")
                 .workers("stage", workers)
@@ -143,13 +153,20 @@ public final class WorkersThroughput {
             int depth = pipeline.inputPort("stage", "in_n").metrics().queueDepth();
             backlog.add(depth);
             long now = handled.get();
-            System.out.printf(Locale.ROOT, "%d,%d,%d,%d,%d%n", second + 1, rate.get(), depth, pipeline.workers("stage"),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d,%d,%d,%d,%d%n",
+                    second + 1,
+                    rate.get(),
+                    depth,
+                    pipeline.workers("stage"),
                     now - last);
             last = now;
             List<ScalingDecision> decisions = pipeline.scalingDecisions("stage");
             for (int d = printedDecisions; d < decisions.size(); d++) {
                 ScalingDecision decision = decisions.get(d);
-                System.out.printf(Locale.ROOT, "#   decision %d -> %d: %s%n", decision.from(), decision.to(), decision.reason());
+                System.out.printf(
+                        Locale.ROOT, "#   decision %d -> %d: %s%n", decision.from(), decision.to(), decision.reason());
             }
             printedDecisions = decisions.size();
         }
@@ -160,6 +177,10 @@ public final class WorkersThroughput {
                 peakAt = s;
             }
         }
-        System.out.printf(Locale.ROOT, "# backlog peaked %d s after the step (%d messages)%n", peakAt + 1 - 10, backlog.get(peakAt));
+        System.out.printf(
+                Locale.ROOT,
+                "# backlog peaked %d s after the step (%d messages)%n",
+                peakAt + 1 - 10,
+                backlog.get(peakAt));
     }
 }

@@ -42,12 +42,13 @@ final class Assembler {
     /** The output port of a Kafka receiver, feeding the receiving component. */
     static final String RECEIVER_PORT = "out_records";
 
-    private Assembler() {
-    }
+    private Assembler() {}
 
     /** {@code block_with_timeout} for edges leaving an {@code api_endpoint}, else {@code block}. */
     static OverflowPolicy defaultPolicy(Recipe from) {
-        return from != null && API_ENDPOINT.equals(from.name()) ? OverflowPolicy.BLOCK_WITH_TIMEOUT : OverflowPolicy.BLOCK;
+        return from != null && API_ENDPOINT.equals(from.name())
+                ? OverflowPolicy.BLOCK_WITH_TIMEOUT
+                : OverflowPolicy.BLOCK;
     }
 
     /** The buffer of one connection: what it says, else the defaults (for Kafka: the consumer lag allowed). */
@@ -65,15 +66,16 @@ final class Assembler {
     }
 
     /** The receiving end of a Kafka connection in this process, to point at its input port once built. */
-    private record Receiving(KafkaReceiver<?> receiver, Endpoint to) {
-    }
+    private record Receiving(KafkaReceiver<?> receiver, Endpoint to) {}
 
-    static Assembly assemble(Blueprint blueprint, BlueprintValidator.Result validated, AssemblyOptions options,
-            ClassLoader loader) {
+    static Assembly assemble(
+            Blueprint blueprint, BlueprintValidator.Result validated, AssemblyOptions options, ClassLoader loader) {
         List<Problem> problems = new ArrayList<>();
-        PrometheusMeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry()
+        PrometheusMeterRegistry registry = options.meterRegistry() != null
+                ? options.meterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Path dataDirectory = options.dataDirectory() != null ? options.dataDirectory()
+        Path dataDirectory = options.dataDirectory() != null
+                ? options.dataDirectory()
                 : blueprint.directory().resolve("data");
         Map<String, JsonNode> schemas = new LinkedHashMap<>();
         blueprint.schemas().forEach((name, s) -> schemas.put(name, s.json()));
@@ -89,15 +91,24 @@ final class Assembler {
             try {
                 component = create(r, context);
             } catch (Exception | LinkageError e) {
-                problems.add(Problem.at(blueprint.file(), at, "could not create component '" + r.spec().name() + "' ("
-                        + r.spec().describeType() + "): " + message(e), hintFor(e)));
+                problems.add(Problem.at(
+                        blueprint.file(),
+                        at,
+                        "could not create component '" + r.spec().name() + "' ("
+                                + r.spec().describeType() + "): " + message(e),
+                        hintFor(e)));
                 continue;
             }
             ComponentKind actual = BlueprintValidator.kindOf(component.getClass());
             if (actual != r.kind()) {
-                problems.add(Problem.at(blueprint.file(), at, r.spec().describeType() + " made a "
-                        + actual.name().toLowerCase(Locale.ROOT) + " (" + component.getClass().getName()
-                        + "), but it is declared a " + r.kind().name().toLowerCase(Locale.ROOT), null));
+                problems.add(Problem.at(
+                        blueprint.file(),
+                        at,
+                        r.spec().describeType() + " made a "
+                                + actual.name().toLowerCase(Locale.ROOT) + " ("
+                                + component.getClass().getName()
+                                + "), but it is declared a " + r.kind().name().toLowerCase(Locale.ROOT),
+                        null));
                 continue;
             }
             builder.component(r.spec().name(), component);
@@ -114,13 +125,17 @@ final class Assembler {
             if (c.isKafka()) {
                 kafkaEdges.add(e);
             } else {
-                builder.connect(c.from().toString(), c.to().toString(), options(c, e.from().recipe()));
+                builder.connect(
+                        c.from().toString(),
+                        c.to().toString(),
+                        options(c, e.from().recipe()));
             }
         }
         KafkaTransport kafka = null;
         List<Receiving> receiving = new ArrayList<>();
         Failures failures = new Failures();
-        String bootstrap = kafkaEdges.isEmpty() ? null
+        String bootstrap = kafkaEdges.isEmpty()
+                ? null
                 : bootstrapServers(blueprint, kafkaEdges.getFirst().spec(), options, problems);
         if (bootstrap != null && problems.isEmpty()) { // Kafka is contacted only for a pipeline that can be built
             kafka = kafkaTransport(blueprint, bootstrap, kafkaEdges.getFirst().spec(), problems, failures);
@@ -134,7 +149,8 @@ final class Assembler {
         }
         try {
             if (!problems.isEmpty()) {
-                throw new BlueprintException(problems.stream().sorted(Problem.BY_POSITION).toList());
+                throw new BlueprintException(
+                        problems.stream().sorted(Problem.BY_POSITION).toList());
             }
             if (!failures.problems.isEmpty()) {
                 throw new StartFailureException(blueprint.name(), failures.problems, failures.cause);
@@ -144,7 +160,8 @@ final class Assembler {
                 pipeline = builder.build();
             } catch (PipelineDefinitionException e) {
                 throw new BlueprintException(e.problems().stream()
-                        .map(p -> Problem.at(blueprint.file(), blueprint.position(), p, null)).toList());
+                        .map(p -> Problem.at(blueprint.file(), blueprint.position(), p, null))
+                        .toList());
             }
             for (Receiving r : receiving) {
                 r.receiver().watch(pipeline);
@@ -168,7 +185,8 @@ final class Assembler {
         ServerSpec spec = blueprint.server();
         String host = options.host() != null ? options.host() : spec.host();
         int port = options.port() != null ? options.port() : spec.port();
-        PortflowServer.Builder builder = PortflowServer.builder(pipeline).host(host).port(port).extension(new Dashboard());
+        PortflowServer.Builder builder =
+                PortflowServer.builder(pipeline).host(host).port(port).extension(new Dashboard());
         if (spec.maxConnections() != null) {
             builder.maxConnections(spec.maxConnections());
         }
@@ -187,11 +205,17 @@ final class Assembler {
         try {
             return builder.build();
         } catch (RuntimeException e) {
-            Position at = spec.positions().containsKey("host") && options.host() == null ? spec.position("host")
+            Position at = spec.positions().containsKey("host") && options.host() == null
+                    ? spec.position("host")
                     : spec.position();
-            throw new StartFailureException(blueprint.name(), List.of(Problem.at(blueprint.file(), at,
-                    "cannot start the server at " + host + ":" + port + ": " + message(e),
-                    "is " + host + " a name or address of this machine?")), e);
+            throw new StartFailureException(
+                    blueprint.name(),
+                    List.of(Problem.at(
+                            blueprint.file(),
+                            at,
+                            "cannot start the server at " + host + ":" + port + ": " + message(e),
+                            "is " + host + " a name or address of this machine?")),
+                    e);
         }
     }
 
@@ -212,14 +236,16 @@ final class Assembler {
      * The Kafka bootstrap servers: {@code PORTFLOW_KAFKA_BOOTSTRAP} when set, else
      * {@code kafka.bootstrap_servers}; {@code null} with a problem at {@code first} when neither is.
      */
-    private static String bootstrapServers(Blueprint blueprint, ConnectionSpec first, AssemblyOptions options,
-            List<Problem> problems) {
+    private static String bootstrapServers(
+            Blueprint blueprint, ConnectionSpec first, AssemblyOptions options, List<Problem> problems) {
         String configured = blueprint.kafka() != null ? blueprint.kafka().bootstrapServers() : null;
         Map<String, String> environment = options.environment() != null ? options.environment() : System.getenv();
         String bootstrap = KafkaSettings.bootstrapFrom(configured, environment);
         if (bootstrap == null || bootstrap.isBlank()) {
-            problems.add(Problem.at(blueprint.file(), first.position("transport"), "connection " + first.describe()
-                            + " runs over Kafka, but no Kafka bootstrap servers are set",
+            problems.add(Problem.at(
+                    blueprint.file(),
+                    first.position("transport"),
+                    "connection " + first.describe() + " runs over Kafka, but no Kafka bootstrap servers are set",
                     "add kafka: {bootstrap_servers: \"host:port\"} to the blueprint, or set the environment variable "
                             + KafkaSettings.BOOTSTRAP_ENV));
             return null;
@@ -232,16 +258,19 @@ final class Assembler {
      * property Kafka refuses is a problem of the blueprint; bootstrap servers that do not resolve (their
      * form was validated) are a failure to start.
      */
-    private static KafkaTransport kafkaTransport(Blueprint blueprint, String bootstrap, ConnectionSpec first,
-            List<Problem> problems, Failures failures) {
+    private static KafkaTransport kafkaTransport(
+            Blueprint blueprint, String bootstrap, ConnectionSpec first, List<Problem> problems, Failures failures) {
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
         try {
             return KafkaTransport.create(KafkaSettings.of(bootstrap)
                     .withLagRefresh(Duration.ofMillis(spec.lagRefreshMs()))
                     .withClientProperties(spec.client()));
         } catch (RuntimeException e) {
-            Problem problem = Problem.at(blueprint.file(), blueprint.kafka() != null ? spec.position() : first.position("transport"),
-                    "cannot set up the Kafka client for " + bootstrap + ": " + message(e), null);
+            Problem problem = Problem.at(
+                    blueprint.file(),
+                    blueprint.kafka() != null ? spec.position() : first.position("transport"),
+                    "cannot set up the Kafka client for " + bootstrap + ": " + message(e),
+                    null);
             if (isConfigProblem(e)) {
                 problems.add(problem);
             } else {
@@ -268,39 +297,69 @@ final class Assembler {
      *
      * @return {@code false} when Kafka could not be reached (a failure to start was added)
      */
-    private static boolean kafkaEdge(Blueprint blueprint, BlueprintValidator.Edge e, AssemblyOptions options,
-            Map<String, JsonNode> schemas, KafkaTransport kafka, PipelineBuilder builder, List<Receiving> receiving,
-            List<Problem> problems, Failures failures) {
+    private static boolean kafkaEdge(
+            Blueprint blueprint,
+            BlueprintValidator.Edge e,
+            AssemblyOptions options,
+            Map<String, JsonNode> schemas,
+            KafkaTransport kafka,
+            PipelineBuilder builder,
+            List<Receiving> receiving,
+            List<Problem> problems,
+            Failures failures) {
         ConnectionSpec c = e.spec();
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
-        String schemaName = e.from().spec().port(c.from().port()).map(PortSpec::schema)
+        String schemaName = e.from()
+                .spec()
+                .port(c.from().port())
+                .map(PortSpec::schema)
                 .or(() -> e.to().spec().port(c.to().port()).map(PortSpec::schema))
                 .orElse(null);
         try {
-            KafkaEdge edge = new KafkaEdge(blueprint.name(), c.from().component(), c.from().port(), c.to().component(),
-                    c.to().port(), c.topicIn(blueprint.name()), bufferSize(c));
+            KafkaEdge edge = new KafkaEdge(
+                    blueprint.name(),
+                    c.from().component(),
+                    c.from().port(),
+                    c.to().component(),
+                    c.to().port(),
+                    c.topicIn(blueprint.name()),
+                    bufferSize(c));
             MessageCodec<Object> codec = KafkaCodecs.forEdge(e, schemaName == null ? null : schemas.get(schemaName));
             if (options.runsHere(c.from().component())) {
-                builder.connect(c.from().toString(), kafka.sendingLink(edge, codec), options(c, e.from().recipe()));
+                builder.connect(
+                        c.from().toString(),
+                        kafka.sendingLink(edge, codec),
+                        options(c, e.from().recipe()));
             }
             if (options.runsHere(c.to().component())) {
                 KafkaReceiver<Object> receiver = kafka.receiver(edge, codec, spec.prefetch());
                 String name = BlueprintValidator.receiverName(c.to());
                 builder.component(name, receiver);
-                builder.connect(name + "." + RECEIVER_PORT, c.to().toString(), ConnectionOptions.defaults()
-                        .capacity(spec.prefetch()).overflow(OverflowPolicy.BLOCK));
+                builder.connect(
+                        name + "." + RECEIVER_PORT,
+                        c.to().toString(),
+                        ConnectionOptions.defaults().capacity(spec.prefetch()).overflow(OverflowPolicy.BLOCK));
                 builder.bindRemote(c.to().toString(), receiver.backlog());
                 receiving.add(new Receiving(receiver, c.to()));
             }
             return true;
         } catch (KafkaTransportException ex) {
-            failures.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
-                    + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): " + message(ex),
-                    "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?"), ex);
+            failures.add(
+                    Problem.at(
+                            blueprint.file(),
+                            c.position("transport"),
+                            "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name())
+                                    + "): " + message(ex),
+                            "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?"),
+                    ex);
             return false;
         } catch (RuntimeException ex) {
-            problems.add(Problem.at(blueprint.file(), c.position("transport"), "cannot set up kafka connection "
-                    + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): " + message(ex), null));
+            problems.add(Problem.at(
+                    blueprint.file(),
+                    c.position("transport"),
+                    "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): "
+                            + message(ex),
+                    null));
             return true;
         }
     }
@@ -331,13 +390,19 @@ final class Assembler {
     }
 
     private static String hintFor(Throwable e) {
-        return e instanceof LinkageError ? "a class it needs is missing or incompatible: " + e.getClass().getSimpleName()
+        return e instanceof LinkageError
+                ? "a class it needs is missing or incompatible: " + e.getClass().getSimpleName()
                 : null;
     }
 
     /** The {@link RecipeContext} of one component. */
-    private record Context(Blueprint blueprint, BlueprintValidator.Resolved resolved, Map<String, JsonNode> schemas,
-            Path dataDir, ClassLoader classLoader) implements RecipeContext {
+    private record Context(
+            Blueprint blueprint,
+            BlueprintValidator.Resolved resolved,
+            Map<String, JsonNode> schemas,
+            Path dataDir,
+            ClassLoader classLoader)
+            implements RecipeContext {
 
         @Override
         public String componentName() {

@@ -38,8 +38,13 @@ public final class Assembly implements AutoCloseable {
     private volatile boolean started;
     private DrainReport drained;
 
-    Assembly(Blueprint blueprint, Pipeline pipeline, PrometheusMeterRegistry registry, PortflowServer server,
-            KafkaTransport kafka, List<String> only) {
+    Assembly(
+            Blueprint blueprint,
+            Pipeline pipeline,
+            PrometheusMeterRegistry registry,
+            PortflowServer server,
+            KafkaTransport kafka,
+            List<String> only) {
         this.blueprint = blueprint;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -76,8 +81,10 @@ public final class Assembly implements AutoCloseable {
      * receiver, {@code kafka_in_<component>_<port>}, per Kafka connection received here.)
      */
     public List<String> componentsHere() {
-        return blueprint.components().stream().map(ComponentSpec::name)
-                .filter(name -> name != null && (only == null || only.contains(name))).toList();
+        return blueprint.components().stream()
+                .map(ComponentSpec::name)
+                .filter(name -> name != null && (only == null || only.contains(name)))
+                .toList();
     }
 
     /** Starts the server (which starts the pipeline), or the pipeline alone. */

@@ -20,8 +20,14 @@ import java.util.Map;
  *                      must be {@code transport: kafka}
  * @param environment   where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
  */
-public record AssemblyOptions(PrometheusMeterRegistry meterRegistry, Path dataDirectory, boolean server, String host,
-        Integer port, List<String> only, Map<String, String> environment) {
+public record AssemblyOptions(
+        PrometheusMeterRegistry meterRegistry,
+        Path dataDirectory,
+        boolean server,
+        String host,
+        Integer port,
+        List<String> only,
+        Map<String, String> environment) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {

@@ -31,8 +31,16 @@ import java.util.Optional;
  * @param position    where the document starts
  * @param positions   where each top-level key's value starts
  */
-public record Blueprint(String file, Path path, String name, ServerSpec server, Map<String, SchemaSpec> schemas,
-        List<ComponentSpec> components, List<ConnectionSpec> connections, KafkaSpec kafka, Position position,
+public record Blueprint(
+        String file,
+        Path path,
+        String name,
+        ServerSpec server,
+        Map<String, SchemaSpec> schemas,
+        List<ComponentSpec> components,
+        List<ConnectionSpec> connections,
+        KafkaSpec kafka,
+        Position position,
         Map<String, Position> positions) {
 
     public Blueprint {
@@ -46,7 +54,9 @@ public record Blueprint(String file, Path path, String name, ServerSpec server, 
 
     /** The component named {@code componentName}, if declared. */
     public Optional<ComponentSpec> component(String componentName) {
-        return components.stream().filter(c -> Objects.equals(c.name(), componentName)).findFirst();
+        return components.stream()
+                .filter(c -> Objects.equals(c.name(), componentName))
+                .findFirst();
     }
 
     /** Where the value of top-level key {@code key} starts, else where the document starts. */

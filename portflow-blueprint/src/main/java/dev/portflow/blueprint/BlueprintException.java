@@ -21,7 +21,8 @@ public final class BlueprintException extends RuntimeException {
     }
 
     private static String describe(List<Problem> problems) {
-        StringBuilder text = new StringBuilder("invalid blueprint (").append(problems.size())
+        StringBuilder text = new StringBuilder("invalid blueprint (")
+                .append(problems.size())
                 .append(problems.size() == 1 ? " problem)" : " problems)");
         for (Problem p : problems) {
             text.append('\n').append(p.format());

@@ -39,8 +39,8 @@ public final class BlueprintLoader implements AutoCloseable {
     /** Where {@code ${NAME}} is looked up; {@code null}: the process's environment, read at each validation. */
     private final Map<String, String> environment;
 
-    private BlueprintLoader(RecipeRegistry recipes, ClassLoader classLoader, URLClassLoader owned,
-            Map<String, String> environment) {
+    private BlueprintLoader(
+            RecipeRegistry recipes, ClassLoader classLoader, URLClassLoader owned, Map<String, String> environment) {
         this.recipes = Objects.requireNonNull(recipes, "recipes");
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
         this.owned = owned;
@@ -147,10 +147,11 @@ public final class BlueprintLoader implements AutoCloseable {
      * does not fit, a broken alias) has that one problem only.
      */
     private Validation validateText(String label, Path path, String text, List<String> only) {
-        BlueprintParser.Result parsed = BlueprintParser.parse(label, path, text,
-                new EnvironmentVariables(environment != null ? environment : System.getenv()));
+        BlueprintParser.Result parsed = BlueprintParser.parse(
+                label, path, text, new EnvironmentVariables(environment != null ? environment : System.getenv()));
         if (parsed.blueprint().isEmpty()) {
-            return new Validation(null, parsed.problems().stream().sorted(Problem.BY_POSITION).toList());
+            return new Validation(
+                    null, parsed.problems().stream().sorted(Problem.BY_POSITION).toList());
         }
         Blueprint blueprint = parsed.blueprint().get();
         BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader, only);
@@ -187,8 +188,8 @@ public final class BlueprintLoader implements AutoCloseable {
      *                               the server's host cannot be used; nothing was started
      */
     public Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
-        BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader,
-                options.only());
+        BlueprintValidator.Result validated =
+                BlueprintValidator.validate(blueprint, recipes, classLoader, options.only());
         if (!validated.problems().isEmpty()) {
             throw new BlueprintException(validated.problems());
         }

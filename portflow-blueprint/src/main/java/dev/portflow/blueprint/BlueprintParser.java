@@ -24,9 +24,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BlueprintParser {
 
-    static final List<String> TOP_LEVEL_KEYS = List.of("name", "server", "schemas", "components", "connections", "kafka");
-    static final List<String> SERVER_KEYS = List.of("host", "port", "max_connections", "max_concurrent_requests",
-            "max_header_bytes", "idle_timeout_ms", "read_timeout_ms");
+    static final List<String> TOP_LEVEL_KEYS =
+            List.of("name", "server", "schemas", "components", "connections", "kafka");
+    static final List<String> SERVER_KEYS = List.of(
+            "host",
+            "port",
+            "max_connections",
+            "max_concurrent_requests",
+            "max_header_bytes",
+            "idle_timeout_ms",
+            "read_timeout_ms");
     static final List<String> COMPONENT_KEYS =
             List.of("name", "recipe", "class", "config", "inputs", "outputs", "workers", "ordering", "key");
     static final List<String> PORT_KEYS = List.of("name", "schema");
@@ -34,8 +41,14 @@ final class BlueprintParser {
             List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
     /** Client properties Portflow sets itself: overriding them would break the transport. */
-    static final List<String> RESERVED_CLIENT_PROPERTIES = List.of("bootstrap.servers", "group.id", "enable.auto.commit",
-            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
+    static final List<String> RESERVED_CLIENT_PROPERTIES = List.of(
+            "bootstrap.servers",
+            "group.id",
+            "enable.auto.commit",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer");
     /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
     private static final Pattern BOOTSTRAP_SERVER =
             Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+):([0-9]{1,5})");
@@ -49,18 +62,33 @@ final class BlueprintParser {
     static final int MAX_CONNECTIONS = 50_000;
 
     /** A limit of the server: its key, bounds, the server's default and what it is. */
-    private record ServerLimit(String key, long min, long max, long defaultValue, String what) {
-    }
+    private record ServerLimit(String key, long min, long max, long defaultValue, String what) {}
 
     private static final List<ServerLimit> SERVER_LIMITS = List.of(
             new ServerLimit("max_connections", 1, 100_000, 2048, "open TCP connections at most"),
-            new ServerLimit("max_concurrent_requests", 1, 100_000, 1024,
+            new ServerLimit(
+                    "max_concurrent_requests",
+                    1,
+                    100_000,
+                    1024,
                     "requests handled at once; beyond it the server answers 503"),
-            new ServerLimit("max_header_bytes", 1024, 1024 * 1024, 16 * 1024,
+            new ServerLimit(
+                    "max_header_bytes",
+                    1024,
+                    1024 * 1024,
+                    16 * 1024,
                     "the request line and headers together, in bytes"),
-            new ServerLimit("idle_timeout_ms", 1000, 86_400_000, 30_000,
+            new ServerLimit(
+                    "idle_timeout_ms",
+                    1000,
+                    86_400_000,
+                    30_000,
                     "a connection without a request for this long is closed"),
-            new ServerLimit("read_timeout_ms", 1, 3_600_000, 10_000,
+            new ServerLimit(
+                    "read_timeout_ms",
+                    1,
+                    3_600_000,
+                    10_000,
                     "a client that sends nothing for this long in the middle of a request is cut off"));
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -72,7 +100,8 @@ final class BlueprintParser {
      *                  variable, a tag that does not fit, a broken alias): other problems there follow from it
      * @param ownOfFaulty those problems themselves
      */
-    record Result(Optional<Blueprint> blueprint, List<Problem> problems, Set<Position> faulty, List<Problem> ownOfFaulty) {
+    record Result(
+            Optional<Blueprint> blueprint, List<Problem> problems, Set<Position> faulty, List<Problem> ownOfFaulty) {
 
         /** Whether {@code problem} only follows from a value's own problem at the same place. */
         boolean followsFromFaultyValue(Problem problem) {
@@ -99,8 +128,11 @@ final class BlueprintParser {
     static Result parse(String file, Path path, String text, EnvironmentVariables environment) {
         BlueprintParser parser = new BlueprintParser(file, path, environment);
         Blueprint blueprint = parser.run(text);
-        return new Result(Optional.ofNullable(parser.refused ? null : blueprint), List.copyOf(parser.problems),
-                Set.copyOf(parser.faulty), List.copyOf(parser.fromComposer));
+        return new Result(
+                Optional.ofNullable(parser.refused ? null : blueprint),
+                List.copyOf(parser.problems),
+                Set.copyOf(parser.faulty),
+                List.copyOf(parser.fromComposer));
     }
 
     private void problem(Position at, String message, String hint) {
@@ -114,10 +146,12 @@ final class BlueprintParser {
                     .setLabel(file)
                     .setCodePointLimit(BlueprintText.MAX_BYTES + 1) // BlueprintText refused anything larger
                     .build();
-            YamlComposer composer = new YamlComposer((at, message, hint) -> {
-                problem(at, message, hint);
-                fromComposer.add(problems.getLast());
-            }, environment);
+            YamlComposer composer = new YamlComposer(
+                    (at, message, hint) -> {
+                        problem(at, message, hint);
+                        fromComposer.add(problems.getLast());
+                    },
+                    environment);
             Optional<YamlNode> composed = composer.compose(text, settings);
             faulty = composer.faulty();
             if (composer.tooDeep()) {
@@ -125,27 +159,39 @@ final class BlueprintParser {
                 return null;
             }
             if (composed.isEmpty()) {
-                problem(Position.START, "the blueprint is empty",
+                problem(
+                        Position.START,
+                        "the blueprint is empty",
                         "a blueprint is a mapping with name:, components: and connections:");
                 return null;
             }
             tree = composed.get();
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-            String context = e.getContext() == null ? null
-                    : e.getContext() + e.getContextMark().map(m -> " that started at line " + (m.getLine() + 1)
-                            + ", column " + (m.getColumn() + 1)).orElse("");
+            String context = e.getContext() == null
+                    ? null
+                    : e.getContext()
+                            + e.getContextMark()
+                                    .map(m -> " that started at line " + (m.getLine() + 1) + ", column "
+                                            + (m.getColumn() + 1))
+                                    .orElse("");
             Position at = mark.map(BlueprintParser::position).orElse(Position.START);
-            problem(at, "YAML syntax error: " + e.getProblem(),
-                    startsVariable(text, at) ? "in flow style ({...}, [...]) a ${...} value must be quoted:"
-                            + " \"${NAME}\"; for a number write !!int \"${NAME}\" or use block style" : context);
+            problem(
+                    at,
+                    "YAML syntax error: " + e.getProblem(),
+                    startsVariable(text, at)
+                            ? "in flow style ({...}, [...]) a ${...} value must be quoted:"
+                                    + " \"${NAME}\"; for a number write !!int \"${NAME}\" or use block style"
+                            : context);
             return null;
         } catch (YamlEngineException e) {
             problem(Position.START, "YAML error: " + e.getMessage(), null);
             return null;
         }
         if (!(tree instanceof YamlNode.Mapping top)) {
-            problem(tree.position(), "a blueprint must be a mapping, found " + tree.describe(),
+            problem(
+                    tree.position(),
+                    "a blueprint must be a mapping, found " + tree.describe(),
                     "start with name: <pipeline name>, then components: and connections:");
             return null;
         }
@@ -193,7 +239,9 @@ final class BlueprintParser {
                         }
                     }
                     if (items.isEmpty() && (isNull(e.value()) || e.value() instanceof YamlNode.Sequence)) {
-                        problem(e.value().position(), "the pipeline has no components",
+                        problem(
+                                e.value().position(),
+                                "the pipeline has no components",
                                 "add at least one component under components:, e.g. - {name: gen, recipe: generator,"
                                         + " config: {rate: 1}}");
                     }
@@ -210,7 +258,9 @@ final class BlueprintParser {
                     if (e.value() instanceof YamlNode.Mapping m) {
                         kafka = kafka(m);
                     } else if (!isNull(e.value())) {
-                        problem(e.value().position(), "kafka must be a mapping, found " + e.value().describe(),
+                        problem(
+                                e.value().position(),
+                                "kafka must be a mapping, found " + e.value().describe(),
                                 "e.g. kafka: {bootstrap_servers: \"localhost:9092\"}");
                     }
                 }
@@ -223,7 +273,8 @@ final class BlueprintParser {
         if (!positions.containsKey("components")) {
             problem(top.position(), "the blueprint has no components", "add components: with at least one component");
         }
-        return new Blueprint(file, path, name, server, schemas, components, connections, kafka, top.position(), positions);
+        return new Blueprint(
+                file, path, name, server, schemas, components, connections, kafka, top.position(), positions);
     }
 
     /** Whether {@code items} is within {@code max}; else the blueprint is refused, with a problem at the first one too many. */
@@ -231,7 +282,9 @@ final class BlueprintParser {
         if (items.size() <= max) {
             return true;
         }
-        problem(items.get(max).position(), "the blueprint has more than " + max + " " + what,
+        problem(
+                items.get(max).position(),
+                "the blueprint has more than " + max + " " + what,
                 "split the pipeline into several blueprints, connected with transport: kafka");
         refused = true;
         return false;
@@ -239,14 +292,18 @@ final class BlueprintParser {
 
     private void unknownKey(YamlNode.Entry e, List<String> known, String what, String owner) {
         String near = Names.nearest(e.key(), known);
-        problem(e.keyPosition(), "unknown " + what + " '" + e.key() + "'",
+        problem(
+                e.keyPosition(),
+                "unknown " + what + " '" + e.key() + "'",
                 (near != null ? "did you mean '" + near + "'? " : "") + owner + " " + String.join(", ", known));
     }
 
     private ServerSpec server(YamlNode node) {
         if (!(node instanceof YamlNode.Mapping m)) {
             if (!isNull(node)) {
-                problem(node.position(), "server must be a mapping, found " + node.describe(),
+                problem(
+                        node.position(),
+                        "server must be a mapping, found " + node.describe(),
                         "e.g. server: {host: 127.0.0.1, port: 8080}");
             }
             return ServerSpec.defaults(node.position());
@@ -257,7 +314,10 @@ final class BlueprintParser {
         Map<String, Position> positions = new LinkedHashMap<>();
         for (YamlNode.Entry e : m.entries()) {
             positions.put(e.key(), e.value().position());
-            ServerLimit limit = SERVER_LIMITS.stream().filter(l -> l.key().equals(e.key())).findFirst().orElse(null);
+            ServerLimit limit = SERVER_LIMITS.stream()
+                    .filter(l -> l.key().equals(e.key()))
+                    .findFirst()
+                    .orElse(null);
             if (limit != null) {
                 if (!isNull(e.value())) {
                     Long value = serverLimit(e.value(), limit);
@@ -280,7 +340,9 @@ final class BlueprintParser {
                 case "port" -> {
                     Long p = integer(e.value(), "server port");
                     if (p != null && (p < 0 || p > 65535)) {
-                        problem(e.value().position(), "server port must be 0..65535, was " + p,
+                        problem(
+                                e.value().position(),
+                                "server port must be 0..65535, was " + p,
                                 "0 picks a free port; the default is 8080");
                     } else if (p != null) {
                         port = p.intValue();
@@ -289,17 +351,26 @@ final class BlueprintParser {
                 default -> unknownKey(e, SERVER_KEYS, "server key", "server has");
             }
         }
-        return new ServerSpec(host, port, toInt(limits.get("max_connections")),
-                toInt(limits.get("max_concurrent_requests")), toInt(limits.get("max_header_bytes")),
-                toMillis(limits.get("idle_timeout_ms")), toMillis(limits.get("read_timeout_ms")), m.position(), positions);
+        return new ServerSpec(
+                host,
+                port,
+                toInt(limits.get("max_connections")),
+                toInt(limits.get("max_concurrent_requests")),
+                toInt(limits.get("max_header_bytes")),
+                toMillis(limits.get("idle_timeout_ms")),
+                toMillis(limits.get("read_timeout_ms")),
+                m.position(),
+                positions);
     }
 
     /** One of the server's limits, or {@code null} with a problem. */
     private Long serverLimit(YamlNode value, ServerLimit limit) {
         Long n = integer(value, "server " + limit.key());
         if (n != null && (n < limit.min() || n > limit.max())) {
-            problem(value.position(), "server " + limit.key() + " must be between " + limit.min() + " and "
-                    + limit.max() + ", was " + n, limit.what() + "; the default is " + limit.defaultValue());
+            problem(
+                    value.position(),
+                    "server " + limit.key() + " must be between " + limit.min() + " and " + limit.max() + ", was " + n,
+                    limit.what() + "; the default is " + limit.defaultValue());
             return null;
         }
         return n;
@@ -326,8 +397,10 @@ final class BlueprintParser {
                 case "bootstrap_servers" -> {
                     String text = text(e.value(), "kafka bootstrap_servers");
                     if (text != null && !isBootstrapServers(text)) {
-                        problem(e.value().position(), "kafka bootstrap_servers must be host:port[,host:port...], was '"
-                                + text + "'", "e.g. bootstrap_servers: \"localhost:9092\"");
+                        problem(
+                                e.value().position(),
+                                "kafka bootstrap_servers must be host:port[,host:port...], was '" + text + "'",
+                                "e.g. bootstrap_servers: \"localhost:9092\"");
                     } else if (text != null) {
                         bootstrap = text.trim();
                     }
@@ -336,11 +409,15 @@ final class BlueprintParser {
                 case "lag_refresh_ms" -> {
                     Long ms = integer(e.value(), "kafka lag_refresh_ms");
                     if (ms != null && ms < 10) {
-                        problem(e.value().position(), "kafka lag_refresh_ms must be at least 10, was " + ms,
+                        problem(
+                                e.value().position(),
+                                "kafka lag_refresh_ms must be at least 10, was " + ms,
                                 "how often the consumer lag (a Kafka connection's depth) is read, in milliseconds;"
                                         + " the default is " + KafkaSpec.DEFAULT_LAG_REFRESH_MS);
                     } else if (ms != null && ms > Integer.MAX_VALUE) {
-                        problem(e.value().position(), "kafka lag_refresh_ms " + ms + " is too large",
+                        problem(
+                                e.value().position(),
+                                "kafka lag_refresh_ms " + ms + " is too large",
                                 "the default is " + KafkaSpec.DEFAULT_LAG_REFRESH_MS);
                     } else if (ms != null) {
                         lagRefreshMs = ms.intValue();
@@ -349,11 +426,15 @@ final class BlueprintParser {
                 case "prefetch" -> {
                     Long n = integer(e.value(), "kafka prefetch");
                     if (n != null && n < 1) {
-                        problem(e.value().position(), "kafka prefetch must be at least 1, was " + n,
+                        problem(
+                                e.value().position(),
+                                "kafka prefetch must be at least 1, was " + n,
                                 "records read ahead of each receiving component; the default is "
                                         + KafkaSpec.DEFAULT_PREFETCH);
                     } else if (n != null && n > 1_000_000) {
-                        problem(e.value().position(), "kafka prefetch must be at most 1000000, was " + n,
+                        problem(
+                                e.value().position(),
+                                "kafka prefetch must be at most 1000000, was " + n,
                                 "records read ahead of each receiving component; the default is "
                                         + KafkaSpec.DEFAULT_PREFETCH);
                     } else if (n != null) {
@@ -383,13 +464,17 @@ final class BlueprintParser {
 
     private void client(YamlNode node, Map<String, String> client) {
         if (!(node instanceof YamlNode.Mapping m)) {
-            problem(node.position(), "kafka client must be a mapping of Kafka client properties, found "
-                    + node.describe(), "e.g. client: {security.protocol: SSL}");
+            problem(
+                    node.position(),
+                    "kafka client must be a mapping of Kafka client properties, found " + node.describe(),
+                    "e.g. client: {security.protocol: SSL}");
             return;
         }
         for (YamlNode.Entry e : m.entries()) {
             if (RESERVED_CLIENT_PROPERTIES.contains(e.key())) {
-                problem(e.keyPosition(), "kafka client property '" + e.key() + "' is set by Portflow",
+                problem(
+                        e.keyPosition(),
+                        "kafka client property '" + e.key() + "' is set by Portflow",
                         e.key().equals("bootstrap.servers")
                                 ? "use kafka: {bootstrap_servers: ...}, or the environment variable PORTFLOW_KAFKA_BOOTSTRAP"
                                 : "remove it; Portflow sets it for its producers and consumers");
@@ -398,8 +483,11 @@ final class BlueprintParser {
             if (e.value() instanceof YamlNode.Scalar s && !s.isNull()) {
                 client.put(e.key(), s.text());
             } else {
-                problem(e.value().position(), "kafka client property '" + e.key() + "' must be a string, found "
-                        + e.value().describe(), "Kafka client properties are strings, e.g. security.protocol: SSL");
+                problem(
+                        e.value().position(),
+                        "kafka client property '" + e.key() + "' must be a string, found "
+                                + e.value().describe(),
+                        "Kafka client properties are strings, e.g. security.protocol: SSL");
             }
         }
     }
@@ -407,7 +495,9 @@ final class BlueprintParser {
     private void schemas(YamlNode node, Map<String, SchemaSpec> schemas) {
         if (!(node instanceof YamlNode.Mapping m)) {
             if (!isNull(node)) {
-                problem(node.position(), "schemas must be a mapping of names to JSON Schemas, found " + node.describe(),
+                problem(
+                        node.position(),
+                        "schemas must be a mapping of names to JSON Schemas, found " + node.describe(),
                         "e.g. schemas: {Order: {type: object, required: [id]}}");
             }
             return;
@@ -416,8 +506,10 @@ final class BlueprintParser {
             YamlNode schema = e.value();
             boolean isBoolean = schema instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.BOOLEAN;
             if (!(schema instanceof YamlNode.Mapping) && !isBoolean) {
-                problem(schema.position(), "schema '" + e.key() + "' must be a JSON Schema (a mapping), found "
-                        + schema.describe(), "e.g. " + e.key() + ": {type: object, required: [id]}");
+                problem(
+                        schema.position(),
+                        "schema '" + e.key() + "' must be a JSON Schema (a mapping), found " + schema.describe(),
+                        "e.g. " + e.key() + ": {type: object, required: [id]}");
                 continue;
             }
             JsonNode json = JSON.valueToTree(schema.toJava());
@@ -427,7 +519,9 @@ final class BlueprintParser {
 
     private Optional<ComponentSpec> component(YamlNode node) {
         if (!(node instanceof YamlNode.Mapping m)) {
-            problem(node.position(), "a component must be a mapping, found " + node.describe(),
+            problem(
+                    node.position(),
+                    "a component must be a mapping, found " + node.describe(),
                     "e.g. - {name: big, recipe: filter, config: {condition: \"amount > 100\"}}");
             return Optional.empty();
         }
@@ -456,7 +550,9 @@ final class BlueprintParser {
                             config.put(ce.key(), new ConfigEntry(ce.key(), ce.keyPosition(), ce.value()));
                         }
                     } else if (!isNull(e.value())) {
-                        problem(e.value().position(), "config must be a mapping, found " + e.value().describe(),
+                        problem(
+                                e.value().position(),
+                                "config must be a mapping, found " + e.value().describe(),
                                 "e.g. config: {path: /orders}");
                     }
                 }
@@ -471,8 +567,8 @@ final class BlueprintParser {
         if (!positions.containsKey("name")) {
             problem(m.position(), "a component has no name", "add name: <component name>");
         }
-        return Optional.of(new ComponentSpec(name, recipe, className, config, inputs, outputs, workers, ordering, key,
-                m.position(), positions));
+        return Optional.of(new ComponentSpec(
+                name, recipe, className, config, inputs, outputs, workers, ordering, key, m.position(), positions));
     }
 
     /** {@code key:}: a field name or CEL expression, any scalar as its text; {@code null} with a problem. */
@@ -480,7 +576,9 @@ final class BlueprintParser {
         if (node instanceof YamlNode.Scalar s) {
             return s;
         }
-        problem(node.position(), "key must be a field name or a CEL expression, found " + node.describe(),
+        problem(
+                node.position(),
+                "key must be a field name or a CEL expression, found " + node.describe(),
                 "e.g. key: customer_id, or key: \"customer.id\"");
         return null;
     }
@@ -492,7 +590,9 @@ final class BlueprintParser {
                 continue;
             }
             if (!(item instanceof YamlNode.Mapping m)) {
-                problem(item.position(), "a port in " + what + " must be a mapping, found " + item.describe(),
+                problem(
+                        item.position(),
+                        "a port in " + what + " must be a mapping, found " + item.describe(),
                         "e.g. {name: out_requests, schema: Order}");
                 continue;
             }
@@ -525,7 +625,9 @@ final class BlueprintParser {
 
     private Optional<ConnectionSpec> connection(YamlNode node) {
         if (!(node instanceof YamlNode.Mapping m)) {
-            problem(node.position(), "a connection must be a mapping, found " + node.describe(),
+            problem(
+                    node.position(),
+                    "a connection must be a mapping, found " + node.describe(),
                     "e.g. - {from: api.out_requests, to: big.in_orders}");
             return Optional.empty();
         }
@@ -547,7 +649,9 @@ final class BlueprintParser {
                     if (size != null) {
                         bufferSize = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, size));
                         if (size > Integer.MAX_VALUE) {
-                            problem(e.value().position(), "buffer_size " + size + " is too large",
+                            problem(
+                                    e.value().position(),
+                                    "buffer_size " + size + " is too large",
                                     "at most " + Integer.MAX_VALUE + "; the default is 1024");
                             bufferSize = null;
                         }
@@ -566,8 +670,8 @@ final class BlueprintParser {
         if (!positions.containsKey("to")) {
             problem(m.position(), "a connection has no to:", "add to: <component>.<in_port>");
         }
-        return Optional.of(new ConnectionSpec(from, to, bufferSize, overflow, timeoutMs, transport, topic,
-                m.position(), positions));
+        return Optional.of(new ConnectionSpec(
+                from, to, bufferSize, overflow, timeoutMs, transport, topic, m.position(), positions));
     }
 
     private Endpoint endpoint(YamlNode node, String key, String example) {
@@ -577,7 +681,10 @@ final class BlueprintParser {
         }
         int dot = text.indexOf('.');
         if (dot <= 0 || dot == text.length() - 1) {
-            problem(node.position(), key + " must be <component>.<port>, was '" + text + "'", "e.g. " + key + ": " + example);
+            problem(
+                    node.position(),
+                    key + " must be <component>.<port>, was '" + text + "'",
+                    "e.g. " + key + ": " + example);
             return null;
         }
         Position at = node.position();
@@ -597,7 +704,9 @@ final class BlueprintParser {
             return s.items();
         }
         if (!isNull(node)) {
-            problem(node.position(), what + " must be a list, found " + node.describe(),
+            problem(
+                    node.position(),
+                    what + " must be a list, found " + node.describe(),
                     "write each entry on its own line starting with '- '");
         }
         return List.of();
@@ -627,7 +736,8 @@ final class BlueprintParser {
     }
 
     static String quotedNumberHint(YamlNode node) {
-        if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.STRING
+        if (node instanceof YamlNode.Scalar s
+                && s.kind() == YamlNode.Scalar.Kind.STRING
                 && s.text().matches("[-+]?[0-9][0-9_.]*")) {
             return "write " + s.text() + " without quotes";
         }

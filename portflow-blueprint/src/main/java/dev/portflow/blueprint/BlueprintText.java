@@ -31,11 +31,9 @@ final class BlueprintText {
     private static final int MAX_REPORTED = 10;
 
     /** The text, or {@code null} with the problems why it cannot be parsed. */
-    record Read(String text, List<Problem> problems) {
-    }
+    record Read(String text, List<Problem> problems) {}
 
-    private BlueprintText() {
-    }
+    private BlueprintText() {}
 
     /** Reads {@code file} as UTF-8, within the size limit. */
     static Read read(String label, Path file) {
@@ -54,7 +52,8 @@ final class BlueprintText {
         if (bytes.length > MAX_BYTES) { // grew while it was read
             return refused(label, tooLarge(bytes.length));
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -65,9 +64,14 @@ final class BlueprintText {
             out.flip();
             Position at = endOf(out);
             int bad = bytes[offset] & 0xFF;
-            return new Read(null, List.of(Problem.at(label, at, "the file is not valid UTF-8: byte "
-                    + String.format(Locale.ROOT, "0x%02X", bad) + " begins no valid UTF-8 character",
-                    encodingHint(bytes))));
+            return new Read(
+                    null,
+                    List.of(Problem.at(
+                            label,
+                            at,
+                            "the file is not valid UTF-8: byte " + String.format(Locale.ROOT, "0x%02X", bad)
+                                    + " begins no valid UTF-8 character",
+                            encodingHint(bytes))));
         }
         decoder.flush(out);
         out.flip();
@@ -95,8 +99,11 @@ final class BlueprintText {
                 column = 1;
             } else {
                 if (!printable(c) && !(c == 0xFEFF && i == 0)) {
-                    problems.add(Problem.at(label, new Position(line, column), "the file holds the "
-                            + describe(c) + ", which YAML does not allow", CHARACTER_HINT));
+                    problems.add(Problem.at(
+                            label,
+                            new Position(line, column),
+                            "the file holds the " + describe(c) + ", which YAML does not allow",
+                            CHARACTER_HINT));
                 }
                 if (c != '\r') {
                     column++;
@@ -107,14 +114,21 @@ final class BlueprintText {
         return problems;
     }
 
-    private static final String SIZE_HINT = "split the pipeline into several blueprints, connected with transport: kafka";
+    private static final String SIZE_HINT =
+            "split the pipeline into several blueprints, connected with transport: kafka";
     private static final String CHARACTER_HINT =
             "remove it; a blueprint is UTF-8 text: was the file saved in another encoding, or is it binary?";
 
     /** YAML 1.2's c-printable, with tab and line breaks. */
     private static boolean printable(int c) {
-        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0x7E) || c == 0x85
-                || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+        return c == 0x9
+                || c == 0xA
+                || c == 0xD
+                || (c >= 0x20 && c <= 0x7E)
+                || c == 0x85
+                || (c >= 0xA0 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
     private static String describe(int c) {
@@ -123,23 +137,31 @@ final class BlueprintText {
         if (c == 0) {
             name = "NUL";
         }
-        return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) ? "control character " + code + (name == null ? "" : " (" + name + ")")
+        return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)
+                ? "control character " + code + (name == null ? "" : " (" + name + ")")
                 : "character " + code + (name == null ? "" : " (" + name + ")");
     }
 
     private static String tooLarge(long bytes) {
-        return String.format(Locale.ROOT, "the blueprint is %.1f MiB (%d bytes); a blueprint may be at most 4 MiB"
-                + " (%d bytes)", bytes / (1024.0 * 1024.0), bytes, MAX_BYTES);
+        return String.format(
+                Locale.ROOT,
+                "the blueprint is %.1f MiB (%d bytes); a blueprint may be at most 4 MiB" + " (%d bytes)",
+                bytes / (1024.0 * 1024.0),
+                bytes,
+                MAX_BYTES);
     }
 
     private static Read refused(String label, String message) {
-        return new Read(null, List.of(Problem.at(label, Position.START, message,
-                message.startsWith("the blueprint is") ? SIZE_HINT : null)));
+        return new Read(
+                null,
+                List.of(Problem.at(
+                        label, Position.START, message, message.startsWith("the blueprint is") ? SIZE_HINT : null)));
     }
 
     private static String encodingHint(byte[] bytes) {
-        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
-                || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
+        if (bytes.length >= 2
+                && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+                        || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
             return "save the file as UTF-8; it is UTF-16";
         }
         return "save the file as UTF-8; it may be Latin-1 or Windows-1252";

@@ -21,8 +21,7 @@ import java.util.List;
  */
 public final class Blueprints {
 
-    private Blueprints() {
-    }
+    private Blueprints() {}
 
     private static volatile BlueprintLoader standard;
 

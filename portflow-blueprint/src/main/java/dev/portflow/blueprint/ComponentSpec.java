@@ -24,9 +24,18 @@ import java.util.Optional;
  *                  {@code config}, {@code inputs}, {@code outputs}, {@code workers}; {@code ordering}
  *                  and {@code key} only when they have a value)
  */
-public record ComponentSpec(String name, String recipe, String className, Map<String, ConfigEntry> config,
-        List<PortSpec> inputs, List<PortSpec> outputs, Workers workers, String ordering, YamlNode.Scalar key,
-        Position position, Map<String, Position> positions) {
+public record ComponentSpec(
+        String name,
+        String recipe,
+        String className,
+        Map<String, ConfigEntry> config,
+        List<PortSpec> inputs,
+        List<PortSpec> outputs,
+        Workers workers,
+        String ordering,
+        YamlNode.Scalar key,
+        Position position,
+        Map<String, Position> positions) {
 
     /** The {@code ordering:} that orders messages by {@link #key()}. */
     public static final String ORDERING_KEY = "key";
@@ -58,7 +67,8 @@ public record ComponentSpec(String name, String recipe, String className, Map<St
     /** The declared input or output port named {@code port}. */
     public Optional<PortSpec> port(String port) {
         return java.util.stream.Stream.concat(inputs.stream(), outputs.stream())
-                .filter(p -> p.name().equals(port)).findFirst();
+                .filter(p -> p.name().equals(port))
+                .findFirst();
     }
 
     /** Whether it says {@code ordering: key}. */

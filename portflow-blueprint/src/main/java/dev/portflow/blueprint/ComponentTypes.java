@@ -20,8 +20,7 @@ import java.util.Map;
  */
 final class ComponentTypes {
 
-    private ComponentTypes() {
-    }
+    private ComponentTypes() {}
 
     /** The type its input ports carry. */
     static Class<?> inputType(Class<?> component, ComponentKind kind) {

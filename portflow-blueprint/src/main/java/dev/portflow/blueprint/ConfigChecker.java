@@ -23,6 +23,7 @@ final class ConfigChecker {
 
     /** Problems with values (missing, wrong type, out of range); unknown keys are not counted. */
     private int valueProblems;
+
     private final Reporter unknownKeys;
 
     ConfigChecker(Reporter sink) {
@@ -45,7 +46,8 @@ final class ConfigChecker {
      * @param missingAt where to report a missing required key
      * @return the typed values, defaults filled in, in the keys' order
      */
-    Map<String, Object> check(Map<String, ConfigEntry> entries, List<ConfigKey> keys, String owner, Position missingAt) {
+    Map<String, Object> check(
+            Map<String, ConfigEntry> entries, List<ConfigKey> keys, String owner, Position missingAt) {
         Map<String, ConfigKey> byName = new LinkedHashMap<>();
         keys.forEach(k -> byName.put(k.name(), k));
         Map<String, Object> given = new LinkedHashMap<>();
@@ -57,8 +59,11 @@ final class ConfigChecker {
                 if (near != null) {
                     suggested.add(near); // "needs 'condition'" would repeat the hint of 'conditon'
                 }
-                unknownKeys.problem(entry.keyPosition(), "unknown config key '" + entry.key() + "' for " + owner,
-                        keys.isEmpty() ? owner + " takes no config; remove it"
+                unknownKeys.problem(
+                        entry.keyPosition(),
+                        "unknown config key '" + entry.key() + "' for " + owner,
+                        keys.isEmpty()
+                                ? owner + " takes no config; remove it"
                                 : Names.didYouMean(entry.key(), byName.keySet(), owner + " takes"));
                 continue;
             }
@@ -74,8 +79,8 @@ final class ConfigChecker {
                 if (key.required()) {
                     ConfigEntry entry = entries.get(key.name());
                     if (entry != null) {
-                        reporter.problem(entry.valuePosition(), "config key '" + key.name() + "' needs a value",
-                                describe(key));
+                        reporter.problem(
+                                entry.valuePosition(), "config key '" + key.name() + "' needs a value", describe(key));
                     } else if (!suggested.contains(key.name())) {
                         reporter.problem(missingAt, owner + " needs config key '" + key.name() + "'", describe(key));
                     }
@@ -91,7 +96,8 @@ final class ConfigChecker {
     }
 
     private static String describe(ConfigKey key) {
-        return key.name() + ": " + key.type().withArticle() + (key.description().isEmpty() ? "" : ", " + key.description());
+        return key.name() + ": " + key.type().withArticle()
+                + (key.description().isEmpty() ? "" : ", " + key.description());
     }
 
     private Object value(YamlNode node, ConfigKey key, String label) {
@@ -120,7 +126,8 @@ final class ConfigChecker {
 
     private Object scalarText(YamlNode node, ConfigKey key, String label, boolean nonEmpty) {
         if (!(node instanceof YamlNode.Scalar s)) {
-            return wrongType(node, key, label, key.type() == ConfigType.EXPRESSION ? "quote the expression: \"...\"" : null);
+            return wrongType(
+                    node, key, label, key.type() == ConfigType.EXPRESSION ? "quote the expression: \"...\"" : null);
         }
         if (nonEmpty && s.text().isBlank()) {
             reporter.problem(node.position(), "config key '" + label + "' must not be empty", describe(key));
@@ -133,12 +140,13 @@ final class ConfigChecker {
         if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
             Number n = s.integerValue();
             if (!(n instanceof Long)) {
-                reporter.problem(node.position(), "config key '" + label + "' is too large: " + s.text(), describe(key));
+                reporter.problem(
+                        node.position(), "config key '" + label + "' is too large: " + s.text(), describe(key));
                 return INVALID;
             }
             if (key.type() == ConfigType.DURATION_MS && n.longValue() < 0) {
-                reporter.problem(node.position(), "config key '" + label + "' must not be negative, was " + n,
-                        describe(key));
+                reporter.problem(
+                        node.position(), "config key '" + label + "' must not be negative, was " + n, describe(key));
                 return INVALID;
             }
             return n;
@@ -162,7 +170,8 @@ final class ConfigChecker {
         if (!(node instanceof YamlNode.Mapping m)) {
             return wrongType(node, key, label, null);
         }
-        if (key.elementType() == null || key.elementType() == ConfigType.MAP && key.elementKeys().isEmpty()) {
+        if (key.elementType() == null
+                || key.elementType() == ConfigType.MAP && key.elementKeys().isEmpty()) {
             return m.toJava();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -171,7 +180,9 @@ final class ConfigChecker {
         for (YamlNode.Entry e : m.entries()) {
             Object v = value(e.value(), element, label + "." + e.key());
             if (v == ABSENT) {
-                reporter.problem(e.value().position(), "config key '" + label + "." + e.key() + "' needs a value",
+                reporter.problem(
+                        e.value().position(),
+                        "config key '" + label + "." + e.key() + "' needs a value",
                         describe(element));
                 ok = false;
             } else if (v == INVALID) {
@@ -203,12 +214,20 @@ final class ConfigChecker {
                         entries.put(e.key(), new ConfigEntry(e.key(), e.keyPosition(), e.value()));
                     }
                     int before = valueProblems;
-                    Map<String, Object> checked = check(entries, key.elementKeys(), "an entry of " + label, m.position());
+                    Map<String, Object> checked =
+                            check(entries, key.elementKeys(), "an entry of " + label, m.position());
                     v = valueProblems == before ? java.util.Collections.unmodifiableMap(checked) : INVALID;
                 } else {
-                    reporter.problem(item.position(), "config key '" + itemLabel + "' must be a mapping with "
-                            + String.join(", ", key.elementKeys().stream().map(ConfigKey::name).toList())
-                            + ", found " + item.describe(), key.description());
+                    reporter.problem(
+                            item.position(),
+                            "config key '" + itemLabel + "' must be a mapping with "
+                                    + String.join(
+                                            ", ",
+                                            key.elementKeys().stream()
+                                                    .map(ConfigKey::name)
+                                                    .toList())
+                                    + ", found " + item.describe(),
+                            key.description());
                     v = INVALID;
                 }
             } else {
@@ -232,8 +251,10 @@ final class ConfigChecker {
     }
 
     private Object wrongType(YamlNode node, ConfigKey key, String label, String hint) {
-        reporter.problem(node.position(), "config key '" + label + "' must be " + key.type().withArticle()
-                + ", found " + node.describe(), hint != null ? hint : describe(key));
+        reporter.problem(
+                node.position(),
+                "config key '" + label + "' must be " + key.type().withArticle() + ", found " + node.describe(),
+                hint != null ? hint : describe(key));
         return INVALID;
     }
 
@@ -250,10 +271,13 @@ final class ConfigChecker {
             measure = m.size();
             what = " entries";
         } else {
-            if (!key.allowedValues().isEmpty() && v instanceof String s
+            if (!key.allowedValues().isEmpty()
+                    && v instanceof String s
                     && key.allowedValues().stream().noneMatch(s::equalsIgnoreCase)) {
-                reporter.problem(node.position(), "config key '" + label + "' must be one of "
-                        + String.join(", ", key.allowedValues()) + ", was '" + s + "'",
+                reporter.problem(
+                        node.position(),
+                        "config key '" + label + "' must be one of " + String.join(", ", key.allowedValues())
+                                + ", was '" + s + "'",
                         Names.didYouMean(s, key.allowedValues(), "allowed"));
                 return INVALID;
             }
@@ -262,7 +286,8 @@ final class ConfigChecker {
         boolean below = key.min() != null && measure < key.min();
         boolean above = key.max() != null && measure > key.max();
         if (below || above || Double.isNaN(measure)) {
-            String range = key.min() != null && key.max() != null ? "between " + fmt(key.min()) + " and " + fmt(key.max())
+            String range = key.min() != null && key.max() != null
+                    ? "between " + fmt(key.min()) + " and " + fmt(key.max())
                     : key.min() != null ? "at least " + fmt(key.min()) : "at most " + fmt(key.max());
             String message = what.isEmpty()
                     ? "config key '" + label + "' must be " + range + ", was " + fmt(measure)

@@ -27,11 +27,9 @@ final class ConfigExpressions {
      * @param value    the expression as written
      * @param isolated the config with this expression as its only one of its key
      */
-    record Slot(String label, YamlNode.Scalar value, Map<String, Object> isolated) {
-    }
+    record Slot(String label, YamlNode.Scalar value, Map<String, Object> isolated) {}
 
-    private ConfigExpressions() {
-    }
+    private ConfigExpressions() {}
 
     /**
      * Reports the bad expressions of {@code check}'s component, after {@code checker} (the
@@ -39,8 +37,13 @@ final class ConfigExpressions {
      * {@code failure}. A complaint that is about no single expression is reported as it is, at
      * {@code fallback}.
      */
-    static void report(RecipeCheck check, String recipe, List<ConfigKey> keys, Function<Map<String, Object>, String> checker,
-            String failure, Position fallback) {
+    static void report(
+            RecipeCheck check,
+            String recipe,
+            List<ConfigKey> keys,
+            Function<Map<String, Object>, String> checker,
+            String failure,
+            Position fallback) {
         String who = recipe + " '" + check.component().name() + "'";
         boolean explained = false;
         for (Slot slot : slots(keys, check.component(), check.config().asMap())) {
@@ -60,10 +63,14 @@ final class ConfigExpressions {
         if (first.startsWith(recipe + ": ")) {
             first = first.substring(recipe.length() + 2);
         }
-        CelDiagnostic cel = first.contains("is not a valid CEL expression") ? celDiagnostic(complaint, slot.value()) : null;
+        CelDiagnostic cel =
+                first.contains("is not a valid CEL expression") ? celDiagnostic(complaint, slot.value()) : null;
         if (cel != null) {
-            check.problem(cel.at(), who + ": " + slot.label() + " \"" + slot.value().text()
-                    + "\" is not a valid CEL expression: " + cel.message(), null);
+            check.problem(
+                    cel.at(),
+                    who + ": " + slot.label() + " \"" + slot.value().text() + "\" is not a valid CEL expression: "
+                            + cel.message(),
+                    null);
         } else {
             check.problem(slot.value().position(), who + ": " + first, null);
         }
@@ -76,8 +83,7 @@ final class ConfigExpressions {
      *                line as it reads, else at the value
      * @param message CEL's message, one line
      */
-    record CelDiagnostic(Position at, String message) {
-    }
+    record CelDiagnostic(Position at, String message) {}
 
     /** CEL's first diagnostic in {@code complaint} (an expression's compile error), or {@code null} when it has none. */
     static CelDiagnostic celDiagnostic(String complaint, YamlNode.Scalar value) {
@@ -101,25 +107,34 @@ final class ConfigExpressions {
             }
             if (key.type() == ConfigType.EXPRESSION && entry.value() instanceof YamlNode.Scalar s) {
                 slots.add(new Slot(key.name(), s, config));
-            } else if (key.type() == ConfigType.MAP && key.elementType() == ConfigType.EXPRESSION
-                    && entry.value() instanceof YamlNode.Mapping m && typed instanceof Map<?, ?> values) {
+            } else if (key.type() == ConfigType.MAP
+                    && key.elementType() == ConfigType.EXPRESSION
+                    && entry.value() instanceof YamlNode.Mapping m
+                    && typed instanceof Map<?, ?> values) {
                 for (YamlNode.Entry e : m.entries()) {
                     if (e.value() instanceof YamlNode.Scalar s) {
-                        slots.add(new Slot(key.name() + "." + e.key(), s,
+                        slots.add(new Slot(
+                                key.name() + "." + e.key(),
+                                s,
                                 with(config, key.name(), Map.of(e.key(), values.get(e.key())))));
                     }
                 }
-            } else if (key.type() == ConfigType.LIST && entry.value() instanceof YamlNode.Sequence seq
-                    && typed instanceof List<?> items && items.size() == seq.items().size()) {
+            } else if (key.type() == ConfigType.LIST
+                    && entry.value() instanceof YamlNode.Sequence seq
+                    && typed instanceof List<?> items
+                    && items.size() == seq.items().size()) {
                 List<ConfigKey> expressions = key.elementKeys().stream()
-                        .filter(k -> k.type() == ConfigType.EXPRESSION).toList();
+                        .filter(k -> k.type() == ConfigType.EXPRESSION)
+                        .toList();
                 for (int i = 0; i < items.size(); i++) {
                     if (!(seq.items().get(i) instanceof YamlNode.Mapping item)) {
                         continue;
                     }
                     for (ConfigKey expression : expressions) {
                         if (item.get(expression.name()) instanceof YamlNode.Scalar s) {
-                            slots.add(new Slot(key.name() + "[" + i + "]." + expression.name(), s,
+                            slots.add(new Slot(
+                                    key.name() + "[" + i + "]." + expression.name(),
+                                    s,
                                     with(config, key.name(), List.of(items.get(i)))));
                         }
                     }

@@ -24,8 +24,17 @@ import java.util.Objects;
  * @param elementType   for lists and maps: the type of each element/value, or {@code null}
  * @param elementKeys   for lists: each element is a mapping with these keys (empty: anything)
  */
-public record ConfigKey(String name, ConfigType type, boolean required, Object defaultValue, String description,
-        Double min, Double max, List<String> allowedValues, ConfigType elementType, List<ConfigKey> elementKeys) {
+public record ConfigKey(
+        String name,
+        ConfigType type,
+        boolean required,
+        Object defaultValue,
+        String description,
+        Double min,
+        Double max,
+        List<String> allowedValues,
+        ConfigType elementType,
+        List<ConfigKey> elementKeys) {
 
     public ConfigKey {
         Objects.requireNonNull(name, "name");
@@ -50,31 +59,49 @@ public record ConfigKey(String name, ConfigType type, boolean required, Object d
 
     /** Inclusive bounds (value for numbers, size for lists and maps). */
     public ConfigKey range(double newMin, double newMax) {
-        return new ConfigKey(name, type, required, defaultValue, description, newMin, newMax, allowedValues,
-                elementType, elementKeys);
+        return new ConfigKey(
+                name,
+                type,
+                required,
+                defaultValue,
+                description,
+                newMin,
+                newMax,
+                allowedValues,
+                elementType,
+                elementKeys);
     }
 
     /** An inclusive lower bound. */
     public ConfigKey min(double newMin) {
-        return new ConfigKey(name, type, required, defaultValue, description, newMin, max, allowedValues,
-                elementType, elementKeys);
+        return new ConfigKey(
+                name, type, required, defaultValue, description, newMin, max, allowedValues, elementType, elementKeys);
     }
 
     /** The only values a string key accepts (compared ignoring case; the value is passed on as written). */
     public ConfigKey allowed(String... values) {
-        return new ConfigKey(name, type, required, defaultValue, description, min, max, List.of(values),
-                elementType, elementKeys);
+        return new ConfigKey(
+                name, type, required, defaultValue, description, min, max, List.of(values), elementType, elementKeys);
     }
 
     /** The type of every element of a list, or every value of a map. */
     public ConfigKey elements(ConfigType newElementType) {
-        return new ConfigKey(name, type, required, defaultValue, description, min, max, allowedValues,
-                newElementType, elementKeys);
+        return new ConfigKey(
+                name, type, required, defaultValue, description, min, max, allowedValues, newElementType, elementKeys);
     }
 
     /** Every element of a list is a mapping with these keys. */
     public ConfigKey elementKeys(ConfigKey... keys) {
-        return new ConfigKey(name, type, required, defaultValue, description, min, max, allowedValues,
-                ConfigType.MAP, List.of(keys));
+        return new ConfigKey(
+                name,
+                type,
+                required,
+                defaultValue,
+                description,
+                min,
+                max,
+                allowedValues,
+                ConfigType.MAP,
+                List.of(keys));
     }
 }

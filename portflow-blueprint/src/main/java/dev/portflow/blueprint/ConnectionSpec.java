@@ -21,8 +21,16 @@ import java.util.Map;
  * @param position   where the entry starts
  * @param positions  where each key's value starts
  */
-public record ConnectionSpec(Endpoint from, Endpoint to, Integer bufferSize, String overflow, Long timeoutMs,
-        String transport, String topic, Position position, Map<String, Position> positions) {
+public record ConnectionSpec(
+        Endpoint from,
+        Endpoint to,
+        Integer bufferSize,
+        String overflow,
+        Long timeoutMs,
+        String transport,
+        String topic,
+        Position position,
+        Map<String, Position> positions) {
 
     public static final String MEMORY = "memory";
     public static final String KAFKA = "kafka";

@@ -38,8 +38,7 @@ final class Cycles {
         }
     }
 
-    private Cycles() {
-    }
+    private Cycles() {}
 
     /**
      * The cycles among {@code next}'s components (in file order, each with the components its
@@ -53,7 +52,8 @@ final class Cycles {
         }
         int[][] successors = new int[names.size()][];
         for (int i = 0; i < names.size(); i++) {
-            successors[i] = next.get(names.get(i)).stream().mapToInt(indexOf::get).toArray();
+            successors[i] =
+                    next.get(names.get(i)).stream().mapToInt(indexOf::get).toArray();
         }
         List<int[]> groups = stronglyConnected(successors);
         List<Cycle> cycles = new ArrayList<>();
@@ -63,7 +63,8 @@ final class Cycles {
                 continue;
             }
             List<String> members = Arrays.stream(group).mapToObj(names::get).toList();
-            List<String> loop = loop(first, group, successors).stream().map(names::get).toList();
+            List<String> loop =
+                    loop(first, group, successors).stream().map(names::get).toList();
             cycles.add(new Cycle(members, loop));
         }
         return cycles;

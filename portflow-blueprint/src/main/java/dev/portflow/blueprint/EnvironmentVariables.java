@@ -22,8 +22,7 @@ final class EnvironmentVariables {
     private static final Pattern NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
     /** A variable that is not set, at {@code offset} (of its <code>${</code>) in the text. */
-    record Unset(String name, int offset) {
-    }
+    record Unset(String name, int offset) {}
 
     /**
      * The text after substitution.
@@ -32,8 +31,7 @@ final class EnvironmentVariables {
      * @param changed whether anything was replaced (or unescaped)
      * @param unset   the variables that are not set and have no default
      */
-    record Result(String text, boolean changed, List<Unset> unset) {
-    }
+    record Result(String text, boolean changed, List<Unset> unset) {}
 
     private final Map<String, String> environment;
 

@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
 final class HostNames {
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
+    private static final Pattern IPV6 =
+            Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
     private static final Pattern NUMERIC = Pattern.compile("[0-9.]+");
 
-    private HostNames() {
-    }
+    private HostNames() {}
 
     /** Why {@code host} cannot be bound, or {@code null} when its form is fine. */
     static String problem(String host) {

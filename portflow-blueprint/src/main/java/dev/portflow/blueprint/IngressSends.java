@@ -19,8 +19,7 @@ import dev.portflow.port.PortName;
  */
 final class IngressSends {
 
-    private IngressSends() {
-    }
+    private IngressSends() {}
 
     /** Whether {@code from} is the HTTP ingress. */
     static boolean isIngress(Recipe from) {
@@ -47,8 +46,11 @@ final class IngressSends {
     /** The endpoint's {@code timeout_ms} as written, else the default; for drawing a blueprint not yet validated. */
     static long timeoutMs(ComponentSpec api) {
         ConfigEntry entry = api.config().get("timeout_ms");
-        if (entry != null && entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.INTEGER
-                && s.integerValue() instanceof Long ms && ms > 0) {
+        if (entry != null
+                && entry.value() instanceof YamlNode.Scalar s
+                && s.kind() == YamlNode.Scalar.Kind.INTEGER
+                && s.integerValue() instanceof Long ms
+                && ms > 0) {
             return ms;
         }
         return IngressSettings.DEFAULT_TIMEOUT.toMillis();

@@ -36,15 +36,14 @@ final class KafkaCodecs {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private KafkaCodecs() {
-    }
+    private KafkaCodecs() {}
 
     /** The codec of {@code edge}, checked against {@code schema} unless it is {@code null}. */
     @SuppressWarnings("unchecked")
     static MessageCodec<Object> forEdge(BlueprintValidator.Edge edge, JsonNode schema) {
         Class<?> type = messageType(edge);
-        MessageCodec<Object> codec = type == JsonMessage.class ? new AsJsonMessages()
-                : (MessageCodec<Object>) MessageCodec.json(type);
+        MessageCodec<Object> codec =
+                type == JsonMessage.class ? new AsJsonMessages() : (MessageCodec<Object>) MessageCodec.json(type);
         if (schema != null) {
             JsonSchemaDecoder decoder = JsonSchemaDecoder.of(schema);
             codec = codec.checked(message -> violation(decoder, message));
@@ -59,22 +58,25 @@ final class KafkaCodecs {
         if (from.recipe() != null || to.recipe() != null) {
             return JsonMessage.class;
         }
-        Class<?> sent = PortName.isError(edge.spec().from().port()) ? ErrorEnvelope.class
+        Class<?> sent = PortName.isError(edge.spec().from().port())
+                ? ErrorEnvelope.class
                 : ComponentTypes.outputType(from.userClass(), from.kind());
         return sent != Object.class ? sent : ComponentTypes.inputType(to.userClass(), to.kind());
     }
 
     /** Why {@code message} fails {@code decoder}'s schema, or {@code null} when it passes. */
     private static String violation(JsonSchemaDecoder decoder, Object message) {
-        Object body = message instanceof JsonMessage json ? json.body() : asJsonMessage(message).body();
+        Object body = message instanceof JsonMessage json
+                ? json.body()
+                : asJsonMessage(message).body();
         JsonNode tree = MAPPER.valueToTree(body);
         DecodedMessage<JsonMessage> decoded = decoder.decode(tree, "schema-check", Instant.EPOCH);
         if (decoded.isValid()) {
             return null;
         }
         return decoded.violations().stream()
-                .map((SchemaViolation v) -> v.field() == null || v.field().isEmpty() ? v.message()
-                        : v.field() + ": " + v.message())
+                .map((SchemaViolation v) ->
+                        v.field() == null || v.field().isEmpty() ? v.message() : v.field() + ": " + v.message())
                 .collect(Collectors.joining("; "));
     }
 
@@ -82,11 +84,14 @@ final class KafkaCodecs {
     static JsonMessage asJsonMessage(Object message) {
         return switch (message) {
             case JsonMessage json -> json;
-            case ErrorEnvelope envelope -> new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null,
-                    envelope.toMap());
-            default -> new JsonMessage(UUID.randomUUID().toString(), Instant.now(),
-                    message instanceof EventTimed timed ? timed.eventTime() : null,
-                    MAPPER.convertValue(message, Object.class));
+            case ErrorEnvelope envelope ->
+                new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, envelope.toMap());
+            default ->
+                new JsonMessage(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        message instanceof EventTimed timed ? timed.eventTime() : null,
+                        MAPPER.convertValue(message, Object.class));
         };
     }
 

@@ -20,7 +20,11 @@ import java.util.Map;
  * @param prefetch         records read ahead of each receiving component, at least 1
  * @param settings         the section as written, with positions
  */
-public record KafkaSpec(String bootstrapServers, Map<String, String> client, int lagRefreshMs, int prefetch,
+public record KafkaSpec(
+        String bootstrapServers,
+        Map<String, String> client,
+        int lagRefreshMs,
+        int prefetch,
         YamlNode.Mapping settings) {
 
     /** {@code lag_refresh_ms} when left out. */
@@ -36,7 +40,11 @@ public record KafkaSpec(String bootstrapServers, Map<String, String> client, int
 
     /** No section: no bootstrap servers, no client properties, the defaults. */
     public static KafkaSpec defaults(Position position) {
-        return new KafkaSpec(null, Map.of(), DEFAULT_LAG_REFRESH_MS, DEFAULT_PREFETCH,
+        return new KafkaSpec(
+                null,
+                Map.of(),
+                DEFAULT_LAG_REFRESH_MS,
+                DEFAULT_PREFETCH,
                 new YamlNode.Mapping(java.util.List.of(), position));
     }
 

@@ -15,8 +15,7 @@ final class KeyExpressions {
     /** The implementation: {@code of(String expression, String component)} makes a {@code Function<Object, Object>}. */
     static final String MESSAGE_KEY = BuiltInRecipes.IMPLEMENTATION_PACKAGE + ".MessageKey";
 
-    private KeyExpressions() {
-    }
+    private KeyExpressions() {}
 
     /**
      * What the implementation says of {@code expression}: its complaint (CEL's diagnostics included),

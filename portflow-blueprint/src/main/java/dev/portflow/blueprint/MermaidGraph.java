@@ -23,8 +23,7 @@ import java.util.Set;
  */
 final class MermaidGraph {
 
-    private MermaidGraph() {
-    }
+    private MermaidGraph() {}
 
     static String render(Blueprint blueprint, RecipeRegistry recipes, ClassLoader loader) {
         StringBuilder out = new StringBuilder("graph LR\n");
@@ -46,11 +45,15 @@ final class MermaidGraph {
             if (c.from() == null || c.to() == null) {
                 continue;
             }
-            String from = ids.containsKey(c.from().component()) ? ids.get(c.from().component())
+            String from = ids.containsKey(c.from().component())
+                    ? ids.get(c.from().component())
                     : id(c.from().component(), ids, taken);
-            String to = ids.containsKey(c.to().component()) ? ids.get(c.to().component()) : id(c.to().component(), ids, taken);
+            String to = ids.containsKey(c.to().component())
+                    ? ids.get(c.to().component())
+                    : id(c.to().component(), ids, taken);
             ComponentSpec fromSpec = byName.get(c.from().component());
-            Recipe fromRecipe = fromSpec == null || fromSpec.recipe() == null ? null
+            Recipe fromRecipe = fromSpec == null || fromSpec.recipe() == null
+                    ? null
                     : recipes.find(fromSpec.recipe()).orElse(null);
             String buffer = buffer(c, fromSpec, fromRecipe);
             String ports = c.from().port() + " → " + c.to().port();
@@ -64,8 +67,15 @@ final class MermaidGraph {
                 arrow = PortName.isError(c.from().port()) ? "-.->" : "-->";
                 label = ports + "<br/>" + buffer;
             }
-            out.append("  ").append(from).append(' ').append(arrow).append('|').append(quote(label)).append("| ")
-                    .append(to).append('\n');
+            out.append("  ")
+                    .append(from)
+                    .append(' ')
+                    .append(arrow)
+                    .append('|')
+                    .append(quote(label))
+                    .append("| ")
+                    .append(to)
+                    .append('\n');
         }
         return out.toString();
     }

@@ -10,8 +10,7 @@ final class Names {
     /** Pipeline and component names (the runtime's rule). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private Names() {
-    }
+    private Names() {}
 
     /** The candidate closest to {@code word} when it is close enough to be a likely typo, else {@code null}. */
     static String nearest(String word, Collection<String> candidates) {

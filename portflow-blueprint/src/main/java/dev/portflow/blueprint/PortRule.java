@@ -16,7 +16,12 @@ import java.util.List;
  * @param fixedInputs  the only input port names allowed (empty: any {@code in_*} name)
  * @param fixedOutputs the only output port names allowed, {@code err_*} included (empty: any)
  */
-public record PortRule(int minInputs, int maxInputs, int minOutputs, int maxOutputs, List<String> fixedInputs,
+public record PortRule(
+        int minInputs,
+        int maxInputs,
+        int minOutputs,
+        int maxOutputs,
+        List<String> fixedInputs,
         List<String> fixedOutputs) {
 
     public static final int UNBOUNDED = Integer.MAX_VALUE;
@@ -25,8 +30,8 @@ public record PortRule(int minInputs, int maxInputs, int minOutputs, int maxOutp
         fixedInputs = List.copyOf(fixedInputs);
         fixedOutputs = List.copyOf(fixedOutputs);
         if (minInputs < 0 || maxInputs < minInputs || minOutputs < 0 || maxOutputs < minOutputs) {
-            throw new IllegalArgumentException("bad port counts " + minInputs + ".." + maxInputs + " / "
-                    + minOutputs + ".." + maxOutputs);
+            throw new IllegalArgumentException(
+                    "bad port counts " + minInputs + ".." + maxInputs + " / " + minOutputs + ".." + maxOutputs);
         }
     }
 

@@ -8,5 +8,4 @@ package dev.portflow.blueprint;
  * @param position       where the port's name is
  * @param schemaPosition where the schema name is, or {@code null}
  */
-public record PortSpec(String name, String schema, Position position, Position schemaPosition) {
-}
+public record PortSpec(String name, String schema, Position position, Position schemaPosition) {}

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Helpers for the model's position maps. */
 final class Positions {
 
-    private Positions() {
-    }
+    private Positions() {}
 
     static Map<String, Position> copy(Map<String, Position> positions) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(positions));

@@ -45,8 +45,7 @@ public interface Recipe {
      * validation with the typed configuration, only when it passed the schema checks (so required
      * keys have values); report problems with {@link RecipeCheck#problem}.
      */
-    default void check(RecipeCheck check) {
-    }
+    default void check(RecipeCheck check) {}
 
     /** Makes the component; called at assembly, after validation passed. */
     Component create(RecipeContext context) throws Exception;
@@ -73,7 +72,7 @@ public interface Recipe {
         private String description = "";
         private PortRule ports;
         private List<ConfigKey> config = List.of();
-        private Consumer<RecipeCheck> check = c -> { };
+        private Consumer<RecipeCheck> check = c -> {};
         private RecipeFactory factory;
         private String singleWorker;
 
@@ -122,13 +121,22 @@ public interface Recipe {
 
         public Recipe build() {
             Objects.requireNonNull(factory, () -> "recipe '" + name + "' needs a factory");
-            return new Defined(name, description, kind, ports, config, check, factory, Optional.ofNullable(singleWorker));
+            return new Defined(
+                    name, description, kind, ports, config, check, factory, Optional.ofNullable(singleWorker));
         }
     }
 
     /** A recipe made by {@link Builder}. */
-    record Defined(String name, String description, ComponentKind kind, PortRule ports, List<ConfigKey> configKeys,
-            Consumer<RecipeCheck> checker, RecipeFactory factory, Optional<String> singleWorker) implements Recipe {
+    record Defined(
+            String name,
+            String description,
+            ComponentKind kind,
+            PortRule ports,
+            List<ConfigKey> configKeys,
+            Consumer<RecipeCheck> checker,
+            RecipeFactory factory,
+            Optional<String> singleWorker)
+            implements Recipe {
 
         @Override
         public void check(RecipeCheck check) {

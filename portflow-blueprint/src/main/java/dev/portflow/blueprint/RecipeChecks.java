@@ -14,16 +14,21 @@ import java.util.Set;
  */
 final class RecipeChecks {
 
-    private RecipeChecks() {
-    }
+    private RecipeChecks() {}
 
     /**
      * @param components the components to check (a recipe, a valid config)
      * @param incomplete components whose connections have problems
      */
-    static void run(Blueprint blueprint, List<BlueprintValidator.Resolved> components, Set<String> incomplete,
-            ConfigChecker.Reporter elementProblems, ConfigChecker.Reporter pipelineProblems) {
-        List<Check> checks = components.stream().map(r -> new Check(blueprint, r, incomplete)).toList();
+    static void run(
+            Blueprint blueprint,
+            List<BlueprintValidator.Resolved> components,
+            Set<String> incomplete,
+            ConfigChecker.Reporter elementProblems,
+            ConfigChecker.Reporter pipelineProblems) {
+        List<Check> checks = components.stream()
+                .map(r -> new Check(blueprint, r, incomplete))
+                .toList();
         checks.forEach(Check::run);
         for (Check check : checks) {
             for (Reported p : check.reported) {
@@ -32,8 +37,7 @@ final class RecipeChecks {
         }
     }
 
-    private record Reported(Position at, String message, String hint, boolean pipeline) {
-    }
+    private record Reported(Position at, String message, String hint, boolean pipeline) {}
 
     /** What a recipe's check sees of one component; collects what it reports. */
     private static final class Check implements RecipeCheck {
@@ -53,8 +57,12 @@ final class RecipeChecks {
             try {
                 r.recipe().check(this);
             } catch (RuntimeException e) {
-                reported.add(new Reported(r.spec().position("recipe"), "recipe '" + r.recipe().name()
-                        + "' failed to check component '" + r.spec().name() + "': " + e, null, false));
+                reported.add(new Reported(
+                        r.spec().position("recipe"),
+                        "recipe '" + r.recipe().name() + "' failed to check component '"
+                                + r.spec().name() + "': " + e,
+                        null,
+                        false));
             }
         }
 

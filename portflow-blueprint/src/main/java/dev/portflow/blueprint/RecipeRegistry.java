@@ -71,10 +71,14 @@ public final class RecipeRegistry {
      */
     public RecipeRegistry withDiscovered(ClassLoader loader) {
         try {
-            return with(ServiceLoader.load(Recipe.class, loader).stream().map(ServiceLoader.Provider::get).toList());
+            return with(ServiceLoader.load(Recipe.class, loader).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .toList());
         } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("a recipe declared in META-INF/services/" + Recipe.class.getName()
-                    + " could not be loaded: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "a recipe declared in META-INF/services/" + Recipe.class.getName() + " could not be loaded: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -10,8 +10,7 @@ import java.lang.reflect.Method;
  */
 final class ReflectiveComplaint {
 
-    private ReflectiveComplaint() {
-    }
+    private ReflectiveComplaint() {}
 
     /** The complaint of {@code check} about {@code args}, or {@code null} when it takes them. */
     static String of(Method check, Object... args) {

@@ -52,12 +52,18 @@ class ReflectiveRecipe implements Recipe {
      * part of validation; a config is checked again when assembly validates again, and pipelines
      * repeat expressions.
      */
-    private final Map<Map<String, Object>, java.util.Optional<String>> complaints =
-            new java.util.HashMap<>();
+    private final Map<Map<String, Object>, java.util.Optional<String>> complaints = new java.util.HashMap<>();
+
     private static final int MAX_REMEMBERED = 10_000;
 
-    ReflectiveRecipe(String name, ComponentKind kind, String description, PortRule ports, List<ConfigKey> config,
-            String pkg, String... candidates) {
+    ReflectiveRecipe(
+            String name,
+            ComponentKind kind,
+            String description,
+            PortRule ports,
+            List<ConfigKey> config,
+            String pkg,
+            String... candidates) {
         this.name = name;
         this.kind = kind;
         this.description = description;
@@ -95,7 +101,9 @@ class ReflectiveRecipe implements Recipe {
     /** The implementation class names tried, in order: each candidate, then the candidate + "Recipe". */
     List<String> classNames() {
         return candidates.stream()
-                .flatMap(c -> c.endsWith("Recipe") ? java.util.stream.Stream.of(c) : java.util.stream.Stream.of(c, c + "Recipe"))
+                .flatMap(c -> c.endsWith("Recipe")
+                        ? java.util.stream.Stream.of(c)
+                        : java.util.stream.Stream.of(c, c + "Recipe"))
                 .distinct()
                 .map(c -> pkg + "." + c)
                 .toList();
@@ -122,8 +130,8 @@ class ReflectiveRecipe implements Recipe {
         }
         String failure = complaint(checker, check.config().asMap());
         if (failure != null) {
-            ConfigExpressions.report(check, name, config, values -> complaint(checker, values), failure,
-                    positionOf(check, failure));
+            ConfigExpressions.report(
+                    check, name, config, values -> complaint(checker, values), failure, positionOf(check, failure));
         }
     }
 
@@ -165,8 +173,10 @@ class ReflectiveRecipe implements Recipe {
     private static Position positionOf(RecipeCheck check, String message) {
         for (var entry : check.component().config().entrySet()) {
             String key = entry.getKey();
-            if (message != null && (message.contains("'" + key + "'") || message.contains(key + ":")
-                    || message.contains(" " + key + " "))) {
+            if (message != null
+                    && (message.contains("'" + key + "'")
+                            || message.contains(key + ":")
+                            || message.contains(" " + key + " "))) {
                 return entry.getValue().valuePosition();
             }
         }
@@ -195,8 +205,8 @@ class ReflectiveRecipe implements Recipe {
             made = instantiate(type, context);
         }
         if (!(made instanceof Component component)) {
-            throw new IllegalStateException(type.getName() + " (implementation of recipe '" + name
-                    + "') made a " + made.getClass().getName() + ", not a dev.portflow.component.Component");
+            throw new IllegalStateException(type.getName() + " (implementation of recipe '" + name + "') made a "
+                    + made.getClass().getName() + ", not a dev.portflow.component.Component");
         }
         return component;
     }
@@ -206,7 +216,9 @@ class ReflectiveRecipe implements Recipe {
         try {
             Class<?> recipes = Class.forName(pkg + ".Recipes", true, loader);
             Method create = recipes.getMethod("create", String.class, Map.class, Path.class);
-            return Modifier.isStatic(create.getModifiers()) && Modifier.isPublic(recipes.getModifiers()) ? create : null;
+            return Modifier.isStatic(create.getModifiers()) && Modifier.isPublic(recipes.getModifiers())
+                    ? create
+                    : null;
         } catch (ClassNotFoundException | NoSuchMethodException e) {
             return null;
         }
@@ -237,11 +249,14 @@ class ReflectiveRecipe implements Recipe {
 
     private Object instantiate(Class<?> type, RecipeContext context) throws Exception {
         if (!Modifier.isPublic(type.getModifiers())) {
-            throw new IllegalStateException(type.getName() + " (implementation of recipe '" + name + "') is not public");
+            throw new IllegalStateException(
+                    type.getName() + " (implementation of recipe '" + name + "') is not public");
         }
         try {
             for (Method m : type.getMethods()) {
-                if (m.getName().equals("create") && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 1
+                if (m.getName().equals("create")
+                        && Modifier.isStatic(m.getModifiers())
+                        && m.getParameterCount() == 1
                         && m.getParameterTypes()[0].isAssignableFrom(RecipeContext.class)) {
                     return m.invoke(null, context);
                 }
@@ -254,7 +269,8 @@ class ReflectiveRecipe implements Recipe {
             }
             for (Constructor<?> c : constructors) {
                 if (c.getParameterCount() == 1 && c.getParameterTypes()[0].isRecord()) {
-                    return c.newInstance(bindRecord(c.getParameterTypes()[0], context.config().asMap(), context, true));
+                    return c.newInstance(bindRecord(
+                            c.getParameterTypes()[0], context.config().asMap(), context, true));
                 }
             }
             for (Constructor<?> c : constructors) {
@@ -331,7 +347,8 @@ class ReflectiveRecipe implements Recipe {
 
     private static Object convert(Object raw, Type type, String key, RecipeContext context)
             throws ReflectiveOperationException {
-        Class<?> cls = type instanceof Class<?> c ? c
+        Class<?> cls = type instanceof Class<?> c
+                ? c
                 : type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : Object.class;
         if (raw == null) {
             if (cls == boolean.class) {
@@ -402,11 +419,14 @@ class ReflectiveRecipe implements Recipe {
         if (cls == Object.class) {
             return raw;
         }
-        throw new IllegalStateException("config key '" + key + "': cannot make a " + cls.getSimpleName()
-                + " of " + raw + " (" + raw.getClass().getSimpleName() + ")" + hintFor(cls));
+        throw new IllegalStateException("config key '" + key + "': cannot make a " + cls.getSimpleName() + " of " + raw
+                + " (" + raw.getClass().getSimpleName() + ")" + hintFor(cls));
     }
 
     private static String hintFor(Class<?> cls) {
-        return cls.isEnum() ? "; expected one of " + List.of(cls.getEnumConstants()).toString().toLowerCase(Locale.ROOT) : "";
+        return cls.isEnum()
+                ? "; expected one of "
+                        + List.of(cls.getEnumConstants()).toString().toLowerCase(Locale.ROOT)
+                : "";
     }
 }

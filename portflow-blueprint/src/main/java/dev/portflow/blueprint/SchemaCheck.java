@@ -17,8 +17,7 @@ final class SchemaCheck {
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final Schema META = loadMetaSchema();
 
-    private SchemaCheck() {
-    }
+    private SchemaCheck() {}
 
     private static Schema loadMetaSchema() {
         try {
@@ -27,8 +26,11 @@ final class SchemaCheck {
             meta.initializeValidators();
             return meta;
         } catch (RuntimeException e) {
-            System.getLogger("dev.portflow.blueprint").log(System.Logger.Level.DEBUG,
-                    "JSON Schema meta-schema not available; schemas are only compiled, not checked", e);
+            System.getLogger("dev.portflow.blueprint")
+                    .log(
+                            System.Logger.Level.DEBUG,
+                            "JSON Schema meta-schema not available; schemas are only compiled, not checked",
+                            e);
             return null;
         }
     }
@@ -55,7 +57,9 @@ final class SchemaCheck {
         try {
             java.util.Map<String, Finding> first = new java.util.LinkedHashMap<>();
             for (com.networknt.schema.Error e : META.validate(schema)) {
-                String at = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+                String at = e.getInstanceLocation() == null
+                        ? ""
+                        : e.getInstanceLocation().toString();
                 String message = e.getMessage();
                 first.putIfAbsent(at, new Finding(at, message));
             }
@@ -76,7 +80,8 @@ final class SchemaCheck {
             String segment = raw.replace("~1", "/").replace("~0", "~");
             if (node instanceof YamlNode.Mapping m && m.get(segment) != null) {
                 node = m.get(segment);
-            } else if (node instanceof YamlNode.Sequence seq && segment.matches("[0-9]+")
+            } else if (node instanceof YamlNode.Sequence seq
+                    && segment.matches("[0-9]+")
                     && Integer.parseInt(segment) < seq.items().size()) {
                 node = seq.items().get(Integer.parseInt(segment));
             } else {

@@ -10,5 +10,4 @@ import tools.jackson.databind.JsonNode;
  * @param source   the YAML it was written as (positions of its parts)
  * @param position where the name is
  */
-public record SchemaSpec(String name, JsonNode json, YamlNode source, Position position) {
-}
+public record SchemaSpec(String name, JsonNode json, YamlNode source, Position position) {}

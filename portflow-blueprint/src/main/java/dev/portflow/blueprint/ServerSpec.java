@@ -17,8 +17,15 @@ import java.util.Map;
  * @param position              where the section starts (the document start when absent)
  * @param positions             where each key's value starts
  */
-public record ServerSpec(String host, int port, Integer maxConnections, Integer maxConcurrentRequests,
-        Integer maxHeaderBytes, Duration idleTimeout, Duration readTimeout, Position position,
+public record ServerSpec(
+        String host,
+        int port,
+        Integer maxConnections,
+        Integer maxConcurrentRequests,
+        Integer maxHeaderBytes,
+        Duration idleTimeout,
+        Duration readTimeout,
+        Position position,
         Map<String, Position> positions) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";

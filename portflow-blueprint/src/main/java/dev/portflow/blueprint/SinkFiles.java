@@ -15,8 +15,7 @@ final class SinkFiles {
 
     static final String JSONL_SINK = "jsonl_sink";
 
-    private SinkFiles() {
-    }
+    private SinkFiles() {}
 
     static void check(Collection<BlueprintValidator.Resolved> components, ConfigChecker.Reporter reporter) {
         Map<Path, ComponentSpec> writers = new HashMap<>();
@@ -31,8 +30,11 @@ final class SinkFiles {
             }
             ComponentSpec first = writers.putIfAbsent(file, r.spec());
             if (first != null) {
-                reporter.problem(entry.valuePosition(), "jsonl_sink '" + r.spec().name() + "' writes to the same file as"
-                                + " jsonl_sink '" + first.name() + "' (line " + first.config().get("path").valuePosition().line()
+                reporter.problem(
+                        entry.valuePosition(),
+                        "jsonl_sink '" + r.spec().name() + "' writes to the same file as"
+                                + " jsonl_sink '" + first.name() + "' (line "
+                                + first.config().get("path").valuePosition().line()
                                 + "): " + file,
                         "two sinks appending to one file interleave their lines; give each sink its own path, or send"
                                 + " both streams to one jsonl_sink");

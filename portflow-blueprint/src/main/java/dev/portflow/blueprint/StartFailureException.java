@@ -28,7 +28,8 @@ public final class StartFailureException extends RuntimeException {
     }
 
     private static String describe(String pipeline, List<Problem> problems) {
-        StringBuilder text = new StringBuilder("cannot start pipeline '").append(pipeline).append("'");
+        StringBuilder text =
+                new StringBuilder("cannot start pipeline '").append(pipeline).append("'");
         for (Problem p : problems) {
             text.append('\n').append(p.format());
         }

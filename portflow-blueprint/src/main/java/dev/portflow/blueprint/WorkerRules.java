@@ -27,12 +27,11 @@ final class WorkerRules {
 
     static final List<String> ORDERINGS = List.of(ComponentSpec.ORDERING_NONE, ComponentSpec.ORDERING_KEY);
 
-    private WorkerRules() {
-    }
+    private WorkerRules() {}
 
     /** Reports the problems of every component's workers, ordering and key. */
-    static void check(Collection<BlueprintValidator.Resolved> components, ClassLoader loader,
-            ConfigChecker.Reporter reporter) {
+    static void check(
+            Collection<BlueprintValidator.Resolved> components, ClassLoader loader, ConfigChecker.Reporter reporter) {
         for (BlueprintValidator.Resolved r : components) {
             workers(r, reporter);
             ordering(r, loader, reporter);
@@ -45,13 +44,17 @@ final class WorkerRules {
             return;
         }
         if (r.kind() == ComponentKind.SOURCE) {
-            reporter.problem(c.position("workers"), r.who() + " is a source: it cannot have workers",
+            reporter.problem(
+                    c.position("workers"),
+                    r.who() + " is a source: it cannot have workers",
                     "a source runs once and emits at its own pace; give workers to the components it feeds");
             return;
         }
         String reason = singleWorkerReason(r);
         if (c.workers().max() > 1 && reason != null) {
-            reporter.problem(c.position("workers"), r.who() + " must run on one worker: " + reason,
+            reporter.problem(
+                    c.position("workers"),
+                    r.who() + " must run on one worker: " + reason,
                     (r.userClass() != null ? "class " + r.userClass().getName() + " is annotated @SingleWorker; " : "")
                             + "remove workers: (or set workers: 1)");
         }
@@ -74,7 +77,9 @@ final class WorkerRules {
         boolean orderingGiven = c.positions().containsKey("ordering");
         boolean keyGiven = c.positions().containsKey("key");
         if (ordering != null && !ORDERINGS.contains(ordering)) {
-            reporter.problem(c.position("ordering"), "unknown ordering '" + ordering + "'",
+            reporter.problem(
+                    c.position("ordering"),
+                    "unknown ordering '" + ordering + "'",
                     Names.didYouMean(ordering, ORDERINGS, "one of"));
             return; // whether key belongs is not known
         }
@@ -82,13 +87,19 @@ final class WorkerRules {
             return;
         }
         if (r.kind() == ComponentKind.SOURCE && (c.orderedByKey() || key != null)) {
-            reporter.problem(c.position(c.orderedByKey() ? "ordering" : "key"), r.who()
-                    + " is a source: it receives no messages, so it has no ordering", "remove ordering: and key:");
+            reporter.problem(
+                    c.position(c.orderedByKey() ? "ordering" : "key"),
+                    r.who() + " is a source: it receives no messages, so it has no ordering",
+                    "remove ordering: and key:");
         } else if (c.orderedByKey() && key == null) {
-            reporter.problem(c.position("ordering"), "ordering: key needs key:, the field or CEL expression"
-                    + " messages are ordered by", "e.g. key: customer_id, or key: \"customer.id\"");
+            reporter.problem(
+                    c.position("ordering"),
+                    "ordering: key needs key:, the field or CEL expression" + " messages are ordered by",
+                    "e.g. key: customer_id, or key: \"customer.id\"");
         } else if (key != null && !c.orderedByKey()) {
-            reporter.problem(key.position(), "key only applies to ordering: key",
+            reporter.problem(
+                    key.position(),
+                    "key only applies to ordering: key",
                     "add ordering: key to handle the messages with the same key one at a time, in order; or remove key"
                             + (isStore(r) ? " (the store's primary key field goes in config: {key: ...})" : ""));
         } else if (key != null) {
@@ -97,8 +108,8 @@ final class WorkerRules {
     }
 
     /** The key's CEL: a compile error at CEL's column in it, another complaint at the value. */
-    private static void keyExpression(BlueprintValidator.Resolved r, YamlNode.Scalar key, ClassLoader loader,
-            ConfigChecker.Reporter reporter) {
+    private static void keyExpression(
+            BlueprintValidator.Resolved r, YamlNode.Scalar key, ClassLoader loader, ConfigChecker.Reporter reporter) {
         String complaint = KeyExpressions.complaint(key.text(), loader);
         if (complaint == null) {
             return;
@@ -106,7 +117,9 @@ final class WorkerRules {
         String who = r.who() + ": key \"" + key.text() + "\"";
         ConfigExpressions.CelDiagnostic cel = ConfigExpressions.celDiagnostic(complaint, key);
         if (complaint.contains("is not a valid CEL expression") && cel != null) {
-            reporter.problem(cel.at(), who + " is not a valid CEL expression: " + cel.message(),
+            reporter.problem(
+                    cel.at(),
+                    who + " is not a valid CEL expression: " + cel.message(),
                     "a field name (customer_id) or a CEL expression over the message (customer.id)");
         } else {
             String first = complaint.lines().findFirst().orElse(complaint);
@@ -119,16 +132,24 @@ final class WorkerRules {
      * {@code workers:} or {@code key:}) when the made component turns out to be {@link SingleWorker}
      * although its recipe did not say so, or the key function cannot be made.
      */
-    static void apply(Blueprint blueprint, BlueprintValidator.Resolved r, Component component, PipelineBuilder builder,
-            ClassLoader loader, List<Problem> problems) {
+    static void apply(
+            Blueprint blueprint,
+            BlueprintValidator.Resolved r,
+            Component component,
+            PipelineBuilder builder,
+            ClassLoader loader,
+            List<Problem> problems) {
         ComponentSpec c = r.spec();
         Workers workers = c.workers();
         if (workers != null) {
             SingleWorker single = component.getClass().getAnnotation(SingleWorker.class);
             if (workers.max() > 1 && single != null) {
-                problems.add(Problem.at(blueprint.file(), c.position("workers"), r.who() + " must run on one worker: "
-                        + single.value(), component.getClass().getName() + " is annotated @SingleWorker, though "
-                        + c.describeType() + " does not say so; remove workers: (or set workers: 1)"));
+                problems.add(Problem.at(
+                        blueprint.file(),
+                        c.position("workers"),
+                        r.who() + " must run on one worker: " + single.value(),
+                        component.getClass().getName() + " is annotated @SingleWorker, though " + c.describeType()
+                                + " does not say so; remove workers: (or set workers: 1)"));
                 return;
             }
             builder.workers(c.name(), workers);
@@ -137,8 +158,12 @@ final class WorkerRules {
             try {
                 builder.orderedByKey(c.name(), KeyExpressions.function(c.keyExpression(), c.name(), loader));
             } catch (RuntimeException e) {
-                problems.add(Problem.at(blueprint.file(), c.key().position(), "cannot order component '" + c.name()
-                        + "' by key \"" + c.keyExpression() + "\": " + e.getMessage(), null));
+                problems.add(Problem.at(
+                        blueprint.file(),
+                        c.key().position(),
+                        "cannot order component '" + c.name() + "' by key \"" + c.keyExpression() + "\": "
+                                + e.getMessage(),
+                        null));
             }
         }
     }

@@ -20,8 +20,7 @@ final class WorkersSyntax {
             + " on each other (its locks, connections, cores); make each call cheaper, batch the work, or split the"
             + " stream over several components";
 
-    private WorkersSyntax() {
-    }
+    private WorkersSyntax() {}
 
     /** The workers {@code node} says, or {@code null} when it says none (no value) or has a problem. */
     static Workers parse(YamlNode node, ConfigChecker.Reporter reporter) {
@@ -56,7 +55,9 @@ final class WorkersSyntax {
                 }
                 default -> {
                     String near = Names.nearest(e.key(), KEYS);
-                    reporter.problem(e.keyPosition(), "unknown workers key '" + e.key() + "'",
+                    reporter.problem(
+                            e.keyPosition(),
+                            "unknown workers key '" + e.key() + "'",
                             (near != null ? "did you mean '" + near + "'? " : "") + "workers has min, max");
                     ok = false;
                 }
@@ -66,12 +67,16 @@ final class WorkersSyntax {
             return null;
         }
         if (max == null) {
-            reporter.problem(m.position(), "workers needs max, the most workers the runtime may run",
+            reporter.problem(
+                    m.position(),
+                    "workers needs max, the most workers the runtime may run",
                     "e.g. workers: {min: 1, max: 16}; or workers: 4 for a fixed number");
             return null;
         }
         if (min > max) {
-            reporter.problem(minNode.position(), "workers min (" + min + ") must not be above max (" + max + ")",
+            reporter.problem(
+                    minNode.position(),
+                    "workers min (" + min + ") must not be above max (" + max + ")",
                     "e.g. workers: {min: " + max + ", max: " + min + "}");
             return null;
         }
@@ -82,10 +87,14 @@ final class WorkersSyntax {
     private static Long count(YamlNode node, String what, ConfigChecker.Reporter reporter) {
         if (!(node instanceof YamlNode.Scalar s) || s.kind() != YamlNode.Scalar.Kind.INTEGER) {
             String hint = BlueprintParser.quotedNumberHint(node);
-            reporter.problem(node.position(), what + " must be a whole number, found " + node.describe(),
-                    hint != null ? hint : what.equals("workers")
-                            ? "workers: 4 for a fixed number, or workers: {min: 1, max: 16} for the runtime to choose"
-                            : "e.g. workers: {min: 1, max: 16}");
+            reporter.problem(
+                    node.position(),
+                    what + " must be a whole number, found " + node.describe(),
+                    hint != null
+                            ? hint
+                            : what.equals("workers")
+                                    ? "workers: 4 for a fixed number, or workers: {min: 1, max: 16} for the runtime to choose"
+                                    : "e.g. workers: {min: 1, max: 16}");
             return null;
         }
         Number n = s.integerValue();
@@ -95,7 +104,9 @@ final class WorkersSyntax {
         }
         long value = n instanceof BigInteger ? Long.MIN_VALUE : n.longValue();
         if (value < 1) {
-            reporter.problem(node.position(), what + " must be at least 1, was " + s.text()
+            reporter.problem(
+                    node.position(),
+                    what + " must be at least 1, was " + s.text()
                             + (value == 0 ? ": a component with no workers would never handle a message" : ""),
                     "leave workers out for one worker");
             return null;

@@ -75,6 +75,7 @@ final class YamlComposer {
         boolean expectingKey = true;
         /** The key read, or {@code null} when the value that follows is to be left out. */
         String key;
+
         Position keyAt;
 
         MappingFrame(Position position, String anchor) {
@@ -83,8 +84,7 @@ final class YamlComposer {
     }
 
     /** A completed anchored value and how many values it holds. */
-    private record Anchored(YamlNode node, long size) {
-    }
+    private record Anchored(YamlNode node, long size) {}
 
     private final Reporter reporter;
     private final EnvironmentVariables environment;
@@ -94,6 +94,7 @@ final class YamlComposer {
     private final Set<String> openAnchors = new HashSet<>();
     /** Values with a problem of their own (an unset variable, a bad tag, a broken alias), by start. */
     private final Set<Position> faulty = new HashSet<>();
+
     private long aliasedValues;
     private boolean aliasLimitReported;
     private boolean tooDeep;
@@ -117,7 +118,9 @@ final class YamlComposer {
             switch (id) {
                 case DocumentStart -> {
                     if (++documents > 1) {
-                        reporter.problem(start(event), "a blueprint is one YAML document, but a second one starts here",
+                        reporter.problem(
+                                start(event),
+                                "a blueprint is one YAML document, but a second one starts here",
                                 "remove the '---' and what follows, or put it in a file of its own");
                         return Optional.ofNullable(root).filter(r -> !isNothing(r));
                     }
@@ -130,7 +133,9 @@ final class YamlComposer {
                     if (stack.size() >= MAX_DEPTH) {
                         // stop here: no blueprint is nested this deep, and reading on through deeper
                         // levels only costs time and stack in the YAML scanner (it overflowed at ~10^5)
-                        reporter.problem(at, "the YAML is nested more than " + MAX_DEPTH + " levels deep",
+                        reporter.problem(
+                                at,
+                                "the YAML is nested more than " + MAX_DEPTH + " levels deep",
                                 "a blueprint needs a handful of levels; the rest of the file is not read");
                         tooDeep = true;
                         return Optional.empty();
@@ -139,11 +144,13 @@ final class YamlComposer {
                     if (anchor != null) {
                         openAnchors.add(anchor);
                     }
-                    stack.push(id == Event.ID.MappingStart ? new MappingFrame(at, anchor) : new SequenceFrame(at, anchor));
+                    stack.push(
+                            id == Event.ID.MappingStart ? new MappingFrame(at, anchor) : new SequenceFrame(at, anchor));
                 }
                 case MappingEnd, SequenceEnd -> {
                     Frame frame = stack.pop();
-                    YamlNode node = frame instanceof MappingFrame m ? new YamlNode.Mapping(m.entries, m.position)
+                    YamlNode node = frame instanceof MappingFrame m
+                            ? new YamlNode.Mapping(m.entries, m.position)
                             : new YamlNode.Sequence(((SequenceFrame) frame).items, frame.position);
                     if (frame.anchor != null) {
                         openAnchors.remove(frame.anchor);
@@ -189,8 +196,10 @@ final class YamlComposer {
             EnvironmentVariables.Result result = environment.substitute(raw);
             YamlNode.Scalar written = new YamlNode.Scalar(raw, YamlNode.Scalar.Kind.STRING, quoted, at, verbatim);
             for (EnvironmentVariables.Unset unset : result.unset()) {
-                reporter.problem(written.positionAt(unset.offset()), "environment variable " + unset.name()
-                        + " is not set", "set it, or give a default: ${" + unset.name() + ":-value}; $${ is a literal ${");
+                reporter.problem(
+                        written.positionAt(unset.offset()),
+                        "environment variable " + unset.name() + " is not set",
+                        "set it, or give a default: ${" + unset.name() + ":-value}; $${ is a literal ${");
             }
             if (!result.unset().isEmpty()) {
                 faulty.add(at);
@@ -222,8 +231,10 @@ final class YamlComposer {
         }
         Position first = m.seen.putIfAbsent(name, at);
         if (first != null) {
-            reporter.problem(at, "duplicate key '" + name + "'", "first given at line " + first.line() + ", column "
-                    + first.column() + "; keep one");
+            reporter.problem(
+                    at,
+                    "duplicate key '" + name + "'",
+                    "first given at line " + first.line() + ", column " + first.column() + "; keep one");
             return;
         }
         m.key = name;
@@ -236,9 +247,14 @@ final class YamlComposer {
         Anchored anchored = anchors.get(name);
         if (anchored == null) {
             faulty.add(at);
-            reporter.problem(at, openAnchors.contains(name) ? "alias *" + name + " refers to a value that holds it"
-                    : "unknown alias *" + name, openAnchors.contains(name) ? "a value cannot contain itself"
-                    : "define the anchor &" + name + " before it is used");
+            reporter.problem(
+                    at,
+                    openAnchors.contains(name)
+                            ? "alias *" + name + " refers to a value that holds it"
+                            : "unknown alias *" + name,
+                    openAnchors.contains(name)
+                            ? "a value cannot contain itself"
+                            : "define the anchor &" + name + " before it is used");
             complete(nothing(at), 1);
             return;
         }
@@ -248,7 +264,9 @@ final class YamlComposer {
                 faulty.add(at);
                 if (!aliasLimitReported) {
                     aliasLimitReported = true;
-                    reporter.problem(at, "aliases (*) stand for more than " + MAX_ALIASED_VALUES + " values in all",
+                    reporter.problem(
+                            at,
+                            "aliases (*) stand for more than " + MAX_ALIASED_VALUES + " values in all",
                             "write the values out, or use fewer aliases of large anchors");
                 }
                 complete(nothing(at), 1);
@@ -268,7 +286,8 @@ final class YamlComposer {
         top.size += size;
         switch (top) {
             case SequenceFrame s -> s.items.add(node);
-            case MappingFrame m when m.expectingKey -> { // a key that is no scalar: { [a]: 1 }, ? {a: 1}
+            case MappingFrame m
+            when m.expectingKey -> { // a key that is no scalar: { [a]: 1 }, ? {a: 1}
                 m.expectingKey = false;
                 m.key = null;
                 reporter.problem(node.position(), "a key must be a plain name, found " + node.describe(), null);
@@ -292,9 +311,12 @@ final class YamlComposer {
             tag = new Tag(explicit.get());
             Tag implied = resolver.resolve(text, true);
             boolean fits = tag.equals(implied) || tag.equals(Tag.FLOAT) && implied.equals(Tag.INT);
-            if ((tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL) || tag.equals(Tag.NULL)) && !fits) {
+            if ((tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL) || tag.equals(Tag.NULL))
+                    && !fits) {
                 faulty.add(at);
-                reporter.problem(at, "'" + text + "' is not a valid " + tag.getValue().replace("tag:yaml.org,2002:", "!!"),
+                reporter.problem(
+                        at,
+                        "'" + text + "' is not a valid " + tag.getValue().replace("tag:yaml.org,2002:", "!!"),
                         "remove the tag, or write a value of that type");
                 return YamlNode.Scalar.Kind.STRING;
             }
@@ -321,7 +343,9 @@ final class YamlComposer {
         }
         Optional<Mark> start = event.getStartMark();
         Optional<Mark> end = event.getEndMark();
-        if (start.isEmpty() || end.isEmpty() || start.get().getLine() != end.get().getLine()) {
+        if (start.isEmpty()
+                || end.isEmpty()
+                || start.get().getLine() != end.get().getLine()) {
             return false;
         }
         int written = end.get().getColumn() - start.get().getColumn();

@@ -39,7 +39,13 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
     record Scalar(String text, Kind kind, boolean quoted, Position position, boolean verbatim) implements YamlNode {
 
         /** The type the core schema gives a scalar. */
-        public enum Kind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+        public enum Kind {
+            STRING,
+            INTEGER,
+            FLOAT,
+            BOOLEAN,
+            NULL
+        }
 
         public Scalar {
             Objects.requireNonNull(text, "text");
@@ -116,8 +122,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
     }
 
     /** One key of a mapping, with the key's own position. */
-    record Entry(String key, Position keyPosition, YamlNode value) {
-    }
+    record Entry(String key, Position keyPosition, YamlNode value) {}
 
     /** A mapping with string keys, in file order. */
     record Mapping(List<Entry> entries, Position position) implements YamlNode {

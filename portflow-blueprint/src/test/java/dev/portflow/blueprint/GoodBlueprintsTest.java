@@ -40,7 +40,8 @@ class GoodBlueprintsTest {
         SchemaSpec order = b.schemas().get("Order");
         assertThat(order.position()).isEqualTo(new Position(4, 3));
         assertThat(order.json().get("required").toString()).isEqualTo("[\"id\",\"amount\"]");
-        assertThat(order.json().get("properties").get("amount").get("type").asString()).isEqualTo("number");
+        assertThat(order.json().get("properties").get("amount").get("type").asString())
+                .isEqualTo("number");
 
         assertThat(b.components()).extracting(ComponentSpec::name).containsExactly("api", "big", "store");
         ComponentSpec api = b.components().getFirst();
@@ -49,11 +50,12 @@ class GoodBlueprintsTest {
         assertThat(api.config().get("path").keyPosition()).isEqualTo(new Position(6, 48));
         assertThat(api.config().get("path").valuePosition()).isEqualTo(new Position(6, 54));
         assertThat(api.config().get("timeout_ms").value().toJava()).isEqualTo(2000L);
-        assertThat(api.outputs()).containsExactly(
-                new PortSpec("out_requests", "Order", new Position(7, 23), new Position(7, 45)));
+        assertThat(api.outputs())
+                .containsExactly(new PortSpec("out_requests", "Order", new Position(7, 23), new Position(7, 45)));
 
         ConnectionSpec first = b.connections().getFirst();
-        assertThat(first.from()).isEqualTo(new Endpoint("api", "out_requests", new Position(11, 12), new Position(11, 16)));
+        assertThat(first.from())
+                .isEqualTo(new Endpoint("api", "out_requests", new Position(11, 12), new Position(11, 16)));
         assertThat(first.to().toString()).isEqualTo("big.in_orders");
         assertThat(first.to().portPosition()).isEqualTo(new Position(11, 38));
         assertThat(first.bufferSize()).isEqualTo(1024);
@@ -72,18 +74,23 @@ class GoodBlueprintsTest {
         Blueprint block = Blueprints.load(DIR.resolve("block-style.yaml"));
         assertThat(block.name()).isEqualTo(flow.name());
         assertThat(block.server().port()).isEqualTo(flow.server().port());
-        assertThat(block.schemas().get("Order").json()).isEqualTo(flow.schemas().get("Order").json());
+        assertThat(block.schemas().get("Order").json())
+                .isEqualTo(flow.schemas().get("Order").json());
         for (int i = 0; i < 3; i++) {
             ComponentSpec a = flow.components().get(i);
             ComponentSpec c = block.components().get(i);
             assertThat(c.name()).isEqualTo(a.name());
             assertThat(c.recipe()).isEqualTo(a.recipe());
             assertThat(c.config().keySet()).isEqualTo(a.config().keySet());
-            c.config().forEach((k, e) -> assertThat(e.value().toJava()).isEqualTo(a.config().get(k).value().toJava()));
+            c.config()
+                    .forEach((k, e) -> assertThat(e.value().toJava())
+                            .isEqualTo(a.config().get(k).value().toJava()));
         }
-        assertThat(block.connections()).extracting(ConnectionSpec::describe)
+        assertThat(block.connections())
+                .extracting(ConnectionSpec::describe)
                 .containsExactly("api.out_requests -> big.in_orders", "big.out_orders -> store.in_orders");
-        assertThat(block.components().get(1).config().get("condition").keyPosition()).isEqualTo(new Position(25, 7));
+        assertThat(block.components().get(1).config().get("condition").keyPosition())
+                .isEqualTo(new Position(25, 7));
     }
 
     @Test
@@ -99,7 +106,8 @@ class GoodBlueprintsTest {
                   - {from: gen.out_orders, to: big.in_orders}
                   - {from: big.out_orders, to: out.in_orders}
                 """);
-        Assembly assembly = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults().withoutServer());
+        Assembly assembly = Blueprints.assemble(
+                Blueprints.load(file), AssemblyOptions.defaults().withoutServer());
         assembly.start();
         assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(20))).isTrue();
 
@@ -113,13 +121,15 @@ class GoodBlueprintsTest {
     @Test
     void userClassesAssembleIntoARunningPipeline() throws Exception {
         Collect.bucket("numbers-yaml").clear();
-        Assembly assembly = Blueprints.assemble(Blueprints.load(DIR.resolve("numbers.yaml")),
+        Assembly assembly = Blueprints.assemble(
+                Blueprints.load(DIR.resolve("numbers.yaml")),
                 AssemblyOptions.defaults().withoutServer());
         assertThat(assembly.server()).isEmpty();
         Pipeline pipeline = assembly.pipeline();
         assertThat(pipeline.name()).isEqualTo("numbers");
         assertThat(pipeline.connections()).extracting(Connection::capacity).containsExactly(16, 4);
-        assertThat(pipeline.connections()).extracting(c -> c.options().overflow())
+        assertThat(pipeline.connections())
+                .extracting(c -> c.options().overflow())
                 .containsExactly(OverflowPolicy.BLOCK, OverflowPolicy.BLOCK_WITH_TIMEOUT);
         assertThat(pipeline.connections().get(1).options().timeout()).isEqualTo(Duration.ofMillis(5000));
 
@@ -128,7 +138,8 @@ class GoodBlueprintsTest {
         List<Object> got = Collect.bucket("numbers-yaml");
         assertThat(got).hasSize(100);
         assertThat(got).extracting(m -> field(m, "n")).contains(2L, 200L);
-        assertThat(assembly.meterRegistry().scrape()).contains("portflow_port_messages_in_total")
+        assertThat(assembly.meterRegistry().scrape())
+                .contains("portflow_port_messages_in_total")
                 .contains("pipeline=\"numbers\"");
     }
 
@@ -148,9 +159,11 @@ class GoodBlueprintsTest {
             HttpResponse<String> invalid = post(client, base + "/orders", "{\"amount\":-1}");
             assertThat(invalid.statusCode()).isEqualTo(422);
             assertThat(invalid.body()).contains("validation_failed").contains("\"field\":\"id\"");
-            HttpResponse<String> large = post(client, base + "/orders", "{\"id\":\"" + "x".repeat(2000) + "\",\"amount\":1}");
+            HttpResponse<String> large =
+                    post(client, base + "/orders", "{\"id\":\"" + "x".repeat(2000) + "\",\"amount\":1}");
             assertThat(large.statusCode()).as("max_body_bytes: 1024").isEqualTo(413);
-            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> metrics = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("portflow_ingress_requests_total");
@@ -158,8 +171,10 @@ class GoodBlueprintsTest {
             DrainReport report = assembly.drainAndStop(Duration.ofSeconds(10));
             assertThat(report.completed()).isTrue();
         }
-        assertThat(Collect.bucket("api-yaml")).singleElement()
-                .isInstanceOfSatisfying(JsonMessage.class, m -> assertThat(m.fields()).containsEntry("id", "a1"));
+        assertThat(Collect.bucket("api-yaml"))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        JsonMessage.class, m -> assertThat(m.fields()).containsEntry("id", "a1"));
     }
 
     private static Object field(Object message, String key) {
@@ -167,8 +182,12 @@ class GoodBlueprintsTest {
     }
 
     private static HttpResponse<String> post(HttpClient client, String uri, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(uri))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -179,8 +198,10 @@ class GoodBlueprintsTest {
                 RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testrecipes")),
                 getClass().getClassLoader());
         Blueprint b = loader.load(DIR.resolve("recipes.yaml"));
-        try (Assembly assembly = loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
-            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        try (Assembly assembly =
+                loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10)))
+                    .isTrue();
         }
         assertThat(Collect.bucket("log:debug")).extracting(m -> field(m, "seq")).containsExactly(2L, 4L, 6L);
         assertThat(Collect.bucket("log:warn")).extracting(m -> field(m, "seq")).containsExactly(1L, 3L, 5L);
@@ -208,18 +229,21 @@ class GoodBlueprintsTest {
                   - {from: group.out_n, to: sink.in_n}
                 """);
         assertThat(v.problems()).isEmpty();
-        assertThatThrownBy(() -> loader.assemble(v.blueprint(), AssemblyOptions.defaults().withoutServer()))
-                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::format)
-                        .containsExactly(
-                                "inline.yaml:4:26: could not create component 'keep' (recipe filter):"
-                                        + " dev.portflow.blueprint.testrecipes.Filter (implementation of recipe 'filter')"
-                                        + " made a dev.portflow.blueprint.testrecipes.Filter, not a"
-                                        + " dev.portflow.component.Component",
-                                "inline.yaml:5:27: could not create component 'group' (recipe batch): recipe 'batch'"
-                                        + " is built in, but its implementation (dev.portflow.blueprint.testrecipes.Batch"
-                                        + " or dev.portflow.blueprint.testrecipes.BatchRecipe) is not on the classpath;"
-                                        + " add the portflow-recipes module"));
+        assertThatThrownBy(() -> loader.assemble(
+                        v.blueprint(), AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(
+                        BlueprintException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(Problem::format)
+                                .containsExactly(
+                                        "inline.yaml:4:26: could not create component 'keep' (recipe filter):"
+                                                + " dev.portflow.blueprint.testrecipes.Filter (implementation of recipe 'filter')"
+                                                + " made a dev.portflow.blueprint.testrecipes.Filter, not a"
+                                                + " dev.portflow.component.Component",
+                                        "inline.yaml:5:27: could not create component 'group' (recipe batch): recipe 'batch'"
+                                                + " is built in, but its implementation (dev.portflow.blueprint.testrecipes.Batch"
+                                                + " or dev.portflow.blueprint.testrecipes.BatchRecipe) is not on the classpath;"
+                                                + " add the portflow-recipes module"));
     }
 
     @Test
@@ -238,14 +262,19 @@ class GoodBlueprintsTest {
                   - {from: gen.out_n, to: slow.in_n}
                   - {from: slow.out_n, to: out.in_n}
                 """).orThrow();
-        try (Assembly a = loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+        try (Assembly a =
+                loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
             assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
         }
         Path cwd = Path.of("").toAbsolutePath();
         Path file = cwd.resolve("out/n.jsonl");
-        assertThat(Collect.bucket("dispatch")).containsExactly(
-                List.of("sleep", Map.of("duration_ms", 0L), cwd.resolve("data")),
-                List.of("jsonl_sink", Map.of("path", file, "metadata", true, "flush_ms", 100L), cwd.resolve("data")));
+        assertThat(Collect.bucket("dispatch"))
+                .containsExactly(
+                        List.of("sleep", Map.of("duration_ms", 0L), cwd.resolve("data")),
+                        List.of(
+                                "jsonl_sink",
+                                Map.of("path", file, "metadata", true, "flush_ms", 100L),
+                                cwd.resolve("data")));
         assertThat(Collect.bucket("dispatch:" + file)).hasSize(2);
     }
 
@@ -264,14 +293,19 @@ class GoodBlueprintsTest {
                 """;
         Collect.bucket("nth").clear();
         Blueprint b = Blueprints.loader().validate("nth.yaml", yaml).orThrow();
-        try (Assembly a = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
+        try (Assembly a = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())
+                .start()) {
             assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
         }
         assertThat(Collect.bucket("nth")).extracting(m -> field(m, "n")).containsExactly(3L, 6L, 9L);
 
-        assertThat(Blueprints.loader().validate("nth.yaml", yaml.replace("n: 3", "n: 13")).report())
+        assertThat(Blueprints.loader()
+                        .validate("nth.yaml", yaml.replace("n: 3", "n: 13"))
+                        .report())
                 .isEqualTo("nth.yaml:4:50: 13 is unlucky (hint: pick another n)");
-        assertThat(Blueprints.loader().validate("nth.yaml", yaml.replace("n: 3", "n: 300")).report())
+        assertThat(Blueprints.loader()
+                        .validate("nth.yaml", yaml.replace("n: 3", "n: 300"))
+                        .report())
                 .isEqualTo("nth.yaml:4:50: config key 'n' must be between 1 and 100, was 300"
                         + " (hint: n: an integer, keep one message in n)");
     }
@@ -298,7 +332,8 @@ class GoodBlueprintsTest {
                   - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
                 """).orThrow();
         assertThat(full.kafka().bootstrapServers()).isEqualTo("a:9092, b:9093");
-        assertThat(full.kafka().client()).containsExactly(Map.entry("security.protocol", "SSL"), Map.entry("linger.ms", "5"));
+        assertThat(full.kafka().client())
+                .containsExactly(Map.entry("security.protocol", "SSL"), Map.entry("linger.ms", "5"));
         assertThat(full.kafka().lagRefreshMs()).isEqualTo(50);
         assertThat(full.kafka().prefetch()).isEqualTo(20);
         assertThat(full.connections().getFirst().topicIn(full.name())).isEqualTo("portflow.full.gen.out_numbers");
@@ -314,13 +349,17 @@ class GoodBlueprintsTest {
                 connections:
                   - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
                 """).orThrow();
-        assertThatThrownBy(() -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer().environment(Map.of())))
-                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::format)
-                        .containsExactly("nobroker.yaml:6:61: connection gen.out_numbers -> sink.in_numbers runs over"
-                                + " Kafka, but no Kafka bootstrap servers are set (hint: add kafka: {bootstrap_servers:"
-                                + " \"host:port\"} to the blueprint, or set the environment variable"
-                                + " PORTFLOW_KAFKA_BOOTSTRAP)"));
+        assertThatThrownBy(() -> Blueprints.assemble(
+                        b, AssemblyOptions.defaults().withoutServer().environment(Map.of())))
+                .isInstanceOfSatisfying(
+                        BlueprintException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(Problem::format)
+                                .containsExactly(
+                                        "nobroker.yaml:6:61: connection gen.out_numbers -> sink.in_numbers runs over"
+                                                + " Kafka, but no Kafka bootstrap servers are set (hint: add kafka: {bootstrap_servers:"
+                                                + " \"host:port\"} to the blueprint, or set the environment variable"
+                                                + " PORTFLOW_KAFKA_BOOTSTRAP)"));
     }
 
     @Test
@@ -337,19 +376,28 @@ class GoodBlueprintsTest {
                   - {from: gen.out_numbers, to: a.in_numbers, transport: kafka}
                   - {from: gen2.out_numbers, to: b.in_numbers}
                 """).orThrow();
-        try (Assembly assembly = Blueprints.assemble(b,
-                AssemblyOptions.defaults().withoutServer().environment(Map.of()).only("gen2", "b")).start()) {
+        try (Assembly assembly = Blueprints.assemble(
+                        b,
+                        AssemblyOptions.defaults()
+                                .withoutServer()
+                                .environment(Map.of())
+                                .only("gen2", "b"))
+                .start()) {
             assertThat(assembly.usesKafka()).isFalse();
             assertThat(assembly.componentsHere()).containsExactly("gen2", "b");
-            assertThat(assembly.pipeline().components()).extracting(c -> c.name()).containsExactlyInAnyOrder("gen2", "b");
-            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+            assertThat(assembly.pipeline().components())
+                    .extracting(c -> c.name())
+                    .containsExactlyInAnyOrder("gen2", "b");
+            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10)))
+                    .isTrue();
         }
         assertThat(Collect.bucket("subset-b")).hasSize(3);
     }
 
     @Test
     void mermaidGraph() {
-        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("spec-example.yaml")))).isEqualTo("""
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("spec-example.yaml"))))
+                .isEqualTo("""
                 graph LR
                   c_api(["api<br/>api_endpoint"])
                   c_big["big<br/>filter"]
@@ -357,7 +405,8 @@ class GoodBlueprintsTest {
                   c_api -->|"out_requests → in_orders<br/>1024 block_with_timeout 2000ms, then 503"| c_big
                   c_big -->|"out_orders → in_orders<br/>1024 block"| c_store
                 """);
-        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("kafka.yaml")))).isEqualTo("""
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("kafka.yaml"))))
+                .isEqualTo("""
                 graph LR
                   c_gen(["gen<br/>Numbers"])
                   c_sink[("sink<br/>Collect")]
@@ -371,8 +420,10 @@ class GoodBlueprintsTest {
                 connections:
                   - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
                 """).orThrow();
-        assertThat(Blueprints.mermaid(defaults)).as("the default topic and lag allowed").contains(
-                "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
+        assertThat(Blueprints.mermaid(defaults))
+                .as("the default topic and lag allowed")
+                .contains(
+                        "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
     }
 
     @Test
@@ -394,7 +445,8 @@ class GoodBlueprintsTest {
 
     @Test
     void workersAndKeysGoIntoThePipeline() {
-        Assembly assembly = Blueprints.assemble(Blueprints.load(DIR.resolve("workers.yaml")),
+        Assembly assembly = Blueprints.assemble(
+                Blueprints.load(DIR.resolve("workers.yaml")),
                 AssemblyOptions.defaults().withoutServer());
         Map<String, ComponentInfo> components = new java.util.LinkedHashMap<>();
         assembly.pipeline().components().forEach(c -> components.put(c.name(), c));
@@ -415,26 +467,32 @@ class GoodBlueprintsTest {
     @Test
     void theKeyFunctionReadsAFieldOrACelExpressionOfTheMessage() {
         ClassLoader loader = getClass().getClassLoader();
-        var message = new JsonMessage("m-1", java.time.Instant.EPOCH, null, Map.of("customer", Map.of("id", "c-7"), "n", 3));
-        assertThat(KeyExpressions.function("customer.id", "audit", loader).apply(message)).isEqualTo("c-7");
+        var message =
+                new JsonMessage("m-1", java.time.Instant.EPOCH, null, Map.of("customer", Map.of("id", "c-7"), "n", 3));
+        assertThat(KeyExpressions.function("customer.id", "audit", loader).apply(message))
+                .isEqualTo("c-7");
         assertThat(KeyExpressions.function("n", "audit", loader).apply(message)).isEqualTo(3L);
         assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("n", 3)))
-                .as("a user class's map message").isEqualTo(3L);
-        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("m", 3))).as("no such field").isNull();
+                .as("a user class's map message")
+                .isEqualTo(3L);
+        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("m", 3)))
+                .as("no such field")
+                .isNull();
         assertThat(KeyExpressions.complaint("customer.", loader)).contains("is not a valid CEL expression");
         assertThat(KeyExpressions.complaint("customer.id", loader)).isNull();
     }
 
     @Test
     void mermaidShowsWorkersAndTheKey() {
-        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("workers.yaml")))).contains(
-                "c_gen([\"gen<br/>generator\"])",
-                "c_enrich[\"enrich ×4<br/>map\"]",
-                "c_route{\"route ×1..8<br/>router\"}",
-                "c_audit[(\"audit ×8<br/>Collect<br/>ordered by customer.id\")]",
-                "c_log[(\"log ×2..16<br/>log_sink<br/>ordered by n\")]",
-                "c_file[(\"file<br/>jsonl_sink\")]",
-                "c_tally[(\"tally<br/>Tally\")]");
+        assertThat(Blueprints.mermaid(Blueprints.load(DIR.resolve("workers.yaml"))))
+                .contains(
+                        "c_gen([\"gen<br/>generator\"])",
+                        "c_enrich[\"enrich ×4<br/>map\"]",
+                        "c_route{\"route ×1..8<br/>router\"}",
+                        "c_audit[(\"audit ×8<br/>Collect<br/>ordered by customer.id\")]",
+                        "c_log[(\"log ×2..16<br/>log_sink<br/>ordered by n\")]",
+                        "c_file[(\"file<br/>jsonl_sink\")]",
+                        "c_tally[(\"tally<br/>Tally\")]");
         Blueprint b = Blueprints.loader().validate("keys.yaml", """
                 name: keys
                 components:
@@ -443,8 +501,10 @@ class GoodBlueprintsTest {
                 connections:
                   - {from: gen.out_n, to: sink.in_n}
                 """).orThrow();
-        assertThat(Blueprints.mermaid(b)).as("a key's < > and quotes are entities in the label")
-                .contains("c_sink[(\"sink ×2<br/>log_sink<br/>ordered by amount #gt; 100 ? #quot;big#quot; : 'small'\")]");
+        assertThat(Blueprints.mermaid(b))
+                .as("a key's < > and quotes are entities in the label")
+                .contains(
+                        "c_sink[(\"sink ×2<br/>log_sink<br/>ordered by amount #gt; 100 ? #quot;big#quot; : 'small'\")]");
     }
 
     @Test
@@ -463,10 +523,11 @@ class GoodBlueprintsTest {
                   - {from: hook.out_requests, to: sink.in_a, overflow: block}
                   - {from: quick.out_requests, to: sink.in_a, overflow: block_with_timeout, timeout_ms: 100}
                 """).orThrow();
-        assertThat(Blueprints.mermaid(b)).contains(
-                "c_api -->|\"out_requests → in_a<br/>1024 block_with_timeout 300ms, then 503\"| c_sink",
-                "c_api -.->|\"err_requests → in_e<br/>8 block_with_timeout, no wait: dropped when full\"| c_errors",
-                "c_hook -->|\"out_requests → in_a<br/>1024 block 500ms, then 503\"| c_sink",
-                "c_quick -->|\"out_requests → in_a<br/>1024 block_with_timeout 100ms, then 503\"| c_sink");
+        assertThat(Blueprints.mermaid(b))
+                .contains(
+                        "c_api -->|\"out_requests → in_a<br/>1024 block_with_timeout 300ms, then 503\"| c_sink",
+                        "c_api -.->|\"err_requests → in_e<br/>8 block_with_timeout, no wait: dropped when full\"| c_errors",
+                        "c_hook -->|\"out_requests → in_a<br/>1024 block 500ms, then 503\"| c_sink",
+                        "c_quick -->|\"out_requests → in_a<br/>1024 block_with_timeout 100ms, then 503\"| c_sink");
     }
 }

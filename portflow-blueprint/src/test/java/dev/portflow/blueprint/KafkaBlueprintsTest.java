@@ -54,7 +54,8 @@ class KafkaBlueprintsTest {
 
     /** generator(count 200) -[kafka]-> jsonl_sink, on a fresh topic. */
     private static Blueprint blueprint(Path dir, String pipeline, String topic) throws IOException {
-        Path file = Files.writeString(dir.resolve(pipeline + ".yaml"), """
+        Path file = Files.writeString(
+                dir.resolve(pipeline + ".yaml"), """
                 name: %s
                 kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50, prefetch: 64}
                 components:
@@ -73,11 +74,16 @@ class KafkaBlueprintsTest {
     /** Every n of 0..COUNT-1 (the generator's seq) exactly once, and nothing else. */
     private static void assertEveryMessageOnce(Path file) throws IOException {
         List<String> lines = lines(file);
-        List<Long> ns = lines.stream().map(line -> JSON.readTree(line).get("n")).map(JsonNode::asLong).toList();
-        Set<String> ids = lines.stream().map(line -> JSON.readTree(line).get("_id").asString())
+        List<Long> ns = lines.stream()
+                .map(line -> JSON.readTree(line).get("n"))
+                .map(JsonNode::asLong)
+                .toList();
+        Set<String> ids = lines.stream()
+                .map(line -> JSON.readTree(line).get("_id").asString())
                 .collect(Collectors.toSet());
         assertThat(ns).as("one line per message").hasSize(COUNT);
-        assertThat(new TreeSet<>(ns)).containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
+        assertThat(new TreeSet<>(ns))
+                .containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
         assertThat(ids).as("ids kept through the topic").hasSize(COUNT);
     }
 
@@ -87,17 +93,28 @@ class KafkaBlueprintsTest {
         kafka.createTopic(topic, 1);
         Blueprint b = blueprint(dir, "one", topic);
         Path out = dir.resolve("out.jsonl");
-        try (Assembly assembly = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {
+        try (Assembly assembly =
+                Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {
             assertThat(assembly.usesKafka()).isTrue();
-            assertThat(assembly.pipeline().components()).extracting(c -> c.name())
+            assertThat(assembly.pipeline().components())
+                    .extracting(c -> c.name())
                     .containsExactlyInAnyOrder("gen", "out", "kafka_in_out_in_x");
             assembly.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
             DrainReport report = assembly.drainAndStop(Duration.ofSeconds(20));
             assertThat(report.completed()).isTrue();
-            assertThat(assembly.pipeline().outputPort("gen", "out_x").metrics().messagesOut()).isEqualTo(COUNT);
-            assertThat(assembly.pipeline().outputPort("gen", "out_x").measurements().transport()).isEqualTo("kafka");
-            assertThat(assembly.pipeline().inputPort("out", "in_x").measurements().transport()).isEqualTo("kafka");
+            assertThat(assembly.pipeline().outputPort("gen", "out_x").metrics().messagesOut())
+                    .isEqualTo(COUNT);
+            assertThat(assembly.pipeline()
+                            .outputPort("gen", "out_x")
+                            .measurements()
+                            .transport())
+                    .isEqualTo("kafka");
+            assertThat(assembly.pipeline()
+                            .inputPort("out", "in_x")
+                            .measurements()
+                            .transport())
+                    .isEqualTo("kafka");
         }
         assertEveryMessageOnce(out);
     }
@@ -108,28 +125,40 @@ class KafkaBlueprintsTest {
         kafka.createTopic(topic, 1);
         Blueprint b = blueprint(dir, "split", topic);
         Path out = dir.resolve("out.jsonl");
-        try (Assembly receiving = Blueprints.assemble(b, AssemblyOptions.defaults().port(0).only("out"));
-             Assembly sending = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer().only("gen"))) {
+        try (Assembly receiving = Blueprints.assemble(
+                        b, AssemblyOptions.defaults().port(0).only("out"));
+                Assembly sending = Blueprints.assemble(
+                        b, AssemblyOptions.defaults().withoutServer().only("gen"))) {
             assertThat(sending.componentsHere()).containsExactly("gen");
-            assertThat(sending.pipeline().components()).extracting(c -> c.name()).containsExactly("gen");
+            assertThat(sending.pipeline().components())
+                    .extracting(c -> c.name())
+                    .containsExactly("gen");
             assertThat(receiving.componentsHere()).containsExactly("out");
-            assertThat(receiving.pipeline().components()).extracting(c -> c.name())
+            assertThat(receiving.pipeline().components())
+                    .extracting(c -> c.name())
                     .containsExactlyInAnyOrder("kafka_in_out_in_x", "out");
 
             receiving.start();
             sending.start();
-            assertThat(sending.pipeline().awaitTermination(Duration.ofSeconds(30))).as("the generator ends").isTrue();
+            assertThat(sending.pipeline().awaitTermination(Duration.ofSeconds(30)))
+                    .as("the generator ends")
+                    .isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
 
             String sent = sending.meterRegistry().scrape();
-            assertThat(sent).containsPattern(Pattern.quote("portflow_port_messages_out_total{component=\"gen\","
-                    + "pipeline=\"split\",port=\"out_x\",transport=\"kafka\"} " + COUNT + ".0"));
-            assertThat(sent).contains("portflow_port_buffer_capacity{component=\"gen\",pipeline=\"split\","
-                    + "port=\"out_x\",transport=\"kafka\"} 10000.0");
+            assertThat(sent)
+                    .containsPattern(Pattern.quote("portflow_port_messages_out_total{component=\"gen\","
+                            + "pipeline=\"split\",port=\"out_x\",transport=\"kafka\"} " + COUNT + ".0"));
+            assertThat(sent)
+                    .contains("portflow_port_buffer_capacity{component=\"gen\",pipeline=\"split\","
+                            + "port=\"out_x\",transport=\"kafka\"} 10000.0");
 
             String base = receiving.server().orElseThrow().baseUri();
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
                     .containsPattern("portflow_port_queue_depth\\{component=\"out\",pipeline=\"split\",port=\"in_x\","
@@ -140,7 +169,12 @@ class KafkaBlueprintsTest {
                             + "transport=\"kafka\"} 10000.0");
             // the consumer lag, read every 50 ms, falls to 0 once everything was handled and committed
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> receiving.pipeline().inputPort("out", "in_x").measurements().depth() == 0);
+                    .until(() -> receiving
+                                    .pipeline()
+                                    .inputPort("out", "in_x")
+                                    .measurements()
+                                    .depth()
+                            == 0);
 
             assertThat(sending.drainAndStop(Duration.ofSeconds(10)).completed()).isTrue();
             DrainReport report = receiving.drainAndStop(Duration.ofSeconds(20));

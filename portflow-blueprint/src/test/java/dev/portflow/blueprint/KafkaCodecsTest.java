@@ -25,8 +25,8 @@ class KafkaCodecsTest {
 
     private static BlueprintValidator.Edge edge(String yaml) {
         Blueprint b = Blueprints.loader().validate("codec.yaml", yaml).orThrow();
-        BlueprintValidator.Result r = BlueprintValidator.validate(b, Blueprints.loader().recipes(),
-                Blueprints.loader().classLoader());
+        BlueprintValidator.Result r = BlueprintValidator.validate(
+                b, Blueprints.loader().recipes(), Blueprints.loader().classLoader());
         return r.edges().stream().filter(e -> e.spec().isKafka()).findFirst().orElseThrow();
     }
 
@@ -45,50 +45,76 @@ class KafkaCodecsTest {
 
     @Test
     void portTypesOfUserClassesComeFromTheirTypeArguments() {
-        assertThat(ComponentTypes.outputType(Typed.Readings.class, ComponentKind.SOURCE)).isEqualTo(Typed.Reading.class);
-        assertThat(ComponentTypes.inputType(Typed.ReadingKeeper.class, ComponentKind.SINK)).isEqualTo(Typed.Reading.class);
-        assertThat(ComponentTypes.inputType(Typed.Names.class, ComponentKind.TRANSFORMER)).isEqualTo(Typed.Reading.class);
-        assertThat(ComponentTypes.outputType(Typed.Names.class, ComponentKind.TRANSFORMER)).isEqualTo(String.class);
+        assertThat(ComponentTypes.outputType(Typed.Readings.class, ComponentKind.SOURCE))
+                .isEqualTo(Typed.Reading.class);
+        assertThat(ComponentTypes.inputType(Typed.ReadingKeeper.class, ComponentKind.SINK))
+                .isEqualTo(Typed.Reading.class);
+        assertThat(ComponentTypes.inputType(Typed.Names.class, ComponentKind.TRANSFORMER))
+                .isEqualTo(Typed.Reading.class);
+        assertThat(ComponentTypes.outputType(Typed.Names.class, ComponentKind.TRANSFORMER))
+                .isEqualTo(String.class);
         assertThat(ComponentTypes.inputType(dev.portflow.blueprint.fixtures.Doubler.class, ComponentKind.TRANSFORMER))
                 .isEqualTo(Map.class);
         assertThat(ComponentTypes.inputType(dev.portflow.blueprint.fixtures.Collect.class, ComponentKind.SINK))
                 .isEqualTo(Object.class);
-        assertThat(ComponentTypes.argument(Typed.Keeper.class, Sink.class, 0)).as("an unbound variable").isEqualTo(Object.class);
+        assertThat(ComponentTypes.argument(Typed.Keeper.class, Sink.class, 0))
+                .as("an unbound variable")
+                .isEqualTo(Object.class);
         assertThat(ComponentTypes.argument(Source.class, Source.class, 0)).isEqualTo(Object.class);
-        assertThat(ComponentTypes.argument(Typed.Readings.class, Transformer.class, 0)).isEqualTo(Object.class);
+        assertThat(ComponentTypes.argument(Typed.Readings.class, Transformer.class, 0))
+                .isEqualTo(Object.class);
     }
 
     @Test
     void aRecipeAtEitherEndMeansJsonMessages() {
-        assertThat(KafkaCodecs.messageType(edge(blueprint("recipe: generator, config: {rate: 1}",
-                "recipe: log_sink")))).isEqualTo(JsonMessage.class);
-        assertThat(KafkaCodecs.messageType(edge(blueprint("class: " + FIXTURES + "Typed$Readings",
-                "recipe: log_sink")))).isEqualTo(JsonMessage.class);
+        assertThat(KafkaCodecs.messageType(edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))))
+                .isEqualTo(JsonMessage.class);
+        assertThat(KafkaCodecs.messageType(
+                        edge(blueprint("class: " + FIXTURES + "Typed$Readings", "recipe: log_sink"))))
+                .isEqualTo(JsonMessage.class);
     }
 
     @Test
     void userClassesAtBothEndsUseTheSendersTypeElseTheReceivers() {
-        assertThat(KafkaCodecs.messageType(edge(blueprint("class: " + FIXTURES + "Typed$Readings",
-                "class: " + FIXTURES + "Collect")))).isEqualTo(Typed.Reading.class);
-        assertThat(KafkaCodecs.messageType(edge(blueprint("class: " + FIXTURES + "Numbers",
-                "class: " + FIXTURES + "Typed$ReadingKeeper")))).isEqualTo(Typed.Reading.class);
-        assertThat(KafkaCodecs.messageType(edge(blueprint("class: " + FIXTURES + "Numbers",
-                "class: " + FIXTURES + "Collect")))).isEqualTo(Object.class);
+        assertThat(KafkaCodecs.messageType(
+                        edge(blueprint("class: " + FIXTURES + "Typed$Readings", "class: " + FIXTURES + "Collect"))))
+                .isEqualTo(Typed.Reading.class);
+        assertThat(KafkaCodecs.messageType(edge(
+                        blueprint("class: " + FIXTURES + "Numbers", "class: " + FIXTURES + "Typed$ReadingKeeper"))))
+                .isEqualTo(Typed.Reading.class);
+        assertThat(KafkaCodecs.messageType(
+                        edge(blueprint("class: " + FIXTURES + "Numbers", "class: " + FIXTURES + "Collect"))))
+                .isEqualTo(Object.class);
     }
 
     @Test
     void theSchemaOfTheConnectionsPortsIsCheckedOnBothSides() {
         BlueprintValidator.Edge e = edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"));
-        MessageCodec<Object> codec = KafkaCodecs.forEdge(e, Blueprints.loader().validate("codec.yaml",
-                blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink")).orThrow()
-                .schemas().get("Reading").json());
-        JsonMessage good = new JsonMessage("m-1", Instant.ofEpochMilli(1000), null, Map.of("sensor", "s", "celsius", 2.5));
+        MessageCodec<Object> codec = KafkaCodecs.forEdge(
+                e,
+                Blueprints.loader()
+                        .validate("codec.yaml", blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))
+                        .orThrow()
+                        .schemas()
+                        .get("Reading")
+                        .json());
+        JsonMessage good =
+                new JsonMessage("m-1", Instant.ofEpochMilli(1000), null, Map.of("sensor", "s", "celsius", 2.5));
         RecordHeaders headers = new RecordHeaders();
         byte[] value = codec.encode(good, headers);
         assertThat(new String(value)).contains("\"celsius\":2.5");
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("t", 0, 0, 1000L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, value.length, codec.key(good), value,
-                headers, java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                "t",
+                0,
+                0,
+                1000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0,
+                value.length,
+                codec.key(good),
+                value,
+                headers,
+                java.util.Optional.empty());
         assertThat(codec.decode(record)).isEqualTo(good);
 
         JsonMessage bad = good.withBody(Map.of("sensor", "s", "celsius", "warm"));
@@ -96,9 +122,18 @@ class KafkaCodecsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("message fails its schema: celsius: ");
         byte[] badValue = "{\"sensor\":\"s\"}".getBytes();
-        ConsumerRecord<byte[], byte[]> badRecord = new ConsumerRecord<>("t", 0, 1, 1000L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, badValue.length, null, badValue,
-                new RecordHeaders(), java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> badRecord = new ConsumerRecord<>(
+                "t",
+                0,
+                1,
+                1000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0,
+                badValue.length,
+                null,
+                badValue,
+                new RecordHeaders(),
+                java.util.Optional.empty());
         assertThatThrownBy(() -> codec.decode(badRecord))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("message fails its schema: celsius");
@@ -110,9 +145,18 @@ class KafkaCodecsTest {
         MessageCodec<Object> codec = KafkaCodecs.forEdge(e, null);
         RecordHeaders headers = new RecordHeaders();
         byte[] value = codec.encode(new Typed.Reading("boiler", 71.5), headers);
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("t", 0, 0, 1000L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, value.length, null, value,
-                headers, java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                "t",
+                0,
+                0,
+                1000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0,
+                value.length,
+                null,
+                value,
+                headers,
+                java.util.Optional.empty());
         Object decoded = codec.decode(record);
         assertThat(decoded).isInstanceOfSatisfying(JsonMessage.class, m -> {
             assertThat(m.fields()).containsEntry("sensor", "boiler").containsEntry("celsius", 71.5);

@@ -32,19 +32,23 @@ class RecipeSpiTest {
     private static Recipe everyType(AtomicReference<RecipeContext> seen) {
         return Recipe.builder("every_type", ComponentKind.SINK)
                 .description("takes one key of each type")
-                .config(ConfigKey.required("text", ConfigType.STRING, "any text"),
-                        ConfigKey.optional("count", ConfigType.INTEGER, 7L, "an integer").range(0, 100),
+                .config(
+                        ConfigKey.required("text", ConfigType.STRING, "any text"),
+                        ConfigKey.optional("count", ConfigType.INTEGER, 7L, "an integer")
+                                .range(0, 100),
                         ConfigKey.optional("ratio", ConfigType.NUMBER, 0.5, "a number"),
                         ConfigKey.optional("enabled", ConfigType.BOOLEAN, true, "a flag"),
                         ConfigKey.optional("wait_ms", ConfigType.DURATION_MS, 250L, "a duration"),
                         ConfigKey.optional("when", ConfigType.EXPRESSION, null, "an expression"),
-                        ConfigKey.optional("fields", ConfigType.MAP, null, "a map").elements(ConfigType.EXPRESSION),
-                        ConfigKey.optional("tags", ConfigType.LIST, null, "a list").elements(ConfigType.STRING),
+                        ConfigKey.optional("fields", ConfigType.MAP, null, "a map")
+                                .elements(ConfigType.EXPRESSION),
+                        ConfigKey.optional("tags", ConfigType.LIST, null, "a list")
+                                .elements(ConfigType.STRING),
                         ConfigKey.optional("file", ConfigType.PATH, null, "a path"),
                         ConfigKey.optional("nothing", ConfigType.STRING, null, "left out"))
                 .factory(ctx -> {
                     seen.set(ctx);
-                    return (Sink<Object>) m -> { };
+                    return (Sink<Object>) m -> {};
                 })
                 .build();
     }
@@ -73,8 +77,8 @@ class RecipeSpiTest {
                   - {from: gen.out_readings, to: all.in_readings}
                 """);
         AtomicReference<RecipeContext> seen = new AtomicReference<>();
-        BlueprintLoader loader = BlueprintLoader.of(RecipeRegistry.builtIns().with(everyType(seen)),
-                getClass().getClassLoader());
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.builtIns().with(everyType(seen)), getClass().getClassLoader());
         Blueprint blueprint = loader.load(file);
         loader.assemble(blueprint, AssemblyOptions.defaults().withoutServer()).close();
 
@@ -90,15 +94,17 @@ class RecipeSpiTest {
         assertThat(c.getString("when")).isEqualTo("n > 1");
         assertThat(c.getMap("fields")).containsExactly(Map.entry("double", "n * 2"));
         assertThat(c.getList("tags")).containsExactly("a", "b");
-        assertThat(c.getPath("file")).isEqualTo(dir.resolve("out/readings.jsonl").toAbsolutePath().normalize());
+        assertThat(c.getPath("file"))
+                .isEqualTo(dir.resolve("out/readings.jsonl").toAbsolutePath().normalize());
         assertThat(c.has("nothing")).isFalse();
         assertThat(c.getString("nothing")).isNull();
-        assertThat(c.asMap().keySet()).containsExactly("text", "count", "ratio", "enabled", "wait_ms", "when", "fields",
-                "tags", "file");
+        assertThat(c.asMap().keySet())
+                .containsExactly("text", "count", "ratio", "enabled", "wait_ms", "when", "fields", "tags", "file");
 
         assertThat(ctx.inputPorts()).containsExactly("in_readings");
         assertThat(ctx.outputPorts()).isEmpty();
-        assertThat(ctx.portSchema("in_readings")).hasValueSatisfying(s -> assertThat(s.get("type").asString()).isEqualTo("object"));
+        assertThat(ctx.portSchema("in_readings"))
+                .hasValueSatisfying(s -> assertThat(s.get("type").asString()).isEqualTo("object"));
         assertThat(ctx.portSchema("in_other")).isEmpty();
         assertThat(ctx.schemas()).containsOnlyKeys("Reading");
         assertThat(ctx.blueprintDirectory()).isEqualTo(dir.resolve("sub").toAbsolutePath());
@@ -109,7 +115,8 @@ class RecipeSpiTest {
 
     @Test
     void typedConfigProblems() {
-        BlueprintLoader loader = BlueprintLoader.of(RecipeRegistry.builtIns().with(everyType(new AtomicReference<>())),
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.builtIns().with(everyType(new AtomicReference<>())),
                 getClass().getClassLoader());
         String yaml = """
                 name: typed
@@ -128,15 +135,18 @@ class RecipeSpiTest {
                 connections:
                   - {from: gen.out_n, to: all.in_n}
                 """;
-        assertThat(loader.validate("typed.yaml", yaml).report()).isEqualTo(String.join("\n",
-                "typed.yaml:7:13: config key 'text' must be a string, found a mapping (hint: text: a string, any text)",
-                "typed.yaml:8:14: config key 'count' must be between 0 and 100, was 101 (hint: count: an integer, an integer)",
-                "typed.yaml:9:14: config key 'ratio' must be a number, found the string \"0.5\" (hint: write 0.5 without quotes)",
-                "typed.yaml:10:16: config key 'enabled' must be true or false, found the string \"yes\" (hint: write true or false)",
-                "typed.yaml:11:24: config key 'fields.double' must be an expression (a string), found a list"
-                        + " (hint: quote the expression: \"...\")",
-                "typed.yaml:12:17: config key 'tags[1]' must be a string, found a mapping (hint: tags: a string)",
-                "typed.yaml:13:13: config key 'file' must not be empty (hint: file: a path (a string), a path)"));
+        assertThat(loader.validate("typed.yaml", yaml).report())
+                .isEqualTo(
+                        String.join(
+                                "\n",
+                                "typed.yaml:7:13: config key 'text' must be a string, found a mapping (hint: text: a string, any text)",
+                                "typed.yaml:8:14: config key 'count' must be between 0 and 100, was 101 (hint: count: an integer, an integer)",
+                                "typed.yaml:9:14: config key 'ratio' must be a number, found the string \"0.5\" (hint: write 0.5 without quotes)",
+                                "typed.yaml:10:16: config key 'enabled' must be true or false, found the string \"yes\" (hint: write true or false)",
+                                "typed.yaml:11:24: config key 'fields.double' must be an expression (a string), found a list"
+                                        + " (hint: quote the expression: \"...\")",
+                                "typed.yaml:12:17: config key 'tags[1]' must be a string, found a mapping (hint: tags: a string)",
+                                "typed.yaml:13:13: config key 'file' must not be empty (hint: file: a path (a string), a path)"));
     }
 
     @Test
@@ -164,8 +174,10 @@ class RecipeSpiTest {
         Collect.bucket("jar").clear();
         try (BlueprintLoader loader = BlueprintLoader.withLibJars(List.of(jar))) {
             Blueprint b = loader.validate("jar.yaml", yaml).orThrow();
-            try (Assembly a = loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
-                assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+            try (Assembly a = loader.assemble(b, AssemblyOptions.defaults().withoutServer())
+                    .start()) {
+                assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10)))
+                        .isTrue();
             }
         }
         assertThat(Collect.bucket("jar")).hasSize(3);
@@ -176,14 +188,18 @@ class RecipeSpiTest {
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        String classpath = String.join(java.io.File.pathSeparator,
-                location(Sink.class), location(Collect.class), location(Configurable.class));
+        String classpath = String.join(
+                java.io.File.pathSeparator,
+                location(Sink.class),
+                location(Collect.class),
+                location(Configurable.class));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", classpath, src.toString());
         assertThat(rc).as("javac exit code").isZero();
         Path jar = dir.resolve("acme.jar");
         String entry = className.replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file)) {
             out.putNextEntry(new JarEntry(entry));
             out.write(Files.readAllBytes(classes.resolve(entry)));
             out.closeEntry();
@@ -193,7 +209,11 @@ class RecipeSpiTest {
 
     private static String location(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -218,7 +238,8 @@ class RecipeSpiTest {
     @Test
     void aRecipeThatSaysItRunsOnOneWorkerIsRefusedMoreWorkersWhenValidated() {
         BlueprintLoader loader = BlueprintLoader.of(
-                RecipeRegistry.builtIns().with(tally().singleWorker("it counts in one variable").build()),
+                RecipeRegistry.builtIns()
+                        .with(tally().singleWorker("it counts in one variable").build()),
                 getClass().getClassLoader());
         assertThat(loader.validate("tally.yaml", TALLY_ON_TWO_WORKERS).problems())
                 .extracting(Problem::format)
@@ -228,16 +249,20 @@ class RecipeSpiTest {
 
     @Test
     void aRecipeThatDoesNotSayItButMakesASingleWorkerClassIsRefusedWhenAssembled() {
-        BlueprintLoader loader = BlueprintLoader.of(RecipeRegistry.builtIns().with(tally().build()),
-                getClass().getClassLoader());
+        BlueprintLoader loader = BlueprintLoader.of(
+                RecipeRegistry.builtIns().with(tally().build()), getClass().getClassLoader());
         Validation v = loader.validate("tally.yaml", TALLY_ON_TWO_WORKERS);
         assertThat(v.problems()).as("validation cannot know without making it").isEmpty();
-        assertThatThrownBy(() -> loader.assemble(v.blueprint(), AssemblyOptions.defaults().withoutServer()))
-                .isInstanceOfSatisfying(BlueprintException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::format)
-                        .containsExactly("tally.yaml:4:43: tally 'count' must run on one worker: it keeps a running total"
-                                + " (hint: dev.portflow.blueprint.fixtures.Tally is annotated @SingleWorker, though"
-                                + " recipe tally does not say so; remove workers: (or set workers: 1))"));
+        assertThatThrownBy(() -> loader.assemble(
+                        v.blueprint(), AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(
+                        BlueprintException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(Problem::format)
+                                .containsExactly(
+                                        "tally.yaml:4:43: tally 'count' must run on one worker: it keeps a running total"
+                                                + " (hint: dev.portflow.blueprint.fixtures.Tally is annotated @SingleWorker, though"
+                                                + " recipe tally does not say so; remove workers: (or set workers: 1))"));
     }
 
     /** The built-ins declare the reason their implementation's {@code @SingleWorker} gives, and only those do. */
@@ -263,18 +288,22 @@ class RecipeSpiTest {
             assertThat(configs).as("a config for " + recipe.name()).containsKey(recipe.name());
             Object made = dev.portflow.recipes.Recipes.create(recipe.name(), configs.get(recipe.name()), dir);
             SingleWorker annotation = made.getClass().getAnnotation(SingleWorker.class);
-            assertThat(recipe.singleWorker()).as(recipe.name())
+            assertThat(recipe.singleWorker())
+                    .as(recipe.name())
                     .isEqualTo(java.util.Optional.ofNullable(annotation).map(SingleWorker::value));
         }
-        assertThat(RecipeRegistry.builtIns().find("jsonl_sink").orElseThrow().singleWorker()).contains("it appends to one file");
-        assertThat(RecipeRegistry.builtIns().find("batch").orElseThrow().singleWorker()).contains("it holds one open batch");
+        assertThat(RecipeRegistry.builtIns().find("jsonl_sink").orElseThrow().singleWorker())
+                .contains("it appends to one file");
+        assertThat(RecipeRegistry.builtIns().find("batch").orElseThrow().singleWorker())
+                .contains("it holds one open batch");
     }
 
     @Test
     void nearestNames() {
         assertThat(Names.nearest("fliter", List.of("filter", "map", "split"))).isEqualTo("filter");
         assertThat(Names.nearest("jsonl", List.of("jsonl_sink", "log_sink"))).isEqualTo("jsonl_sink");
-        assertThat(Names.nearest("drop_new", List.of("drop_oldest", "drop_newest"))).isEqualTo("drop_newest");
+        assertThat(Names.nearest("drop_new", List.of("drop_oldest", "drop_newest")))
+                .isEqualTo("drop_newest");
         assertThat(Names.nearest("zzz", List.of("filter", "map"))).isNull();
         assertThat(Names.nearest("m", List.of("map", "merge"))).isEqualTo("map");
     }

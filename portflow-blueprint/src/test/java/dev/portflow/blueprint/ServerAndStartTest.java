@@ -30,7 +30,8 @@ class ServerAndStartTest {
 
     @Test
     void serverLimitsAreReadAndApplied() throws Exception {
-        Blueprint b = Blueprints.loader().validate("limits.yaml", """
+        Blueprint b =
+                Blueprints.loader().validate("limits.yaml", """
                 name: limits
                 server:
                   port: 0
@@ -46,28 +47,41 @@ class ServerAndStartTest {
         assertThat(server.maxHeaderBytes()).isEqualTo(2048);
         assertThat(server.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(server.readTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(Blueprints.loader().validate("d.yaml", "name: d\n" + PIPELINE).orThrow().server().maxHeaderBytes())
-                .as("left out: the server's default").isNull();
+        assertThat(Blueprints.loader()
+                        .validate("d.yaml", "name: d\n" + PIPELINE)
+                        .orThrow()
+                        .server()
+                        .maxHeaderBytes())
+                .as("left out: the server's default")
+                .isNull();
 
-        try (Assembly assembly = Blueprints.assemble(b, AssemblyOptions.defaults()).start()) {
+        try (Assembly assembly =
+                Blueprints.assemble(b, AssemblyOptions.defaults()).start()) {
             String base = assembly.server().orElseThrow().baseUri();
             HttpClient client = HttpClient.newHttpClient();
             assertThat(post(client, base, "x".repeat(100)).statusCode()).isEqualTo(202);
             assertThat(post(client, base, "x".repeat(4000)).statusCode())
-                    .as("headers over max_header_bytes: 2048").isGreaterThanOrEqualTo(400).isLessThan(500);
+                    .as("headers over max_header_bytes: 2048")
+                    .isGreaterThanOrEqualTo(400)
+                    .isLessThan(500);
         }
     }
 
     private static HttpResponse<String> post(HttpClient client, String base, String header) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/orders"))
-                .header("Content-Type", "application/json").header("X-Padding", header)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/orders"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Padding", header)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":1}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aHostThatDoesNotResolveIsAFailureToStartNotABlueprintProblem() {
-        Blueprint b = Blueprints.loader().validate("host.yaml",
-                "name: host\nserver: {host: no-such-host.invalid, port: 0}\n" + PIPELINE).orThrow();
+        Blueprint b = Blueprints.loader()
+                .validate("host.yaml", "name: host\nserver: {host: no-such-host.invalid, port: 0}\n" + PIPELINE)
+                .orThrow();
         Throwable[] fromAssemble = new Throwable[1];
         Throwable thrown = catchThrowable(() -> {
             Assembly assembly;
@@ -83,7 +97,8 @@ class ServerAndStartTest {
         });
         assertThat(thrown).isNotNull().isNotInstanceOf(BlueprintException.class);
         if (fromAssemble[0] != null) {
-            assertThat(fromAssemble[0]).isInstanceOf(StartFailureException.class)
+            assertThat(fromAssemble[0])
+                    .isInstanceOf(StartFailureException.class)
                     .hasMessageContaining("host.yaml:2:16: cannot start the server at no-such-host.invalid");
         }
     }
@@ -99,9 +114,11 @@ class ServerAndStartTest {
                 connections:
                   - {from: gen.out_n, to: sink.in_n, transport: kafka}
                 """).orThrow();
-        assertThatThrownBy(() -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer().environment(Map.of())))
-                .isInstanceOfSatisfying(StartFailureException.class, e -> assertThat(e.problems())
-                        .singleElement().satisfies(p -> {
+        assertThatThrownBy(() -> Blueprints.assemble(
+                        b, AssemblyOptions.defaults().withoutServer().environment(Map.of())))
+                .isInstanceOfSatisfying(
+                        StartFailureException.class,
+                        e -> assertThat(e.problems()).singleElement().satisfies(p -> {
                             assertThat(p.position()).isEqualTo(new Position(7, 49));
                             assertThat(p.message()).startsWith("cannot set up kafka connection gen.out_n -> sink.in_n");
                         }))

@@ -21,8 +21,7 @@ final class BlueprintArgument {
             + " can span several processes; every connection between one of them and another component must be"
             + " transport: kafka";
 
-    private BlueprintArgument() {
-    }
+    private BlueprintArgument() {}
 
     /**
      * Validates {@code file} and, when it is valid, prints {@code render}'s text of it: the shape of
@@ -30,8 +29,9 @@ final class BlueprintArgument {
      *
      * @return the exit code: 0, or {@link PortflowCli#INVALID}
      */
-    static int printIfValid(Path file, PrintWriter out, PrintWriter err,
-            BiFunction<BlueprintLoader, Blueprint, String> render) throws IOException {
+    static int printIfValid(
+            Path file, PrintWriter out, PrintWriter err, BiFunction<BlueprintLoader, Blueprint, String> render)
+            throws IOException {
         return printIfValid(file, null, out, err, render);
     }
 
@@ -39,8 +39,13 @@ final class BlueprintArgument {
      * As {@link #printIfValid(Path, PrintWriter, PrintWriter, BiFunction)} for a process that runs only
      * the components {@code only} names ({@code null} or empty: all).
      */
-    static int printIfValid(Path file, List<String> only, PrintWriter out, PrintWriter err,
-            BiFunction<BlueprintLoader, Blueprint, String> render) throws IOException {
+    static int printIfValid(
+            Path file,
+            List<String> only,
+            PrintWriter out,
+            PrintWriter err,
+            BiFunction<BlueprintLoader, Blueprint, String> render)
+            throws IOException {
         try (BlueprintLoader loader = BlueprintLoader.standard()) {
             Validation validation = validate(loader, file, only, err);
             if (validation == null || !validation.isValid()) {
@@ -68,8 +73,9 @@ final class BlueprintArgument {
         Validation validation = loader.validate(file, only);
         if (!validation.isValid()) {
             err.println(validation.report());
-            err.println("portflow: " + file + " is invalid" + (only == null || only.isEmpty() ? ""
-                    : " for --only " + String.join(",", only)) + " (" + validation.problems().size() + " problem"
+            err.println("portflow: " + file + " is invalid"
+                    + (only == null || only.isEmpty() ? "" : " for --only " + String.join(",", only)) + " ("
+                    + validation.problems().size() + " problem"
                     + (validation.problems().size() == 1 ? "" : "s") + "); nothing was started");
         }
         return validation;
@@ -93,8 +99,8 @@ final class BlueprintArgument {
             }
         }
         if (names.isEmpty()) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "--only needs at least one component name, e.g. --only api,enrich");
+            throw new CommandLine.ParameterException(
+                    commandLine, "--only needs at least one component name, e.g. --only api,enrich");
         }
         return new ArrayList<>(names);
     }

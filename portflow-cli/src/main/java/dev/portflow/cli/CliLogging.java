@@ -29,8 +29,7 @@ import java.util.logging.Logger;
  */
 final class CliLogging {
 
-    private CliLogging() {
-    }
+    private CliLogging() {}
 
     /** The levels {@code --log-level} takes, as java.util.logging levels. */
     static Level parse(String name) {
@@ -41,8 +40,9 @@ final class CliLogging {
             case "warn", "warning" -> Level.WARNING;
             case "error" -> Level.SEVERE;
             case "off" -> Level.OFF;
-            default -> throw new IllegalArgumentException("unknown log level '" + name
-                    + "'; use trace, debug, info, warn, error or off");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown log level '" + name + "'; use trace, debug, info, warn, error or off");
         };
     }
 
@@ -76,7 +76,8 @@ final class CliLogging {
         root.addHandler(console);
         root.setLevel(level);
         Level libraries = level.intValue() < Level.INFO.intValue() || level.intValue() > Level.WARNING.intValue()
-                ? level : Level.WARNING;
+                ? level
+                : Level.WARNING;
         if (LIBRARY_LOGGERS.isEmpty()) {
             LIBRARIES.forEach(name -> LIBRARY_LOGGERS.add(Logger.getLogger(name)));
         }
@@ -96,9 +97,12 @@ final class CliLogging {
         public String format(LogRecord record) {
             StringBuilder line = new StringBuilder(128)
                     .append(Instant.ofEpochMilli(record.getMillis()))
-                    .append(' ').append(levelName(record.getLevel()))
-                    .append(' ').append(record.getLoggerName())
-                    .append(": ").append(formatMessage(record).replace('\n', ' '));
+                    .append(' ')
+                    .append(levelName(record.getLevel()))
+                    .append(' ')
+                    .append(record.getLoggerName())
+                    .append(": ")
+                    .append(formatMessage(record).replace('\n', ' '));
             Throwable thrown = record.getThrown();
             if (thrown != null) {
                 if (stackTraces) {

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code portflow graph BLUEPRINT}: the pipeline as a Mermaid flowchart. */
-@Command(name = "graph", mixinStandardHelpOptions = true,
+@Command(
+        name = "graph",
+        mixinStandardHelpOptions = true,
         description = "Prints the blueprint's pipeline as a Mermaid graph (graph LR). Exit 2 if it is invalid.")
 final class GraphCommand implements Callable<Integer> {
 
@@ -20,7 +22,7 @@ final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return BlueprintArgument.printIfValid(blueprint, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                BlueprintLoader::mermaid);
+        return BlueprintArgument.printIfValid(
+                blueprint, spec.commandLine().getOut(), spec.commandLine().getErr(), BlueprintLoader::mermaid);
     }
 }

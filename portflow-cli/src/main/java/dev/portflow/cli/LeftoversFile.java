@@ -26,12 +26,12 @@ final class LeftoversFile {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private LeftoversFile() {
-    }
+    private LeftoversFile() {}
 
     /** Writes the report's lost messages to {@code file} (parent directories created); returns how many. */
     static int write(DrainReport report, Path file) throws IOException {
-        List<DrainReport.Leftover> lost = report.unfinished().stream().filter(l -> !l.redelivered()).toList();
+        List<DrainReport.Leftover> lost =
+                report.unfinished().stream().filter(l -> !l.redelivered()).toList();
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

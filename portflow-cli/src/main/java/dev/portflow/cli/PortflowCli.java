@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
  *   portflow graph BLUEPRINT      print the pipeline as a Mermaid graph
  * </pre>
  */
-@Command(name = "portflow", mixinStandardHelpOptions = true, version = "portflow 0.1.0-SNAPSHOT",
+@Command(
+        name = "portflow",
+        mixinStandardHelpOptions = true,
+        version = "portflow 0.1.0-SNAPSHOT",
         description = "Runs pipelines of components joined by bounded ports that measure themselves.",
         subcommands = {RunCommand.class, ValidateCommand.class, GraphCommand.class})
 public final class PortflowCli implements Runnable {

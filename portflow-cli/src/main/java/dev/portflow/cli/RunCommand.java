@@ -41,23 +41,37 @@ import picocli.CommandLine.Parameters;
  * prints what was left in each buffer, and exits 0. The server (dashboard, metrics, health) runs
  * whether or not the components here have an ingress.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a blueprint (no argument: the built-in demo) until Ctrl-C or SIGTERM, then drains it.",
-                "With --only, runs some of its components; the others run in other processes, joined by"
-                        + " transport: kafka connections.",
-                "Exit 0 when drained, 2 for an invalid blueprint or arguments, 1 when it fails to start or drain."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a blueprint (no argument: the built-in demo) until Ctrl-C or SIGTERM, then drains it.",
+            "With --only, runs some of its components; the others run in other processes, joined by"
+                    + " transport: kafka connections.",
+            "Exit 0 when drained, 2 for an invalid blueprint or arguments, 1 when it fails to start or drain."
+        })
 final class RunCommand implements Callable<Integer> {
 
     static final String DEMO_RESOURCE = "/dev/portflow/cli/demo.yaml";
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "BLUEPRINT",
-            description = "the blueprint YAML file; without it, the built-in demo (written to ./portflow-demo/demo.yaml)")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "BLUEPRINT",
+            description =
+                    "the blueprint YAML file; without it, the built-in demo (written to ./portflow-demo/demo.yaml)")
     private Path blueprint;
 
-    @Option(names = "--lib", paramLabel = "DIR", description = "a directory of jars with component classes (class: ...)")
+    @Option(
+            names = "--lib",
+            paramLabel = "DIR",
+            description = "a directory of jars with component classes (class: ...)")
     private List<Path> libDirs = new ArrayList<>();
 
-    @Option(names = "--port", paramLabel = "PORT", description = "override the blueprint's server port (0: any free port)")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "override the blueprint's server port (0: any free port)")
     private Integer port;
 
     @Option(names = "--host", paramLabel = "HOST", description = "override the blueprint's server host")
@@ -66,17 +80,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "COMPONENT", split = ",", description = BlueprintArgument.ONLY_HELP)
     private List<String> only;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--drain-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "how long a shutdown waits for the buffers to drain (default: ${DEFAULT-VALUE});"
                     + " a second Ctrl-C or SIGTERM stops at once")
     private long drainSeconds;
 
-    @Option(names = "--leftovers", paramLabel = "FILE",
+    @Option(
+            names = "--leftovers",
+            paramLabel = "FILE",
             description = "where a drain that timed out writes the messages it left, one JSON object per line"
                     + " (default: portflow-leftovers/<pipeline>-<time>.jsonl)")
     private Path leftoversFile;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            defaultValue = "info",
             description = "trace, debug, info, warn, error or off (default: ${DEFAULT-VALUE}); debug and trace"
                     + " also print stack traces")
     private String logLevel;
@@ -92,12 +114,12 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--drain-timeout must be at least 1 second");
         }
         if (port != null && (port < 0 || port > 65535)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port must be 0..65535 (0: any free port), was " + port);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--port must be 0..65535 (0: any free port), was " + port);
         }
         if (host != null && (host.isBlank() || host.chars().anyMatch(Character::isWhitespace))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--host must be a host name or address, was '" + host + "'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--host must be a host name or address, was '" + host + "'");
         }
         try {
             CliLogging.configure(CliLogging.parse(logLevel));
@@ -130,7 +152,8 @@ final class RunCommand implements Callable<Integer> {
                 err.println(e.getMessage());
                 return PortflowCli.INVALID;
             } catch (StartFailureException e) {
-                err.println("portflow: " + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
+                err.println("portflow: "
+                        + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
                 return PortflowCli.FAILED;
             }
             return run(assembly, out, err);
@@ -152,7 +175,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             assembly.start();
         } catch (RuntimeException e) {
-            err.println("portflow: cannot start pipeline '" + assembly.pipeline().name() + "': " + e.getMessage());
+            err.println(
+                    "portflow: cannot start pipeline '" + assembly.pipeline().name() + "': " + e.getMessage());
             assembly.close();
             return PortflowCli.FAILED;
         }
@@ -166,7 +190,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("draining (up to " + drainSeconds + " s; Ctrl-C again to stop at once) ...");
         out.flush();
         DrainReport report = assembly.drainAndStop(Duration.ofSeconds(drainSeconds));
-        new StopSummary(report, assembly.pipeline().health(), drainSeconds, signals.get() > 1).print(out, err, leftoversPath(assembly));
+        new StopSummary(report, assembly.pipeline().health(), drainSeconds, signals.get() > 1)
+                .print(out, err, leftoversPath(assembly));
         return report.completed() ? 0 : PortflowCli.FAILED;
     }
 
@@ -179,12 +204,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void printWhere(Assembly assembly, PrintWriter out) {
-        out.println("pipeline '" + assembly.pipeline().name() + "' running (" + assembly.pipeline().components().size()
-                + " components). Ctrl-C or SIGTERM drains and exits.");
+        out.println("pipeline '" + assembly.pipeline().name() + "' running ("
+                + assembly.pipeline().components().size() + " components). Ctrl-C or SIGTERM drains and exits.");
         List<String> here = assembly.componentsHere();
         if (here.size() < assembly.blueprint().components().size()) {
             List<String> elsewhere = assembly.blueprint().components().stream()
-                    .map(ComponentSpec::name).filter(name -> !here.contains(name)).toList();
+                    .map(ComponentSpec::name)
+                    .filter(name -> !here.contains(name))
+                    .toList();
             out.println("  running here (--only): " + String.join(", ", here));
             out.println("  in other processes:    " + String.join(", ", elsewhere));
         }
@@ -219,7 +246,9 @@ final class RunCommand implements Callable<Integer> {
                 return null;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+                files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .forEach(jars::add);
             }
         }
         return jars;

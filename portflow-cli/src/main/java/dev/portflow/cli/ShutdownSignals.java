@@ -15,8 +15,7 @@ import java.lang.reflect.Proxy;
  */
 final class ShutdownSignals {
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     /** Runs {@code action} (on a signal-handling thread) when the process gets SIGINT or SIGTERM. */
     static void onTerminate(Runnable action) {
@@ -30,7 +29,9 @@ final class ShutdownSignals {
         } catch (ReflectiveOperationException unavailable) {
             return; // a JDK without jdk.unsupported: the default handling (exit) applies
         }
-        Object handler = Proxy.newProxyInstance(ShutdownSignals.class.getClassLoader(), new Class<?>[] {handlerType},
+        Object handler = Proxy.newProxyInstance(
+                ShutdownSignals.class.getClassLoader(),
+                new Class<?>[] {handlerType},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "handle" -> {
                         action.run();

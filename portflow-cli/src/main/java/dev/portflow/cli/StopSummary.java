@@ -28,11 +28,15 @@ record StopSummary(DrainReport report, PipelineHealth health, long drainSeconds,
         for (PipelineHealth.ComponentProblem problem : health.problems()) {
             out.println("degraded " + problem.component() + ": " + problem.reason());
         }
-        out.println(report.completed()
-                ? "drained in " + report.took().toMillis() + " ms, " + report.totalLeftovers() + " messages left"
-                : (forced ? "drain stopped by force" : "drain timed out after " + drainSeconds + " s") + ", "
-                        + report.totalLeftovers() + " messages left");
-        long redelivered = report.unfinished().stream().filter(DrainReport.Leftover::redelivered).count();
+        out.println(
+                report.completed()
+                        ? "drained in " + report.took().toMillis() + " ms, " + report.totalLeftovers()
+                                + " messages left"
+                        : (forced ? "drain stopped by force" : "drain timed out after " + drainSeconds + " s") + ", "
+                                + report.totalLeftovers() + " messages left");
+        long redelivered = report.unfinished().stream()
+                .filter(DrainReport.Leftover::redelivered)
+                .count();
         if (redelivered > 0) {
             out.println(redelivered + " of them stay in their Kafka topic and are read again by the next run");
         }
@@ -45,7 +49,9 @@ record StopSummary(DrainReport report, PipelineHealth health, long drainSeconds,
                 err.println("portflow: could not write the leftover messages to " + leftovers + ": " + e.getMessage());
             }
         }
-        long dropped = report.droppedWhileStopping().values().stream().mapToLong(Long::longValue).sum();
+        long dropped = report.droppedWhileStopping().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
         if (dropped > 0) {
             out.println(dropped + " messages sent while the stop was forced could not be delivered (counted as dropped,"
                     + " reason closed)");

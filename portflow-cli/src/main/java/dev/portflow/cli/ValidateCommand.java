@@ -13,9 +13,13 @@ import picocli.CommandLine.Parameters;
  * if any. With {@code --only}, also that those components exist and that every connection leaving
  * or entering them from the rest of the blueprint is {@code transport: kafka}.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Checks a blueprint and reports every problem with file:line:column. Exit 0 valid, 2 invalid.",
-                "With --only, also checks the blueprint for a process that runs only those components."})
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks a blueprint and reports every problem with file:line:column. Exit 0 valid, 2 invalid.",
+            "With --only, also checks the blueprint for a process that runs only those components."
+        })
 final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "BLUEPRINT", description = "the blueprint YAML file")
@@ -30,9 +34,14 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> names = BlueprintArgument.onlyNames(only, spec.commandLine());
-        return BlueprintArgument.printIfValid(blueprint, names, spec.commandLine().getOut(), spec.commandLine().getErr(),
+        return BlueprintArgument.printIfValid(
+                blueprint,
+                names,
+                spec.commandLine().getOut(),
+                spec.commandLine().getErr(),
                 (loader, model) -> blueprint + ": valid (pipeline '" + model.name() + "', "
-                        + model.components().size() + " components, " + model.connections().size() + " connections"
+                        + model.components().size() + " components, "
+                        + model.connections().size() + " connections"
                         + (names == null ? "" : "; --only " + String.join(",", names)) + ")");
     }
 }

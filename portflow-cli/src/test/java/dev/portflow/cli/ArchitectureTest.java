@@ -20,9 +20,16 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final String[] CORE = {"dev.portflow", "dev.portflow.channel..", "dev.portflow.component..",
-        "dev.portflow.message..", "dev.portflow.metrics..", "dev.portflow.port..", "dev.portflow.runtime..",
-        "dev.portflow.time.."};
+    private static final String[] CORE = {
+        "dev.portflow",
+        "dev.portflow.channel..",
+        "dev.portflow.component..",
+        "dev.portflow.message..",
+        "dev.portflow.metrics..",
+        "dev.portflow.port..",
+        "dev.portflow.runtime..",
+        "dev.portflow.time.."
+    };
 
     private static JavaClasses classes;
 
@@ -33,8 +40,15 @@ class ArchitectureTest {
                 .withImportOption(location -> !location.contains("-tests.jar")) // the dashboard's test fixture
                 .importPackages("dev.portflow");
         // Guard against a rule passing because nothing was imported.
-        for (String module : new String[] {"runtime.Pipeline", "http.PortflowServer", "dashboard.Dashboard",
-            "recipes.Json", "kafka.KafkaTransport", "blueprint.Blueprint", "cli.PortflowCli"}) {
+        for (String module : new String[] {
+            "runtime.Pipeline",
+            "http.PortflowServer",
+            "dashboard.Dashboard",
+            "recipes.Json",
+            "kafka.KafkaTransport",
+            "blueprint.Blueprint",
+            "cli.PortflowCli"
+        }) {
             assertThat(classes.contain("dev.portflow." + module)).as(module).isTrue();
         }
     }
@@ -46,28 +60,47 @@ class ArchitectureTest {
 
     @Test
     void eachModuleOnlyUsesWhatItIsBuiltOn() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Core").definedBy(CORE)
-                .layer("Http").definedBy("dev.portflow.http..")
-                .layer("Dashboard").definedBy("dev.portflow.dashboard..")
-                .layer("Recipes").definedBy("dev.portflow.recipes..")
-                .layer("Kafka").definedBy("dev.portflow.kafka..")
-                .layer("Blueprint").definedBy("dev.portflow.blueprint..")
-                .layer("Cli").definedBy("dev.portflow.cli..")
-                .whereLayer("Core").mayOnlyAccessLayers("Core")
-                .whereLayer("Http").mayOnlyAccessLayers("Core")
-                .whereLayer("Dashboard").mayOnlyAccessLayers("Core", "Http")
-                .whereLayer("Recipes").mayOnlyAccessLayers("Core")
-                .whereLayer("Kafka").mayOnlyAccessLayers("Core")
-                .whereLayer("Blueprint").mayOnlyAccessLayers("Core", "Http", "Dashboard", "Recipes", "Kafka")
-                .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Core")
+                .definedBy(CORE)
+                .layer("Http")
+                .definedBy("dev.portflow.http..")
+                .layer("Dashboard")
+                .definedBy("dev.portflow.dashboard..")
+                .layer("Recipes")
+                .definedBy("dev.portflow.recipes..")
+                .layer("Kafka")
+                .definedBy("dev.portflow.kafka..")
+                .layer("Blueprint")
+                .definedBy("dev.portflow.blueprint..")
+                .layer("Cli")
+                .definedBy("dev.portflow.cli..")
+                .whereLayer("Core")
+                .mayOnlyAccessLayers("Core")
+                .whereLayer("Http")
+                .mayOnlyAccessLayers("Core")
+                .whereLayer("Dashboard")
+                .mayOnlyAccessLayers("Core", "Http")
+                .whereLayer("Recipes")
+                .mayOnlyAccessLayers("Core")
+                .whereLayer("Kafka")
+                .mayOnlyAccessLayers("Core")
+                .whereLayer("Blueprint")
+                .mayOnlyAccessLayers("Core", "Http", "Dashboard", "Recipes", "Kafka")
+                .whereLayer("Cli")
+                .mayNotBeAccessedByAnyLayer()
                 .check(classes);
     }
 
     @Test
     void theRingBuffersStayInsideCore() {
-        noClasses().that().resideOutsideOfPackages(CORE)
-                .should().dependOnClassesThat().resideInAPackage("dev.portflow.channel..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(CORE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.portflow.channel..")
                 .check(classes);
     }
 }

@@ -38,20 +38,24 @@ class DemoDashboardTest {
         try (InputStream demo = RunCommand.class.getResourceAsStream(RunCommand.DEMO_RESOURCE)) {
             Files.copy(demo, blueprint);
         }
-        try (Assembly demo = Blueprints.assemble(Blueprints.load(blueprint),
-                        AssemblyOptions.defaults().port(0).dataDirectory(dir)).start();
-             HeadlessChromium browser = HeadlessChromium.start(1440, 900)) {
+        try (Assembly demo = Blueprints.assemble(
+                                Blueprints.load(blueprint),
+                                AssemblyOptions.defaults().port(0).dataDirectory(dir))
+                        .start();
+                HeadlessChromium browser = HeadlessChromium.start(1440, 900)) {
             var driver = browser.driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
             driver.get(demo.server().orElseThrow().baseUri() + "/");
 
             for (String component : DEMO_COMPONENTS) {
-                wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-node='" + component + "']")));
+                wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("[data-node='" + component + "']")));
             }
-            wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-bottleneck='true']"), "data-node", "archive"));
+            wait.until(ExpectedConditions.attributeToBe(
+                    By.cssSelector("[data-bottleneck='true']"), "data-node", "archive"));
             // the runtime widened archive to its maximum of 2 workers, and it is still the bottleneck
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bottleneck"),
-                    "archive is the bottleneck at its maximum of 2 workers"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("bottleneck"), "archive is the bottleneck at its maximum of 2 workers"));
             assertThat(demo.pipeline().scalingDecisions("archive"))
                     .anySatisfy(d -> assertThat(d.from() + "->" + d.to()).isEqualTo("1->2"));
             Thread.sleep(1500); // one more frame, so the picture shows settled numbers

@@ -55,10 +55,12 @@ class DrainTimeoutProcessTest {
             Set<String> all = new HashSet<>(delivered);
             all.addAll(left);
             assertThat(all).as(output).isEqualTo(accepted);
-            assertThat(output).contains("drain timed out after 1 s, " + left.size() + " messages left",
-                    left.size() + " messages that did not reach their end are in");
-            assertThat(Files.readString(dir.resolve("left.jsonl"))).contains("\"port\":\"slow.in_events\"",
-                    "\"message\":{\"n\":");
+            assertThat(output)
+                    .contains(
+                            "drain timed out after 1 s, " + left.size() + " messages left",
+                            left.size() + " messages that did not reach their end are in");
+            assertThat(Files.readString(dir.resolve("left.jsonl")))
+                    .contains("\"port\":\"slow.in_events\"", "\"message\":{\"n\":");
         }
     }
 
@@ -101,9 +103,15 @@ class DrainTimeoutProcessTest {
             Path blueprint = Files.writeString(dir.resolve("slowpoke.yaml"), BLUEPRINT.formatted(port));
             List<String> args = new ArrayList<>(List.of("run", blueprint.toString()));
             args.addAll(List.of(options));
-            PortflowProcess portflow = PortflowProcess.start(dir, dir.resolve("portflow.log"), args.toArray(String[]::new));
+            PortflowProcess portflow =
+                    PortflowProcess.start(dir, dir.resolve("portflow.log"), args.toArray(String[]::new));
             portflow.awaitReady(port);
-            return new Run(portflow, port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+            return new Run(
+                    portflow,
+                    port,
+                    HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .build());
         }
 
         /** POSTs {@code n} events one after another; returns the ids answered 202. */
@@ -111,9 +119,11 @@ class DrainTimeoutProcessTest {
             Set<String> accepted = new HashSet<>();
             URI events = URI.create("http://127.0.0.1:" + port + "/events");
             for (int i = 0; i < n; i++) {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(events)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}")).build(),
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(events)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 202) {
                     accepted.add(response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));

@@ -31,28 +31,43 @@ class ExampleBlueprintsTest {
 
     private static Assembly start(Path dir, String example) throws Exception {
         Path file = Files.copy(EXAMPLES.resolve(example), dir.resolve(example));
-        assertThat(Blueprints.validate(file).isValid()).as(Blueprints.validate(file).report()).isTrue();
-        return Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults().port(0)).start();
+        assertThat(Blueprints.validate(file).isValid())
+                .as(Blueprints.validate(file).report())
+                .isTrue();
+        return Blueprints.assemble(
+                        Blueprints.load(file), AssemblyOptions.defaults().port(0))
+                .start();
     }
 
     private int post(Assembly assembly, String path, String json) throws Exception {
         String base = assembly.server().orElseThrow().baseUri();
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return client.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     @Test
     void webhookToStoreKeepsPaidEventsOncePerId(@TempDir Path dir) throws Exception {
         Assembly assembly = start(dir, "webhook-to-store.yaml");
-        assertThat(post(assembly, "/webhooks", "{\"id\":\"e1\",\"type\":\"payment.succeeded\",\"amount\":10}")).isEqualTo(202);
-        assertThat(post(assembly, "/webhooks", "{\"id\":\"e2\",\"type\":\"payment.failed\",\"amount\":5}")).isEqualTo(202);
-        assertThat(post(assembly, "/webhooks", "{\"id\":\"e3\",\"type\":\"payment.succeeded\",\"amount\":7}")).isEqualTo(202);
-        assertThat(post(assembly, "/webhooks", "{\"id\":\"e1\",\"type\":\"payment.succeeded\",\"amount\":10}")).isEqualTo(202);
-        assertThat(post(assembly, "/webhooks", "{\"id\":\"e4\",\"type\":\"x\",\"amount\":-1}")).isEqualTo(422);
+        assertThat(post(assembly, "/webhooks", "{\"id\":\"e1\",\"type\":\"payment.succeeded\",\"amount\":10}"))
+                .isEqualTo(202);
+        assertThat(post(assembly, "/webhooks", "{\"id\":\"e2\",\"type\":\"payment.failed\",\"amount\":5}"))
+                .isEqualTo(202);
+        assertThat(post(assembly, "/webhooks", "{\"id\":\"e3\",\"type\":\"payment.succeeded\",\"amount\":7}"))
+                .isEqualTo(202);
+        assertThat(post(assembly, "/webhooks", "{\"id\":\"e1\",\"type\":\"payment.succeeded\",\"amount\":10}"))
+                .isEqualTo(202);
+        assertThat(post(assembly, "/webhooks", "{\"id\":\"e4\",\"type\":\"x\",\"amount\":-1}"))
+                .isEqualTo(422);
         DrainReport report = assembly.drainAndStop(Duration.ofSeconds(20));
         assertThat(report.completed()).isTrue();
 
-        try (Connection db = DriverManager.getConnection("jdbc:h2:" + dir.resolve("data").toAbsolutePath().resolve("webhooks"));
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:" + dir.resolve("data").toAbsolutePath().resolve("webhooks"));
                 ResultSet rows = db.createStatement().executeQuery("SELECT id FROM payments ORDER BY id")) {
             List<String> ids = new java.util.ArrayList<>();
             while (rows.next()) {
@@ -67,13 +82,23 @@ class ExampleBlueprintsTest {
         Assembly assembly = start(dir, "fanout-dead-letter.yaml");
         assertThat(post(assembly, "/orders", "{\"id\":\"a\",\"amount\":500}")).isEqualTo(202);
         assertThat(post(assembly, "/orders", "{\"id\":\"b\",\"amount\":5}")).isEqualTo(202);
-        assertThat(post(assembly, "/orders", "{\"id\":\"c\",\"amount\":\"lots\"}")).isEqualTo(202);
+        assertThat(post(assembly, "/orders", "{\"id\":\"c\",\"amount\":\"lots\"}"))
+                .isEqualTo(202);
         assertThat(assembly.drainAndStop(Duration.ofSeconds(20)).completed()).isTrue();
 
-        assertThat(Files.readAllLines(dir.resolve("big-orders.jsonl"))).singleElement().asString().contains("\"id\":\"a\"");
-        assertThat(Files.readAllLines(dir.resolve("small-orders.jsonl"))).singleElement().asString().contains("\"id\":\"b\"");
-        assertThat(Files.readAllLines(dir.resolve("dead-letters.jsonl"))).singleElement().asString()
-                .contains("\"component\":\"price\"").contains("lots");
+        assertThat(Files.readAllLines(dir.resolve("big-orders.jsonl")))
+                .singleElement()
+                .asString()
+                .contains("\"id\":\"a\"");
+        assertThat(Files.readAllLines(dir.resolve("small-orders.jsonl")))
+                .singleElement()
+                .asString()
+                .contains("\"id\":\"b\"");
+        assertThat(Files.readAllLines(dir.resolve("dead-letters.jsonl")))
+                .singleElement()
+                .asString()
+                .contains("\"component\":\"price\"")
+                .contains("lots");
     }
 
     @Test

@@ -73,14 +73,17 @@ class OnlyOptionTest {
 
         CliRun crossing = run("validate", file.toString(), "--only", "api,big");
         assertThat(crossing.exit()).isEqualTo(2);
-        assertThat(crossing.err().lines().toList()).containsSubsequence(
-                file + ":9:5: connection api.out_requests -> enrich.in_orders crosses --only: enrich runs in another"
-                        + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
-                        + " connection, or add enrich to --only)",
-                file + ":11:5: connection big.out_orders -> store.in_orders crosses --only: store runs in another"
-                        + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
-                        + " connection, or add store to --only)",
-                "portflow: " + file + " is invalid for --only api,big (2 problems); nothing was started");
+        assertThat(crossing.err().lines().toList())
+                .containsSubsequence(
+                        file
+                                + ":9:5: connection api.out_requests -> enrich.in_orders crosses --only: enrich runs in another"
+                                + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
+                                + " connection, or add enrich to --only)",
+                        file
+                                + ":11:5: connection big.out_orders -> store.in_orders crosses --only: store runs in another"
+                                + " process, so the connection needs transport: kafka (hint: add transport: kafka to the"
+                                + " connection, or add store to --only)",
+                        "portflow: " + file + " is invalid for --only api,big (2 problems); nothing was started");
 
         CliRun repeated = run("validate", file.toString(), "--only", "api", "--only", "big");
         assertThat(repeated.exit()).isEqualTo(2);
@@ -88,11 +91,14 @@ class OnlyOptionTest {
 
         CliRun typo = run("validate", file.toString(), "--only", "api,enrihc");
         assertThat(typo.exit()).isEqualTo(2);
-        assertThat(typo.err()).contains(file + ":4:3: --only names unknown component 'enrihc' (hint: did you mean"
-                + " 'enrich'? components: api, enrich, big, store)");
+        assertThat(typo.err())
+                .contains(file + ":4:3: --only names unknown component 'enrihc' (hint: did you mean"
+                        + " 'enrich'? components: api, enrich, big, store)");
 
         assertThat(run("validate", file.toString(), "--only", "").exit()).isEqualTo(2);
-        assertThat(run("run", file.toString(), "--only", "api,big", "--port", "0").exit()).isEqualTo(2);
+        assertThat(run("run", file.toString(), "--only", "api,big", "--port", "0")
+                        .exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -109,7 +115,8 @@ class OnlyOptionTest {
     void oneBlueprintRunsAsTwoProcessesJoinedByKafka(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("cli");
         kafka.createTopic(topic, 1);
-        Path blueprint = Files.writeString(dir.resolve("spread.yaml"), """
+        Path blueprint =
+                Files.writeString(dir.resolve("spread.yaml"), """
                 name: spread
                 kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50}
                 components:
@@ -119,30 +126,43 @@ class OnlyOptionTest {
                   - {from: gen.out_x, to: out.in_x, transport: kafka, topic: %s}
                 """.formatted(kafka.bootstrapServers(), COUNT, topic));
         Path log = dir.resolve("receiver.log");
-        Process receiver = PortflowProcess.start(dir, log, "run", blueprint.toString(), "--only", "out", "--port", "0").process;
+        Process receiver =
+                PortflowProcess.start(dir, log, "run", blueprint.toString(), "--only", "out", "--port", "0").process;
         Path out = dir.resolve("out.jsonl");
         try {
             CliRun sender = run("run", blueprint.toString(), "--only", "gen", "--port", "0");
             assertThat(sender.exit()).as(sender.out() + sender.err()).isZero();
-            assertThat(sender.out()).contains("running here (--only): gen", "in other processes:    out",
-                    "kafka:     gen.out_x -> out.in_x   (topic " + topic + "; sending here)",
-                    "ended: every source finished", "0 messages left");
+            assertThat(sender.out())
+                    .contains(
+                            "running here (--only): gen",
+                            "in other processes:    out",
+                            "kafka:     gen.out_x -> out.in_x   (topic " + topic + "; sending here)",
+                            "ended: every source finished",
+                            "0 messages left");
 
             await().atMost(Duration.ofSeconds(60)).until(() -> lines(out).size() >= COUNT);
-            assertThat(Files.readString(log)).contains("running here (--only): out",
-                    "kafka:     gen.out_x -> out.in_x   (topic " + topic + "; receiving here)", "metrics:");
+            assertThat(Files.readString(log))
+                    .contains(
+                            "running here (--only): out",
+                            "kafka:     gen.out_x -> out.in_x   (topic " + topic + "; receiving here)",
+                            "metrics:");
         } finally {
             receiver.destroy(); // SIGTERM: drains and exits 0
-            assertThat(receiver.waitFor(30, TimeUnit.SECONDS)).as("receiver exits").isTrue();
+            assertThat(receiver.waitFor(30, TimeUnit.SECONDS))
+                    .as("receiver exits")
+                    .isTrue();
         }
         String printed = Files.readString(log);
         assertThat(receiver.exitValue()).as(printed).isZero();
         assertThat(printed).contains("drained in");
 
         JsonMapper json = JsonMapper.builder().build();
-        List<Long> ns = lines(out).stream().map(line -> json.readTree(line).get("n").asLong()).toList();
+        List<Long> ns = lines(out).stream()
+                .map(line -> json.readTree(line).get("n").asLong())
+                .toList();
         assertThat(ns).hasSize(COUNT);
-        assertThat(new TreeSet<>(ns)).containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
+        assertThat(new TreeSet<>(ns))
+                .containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
     }
 
     private static List<String> lines(Path file) throws IOException {

@@ -69,9 +69,15 @@ class PortflowCliTest {
         for (Path file : files) {
             CliRun r = run("validate", file.toString());
             assertThat(r.exit()).as(file.toString()).isEqualTo(2);
-            List<String> problems = r.err().lines().filter(l -> l.startsWith(file.toString() + ":")).toList();
-            assertThat(problems).as("problems of %s:%n%s", file, r.err()).isNotEmpty()
-                    .allSatisfy(p -> assertThat(p).matches(java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: .+"));
+            List<String> problems = r.err()
+                    .lines()
+                    .filter(l -> l.startsWith(file.toString() + ":"))
+                    .toList();
+            assertThat(problems)
+                    .as("problems of %s:%n%s", file, r.err())
+                    .isNotEmpty()
+                    .allSatisfy(p ->
+                            assertThat(p).matches(java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: .+"));
         }
     }
 
@@ -97,7 +103,11 @@ class PortflowCliTest {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
         CliRun r = run("graph", file.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("graph LR").contains("gen").contains("odd").contains("out");
+        assertThat(r.out())
+                .startsWith("graph LR")
+                .contains("gen")
+                .contains("odd")
+                .contains("out");
         assertThat(run("graph", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(2);
     }
 
@@ -106,8 +116,12 @@ class PortflowCliTest {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
         CliRun r = run("run", file.toString(), "--port", "0");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("pipeline 'numbers' running", "ended: every source finished",
-                "leftover odd.in_numbers", "0 messages left");
+        assertThat(r.out())
+                .contains(
+                        "pipeline 'numbers' running",
+                        "ended: every source finished",
+                        "leftover odd.in_numbers",
+                        "0 messages left");
         assertThat(Files.readAllLines(dir.resolve("odd.jsonl"))).hasSize(6);
     }
 
@@ -142,7 +156,8 @@ class PortflowCliTest {
     @Test
     void aPortInUseIsAClearFailureToStart(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             CliRun r = run("run", file.toString(), "--port", String.valueOf(taken.getLocalPort()));
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("in use");
@@ -175,7 +190,9 @@ class PortflowCliTest {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
         CliRun host = run("run", file.toString(), "--host", "no-such-host.invalid", "--port", "0");
         assertThat(host.exit()).as(host.out() + host.err()).isEqualTo(1);
-        assertThat(host.err()).contains("cannot start pipeline", "no-such-host.invalid").doesNotContain("is invalid");
+        assertThat(host.err())
+                .contains("cannot start pipeline", "no-such-host.invalid")
+                .doesNotContain("is invalid");
     }
 
     /** Issue 11, bug 10: log_sink at level debug prints, and --log-level controls Portflow's own logging. */
@@ -191,7 +208,8 @@ class PortflowCliTest {
                 """);
         CliRun r = run("run", file.toString(), "--port", "0");
         assertThat(r.exit()).as(r.err()).isZero();
-        List<String> audit = r.err().lines().filter(l -> l.contains("orders.audit")).toList();
+        List<String> audit =
+                r.err().lines().filter(l -> l.contains("orders.audit")).toList();
         assertThat(audit).hasSize(3).allMatch(l -> l.contains("DEBUG"));
     }
 }

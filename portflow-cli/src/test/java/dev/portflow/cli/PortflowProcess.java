@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PortflowProcess implements AutoCloseable {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Process process;
     final Path log;
@@ -32,11 +33,17 @@ final class PortflowProcess implements AutoCloseable {
     }
 
     static PortflowProcess start(Path dir, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortflowCli.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PortflowCli.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new PortflowProcess(process, log);
     }
 
@@ -53,27 +60,36 @@ final class PortflowProcess implements AutoCloseable {
         while (true) {
             try {
                 if (CLIENT.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
+                                .statusCode()
+                        == 200) {
                     return this;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
-            assertThat(process.isAlive()).as("portflow exited early:%n%s", output()).isTrue();
-            assertThat(System.nanoTime() < deadline).as("not ready within 60 s:%n%s", output()).isTrue();
+            assertThat(process.isAlive())
+                    .as("portflow exited early:%n%s", output())
+                    .isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as("not ready within 60 s:%n%s", output())
+                    .isTrue();
             Thread.sleep(100);
         }
     }
 
     /** SIGTERM, as often as called (Process.destroy need not signal a second time). */
     void signal() throws Exception {
-        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid()))
+                .start()
+                .waitFor();
     }
 
     void awaitOutput(String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!output().contains(text)) {
-            assertThat(System.nanoTime() < deadline).as("no '%s' within 30 s:%n%s", text, output()).isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as("no '%s' within 30 s:%n%s", text, output())
+                    .isTrue();
             Thread.sleep(50);
         }
     }

@@ -33,14 +33,21 @@ class QuietStartTest {
     @Test
     void aRunWithACelConditionPrintsOnlyPortflowsLines(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("numbers.yaml"), FILTERED);
-        try (PortflowProcess run = PortflowProcess.start(dir, dir.resolve("run.log"), "run", "numbers.yaml", "--port", "0")) {
-            assertThat(run.process.waitFor(90, TimeUnit.SECONDS)).as("the run ends by itself:%n%s", run.output()).isTrue();
+        try (PortflowProcess run =
+                PortflowProcess.start(dir, dir.resolve("run.log"), "run", "numbers.yaml", "--port", "0")) {
+            assertThat(run.process.waitFor(90, TimeUnit.SECONDS))
+                    .as("the run ends by itself:%n%s", run.output())
+                    .isTrue();
             String output = run.output();
             assertThat(run.process.exitValue()).as(output).isZero();
             assertThat(output).contains("pipeline 'numbers' running", "metrics:", "drained in");
-            assertThat(output).as("a library's warning nobody can act on")
-                    .doesNotContain("sun.misc.Unsafe").doesNotContain("WARNING:");
-            List<String> records = output.lines().filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT.*")).toList();
+            assertThat(output)
+                    .as("a library's warning nobody can act on")
+                    .doesNotContain("sun.misc.Unsafe")
+                    .doesNotContain("WARNING:");
+            List<String> records = output.lines()
+                    .filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT.*"))
+                    .toList();
             assertThat(records).as("log records at the default level").noneMatch(l -> l.contains(" io.helidon."));
         }
         assertThat(Files.readAllLines(dir.resolve("odd.jsonl"))).hasSize(6);
@@ -49,9 +56,11 @@ class QuietStartTest {
     @Test
     void debugShowsTheLibrariesRecordsToo(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("numbers.yaml"), FILTERED);
-        try (PortflowProcess run = PortflowProcess.start(dir, dir.resolve("run.log"),
-                "run", "numbers.yaml", "--port", "0", "--log-level", "debug")) {
-            assertThat(run.process.waitFor(90, TimeUnit.SECONDS)).as("the run ends by itself:%n%s", run.output()).isTrue();
+        try (PortflowProcess run = PortflowProcess.start(
+                dir, dir.resolve("run.log"), "run", "numbers.yaml", "--port", "0", "--log-level", "debug")) {
+            assertThat(run.process.waitFor(90, TimeUnit.SECONDS))
+                    .as("the run ends by itself:%n%s", run.output())
+                    .isTrue();
             assertThat(run.output()).contains(" io.helidon.");
         }
     }

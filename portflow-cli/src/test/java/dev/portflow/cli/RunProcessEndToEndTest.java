@@ -43,8 +43,10 @@ class RunProcessEndToEndTest {
                   - {from: api.out_requests, to: slow.in_events, buffer_size: 8}
                   - {from: slow.out_events, to: out.in_events}
                 """.formatted(port));
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        try (PortflowProcess portflow = PortflowProcess.start(dir, dir.resolve("portflow.log"), "run", blueprint.toString())) {
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (PortflowProcess portflow =
+                PortflowProcess.start(dir, dir.resolve("portflow.log"), "run", blueprint.toString())) {
             portflow.awaitReady(port);
             Process process = portflow.process;
 
@@ -57,10 +59,13 @@ class RunProcessEndToEndTest {
                     int clientNo = c;
                     done.add(clients.submit(() -> {
                         for (int r = 0; r < 40; r++) {
-                            HttpResponse<String> response = client.send(HttpRequest.newBuilder(events)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"c\":" + clientNo + ",\"r\":" + r + "}"))
-                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> response = client.send(
+                                    HttpRequest.newBuilder(events)
+                                            .header("Content-Type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(
+                                                    "{\"c\":" + clientNo + ",\"r\":" + r + "}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             statuses.add(response.statusCode());
                             if (response.statusCode() == 202) {
                                 accepted.add(response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
@@ -76,14 +81,18 @@ class RunProcessEndToEndTest {
             assertThat(statuses).isSubsetOf(202, 503).contains(202, 503);
 
             process.destroy(); // SIGTERM
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("exited after SIGTERM")
+                    .isTrue();
             String output = portflow.output();
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).contains("leftover slow.in_events", "0 messages left");
 
             Set<String> written = new HashSet<>();
             for (String line : Files.readAllLines(dir.resolve("accepted.jsonl"))) {
-                assertThat(written.add(line.replaceAll("^\\{\"_id\":\"([^\"]+)\".*", "$1"))).as("duplicate line %s", line).isTrue();
+                assertThat(written.add(line.replaceAll("^\\{\"_id\":\"([^\"]+)\".*", "$1")))
+                        .as("duplicate line %s", line)
+                        .isTrue();
             }
             assertThat(written).isEqualTo(accepted);
         } finally {

@@ -72,9 +72,10 @@ class TwoProcessKafkaTest {
         List<String> failures = new ArrayList<>();
         for (int run = 1; run <= RUNS; run++) {
             Path dir = Files.createDirectories(tmp.resolve("run-" + run));
-            String failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(180),
-                    () -> once(dir), "run " + run + " took over 180 s");
-            System.out.printf("two-process kill run %d of %d (workers %d): %s (store retries of transient failures: %d)%n",
+            String failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(180), () -> once(dir), "run " + run + " took over 180 s");
+            System.out.printf(
+                    "two-process kill run %d of %d (workers %d): %s (store retries of transient failures: %d)%n",
                     run, RUNS, WORKERS, failure == null ? "every accepted id stored once" : failure, storeRetries(dir));
             if (failure != null) {
                 Path kept = Files.createTempDirectory("portflow-kill-loss-");
@@ -92,7 +93,8 @@ class TwoProcessKafkaTest {
             Path file = dir.resolve(log);
             if (Files.exists(file)) {
                 try (var lines = Files.lines(file)) {
-                    n += lines.filter(line -> line.contains("store: transient failure")).count();
+                    n += lines.filter(line -> line.contains("store: transient failure"))
+                            .count();
                 }
             }
         }
@@ -125,10 +127,12 @@ class TwoProcessKafkaTest {
                   - {from: api.out_requests, to: enrich.in_orders, transport: kafka, topic: %s, buffer_size: 100000}
                   - {from: enrich.out_orders, to: slow.in_orders, buffer_size: 64}
                   - {from: slow.out_orders, to: store.in_orders, buffer_size: 64}
-                """.formatted(kafka.bootstrapServers(), WORKERS, WORKERS, WORKERS, database, topic));
+                """.formatted(
+                        kafka.bootstrapServers(), WORKERS, WORKERS, WORKERS, database, topic));
         int portA = PortflowProcess.freePort();
         int portB = PortflowProcess.freePort();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         PortflowProcess a = start(blueprint, dir, "api", portA, "a.log");
         PortflowProcess b = start(blueprint, dir, "enrich,slow,store", portB, "b1.log");
         try {
@@ -145,11 +149,13 @@ class TwoProcessKafkaTest {
                 int clientNo = c;
                 burst.add(clients.submit(() -> {
                     for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
-                        HttpResponse<String> response = client.send(HttpRequest.newBuilder(orders)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
-                                .build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = client.send(
+                                HttpRequest.newBuilder(orders)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                         statuses.add(response.statusCode());
                         if (response.statusCode() == 202) {
                             Matcher m = ID.matcher(response.body());
@@ -163,7 +169,9 @@ class TwoProcessKafkaTest {
 
             // B is killed without warning once it has stored some, while messages are in flight in it
             await().atMost(Duration.ofSeconds(60)).until(() -> stored(client, portB) >= 100);
-            assertThat(kafkaDepth(client, portB, "enrich", "in_orders")).as("B has a backlog when killed").isPositive();
+            assertThat(kafkaDepth(client, portB, "enrich", "in_orders"))
+                    .as("B has a backlog when killed")
+                    .isPositive();
             b.process.destroyForcibly(); // SIGKILL
             assertThat(b.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(b.process.exitValue()).isEqualTo(137);
@@ -178,21 +186,26 @@ class TwoProcessKafkaTest {
             assertThat(accepted).hasSize(CLIENTS * REQUESTS_PER_CLIENT);
 
             // the lag returns to 0, seen from both processes
-            await().atMost(Duration.ofSeconds(90)).until(() -> kafkaDepth(client, portB, "enrich", "in_orders") == 0
-                    && kafkaDepth(client, portA, "api", "out_requests") == 0);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> kafkaDepth(client, portB, "enrich", "in_orders") == 0
+                            && kafkaDepth(client, portA, "api", "out_requests") == 0);
 
             b.process.destroy(); // SIGTERM: drain and exit 0
             a.process.destroy();
             assertThat(b.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(b.process.exitValue()).as(Files.readString(dir.resolve("b2.log"))).isZero();
-            assertThat(a.process.exitValue()).as(Files.readString(dir.resolve("a.log"))).isZero();
+            assertThat(b.process.exitValue())
+                    .as(Files.readString(dir.resolve("b2.log")))
+                    .isZero();
+            assertThat(a.process.exitValue())
+                    .as(Files.readString(dir.resolve("a.log")))
+                    .isZero();
 
             // exactly once in the store: every accepted id, no other, no row twice (the id is the key)
             List<String> rows = new ArrayList<>();
             try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + database);
-                 Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id FROM orders")) {
+                    Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT id FROM orders")) {
                 while (rs.next()) {
                     rows.add(rs.getString(1));
                 }
@@ -205,7 +218,8 @@ class TwoProcessKafkaTest {
                 return null;
             }
             return rows.size() + " rows for " + accepted.size() + " accepted ids; missing " + missing
-                    + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected) + "; " + whereAbouts(topic, missing, dir);
+                    + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected) + "; "
+                    + whereAbouts(topic, missing, dir);
         } finally {
             a.process.destroyForcibly();
             b.process.destroyForcibly();
@@ -213,9 +227,10 @@ class TwoProcessKafkaTest {
         }
     }
 
-    private static PortflowProcess start(Path blueprint, Path dir, String only, int port, String log) throws IOException {
-        return PortflowProcess.start(dir, dir.resolve(log), "run", blueprint.toString(), "--only", only,
-                "--port", Integer.toString(port));
+    private static PortflowProcess start(Path blueprint, Path dir, String only, int port, String log)
+            throws IOException {
+        return PortflowProcess.start(
+                dir, dir.resolve(log), "run", blueprint.toString(), "--only", only, "--port", Integer.toString(port));
     }
 
     private static void awaitReady(PortflowProcess process, int port) throws Exception {
@@ -224,19 +239,29 @@ class TwoProcessKafkaTest {
 
     /** Messages the store of the process on {@code port} has taken, from its /metrics. */
     private static double stored(HttpClient client, int port) throws Exception {
-        return metric(client, port, "portflow_port_messages_in_total{component=\"store\",pipeline=\"orders\","
-                + "port=\"in_orders\",transport=\"memory\"}");
+        return metric(
+                client,
+                port,
+                "portflow_port_messages_in_total{component=\"store\",pipeline=\"orders\","
+                        + "port=\"in_orders\",transport=\"memory\"}");
     }
 
     /** The Kafka edge's depth (consumer lag) as the process on {@code port} reports it. */
     private static double kafkaDepth(HttpClient client, int port, String component, String portName) throws Exception {
-        return metric(client, port, "portflow_port_queue_depth{component=\"" + component + "\",pipeline=\"orders\","
-                + "port=\"" + portName + "\",transport=\"kafka\"}");
+        return metric(
+                client,
+                port,
+                "portflow_port_queue_depth{component=\"" + component + "\",pipeline=\"orders\"," + "port=\"" + portName
+                        + "\",transport=\"kafka\"}");
     }
 
     private static double metric(HttpClient client, int port, String series) throws Exception {
-        String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         for (String line : body.lines().toList()) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
@@ -248,38 +273,59 @@ class TwoProcessKafkaTest {
     /** Where each missing id is in the topic, the group's committed offsets, and the logs that name it. */
     private static String whereAbouts(String topic, Set<String> missing, Path dir) throws IOException {
         StringBuilder found = new StringBuilder();
-        java.util.Map<String, Object> config = java.util.Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "auto.offset.reset", "earliest", "enable.auto.commit", "false");
+        java.util.Map<String, Object> config = java.util.Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "key.deserializer",
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer",
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "auto.offset.reset",
+                "earliest",
+                "enable.auto.commit",
+                "false");
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config)) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     // the record's key is the message id (JsonMessageCodec)
-                    String key = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    String key = record.key() == null
+                            ? ""
+                            : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
                     for (String id : missing) {
                         if (key.equals(id)) {
-                            found.append(id).append(" at ").append(record.partition()).append('@')
-                                    .append(record.offset()).append("; ");
+                            found.append(id)
+                                    .append(" at ")
+                                    .append(record.partition())
+                                    .append('@')
+                                    .append(record.offset())
+                                    .append("; ");
                         }
                     }
                 }
             }
         }
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
-                kafka.bootstrapServers()))) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             var groups = admin.listGroups().all().get();
             for (var group : groups) {
-                var offsets = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get();
+                var offsets = admin.listConsumerGroupOffsets(group.groupId())
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 offsets.forEach((p, o) -> {
                     if (p.topic().equals(topic)) {
-                        found.append("committed ").append(p.partition()).append('@').append(o.offset()).append("; ");
+                        found.append("committed ")
+                                .append(p.partition())
+                                .append('@')
+                                .append(o.offset())
+                                .append("; ");
                     }
                 });
             }
@@ -291,8 +337,12 @@ class TwoProcessKafkaTest {
             for (String id : missing) {
                 for (String line : lines) {
                     if (line.contains(id)) { // e.g. the store's error for it
-                        found.append(log).append(" names ").append(id).append(": ")
-                                .append(line, 0, Math.min(line.length(), 400)).append("; ");
+                        found.append(log)
+                                .append(" names ")
+                                .append(id)
+                                .append(": ")
+                                .append(line, 0, Math.min(line.length(), 400))
+                                .append("; ");
                     }
                 }
             }

@@ -42,6 +42,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
 
     /** Outcome codes of {@link #offer}. */
     public static final int OFFERED = 0;
+
     public static final int FULL = 1;
     public static final int CLOSED = 2;
 
@@ -164,8 +165,8 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     }
 
     // clock == null: stamps given (exact). Otherwise sample as offerSampled says.
-    private int offer(T element, long enqueuedAtNanos, long originAtNanos, long coarseNow,
-            dev.portflow.time.Ticker clock) {
+    private int offer(
+            T element, long enqueuedAtNanos, long originAtNanos, long coarseNow, dev.portflow.time.Ticker clock) {
         long exactNow = 0L; // a reading taken before the claim (0: none)
         long floor = coarseNow; // otherwise the latest reading known before the claim: a lower bound
         long t;
@@ -439,8 +440,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @param depth    messages buffered at that instant, in {@code [0, capacity]}
      * @param closed   whether the channel was closed
      */
-    public record Snapshot(long accepted, long received, long evicted, int depth, boolean closed) {
-    }
+    public record Snapshot(long accepted, long received, long evicted, int depth, boolean closed) {}
 
     /** Total messages ever accepted by this channel. */
     public long acceptedCount() {

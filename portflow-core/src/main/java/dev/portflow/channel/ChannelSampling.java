@@ -28,15 +28,21 @@ abstract class ChannelSampling extends ChannelTail {
 
     /** Timing every message costs < 0.3 % of the time between messages when they are this far apart. */
     static final long QUIET_GAP_NANOS = 10_000; // 100k messages/s
+
     static final int MAX_SAMPLE_SPACING = 64;
 
     // Positions p with (p & sampleMask) == 0 are timed; 0 (every message) until the channel is busy.
     // Racy by design: producers update the three from whichever timed position they claimed, so a
     // pair may mix two samples. Any value only changes how many messages are timed, never whether a
     // slot says truthfully that it was (the slot's own stamp tells the receiver).
-    @SuppressWarnings("unused") private int sampleMask;
-    @SuppressWarnings("unused") private long lastSampleAt = Long.MIN_VALUE;
-    @SuppressWarnings("unused") private long lastSamplePosition;
+    @SuppressWarnings("unused")
+    private int sampleMask;
+
+    @SuppressWarnings("unused")
+    private long lastSampleAt = Long.MIN_VALUE;
+
+    @SuppressWarnings("unused")
+    private long lastSamplePosition;
 
     long t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15;
 
@@ -70,7 +76,8 @@ abstract class ChannelSampling extends ChannelTail {
             return;
         }
         long gap = elapsed / messages;
-        int spacing = gap >= QUIET_GAP_NANOS ? 1
+        int spacing = gap >= QUIET_GAP_NANOS
+                ? 1
                 : (int) Math.min(MAX_SAMPLE_SPACING, Long.highestOneBit(QUIET_GAP_NANOS / Math.max(1, gap)));
         MASK.setOpaque(this, spacing - 1);
     }

@@ -55,6 +55,7 @@ final class ProducerGate {
      * waiter waiting until its next poll.)
      */
     private volatile int waiters;
+
     @SuppressWarnings("unused") // accessed through SIGNAL_PENDING
     private volatile boolean signalPending;
 

@@ -11,10 +11,8 @@ package dev.portflow.component;
 public sealed interface Component permits Source, Transformer, Sink, Router, Merger {
 
     /** Called once before the pipeline starts; an exception here fails {@code Pipeline.start()}. */
-    default void setup(ComponentContext context) throws Exception {
-    }
+    default void setup(ComponentContext context) throws Exception {}
 
     /** Called once after the component's last message (or after its source loop ended). */
-    default void cleanup() throws Exception {
-    }
+    default void cleanup() throws Exception {}
 }

@@ -11,6 +11,5 @@ public non-sealed interface Sink<T> extends Component {
     void accept(T message) throws Exception;
 
     /** Called once at end of stream, before {@link #cleanup()}: write out anything buffered. */
-    default void flush() throws Exception {
-    }
+    default void flush() throws Exception {}
 }

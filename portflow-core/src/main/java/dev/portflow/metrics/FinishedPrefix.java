@@ -31,7 +31,8 @@ final class FinishedPrefix {
         if (sequence == p) {
             long next = base + finished.nextClearBit(Math.toIntExact(p - base));
             if (next - base >= SHIFT_AFTER) {
-                BitSet rest = finished.get(Math.toIntExact(next - base), Math.max(finished.length(), Math.toIntExact(next - base)));
+                BitSet rest = finished.get(
+                        Math.toIntExact(next - base), Math.max(finished.length(), Math.toIntExact(next - base)));
                 finished.clear();
                 finished.or(rest);
                 base = next;

@@ -24,14 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HistogramMeters {
 
-    private static final boolean PROMETHEUS_PRESENT = isPresent("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
+    private static final boolean PROMETHEUS_PRESENT =
+            isPresent("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
 
-    private HistogramMeters() {
-    }
+    private HistogramMeters() {}
 
     /** Registers {@code histogram} as meter {@code name} with {@code tags}. */
-    public static void register(MeterRegistry registry, String name, String description, Tags tags,
-            LatencyHistogram histogram) {
+    public static void register(
+            MeterRegistry registry, String name, String description, Tags tags, LatencyHistogram histogram) {
         if (registry instanceof CompositeMeterRegistry composite) {
             for (MeterRegistry member : composite.getRegistries()) {
                 register(member, name, description, tags, histogram);
@@ -42,7 +42,8 @@ public final class HistogramMeters {
             PrometheusHistogramExport.register(registry, name, description, tags, histogram);
             return;
         }
-        FunctionTimer.builder(name, histogram, LatencyHistogram::count, LatencyHistogram::sumNanos, TimeUnit.NANOSECONDS)
+        FunctionTimer.builder(
+                        name, histogram, LatencyHistogram::count, LatencyHistogram::sumNanos, TimeUnit.NANOSECONDS)
                 .description(description)
                 .tags(tags)
                 .register(registry);

@@ -11,8 +11,7 @@ package dev.portflow.metrics;
  */
 public record HistogramSnapshot(long[] counts, long count, double sumNanos, long minNanos, long maxNanos) {
 
-    public static final HistogramSnapshot EMPTY =
-            new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0, 0);
+    public static final HistogramSnapshot EMPTY = new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0, 0);
 
     /** Mean in nanoseconds, 0 when empty. */
     public double meanNanos() {
@@ -80,7 +79,11 @@ public record HistogramSnapshot(long[] counts, long count, double sumNanos, long
         }
         // A window's min and max are not recoverable from two cumulative snapshots; the all-time ones
         // stay bounds of every value in it, so its quantiles still lie within what was recorded.
-        return new HistogramSnapshot(diff, total, Math.max(0, sumNanos - earlier.sumNanos),
-                total == 0 ? 0 : minNanos, total == 0 ? 0 : maxNanos);
+        return new HistogramSnapshot(
+                diff,
+                total,
+                Math.max(0, sumNanos - earlier.sumNanos),
+                total == 0 ? 0 : minNanos,
+                total == 0 ? 0 : maxNanos);
     }
 }

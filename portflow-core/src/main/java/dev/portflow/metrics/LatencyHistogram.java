@@ -36,6 +36,7 @@ public final class LatencyHistogram {
     static final int MIN_SHIFT = 10;
     /** Values at or above 2^MAX_SHIFT ns (~137 s) share the overflow bucket. */
     static final int MAX_SHIFT = 37;
+
     static final int SUB_BUCKETS = 4;
     static final int BUCKETS = 1 + (MAX_SHIFT - MIN_SHIFT) * SUB_BUCKETS + 1;
 
@@ -59,11 +60,15 @@ public final class LatencyHistogram {
 
     @SuppressWarnings("unused") // accessed through OWNER
     private volatile Thread owner;
+
     private final long[] ownerCounts = new long[BUCKETS];
+
     @SuppressWarnings("unused") // accessed through OWNER_SUM
     private double ownerSum;
+
     @SuppressWarnings("unused") // accessed through OWNER_MAX
     private long ownerMax;
+
     @SuppressWarnings("unused") // accessed through OWNER_MIN
     private long ownerMin = Long.MAX_VALUE;
 

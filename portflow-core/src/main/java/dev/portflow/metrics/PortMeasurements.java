@@ -1,6 +1,7 @@
 package dev.portflow.metrics;
 
 import dev.portflow.channel.BoundedChannel;
+import dev.portflow.time.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
-import dev.portflow.time.Ticker;
 
 /**
  * Everything one port measures. Owned by the port, which updates it on its hot path; read by
@@ -27,8 +27,8 @@ public final class PortMeasurements {
 
     static {
         try {
-            LAST_ACTIVITY = MethodHandles.lookup()
-                    .findVarHandle(PortMeasurements.class, "lastActivityNanos", long.class);
+            LAST_ACTIVITY =
+                    MethodHandles.lookup().findVarHandle(PortMeasurements.class, "lastActivityNanos", long.class);
             FINISHED = MethodHandles.lookup().findVarHandle(PortMeasurements.class, "finished", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -36,7 +36,10 @@ public final class PortMeasurements {
     }
 
     /** Which end of its connections a port is. */
-    public enum Direction { INPUT, OUTPUT }
+    public enum Direction {
+        INPUT,
+        OUTPUT
+    }
 
     private final String portName;
     private final Direction direction;
@@ -57,11 +60,14 @@ public final class PortMeasurements {
 
     private volatile String pipeline = "standalone";
     private volatile String component = "standalone";
+
     @SuppressWarnings("unused") // accessed through LAST_ACTIVITY
     private long lastActivityNanos = Long.MIN_VALUE;
+
     @SuppressWarnings("unused") // accessed through FINISHED
     private long finished;
-    private volatile Runnable onErrorTypeAdded = () -> { };
+
+    private volatile Runnable onErrorTypeAdded = () -> {};
     private volatile dev.portflow.metrics.RemoteBuffer remote;
     private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
     private volatile Ticker ticker = Ticker.system();

@@ -20,8 +20,7 @@ public final class PortMeterBinder {
 
     public static final String TRANSPORT_MEMORY = "memory";
 
-    private PortMeterBinder() {
-    }
+    private PortMeterBinder() {}
 
     /** The tags of a port meter. */
     public static Tags portTags(String pipeline, String component, String port, String transport) {
@@ -35,44 +34,72 @@ public final class PortMeterBinder {
 
         if (input) {
             FunctionCounter.builder("portflow.port.messages.in", m, PortMeasurements::messagesIn)
-                    .description("Messages received by an input port").tags(tags).register(registry);
+                    .description("Messages received by an input port")
+                    .tags(tags)
+                    .register(registry);
         } else {
             FunctionCounter.builder("portflow.port.messages.out", m, PortMeasurements::messagesOut)
-                    .description("Messages accepted by a channel from an output port").tags(tags).register(registry);
+                    .description("Messages accepted by a channel from an output port")
+                    .tags(tags)
+                    .register(registry);
         }
         for (DropReason reason : DropReason.values()) {
             if (PortMetrics.appliesTo(reason, input)) {
                 FunctionCounter.builder("portflow.port.messages.dropped", m, x -> x.dropped(reason))
-                        .description("Messages dropped, by reason").tags(tags).tag("reason", reason.tag())
+                        .description("Messages dropped, by reason")
+                        .tags(tags)
+                        .tag("reason", reason.tag())
                         .register(registry);
             }
         }
         bindErrors(registry, tags, m);
 
         Gauge.builder("portflow.port.queue.depth", m, PortMeasurements::depth)
-                .description("Messages buffered now").tags(tags).register(registry);
+                .description("Messages buffered now")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("portflow.port.buffer.capacity", m, PortMeasurements::capacity)
-                .description("Channel capacity").tags(tags).register(registry);
+                .description("Channel capacity")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("portflow.port.buffer.utilization", m, PortMeasurements::utilization)
-                .description("Depth / capacity, 0..1").tags(tags).register(registry);
-        Gauge.builder("portflow.port.oldest.message.age", m, x -> x.oldestMessageAgeNanos(x.ticker().read()) / 1e9)
-                .description("Age of the message at the head of the buffer").baseUnit("seconds").tags(tags)
+                .description("Depth / capacity, 0..1")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder(
+                        "portflow.port.oldest.message.age",
+                        m,
+                        x -> x.oldestMessageAgeNanos(x.ticker().read()) / 1e9)
+                .description("Age of the message at the head of the buffer")
+                .baseUnit("seconds")
+                .tags(tags)
                 .register(registry);
         Gauge.builder("portflow.port.last.activity", m, x -> x.lastActivityEpochMillis() / 1000.0)
-                .description("Last send or receive, epoch seconds").tags(tags).register(registry);
+                .description("Last send or receive, epoch seconds")
+                .tags(tags)
+                .register(registry);
 
         if (input) {
-            HistogramMeters.register(registry, "portflow.port.process.duration",
-                    "Time the component spends handling one message", tags, m.processDuration);
-            HistogramMeters.register(registry, "portflow.port.message.age",
-                    "Event time (or ingest time) to receive", tags, m.messageAge);
+            HistogramMeters.register(
+                    registry,
+                    "portflow.port.process.duration",
+                    "Time the component spends handling one message",
+                    tags,
+                    m.processDuration);
+            HistogramMeters.register(
+                    registry,
+                    "portflow.port.message.age",
+                    "Event time (or ingest time) to receive",
+                    tags,
+                    m.messageAge);
             HistogramMeters.register(registry, "portflow.port.queue.wait", "Enqueue to dequeue", tags, m.queueWait);
             FunctionCounter.builder("portflow.port.clock.skew", m, PortMeasurements::clockSkewCount)
                     .description("Messages whose event time was in the future (age recorded as zero)")
-                    .tags(tags).register(registry);
+                    .tags(tags)
+                    .register(registry);
         } else {
-            HistogramMeters.register(registry, "portflow.port.blocked.duration",
-                    "Time a send waited on a full buffer", tags, m.blocked);
+            HistogramMeters.register(
+                    registry, "portflow.port.blocked.duration", "Time a send waited on a full buffer", tags, m.blocked);
         }
     }
 
@@ -82,7 +109,9 @@ public final class PortMeterBinder {
         Runnable bindNew = () -> m.errorsByType().forEach((type, adder) -> {
             if (bound.add(type)) {
                 FunctionCounter.builder("portflow.port.errors", adder, LongAdder::sum)
-                        .description("Failures handling a message").tags(tags).tag("error_type", type)
+                        .description("Failures handling a message")
+                        .tags(tags)
+                        .tag("error_type", type)
                         .register(registry);
             }
         });

@@ -36,15 +36,14 @@ final class PrometheusHistogramExport {
     private static final double[] UPPER_BOUNDS_SECONDS = exportedBounds();
     private static final Map<PrometheusRegistry, Map<String, Family>> FAMILIES = new WeakHashMap<>();
 
-    private PrometheusHistogramExport() {
-    }
+    private PrometheusHistogramExport() {}
 
     static boolean accepts(MeterRegistry registry) {
         return registry instanceof PrometheusMeterRegistry;
     }
 
-    static void register(MeterRegistry meterRegistry, String name, String description, Tags tags,
-            LatencyHistogram histogram) {
+    static void register(
+            MeterRegistry meterRegistry, String name, String description, Tags tags, LatencyHistogram histogram) {
         PrometheusMeterRegistry registry = (PrometheusMeterRegistry) meterRegistry;
         NamingConvention convention = registry.config().namingConvention();
         String familyName = convention.name(name, Meter.Type.TIMER, "seconds");
@@ -69,8 +68,7 @@ final class PrometheusHistogramExport {
         family.points.add(new Point(labels, histogram));
     }
 
-    private record Point(Labels labels, LatencyHistogram histogram) {
-    }
+    private record Point(Labels labels, LatencyHistogram histogram) {}
 
     /** One metric family: {@code <name>} (histogram) and {@code <name>_max} (gauge). */
     private static final class Family implements MultiCollector {
@@ -90,12 +88,17 @@ final class PrometheusHistogramExport {
             List<GaugeDataPointSnapshot> maxima = new ArrayList<>(points.size());
             for (Point point : points) {
                 HistogramSnapshot snapshot = point.histogram().snapshot();
-                histograms.add(new HistogramDataPointSnapshot(exportedCounts(snapshot), snapshot.sumNanos() / 1e9,
-                        point.labels(), Exemplars.EMPTY, createdMillis));
+                histograms.add(new HistogramDataPointSnapshot(
+                        exportedCounts(snapshot),
+                        snapshot.sumNanos() / 1e9,
+                        point.labels(),
+                        Exemplars.EMPTY,
+                        createdMillis));
                 maxima.add(new GaugeDataPointSnapshot(snapshot.maxNanos() / 1e9, point.labels(), null));
             }
             return MetricSnapshots.of(
-                    new io.prometheus.metrics.model.snapshots.HistogramSnapshot(new MetricMetadata(name, help), histograms),
+                    new io.prometheus.metrics.model.snapshots.HistogramSnapshot(
+                            new MetricMetadata(name, help), histograms),
                     new GaugeSnapshot(new MetricMetadata(name + "_max", help), maxima));
         }
 

@@ -15,11 +15,9 @@ public interface BackpressureListener {
     /** Ignores both events. */
     BackpressureListener NONE = new BackpressureListener() {
         @Override
-        public void waitStarted(long startNanos) {
-        }
+        public void waitStarted(long startNanos) {}
 
         @Override
-        public void waitEnded(long startNanos, long endNanos) {
-        }
+        public void waitEnded(long startNanos, long endNanos) {}
     };
 }

@@ -18,5 +18,4 @@ public record ChannelStatistics(
         long acceptedTotal,
         long receivedTotal,
         long evictedTotal,
-        boolean closed) {
-}
+        boolean closed) {}

@@ -96,18 +96,31 @@ public final class Connection<T> {
             // One consistent reading: accepted = received + depth + evicted holds in every snapshot.
             BoundedChannel.Snapshot s = channel.snapshot();
             int capacity = channel.capacity();
-            return new ChannelStatistics(s.depth(), capacity, (double) s.depth() / capacity,
-                    s.accepted(), s.received(), s.evicted(), s.closed());
+            return new ChannelStatistics(
+                    s.depth(),
+                    capacity,
+                    (double) s.depth() / capacity,
+                    s.accepted(),
+                    s.received(),
+                    s.evicted(),
+                    s.closed());
         }
         int depth = depth();
         int capacity = capacity();
         double utilization = capacity == 0 ? 0.0 : Math.min(1.0, (double) depth / capacity);
         if (channel == null) {
             long sent = from.measurements().messagesOut();
-            return new ChannelStatistics(depth, capacity, utilization, sent, Math.max(0, sent - depth), 0, from.isClosed());
+            return new ChannelStatistics(
+                    depth, capacity, utilization, sent, Math.max(0, sent - depth), 0, from.isClosed());
         }
-        return new ChannelStatistics(depth, capacity, utilization,
-                channel.acceptedCount(), channel.receivedCount(), channel.evictedCount(), channel.isClosed());
+        return new ChannelStatistics(
+                depth,
+                capacity,
+                utilization,
+                channel.acceptedCount(),
+                channel.receivedCount(),
+                channel.evictedCount(),
+                channel.isClosed());
     }
 
     private static int clamp(long value) {
@@ -120,7 +133,7 @@ public final class Connection<T> {
 
     @Override
     public String toString() {
-        return from.measurements().component() + "." + from.name() + " -> " + target()
-                + " [" + options.overflow() + ", capacity " + options.capacity() + "]";
+        return from.measurements().component() + "." + from.name() + " -> " + target() + " [" + options.overflow()
+                + ", capacity " + options.capacity() + "]";
     }
 }

@@ -8,8 +8,7 @@ final class Deadlines {
     /** No deadline. */
     static final long NONE = Long.MAX_VALUE;
 
-    private Deadlines() {
-    }
+    private Deadlines() {}
 
     /** {@code duration} in nanoseconds, {@link #NONE} when it does not fit in a long. */
     static long nanos(Duration duration) {

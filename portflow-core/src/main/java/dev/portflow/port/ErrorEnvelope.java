@@ -39,17 +39,23 @@ public record ErrorEnvelope(
 
     /** Builds an envelope for {@code error}; a text payload is cut to 64 KiB. */
     public static ErrorEnvelope of(String pipeline, String component, String port, Throwable error, Object payload) {
-        return of(pipeline, component, port, error.getClass().getSimpleName(), String.valueOf(error.getMessage()), payload);
+        return of(
+                pipeline,
+                component,
+                port,
+                error.getClass().getSimpleName(),
+                String.valueOf(error.getMessage()),
+                payload);
     }
 
     /** Builds an envelope for a failure that is not an exception (e.g. a rejected HTTP body). */
-    public static ErrorEnvelope of(String pipeline, String component, String port, String errorType, String message,
-            Object payload) {
+    public static ErrorEnvelope of(
+            String pipeline, String component, String port, String errorType, String message, Object payload) {
         if (payload instanceof CharSequence chars) {
             String text = chars.toString();
             String cut = truncateUtf8(text);
-            return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, cut,
-                    cut.length() != text.length());
+            return new ErrorEnvelope(
+                    Instant.now(), pipeline, component, port, errorType, message, cut, cut.length() != text.length());
         }
         return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, payload, false);
     }

@@ -166,6 +166,4 @@ public final class Inbox {
         }
         return true;
     }
-
-
 }

@@ -30,8 +30,10 @@ public final class InputPort<T> {
     private final Class<T> type;
     private final PortMeasurements measurements;
     private final MessageValidator validator;
+
     @SuppressWarnings("unchecked") // a generic array: only BoundedChannel<T>s are ever stored in it
     private volatile BoundedChannel<T>[] channels = (BoundedChannel<T>[]) new BoundedChannel<?>[0];
+
     private volatile List<Connection<?>> connections = List.of();
     private ReceiverWakeup wakeup = new ReceiverWakeup();
     private volatile ErrorReporter errorReporter = ErrorReporter.logging();
@@ -65,6 +67,7 @@ public final class InputPort<T> {
     private boolean lastUntimed; // the last message came through a timed connection, not timed
     /** An untimed message is settled by an exact reading within this long (coarse clock). */
     static final long SETTLE_NANOS = 500_000;
+
     private long lastOrigin = OutputPort.NO_ORIGIN;
 
     /**
@@ -299,8 +302,8 @@ public final class InputPort<T> {
 
     private void requireConnected() {
         if (channels.length == 0) {
-            throw new IllegalStateException("input port '" + name + "' of component '" + measurements.component()
-                    + "' is not connected");
+            throw new IllegalStateException(
+                    "input port '" + name + "' of component '" + measurements.component() + "' is not connected");
         }
     }
 
@@ -310,7 +313,8 @@ public final class InputPort<T> {
 
     synchronized void shareWakeup(ReceiverWakeup shared) {
         if (channels.length > 0) {
-            throw new IllegalStateException("input port '" + name + "' is already connected; group ports in an Inbox before connecting them");
+            throw new IllegalStateException(
+                    "input port '" + name + "' is already connected; group ports in an Inbox before connecting them");
         }
         this.wakeup = shared;
     }
@@ -378,7 +382,10 @@ public final class InputPort<T> {
         // The common case at high rates, kept small so that it compiles into the receive loop: a
         // message its sender did not time, on a connection with a timed one to stand for it, within
         // 0.5 ms of the last exact reading, outside drain(). Everything else is acceptTimed's.
-        if (!BoundedChannel.isExact(stamp) && stamped < 0 && index < repeats.length && sampleWait[index] >= 0
+        if (!BoundedChannel.isExact(stamp)
+                && stamped < 0
+                && index < repeats.length
+                && sampleWait[index] >= 0
                 && ticker.coarse() - lastExactAt < SETTLE_NANOS) {
             recordUntimed(index, BoundedChannel.stampNanos(stamp), origin);
             lastReceivedAt = 0L;
@@ -546,7 +553,6 @@ public final class InputPort<T> {
                 .at(Instant.ofEpochSecond(0, ticker.wallNanos())));
         return false;
     }
-
 
     @Override
     public String toString() {

@@ -11,7 +11,8 @@ public final class InvalidMessageException extends RuntimeException {
     private final transient List<SchemaViolation> violations;
 
     public InvalidMessageException(List<SchemaViolation> violations) {
-        super(violations.stream().map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
+        super(violations.stream()
+                .map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
                 .collect(Collectors.joining("; ")));
         this.violations = List.copyOf(violations);
     }

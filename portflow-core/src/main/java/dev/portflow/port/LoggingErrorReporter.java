@@ -83,11 +83,16 @@ final class LoggingErrorReporter implements ErrorReporter {
     }
 
     private String line(ErrorEnvelope e, boolean lastOfWindow) {
-        StringBuilder b = new StringBuilder("message failed: pipeline=").append(e.pipeline())
-                .append(" component=").append(e.component())
-                .append(" port=").append(e.port())
-                .append(" error_type=").append(e.errorType())
-                .append(" message=").append(e.message());
+        StringBuilder b = new StringBuilder("message failed: pipeline=")
+                .append(e.pipeline())
+                .append(" component=")
+                .append(e.component())
+                .append(" port=")
+                .append(e.port())
+                .append(" error_type=")
+                .append(e.errorType())
+                .append(" message=")
+                .append(e.message());
         String id = e.payloadId();
         if (id != null) {
             b.append(" id=").append(id);
@@ -96,7 +101,9 @@ final class LoggingErrorReporter implements ErrorReporter {
             b.append(" payload=").append(e.payloadText());
         }
         if (lastOfWindow) {
-            b.append(" (further failures of '").append(e.component()).append("' in the next ")
+            b.append(" (further failures of '")
+                    .append(e.component())
+                    .append("' in the next ")
                     .append(Duration.ofNanos(windowNanos).toSeconds())
                     .append(" s are counted, not logged; connect an err_* port to keep them)");
         }
@@ -108,7 +115,8 @@ final class LoggingErrorReporter implements ErrorReporter {
             return null;
         }
         return "component '" + e.component() + "' of pipeline '" + e.pipeline() + "': " + w.suppressed
-                + " more failed messages not logged in the last " + Duration.ofNanos(now - w.start).toSeconds()
+                + " more failed messages not logged in the last "
+                + Duration.ofNanos(now - w.start).toSeconds()
                 + " s, by error type " + w.suppressedByType;
     }
 }

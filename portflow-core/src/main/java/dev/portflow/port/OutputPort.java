@@ -35,6 +35,7 @@ public final class OutputPort<T> {
      */
     @SuppressWarnings("unchecked") // a generic array: only Connection<T>s are ever stored in it
     private volatile Connection<T>[] connections = (Connection<T>[]) new Connection<?>[0];
+
     private volatile boolean timed;
     /*
      * Set under this port's lock, which attach also holds from its check of closed to its store of
@@ -124,13 +125,14 @@ public final class OutputPort<T> {
             throw new NullPointerException("cannot send null to port '" + name + "'");
         }
         if (!type.isInstance(message)) {
-            throw new IllegalArgumentException("port '" + name + "' of component '" + measurements.component()
-                    + "' carries " + type.getName() + ", not " + message.getClass().getName());
+            throw new IllegalArgumentException(
+                    "port '" + name + "' of component '" + measurements.component() + "' carries " + type.getName()
+                            + ", not " + message.getClass().getName());
         }
         Connection<T>[] cs = connections;
         if (cs.length == 0) {
-            throw new IllegalStateException("output port '" + name + "' of component '" + measurements.component()
-                    + "' is not connected");
+            throw new IllegalStateException(
+                    "output port '" + name + "' of component '" + measurements.component() + "' is not connected");
         }
         if (closed) {
             measurements.drop(DropReason.CLOSED);
@@ -143,8 +145,11 @@ public final class OutputPort<T> {
                 // The fast path: no clock read unless the channel times this message exactly (its
                 // sampling rule, docs/metrics-fast-path.md); a full buffer takes the path below.
                 long coarse = ticker.coarse();
-                int result = channel.offerSampled(message,
-                        originOf(message, originNanoTime, coarse, false, BoundedChannel.FRESH), coarse, ticker);
+                int result = channel.offerSampled(
+                        message,
+                        originOf(message, originNanoTime, coarse, false, BoundedChannel.FRESH),
+                        coarse,
+                        ticker);
                 if (result == BoundedChannel.OFFERED) {
                     measurements.touch(coarse);
                     return SendOutcome.ACCEPTED;
@@ -157,8 +162,8 @@ public final class OutputPort<T> {
         }
         long now = clock ? ticker.read() : 0L;
         long origin = clock ? originOf(message, originNanoTime, now, true, now) : 0L;
-        long waitLimit = maxWaitNanos == Deadlines.NONE ? Deadlines.NONE
-                : Deadlines.after(realNow(clock, now), maxWaitNanos);
+        long waitLimit =
+                maxWaitNanos == Deadlines.NONE ? Deadlines.NONE : Deadlines.after(realNow(clock, now), maxWaitNanos);
         if (cs.length == 1) {
             SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt);
             if (outcome == null) {
@@ -171,7 +176,8 @@ public final class OutputPort<T> {
         long sharedDeadline = Long.MIN_VALUE; // one deadline for all BLOCK_WITH_TIMEOUT connections
         for (Connection<T> c : cs) {
             if (c.options().overflow() == OverflowPolicy.BLOCK_WITH_TIMEOUT && sharedDeadline == Long.MIN_VALUE) {
-                sharedDeadline = Deadlines.after(realNow(clock, now), Deadlines.nanos(c.options().timeout()));
+                sharedDeadline = Deadlines.after(
+                        realNow(clock, now), Deadlines.nanos(c.options().timeout()));
             }
             SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt);
             if (outcome == null) {
@@ -202,15 +208,15 @@ public final class OutputPort<T> {
         return inherited == NO_ORIGIN ? fresh : inherited;
     }
 
-
     /**
      * One connection; {@code null} means a FAIL connection was full (the caller throws).
      *
      * @param deadline  the shared BLOCK_WITH_TIMEOUT deadline of a fanned-out send, or MIN_VALUE
      * @param waitLimit the caller's own limit on waiting, or MAX_VALUE
      */
-    private SendOutcome sendTo(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit,
-            long enqueuedAt) throws InterruptedException {
+    private SendOutcome sendTo(
+            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit, long enqueuedAt)
+            throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         if (channel == null) {
             return sendRemote(c, message, now, origin, deadline, waitLimit);
@@ -237,10 +243,19 @@ public final class OutputPort<T> {
             }
             case DROP_OLDEST -> evictAndOffer(channel, message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
             case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt);
-            case BLOCK_WITH_TIMEOUT -> waitAndOffer(channel, message, origin, Math.min(waitLimit,
-                    deadline != Long.MIN_VALUE ? deadline
-                            : Deadlines.after(realNow(timed, now), Deadlines.nanos(c.options().timeout()))),
-                    enqueuedAt);
+            case BLOCK_WITH_TIMEOUT ->
+                waitAndOffer(
+                        channel,
+                        message,
+                        origin,
+                        Math.min(
+                                waitLimit,
+                                deadline != Long.MIN_VALUE
+                                        ? deadline
+                                        : Deadlines.after(
+                                                realNow(timed, now),
+                                                Deadlines.nanos(c.options().timeout()))),
+                        enqueuedAt);
         };
     }
 
@@ -262,8 +277,9 @@ public final class OutputPort<T> {
         return evictions > 0 ? SendOutcome.ACCEPTED_AFTER_EVICTING : SendOutcome.ACCEPTED;
     }
 
-    private SendOutcome waitAndOffer(BoundedChannel<T> channel, T message, long origin, long deadline,
-            long enqueuedAtOrNone) throws InterruptedException {
+    private SendOutcome waitAndOffer(
+            BoundedChannel<T> channel, T message, long origin, long deadline, long enqueuedAtOrNone)
+            throws InterruptedException {
         long start = ticker.read();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
@@ -314,9 +330,15 @@ public final class OutputPort<T> {
                     return null;
                 }
                 case BLOCK, BLOCK_WITH_TIMEOUT -> {
-                    long limit = c.options().overflow() == OverflowPolicy.BLOCK ? waitLimit : Math.min(waitLimit,
-                            deadline != Long.MIN_VALUE ? deadline
-                                    : Deadlines.after(realNow(timed, now), Deadlines.nanos(c.options().timeout())));
+                    long limit = c.options().overflow() == OverflowPolicy.BLOCK
+                            ? waitLimit
+                            : Math.min(
+                                    waitLimit,
+                                    deadline != Long.MIN_VALUE
+                                            ? deadline
+                                            : Deadlines.after(
+                                                    realNow(timed, now),
+                                                    Deadlines.nanos(c.options().timeout())));
                     offer = waitRemote(link, message, originNanos, limit);
                     if (offer == null) {
                         return SendOutcome.TIMED_OUT;
@@ -366,8 +388,8 @@ public final class OutputPort<T> {
     }
 
     private PortOverflowException overflow(Connection<T> c) {
-        return new PortOverflowException("buffer of " + c + " is full (" + c.capacity()
-                + " messages) and its overflow policy is FAIL");
+        return new PortOverflowException(
+                "buffer of " + c + " is full (" + c.capacity() + " messages) and its overflow policy is FAIL");
     }
 
     /**
@@ -428,8 +450,9 @@ public final class OutputPort<T> {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(options, "options");
         if (options.overflow() == OverflowPolicy.DROP_OLDEST) {
-            throw new IllegalArgumentException("overflow DROP_OLDEST cannot apply to " + link.target()
-                    + ": a remote buffer's oldest message cannot be evicted; use DROP_NEWEST, BLOCK or BLOCK_WITH_TIMEOUT");
+            throw new IllegalArgumentException(
+                    "overflow DROP_OLDEST cannot apply to " + link.target()
+                            + ": a remote buffer's oldest message cannot be evicted; use DROP_NEWEST, BLOCK or BLOCK_WITH_TIMEOUT");
         }
         if (closed) {
             throw new IllegalStateException("output port '" + name + "' is closed and cannot be connected");
@@ -449,8 +472,8 @@ public final class OutputPort<T> {
 
     synchronized void attach(Connection<T> connection) {
         if (connections.length == 1 && connections[0].remote() != null) {
-            throw new IllegalStateException("output port '" + name + "' is bound to " + connections[0].remote().target()
-                    + " and carries that connection only");
+            throw new IllegalStateException("output port '" + name + "' is bound to "
+                    + connections[0].remote().target() + " and carries that connection only");
         }
         if (closed) {
             throw new IllegalStateException("output port '" + name + "' is closed and cannot be connected");

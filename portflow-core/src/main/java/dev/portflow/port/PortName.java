@@ -7,8 +7,7 @@ public final class PortName {
 
     private static final Pattern SUFFIX = Pattern.compile("[a-z0-9_]+");
 
-    private PortName() {
-    }
+    private PortName() {}
 
     /** Whether {@code name} is a valid input port name. */
     public static boolean isInput(String name) {
@@ -26,7 +25,9 @@ public final class PortName {
     }
 
     private static boolean hasPrefix(String name, String prefix) {
-        return name != null && name.startsWith(prefix) && name.length() > prefix.length()
+        return name != null
+                && name.startsWith(prefix)
+                && name.length() > prefix.length()
                 && SUFFIX.matcher(name.substring(prefix.length())).matches();
     }
 
@@ -40,8 +41,9 @@ public final class PortName {
 
     static String requireOutput(String name) {
         if (!isOutput(name)) {
-            throw new IllegalArgumentException("invalid output port name '" + name
-                    + "': output ports are named out_<name> or err_<name> (lower case letters, digits, '_'), e.g. out_orders");
+            throw new IllegalArgumentException(
+                    "invalid output port name '" + name
+                            + "': output ports are named out_<name> or err_<name> (lower case letters, digits, '_'), e.g. out_orders");
         }
         return name;
     }

@@ -14,8 +14,7 @@ import java.util.Objects;
  */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** Connects with the defaults: capacity 1024, {@code BLOCK}. */
     public static <T> Connection<T> connect(OutputPort<T> out, InputPort<? super T> in) {
@@ -23,8 +22,8 @@ public final class Ports {
     }
 
     /** Connects with a buffer of {@code capacity} messages and the given overflow policy. */
-    public static <T> Connection<T> connect(OutputPort<T> out, InputPort<? super T> in, int capacity,
-            OverflowPolicy overflow) {
+    public static <T> Connection<T> connect(
+            OutputPort<T> out, InputPort<? super T> in, int capacity, OverflowPolicy overflow) {
         return connect(out, in, ConnectionOptions.defaults().capacity(capacity).overflow(overflow));
     }
 
@@ -39,15 +38,16 @@ public final class Ports {
         Objects.requireNonNull(in, "input port");
         Objects.requireNonNull(options, "options");
         if (!in.type().isAssignableFrom(out.type())) {
-            throw new IllegalArgumentException("cannot connect " + out + " carrying " + out.type().getName()
-                    + " to " + in + " expecting " + in.type().getName());
+            throw new IllegalArgumentException(
+                    "cannot connect " + out + " carrying " + out.type().getName() + " to " + in + " expecting "
+                            + in.type().getName());
         }
         synchronized (in) {
             if (in.isConnectedTo(out)) {
                 throw new IllegalStateException(out + " is already connected to " + in);
             }
-            BoundedChannel<T> channel = new BoundedChannel<>(options.capacity(),
-                    options.overflow() == OverflowPolicy.DROP_OLDEST, options.timed(), in.wakeup());
+            BoundedChannel<T> channel = new BoundedChannel<>(
+                    options.capacity(), options.overflow() == OverflowPolicy.DROP_OLDEST, options.timed(), in.wakeup());
             Connection<T> connection = new Connection<>(out, in, options, channel);
             out.attach(connection);
             @SuppressWarnings("unchecked")

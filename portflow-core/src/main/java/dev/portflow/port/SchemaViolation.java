@@ -6,5 +6,4 @@ package dev.portflow.port;
  * @param field   path of the offending field ({@code ""} for the whole message)
  * @param message what is wrong with it
  */
-public record SchemaViolation(String field, String message) {
-}
+public record SchemaViolation(String field, String message) {}

@@ -17,8 +17,7 @@ final class Autoscaler {
     private static final System.Logger LOG = System.getLogger("dev.portflow.scaling");
 
     /** An autoscaled stage: its node, its runner and its rule. */
-    record Stage(ComponentNode node, HandlerRunner runner, ScalingPolicy policy) {
-    }
+    record Stage(ComponentNode node, HandlerRunner runner, ScalingPolicy policy) {}
 
     private final String pipeline;
     private final List<Stage> stages;
@@ -57,15 +56,21 @@ final class Autoscaler {
                     continue;
                 }
                 try {
-                    ScalingDecision decision = stage.policy().observe(sample(stage, stage.node().ticker.read()));
+                    ScalingDecision decision = stage.policy()
+                            .observe(sample(stage, stage.node().ticker.read()));
                     if (decision != null && !stopped) {
                         stage.runner().setWorkers(decision.to());
                         stage.node().scalingLog.add(decision);
-                        LOG.log(Level.INFO, "scaling '" + stage.node().name + "' of pipeline '" + pipeline + "' from "
-                                + decision.from() + " to " + decision.to() + " workers: " + decision.reason());
+                        LOG.log(
+                                Level.INFO,
+                                "scaling '" + stage.node().name + "' of pipeline '" + pipeline + "' from "
+                                        + decision.from() + " to " + decision.to() + " workers: " + decision.reason());
                     }
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "autoscaling of '" + stage.node().name + "' failed; it keeps its workers", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "autoscaling of '" + stage.node().name + "' failed; it keeps its workers",
+                            e);
                 }
             }
             next += intervalNanos;
@@ -91,8 +96,15 @@ final class Autoscaler {
             depth += d;
             capacity += m.capacity();
         }
-        return new StageSample(now, stage.runner().workerCount(), n.times.nanos(ComponentTime.BUSY),
-                n.times.nanos(ComponentTime.IDLE), n.times.nanos(ComponentTime.BACKPRESSURED), finished, arrived,
-                depth, capacity);
+        return new StageSample(
+                now,
+                stage.runner().workerCount(),
+                n.times.nanos(ComponentTime.BUSY),
+                n.times.nanos(ComponentTime.IDLE),
+                n.times.nanos(ComponentTime.BACKPRESSURED),
+                finished,
+                arrived,
+                depth,
+                capacity);
     }
 }

@@ -85,8 +85,7 @@ public final class CompletionWatermark {
     };
 
     /** A downstream component: its input ports and which of their connections come from the subgraph. */
-    private record Stage(ComponentNode node, List<InputPort<?>> inputs, List<Connection<?>> fromSubgraph) {
-    }
+    private record Stage(ComponentNode node, List<InputPort<?>> inputs, List<Connection<?>> fromSubgraph) {}
 
     private final InputPort<?> port;
     private final ComponentNode origin;

@@ -12,8 +12,13 @@ import java.util.List;
  * @param workers how many workers handle its messages (see {@link Workers})
  * @param orderedByKey whether messages with the same key are handled in order ({@link PipelineBuilder#orderedByKey})
  */
-public record ComponentInfo(String name, ComponentKind kind, List<String> inputs, List<String> outputs,
-        Workers workers, boolean orderedByKey) {
+public record ComponentInfo(
+        String name,
+        ComponentKind kind,
+        List<String> inputs,
+        List<String> outputs,
+        Workers workers,
+        boolean orderedByKey) {
 
     /** A component with one worker and no key. */
     public ComponentInfo(String name, ComponentKind kind, List<String> inputs, List<String> outputs) {

@@ -1,12 +1,12 @@
 package dev.portflow.runtime;
 
 import dev.portflow.component.Component;
-import dev.portflow.time.Ticker;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.Inbox;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortName;
+import dev.portflow.time.Ticker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,12 @@ final class ComponentNode {
     final Function<Object, ?> key; // null: no per-key order
     Inbox inbox;
 
-    ComponentNode(String name, Component component, Class<?> outputType, Workers workers, Function<Object, ?> key,
+    ComponentNode(
+            String name,
+            Component component,
+            Class<?> outputType,
+            Workers workers,
+            Function<Object, ?> key,
             Ticker ticker) {
         this.name = name;
         this.ticker = ticker;
@@ -42,7 +47,9 @@ final class ComponentNode {
 
     /** The {@code out_*} ports (not the error ports). */
     List<OutputPort<?>> dataOutputs() {
-        return outputs.values().stream().filter(p -> !PortName.isError(p.name())).toList();
+        return outputs.values().stream()
+                .filter(p -> !PortName.isError(p.name()))
+                .toList();
     }
 
     /** The error port, or {@code null} when the component has none. */

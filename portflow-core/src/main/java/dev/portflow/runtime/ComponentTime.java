@@ -51,14 +51,19 @@ final class ComponentTime {
     // Written by the owner thread only, inside a version window.
     private final long[] completed = new long[3];
     private int state = IDLE;
+
     @SuppressWarnings("unused") // accessed through SINCE
     private long since = Long.MIN_VALUE; // start of the interval in progress; MIN_VALUE: not started
+
     @SuppressWarnings("unused") // accessed through STARTED
     private long startedAt = Long.MIN_VALUE;
+
     @SuppressWarnings("unused") // accessed through BUSY_FROM; outside the version: a racy read for health
     private long busyFrom = Long.MIN_VALUE; // start of the current message (or of the busy state, for a source)
+
     private boolean finished;
     private long writes; // version windows opened so far (state changes, start, finish); owner writes, tests read
+
     @SuppressWarnings("unused") // accessed through VERSION; odd while the owner writes
     private long version;
 

@@ -40,8 +40,7 @@ public record DrainReport(
      * @param redelivered whether its transport keeps and redelivers it (a Kafka-bound port's
      *                    uncommitted record): not lost, and not to be replayed
      */
-    public record Leftover(String port, Object message, boolean redelivered) {
-    }
+    public record Leftover(String port, Object message, boolean redelivered) {}
 
     public DrainReport {
         // ordered copies: reports print ports in topological order
@@ -59,7 +58,9 @@ public record DrainReport(
     /** Messages that will not reach their end unless replayed: unfinished ones no transport redelivers, plus those dropped while stopping. */
     public long lost() {
         return unfinished.stream().filter(l -> !l.redelivered()).count()
-                + droppedWhileStopping.values().stream().mapToLong(Long::longValue).sum();
+                + droppedWhileStopping.values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
     }
 
     /** Total messages that failed while the pipeline ran. */

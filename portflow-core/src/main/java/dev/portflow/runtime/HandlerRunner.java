@@ -225,7 +225,10 @@ final class HandlerRunner extends ComponentRunner {
                 try {
                     sink.flush();
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "flush of sink '" + node.name + "' at end of stream failed", e);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "flush of sink '" + node.name + "' at end of stream failed",
+                            e);
                 }
             }
             finishComponent();
@@ -271,8 +274,9 @@ final class HandlerRunner extends ComponentRunner {
         }
 
         void start(int number) {
-            Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name
-                    + (shared ? "-" + number : "")).unstarted(this::run);
+            Thread t = Thread.ofVirtual()
+                    .name("portflow-" + pipelineName + "-" + node.name + (shared ? "-" + number : ""))
+                    .unstarted(this::run);
             thread = t; // before it runs: backpressure callbacks compare against it at once
             t.start();
         }
@@ -461,7 +465,8 @@ final class HandlerRunner extends ComponentRunner {
                         set(message, port, at, port.lastOrigin(), port.lastSequence(), null, e); // fails alone
                         return TOOK;
                     }
-                    KeyedOrder.Parked p = new KeyedOrder.Parked(message, port, at, port.lastOrigin(), port.lastSequence());
+                    KeyedOrder.Parked p =
+                            new KeyedOrder.Parked(message, port, at, port.lastOrigin(), port.lastSequence());
                     if (keyed.claimOrPark(k, p)) {
                         set(message, port, at, port.lastOrigin(), port.lastSequence(), k, null);
                         return TOOK;
@@ -473,7 +478,13 @@ final class HandlerRunner extends ComponentRunner {
             }
         }
 
-        private void set(Object message, InputPort<?> port, long at, long origin, long sequence, Object k,
+        private void set(
+                Object message,
+                InputPort<?> port,
+                long at,
+                long origin,
+                long sequence,
+                Object k,
                 RuntimeException failure) {
             taken = message;
             takenPort = port;
@@ -491,15 +502,24 @@ final class HandlerRunner extends ComponentRunner {
          * @param sequence its place in the port's order (several workers), or -1 (one worker)
          * @param failure  a failure to report instead of handling it (its key could not be computed)
          */
-        private long handle(Object message, InputPort<?> port, long receivedAt, long origin, long sequence,
-                RuntimeException failure) throws InterruptedException {
+        private long handle(
+                Object message,
+                InputPort<?> port,
+                long receivedAt,
+                long origin,
+                long sequence,
+                RuntimeException failure)
+                throws InterruptedException {
             PortMeasurements measurements = port.measurements();
             int sample = timed ? sampleIndex(port) : -1;
             // Untimed and back to back (the common case at high rates): still busy, no clock read;
             // "busy on one message" counts from the last timed one, at most about SETTLE_NANOS
             // earlier (the port times one by then). Kept out of startTimed so this stays small.
-            if (timed && (receivedAt != 0L || time.state() != ComponentTime.BUSY || sample < 0
-                    || lastProcessNanos[sample] < 0)) {
+            if (timed
+                    && (receivedAt != 0L
+                            || time.state() != ComponentTime.BUSY
+                            || sample < 0
+                            || lastProcessNanos[sample] < 0)) {
                 receivedAt = startTimed(receivedAt); // it waited for this one, or no timed one stands for it
             }
             unfinished = message;

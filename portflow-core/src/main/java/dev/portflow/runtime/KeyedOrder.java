@@ -24,8 +24,7 @@ import java.util.function.Function;
 final class KeyedOrder {
 
     /** A message taken from an input and waiting for its key. */
-    record Parked(Object message, InputPort<?> port, long receivedAt, long origin, long sequence) {
-    }
+    record Parked(Object message, InputPort<?> port, long receivedAt, long origin, long sequence) {}
 
     private final Function<Object, ?> keyOf;
     private final int parkLimit;

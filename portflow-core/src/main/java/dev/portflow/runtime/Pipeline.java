@@ -3,11 +3,11 @@ package dev.portflow.runtime;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
-import dev.portflow.time.Ticker;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
+import dev.portflow.time.Ticker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,8 +60,14 @@ public final class Pipeline implements AutoCloseable {
     private Autoscaler autoscaler;
     private DrainReport drainReport;
 
-    Pipeline(String name, List<ComponentNode> nodes, MeterRegistry registry, ErrorReporter errorReporter,
-            HealthRules healthRules, ScalingSettings scalingSettings, Ticker ticker) {
+    Pipeline(
+            String name,
+            List<ComponentNode> nodes,
+            MeterRegistry registry,
+            ErrorReporter errorReporter,
+            HealthRules healthRules,
+            ScalingSettings scalingSettings,
+            Ticker ticker) {
         this.name = name;
         this.ticker = ticker;
         this.nodes = nodes;
@@ -107,14 +113,23 @@ public final class Pipeline implements AutoCloseable {
     /** The components in topological order. */
     public List<ComponentInfo> components() {
         return nodes.stream()
-                .map(n -> new ComponentInfo(n.name, n.kind, List.copyOf(n.inputs.keySet()), List.copyOf(n.outputs.keySet()),
-                        n.workers, n.key != null))
+                .map(n -> new ComponentInfo(
+                        n.name,
+                        n.kind,
+                        List.copyOf(n.inputs.keySet()),
+                        List.copyOf(n.outputs.keySet()),
+                        n.workers,
+                        n.key != null))
                 .toList();
     }
 
     /** The components that are instances of {@code type}, in topological order (e.g. every HTTP endpoint). */
     public <C> List<C> componentsOfType(Class<C> type) {
-        return nodes.stream().map(n -> n.component).filter(type::isInstance).map(type::cast).toList();
+        return nodes.stream()
+                .map(n -> n.component)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     /** The name under which {@code component} was added, or {@code null} if it is not part of this pipeline. */
@@ -276,7 +291,8 @@ public final class Pipeline implements AutoCloseable {
         runners.forEach(ComponentRunner::start);
         if (!policies.isEmpty()) {
             List<Autoscaler.Stage> stages = new ArrayList<>();
-            policies.forEach((node, policy) -> stages.add(new Autoscaler.Stage(node, (HandlerRunner) byNode.get(node), policy)));
+            policies.forEach(
+                    (node, policy) -> stages.add(new Autoscaler.Stage(node, (HandlerRunner) byNode.get(node), policy)));
             autoscaler = new Autoscaler(name, stages, scalingSettings);
             autoscaler.start();
         }
@@ -361,13 +377,18 @@ public final class Pipeline implements AutoCloseable {
         }
         boolean completed = finished && !forced;
         if (!completed) {
-            LOG.log(Level.WARNING, "pipeline '" + name + "' did not drain " + (forced || interrupted
-                    ? "(stop forced)" : "within " + timeout) + "; stopping its components");
+            LOG.log(
+                    Level.WARNING,
+                    "pipeline '" + name + "' did not drain "
+                            + (forced || interrupted ? "(stop forced)" : "within " + timeout)
+                            + "; stopping its components");
             runners.forEach(ComponentRunner::forceStop);
             try {
                 if (!awaitTermination(FORCED_STOP_GRACE.toNanos())) {
-                    LOG.log(Level.WARNING, "pipeline '" + name + "': a component did not stop within "
-                            + FORCED_STOP_GRACE + " of being interrupted; the leftover count may miss its message");
+                    LOG.log(
+                            Level.WARNING,
+                            "pipeline '" + name + "': a component did not stop within " + FORCED_STOP_GRACE
+                                    + " of being interrupted; the leftover count may miss its message");
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -410,8 +431,8 @@ public final class Pipeline implements AutoCloseable {
         Map<String, Long> errors = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
             // what its workers were handling (or had parked behind a key) when they were stopped
-            List<KeyedOrder.Parked> handling = started.get(n) instanceof HandlerRunner handler
-                    ? handler.unfinished() : List.of();
+            List<KeyedOrder.Parked> handling =
+                    started.get(n) instanceof HandlerRunner handler ? handler.unfinished() : List.of();
             long failed = 0;
             for (InputPort<?> p : n.inputs.values()) {
                 String key = n.name + "." + p.name();
@@ -537,7 +558,8 @@ public final class Pipeline implements AutoCloseable {
                         .tags("pipeline", name, "component", n.name)
                         .register(registry);
                 for (boolean widening : new boolean[] {true, false}) {
-                    FunctionCounter.builder("portflow.component.scaling.decisions", n.scalingLog, l -> l.count(widening))
+                    FunctionCounter.builder(
+                                    "portflow.component.scaling.decisions", n.scalingLog, l -> l.count(widening))
                             .description("Decisions of the autoscaler to change the component's workers")
                             .tags("pipeline", name, "component", n.name, "direction", widening ? "up" : "down")
                             .register(registry);

@@ -7,7 +7,7 @@ import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
-import dev.portflow.time.Ticker;
+import dev.portflow.metrics.RemoteBuffer;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;
@@ -16,8 +16,8 @@ import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortName;
 import dev.portflow.port.Ports;
-import dev.portflow.metrics.RemoteBuffer;
 import dev.portflow.port.RemoteLink;
+import dev.portflow.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -70,16 +70,18 @@ public final class PipelineBuilder {
         this.name = name;
     }
 
-    private record Declared(String name, Component component, Class<?> inputType, Class<?> outputType) {
-    }
+    private record Declared(String name, Component component, Class<?> inputType, Class<?> outputType) {}
 
-    private record Edge(String fromComponent, String fromPort, String toComponent, String toPort,
-            ConnectionOptions options, String text) {
-    }
+    private record Edge(
+            String fromComponent,
+            String fromPort,
+            String toComponent,
+            String toPort,
+            ConnectionOptions options,
+            String text) {}
 
-    private record RemoteEdge(String fromComponent, String fromPort, RemoteLink<?> link, ConnectionOptions options,
-            String text) {
-    }
+    private record RemoteEdge(
+            String fromComponent, String fromPort, RemoteLink<?> link, ConnectionOptions options, String text) {}
 
     /** The registry for this pipeline's meters; a {@code SimpleMeterRegistry} when not set. */
     public PipelineBuilder meterRegistry(MeterRegistry meterRegistry) {
@@ -132,8 +134,8 @@ public final class PipelineBuilder {
         return add(name, transformer, inputType, Object.class);
     }
 
-    public <I, O> PipelineBuilder transformer(String name, Class<I> inputType, Class<O> outputType,
-            Transformer<I, O> transformer) {
+    public <I, O> PipelineBuilder transformer(
+            String name, Class<I> inputType, Class<O> outputType, Transformer<I, O> transformer) {
         return add(name, transformer, inputType, outputType);
     }
 
@@ -370,7 +372,9 @@ public final class PipelineBuilder {
                 }
                 if (kind == ComponentKind.TRANSFORMER && dataOuts != 1) {
                     problems.add(who + " needs exactly one out_* port, has " + outs
-                            + (dataOuts > 1 ? "; connect one out_* port to several inputs to broadcast, or use a router" : ""));
+                            + (dataOuts > 1
+                                    ? "; connect one out_* port to several inputs to broadcast, or use a router"
+                                    : ""));
                 }
                 if (kind == ComponentKind.ROUTER && dataOuts == 0) {
                     problems.add(who + " needs at least one out_* port");
@@ -393,10 +397,15 @@ public final class PipelineBuilder {
             if (d == null) {
                 problems.add("workers set for unknown component '" + component + "'");
             } else if (ComponentKind.of(d.component()) == ComponentKind.SOURCE) {
-                problems.add("source '" + component + "' cannot have workers: a source runs once; it may use threads of its own");
+                problems.add("source '" + component
+                        + "' cannot have workers: a source runs once; it may use threads of its own");
             } else if (w.max() > 1 && d.component().getClass().isAnnotationPresent(SingleWorker.class)) {
-                problems.add(ComponentKind.of(d.component()).name().toLowerCase(java.util.Locale.ROOT) + " '" + component
-                        + "' cannot have more than one worker: " + d.component().getClass().getAnnotation(SingleWorker.class).value());
+                problems.add(ComponentKind.of(d.component()).name().toLowerCase(java.util.Locale.ROOT) + " '"
+                        + component + "' cannot have more than one worker: "
+                        + d.component()
+                                .getClass()
+                                .getAnnotation(SingleWorker.class)
+                                .value());
             }
         });
         keys.keySet().forEach(component -> {
@@ -418,7 +427,8 @@ public final class PipelineBuilder {
             indegree.put(c, 0);
         });
         for (Edge e : edges) {
-            if (downstream.containsKey(e.fromComponent()) && indegree.containsKey(e.toComponent())
+            if (downstream.containsKey(e.fromComponent())
+                    && indegree.containsKey(e.toComponent())
                     && downstream.get(e.fromComponent()).add(e.toComponent())) {
                 indegree.merge(e.toComponent(), 1, Integer::sum);
             }
@@ -440,7 +450,8 @@ public final class PipelineBuilder {
             }
         }
         if (order.size() < components.size()) {
-            List<String> inCycle = components.keySet().stream().filter(c -> !order.contains(c)).toList();
+            List<String> inCycle =
+                    components.keySet().stream().filter(c -> !order.contains(c)).toList();
             problems.add("the connections form a cycle through " + inCycle
                     + "; pipelines must be acyclic so end of stream can reach every component");
         }
@@ -452,8 +463,8 @@ public final class PipelineBuilder {
         Map<String, ComponentNode> nodes = new LinkedHashMap<>();
         for (String c : order) {
             Declared d = components.get(c);
-            ComponentNode node = new ComponentNode(c, d.component(), d.outputType(),
-                    workers.getOrDefault(c, Workers.one()), keys.get(c), ticker);
+            ComponentNode node = new ComponentNode(
+                    c, d.component(), d.outputType(), workers.getOrDefault(c, Workers.one()), keys.get(c), ticker);
             for (String p : inPorts.get(c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
                 port.measurements().pipeline(name);
@@ -501,7 +512,13 @@ public final class PipelineBuilder {
             nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
-        return new Pipeline(name, List.copyOf(nodes.values()), meters, errorReporter, healthRules, ScalingSettings.defaults(),
+        return new Pipeline(
+                name,
+                List.copyOf(nodes.values()),
+                meters,
+                errorReporter,
+                healthRules,
+                ScalingSettings.defaults(),
                 ticker);
     }
 
@@ -513,7 +530,8 @@ public final class PipelineBuilder {
         Class<?> common = null;
         for (Edge e : edges) {
             if (e.fromComponent().equals(node.name) && e.fromPort().equals(port)) {
-                Class<?> target = nodes.get(e.toComponent()).inputs.get(e.toPort()).type();
+                Class<?> target =
+                        nodes.get(e.toComponent()).inputs.get(e.toPort()).type();
                 if (target == Object.class) {
                     continue;
                 }

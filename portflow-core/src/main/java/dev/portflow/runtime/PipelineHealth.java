@@ -12,7 +12,10 @@ import java.util.List;
 public record PipelineHealth(Status status, List<ComponentProblem> problems) {
 
     /** Overall health. */
-    public enum Status { UP, DEGRADED }
+    public enum Status {
+        UP,
+        DEGRADED
+    }
 
     /**
      * One degraded component.
@@ -20,8 +23,7 @@ public record PipelineHealth(Status status, List<ComponentProblem> problems) {
      * @param component the component's name
      * @param reason    what is wrong, in one sentence (e.g. "the last 10 messages failed (IOException: No space left on device)")
      */
-    public record ComponentProblem(String component, String reason) {
-    }
+    public record ComponentProblem(String component, String reason) {}
 
     public PipelineHealth {
         problems = List.copyOf(problems);

@@ -11,5 +11,4 @@ package dev.portflow.runtime;
  *                  grew by 312 in 1 s, outputs not backpressured (2 %): widening"
  * @param epochMillis when it was taken (wall clock)
  */
-public record ScalingDecision(String component, int from, int to, String reason, long epochMillis) {
-}
+public record ScalingDecision(String component, int from, int to, String reason, long epochMillis) {}

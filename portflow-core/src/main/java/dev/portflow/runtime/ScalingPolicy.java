@@ -48,6 +48,7 @@ final class ScalingPolicy {
     private static final int BASELINE_INTERVALS = 3;
     /** Below this busy share a throughput-at-full-use figure is too extrapolated to judge a widening by. */
     private static final double MIN_BASELINE_BUSY = 0.5;
+
     private static final double EPSILON = 1e-9;
 
     private final String component;
@@ -60,6 +61,7 @@ final class ScalingPolicy {
     private int expectedWorkers;
     /** Recent intervals at a known worker count, newest first. */
     private final ArrayDeque<Interval> history = new ArrayDeque<>();
+
     private Evaluation evaluation;
     private Ceiling ceiling;
     private volatile int usefulMax; // the workers the stage can usefully have: max, or a ceiling found below it
@@ -107,7 +109,9 @@ final class ScalingPolicy {
         if (elapsed <= 0 || countersWentBack(previous, sample)) {
             restart(sample);
             drainSeconds = drainTime(sample, Double.NaN);
-            status = (elapsed <= 0 ? "a sample not later than the previous one" : "counters went back (the stage restarted?)")
+            status = (elapsed <= 0
+                            ? "a sample not later than the previous one"
+                            : "counters went back (the stage restarted?)")
                     + ": measuring again from " + current + " " + workersWord(current);
             return bringIntoBounds(current);
         }
@@ -172,17 +176,22 @@ final class ScalingPolicy {
         }
         switch (assessment.verdict) {
             case WIDEN -> {
-                boolean demandHidden = interval.capacity() > 0
-                        && interval.depth() >= settings.fullFraction() * interval.capacity();
-                evaluation = new Evaluation(current, assessment.target, baselineThroughput(current),
+                boolean demandHidden =
+                        interval.capacity() > 0 && interval.depth() >= settings.fullFraction() * interval.capacity();
+                evaluation = new Evaluation(
+                        current,
+                        assessment.target,
+                        baselineThroughput(current),
                         demandHidden ? interval.throughput() : Double.NaN);
                 return decide(current, assessment.target, note + assessment.reason);
             }
             case NARROW -> {
                 long idleFor = now - Math.max(idleSinceNanos, lastChangeNanos);
                 if (reached(idleFor, settings.narrowAfter())) {
-                    return decide(current, assessment.target, note + "mostly idle for " + seconds(idleFor / 1e9)
-                            + ": " + assessment.reason);
+                    return decide(
+                            current,
+                            assessment.target,
+                            note + "mostly idle for " + seconds(idleFor / 1e9) + ": " + assessment.reason);
                 }
                 status = note + "mostly idle for " + seconds(idleFor / 1e9) + " of " + duration(settings.narrowAfter())
                         + ": " + assessment.reason.replace("; narrowing", "; would narrow");
@@ -237,39 +246,60 @@ final class ScalingPolicy {
     // ---------------------------------------------------------------------------------------------
     // the rule
 
-    private enum Verdict { WIDEN, NARROW, HOLD }
+    private enum Verdict {
+        WIDEN,
+        NARROW,
+        HOLD
+    }
 
     /** What the newest interval calls for, before the timers (evaluation, narrowAfter) have their say. */
-    private record Assessment(Verdict verdict, int target, String reason, boolean mostlyIdle) {
-    }
+    private record Assessment(Verdict verdict, int target, String reason, boolean mostlyIdle) {}
 
     private Assessment assess(Interval iv, int current) {
         if (iv.workerNanos() <= 0) {
-            return new Assessment(Verdict.HOLD, current, "no worker time measured in the last "
-                    + seconds(iv.seconds()) + ": holding at " + current, false);
+            return new Assessment(
+                    Verdict.HOLD,
+                    current,
+                    "no worker time measured in the last " + seconds(iv.seconds()) + ": holding at " + current,
+                    false);
         }
         double occupied = iv.occupiedShare();
         int floor = backlogFloor(iv.capacity());
         boolean full = isFull(iv.depth(), iv.capacity());
-        boolean backlogging = iv.depth() > floor && (iv.growth() > 0 || drainSecondsAtNetRate(iv) > seconds(settings.backlogDrain()));
+        boolean backlogging =
+                iv.depth() > floor && (iv.growth() > 0 || drainSecondsAtNetRate(iv) > seconds(settings.backlogDrain()));
         int need = neededWorkers(iv);
 
         if (occupied >= settings.busyHigh() && backlogging) {
             String situation = workText(iv) + ", " + backlogText(iv, full);
             if (iv.backpressuredShare() >= settings.maxBackpressured()) {
-                return new Assessment(Verdict.HOLD, current, situation + ", but outputs backpressured "
-                        + percent(iv.backpressuredShare()) + " of worker time: the bottleneck is downstream and widening"
-                        + " would only move the queue; holding at " + current, false);
+                return new Assessment(
+                        Verdict.HOLD,
+                        current,
+                        situation + ", but outputs backpressured "
+                                + percent(iv.backpressuredShare())
+                                + " of worker time: the bottleneck is downstream and widening"
+                                + " would only move the queue; holding at " + current,
+                        false);
             }
             situation = situation + ", outputs not backpressured (" + percent(iv.backpressuredShare()) + ")";
             if (current >= bounds.max()) {
-                return new Assessment(Verdict.HOLD, current, situation + ": at max " + bounds.max() + " "
-                        + workersWord(bounds.max()) + ", cannot widen further", false);
+                return new Assessment(
+                        Verdict.HOLD,
+                        current,
+                        situation + ": at max " + bounds.max() + " " + workersWord(bounds.max())
+                                + ", cannot widen further",
+                        false);
             }
             if (ceiling != null && current >= ceiling.workers) {
-                return new Assessment(Verdict.HOLD, current, situation + ": at the ceiling found at " + ceiling.workers
-                        + " " + workersWord(ceiling.workers) + ": " + ceiling.finding + "; holding until the load drops or "
-                        + duration(settings.ceilingRetry()) + " pass", false);
+                return new Assessment(
+                        Verdict.HOLD,
+                        current,
+                        situation + ": at the ceiling found at " + ceiling.workers
+                                + " " + workersWord(ceiling.workers) + ": " + ceiling.finding
+                                + "; holding until the load drops or "
+                                + duration(settings.ceilingRetry()) + " pass",
+                        false);
             }
             int limit = Math.min(bounds.max(), current * settings.maxGrowth());
             String limitText = "at most x" + settings.maxGrowth() + " at a time";
@@ -295,8 +325,11 @@ final class ScalingPolicy {
             }
             int target = Math.min(wanted, limit);
             String capped = target < wanted ? " (" + limitText + ")" : "";
-            return new Assessment(Verdict.WIDEN, target, situation + "; " + sizing + "; widening " + current + " -> "
-                    + target + capped, false);
+            return new Assessment(
+                    Verdict.WIDEN,
+                    target,
+                    situation + "; " + sizing + "; widening " + current + " -> " + target + capped,
+                    false);
         }
 
         boolean mostlyIdle = occupied < settings.busyLow() && iv.depth() <= floor;
@@ -305,11 +338,15 @@ final class ScalingPolicy {
             int target = Math.min(current, Math.max(bounds.min(), Math.max(half, need)));
             if (target >= current) {
                 String why = current <= bounds.min() ? "at min " + bounds.min() : needText(iv, need);
-                return new Assessment(Verdict.HOLD, current, workText(iv) + ", " + why + ": holding at " + current, true);
+                return new Assessment(
+                        Verdict.HOLD, current, workText(iv) + ", " + why + ": holding at " + current, true);
             }
             String capped = target == half && need < half && half > bounds.min() ? " (at most halving)" : "";
-            return new Assessment(Verdict.NARROW, target, workText(iv) + ", " + needText(iv, need) + "; narrowing "
-                    + current + " -> " + target + capped, true);
+            return new Assessment(
+                    Verdict.NARROW,
+                    target,
+                    workText(iv) + ", " + needText(iv, need) + "; narrowing " + current + " -> " + target + capped,
+                    true);
         }
 
         String why;
@@ -319,8 +356,8 @@ final class ScalingPolicy {
             why = backlogText(iv, full) + " while " + workText(iv).replace("busy ", "busy only ")
                     + ": not widening a stage whose workers are not busy";
         } else {
-            why = workText(iv) + " (band " + percent(settings.busyLow()) + " to " + percent(settings.busyHigh())
-                    + "), " + backlogText(iv, full) + ": comfortably sized";
+            why = workText(iv) + " (band " + percent(settings.busyLow()) + " to " + percent(settings.busyHigh()) + "), "
+                    + backlogText(iv, full) + ": comfortably sized";
         }
         return new Assessment(Verdict.HOLD, current, why + "; holding at " + current, false);
     }
@@ -342,8 +379,9 @@ final class ScalingPolicy {
         }
         double ratio = after / before;
         double effective = e.from * ratio;
-        String change = "widening " + e.from + " -> " + e.to + " " + (ratio >= 1 ? "raised" : "lowered") + " throughput "
-                + Math.round(Math.abs(ratio - 1) * 100) + " % (" + rate(before) + " -> " + rate(after) + ")";
+        String change =
+                "widening " + e.from + " -> " + e.to + " " + (ratio >= 1 ? "raised" : "lowered") + " throughput "
+                        + Math.round(Math.abs(ratio - 1) * 100) + " % (" + rate(before) + " -> " + rate(after) + ")";
         if (effective >= e.to * settings.proportionalShare()) {
             e.verdict = change;
             return null;
@@ -358,8 +396,11 @@ final class ScalingPolicy {
         }
         ceiling = new Ceiling(keep, change, now);
         usefulMax = ceiling == null ? bounds.max() : Math.min(bounds.max(), ceiling.workers);
-        return decide(e.to, keep, change + worth + ": more workers do not help (CPU-bound or a shared limit); "
-                + (keep == e.from ? "back to " : "down to ") + keep);
+        return decide(
+                e.to,
+                keep,
+                change + worth + ": more workers do not help (CPU-bound or a shared limit); "
+                        + (keep == e.from ? "back to " : "down to ") + keep);
     }
 
     /** Throughput at full use over the newest intervals at {@code workers}: the "before" of a widening. */
@@ -428,8 +469,11 @@ final class ScalingPolicy {
             return null;
         }
         evaluation = null;
-        return decide(current, inBounds, current + " " + workersWord(current) + " is outside the bounds "
-                + bounds.min() + " to " + bounds.max() + ": setting " + inBounds);
+        return decide(
+                current,
+                inBounds,
+                current + " " + workersWord(current) + " is outside the bounds " + bounds.min() + " to " + bounds.max()
+                        + ": setting " + inBounds);
     }
 
     /** Forgets what was measured and starts again from {@code sample}; a ceiling stays, its timer restarts. */
@@ -448,8 +492,10 @@ final class ScalingPolicy {
     }
 
     private static boolean countersWentBack(StageSample a, StageSample b) {
-        return b.busyNanos() < a.busyNanos() || b.idleNanos() < a.idleNanos()
-                || b.backpressuredNanos() < a.backpressuredNanos() || b.finished() < a.finished()
+        return b.busyNanos() < a.busyNanos()
+                || b.idleNanos() < a.idleNanos()
+                || b.backpressuredNanos() < a.backpressuredNanos()
+                || b.finished() < a.finished()
                 || b.arrived() < a.arrived();
     }
 
@@ -516,12 +562,17 @@ final class ScalingPolicy {
         } else if (iv.depth() <= backlogFloor(iv.capacity())) {
             text = "backlog " + count(iv.depth());
         } else if (iv.growth() > 0) {
-            text = "backlog grew by " + count(iv.growth()) + " to " + count(iv.depth()) + " in " + seconds(iv.seconds());
+            text = "backlog grew by " + count(iv.growth()) + " to " + count(iv.depth()) + " in "
+                    + seconds(iv.seconds());
         } else {
             double drain = drainSecondsAtNetRate(iv);
-            text = "backlog of " + count(iv.depth()) + (Double.isInfinite(drain) ? " does not drain"
-                    : " drains in " + seconds(drain) + (drain > seconds(settings.backlogDrain())
-                            ? " (more than " + duration(settings.backlogDrain()) + ")" : ""));
+            text = "backlog of " + count(iv.depth())
+                    + (Double.isInfinite(drain)
+                            ? " does not drain"
+                            : " drains in " + seconds(drain)
+                                    + (drain > seconds(settings.backlogDrain())
+                                            ? " (more than " + duration(settings.backlogDrain()) + ")"
+                                            : ""));
         }
         return text;
     }
@@ -575,13 +626,32 @@ final class ScalingPolicy {
     // state
 
     /** The differences between two consecutive samples, at one worker count. */
-    private record Interval(long startNanos, long endNanos, int workers, long busy, long idle, long backpressured,
-            long finished, long arrived, int depthBefore, int depth, int capacity) {
+    private record Interval(
+            long startNanos,
+            long endNanos,
+            int workers,
+            long busy,
+            long idle,
+            long backpressured,
+            long finished,
+            long arrived,
+            int depthBefore,
+            int depth,
+            int capacity) {
 
         static Interval between(StageSample a, StageSample b) {
-            return new Interval(a.nanoTime(), b.nanoTime(), b.workers(), b.busyNanos() - a.busyNanos(),
-                    b.idleNanos() - a.idleNanos(), b.backpressuredNanos() - a.backpressuredNanos(),
-                    b.finished() - a.finished(), b.arrived() - a.arrived(), a.depth(), b.depth(), b.capacity());
+            return new Interval(
+                    a.nanoTime(),
+                    b.nanoTime(),
+                    b.workers(),
+                    b.busyNanos() - a.busyNanos(),
+                    b.idleNanos() - a.idleNanos(),
+                    b.backpressuredNanos() - a.backpressuredNanos(),
+                    b.finished() - a.finished(),
+                    b.arrived() - a.arrived(),
+                    a.depth(),
+                    b.depth(),
+                    b.capacity());
         }
 
         long nanos() {
@@ -691,6 +761,5 @@ final class ScalingPolicy {
     }
 
     /** A worker count beyond which widening was measured not to help, and what showed it. */
-    private record Ceiling(int workers, String finding, long sinceNanos) {
-    }
+    private record Ceiling(int workers, String finding, long sinceNanos) {}
 }

@@ -41,9 +41,20 @@ import java.util.Objects;
  * @param drainSecondsCap    the value of {@link ScalingPolicy#drainSeconds()} when a backlog does not
  *                           drain at all (a finite number that Prometheus adapters and HPA can read)
  */
-record ScalingSettings(Duration interval, double busyHigh, double busyLow, double targetUtilization,
-        double maxBackpressured, double fullFraction, Duration backlogDrain, int maxGrowth, Duration evaluation,
-        Duration narrowAfter, double minWorkerGain, double proportionalShare, Duration ceilingRetry,
+record ScalingSettings(
+        Duration interval,
+        double busyHigh,
+        double busyLow,
+        double targetUtilization,
+        double maxBackpressured,
+        double fullFraction,
+        Duration backlogDrain,
+        int maxGrowth,
+        Duration evaluation,
+        Duration narrowAfter,
+        double minWorkerGain,
+        double proportionalShare,
+        Duration ceilingRetry,
         double drainSecondsCap) {
 
     ScalingSettings {
@@ -53,8 +64,8 @@ record ScalingSettings(Duration interval, double busyHigh, double busyLow, doubl
         positive(narrowAfter, "narrowAfter");
         positive(ceilingRetry, "ceilingRetry");
         if (!(0 < busyLow && busyLow < targetUtilization && targetUtilization < busyHigh && busyHigh <= 1)) {
-            throw new IllegalArgumentException("need 0 < busyLow < targetUtilization < busyHigh <= 1, was "
-                    + busyLow + ", " + targetUtilization + ", " + busyHigh);
+            throw new IllegalArgumentException("need 0 < busyLow < targetUtilization < busyHigh <= 1, was " + busyLow
+                    + ", " + targetUtilization + ", " + busyHigh);
         }
         if (!(0 < maxBackpressured && maxBackpressured < 1)) {
             throw new IllegalArgumentException("maxBackpressured must be in (0, 1), was " + maxBackpressured);
@@ -85,8 +96,21 @@ record ScalingSettings(Duration interval, double busyHigh, double busyLow, doubl
      * capped at 3600 s.
      */
     static ScalingSettings defaults() {
-        return new ScalingSettings(Duration.ofSeconds(1), 0.85, 0.40, 0.70, 0.10, 0.90, Duration.ofSeconds(10), 4,
-                Duration.ofSeconds(3), Duration.ofSeconds(10), 0.30, 0.85, Duration.ofMinutes(10), 3600);
+        return new ScalingSettings(
+                Duration.ofSeconds(1),
+                0.85,
+                0.40,
+                0.70,
+                0.10,
+                0.90,
+                Duration.ofSeconds(10),
+                4,
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(10),
+                0.30,
+                0.85,
+                Duration.ofMinutes(10),
+                3600);
     }
 
     private static void positive(Duration d, String name) {

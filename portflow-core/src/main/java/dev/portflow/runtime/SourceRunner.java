@@ -30,7 +30,9 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     @Override
     void start() {
         // Assigned before the thread runs: the component's own code compares against it at once.
-        Thread t = Thread.ofVirtual().name("portflow-" + pipelineName + "-" + node.name).unstarted(this::runAll);
+        Thread t = Thread.ofVirtual()
+                .name("portflow-" + pipelineName + "-" + node.name)
+                .unstarted(this::runAll);
         thread = t;
         t.start();
     }

@@ -14,6 +14,13 @@ package dev.portflow.runtime;
  * @param depth              messages waiting in its input buffers now
  * @param capacity           the input buffers' capacity
  */
-public record StageSample(long nanoTime, int workers, long busyNanos, long idleNanos, long backpressuredNanos,
-        long finished, long arrived, int depth, int capacity) {
-}
+public record StageSample(
+        long nanoTime,
+        int workers,
+        long busyNanos,
+        long idleNanos,
+        long backpressuredNanos,
+        long finished,
+        long arrived,
+        int depth,
+        int capacity) {}

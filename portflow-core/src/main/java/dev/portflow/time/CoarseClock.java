@@ -21,12 +21,12 @@ final class CoarseClock {
     private static volatile long now = System.nanoTime();
 
     static {
-        Thread refresher = Thread.ofPlatform().daemon().name("portflow-coarse-clock").unstarted(CoarseClock::refresh);
+        Thread refresher =
+                Thread.ofPlatform().daemon().name("portflow-coarse-clock").unstarted(CoarseClock::refresh);
         refresher.start();
     }
 
-    private CoarseClock() {
-    }
+    private CoarseClock() {}
 
     /** A {@code System.nanoTime()} reading taken at most about {@value #PERIOD_MICROS} µs ago. */
     static long now() {

@@ -30,8 +30,7 @@ public final class NanoWallClock {
         calibrate();
     }
 
-    private NanoWallClock() {
-    }
+    private NanoWallClock() {}
 
     private static void calibrate() {
         long before = System.nanoTime();

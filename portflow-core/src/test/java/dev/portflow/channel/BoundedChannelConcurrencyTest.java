@@ -121,9 +121,13 @@ class BoundedChannelConcurrencyTest {
                 t.join();
             }
             BitSet evicted = (BitSet) evictedBy[0].clone();
-            assertThat(evictedBy[0].intersects(evictedBy[1])).as("evicted twice").isFalse();
+            assertThat(evictedBy[0].intersects(evictedBy[1]))
+                    .as("evicted twice")
+                    .isFalse();
             evicted.or(evictedBy[1]);
-            assertThat(evicted.intersects(received)).as("both evicted and received").isFalse();
+            assertThat(evicted.intersects(received))
+                    .as("both evicted and received")
+                    .isFalse();
             BitSet all = (BitSet) evicted.clone();
             all.or(received);
             assertThat(all.cardinality()).isEqualTo(2 * PER_PRODUCER);

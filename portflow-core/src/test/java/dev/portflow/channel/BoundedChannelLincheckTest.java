@@ -2,7 +2,6 @@ package dev.portflow.channel;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -50,7 +49,6 @@ import org.junit.jupiter.api.Timeout;
 class BoundedChannelLincheckTest {
 
     static final boolean LONG = Boolean.getBoolean("portflow.checker.long");
-
 
     // ---------------------------------------------------------------- the checker's runs
 

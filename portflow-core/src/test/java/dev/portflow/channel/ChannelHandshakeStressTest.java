@@ -7,7 +7,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +28,6 @@ class ChannelHandshakeStressTest {
 
     private static final boolean LONG = Boolean.getBoolean("portflow.checker.long");
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(LONG ? 60 : 5);
-
 
     private static void spin(int n) {
         for (int i = 0; i < n; i++) {
@@ -67,68 +65,76 @@ class ChannelHandshakeStressTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] batches = new long[1];
         long[] races = new long[1];
-        Thread producer = Thread.ofPlatform().daemon().name("handshake-producer").start(() -> {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (long r = 1; r <= maxBatches; r++) {
-                while (go.get() < r) {
-                    if (go.get() < 0) {
-                        return;
-                    }
-                    Thread.onSpinWait();
-                }
-                spin(random.nextInt(16));
-                for (int i = 0; i < batch; i++) {
-                    if (channels[i].offer(i, 0, 0) != BoundedChannel.OFFERED) {
-                        failure.compareAndSet(null, new AssertionError("batch " + r + ": offer refused"));
-                    }
-                }
-                producerDone.set(r);
-            }
-        });
-        Thread receiver = Thread.ofPlatform().daemon().name("handshake-receiver").start(() -> {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            long deadline = System.nanoTime() + BUDGET_NANOS;
-            try {
-                for (long r = 1; r <= maxBatches; r++) {
-                    go.set(r);
-                    spin(random.nextInt(16));
-                    for (int i = 0; i < batch; i++) {
-                        wakeups[i].prepareToPark();
-                        received[i] = channels[i].poll() != null;
-                    }
-                    while (producerDone.get() < r) {
-                        Thread.onSpinWait();
-                    }
-                    for (int i = 0; i < batch; i++) {
-                        if (received[i]) {
-                            wakeups[i].cancelPark();
-                            continue;
+        Thread producer = Thread.ofPlatform()
+                .daemon()
+                .name("handshake-producer")
+                .start(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (long r = 1; r <= maxBatches; r++) {
+                        while (go.get() < r) {
+                            if (go.get() < 0) {
+                                return;
+                            }
+                            Thread.onSpinWait();
                         }
-                        races[0]++;
-                        if (ReceiverWakeupAccess.waiter(wakeups[i]) != null) {
-                            throw new AssertionError("batch " + r + ", channel " + i + ": lost wake-up, the receiver "
-                                    + "found nothing and registered to park, and the producer that published after it "
-                                    + "did not see it");
+                        spin(random.nextInt(16));
+                        for (int i = 0; i < batch; i++) {
+                            if (channels[i].offer(i, 0, 0) != BoundedChannel.OFFERED) {
+                                failure.compareAndSet(null, new AssertionError("batch " + r + ": offer refused"));
+                            }
                         }
-                        Integer e = channels[i].poll();
-                        if (e == null || e != i) {
-                            throw new AssertionError("batch " + r + ", channel " + i + ": polled " + e);
+                        producerDone.set(r);
+                    }
+                });
+        Thread receiver = Thread.ofPlatform()
+                .daemon()
+                .name("handshake-receiver")
+                .start(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    long deadline = System.nanoTime() + BUDGET_NANOS;
+                    try {
+                        for (long r = 1; r <= maxBatches; r++) {
+                            go.set(r);
+                            spin(random.nextInt(16));
+                            for (int i = 0; i < batch; i++) {
+                                wakeups[i].prepareToPark();
+                                received[i] = channels[i].poll() != null;
+                            }
+                            while (producerDone.get() < r) {
+                                Thread.onSpinWait();
+                            }
+                            for (int i = 0; i < batch; i++) {
+                                if (received[i]) {
+                                    wakeups[i].cancelPark();
+                                    continue;
+                                }
+                                races[0]++;
+                                if (ReceiverWakeupAccess.waiter(wakeups[i]) != null) {
+                                    throw new AssertionError(
+                                            "batch " + r + ", channel " + i + ": lost wake-up, the receiver "
+                                                    + "found nothing and registered to park, and the producer that published after it "
+                                                    + "did not see it");
+                                }
+                                Integer e = channels[i].poll();
+                                if (e == null || e != i) {
+                                    throw new AssertionError("batch " + r + ", channel " + i + ": polled " + e);
+                                }
+                            }
+                            batches[0] = r;
+                            if (System.nanoTime() > deadline) {
+                                break;
+                            }
                         }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        go.set(-1);
                     }
-                    batches[0] = r;
-                    if (System.nanoTime() > deadline) {
-                        break;
-                    }
-                }
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            } finally {
-                go.set(-1);
-            }
-        });
+                });
         receiver.join();
         producer.join(5_000);
-        System.out.printf("handshake multiConsumer=%s: %d batches of %d, %d polls that missed the element%n",
+        System.out.printf(
+                "handshake multiConsumer=%s: %d batches of %d, %d polls that missed the element%n",
                 multiConsumer, batches[0], batch, races[0]);
         if (failure.get() != null) {
             throw new AssertionError("after " + batches[0] + " batches", failure.get());
@@ -180,8 +186,10 @@ class ChannelHandshakeStressTest {
                     boolean room = ch.awaitRoom(start + waitLimitNanos);
                     long waited = System.nanoTime() - start;
                     if (!room || waited >= waitLimitNanos) {
-                        failure.compareAndSet(null, new AssertionError("round " + r + ": lost wake-up, the producer "
-                                + "waited " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms for room made at once"));
+                        failure.compareAndSet(
+                                null,
+                                new AssertionError("round " + r + ": lost wake-up, the producer " + "waited "
+                                        + TimeUnit.NANOSECONDS.toMillis(waited) + " ms for room made at once"));
                     }
                     producerDone.set(r);
                 }
@@ -229,8 +237,8 @@ class ChannelHandshakeStressTest {
         producer.join(5_000);
         System.out.printf("gate handshake: %d rounds, calibrated spin-then-lock %d ns%n", rounds[0], calibration);
         if (failure.get() != null) {
-            throw new AssertionError("after " + rounds[0] + " rounds (calibrated spin-then-lock "
-                    + calibration + " ns)", failure.get());
+            throw new AssertionError(
+                    "after " + rounds[0] + " rounds (calibrated spin-then-lock " + calibration + " ns)", failure.get());
         }
         assertThat(rounds[0]).isPositive();
     }
@@ -260,7 +268,8 @@ class ChannelHandshakeStressTest {
             while (t.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < until) {
                 Thread.sleep(1);
             }
-            assertThat(t.getState()).as("round %d: producer waiting in the gate", round)
+            assertThat(t.getState())
+                    .as("round %d: producer waiting in the gate", round)
                     .isEqualTo(Thread.State.TIMED_WAITING);
             assertThat(ch.poll()).isEqualTo(round);
             long nanos = waited.get(10, TimeUnit.SECONDS);

@@ -63,7 +63,11 @@ class HeadOriginRaceTest {
             }
         }
         assertThat(problem.get()).isNull();
-        assertThat(empty).as("reads of a non-empty buffer that found no head, out of %d", reads).isZero();
-        assertThat(backwards).as("reads whose origin went backwards, out of %d", reads).isZero();
+        assertThat(empty)
+                .as("reads of a non-empty buffer that found no head, out of %d", reads)
+                .isZero();
+        assertThat(backwards)
+                .as("reads whose origin went backwards, out of %d", reads)
+                .isZero();
     }
 }

@@ -17,8 +17,7 @@ final class ReceiverWakeupAccess {
         }
     }
 
-    private ReceiverWakeupAccess() {
-    }
+    private ReceiverWakeupAccess() {}
 
     /** The registered receiver (a volatile read), or {@code null}. */
     static Thread waiter(ReceiverWakeup wakeup) {

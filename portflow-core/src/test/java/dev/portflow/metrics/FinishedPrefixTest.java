@@ -50,7 +50,8 @@ class FinishedPrefixTest {
                 while (truth < done.length && done[truth]) {
                     truth++;
                 }
-                assertThat(prefix.completed()).as("seed %d (rerun with -Dportflow.seed=%d), round %d", seed, seed, round)
+                assertThat(prefix.completed())
+                        .as("seed %d (rerun with -Dportflow.seed=%d), round %d", seed, seed, round)
                         .isEqualTo(truth);
             }
         }

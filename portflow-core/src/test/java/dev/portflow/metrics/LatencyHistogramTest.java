@@ -30,8 +30,10 @@ class LatencyHistogramTest {
             long octaveStart = Long.highestOneBit(LatencyHistogram.lowerBoundNanos(i));
             assertThat(width).isEqualTo(octaveStart / 4);
         }
-        assertThat(LatencyHistogram.upperBoundNanos(LatencyHistogram.BUCKETS - 2)).isEqualTo(1L << 37);
-        assertThat(LatencyHistogram.upperBoundNanos(LatencyHistogram.BUCKETS - 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(LatencyHistogram.upperBoundNanos(LatencyHistogram.BUCKETS - 2))
+                .isEqualTo(1L << 37);
+        assertThat(LatencyHistogram.upperBoundNanos(LatencyHistogram.BUCKETS - 1))
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     /** A value equal to a bucket's upper bound belongs to that bucket; one nanosecond more to the next. */
@@ -39,10 +41,15 @@ class LatencyHistogramTest {
     void aValueAtAnUpperBoundGoesIntoThatBucket() {
         for (int i = 0; i < LatencyHistogram.BUCKETS - 1; i++) {
             long upper = LatencyHistogram.upperBoundNanos(i);
-            assertThat(LatencyHistogram.bucketIndex(upper)).as("value %d", upper).isEqualTo(i);
-            assertThat(LatencyHistogram.bucketIndex(upper + 1)).as("value %d", upper + 1).isEqualTo(i + 1);
+            assertThat(LatencyHistogram.bucketIndex(upper))
+                    .as("value %d", upper)
+                    .isEqualTo(i);
+            assertThat(LatencyHistogram.bucketIndex(upper + 1))
+                    .as("value %d", upper + 1)
+                    .isEqualTo(i + 1);
             if (i > 0) {
-                assertThat(LatencyHistogram.bucketIndex(LatencyHistogram.lowerBoundNanos(i) + 1)).isEqualTo(i);
+                assertThat(LatencyHistogram.bucketIndex(LatencyHistogram.lowerBoundNanos(i) + 1))
+                        .isEqualTo(i);
             }
         }
         assertThat(LatencyHistogram.bucketIndex(0)).isZero();
@@ -59,23 +66,36 @@ class LatencyHistogramTest {
     void everyValueLiesWithinItsBucket() {
         long seed = Long.getLong("portflow.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
-        List<Long> values = new ArrayList<>(List.of(0L, 1L, 2L, 1023L, 1024L, 1025L,
-                Long.MAX_VALUE, Long.MAX_VALUE - 1, (1L << 37) - 1, 1L << 37, (1L << 37) + 1));
+        List<Long> values = new ArrayList<>(List.of(
+                0L,
+                1L,
+                2L,
+                1023L,
+                1024L,
+                1025L,
+                Long.MAX_VALUE,
+                Long.MAX_VALUE - 1,
+                (1L << 37) - 1,
+                1L << 37,
+                (1L << 37) + 1));
         for (int i = 0; i < LatencyHistogram.BUCKETS - 1; i++) {
             long upper = LatencyHistogram.upperBoundNanos(i);
             long lower = LatencyHistogram.lowerBoundNanos(i);
             values.addAll(List.of(upper - 1, upper, upper + 1, lower, lower + 1));
         }
         for (int i = 0; i < 500; i++) {
-            values.add(i % 2 == 0
-                    ? random.nextLong(Long.MAX_VALUE) + (random.nextBoolean() ? 1 : 0)
-                    : random.nextLong(1L << random.nextInt(1, 63)));
+            values.add(
+                    i % 2 == 0
+                            ? random.nextLong(Long.MAX_VALUE) + (random.nextBoolean() ? 1 : 0)
+                            : random.nextLong(1L << random.nextInt(1, 63)));
         }
         for (long value : values) {
             int i = LatencyHistogram.bucketIndex(value);
             String context = "seed %d (rerun with -Dportflow.seed=%d), value %d, bucket %d";
             assertThat(i).as(context, seed, seed, value, i).isBetween(0, LatencyHistogram.BUCKETS - 1);
-            assertThat(value).as(context, seed, seed, value, i).isLessThanOrEqualTo(LatencyHistogram.upperBoundNanos(i));
+            assertThat(value)
+                    .as(context, seed, seed, value, i)
+                    .isLessThanOrEqualTo(LatencyHistogram.upperBoundNanos(i));
             if (i > 0) {
                 assertThat(value).as(context, seed, seed, value, i).isGreaterThan(LatencyHistogram.lowerBoundNanos(i));
             }
@@ -93,8 +113,11 @@ class LatencyHistogramTest {
         assertThat(s.counts()[7]).isEqualTo(2);
         assertThat(s.counts()[8]).isEqualTo(1);
         assertThat(s.cumulativeCountAtOrBelow(bound)).isEqualTo(2);
-        assertThat(s.cumulativeCountAtOrBelow(bound - 1)).as("only whole buckets count").isZero();
-        assertThat(s.cumulativeCountAtOrBelow(LatencyHistogram.upperBoundNanos(8))).isEqualTo(3);
+        assertThat(s.cumulativeCountAtOrBelow(bound - 1))
+                .as("only whole buckets count")
+                .isZero();
+        assertThat(s.cumulativeCountAtOrBelow(LatencyHistogram.upperBoundNanos(8)))
+                .isEqualTo(3);
     }
 
     @Test
@@ -114,7 +137,9 @@ class LatencyHistogramTest {
         assertThat(s.sumNanos()).isEqualTo(sum);
         assertThat(h.maxNanos()).isEqualTo(1L << 40);
         assertThat(s.maxNanos()).isEqualTo(1L << 40);
-        assertThat(s.counts()[LatencyHistogram.BUCKETS - 1]).as("overflow bucket").isEqualTo(1);
+        assertThat(s.counts()[LatencyHistogram.BUCKETS - 1])
+                .as("overflow bucket")
+                .isEqualTo(1);
         assertThat(s.counts()[0]).as("0, 1, 999, 1024 and the negative").isEqualTo(5);
         assertThat(s.meanNanos()).isCloseTo((double) sum / (values.length + 1), within(1e-6));
     }
@@ -257,14 +282,19 @@ class LatencyHistogramTest {
                 long exact = values[(int) Math.ceil(q * n) - 1];
                 double estimate = s.percentileNanos(q);
                 assertThat(relativeError(estimate, exact))
-                        .as("seed %d (rerun with -Dportflow.seed=%d), round %d, distribution %d, q=%s: estimate %s, exact %s",
+                        .as(
+                                "seed %d (rerun with -Dportflow.seed=%d), round %d, distribution %d, q=%s: estimate %s, exact %s",
                                 seed, seed, round, distribution, q, estimate, exact)
                         .isLessThan(0.125);
             }
             String context = "seed %d (rerun with -Dportflow.seed=%d), round %d, distribution %d";
             assertThat(s.count()).as(context, seed, seed, round, distribution).isEqualTo(n);
-            assertThat(s.maxNanos()).as(context, seed, seed, round, distribution).isEqualTo(values[n - 1]);
-            assertThat(s.sumNanos()).as(context, seed, seed, round, distribution).isEqualTo(Arrays.stream(values).sum());
+            assertThat(s.maxNanos())
+                    .as(context, seed, seed, round, distribution)
+                    .isEqualTo(values[n - 1]);
+            assertThat(s.sumNanos())
+                    .as(context, seed, seed, round, distribution)
+                    .isEqualTo(Arrays.stream(values).sum());
         }
     }
 
@@ -325,7 +355,8 @@ class LatencyHistogramTest {
             HistogramSnapshot s = h.snapshot();
             for (double q : new double[] {0.0, 0.25, 0.5, 0.9, 0.99, 1.0}) {
                 double p = s.percentileNanos(q);
-                String context = "seed " + seed + " (rerun with -Dportflow.seed=" + seed + "), round " + round + ", q " + q;
+                String context =
+                        "seed " + seed + " (rerun with -Dportflow.seed=" + seed + "), round " + round + ", q " + q;
                 assertThat(p).as(context).isBetween((double) values[0], (double) values[n - 1]);
                 long truth = values[Math.max(0, (int) Math.ceil(q * n) - 1)];
                 int bucket = LatencyHistogram.bucketIndex(truth);

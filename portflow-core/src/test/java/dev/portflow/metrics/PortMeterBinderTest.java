@@ -27,8 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The SPEC's meters, by name and tags, through Micrometer's Prometheus registry and a plain registry. */
 class PortMeterBinderTest {
 
-    record Item(@Positive long n) {
-    }
+    record Item(@Positive long n) {}
 
     private final OutputPort<Item> out = new OutputPort<>("out_items", Item.class);
     private final InputPort<Item> in = new InputPort<>("in_items", Item.class);
@@ -38,7 +37,7 @@ class PortMeterBinderTest {
         out.measurements().component("producer");
         in.measurements().component("consumer");
         Ports.connect(out, in, 4, OverflowPolicy.DROP_NEWEST);
-        in.onError(e -> { });
+        in.onError(e -> {});
     }
 
     /** Sends 6 (2 dropped: drop_newest), receives 3 of which 1 invalid, leaving 1 buffered. */
@@ -56,8 +55,7 @@ class PortMeterBinderTest {
     // ---- Prometheus ----
 
     /** One sample line of the text exposition. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
     private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -90,7 +88,9 @@ class PortMeterBinderTest {
     }
 
     private static List<Sample> find(List<Sample> samples, String name, String port) {
-        return samples.stream().filter(s -> s.name().equals(name) && port.equals(s.labels().get("port"))).toList();
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && port.equals(s.labels().get("port")))
+                .toList();
     }
 
     private static double single(List<Sample> samples, String name, String port, String... extraLabels) {
@@ -114,46 +114,62 @@ class PortMeterBinderTest {
 
         for (Sample s : samples) {
             if (s.name().startsWith("portflow_port_")) {
-                assertThat(s.labels()).as("%s", s).containsKeys("pipeline", "component", "port")
+                assertThat(s.labels())
+                        .as("%s", s)
+                        .containsKeys("pipeline", "component", "port")
                         .containsEntry("pipeline", "shop");
             }
         }
-        assertThat(single(samples, "portflow_port_messages_out_total", "out_items")).isEqualTo(4.0);
-        assertThat(single(samples, "portflow_port_messages_in_total", "in_items")).isEqualTo(2.0 + 1); // incl. invalid
+        assertThat(single(samples, "portflow_port_messages_out_total", "out_items"))
+                .isEqualTo(4.0);
+        assertThat(single(samples, "portflow_port_messages_in_total", "in_items"))
+                .isEqualTo(2.0 + 1); // incl. invalid
         assertThat(single(samples, "portflow_port_messages_dropped_total", "out_items", "reason", "drop_newest"))
                 .isEqualTo(2.0);
         for (String reason : List.of("drop_oldest", "timeout", "fail", "closed")) {
-            assertThat(single(samples, "portflow_port_messages_dropped_total", "out_items", "reason", reason)).isZero();
+            assertThat(single(samples, "portflow_port_messages_dropped_total", "out_items", "reason", reason))
+                    .isZero();
         }
         assertThat(single(samples, "portflow_port_messages_dropped_total", "in_items", "reason", "invalid"))
                 .isEqualTo(1.0);
-        assertThat(single(samples, "portflow_port_messages_dropped_total", "in_items", "reason", "filtered")).isZero();
+        assertThat(single(samples, "portflow_port_messages_dropped_total", "in_items", "reason", "filtered"))
+                .isZero();
         assertThat(single(samples, "portflow_port_errors_total", "in_items", "error_type", "InvalidMessageException"))
                 .isEqualTo(1.0);
         assertThat(single(samples, "portflow_port_queue_depth", "out_items")).isEqualTo(1.0);
         assertThat(single(samples, "portflow_port_queue_depth", "in_items")).isEqualTo(1.0);
         assertThat(single(samples, "portflow_port_buffer_capacity", "in_items")).isEqualTo(4.0);
-        assertThat(single(samples, "portflow_port_buffer_utilization", "in_items")).isEqualTo(0.25);
-        assertThat(single(samples, "portflow_port_buffer_utilization", "out_items")).isEqualTo(0.25);
-        assertThat(single(samples, "portflow_port_oldest_message_age_seconds", "in_items")).isGreaterThanOrEqualTo(0.0);
+        assertThat(single(samples, "portflow_port_buffer_utilization", "in_items"))
+                .isEqualTo(0.25);
+        assertThat(single(samples, "portflow_port_buffer_utilization", "out_items"))
+                .isEqualTo(0.25);
+        assertThat(single(samples, "portflow_port_oldest_message_age_seconds", "in_items"))
+                .isGreaterThanOrEqualTo(0.0);
         assertThat(single(samples, "portflow_port_last_activity", "in_items"))
                 .isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
-        assertThat(single(samples, "portflow_port_clock_skew_total", "in_items")).isZero();
+        assertThat(single(samples, "portflow_port_clock_skew_total", "in_items"))
+                .isZero();
         assertThat(find(samples, "portflow_port_queue_depth", "in_items").get(0).labels())
                 .containsEntry("component", "consumer");
-        assertThat(find(samples, "portflow_port_queue_depth", "out_items").get(0).labels())
+        assertThat(find(samples, "portflow_port_queue_depth", "out_items")
+                        .get(0)
+                        .labels())
                 .containsEntry("component", "producer");
 
         // The receive-side histograms and the send-side one, with buckets.
-        for (String family : List.of("portflow_port_queue_wait_seconds", "portflow_port_message_age_seconds",
+        for (String family : List.of(
+                "portflow_port_queue_wait_seconds",
+                "portflow_port_message_age_seconds",
                 "portflow_port_process_duration_seconds")) {
             assertThat(find(samples, family + "_bucket", "in_items")).as(family).isNotEmpty();
             assertThat(find(samples, family + "_count", "in_items")).as(family).hasSize(1);
             assertThat(find(samples, family + "_sum", "in_items")).as(family).hasSize(1);
             assertThat(find(samples, family + "_max", "in_items")).as(family).hasSize(1);
         }
-        assertThat(find(samples, "portflow_port_blocked_duration_seconds_bucket", "out_items")).isNotEmpty();
-        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_items")).isEqualTo(3.0);
+        assertThat(find(samples, "portflow_port_blocked_duration_seconds_bucket", "out_items"))
+                .isNotEmpty();
+        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_items"))
+                .isEqualTo(3.0);
     }
 
     @Test
@@ -162,8 +178,18 @@ class PortMeterBinderTest {
         PortMeterBinder.bind(registry, "shop", in.measurements());
         // Known samples straight into the histogram: one per decade from 1 µs to 10 s, plus one overflow.
         LatencyHistogram h = in.measurements().queueWait;
-        long[] values = {1_000, 1_536, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000L,
-            10_000_000_000L, 200_000_000_000L};
+        long[] values = {
+            1_000,
+            1_536,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+            1_000_000_000L,
+            10_000_000_000L,
+            200_000_000_000L
+        };
         for (long v : values) {
             h.record(v);
         }
@@ -177,7 +203,9 @@ class PortMeterBinderTest {
             assertThat(le).as("le ascending").isGreaterThan(previousLe);
             assertThat(b.value()).as("cumulative at le=%s", le).isGreaterThanOrEqualTo(previousCount);
             // Each bucket counts exactly the samples <= its le (le semantics, le given in seconds).
-            long expected = java.util.Arrays.stream(values).filter(v -> v / 1e9 <= le * (1 + 1e-12)).count();
+            long expected = java.util.Arrays.stream(values)
+                    .filter(v -> v / 1e9 <= le * (1 + 1e-12))
+                    .count();
             assertThat((long) b.value()).as("samples <= %s s", le).isEqualTo(expected);
             previousLe = le;
             previousCount = b.value();
@@ -187,7 +215,8 @@ class PortMeterBinderTest {
         assertThat(inf).isEqualTo(count).isEqualTo(values.length);
         assertThat(single(samples, "portflow_port_queue_wait_seconds_sum", "in_items"))
                 .isCloseTo(java.util.Arrays.stream(values).sum() / 1e9, org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(single(samples, "portflow_port_queue_wait_seconds_max", "in_items")).isEqualTo(200.0);
+        assertThat(single(samples, "portflow_port_queue_wait_seconds_max", "in_items"))
+                .isEqualTo(200.0);
         // 1.536 µs is exactly an exported bound: it is inside that bucket
         assertThat(single(samples, "portflow_port_queue_wait_seconds_bucket", "in_items", "le", "1.536E-6"))
                 .isEqualTo(2.0);
@@ -202,10 +231,14 @@ class PortMeterBinderTest {
         in.receive(Duration.ofSeconds(1));
         List<Sample> samples = parse(registry.scrape());
         double inf = single(samples, "portflow_port_queue_wait_seconds_bucket", "in_items", "le", "+Inf");
-        assertThat(inf).isEqualTo(single(samples, "portflow_port_queue_wait_seconds_count", "in_items")).isEqualTo(4.0);
-        assertThat(single(samples, "portflow_port_message_age_seconds_bucket", "in_items", "le", "+Inf")).isEqualTo(4.0);
+        assertThat(inf)
+                .isEqualTo(single(samples, "portflow_port_queue_wait_seconds_count", "in_items"))
+                .isEqualTo(4.0);
+        assertThat(single(samples, "portflow_port_message_age_seconds_bucket", "in_items", "le", "+Inf"))
+                .isEqualTo(4.0);
         assertThat(single(samples, "portflow_port_queue_depth", "in_items")).isZero();
-        assertThat(single(samples, "portflow_port_buffer_utilization", "in_items")).isZero();
+        assertThat(single(samples, "portflow_port_buffer_utilization", "in_items"))
+                .isZero();
     }
 
     @Test
@@ -218,9 +251,12 @@ class PortMeterBinderTest {
         out.send(new Item(1));
         in.receive();
         List<Sample> samples = parse(registry.scrape());
-        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_items")).isEqualTo(1.0);
-        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_other")).isZero();
-        assertThat(registry.scrape().split("# TYPE portflow_port_queue_wait_seconds histogram", -1)).hasSize(2);
+        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_items"))
+                .isEqualTo(1.0);
+        assertThat(single(samples, "portflow_port_queue_wait_seconds_count", "in_other"))
+                .isZero();
+        assertThat(registry.scrape().split("# TYPE portflow_port_queue_wait_seconds histogram", -1))
+                .hasSize(2);
     }
 
     // ---- other registries ----
@@ -232,22 +268,40 @@ class PortMeterBinderTest {
         PortMeterBinder.bind(registry, "shop", in.measurements());
         traffic();
 
-        FunctionTimer wait = registry.get("portflow.port.queue.wait").tag("port", "in_items").functionTimer();
+        FunctionTimer wait =
+                registry.get("portflow.port.queue.wait").tag("port", "in_items").functionTimer();
         assertThat(wait.count()).isEqualTo(3.0);
         assertThat(wait.totalTime(TimeUnit.NANOSECONDS))
                 .isCloseTo(in.measurements().queueWait.sumNanos(), org.assertj.core.data.Offset.offset(1.0));
-        FunctionTimer age = registry.get("portflow.port.message.age").tag("port", "in_items").functionTimer();
+        FunctionTimer age = registry.get("portflow.port.message.age")
+                .tag("port", "in_items")
+                .functionTimer();
         assertThat(age.count()).isEqualTo(3.0);
-        assertThat(registry.get("portflow.port.process.duration").tag("port", "in_items").functionTimer().count())
+        assertThat(registry.get("portflow.port.process.duration")
+                        .tag("port", "in_items")
+                        .functionTimer()
+                        .count())
                 .isZero();
-        assertThat(registry.get("portflow.port.blocked.duration").tag("port", "out_items").functionTimer().count())
+        assertThat(registry.get("portflow.port.blocked.duration")
+                        .tag("port", "out_items")
+                        .functionTimer()
+                        .count())
                 .isZero();
-        assertThat(registry.get("portflow.port.messages.in").tag("port", "in_items").functionCounter().count())
+        assertThat(registry.get("portflow.port.messages.in")
+                        .tag("port", "in_items")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(3.0);
-        assertThat(registry.get("portflow.port.messages.out").tag("port", "out_items").functionCounter().count())
+        assertThat(registry.get("portflow.port.messages.out")
+                        .tag("port", "out_items")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(4.0);
-        assertThat(registry.get("portflow.port.messages.dropped").tags("port", "out_items", "reason", "drop_newest")
-                .functionCounter().count()).isEqualTo(2.0);
+        assertThat(registry.get("portflow.port.messages.dropped")
+                        .tags("port", "out_items", "reason", "drop_newest")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2.0);
 
         for (Meter meter : registry.getMeters()) {
             assertThat(meter.getId().getName()).startsWith("portflow.port.");
@@ -256,10 +310,18 @@ class PortMeterBinderTest {
             assertThat(meter.getId().getTag("port")).isIn("in_items", "out_items");
         }
         // Direction-specific meters only on their side.
-        assertThat(registry.find("portflow.port.messages.in").tag("port", "out_items").meters()).isEmpty();
-        assertThat(registry.find("portflow.port.messages.out").tag("port", "in_items").meters()).isEmpty();
-        assertThat(registry.find("portflow.port.messages.dropped").tags("port", "in_items", "reason", "drop_newest")
-                .meters()).isEmpty();
+        assertThat(registry.find("portflow.port.messages.in")
+                        .tag("port", "out_items")
+                        .meters())
+                .isEmpty();
+        assertThat(registry.find("portflow.port.messages.out")
+                        .tag("port", "in_items")
+                        .meters())
+                .isEmpty();
+        assertThat(registry.find("portflow.port.messages.dropped")
+                        .tags("port", "in_items", "reason", "drop_newest")
+                        .meters())
+                .isEmpty();
     }
 
     @Test
@@ -271,8 +333,10 @@ class PortMeterBinderTest {
         composite.add(prometheus);
         PortMeterBinder.bind(composite, "shop", in.measurements());
         traffic();
-        assertThat(simple.get("portflow.port.queue.wait").functionTimer().count()).isEqualTo(3.0);
+        assertThat(simple.get("portflow.port.queue.wait").functionTimer().count())
+                .isEqualTo(3.0);
         List<Sample> samples = parse(prometheus.scrape());
-        assertThat(single(samples, "portflow_port_queue_wait_seconds_bucket", "in_items", "le", "+Inf")).isEqualTo(3.0);
+        assertThat(single(samples, "portflow_port_queue_wait_seconds_bucket", "in_items", "le", "+Inf"))
+                .isEqualTo(3.0);
     }
 }

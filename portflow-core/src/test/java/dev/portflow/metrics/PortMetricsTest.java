@@ -15,11 +15,26 @@ import org.junit.jupiter.api.Test;
 class PortMetricsTest {
 
     /** SPEC section 2, "JSON snapshot of one port". */
-    static final List<String> SPEC_FIELDS = List.of("port_name", "component", "messages_in_total",
-            "messages_out_total", "messages_dropped_total", "dropped_by_reason", "errors_total", "queue_depth",
-            "capacity", "buffer_utilization", "avg_latency_ms", "p99_latency_ms", "avg_message_age_ms",
-            "p50_message_age_ms", "p99_message_age_ms", "max_message_age_ms", "oldest_message_age_ms",
-            "blocked_duration_ms", "last_activity");
+    static final List<String> SPEC_FIELDS = List.of(
+            "port_name",
+            "component",
+            "messages_in_total",
+            "messages_out_total",
+            "messages_dropped_total",
+            "dropped_by_reason",
+            "errors_total",
+            "queue_depth",
+            "capacity",
+            "buffer_utilization",
+            "avg_latency_ms",
+            "p99_latency_ms",
+            "avg_message_age_ms",
+            "p50_message_age_ms",
+            "p99_message_age_ms",
+            "max_message_age_ms",
+            "oldest_message_age_ms",
+            "blocked_duration_ms",
+            "last_activity");
 
     private final OutputPort<String> out = new OutputPort<>("out_text", String.class);
     private final InputPort<String> in = new InputPort<>("in_text", String.class);
@@ -58,18 +73,29 @@ class PortMetricsTest {
         in.measurements().processDuration.record(5_000_000);
 
         Map<String, Object> o = out.metrics().toMap();
-        assertThat(o).containsEntry("port_name", "out_text").containsEntry("component", "writer")
-                .containsEntry("messages_out_total", 4L).containsEntry("messages_in_total", 0L)
-                .containsEntry("messages_dropped_total", 2L).containsEntry("errors_total", 0L)
-                .containsEntry("queue_depth", 2).containsEntry("capacity", 4)
-                .containsEntry("buffer_utilization", 0.5).containsEntry("direction", "output");
-        assertThat((Map<String, Object>) o.get("dropped_by_reason")).containsEntry("drop_newest", 2L)
+        assertThat(o)
+                .containsEntry("port_name", "out_text")
+                .containsEntry("component", "writer")
+                .containsEntry("messages_out_total", 4L)
+                .containsEntry("messages_in_total", 0L)
+                .containsEntry("messages_dropped_total", 2L)
+                .containsEntry("errors_total", 0L)
+                .containsEntry("queue_depth", 2)
+                .containsEntry("capacity", 4)
+                .containsEntry("buffer_utilization", 0.5)
+                .containsEntry("direction", "output");
+        assertThat((Map<String, Object>) o.get("dropped_by_reason"))
+                .containsEntry("drop_newest", 2L)
                 .containsOnlyKeys("drop_newest", "drop_oldest", "timeout", "fail", "closed");
 
         Map<String, Object> i = in.metrics().toMap();
-        assertThat(i).containsEntry("port_name", "in_text").containsEntry("component", "reader")
-                .containsEntry("messages_in_total", 2L).containsEntry("messages_out_total", 0L)
-                .containsEntry("messages_dropped_total", 0L).containsEntry("queue_depth", 2)
+        assertThat(i)
+                .containsEntry("port_name", "in_text")
+                .containsEntry("component", "reader")
+                .containsEntry("messages_in_total", 2L)
+                .containsEntry("messages_out_total", 0L)
+                .containsEntry("messages_dropped_total", 0L)
+                .containsEntry("queue_depth", 2)
                 .containsEntry("direction", "input");
         assertThat((Map<String, Object>) i.get("dropped_by_reason")).containsOnlyKeys("filtered", "invalid");
         assertThat((Double) i.get("avg_latency_ms")).isEqualTo(4.0);
@@ -85,10 +111,15 @@ class PortMetricsTest {
     void aPortThatNeverCarriedAMessageReadsZeros() {
         Ports.connect(out, in, 4, OverflowPolicy.BLOCK);
         Map<String, Object> i = in.metrics().toMap();
-        assertThat(i).containsEntry("messages_in_total", 0L).containsEntry("queue_depth", 0)
-                .containsEntry("buffer_utilization", 0.0).containsEntry("avg_latency_ms", 0.0)
-                .containsEntry("p99_latency_ms", 0.0).containsEntry("max_message_age_ms", 0.0)
-                .containsEntry("oldest_message_age_ms", 0.0).containsEntry("last_activity", 0.0)
+        assertThat(i)
+                .containsEntry("messages_in_total", 0L)
+                .containsEntry("queue_depth", 0)
+                .containsEntry("buffer_utilization", 0.0)
+                .containsEntry("avg_latency_ms", 0.0)
+                .containsEntry("p99_latency_ms", 0.0)
+                .containsEntry("max_message_age_ms", 0.0)
+                .containsEntry("oldest_message_age_ms", 0.0)
+                .containsEntry("last_activity", 0.0)
                 .containsEntry("blocked_duration_ms", 0.0);
     }
 

@@ -28,13 +28,16 @@ class AttachCloseRaceTest {
                 OutputPort<Integer> out = new OutputPort<>("out_race", Integer.class);
                 InputPort<Integer> in = new InputPort<>("in_race", Integer.class);
                 AtomicReference<Connection<Integer>> connection = new AtomicReference<>();
-                partner.run(() -> {
-                    try {
-                        connection.set(Ports.connect(out, in, 4, OverflowPolicy.BLOCK));
-                    } catch (IllegalStateException refused) {
-                        // closed first: refused, fine
-                    }
-                }, trial % 64, out::close);
+                partner.run(
+                        () -> {
+                            try {
+                                connection.set(Ports.connect(out, in, 4, OverflowPolicy.BLOCK));
+                            } catch (IllegalStateException refused) {
+                                // closed first: refused, fine
+                            }
+                        },
+                        trial % 64,
+                        out::close);
                 if (connection.get() != null) {
                     connected++;
                     if (!connection.get().statistics().closed() || !in.isEndOfStream()) {
@@ -43,8 +46,9 @@ class AttachCloseRaceTest {
                 }
             }
         }
-        assertThat(open).as("connections left open on a closed port, of %d connected in %d trials",
-                connected, CLOSE_TRIALS).isZero();
+        assertThat(open)
+                .as("connections left open on a closed port, of %d connected in %d trials", connected, CLOSE_TRIALS)
+                .isZero();
     }
 
     /** A reader of a port's connections never sees the connection array before its element. */
@@ -57,23 +61,28 @@ class AttachCloseRaceTest {
                 OutputPort<String> out = new OutputPort<>("out_remote", String.class);
                 RemoteLinkTest.FakeLink link = new RemoteLinkTest.FakeLink(4);
                 int[] seen = {0};
-                partner.run(() -> out.attachRemote(link, ConnectionOptions.defaults()
-                        .overflow(OverflowPolicy.DROP_NEWEST)), 0, () -> {
-                    for (int spin = 0; spin < 100_000; spin++) {
-                        try {
-                            if (!out.connections().isEmpty()) {
-                                return;
+                partner.run(
+                        () -> out.attachRemote(
+                                link, ConnectionOptions.defaults().overflow(OverflowPolicy.DROP_NEWEST)),
+                        0,
+                        () -> {
+                            for (int spin = 0; spin < 100_000; spin++) {
+                                try {
+                                    if (!out.connections().isEmpty()) {
+                                        return;
+                                    }
+                                } catch (NullPointerException nullElement) {
+                                    seen[0]++;
+                                    return;
+                                }
                             }
-                        } catch (NullPointerException nullElement) {
-                            seen[0]++;
-                            return;
-                        }
-                    }
-                });
+                        });
                 torn += seen[0];
             }
         }
-        assertThat(torn).as("reads that found the array without its connection, of %d trials", TRIALS).isZero();
+        assertThat(torn)
+                .as("reads that found the array without its connection, of %d trials", TRIALS)
+                .isZero();
     }
 
     /** A second thread that runs a task at the same moment as the test thread runs its own. */

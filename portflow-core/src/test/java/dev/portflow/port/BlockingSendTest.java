@@ -28,13 +28,16 @@ class BlockingSendTest {
     /** Sends on a new platform thread; the future completes with the outcome (or the failure). */
     private CompletableFuture<SendOutcome> sendAsync(Msg message, Thread[] threadOut) {
         CompletableFuture<SendOutcome> result = new CompletableFuture<>();
-        threadOut[0] = Thread.ofPlatform().daemon().name("sender-" + message.seq()).start(() -> {
-            try {
-                result.complete(out.send(message));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
+        threadOut[0] = Thread.ofPlatform()
+                .daemon()
+                .name("sender-" + message.seq())
+                .start(() -> {
+                    try {
+                        result.complete(out.send(message));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
         return result;
     }
 
@@ -128,10 +131,14 @@ class BlockingSendTest {
         in.receive();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
 
-        FunctionTimer timer = registry.get("portflow.port.blocked.duration").tag("port", "out_msgs").functionTimer();
+        FunctionTimer timer = registry.get("portflow.port.blocked.duration")
+                .tag("port", "out_msgs")
+                .functionTimer();
         assertThat(timer.count()).isEqualTo(1.0);
         assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100.0);
-        assertThat(registry.get("portflow.port.blocked.duration.max").timeGauge().value(TimeUnit.MILLISECONDS))
+        assertThat(registry.get("portflow.port.blocked.duration.max")
+                        .timeGauge()
+                        .value(TimeUnit.MILLISECONDS))
                 .isEqualTo(100.0);
     }
 
@@ -157,7 +164,8 @@ class BlockingSendTest {
         CompletableFuture<SendOutcome> outcome = sendAsync(Msg.of(1), sender);
         awaitParked(sender[0]);
         sender[0].interrupt();
-        assertThat(outcome).failsWithin(Duration.ofSeconds(10))
+        assertThat(outcome)
+                .failsWithin(Duration.ofSeconds(10))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(InterruptedException.class);
         assertThat(c.depth()).isEqualTo(1);
@@ -171,8 +179,13 @@ class BlockingSendTest {
      */
     @Test
     void blockWithTimeoutGivesUpWithinTwentyPercentOfItsTimeout() throws Exception {
-        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
-                .timeout(Duration.ofMillis(300)));
+        Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults()
+                        .capacity(1)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofMillis(300)));
         out.send(Msg.of(0));
         long start = System.nanoTime();
         SendOutcome outcome = out.send(Msg.of(1));
@@ -188,8 +201,13 @@ class BlockingSendTest {
 
     @Test
     void blockWithTimeoutIsAcceptedWhenRoomAppearsInTime() throws Exception {
-        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
-                .timeout(Duration.ofSeconds(20)));
+        Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults()
+                        .capacity(1)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofSeconds(20)));
         out.send(Msg.of(0));
         Thread[] sender = new Thread[1];
         long start = System.nanoTime();
@@ -215,8 +233,13 @@ class BlockingSendTest {
      */
     @Test
     void aTimeoutOfCenturiesWaitsInsteadOfThrowing() throws Exception {
-        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
-                .timeout(Duration.ofDays(365L * 300)));
+        Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults()
+                        .capacity(1)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofDays(365L * 300)));
         assertThat(out.send(Msg.of(0))).isEqualTo(SendOutcome.ACCEPTED);
         Thread[] sender = new Thread[1];
         CompletableFuture<SendOutcome> second = sendAsync(Msg.of(1), sender);
@@ -229,8 +252,13 @@ class BlockingSendTest {
     /** A timeout that fits in a long of nanoseconds but not added to now: it used to time out at once. */
     @Test
     void aTimeoutThatOverflowsTheDeadlineStillWaits() throws Exception {
-        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
-                .timeout(Duration.ofNanos(Long.MAX_VALUE - 10)));
+        Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults()
+                        .capacity(1)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofNanos(Long.MAX_VALUE - 10)));
         assertThat(out.send(Msg.of(0))).isEqualTo(SendOutcome.ACCEPTED);
         Thread[] sender = new Thread[1];
         CompletableFuture<SendOutcome> second = sendAsync(Msg.of(1), sender);

@@ -25,11 +25,18 @@ class BufferGaugesTest {
         assertThat(out.metrics().bufferUtilization()).isEqualTo(utilization);
         assertThat(in.metrics().bufferUtilization()).isEqualTo(utilization);
         assertThat(c.statistics().utilization()).isEqualTo(utilization);
-        assertThat(out.metrics().toMap()).containsEntry("queue_depth", depth).containsEntry("buffer_utilization", utilization);
-        assertThat(in.metrics().toMap()).containsEntry("queue_depth", depth).containsEntry("buffer_utilization", utilization);
+        assertThat(out.metrics().toMap())
+                .containsEntry("queue_depth", depth)
+                .containsEntry("buffer_utilization", utilization);
+        assertThat(in.metrics().toMap())
+                .containsEntry("queue_depth", depth)
+                .containsEntry("buffer_utilization", utilization);
         for (String port : new String[] {"out_msgs", "in_msgs"}) {
-            assertThat(gauge("portflow.port.queue.depth", port)).as("depth gauge of %s", port).isEqualTo(depth);
-            assertThat(gauge("portflow.port.buffer.utilization", port)).as("utilization gauge of %s", port)
+            assertThat(gauge("portflow.port.queue.depth", port))
+                    .as("depth gauge of %s", port)
+                    .isEqualTo(depth);
+            assertThat(gauge("portflow.port.buffer.utilization", port))
+                    .as("utilization gauge of %s", port)
                     .isEqualTo(utilization);
             assertThat(gauge("portflow.port.buffer.capacity", port)).isEqualTo(10.0);
         }

@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelInterleavingPropertyTest {
 
-    enum Action { SEND_A, SEND_B, RECEIVE, CLOSE }
+    enum Action {
+        SEND_A,
+        SEND_B,
+        RECEIVE,
+        CLOSE
+    }
 
     /** Up to 60 actions, weighted 10 : 10 : 9 : 1 (send A, send B, receive, close). */
     private static List<Action> actions(SplittableRandom random) {
@@ -42,11 +47,13 @@ class ChannelInterleavingPropertyTest {
     /** BLOCK_WITH_TIMEOUT costs a real (1 ms) wait per refused send: it is drawn less often (weights 3:1:3:3:3). */
     private static OverflowPolicy policy(SplittableRandom random) {
         int r = random.nextInt(13);
-        return r < 3 ? OverflowPolicy.BLOCK
-                : r < 4 ? OverflowPolicy.BLOCK_WITH_TIMEOUT
-                : r < 7 ? OverflowPolicy.DROP_OLDEST
-                : r < 10 ? OverflowPolicy.DROP_NEWEST
-                : OverflowPolicy.FAIL;
+        return r < 3
+                ? OverflowPolicy.BLOCK
+                : r < 4
+                        ? OverflowPolicy.BLOCK_WITH_TIMEOUT
+                        : r < 7
+                                ? OverflowPolicy.DROP_OLDEST
+                                : r < 10 ? OverflowPolicy.DROP_NEWEST : OverflowPolicy.FAIL;
     }
 
     /** Fills past capacity from both producers, empties, closes, then sends and receives after the close. */
@@ -61,8 +68,17 @@ class ChannelInterleavingPropertyTest {
         for (int i = 0; i < 2 * capacity + 5; i++) {
             actions.add(Action.RECEIVE);
         }
-        actions.addAll(List.of(Action.SEND_A, Action.SEND_B, Action.CLOSE, Action.SEND_A, Action.SEND_B,
-                Action.RECEIVE, Action.RECEIVE, Action.RECEIVE, Action.CLOSE, Action.RECEIVE));
+        actions.addAll(List.of(
+                Action.SEND_A,
+                Action.SEND_B,
+                Action.CLOSE,
+                Action.SEND_A,
+                Action.SEND_B,
+                Action.RECEIVE,
+                Action.RECEIVE,
+                Action.RECEIVE,
+                Action.CLOSE,
+                Action.RECEIVE));
         return actions;
     }
 
@@ -105,12 +121,14 @@ class ChannelInterleavingPropertyTest {
         }
     }
 
-    private static void runCase(long seed, int round, OverflowPolicy policy, int capacity, boolean fanIn,
-            List<Action> actions) throws Exception {
-        String ctx = String.format("seed %d (rerun with -Dportflow.seed=%d), case %d: %s, capacity %d, fanIn %s, actions %s",
+    private static void runCase(
+            long seed, int round, OverflowPolicy policy, int capacity, boolean fanIn, List<Action> actions)
+            throws Exception {
+        String ctx = String.format(
+                "seed %d (rerun with -Dportflow.seed=%d), case %d: %s, capacity %d, fanIn %s, actions %s",
                 seed, seed, round, policy, capacity, fanIn, actions);
-        ConnectionOptions options = ConnectionOptions.defaults().capacity(capacity).overflow(policy)
-                .timeout(Duration.ofMillis(1));
+        ConnectionOptions options =
+                ConnectionOptions.defaults().capacity(capacity).overflow(policy).timeout(Duration.ofMillis(1));
         InputPort<Msg> in = new InputPort<>("in_msgs", Msg.class);
         List<OutputPort<Msg>> outs = new ArrayList<>();
         List<ModelEdge> edges = new ArrayList<>();
@@ -179,7 +197,9 @@ class ChannelInterleavingPropertyTest {
                         };
                     }
                     if (expected == null) {
-                        assertThatThrownBy(() -> out.send(m)).as("%s: send of %s", ctx, m).isInstanceOf(PortOverflowException.class);
+                        assertThatThrownBy(() -> out.send(m))
+                                .as("%s: send of %s", ctx, m)
+                                .isInstanceOf(PortOverflowException.class);
                     } else {
                         assertThat(out.send(m)).as("%s: send of %s", ctx, m).isEqualTo(expected);
                         seen.merge(expected, 1, Integer::sum);
@@ -190,7 +210,8 @@ class ChannelInterleavingPropertyTest {
                 }
                 case RECEIVE -> {
                     Msg got = in.poll();
-                    int nonEmpty = (int) edges.stream().filter(e -> !e.buffer.isEmpty()).count();
+                    int nonEmpty = (int)
+                            edges.stream().filter(e -> !e.buffer.isEmpty()).count();
                     if (nonEmpty == 0) {
                         assertThat(got).as("%s", ctx).isNull();
                         assertThat(in.isEndOfStream()).as("%s", ctx).isEqualTo(closed);
@@ -201,7 +222,9 @@ class ChannelInterleavingPropertyTest {
                     ModelEdge edge = edges.get(k);
                     assertThat(got).as("%s: FIFO per connection", ctx).isEqualTo(edge.buffer.peekFirst());
                     if (nonEmpty == 2) {
-                        assertThat(k).as("%s: fair: with both upstreams non-empty, alternate", ctx).isNotEqualTo(lastEdgeReceived);
+                        assertThat(k)
+                                .as("%s: fair: with both upstreams non-empty, alternate", ctx)
+                                .isNotEqualTo(lastEdgeReceived);
                     }
                     edge.buffer.removeFirst();
                     edge.received++;
@@ -222,21 +245,29 @@ class ChannelInterleavingPropertyTest {
             ModelEdge edge = edges.get(k);
             ChannelStatistics s = edge.connection.statistics();
             long accepted = acceptedByPort.get(k);
-            assertThat(outs.get(k).metrics().messagesOut()).as("%s: messages_out_total", ctx).isEqualTo(accepted);
+            assertThat(outs.get(k).metrics().messagesOut())
+                    .as("%s: messages_out_total", ctx)
+                    .isEqualTo(accepted);
             assertThat(accepted).as("%s", ctx).isEqualTo(edge.received + edge.buffer.size() + edge.evicted);
             assertThat(s.acceptedTotal()).as("%s", ctx).isEqualTo(accepted);
             assertThat(s.receivedTotal()).as("%s", ctx).isEqualTo(edge.received);
             assertThat(s.evictedTotal()).as("%s", ctx).isEqualTo(edge.evicted);
-            assertThat(outs.get(k).metrics().droppedByReason()).as("%s: drops of %s", ctx, outs.get(k).name())
+            assertThat(outs.get(k).metrics().droppedByReason())
+                    .as("%s: drops of %s", ctx, outs.get(k).name())
                     .containsExactlyInAnyOrderEntriesOf(expectedDrops.get(k));
             inTotal += edge.received;
         }
-        assertThat(in.metrics().messagesIn()).as("%s", ctx).isEqualTo(receivedTotal).isEqualTo(inTotal);
+        assertThat(in.metrics().messagesIn())
+                .as("%s", ctx)
+                .isEqualTo(receivedTotal)
+                .isEqualTo(inTotal);
         assertThat(in.metrics().messagesDropped()).as("%s", ctx).isZero();
 
         // Drain: exactly the model's leftovers come out, then end of stream iff closed.
         List<Msg> leftovers = PortTesting.drain(in);
-        assertThat(leftovers).as("%s", ctx).hasSize(edges.stream().mapToInt(e -> e.buffer.size()).sum());
+        assertThat(leftovers)
+                .as("%s", ctx)
+                .hasSize(edges.stream().mapToInt(e -> e.buffer.size()).sum());
         for (ModelEdge e : edges) {
             assertThat(leftovers).as("%s", ctx).containsAll(e.buffer);
         }
@@ -246,18 +277,28 @@ class ChannelInterleavingPropertyTest {
     }
 
     /** At every step: exact depth, equal from every end, within [0, capacity]. */
-    private static void observe(String ctx, List<ModelEdge> edges, List<OutputPort<Msg>> outs, InputPort<Msg> in, int capacity) {
+    private static void observe(
+            String ctx, List<ModelEdge> edges, List<OutputPort<Msg>> outs, InputPort<Msg> in, int capacity) {
         int total = 0;
         for (int k = 0; k < edges.size(); k++) {
             ModelEdge edge = edges.get(k);
             int depth = edge.connection.depth();
-            assertThat(depth).as("%s: depth at this step", ctx).isBetween(0, capacity).isEqualTo(edge.buffer.size());
-            assertThat(outs.get(k).metrics().queueDepth()).as("%s: depth at this step", ctx).isEqualTo(depth);
-            assertThat(outs.get(k).metrics().bufferUtilization()).as("%s: depth at this step", ctx).isEqualTo((double) depth / capacity);
+            assertThat(depth)
+                    .as("%s: depth at this step", ctx)
+                    .isBetween(0, capacity)
+                    .isEqualTo(edge.buffer.size());
+            assertThat(outs.get(k).metrics().queueDepth())
+                    .as("%s: depth at this step", ctx)
+                    .isEqualTo(depth);
+            assertThat(outs.get(k).metrics().bufferUtilization())
+                    .as("%s: depth at this step", ctx)
+                    .isEqualTo((double) depth / capacity);
             total += depth;
         }
         assertThat(in.metrics().queueDepth()).as("%s: depth at this step", ctx).isEqualTo(total);
-        assertThat(in.metrics().bufferUtilization()).as("%s: depth at this step", ctx).isEqualTo((double) total / (capacity * edges.size()));
+        assertThat(in.metrics().bufferUtilization())
+                .as("%s: depth at this step", ctx)
+                .isEqualTo((double) total / (capacity * edges.size()));
     }
 
     /**
@@ -280,21 +321,31 @@ class ChannelInterleavingPropertyTest {
         }
         // 100 seeded random cases, as many as the former property had tries.
         for (int i = 0; i < 100; i++) {
-            runConcurrent(seed, round++, policy(random), random.nextInt(1, 9), random.nextInt(3_001),
+            runConcurrent(
+                    seed,
+                    round++,
+                    policy(random),
+                    random.nextInt(1, 9),
+                    random.nextInt(3_001),
                     1 + random.nextLong(1_000_000));
         }
     }
 
-    private static void runConcurrent(long seed, int round, OverflowPolicy policy, int capacity, int perProducer,
-            long runSeed) {
-        String ctx = String.format("seed %d (rerun with -Dportflow.seed=%d), case %d: %s, capacity %d, %d per producer, run seed %d",
+    private static void runConcurrent(
+            long seed, int round, OverflowPolicy policy, int capacity, int perProducer, long runSeed) {
+        String ctx = String.format(
+                "seed %d (rerun with -Dportflow.seed=%d), case %d: %s, capacity %d, %d per producer, run seed %d",
                 seed, seed, round, policy, capacity, perProducer, runSeed);
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-                ConcurrentRun run = new ConcurrentRun(policy, capacity, perProducer, Duration.ofMillis(2), runSeed, true);
-                run.run();
-                run.verify();
-            }, ctx);
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(30),
+                    () -> {
+                        ConcurrentRun run =
+                                new ConcurrentRun(policy, capacity, perProducer, Duration.ofMillis(2), runSeed, true);
+                        run.run();
+                        run.verify();
+                    },
+                    ctx);
         } catch (AssertionError e) {
             if (e.getMessage() != null && e.getMessage().startsWith(ctx)) {
                 throw e;

@@ -23,14 +23,18 @@ class ChannelStressTest {
     @EnumSource(OverflowPolicy.class)
     void oneMillionMessagesAreConserved(OverflowPolicy policy) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            ConcurrentRun run = new ConcurrentRun(policy, CAPACITY, MESSAGES / ConcurrentRun.PRODUCERS,
-                    Duration.ofMillis(5), 42L, false);
+            ConcurrentRun run = new ConcurrentRun(
+                    policy, CAPACITY, MESSAGES / ConcurrentRun.PRODUCERS, Duration.ofMillis(5), 42L, false);
             long start = System.nanoTime();
             run.run();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             run.verify();
-            System.out.printf("stress %s: %d ms, received %d, out %s%n", policy, elapsedMs,
-                    run.in.metrics().messagesIn(), run.out.metrics().droppedByReason());
+            System.out.printf(
+                    "stress %s: %d ms, received %d, out %s%n",
+                    policy,
+                    elapsedMs,
+                    run.in.metrics().messagesIn(),
+                    run.out.metrics().droppedByReason());
             if (policy == OverflowPolicy.BLOCK) {
                 assertThat(run.in.metrics().messagesIn()).isEqualTo(MESSAGES);
             }
@@ -47,8 +51,12 @@ class ChannelStressTest {
             run.run();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             run.verify();
-            System.out.printf("stress capacity 1 %s: %d ms, received %d, out %s%n", policy, elapsedMs,
-                    run.in.metrics().messagesIn(), run.out.metrics().droppedByReason());
+            System.out.printf(
+                    "stress capacity 1 %s: %d ms, received %d, out %s%n",
+                    policy,
+                    elapsedMs,
+                    run.in.metrics().messagesIn(),
+                    run.out.metrics().droppedByReason());
         });
     }
 }

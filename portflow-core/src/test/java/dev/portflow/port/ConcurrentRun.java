@@ -50,7 +50,9 @@ final class ConcurrentRun {
         this.perProducer = perProducer;
         this.seed = seed;
         this.jitter = jitter;
-        this.connection = Ports.connect(out, in,
+        this.connection = Ports.connect(
+                out,
+                in,
                 ConnectionOptions.defaults().capacity(capacity).overflow(policy).timeout(timeout));
         for (SendOutcome o : SendOutcome.values()) {
             outcomes.put(o, new LongAdder());
@@ -141,10 +143,18 @@ final class ConcurrentRun {
             int outDepth = out.measurements().depth();
             int inDepth = in.measurements().depth();
             double utilization = in.measurements().utilization();
-            if (depth < 0 || depth > capacity || outDepth < 0 || outDepth > capacity || inDepth < 0
-                    || inDepth > capacity || utilization < 0 || utilization > 1) {
-                problem.compareAndSet(null, new AssertionError("depth out of range: " + depth + "/" + outDepth + "/"
-                        + inDepth + " utilization " + utilization + " capacity " + capacity));
+            if (depth < 0
+                    || depth > capacity
+                    || outDepth < 0
+                    || outDepth > capacity
+                    || inDepth < 0
+                    || inDepth > capacity
+                    || utilization < 0
+                    || utilization > 1) {
+                problem.compareAndSet(
+                        null,
+                        new AssertionError("depth out of range: " + depth + "/" + outDepth + "/" + inDepth
+                                + " utilization " + utilization + " capacity " + capacity));
             }
             maxDepthSeen.accumulateAndGet(depth, Math::max);
             try {
@@ -179,8 +189,11 @@ final class ConcurrentRun {
         ChannelStatistics s = connection.statistics();
 
         long acceptedOutcomes = outcome(SendOutcome.ACCEPTED) + outcome(SendOutcome.ACCEPTED_AFTER_EVICTING);
-        long sends = acceptedOutcomes + outcome(SendOutcome.DROPPED) + outcome(SendOutcome.TIMED_OUT)
-                + outcome(SendOutcome.CLOSED) + failures();
+        long sends = acceptedOutcomes
+                + outcome(SendOutcome.DROPPED)
+                + outcome(SendOutcome.TIMED_OUT)
+                + outcome(SendOutcome.CLOSED)
+                + failures();
         assertThat(sends).as("every send has one outcome").isEqualTo((long) PRODUCERS * perProducer);
         long acceptedBits = accepted[0].cardinality() + accepted[1].cardinality();
         assertThat(acceptedBits).isEqualTo(acceptedOutcomes);
@@ -199,7 +212,9 @@ final class ConcurrentRun {
         for (int p = 0; p < PRODUCERS; p++) {
             BitSet notAccepted = (BitSet) received[p].clone();
             notAccepted.andNot(accepted[p]);
-            assertThat(notAccepted.isEmpty()).as("producer %d: received but not accepted: %s", p, notAccepted).isTrue();
+            assertThat(notAccepted.isEmpty())
+                    .as("producer %d: received but not accepted: %s", p, notAccepted)
+                    .isTrue();
         }
         long lost = acceptedBits - (received[0].cardinality() + received[1].cardinality());
         assertThat(lost).as("accepted but not received").isEqualTo(evicted);
@@ -213,7 +228,8 @@ final class ConcurrentRun {
                 "drop_oldest", evicted);
         assertThat(o.droppedByReason()).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(i.messagesDropped()).isZero();
-        assertThat(outcome(SendOutcome.ACCEPTED_AFTER_EVICTING)).as("every evicting send evicted at least one")
+        assertThat(outcome(SendOutcome.ACCEPTED_AFTER_EVICTING))
+                .as("every evicting send evicted at least one")
                 .isLessThanOrEqualTo(evicted);
 
         switch (policy) {

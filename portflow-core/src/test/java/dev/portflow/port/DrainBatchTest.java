@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 /** {@code InputPort.drain}: batched receive with one clock read, nothing lost. */
 class DrainBatchTest {
 
-    record Timed(int n, Instant eventTime) implements EventTimed {
-    }
+    record Timed(int n, Instant eventTime) implements EventTimed {}
 
     @Test
     void takesWhatIsBufferedInOrderAndUpToTheLimit() throws Exception {
@@ -51,10 +50,11 @@ class DrainBatchTest {
         out.send(new Timed(2, now.minusMillis(100)));
         ticker.advance(Duration.ofMillis(5));
 
-        assertThat(in.drain(t -> { }, 16)).isEqualTo(2);
+        assertThat(in.drain(t -> {}, 16)).isEqualTo(2);
 
         assertThat(in.metrics().maxMessageAgeMs()).isEqualTo(205.0);
-        assertThat(in.measurements().messageAge.minNanos()).isEqualTo(Duration.ofMillis(105).toNanos());
+        assertThat(in.measurements().messageAge.minNanos())
+                .isEqualTo(Duration.ofMillis(105).toNanos());
         assertThat(in.measurements().messageAge.count()).isEqualTo(2);
     }
 
@@ -68,12 +68,16 @@ class DrainBatchTest {
         }
         List<Long> got = new ArrayList<>();
 
-        assertThatThrownBy(() -> in.drain(m -> {
-            got.add(m.seq());
-            if (m.seq() == 1 || m.seq() == 3) {
-                throw new IllegalStateException("bad " + m.seq());
-            }
-        }, 16)).isInstanceOf(IllegalStateException.class).hasMessage("bad 1")
+        assertThatThrownBy(() -> in.drain(
+                        m -> {
+                            got.add(m.seq());
+                            if (m.seq() == 1 || m.seq() == 3) {
+                                throw new IllegalStateException("bad " + m.seq());
+                            }
+                        },
+                        16))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("bad 1")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
 
         assertThat(got).containsExactly(0L, 1L, 2L, 3L, 4L);
@@ -84,7 +88,7 @@ class DrainBatchTest {
         OutputPort<Msg> out = new OutputPort<>("out_msgs", Msg.class);
         InputPort<Msg> in = new InputPort<>("in_msgs", Msg.class);
         Ports.connect(out, in);
-        assertThatThrownBy(() -> in.drain(m -> { }, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> in.drain(m -> { }, 5000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> in.drain(m -> {}, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> in.drain(m -> {}, 5000)).isInstanceOf(IllegalArgumentException.class);
     }
 }

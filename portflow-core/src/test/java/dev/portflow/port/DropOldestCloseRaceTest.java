@@ -27,8 +27,8 @@ class DropOldestCloseRaceTest {
         for (int trial = 0; trial < TRIALS; trial++) {
             OutputPort<Integer> out = new OutputPort<>("out_race", Integer.class);
             InputPort<Integer> in = new InputPort<>("in_race", Integer.class);
-            Connection<Integer> c = Ports.connect(out, in,
-                    ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST));
+            Connection<Integer> c = Ports.connect(
+                    out, in, ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST));
             assertThat(out.send(1)).isEqualTo(SendOutcome.ACCEPTED);
             assertThat(out.send(2)).isEqualTo(SendOutcome.ACCEPTED);
 
@@ -69,11 +69,12 @@ class DropOldestCloseRaceTest {
                 default -> throw new AssertionError("unexpected outcome " + outcome.get());
             };
             ChannelStatistics s = c.statistics();
-            if (!received.equals(expected)
-                    || s.acceptedTotal() != s.receivedTotal() + s.evictedTotal()) {
+            if (!received.equals(expected) || s.acceptedTotal() != s.receivedTotal() + s.evictedTotal()) {
                 bad.add("trial " + trial + ": " + outcome.get() + ", received " + received + ", " + s);
             }
         }
-        assertThat(bad).as("%d of %d trials lost an accepted message", bad.size(), TRIALS).isEmpty();
+        assertThat(bad)
+                .as("%d of %d trials lost an accepted message", bad.size(), TRIALS)
+                .isEmpty();
     }
 }

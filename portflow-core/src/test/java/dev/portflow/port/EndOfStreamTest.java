@@ -123,7 +123,8 @@ class EndOfStreamTest {
         });
         awaitParked(receiver);
         receiver.interrupt();
-        assertThat(result).failsWithin(Duration.ofSeconds(10))
+        assertThat(result)
+                .failsWithin(Duration.ofSeconds(10))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(InterruptedException.class);
     }

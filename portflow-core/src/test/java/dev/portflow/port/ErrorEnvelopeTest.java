@@ -32,8 +32,17 @@ class ErrorEnvelopeTest {
         assertThat(e.message()).isEqualTo("boom");
         assertThat(e.payload()).isEqualTo("payload");
         assertThat(e.payloadTruncated()).isFalse();
-        assertThat(e.toMap()).containsKeys("time", "pipeline", "component", "port", "error_type", "message",
-                "payload", "payload_truncated").containsEntry("error_type", "IllegalStateException");
+        assertThat(e.toMap())
+                .containsKeys(
+                        "time",
+                        "pipeline",
+                        "component",
+                        "port",
+                        "error_type",
+                        "message",
+                        "payload",
+                        "payload_truncated")
+                .containsEntry("error_type", "IllegalStateException");
     }
 
     @Test
@@ -62,7 +71,9 @@ class ErrorEnvelopeTest {
         assertThat(utf8Length(e.payloadText())).isEqualTo(1 + 4 * ((MAX - 1) / 4));
         assertThat(payload).startsWith(e.payloadText());
         assertThat(e.payloadText()).doesNotContain("\uFFFD");
-        assertThat(Character.isHighSurrogate(e.payloadText().charAt(e.payloadText().length() - 1))).isFalse();
+        assertThat(Character.isHighSurrogate(
+                        e.payloadText().charAt(e.payloadText().length() - 1)))
+                .isFalse();
         assertThat(e.payloadTruncated()).isTrue();
 
         // 3-byte characters: 65536 is not a multiple of 3, so the cut is at 65535 bytes.
@@ -85,12 +96,14 @@ class ErrorEnvelopeTest {
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("a", 1);
         body.put("b", java.util.List.of(true, 2.5));
-        var message = new dev.portflow.message.JsonMessage("id-1", java.time.Instant.EPOCH,
-                java.time.Instant.parse("2026-01-01T00:00:00Z"), body);
+        var message = new dev.portflow.message.JsonMessage(
+                "id-1", java.time.Instant.EPOCH, java.time.Instant.parse("2026-01-01T00:00:00Z"), body);
         ErrorEnvelope e = ErrorEnvelope.of("p", "c", "in_x", new RuntimeException("x"), message);
         assertThat(e.payload()).isSameAs(message);
         assertThat(e.payloadId()).isEqualTo("id-1");
-        assertThat(e.toMap()).containsEntry("payload", body).containsEntry("payload_id", "id-1")
+        assertThat(e.toMap())
+                .containsEntry("payload", body)
+                .containsEntry("payload_id", "id-1")
                 .containsEntry("payload_event_time", "2026-01-01T00:00:00Z")
                 .containsEntry("payload_truncated", false);
     }
@@ -131,14 +144,20 @@ class ErrorEnvelopeTest {
         SplittableRandom random = new SplittableRandom(seed);
         List<Case> cases = new ArrayList<>();
         String emoji = new String(Character.toChars(0x1F600));
-        for (String text : List.of("", "a", "é", "€", emoji, "aé€" + emoji, emoji + "€éa", "é€" + emoji + emoji + "a")) {
+        for (String text :
+                List.of("", "a", "é", "€", emoji, "aé€" + emoji, emoji + "€éa", "é€" + emoji + emoji + "a")) {
             for (int maxBytes = 0; maxBytes <= utf8Length(text) + 1; maxBytes++) {
                 cases.add(new Case(text, maxBytes));
             }
             cases.add(new Case(text, 1_000));
         }
-        for (String text : List.of("x".repeat(MAX), "x".repeat(MAX + 1), "é".repeat(MAX / 2), "é".repeat(MAX / 2) + "x",
-                "a" + emoji.repeat(MAX / 4 + 10), "€".repeat(21_846))) {
+        for (String text : List.of(
+                "x".repeat(MAX),
+                "x".repeat(MAX + 1),
+                "é".repeat(MAX / 2),
+                "é".repeat(MAX / 2) + "x",
+                "a" + emoji.repeat(MAX / 4 + 10),
+                "€".repeat(21_846))) {
             cases.add(new Case(text, MAX));
             cases.add(new Case(text, MAX - 1));
             cases.add(new Case(text, MAX + 1));
@@ -159,10 +178,12 @@ class ErrorEnvelopeTest {
             assertThat(utf8Length(cut)).as(context, seed, seed, c).isLessThanOrEqualTo(maxBytes);
             if (cut.length() < text.length()) {
                 assertThat(Character.isLowSurrogate(text.charAt(cut.length())))
-                        .as(context + ": split a surrogate pair", seed, seed, c).isFalse();
+                        .as(context + ": split a surrogate pair", seed, seed, c)
+                        .isFalse();
                 int nextCodePoint = text.codePointAt(cut.length());
                 String longer = cut + new String(Character.toChars(nextCodePoint));
-                assertThat(utf8Length(longer)).as(context + ": one more code point would not fit", seed, seed, c)
+                assertThat(utf8Length(longer))
+                        .as(context + ": one more code point would not fit", seed, seed, c)
                         .isGreaterThan(maxBytes);
             } else {
                 assertThat(utf8Length(text)).as(context, seed, seed, c).isLessThanOrEqualTo(maxBytes);

@@ -102,7 +102,9 @@ class FanOutFanInTest {
             received.add(in.receive());
         }
         for (int i = 1; i < received.size(); i++) {
-            assertThat(received.get(i).producer()).as("message %d", i).isNotEqualTo(received.get(i - 1).producer());
+            assertThat(received.get(i).producer())
+                    .as("message %d", i)
+                    .isNotEqualTo(received.get(i - 1).producer());
         }
         assertPerProducerFifo(received);
     }

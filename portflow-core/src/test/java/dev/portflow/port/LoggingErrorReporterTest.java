@@ -30,12 +30,10 @@ class LoggingErrorReporterTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final AtomicLong now = new AtomicLong(1_000);
 
@@ -62,8 +60,8 @@ class LoggingErrorReporterTest {
         }
         assertThat(lines).hasSize(10);
         assertThat(lines).noneMatch(l -> l.contains(CARD));
-        assertThat(lines.get(0)).contains("component=pay", "error_type=IllegalStateException", "message=declined",
-                "id=id-0");
+        assertThat(lines.get(0))
+                .contains("component=pay", "error_type=IllegalStateException", "message=declined", "id=id-0");
         assertThat(lines.get(9)).contains("counted, not logged");
 
         // another component has its own allowance
@@ -74,7 +72,8 @@ class LoggingErrorReporterTest {
         now.addAndGet(Duration.ofSeconds(61).toNanos());
         reporter.report(failure("pay", 65_000));
         assertThat(lines).hasSize(13);
-        assertThat(lines.get(11)).contains("'pay'", "64990 more failed messages not logged", "IllegalStateException=64990");
+        assertThat(lines.get(11))
+                .contains("'pay'", "64990 more failed messages not logged", "IllegalStateException=64990");
         assertThat(lines.get(12)).contains("id=id-65000");
         assertThat(lines).noneMatch(l -> l.contains(CARD));
     }

@@ -17,8 +17,7 @@ class MessageAgeTest {
 
     private static final long MS = 1_000_000L;
 
-    record Reading(long id, Instant eventTime) implements EventTimed {
-    }
+    record Reading(long id, Instant eventTime) implements EventTimed {}
 
     private final OutputPort<Reading> out = new OutputPort<>("out_readings", Reading.class);
     private final InputPort<Reading> in = new InputPort<>("in_readings", Reading.class);
@@ -83,7 +82,8 @@ class MessageAgeTest {
         assertThat(in.measurements().messageAge.maxNanos()).isZero();
         assertThat(m.maxMessageAgeMs()).isZero();
         assertThat(m.avgMessageAgeMs()).isZero();
-        assertThat(registry.get("portflow.port.clock.skew").functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("portflow.port.clock.skew").functionCounter().count())
+                .isEqualTo(1.0);
 
         // A normal message afterwards is aged normally and is not skew.
         out.send(new Reading(2, now().minusMillis(50)));

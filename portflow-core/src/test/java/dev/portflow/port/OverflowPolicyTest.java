@@ -20,8 +20,10 @@ class OverflowPolicyTest {
     private final InputPort<Msg> in = new InputPort<>("in_msgs", Msg.class);
 
     private Connection<Msg> connect(int capacity, OverflowPolicy policy) {
-        return Ports.connect(out, in, ConnectionOptions.defaults().capacity(capacity).overflow(policy)
-                .timeout(Duration.ofMillis(40)));
+        return Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults().capacity(capacity).overflow(policy).timeout(Duration.ofMillis(40)));
     }
 
     @Test

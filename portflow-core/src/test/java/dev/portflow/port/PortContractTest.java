@@ -34,8 +34,21 @@ class PortContractTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "orders", "in_", "input_orders", "In_orders", "IN_ORDERS", "in-orders", "in_Orders",
-        "in_or ders", "out_orders", "err_orders", " in_orders"})
+    @ValueSource(
+            strings = {
+                "",
+                "orders",
+                "in_",
+                "input_orders",
+                "In_orders",
+                "IN_ORDERS",
+                "in-orders",
+                "in_Orders",
+                "in_or ders",
+                "out_orders",
+                "err_orders",
+                " in_orders"
+            })
     void invalidInputNamesAreRejectedClearly(String name) {
         assertThatThrownBy(() -> new InputPort<>(name, Msg.class))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -45,8 +58,8 @@ class PortContractTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "orders", "out_", "err_", "output_x", "Out_x", "out-x", "in_orders", "error_x",
-        "out_x!"})
+    @ValueSource(
+            strings = {"", "orders", "out_", "err_", "output_x", "Out_x", "out-x", "in_orders", "error_x", "out_x!"})
     void invalidOutputNamesAreRejectedClearly(String name) {
         assertThatThrownBy(() -> new OutputPort<>(name, Msg.class))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -81,10 +94,15 @@ class PortContractTest {
 
     @Test
     void defaultConnectionIsBlockWith1024() {
-        Connection<Msg> c = Ports.connect(new OutputPort<>("out_msgs", Msg.class), new InputPort<>("in_msgs", Msg.class));
+        Connection<Msg> c =
+                Ports.connect(new OutputPort<>("out_msgs", Msg.class), new InputPort<>("in_msgs", Msg.class));
         assertThat(c.capacity()).isEqualTo(1024);
         assertThat(c.options().overflow()).isEqualTo(OverflowPolicy.BLOCK);
-        assertThat(c.toString()).contains("out_msgs").contains("in_msgs").contains("BLOCK").contains("1024");
+        assertThat(c.toString())
+                .contains("out_msgs")
+                .contains("in_msgs")
+                .contains("BLOCK")
+                .contains("1024");
     }
 
     @Test
@@ -104,7 +122,8 @@ class PortContractTest {
         assertThat(in.isConnected()).isFalse();
         assertThat(in.isEndOfStream()).isFalse();
         for (var call : new org.assertj.core.api.ThrowableAssert.ThrowingCallable[] {
-            in::receive, () -> in.receive(Duration.ofMillis(1)), in::poll}) {
+            in::receive, () -> in.receive(Duration.ofMillis(1)), in::poll
+        }) {
             assertThatThrownBy(call)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("input port 'in_msgs'")
@@ -142,8 +161,12 @@ class PortContractTest {
 
     @Test
     void capacityOneIsFine() {
-        assertThatCode(() -> Ports.connect(new OutputPort<>("out_msgs", Msg.class), new InputPort<>("in_msgs", Msg.class),
-                1, OverflowPolicy.BLOCK)).doesNotThrowAnyException();
+        assertThatCode(() -> Ports.connect(
+                        new OutputPort<>("out_msgs", Msg.class),
+                        new InputPort<>("in_msgs", Msg.class),
+                        1,
+                        OverflowPolicy.BLOCK))
+                .doesNotThrowAnyException();
     }
 
     @ParameterizedTest
@@ -205,8 +228,10 @@ class PortContractTest {
     void nullTypeAndNullOptionsAreRefused() {
         assertThatThrownBy(() -> new OutputPort<>("out_x", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new InputPort<>("in_x", null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> Ports.connect(new OutputPort<>("out_x", Msg.class), new InputPort<>("in_x", Msg.class),
-                (ConnectionOptions) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Ports.connect(
+                        new OutputPort<>("out_x", Msg.class), new InputPort<>("in_x", Msg.class), (ConnectionOptions)
+                                null))
+                .isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> ConnectionOptions.defaults().overflow(null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -13,8 +13,7 @@ final class PortTesting {
 
     static final List<String> OUTPUT_REASONS = List.of("drop_newest", "drop_oldest", "timeout", "fail", "closed");
 
-    private PortTesting() {
-    }
+    private PortTesting() {}
 
     /** Takes every message buffered now, never waiting. */
     static <T> List<T> drain(InputPort<T> in) {
@@ -36,12 +35,14 @@ final class PortTesting {
             expected.put(reason, nonZero.getOrDefault(reason, 0L));
         }
         assertThat(metrics.droppedByReason()).containsExactlyInAnyOrderEntriesOf(expected);
-        assertThat(metrics.messagesDropped()).isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(metrics.messagesDropped())
+                .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
     }
 
     /** Waits (bounded) until {@code t} is parked: waiting on a lock, condition or park. */
     static void awaitParked(Thread t) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .pollInterval(java.time.Duration.ofMillis(2))
                 .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
     }

@@ -90,7 +90,7 @@ class ReceiveTimeTest {
         }
         ticker.advance(Duration.ofMillis(6)); // now: 10 ms after the first send
 
-        assertThat(in.drain(m -> { }, 16)).isEqualTo(4);
+        assertThat(in.drain(m -> {}, 16)).isEqualTo(4);
 
         HistogramSnapshot wait = in.measurements().queueWait.snapshot();
         assertThat(wait.maxNanos()).isEqualTo(10 * MS);

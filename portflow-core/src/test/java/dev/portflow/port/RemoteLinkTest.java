@@ -87,8 +87,12 @@ class RemoteLinkTest {
 
     private static OutputPort<String> bound(FakeLink link, OverflowPolicy policy) {
         OutputPort<String> out = new OutputPort<>("out_x", String.class);
-        out.attachRemote(link, ConnectionOptions.defaults().capacity(link.capacity).overflow(policy)
-                .timeout(Duration.ofMillis(50)));
+        out.attachRemote(
+                link,
+                ConnectionOptions.defaults()
+                        .capacity(link.capacity)
+                        .overflow(policy)
+                        .timeout(Duration.ofMillis(50)));
         return out;
     }
 
@@ -164,8 +168,8 @@ class RemoteLinkTest {
     @Test
     void dropOldestCannotApplyToARemoteBuffer() {
         OutputPort<String> out = new OutputPort<>("out_x", String.class);
-        assertThatThrownBy(() -> out.attachRemote(new FakeLink(1),
-                ConnectionOptions.defaults().overflow(OverflowPolicy.DROP_OLDEST)))
+        assertThatThrownBy(() -> out.attachRemote(
+                        new FakeLink(1), ConnectionOptions.defaults().overflow(OverflowPolicy.DROP_OLDEST)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("DROP_OLDEST");
     }
@@ -191,13 +195,17 @@ class RemoteLinkTest {
         FakeLink link = new FakeLink(8);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Source<String> source = context -> context.emit("x");
-        Pipeline pipeline = Pipeline.builder("p").meterRegistry(registry)
+        Pipeline pipeline = Pipeline.builder("p")
+                .meterRegistry(registry)
                 .source("gen", String.class, source)
                 .connect("gen.out_x", link, ConnectionOptions.defaults().capacity(8))
                 .build();
         assertThat(pipeline.connections()).hasSize(1);
         assertThat(pipeline.connections().getFirst().target()).isEqualTo("fake:topic");
-        assertThat(registry.get("portflow.port.queue.depth").tag("port", "out_x").tag("transport", "fake").gauge())
+        assertThat(registry.get("portflow.port.queue.depth")
+                        .tag("port", "out_x")
+                        .tag("transport", "fake")
+                        .gauge())
                 .isNotNull();
     }
 
@@ -206,9 +214,10 @@ class RemoteLinkTest {
         FakeLink backlog = new FakeLink(100);
         backlog.held.addAll(List.of("1", "2", "3"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Pipeline pipeline = Pipeline.builder("p").meterRegistry(registry)
-                .source("feed", String.class, context -> { })
-                .sink("store", String.class, s -> { })
+        Pipeline pipeline = Pipeline.builder("p")
+                .meterRegistry(registry)
+                .source("feed", String.class, context -> {})
+                .sink("store", String.class, s -> {})
                 .connect("feed.out_x", "store.in_x")
                 .bindRemote("store.in_x", backlog)
                 .build();
@@ -216,7 +225,11 @@ class RemoteLinkTest {
         assertThat(in.measurements().depth()).isEqualTo(3);
         assertThat(in.measurements().capacity()).isEqualTo(100);
         assertThat(pipeline.connections().getFirst().depth()).isEqualTo(3);
-        assertThat(registry.get("portflow.port.queue.depth").tag("port", "in_x").tag("transport", "fake").gauge().value())
+        assertThat(registry.get("portflow.port.queue.depth")
+                        .tag("port", "in_x")
+                        .tag("transport", "fake")
+                        .gauge()
+                        .value())
                 .isEqualTo(3.0);
     }
 
@@ -241,7 +254,7 @@ class RemoteLinkTest {
         backlog.held.addAll(List.of("1", "2", "3"));
         Pipeline pipeline = Pipeline.builder("p")
                 .source("feed", String.class, context -> context.emit("x"))
-                .sink("store", String.class, s -> { })
+                .sink("store", String.class, s -> {})
                 .connect("feed.out_x", "store.in_x")
                 .bindRemote("store.in_x", backlog)
                 .build();
@@ -255,12 +268,12 @@ class RemoteLinkTest {
     @Test
     void definitionProblemsWithRemoteBuffersAreReported() {
         assertThatThrownBy(() -> Pipeline.builder("p")
-                .source("gen", String.class, context -> { })
-                .sink("store", String.class, s -> { })
-                .connect("gen.out_x", "store.in_x")
-                .connect("gen.out_x", new FakeLink(1), null)
-                .bindRemote("store.in_nope", new FakeLink(1))
-                .build())
+                        .source("gen", String.class, context -> {})
+                        .sink("store", String.class, s -> {})
+                        .connect("gen.out_x", "store.in_x")
+                        .connect("gen.out_x", new FakeLink(1), null)
+                        .bindRemote("store.in_nope", new FakeLink(1))
+                        .build())
                 .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessageContaining("carries that connection only")
                 .hasMessageContaining("store.in_nope, which is not a connected input port");

@@ -66,7 +66,9 @@ class SampledTimingTest {
                     // catch up: up to 2 per microsecond while a backlog is there
                     for (int k = 0; k < 2 && received < sent; k++) {
                         received += receive();
-                        countLag = Math.max(countLag, received - in.measurements().messageAge.count());
+                        countLag = Math.max(
+                                countLag,
+                                received - in.measurements().messageAge.count());
                     }
                 }
             }
@@ -105,7 +107,9 @@ class SampledTimingTest {
         assertThat(wait.sumNanos()).isEqualTo(truth.sumNanos());
         assertThat(wait.maxNanos()).isEqualTo(truth.maxNanos());
         HistogramSnapshot age = in.measurements().messageAge.snapshot();
-        assertThat(age.counts()).as("seed %d", seed).containsExactly(trueAge.snapshot().counts());
+        assertThat(age.counts())
+                .as("seed %d", seed)
+                .containsExactly(trueAge.snapshot().counts());
         assertThat(age.maxNanos()).isEqualTo(trueAge.snapshot().maxNanos());
     }
 
@@ -174,9 +178,11 @@ class SampledTimingTest {
                     .as("%s p%s: reported %d ns, true %d ns (seed %d)", what, q * 100, got, want, seed)
                     .isLessThanOrEqualTo(1);
         }
-        assertThat(reported.maxNanos()).as("%s max never below the true max (seed %d)", what, seed)
+        assertThat(reported.maxNanos())
+                .as("%s max never below the true max (seed %d)", what, seed)
                 .isGreaterThanOrEqualTo(truth.maxNanos());
-        assertThat(reported.maxNanos()).as("%s max at most 1 ms above the true max (seed %d)", what, seed)
+        assertThat(reported.maxNanos())
+                .as("%s max at most 1 ms above the true max (seed %d)", what, seed)
                 .isLessThanOrEqualTo(truth.maxNanos() + MS);
     }
 }

@@ -31,8 +31,13 @@ class SendWaitLimitTest {
 
     @Test
     void aBlockWithTimeoutConnectionWaitsForTheShorterOfTheTwo() throws Exception {
-        Ports.connect(out, in, ConnectionOptions.defaults().capacity(1)
-                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofSeconds(20)));
+        Ports.connect(
+                out,
+                in,
+                ConnectionOptions.defaults()
+                        .capacity(1)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofSeconds(20)));
         out.send(Msg.of(0));
 
         long start = System.nanoTime();

@@ -23,7 +23,9 @@ class StatisticsSnapshotTest {
     private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     @ParameterizedTest
-    @EnumSource(value = OverflowPolicy.class, names = {"BLOCK", "DROP_OLDEST"})
+    @EnumSource(
+            value = OverflowPolicy.class,
+            names = {"BLOCK", "DROP_OLDEST"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everySnapshotAccountsForEveryAcceptedMessage(OverflowPolicy policy) throws Exception {
         List<String> bad = new ArrayList<>();
@@ -32,7 +34,8 @@ class StatisticsSnapshotTest {
             ChannelStatistics s = connection.statistics();
             snapshots[0]++;
             if (s.acceptedTotal() != s.receivedTotal() + s.currentBufferUsed() + s.evictedTotal()
-                    || s.currentBufferUsed() < 0 || s.currentBufferUsed() > CAPACITY) {
+                    || s.currentBufferUsed() < 0
+                    || s.currentBufferUsed() > CAPACITY) {
                 if (bad.size() < 5) {
                     bad.add(s.toString());
                 }
@@ -40,11 +43,15 @@ class StatisticsSnapshotTest {
             }
             return true;
         });
-        assertThat(failures).as("inconsistent snapshots out of %d, e.g. %s", snapshots[0], bad).isZero();
+        assertThat(failures)
+                .as("inconsistent snapshots out of %d, e.g. %s", snapshots[0], bad)
+                .isZero();
     }
 
     @ParameterizedTest
-    @EnumSource(value = OverflowPolicy.class, names = {"BLOCK", "DROP_OLDEST"})
+    @EnumSource(
+            value = OverflowPolicy.class,
+            names = {"BLOCK", "DROP_OLDEST"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void depthIsWithinBoundsOnEveryRead(OverflowPolicy policy) throws Exception {
         List<Integer> bad = new ArrayList<>();
@@ -61,7 +68,9 @@ class StatisticsSnapshotTest {
             }
             return true;
         });
-        assertThat(failures).as("depth reads outside [0, %d] out of %d, e.g. %s", CAPACITY, reads[0], bad).isZero();
+        assertThat(failures)
+                .as("depth reads outside [0, %d] out of %d, e.g. %s", CAPACITY, reads[0], bad)
+                .isZero();
     }
 
     /** Runs producers, a consumer and {@code observe} (on the test thread) for a bounded time. */
@@ -69,8 +78,8 @@ class StatisticsSnapshotTest {
             throws Exception {
         OutputPort<Integer> out = new OutputPort<>("out_snap", Integer.class);
         InputPort<Integer> in = new InputPort<>("in_snap", Integer.class);
-        Connection<Integer> connection = Ports.connect(out, in,
-                ConnectionOptions.defaults().capacity(CAPACITY).overflow(policy));
+        Connection<Integer> connection = Ports.connect(
+                out, in, ConnectionOptions.defaults().capacity(CAPACITY).overflow(policy));
         AtomicReference<Throwable> problem = new AtomicReference<>();
         long end = System.nanoTime() + RUN_NANOS;
         Thread[] producers = new Thread[2];

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Records with Bean Validation constraints: invalid messages are counted, reported and skipped. */
 class ValidationTest {
 
-    record Order(@NotBlank String id, @Positive int amount) {
-    }
+    record Order(@NotBlank String id, @Positive int amount) {}
 
     private final OutputPort<Order> out = new OutputPort<>("out_orders", Order.class);
     private final InputPort<Order> in = new InputPort<>("in_orders", Order.class);
@@ -48,10 +47,16 @@ class ValidationTest {
         assertThat(m.errorsTotal()).isEqualTo(1);
         assertThat(m.errorsByType()).containsExactly(java.util.Map.entry("InvalidMessageException", 1L));
         assertThat(m.toMap()).containsEntry("errors_total", 1L);
-        assertThat(registry.get("portflow.port.errors").tag("error_type", "InvalidMessageException")
-                .functionCounter().count()).isEqualTo(1.0);
-        assertThat(registry.get("portflow.port.messages.dropped").tag("reason", "invalid")
-                .functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("portflow.port.errors")
+                        .tag("error_type", "InvalidMessageException")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("portflow.port.messages.dropped")
+                        .tag("reason", "invalid")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
 
         assertThat(reported).hasSize(1);
         ErrorEnvelope e = reported.get(0);
@@ -107,7 +112,8 @@ class ValidationTest {
         assertThat(in.isEndOfStream()).isFalse();
         assertThat(in.metrics().droppedByReason()).containsEntry("invalid", 2L);
         assertThat(in.metrics().errorsTotal()).isEqualTo(2);
-        assertThat(reported).extracting(ErrorEnvelope::message)
+        assertThat(reported)
+                .extracting(ErrorEnvelope::message)
                 .anySatisfy(msg -> assertThat(msg).contains("id"))
                 .anySatisfy(msg -> assertThat(msg).contains("amount"));
     }
@@ -117,8 +123,10 @@ class ValidationTest {
         assertThat(MessageValidator.forType(Msg.class).isActive()).isFalse();
         assertThat(MessageValidator.forType(String.class)).isSameAs(MessageValidator.NONE);
         assertThat(MessageValidator.forType(Order.class).isActive()).isTrue();
-        assertThat(MessageValidator.forType(Order.class).validate(new Order("a", 1))).isEmpty();
+        assertThat(MessageValidator.forType(Order.class).validate(new Order("a", 1)))
+                .isEmpty();
         assertThat(MessageValidator.forType(Order.class).validate(new Order("", 1)))
-                .extracting(SchemaViolation::field).containsExactly("id");
+                .extracting(SchemaViolation::field)
+                .containsExactly("id");
     }
 }

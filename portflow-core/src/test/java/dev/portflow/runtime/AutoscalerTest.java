@@ -23,7 +23,8 @@ class AutoscalerTest {
 
     /** A source that offers {@code rate} messages a second, blocking when the stage is full. */
     private static Pipeline stepPipeline(AtomicInteger rate, SimpleMeterRegistry registry) {
-        return Pipeline.builder("step").meterRegistry(registry)
+        return Pipeline.builder("step")
+                .meterRegistry(registry)
                 .source("gen", Integer.class, ctx -> {
                     long next = System.nanoTime();
                     for (int i = 0; ctx.isRunning(); i++) {
@@ -41,7 +42,7 @@ class AutoscalerTest {
                     Thread.sleep(5); // I/O-bound: waiting, no CPU
                     out.emit(i);
                 })
-                .sink("sink", Integer.class, i -> { })
+                .sink("sink", Integer.class, i -> {})
                 .connect("gen.out_n", "stage.in_n", ConnectionOptions.defaults().capacity(1024))
                 .connect("stage.out_n", "sink.in_n")
                 .workers("stage", Workers.between(1, 16))
@@ -75,19 +76,26 @@ class AutoscalerTest {
                     decisionsBy10s = pipeline.scalingDecisions("stage").size() - before;
                 }
             }
-            String trace = "backlog " + backlog + ", workers " + workers + ", decisions " + pipeline.scalingDecisions("stage");
+            String trace =
+                    "backlog " + backlog + ", workers " + workers + ", decisions " + pipeline.scalingDecisions("stage");
             int peak = backlog.subList(0, 10).stream().max(Integer::compare).orElseThrow();
             int after = backlog.subList(10, 70).stream().max(Integer::compare).orElseThrow();
-            assertThat(after).as("the backlog stopped growing within 10 s of the step: " + trace).isLessThanOrEqualTo(peak);
+            assertThat(after)
+                    .as("the backlog stopped growing within 10 s of the step: " + trace)
+                    .isLessThanOrEqualTo(peak);
             assertThat(backlog.get(69)).as("and drained: " + trace).isLessThan(100);
-            assertThat(decisionsBy10s).as("at most 3 decisions to meet the step: " + trace).isBetween(1, 3);
+            assertThat(decisionsBy10s)
+                    .as("at most 3 decisions to meet the step: " + trace)
+                    .isBetween(1, 3);
             int changes = 0;
             for (int s = 10; s < 70; s++) {
                 if (!workers.get(s).equals(workers.get(s - 1))) {
                     changes++;
                 }
             }
-            assertThat(changes).as("at most one more change in the following 60 s: " + trace).isLessThanOrEqualTo(1);
+            assertThat(changes)
+                    .as("at most one more change in the following 60 s: " + trace)
+                    .isLessThanOrEqualTo(1);
             int high = workers.get(69);
 
             rate.set(100);
@@ -97,12 +105,21 @@ class AutoscalerTest {
                 sleepUntil(drop, s);
                 narrowing.add(pipeline.workers("stage"));
             }
-            assertThat(narrowing.get(59)).as("back toward min within 60 s: %s from %d", narrowing, high)
-                    .isLessThanOrEqualTo(2).isLessThan(high);
-            assertThat(registry.get("portflow.component.scaling.decisions").tag("direction", "up").functionCounter().count())
+            assertThat(narrowing.get(59))
+                    .as("back toward min within 60 s: %s from %d", narrowing, high)
+                    .isLessThanOrEqualTo(2)
+                    .isLessThan(high);
+            assertThat(registry.get("portflow.component.scaling.decisions")
+                            .tag("direction", "up")
+                            .functionCounter()
+                            .count())
                     .isGreaterThanOrEqualTo(1);
-            assertThat(registry.get("portflow.component.workers.desired").gauge().value()).isEqualTo((double) narrowing.get(59));
-            assertThat(pipeline.scalingDecisions("stage")).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
+            assertThat(registry.get("portflow.component.workers.desired")
+                            .gauge()
+                            .value())
+                    .isEqualTo((double) narrowing.get(59));
+            assertThat(pipeline.scalingDecisions("stage"))
+                    .allSatisfy(d -> assertThat(d.reason()).isNotBlank());
         } finally {
             DrainReport report = pipeline.drain(Duration.ofSeconds(30));
             assertThat(report.completed()).isTrue();
@@ -126,7 +143,7 @@ class AutoscalerTest {
                     }
                     out.emit(i);
                 })
-                .sink("sink", Integer.class, i -> { })
+                .sink("sink", Integer.class, i -> {})
                 .connect("gen.out_n", "stage.in_n", ConnectionOptions.defaults().capacity(1024))
                 .connect("stage.out_n", "sink.in_n")
                 .workers("stage", Workers.between(1, 16))
@@ -139,10 +156,11 @@ class AutoscalerTest {
                 sleepUntil(start, s);
                 workers.add(pipeline.workers("stage"));
             }
-            String trace = "workers " + workers + ", decisions " + pipeline.scalingDecisions("stage")
-                    + ", status " + pipeline.scalingStatus("stage");
+            String trace = "workers " + workers + ", decisions " + pipeline.scalingDecisions("stage") + ", status "
+                    + pipeline.scalingStatus("stage");
             assertThat(workers.subList(20, 30)).as(trace).allMatch(w -> w <= 3);
-            assertThat(pipeline.scalingDecisions("stage")).as(trace)
+            assertThat(pipeline.scalingDecisions("stage"))
+                    .as(trace)
                     .anySatisfy(d -> assertThat(d.reason()).contains("more workers do not help"));
         } finally {
             pipeline.drain(Duration.ofSeconds(30));

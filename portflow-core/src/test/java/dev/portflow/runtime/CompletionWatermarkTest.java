@@ -38,7 +38,8 @@ class CompletionWatermarkTest {
                 .build()) {
             CompletionWatermark watermark = p.completionWatermark("a", "in_x");
             p.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> p.inputPort("a", "in_x").measurements().messagesFinished() == 5);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> p.inputPort("a", "in_x").measurements().messagesFinished() == 5);
             // a has finished all five, but b is still holding the first: nothing is complete
             for (int i = 0; i < 20; i++) {
                 assertThat(watermark.completed()).isZero();
@@ -59,11 +60,14 @@ class CompletionWatermarkTest {
     @Test
     void anEpochDoesNotEndWhileItsMessageIsInTheSinksHandsAndNewerOnesAreEvicted() {
         try (Pipeline p = Pipeline.builder("w")
-                .source("feed", Integer.class, context -> { })
+                .source("feed", Integer.class, context -> {})
                 .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
-                .sink("b", Integer.class, x -> { })
+                .sink("b", Integer.class, x -> {})
                 .connect("feed.out_x", "a.in_x")
-                .connect("a.out_x", "b.in_x", ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST))
+                .connect(
+                        "a.out_x",
+                        "b.in_x",
+                        ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST))
                 .build()) {
             InputPort<?> aIn = p.inputPort("a", "in_x");
             long[] finishedA = {1}; // a has finished message 0 ...
@@ -106,7 +110,9 @@ class CompletionWatermarkTest {
                 }
             });
 
-            assertThat(watermark.completed()).as("b has not finished message 0's output").isZero();
+            assertThat(watermark.completed())
+                    .as("b has not finished message 0's output")
+                    .isZero();
             finishedB[0] = 1;
             assertThat(watermark.completed()).isEqualTo(1);
         }
@@ -141,7 +147,10 @@ class CompletionWatermarkTest {
                     }
                 })
                 .connect("feed.out_x", "a.in_x")
-                .connect("a.out_x", "b.in_x", ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST))
+                .connect(
+                        "a.out_x",
+                        "b.in_x",
+                        ConnectionOptions.defaults().capacity(2).overflow(OverflowPolicy.DROP_OLDEST))
                 .build()) {
             CompletionWatermark watermark = p.completionWatermark("a", "in_x");
             List<long[]> seen = new ArrayList<>(); // {completed, the last message b had handled after that}
@@ -163,8 +172,12 @@ class CompletionWatermarkTest {
             for (int i = total - 1; i >= 0; i--) {
                 nextHandled[i] = handled[i] ? i : nextHandled[i + 1];
             }
-            long early = seen.stream().filter(o -> nextHandled[(int) (o[1] + 1)] < o[0]).count();
-            assertThat(early).as("watermarks that covered a message b had not handled yet, of " + seen.size()).isZero();
+            long early = seen.stream()
+                    .filter(o -> nextHandled[(int) (o[1] + 1)] < o[0])
+                    .count();
+            assertThat(early)
+                    .as("watermarks that covered a message b had not handled yet, of " + seen.size())
+                    .isZero();
         }
     }
 
@@ -178,7 +191,7 @@ class CompletionWatermarkTest {
                     }
                 })
                 .transformer("a", Integer.class, Integer.class, Transformer.filter(x -> x % 2 == 0))
-                .sink("left", Integer.class, x -> { })
+                .sink("left", Integer.class, x -> {})
                 .sink("right", Integer.class, x -> Thread.sleep(1))
                 .connect("feed.out_x", "a.in_x")
                 .connect("a.out_x", "left.in_x")
@@ -187,7 +200,8 @@ class CompletionWatermarkTest {
             CompletionWatermark watermark = p.completionWatermark("a", "in_x");
             p.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> watermark.completed() == 100);
-            assertThat(p.inputPort("right", "in_x").measurements().messagesFinished()).isEqualTo(50);
+            assertThat(p.inputPort("right", "in_x").measurements().messagesFinished())
+                    .isEqualTo(50);
         }
     }
 
@@ -199,7 +213,7 @@ class CompletionWatermarkTest {
                         context.emit(i);
                     }
                 })
-                .sink("s", Integer.class, x -> { })
+                .sink("s", Integer.class, x -> {})
                 .connect("feed.out_x", "s.in_x")
                 .build()) {
             CompletionWatermark watermark = p.completionWatermark("s", "in_x");

@@ -78,7 +78,8 @@ class ComponentTimeTest {
         }
         assertThat(failure.get()).isNull();
         time.finish(ticker.advance(1));
-        long total = times.nanos(ComponentTime.BUSY) + times.nanos(ComponentTime.IDLE)
+        long total = times.nanos(ComponentTime.BUSY)
+                + times.nanos(ComponentTime.IDLE)
                 + times.nanos(ComponentTime.BACKPRESSURED);
         assertThat(total).isEqualTo(ticker.now() - start);
     }

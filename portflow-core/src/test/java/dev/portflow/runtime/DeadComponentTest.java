@@ -31,7 +31,8 @@ class DeadComponentTest {
         Pipeline pipeline = Pipeline.builder("dies")
                 .source("feed", Integer.class, ctx -> {
                     for (int i = 0; i < 1_000; i++) {
-                        outcomes.computeIfAbsent(ctx.emit(i), o -> new AtomicInteger()).incrementAndGet();
+                        outcomes.computeIfAbsent(ctx.emit(i), o -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                 })
                 .sink("fragile", Integer.class, id -> {
@@ -39,16 +40,27 @@ class DeadComponentTest {
                     throw new OutOfMemoryError("simulated: Java heap space");
                 })
                 .workers("fragile", workers)
-                .connect("feed.out_ids", "fragile.in_ids", ConnectionOptions.defaults().capacity(4))
+                .connect(
+                        "feed.out_ids",
+                        "fragile.in_ids",
+                        ConnectionOptions.defaults().capacity(4))
                 .build();
         pipeline.start();
 
         // Before the fix the source stayed blocked on the full buffer: the pipeline never ended.
-        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).as("the pipeline ends").isTrue();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10)))
+                .as("the pipeline ends")
+                .isTrue();
         assertThat(firstHandled.getCount()).isZero();
-        assertThat(outcomes.get(SendOutcome.CLOSED)).as("sends after the death are refused").isNotNull();
-        assertThat(outcomes.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(1_000);
-        assertThat(pipeline.outputPort("feed", "out_ids").metrics().droppedByReason().get("closed"))
+        assertThat(outcomes.get(SendOutcome.CLOSED))
+                .as("sends after the death are refused")
+                .isNotNull();
+        assertThat(outcomes.values().stream().mapToInt(AtomicInteger::get).sum())
+                .isEqualTo(1_000);
+        assertThat(pipeline.outputPort("feed", "out_ids")
+                        .metrics()
+                        .droppedByReason()
+                        .get("closed"))
                 .isEqualTo(outcomes.get(SendOutcome.CLOSED).get());
         assertThat(pipeline.workers("fragile")).isZero();
         assertThat(pipeline.health().problems()).anySatisfy(p -> {
@@ -78,14 +90,21 @@ class DeadComponentTest {
                     throw new OutOfMemoryError("simulated");
                 })
                 .workers("mixed", 4)
-                .connect("feed.out_ids", "mixed.in_ids", ConnectionOptions.defaults().capacity(4))
+                .connect(
+                        "feed.out_ids",
+                        "mixed.in_ids",
+                        ConnectionOptions.defaults().capacity(4))
                 .build();
         pipeline.start();
         othersBusy.await();
         // the fourth worker dies; the three busy ones finish their message, take no other, and end
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.health().isDegraded());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.health().isDegraded());
         release.countDown();
-        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).as("the pipeline ends").isTrue();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10)))
+                .as("the pipeline ends")
+                .isTrue();
         assertThat(finished).hasSize(3);
     }
 
@@ -102,10 +121,16 @@ class DeadComponentTest {
                 })
                 .workers("keyed", 4)
                 .orderedByKey("keyed", id -> "same") // every message parks behind the dying worker
-                .connect("feed.out_ids", "keyed.in_ids", ConnectionOptions.defaults().capacity(4))
+                .connect(
+                        "feed.out_ids",
+                        "keyed.in_ids",
+                        ConnectionOptions.defaults().capacity(4))
                 .build();
         pipeline.start();
-        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).as("the pipeline ends").isTrue();
-        assertThat(pipeline.health().problems()).anySatisfy(p -> assertThat(p.component()).isEqualTo("keyed"));
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10)))
+                .as("the pipeline ends")
+                .isTrue();
+        assertThat(pipeline.health().problems())
+                .anySatisfy(p -> assertThat(p.component()).isEqualTo("keyed"));
     }
 }

@@ -2,9 +2,9 @@ package dev.portflow.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portflow.component.Transformer;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.SendOutcome;
-import dev.portflow.component.Transformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,12 +40,19 @@ class DrainLeftoversTest {
                     Thread.sleep(3);
                     delivered.add(id);
                 })
-                .connect("ids.out_ids", "pass.in_ids", ConnectionOptions.defaults().capacity(50))
-                .connect("pass.out_ids", "slow.in_ids", ConnectionOptions.defaults().capacity(200))
+                .connect(
+                        "ids.out_ids",
+                        "pass.in_ids",
+                        ConnectionOptions.defaults().capacity(50))
+                .connect(
+                        "pass.out_ids",
+                        "slow.in_ids",
+                        ConnectionOptions.defaults().capacity(200))
                 .build();
         pipeline.start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                pipeline.inputPort("slow", "in_ids").metrics().queueDepth() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.inputPort("slow", "in_ids").metrics().queueDepth() == 200);
 
         DrainReport report = pipeline.drain(Duration.ofMillis(200));
 
@@ -93,7 +100,9 @@ class DrainLeftoversTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(report.completed()).isFalse();
         assertThat(report.leftovers()).containsEntry("stuck.in_ids", 3);
-        assertThat(report.unfinished()).extracting(DrainReport.Leftover::message).containsExactly(0, 1, 2);
+        assertThat(report.unfinished())
+                .extracting(DrainReport.Leftover::message)
+                .containsExactly(0, 1, 2);
     }
 
     @Test

@@ -20,7 +20,8 @@ class PipelineHealthTest {
         AtomicBoolean broken = new AtomicBoolean(true);
         CountDownLatch more = new CountDownLatch(1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Pipeline pipeline = Pipeline.builder("failing").meterRegistry(registry)
+        Pipeline pipeline = Pipeline.builder("failing")
+                .meterRegistry(registry)
                 .healthRules(new HealthRules(5, Duration.ofMinutes(1)))
                 .source("ids", Integer.class, ctx -> {
                     for (int i = 0; i < 8; i++) {
@@ -38,15 +39,25 @@ class PipelineHealthTest {
                 .build();
         assertThat(pipeline.health().status()).isEqualTo(PipelineHealth.Status.UP);
         pipeline.start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.health().isDegraded());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.health().isDegraded());
 
         PipelineHealth health = pipeline.health();
         assertThat(health.problems()).singleElement().satisfies(p -> {
             assertThat(p.component()).isEqualTo("disk");
             assertThat(p.reason()).contains("failed").contains("IOException: No space left on device");
         });
-        assertThat(registry.get("portflow.component.degraded").tag("component", "disk").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get("portflow.component.degraded").tag("component", "ids").gauge().value()).isEqualTo(0.0);
+        assertThat(registry.get("portflow.component.degraded")
+                        .tag("component", "disk")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get("portflow.component.degraded")
+                        .tag("component", "ids")
+                        .gauge()
+                        .value())
+                .isEqualTo(0.0);
 
         broken.set(false);
         more.countDown();
@@ -95,12 +106,17 @@ class PipelineHealthTest {
         assertThat(handling.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // the source has sent its one message; wait until it has ended, or it is busy too when the
         // ticker jumps (its thread may not have run its last lines yet)
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.outputPort("ids", "out_ids").isClosed());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.outputPort("ids", "out_ids").isClosed());
         ticker.advance(Duration.ofMillis(200));
-        assertThat(pipeline.health().isDegraded()).as("busy for exactly stuckAfter: not yet").isFalse();
+        assertThat(pipeline.health().isDegraded())
+                .as("busy for exactly stuckAfter: not yet")
+                .isFalse();
         ticker.advance(Duration.ofSeconds(75));
         assertThat(pipeline.health().isDegraded()).isTrue();
-        assertThat(pipeline.health().problems()).singleElement()
+        assertThat(pipeline.health().problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.reason()).isEqualTo("busy on one message for 75 s"));
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
@@ -113,7 +129,7 @@ class PipelineHealthTest {
                 .source("feed", Integer.class, ctx -> {
                     throw new IllegalStateException("connection refused");
                 })
-                .sink("out", Integer.class, id -> { })
+                .sink("out", Integer.class, id -> {})
                 .connect("feed.out_ids", "out.in_ids", ConnectionOptions.defaults())
                 .build();
         pipeline.start();

@@ -45,8 +45,14 @@ class PipelineLifecycleTest {
                         sinkCleanedUp.set(true);
                     }
                 })
-                .connect("numbers.out_numbers", "double.in_numbers", ConnectionOptions.defaults().capacity(8))
-                .connect("double.out_numbers", "collect.in_numbers", ConnectionOptions.defaults().capacity(8))
+                .connect(
+                        "numbers.out_numbers",
+                        "double.in_numbers",
+                        ConnectionOptions.defaults().capacity(8))
+                .connect(
+                        "double.out_numbers",
+                        "collect.in_numbers",
+                        ConnectionOptions.defaults().capacity(8))
                 .build();
 
         pipeline.start();
@@ -59,8 +65,10 @@ class PipelineLifecycleTest {
         assertThat(sinkCleanedUp).isTrue();
         assertThat(pipeline.state()).isEqualTo(PipelineState.STOPPED);
         assertThat(pipeline.inputPort("collect", "in_numbers").isEndOfStream()).isTrue();
-        assertThat(pipeline.inputPort("collect", "in_numbers").metrics().messagesIn()).isEqualTo(10_000);
-        assertThat(pipeline.outputPort("numbers", "out_numbers").metrics().messagesOut()).isEqualTo(10_000);
+        assertThat(pipeline.inputPort("collect", "in_numbers").metrics().messagesIn())
+                .isEqualTo(10_000);
+        assertThat(pipeline.outputPort("numbers", "out_numbers").metrics().messagesOut())
+                .isEqualTo(10_000);
     }
 
     @Test
@@ -81,14 +89,21 @@ class PipelineLifecycleTest {
                     Thread.sleep(1);
                     delivered.add(id);
                 })
-                .connect("ids.out_ids", "pass.in_ids", ConnectionOptions.defaults().capacity(32))
-                .connect("pass.out_ids", "slow.in_ids", ConnectionOptions.defaults().capacity(32))
+                .connect(
+                        "ids.out_ids",
+                        "pass.in_ids",
+                        ConnectionOptions.defaults().capacity(32))
+                .connect(
+                        "pass.out_ids",
+                        "slow.in_ids",
+                        ConnectionOptions.defaults().capacity(32))
                 .build();
         pipeline.start();
 
         // Let the slow sink fall behind until both buffers are full.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                pipeline.inputPort("pass", "in_ids").metrics().queueDepth() == 32
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.inputPort("pass", "in_ids").metrics().queueDepth() == 32
                         && pipeline.inputPort("slow", "in_ids").metrics().queueDepth() == 32);
 
         DrainReport report = pipeline.drain(Duration.ofSeconds(20));
@@ -111,18 +126,24 @@ class PipelineLifecycleTest {
                     }
                 })
                 .sink("never", Integer.class, id -> Thread.sleep(60_000))
-                .connect("ids.out_ids", "never.in_ids", ConnectionOptions.defaults().capacity(4))
+                .connect(
+                        "ids.out_ids",
+                        "never.in_ids",
+                        ConnectionOptions.defaults().capacity(4))
                 .build();
         pipeline.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                pipeline.inputPort("never", "in_ids").metrics().queueDepth() == 4);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.inputPort("never", "in_ids").metrics().queueDepth() == 4);
 
         DrainReport report = pipeline.drain(Duration.ofMillis(300));
 
         assertThat(report.completed()).isFalse();
         // 4 buffered plus the one the sink was handling when it was stopped (issue 11, bug 16)
         assertThat(report.leftovers()).containsEntry("never.in_ids", 5);
-        assertThat(report.unfinished()).extracting(DrainReport.Leftover::message).containsExactly(0, 1, 2, 3, 4);
+        assertThat(report.unfinished())
+                .extracting(DrainReport.Leftover::message)
+                .containsExactly(0, 1, 2, 3, 4);
         assertThat(report.unfinished()).allMatch(l -> l.port().equals("never.in_ids") && !l.redelivered());
         assertThat(report.lost()).isEqualTo(5);
         assertThat(pipeline.state()).isEqualTo(PipelineState.STOPPED);
@@ -167,45 +188,49 @@ class PipelineLifecycleTest {
 
     @Test
     void everyDefinitionProblemIsReportedAtOnce() {
-        Sink<Object> sink = m -> { };
+        Sink<Object> sink = m -> {};
         assertThatThrownBy(() -> Pipeline.builder("bad")
-                .source("src", ctx -> { })
-                .sink("dst", sink)
-                .sink("dst", sink)
-                .transformer("lonely", Transformer.map(x -> x))
-                .connect("src.out_x", "dst.in_x")
-                .connect("src.x", "dst.in_y")
-                .connect("src.out_z", "nowhere.in_z")
-                .connect("nodot", "dst.in_x")
-                .build())
-                .isInstanceOfSatisfying(PipelineDefinitionException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).contains("'dst' is declared twice"))
-                        .anySatisfy(p -> assertThat(p).contains("'x' is not an output port name"))
-                        .anySatisfy(p -> assertThat(p).contains("unknown component 'nowhere'"))
-                        .anySatisfy(p -> assertThat(p).contains("'nodot' must be <component>.<port>"))
-                        .anySatisfy(p -> assertThat(p).contains("transformer 'lonely' is not connected")));
+                        .source("src", ctx -> {})
+                        .sink("dst", sink)
+                        .sink("dst", sink)
+                        .transformer("lonely", Transformer.map(x -> x))
+                        .connect("src.out_x", "dst.in_x")
+                        .connect("src.x", "dst.in_y")
+                        .connect("src.out_z", "nowhere.in_z")
+                        .connect("nodot", "dst.in_x")
+                        .build())
+                .isInstanceOfSatisfying(
+                        PipelineDefinitionException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).contains("'dst' is declared twice"))
+                                .anySatisfy(p -> assertThat(p).contains("'x' is not an output port name"))
+                                .anySatisfy(p -> assertThat(p).contains("unknown component 'nowhere'"))
+                                .anySatisfy(p -> assertThat(p).contains("'nodot' must be <component>.<port>"))
+                                .anySatisfy(p -> assertThat(p).contains("transformer 'lonely' is not connected")));
     }
 
     @Test
     void cyclesAndKindViolationsAreRejected() {
         assertThatThrownBy(() -> Pipeline.builder("cycle")
-                .transformer("a", Transformer.map(x -> x))
-                .transformer("b", Transformer.map(x -> x))
-                .connect("a.out_x", "b.in_x")
-                .connect("b.out_x", "a.in_x")
-                .build())
+                        .transformer("a", Transformer.map(x -> x))
+                        .transformer("b", Transformer.map(x -> x))
+                        .connect("a.out_x", "b.in_x")
+                        .connect("b.out_x", "a.in_x")
+                        .build())
                 .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessageContaining("cycle through [a, b]");
 
         assertThatThrownBy(() -> Pipeline.builder("kinds")
-                .source("src", ctx -> { })
-                .sink("dst", m -> { })
-                .connect("src.out_x", "dst.in_x")
-                .connect("dst.out_y", "src.in_y")
-                .build())
-                .isInstanceOfSatisfying(PipelineDefinitionException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).contains("source 'src' cannot have input ports"))
-                        .anySatisfy(p -> assertThat(p).contains("sink 'dst' cannot have out_* ports")));
+                        .source("src", ctx -> {})
+                        .sink("dst", m -> {})
+                        .connect("src.out_x", "dst.in_x")
+                        .connect("dst.out_y", "src.in_y")
+                        .build())
+                .isInstanceOfSatisfying(
+                        PipelineDefinitionException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).contains("source 'src' cannot have input ports"))
+                                .anySatisfy(p -> assertThat(p).contains("sink 'dst' cannot have out_* ports")));
     }
 
     @Test
@@ -214,8 +239,7 @@ class PipelineLifecycleTest {
         Pipeline pipeline = Pipeline.builder("setup")
                 .source("src", Integer.class, new Source<>() {
                     @Override
-                    public void run(dev.portflow.component.SourceContext<Integer> context) {
-                    }
+                    public void run(dev.portflow.component.SourceContext<Integer> context) {}
 
                     @Override
                     public void cleanup() {
@@ -229,8 +253,7 @@ class PipelineLifecycleTest {
                     }
 
                     @Override
-                    public void accept(Integer message) {
-                    }
+                    public void accept(Integer message) {}
                 })
                 .connect("src.out_n", "db.in_n")
                 .build();
@@ -252,8 +275,10 @@ class PipelineLifecycleTest {
                     }
                 })
                 .sink("blocked", Integer.class, m -> Thread.sleep(10_000))
-                .connect("src.out_n", "blocked.in_n", ConnectionOptions.defaults().capacity(2)
-                        .overflow(dev.portflow.port.OverflowPolicy.DROP_NEWEST))
+                .connect(
+                        "src.out_n",
+                        "blocked.in_n",
+                        ConnectionOptions.defaults().capacity(2).overflow(dev.portflow.port.OverflowPolicy.DROP_NEWEST))
                 .build();
         pipeline.start();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 5);

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PipelineMetricsTest {
 
-    record Reading(int id, Instant eventTime) implements EventTimed {
-    }
+    record Reading(int id, Instant eventTime) implements EventTimed {}
 
     @Test
     void anExceptionOnOneMessageGoesToTheErrorPortAndProcessingContinues() throws Exception {
@@ -97,13 +96,14 @@ class PipelineMetricsTest {
                     }
                 })
                 .transformer("even", Integer.class, Integer.class, Transformer.filter(i -> i % 2 == 0))
-                .sink("s", Integer.class, n -> { })
+                .sink("s", Integer.class, n -> {})
                 .connect("src.out_n", "even.in_n")
                 .connect("even.out_n", "s.in_n")
                 .build();
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        assertThat(pipeline.inputPort("even", "in_n").metrics().droppedByReason()).containsEntry("filtered", 50L);
+        assertThat(pipeline.inputPort("even", "in_n").metrics().droppedByReason())
+                .containsEntry("filtered", 50L);
         assertThat(pipeline.inputPort("s", "in_n").metrics().messagesIn()).isEqualTo(50);
         assertThat(pipeline.errorsFreeOf("even")).isTrue();
     }
@@ -111,7 +111,8 @@ class PipelineMetricsTest {
     @Test
     void processingTimeExcludesWaitingForInput() throws Exception {
         dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
-        java.util.concurrent.atomic.AtomicReference<Pipeline> built = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Pipeline> built =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Pipeline pipeline = Pipeline.builder("timing")
                 .ticker(ticker)
                 .source("slow_source", Integer.class, ctx -> {
@@ -159,7 +160,8 @@ class PipelineMetricsTest {
 
         assertThat(pipeline.componentSeconds("fast", "backpressured")).isGreaterThan(0.15);
         assertThat(pipeline.componentSeconds("fast", "busy")).isLessThan(0.15);
-        assertThat(pipeline.outputPort("fast", "out_n").metrics().blockedDurationMs()).isGreaterThan(150.0);
+        assertThat(pipeline.outputPort("fast", "out_n").metrics().blockedDurationMs())
+                .isGreaterThan(150.0);
     }
 
     @Test
@@ -172,11 +174,13 @@ class PipelineMetricsTest {
                     }
                 })
                 .sink("stuck", Integer.class, n -> release.await())
-                .connect("fast.out_n", "stuck.in_n", ConnectionOptions.defaults().capacity(1))
+                .connect(
+                        "fast.out_n", "stuck.in_n", ConnectionOptions.defaults().capacity(1))
                 .build();
         pipeline.start();
         // The sink holds message 0, message 1 fills the buffer, the send of 2 waits.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> pipeline.componentSeconds("fast", "backpressured") > 0.2);
         double busy = pipeline.componentSeconds("fast", "busy");
         assertThat(busy).isLessThan(0.1);
@@ -200,7 +204,8 @@ class PipelineMetricsTest {
         ticker.advance(Duration.ofHours(5));
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        assertThat(envelopes).singleElement()
+        assertThat(envelopes)
+                .singleElement()
                 .satisfies(e -> assertThat(e.time()).isEqualTo(ticker.instantAt(ticker.now())));
     }
 
@@ -209,9 +214,13 @@ class PipelineMetricsTest {
         dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
         Pipeline pipeline = Pipeline.builder("age")
                 .ticker(ticker)
-                .source("src", Reading.class, ctx -> ctx.emit(new Reading(1, ticker.instantAt(ticker.now()).minusMillis(100))))
+                .source(
+                        "src",
+                        Reading.class,
+                        ctx -> ctx.emit(
+                                new Reading(1, ticker.instantAt(ticker.now()).minusMillis(100))))
                 .transformer("to_text", Reading.class, String.class, Transformer.map(r -> "reading " + r.id()))
-                .sink("s", String.class, text -> { })
+                .sink("s", String.class, text -> {})
                 .connect("src.out_r", "to_text.in_r")
                 .connect("to_text.out_text", "s.in_text")
                 .build();
@@ -219,7 +228,8 @@ class PipelineMetricsTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
         // The String emitted by to_text has no event time of its own: it inherits the reading's.
-        assertThat(pipeline.inputPort("s", "in_text").metrics().maxMessageAgeMs()).isEqualTo(100.0);
+        assertThat(pipeline.inputPort("s", "in_text").metrics().maxMessageAgeMs())
+                .isEqualTo(100.0);
     }
 
     @Test
@@ -232,7 +242,7 @@ class PipelineMetricsTest {
                         ctx.emit(i);
                     }
                 })
-                .sink("s", Integer.class, n -> { })
+                .sink("s", Integer.class, n -> {})
                 .connect("src.out_n", "s.in_n")
                 .build();
         pipeline.start();
@@ -240,9 +250,12 @@ class PipelineMetricsTest {
 
         String text = registry.scrape();
         assertThat(text)
-                .contains("portflow_port_messages_in_total{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100.0")
-                .contains("portflow_port_messages_out_total{component=\"src\",pipeline=\"prom\",port=\"out_n\",transport=\"memory\"} 100.0")
-                .contains("portflow_port_process_duration_seconds_count{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100")
+                .contains(
+                        "portflow_port_messages_in_total{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100.0")
+                .contains(
+                        "portflow_port_messages_out_total{component=\"src\",pipeline=\"prom\",port=\"out_n\",transport=\"memory\"} 100.0")
+                .contains(
+                        "portflow_port_process_duration_seconds_count{component=\"s\",pipeline=\"prom\",port=\"in_n\",transport=\"memory\"} 100")
                 .contains("portflow_component_time_seconds_total{component=\"s\",pipeline=\"prom\",state=\"busy\"}")
                 .contains("portflow_port_blocked_duration_seconds_bucket{component=\"src\"");
     }

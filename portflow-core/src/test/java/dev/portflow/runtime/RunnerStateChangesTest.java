@@ -28,7 +28,9 @@ class RunnerStateChangesTest {
 
     private static long sum(Pipeline pipeline, String component) {
         ComponentTimes times = pipeline.node(component).times;
-        return times.nanos(ComponentTime.BUSY) + times.nanos(ComponentTime.IDLE) + times.nanos(ComponentTime.BACKPRESSURED);
+        return times.nanos(ComponentTime.BUSY)
+                + times.nanos(ComponentTime.IDLE)
+                + times.nanos(ComponentTime.BACKPRESSURED);
     }
 
     private static long nanos(Pipeline pipeline, String component, int state) {
@@ -75,7 +77,11 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(pipeline.inputPort("work", "in_n").measurements().processDuration.count()).isEqualTo(n);
+        assertThat(pipeline.inputPort("work", "in_n")
+                        .measurements()
+                        .processDuration
+                        .count())
+                .isEqualTo(n);
         assertThat(pipeline.inputPort("work", "in_n").metrics().avgLatencyMs()).isEqualTo(1.0);
     }
 
@@ -158,7 +164,8 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isEqualTo((n - 1) * 100 * MS);
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
         assertThat(pipeline.inputPort("work", "in_n").metrics().avgLatencyMs()).isEqualTo(20.0);
-        assertThat(pipeline.inputPort("work", "in_n").metrics().avgQueueWaitMs()).isZero();
+        assertThat(pipeline.inputPort("work", "in_n").metrics().avgQueueWaitMs())
+                .isZero();
     }
 
     /** A send blocked on a full buffer in the middle of the messages: backpressured, then busy again. */
@@ -183,7 +190,8 @@ class RunnerStateChangesTest {
                     if (i == 0) {
                         // message 1 fills the buffer; wait until work is blocked sending message 2
                         Pipeline p = built.get();
-                        Awaitility.await().atMost(Duration.ofSeconds(5))
+                        Awaitility.await()
+                                .atMost(Duration.ofSeconds(5))
                                 .until(() -> transformed.get() == 3 && !busy(p, "work"));
                         ticker.advance(30 * MS);
                     }
@@ -199,7 +207,10 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BACKPRESSURED)).isEqualTo(30 * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(pipeline.inputPort("work", "in_n").measurements().processDuration.sumNanos())
+        assertThat(pipeline.inputPort("work", "in_n")
+                        .measurements()
+                        .processDuration
+                        .sumNanos())
                 .isEqualTo(15.0 * MS);
     }
 }

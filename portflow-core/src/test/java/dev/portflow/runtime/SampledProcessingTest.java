@@ -6,8 +6,8 @@ import dev.portflow.FakeTicker;
 import dev.portflow.metrics.Buckets;
 import dev.portflow.metrics.HistogramSnapshot;
 import dev.portflow.metrics.LatencyHistogram;
-import dev.portflow.time.Ticker;
 import dev.portflow.port.ConnectionOptions;
+import dev.portflow.time.Ticker;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +39,9 @@ class SampledProcessingTest {
         for (int i = 0; i < n; i++) {
             // mostly 0.2 .. 3 µs, now and then a 30 .. 80 ms stall: longer than message 0, which also
             // covers the ~20 ms of sends, so the true max is a stall's and the sampled max must find it
-            took[i] = i > 0 && random.nextInt(500) == 0 ? random.nextLong(30 * MS, 80 * MS) : random.nextLong(200, 3 * US);
+            took[i] = i > 0 && random.nextInt(500) == 0
+                    ? random.nextLong(30 * MS, 80 * MS)
+                    : random.nextLong(200, 3 * US);
         }
         // The longest, at a position the channel does not time (not a multiple of the spacing, 8 at
         // 1 M msg/s; no coarse tick or earlier stall just before it): only the bound can report it.
@@ -51,14 +53,16 @@ class SampledProcessingTest {
         // the most messages handled (received) and not yet in the processing (queue wait) count
         long[] countLag = new long[2];
         CountDownLatch allSent = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicReference<Pipeline> built = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Pipeline> built =
+                new java.util.concurrent.atomic.AtomicReference<>();
         long start = ticker.now();
         Pipeline pipeline = Pipeline.builder("sampled")
                 .ticker(ticker)
                 .source("src", Integer.class, ctx -> {
                     // the sink's accounting has started (at the reading start) before the clock moves
-                    org.awaitility.Awaitility.await().until(() -> built.get() != null
-                            && built.get().node("work").times.writes() > 0);
+                    org.awaitility.Awaitility.await()
+                            .until(() -> built.get() != null
+                                    && built.get().node("work").times.writes() > 0);
                     for (int i = 0; i < n; i++) {
                         ticker.advance(US); // 1 M msg/s
                         ctx.emit(i);
@@ -82,14 +86,18 @@ class SampledProcessingTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
 
         // message 0 waited for the source: its processing time includes the whole send
-        HistogramSnapshot reported = pipeline.inputPort("work", "in_n").measurements().processDuration.snapshot();
+        HistogramSnapshot reported = pipeline.inputPort("work", "in_n")
+                .measurements()
+                .processDuration
+                .snapshot();
         HistogramSnapshot want = truth.snapshot();
         assertThat(reported.count()).isEqualTo(n);
         // in the runtime, untimed messages are counted at the next exact reading: never more than one
         // sampling stretch (at most 63 messages of one connection) behind
         assertThat(countLag[0]).as("processing count lag (seed %d)", seed).isBetween(0L, 63L);
         assertThat(countLag[1]).as("queue wait count lag (seed %d)", seed).isBetween(0L, 63L);
-        assertThat(pipeline.inputPort("work", "in_n").measurements().queueWait.count()).isEqualTo(n);
+        assertThat(pipeline.inputPort("work", "in_n").measurements().queueWait.count())
+                .isEqualTo(n);
         // Processing times here are independent per message, so a quantile comes from the timed ones
         // alone: p99.9 (the 0.2 % stalls, ~12 of them timed) is a sample estimate, not checked here.
         for (double q : new double[] {0.5, 0.9, 0.99}) {
@@ -102,7 +110,9 @@ class SampledProcessingTest {
         assertThat(reported.maxNanos()).as("max (seed %d)", seed).isBetween(want.maxNanos(), want.maxNanos() + MS);
 
         ComponentTimes times = pipeline.node("work").times;
-        long sum = times.nanos(ComponentTime.BUSY) + times.nanos(ComponentTime.IDLE) + times.nanos(ComponentTime.BACKPRESSURED);
+        long sum = times.nanos(ComponentTime.BUSY)
+                + times.nanos(ComponentTime.IDLE)
+                + times.nanos(ComponentTime.BACKPRESSURED);
         assertThat(sum).isEqualTo(ticker.now() - start);
         long handling = java.util.Arrays.stream(took).sum();
         // busy from taking message 0 (while the source still sends; it waits for the rest) to the end:
@@ -123,32 +133,33 @@ class SampledProcessingTest {
         int n = 40_000;
         AtomicLong mergerReads = new AtomicLong();
         Ticker counting = new Ticker() { // the fake clock, counting the merger's exact reads
-            @Override
-            public long read() {
-                if (Thread.currentThread().getName().endsWith("-merge")) {
-                    mergerReads.incrementAndGet();
-                }
-                return ticker.read();
-            }
+                    @Override
+                    public long read() {
+                        if (Thread.currentThread().getName().endsWith("-merge")) {
+                            mergerReads.incrementAndGet();
+                        }
+                        return ticker.read();
+                    }
 
-            @Override
-            public long coarse() {
-                return ticker.coarse();
-            }
+                    @Override
+                    public long coarse() {
+                        return ticker.coarse();
+                    }
 
-            @Override
-            public long wallNanos() {
-                return ticker.wallNanos();
-            }
-        };
+                    @Override
+                    public long wallNanos() {
+                        return ticker.wallNanos();
+                    }
+                };
         CountDownLatch allRouted = new CountDownLatch(n);
         AtomicReference<Pipeline> built = new AtomicReference<>();
         ConnectionOptions big = ConnectionOptions.defaults().capacity(65_536);
         Pipeline pipeline = Pipeline.builder("fanin")
                 .ticker(counting)
                 .source("src", Integer.class, ctx -> {
-                    org.awaitility.Awaitility.await().until(() -> built.get() != null
-                            && built.get().node("merge").times.writes() > 0);
+                    org.awaitility.Awaitility.await()
+                            .until(() -> built.get() != null
+                                    && built.get().node("merge").times.writes() > 0);
                     for (int i = 0; i < n; i++) {
                         ctx.emit(i);
                     }
@@ -165,7 +176,7 @@ class SampledProcessingTest {
                     ticker.advance(US); // from here on only this handler moves the clock
                     return i;
                 })
-                .sink("sink", Integer.class, i -> { })
+                .sink("sink", Integer.class, i -> {})
                 .connect("src.out_n", "split.in_n", big)
                 .connect("split.out_a", "merge.in_a", big)
                 .connect("split.out_b", "merge.in_b", big)
@@ -183,6 +194,8 @@ class SampledProcessingTest {
         // Each input got 500k msg/s, so its sender timed about one message in 4: two reads each
         // (start and end), about n / 2, plus the merger's own sends at 1 M msg/s (one in 8). Timing
         // every switch of port would cost two reads per message (2n).
-        assertThat(mergerReads.get()).as("the merger's exact reads for %d messages", n).isLessThan(n);
+        assertThat(mergerReads.get())
+                .as("the merger's exact reads for %d messages", n)
+                .isLessThan(n);
     }
 }

@@ -58,8 +58,9 @@ class ScalingPolicyTest {
 
         assertThat(d).isNotNull();
         assertThat(d.to()).isEqualTo(4);
-        assertThat(d.reason()).isEqualTo("busy 100 % of worker time, input full (1,000 of 1,000), outputs not backpressured"
-                + " (0 %); demand hidden behind the full input: doubling; widening 2 -> 4");
+        assertThat(d.reason())
+                .isEqualTo("busy 100 % of worker time, input full (1,000 of 1,000), outputs not backpressured"
+                        + " (0 %); demand hidden behind the full input: doubling; widening 2 -> 4");
         assertThat(policy.drainSeconds()).isEqualTo(DEFAULTS.drainSecondsCap());
     }
 
@@ -72,8 +73,10 @@ class ScalingPolicyTest {
         ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 0, 300, 300));
 
         assertThat(d.to()).isEqualTo(3);
-        assertThat(d.reason()).contains("backlog grew by 300 to 300 in 1.0 s")
-                .contains("no message finished to size from").doesNotContain("NaN");
+        assertThat(d.reason())
+                .contains("backlog grew by 300 to 300 in 1.0 s")
+                .contains("no message finished to size from")
+                .doesNotContain("NaN");
     }
 
     @Test
@@ -86,9 +89,10 @@ class ScalingPolicyTest {
         ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 200, 1000, 800));
 
         assertThat(d.to()).isEqualTo(4);
-        assertThat(d.reason()).isEqualTo("busy 100 % of worker time, backlog grew by 800 to 800 in 1.0 s, outputs not"
-                + " backpressured (0 %); 1,000/s arriving x 5.0 ms per message and a backlog of 800 need 8 workers at"
-                + " 70 % busy; widening 1 -> 4 (at most x4 at a time)");
+        assertThat(d.reason())
+                .isEqualTo("busy 100 % of worker time, backlog grew by 800 to 800 in 1.0 s, outputs not"
+                        + " backpressured (0 %); 1,000/s arriving x 5.0 ms per message and a backlog of 800 need 8 workers at"
+                        + " 70 % busy; widening 1 -> 4 (at most x4 at a time)");
         assertThat(d.epochMillis()).isEqualTo(EPOCH_MILLIS);
         assertThat(d.component()).isEqualTo("enrich");
         assertThat(policy.desired()).isEqualTo(4);
@@ -113,7 +117,8 @@ class ScalingPolicyTest {
         policy.observe(c.sample());
 
         for (int i = 0; i < 20; i++) {
-            assertThat(policy.observe(c.advance(1, 0.84, 0, 672, 680, c.depth + 8))).isNull();
+            assertThat(policy.observe(c.advance(1, 0.84, 0, 672, 680, c.depth + 8)))
+                    .isNull();
         }
         assertThat(policy.status()).contains("while busy only 84 % of worker time: not widening");
     }
@@ -149,9 +154,10 @@ class ScalingPolicyTest {
         policy.observe(c.sample());
 
         assertThat(policy.observe(c.advance(1, 0.40, 0.58, 320, 1000, 700))).isNull();
-        assertThat(policy.status()).isEqualTo("busy 40 % and backpressured 58 % of worker time, backlog grew by 700 to 700"
-                + " in 1.0 s, but outputs backpressured 58 % of worker time: the bottleneck is downstream and widening would"
-                + " only move the queue; holding at 4");
+        assertThat(policy.status())
+                .isEqualTo("busy 40 % and backpressured 58 % of worker time, backlog grew by 700 to 700"
+                        + " in 1.0 s, but outputs backpressured 58 % of worker time: the bottleneck is downstream and widening would"
+                        + " only move the queue; holding at 4");
         assertThat(policy.desired()).isEqualTo(4);
     }
 
@@ -162,19 +168,26 @@ class ScalingPolicyTest {
         policy.observe(c.sample());
 
         for (int i = 1; i < 10; i++) {
-            assertThat(policy.observe(c.advance(1, 0.05, 0, 80, 80, 0))).as("second %d", i).isNull();
+            assertThat(policy.observe(c.advance(1, 0.05, 0, 80, 80, 0)))
+                    .as("second %d", i)
+                    .isNull();
         }
-        assertThat(policy.status()).startsWith("mostly idle for 9.0 s of 10 s: busy 5 % of worker time").contains("would narrow 8 -> 4");
+        assertThat(policy.status())
+                .startsWith("mostly idle for 9.0 s of 10 s: busy 5 % of worker time")
+                .contains("would narrow 8 -> 4");
         assertThat(policy.desired()).isEqualTo(4);
 
         ScalingDecision d = policy.observe(c.advance(1, 0.05, 0, 80, 80, 0));
         assertThat(d.to()).isEqualTo(4);
-        assertThat(d.reason()).isEqualTo("mostly idle for 10.0 s: busy 5 % of worker time, 80/s arriving x 5.0 ms per message"
-                + " need 1 worker at 70 % busy; narrowing 8 -> 4 (at most halving)");
+        assertThat(d.reason())
+                .isEqualTo("mostly idle for 10.0 s: busy 5 % of worker time, 80/s arriving x 5.0 ms per message"
+                        + " need 1 worker at 70 % busy; narrowing 8 -> 4 (at most halving)");
 
         c.workers = 4;
         for (int i = 1; i < 10; i++) {
-            assertThat(policy.observe(c.advance(1, 0.10, 0, 80, 80, 0))).as("the timer restarts after a change").isNull();
+            assertThat(policy.observe(c.advance(1, 0.10, 0, 80, 80, 0)))
+                    .as("the timer restarts after a change")
+                    .isNull();
         }
         assertThat(policy.observe(c.advance(1, 0.10, 0, 80, 80, 0)).to()).isEqualTo(2);
     }
@@ -214,16 +227,20 @@ class ScalingPolicyTest {
 
         assertThat(back.from()).isEqualTo(4);
         assertThat(back.to()).isEqualTo(2);
-        assertThat(back.reason()).isEqualTo("widening 2 -> 4 raised throughput 3 % (1,000/s -> 1,030/s), as much as 2.1"
-                + " workers would: more workers do not help (CPU-bound or a shared limit); back to 2");
+        assertThat(back.reason())
+                .isEqualTo("widening 2 -> 4 raised throughput 3 % (1,000/s -> 1,030/s), as much as 2.1"
+                        + " workers would: more workers do not help (CPU-bound or a shared limit); back to 2");
 
         c.workers = 2;
         for (int i = 0; i < 60; i++) {
-            assertThat(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000))).as("sticky").isNull();
+            assertThat(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)))
+                    .as("sticky")
+                    .isNull();
         }
-        assertThat(policy.status()).isEqualTo("busy 100 % of worker time, input full (1,000 of 1,000), outputs not"
-                + " backpressured (0 %): at the ceiling found at 2 workers: widening 2 -> 4 raised throughput 3 %"
-                + " (1,000/s -> 1,030/s); holding until the load drops or 10 min pass");
+        assertThat(policy.status())
+                .isEqualTo("busy 100 % of worker time, input full (1,000 of 1,000), outputs not"
+                        + " backpressured (0 %): at the ceiling found at 2 workers: widening 2 -> 4 raised throughput 3 %"
+                        + " (1,000/s -> 1,030/s); holding until the load drops or 10 min pass");
         assertThat(policy.desired()).isEqualTo(2);
     }
 
@@ -303,7 +320,8 @@ class ScalingPolicyTest {
 
         c.finished += 5; // same time, other counters
         assertThat(policy.observe(c.sample())).isNull();
-        assertThat(policy.status()).isEqualTo("a sample not later than the previous one: measuring again from 2 workers");
+        assertThat(policy.status())
+                .isEqualTo("a sample not later than the previous one: measuring again from 2 workers");
 
         c.nanoTime -= 5_000_000_000L;
         assertThat(policy.observe(c.sample())).isNull();
@@ -325,7 +343,8 @@ class ScalingPolicyTest {
         c.nanoTime += 1_000_000_000L;
 
         assertThat(policy.observe(c.sample())).isNull();
-        assertThat(policy.status()).isEqualTo("counters went back (the stage restarted?): measuring again from 2 workers");
+        assertThat(policy.status())
+                .isEqualTo("counters went back (the stage restarted?): measuring again from 2 workers");
     }
 
     @Test
@@ -367,17 +386,53 @@ class ScalingPolicyTest {
     @Test
     void settingsAreChecked() {
         ScalingSettings d = DEFAULTS;
-        assertThatThrownBy(() -> new ScalingSettings(d.interval(), 0.5, 0.6, 0.7, d.maxBackpressured(), d.fullFraction(),
-                d.backlogDrain(), d.maxGrowth(), d.evaluation(), d.narrowAfter(), d.minWorkerGain(),
-                d.proportionalShare(), d.ceilingRetry(), d.drainSecondsCap()))
+        assertThatThrownBy(() -> new ScalingSettings(
+                        d.interval(),
+                        0.5,
+                        0.6,
+                        0.7,
+                        d.maxBackpressured(),
+                        d.fullFraction(),
+                        d.backlogDrain(),
+                        d.maxGrowth(),
+                        d.evaluation(),
+                        d.narrowAfter(),
+                        d.minWorkerGain(),
+                        d.proportionalShare(),
+                        d.ceilingRetry(),
+                        d.drainSecondsCap()))
                 .hasMessageContaining("busyLow < targetUtilization < busyHigh");
-        assertThatThrownBy(() -> new ScalingSettings(Duration.ZERO, d.busyHigh(), d.busyLow(), d.targetUtilization(),
-                d.maxBackpressured(), d.fullFraction(), d.backlogDrain(), d.maxGrowth(), d.evaluation(), d.narrowAfter(),
-                d.minWorkerGain(), d.proportionalShare(), d.ceilingRetry(), d.drainSecondsCap()))
+        assertThatThrownBy(() -> new ScalingSettings(
+                        Duration.ZERO,
+                        d.busyHigh(),
+                        d.busyLow(),
+                        d.targetUtilization(),
+                        d.maxBackpressured(),
+                        d.fullFraction(),
+                        d.backlogDrain(),
+                        d.maxGrowth(),
+                        d.evaluation(),
+                        d.narrowAfter(),
+                        d.minWorkerGain(),
+                        d.proportionalShare(),
+                        d.ceilingRetry(),
+                        d.drainSecondsCap()))
                 .hasMessage("interval must be positive, was PT0S");
-        assertThatThrownBy(() -> new ScalingSettings(d.interval(), d.busyHigh(), d.busyLow(), d.targetUtilization(),
-                d.maxBackpressured(), d.fullFraction(), d.backlogDrain(), 1, d.evaluation(), d.narrowAfter(),
-                d.minWorkerGain(), d.proportionalShare(), d.ceilingRetry(), d.drainSecondsCap()))
+        assertThatThrownBy(() -> new ScalingSettings(
+                        d.interval(),
+                        d.busyHigh(),
+                        d.busyLow(),
+                        d.targetUtilization(),
+                        d.maxBackpressured(),
+                        d.fullFraction(),
+                        d.backlogDrain(),
+                        1,
+                        d.evaluation(),
+                        d.narrowAfter(),
+                        d.minWorkerGain(),
+                        d.proportionalShare(),
+                        d.ceilingRetry(),
+                        d.drainSecondsCap()))
                 .hasMessage("maxGrowth must be at least 2, was 1");
     }
 
@@ -396,12 +451,17 @@ class ScalingPolicyTest {
             for (int step = 0; step < 200; step++) {
                 switch (r.nextInt(10)) {
                     case 0 -> c.nanoTime -= r.nextLong(2_000_000_000L);
-                    case 1 -> { } // time stands still
+                    case 1 -> {} // time stands still
                     case 2 -> c.workers = r.nextInt(25);
                     case 3 -> c.finished = Math.max(0, c.finished - r.nextInt(100));
                     default -> {
                         double busy = r.nextDouble();
-                        c.advance(r.nextDouble(0.001, 3), busy, r.nextDouble(1 - busy), r.nextInt(5000), r.nextInt(5000),
+                        c.advance(
+                                r.nextDouble(0.001, 3),
+                                busy,
+                                r.nextDouble(1 - busy),
+                                r.nextInt(5000),
+                                r.nextInt(5000),
                                 c.capacity == 0 ? 0 : r.nextInt(c.capacity + 1));
                     }
                 }
@@ -412,7 +472,10 @@ class ScalingPolicyTest {
                 assertThat(policy.desired()).as(context).isBetween(bounds.min(), bounds.max());
                 if (d != null) {
                     assertThat(d.reason()).as(context).doesNotContain("NaN").doesNotContain("Infinity");
-                    assertThat(d.to()).as(context).isBetween(bounds.min(), bounds.max()).isNotEqualTo(d.from());
+                    assertThat(d.to())
+                            .as(context)
+                            .isBetween(bounds.min(), bounds.max())
+                            .isNotEqualTo(d.from());
                     c.workers = d.to();
                 }
             }
@@ -437,8 +500,8 @@ class ScalingPolicyTest {
         }
 
         /** {@code seconds} in which the workers were busy and backpressured the given shares (idle the rest). */
-        StageSample advance(double seconds, double busyShare, double backpressuredShare, long finished, long arrived,
-                int depth) {
+        StageSample advance(
+                double seconds, double busyShare, double backpressuredShare, long finished, long arrived, int depth) {
             long nanos = Math.round(seconds * 1e9);
             long workerNanos = nanos * workers;
             long b = Math.round(workerNanos * busyShare);

@@ -26,6 +26,7 @@ final class ScalingRun {
     final List<Timed> decisions = new ArrayList<>();
     /** Index = second: backlog (upstream + input buffer), workers, desired, status after that second's sample. */
     final List<Long> backlog = new ArrayList<>();
+
     final List<Integer> workers = new ArrayList<>();
     final List<Integer> desired = new ArrayList<>();
     final List<String> statuses = new ArrayList<>();
@@ -34,8 +35,8 @@ final class ScalingRun {
     ScalingRun(StageSimulator stage, Workers bounds, ScalingSettings settings, long seed) {
         this.stage = stage;
         this.seed = seed;
-        this.policy = new ScalingPolicy("stage", bounds, settings,
-                () -> Instant.ofEpochMilli(EPOCH_MILLIS + stage.nanos() / 1_000_000));
+        this.policy = new ScalingPolicy(
+                "stage", bounds, settings, () -> Instant.ofEpochMilli(EPOCH_MILLIS + stage.nanos() / 1_000_000));
         // the runtime's sampler starts with the stage: the first sample, at 0, only starts the measurement
         if (policy.observe(stage.sample()) != null) {
             throw new AssertionError("a decision on the first sample");
@@ -69,7 +70,9 @@ final class ScalingRun {
     }
 
     List<Timed> decisionsBetween(double fromSecond, double toSecond) {
-        return decisions.stream().filter(t -> t.second() > fromSecond && t.second() <= toSecond).toList();
+        return decisions.stream()
+                .filter(t -> t.second() > fromSecond && t.second() <= toSecond)
+                .toList();
     }
 
     /** The last second in [from, to] at which the backlog was larger than a second earlier; -1 if none. */
@@ -84,13 +87,17 @@ final class ScalingRun {
     }
 
     int maxWorkersBetween(int from, int to) {
-        return workers.subList(from, to + 1).stream().mapToInt(Integer::intValue).max().orElseThrow();
+        return workers.subList(from, to + 1).stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElseThrow();
     }
 
     /** For assertion messages: the seed and every decision. */
     String describe() {
-        return "seed " + seed + ", decisions:\n  " + decisions.stream().map(Timed::toString)
-                .collect(Collectors.joining("\n  ")) + "\nworkers per second: " + workers
+        return "seed " + seed + ", decisions:\n  "
+                + decisions.stream().map(Timed::toString).collect(Collectors.joining("\n  ")) + "\nworkers per second: "
+                + workers
                 + "\nbacklog per second: " + backlog + "\nlast status: " + policy.status();
     }
 }

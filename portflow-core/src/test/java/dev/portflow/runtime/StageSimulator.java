@@ -85,8 +85,16 @@ final class StageSimulator {
 
     /** The stage's cumulative counters now, as the runtime samples them. */
     StageSample sample() {
-        return new StageSample(NANO_ORIGIN + now, workerCount, (long) busy, (long) idle, (long) backpressured,
-                finished, arrived, depth, capacity);
+        return new StageSample(
+                NANO_ORIGIN + now,
+                workerCount,
+                (long) busy,
+                (long) idle,
+                (long) backpressured,
+                finished,
+                arrived,
+                depth,
+                capacity);
     }
 
     /** Applies a decision: new workers start at once; removed ones finish their message first. */
@@ -230,7 +238,7 @@ final class StageSimulator {
 
     private static final class Worker {
         double remaining; // work left on the current message, ns at full speed; 0: none
-        boolean holding;  // its result waits for room in the output buffer
+        boolean holding; // its result waits for room in the output buffer
         boolean retiring; // leaves after its current message
     }
 

@@ -38,7 +38,8 @@ class WorkersTest {
         double one = sleepStageThroughput(1);
         for (int n : new int[] {2, 4, 8}) {
             double rate = sleepStageThroughput(n);
-            assertThat(rate / one).as("%d workers: %.0f msg/s vs %.0f msg/s with one", n, rate, one)
+            assertThat(rate / one)
+                    .as("%d workers: %.0f msg/s vs %.0f msg/s with one", n, rate, one)
                     .isGreaterThanOrEqualTo(0.85 * n);
         }
     }
@@ -51,12 +52,19 @@ class WorkersTest {
                         ctx.emit(i);
                     }
                 })
-                .transformer("sleep", Integer.class, Integer.class, (Integer i, dev.portflow.component.Emitter<Integer> out) -> {
-                    Thread.sleep(5);
-                    out.emit(i);
-                })
-                .sink("out", Integer.class, i -> { })
-                .connect("ids.out_ids", "sleep.in_ids", ConnectionOptions.defaults().capacity(64))
+                .transformer(
+                        "sleep",
+                        Integer.class,
+                        Integer.class,
+                        (Integer i, dev.portflow.component.Emitter<Integer> out) -> {
+                            Thread.sleep(5);
+                            out.emit(i);
+                        })
+                .sink("out", Integer.class, i -> {})
+                .connect(
+                        "ids.out_ids",
+                        "sleep.in_ids",
+                        ConnectionOptions.defaults().capacity(64))
                 .connect("sleep.out_ids", "out.in_ids")
                 .workers("sleep", workers)
                 .build();
@@ -99,20 +107,33 @@ class WorkersTest {
                     }
                     delivered.set(i);
                 })
-                .connect("ids.out_ids", "work.in_ids", ConnectionOptions.defaults().capacity(256).overflow(policy)
-                        .timeout(Duration.ofMillis(1)))
-                .connect("work.out_ids", "out.in_ids", ConnectionOptions.defaults().capacity(1024))
+                .connect(
+                        "ids.out_ids",
+                        "work.in_ids",
+                        ConnectionOptions.defaults()
+                                .capacity(256)
+                                .overflow(policy)
+                                .timeout(Duration.ofMillis(1)))
+                .connect(
+                        "work.out_ids",
+                        "out.in_ids",
+                        ConnectionOptions.defaults().capacity(1024))
                 .workers("work", 4)
                 .build();
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(100))).isTrue();
 
-        long evicted = pipeline.outputPort("ids", "out_ids").metrics().droppedByReason().getOrDefault("drop_oldest", 0L);
+        long evicted = pipeline.outputPort("ids", "out_ids")
+                .metrics()
+                .droppedByReason()
+                .getOrDefault("drop_oldest", 0L);
         assertThat(duplicates.get()).isZero();
         assertThat((long) accepted.cardinality() + refused.get()).isEqualTo(total);
         BitSet lost = (BitSet) accepted.clone();
         lost.andNot(delivered);
-        assertThat((long) lost.cardinality()).as("accepted but not delivered = evicted").isEqualTo(evicted);
+        assertThat((long) lost.cardinality())
+                .as("accepted but not delivered = evicted")
+                .isEqualTo(evicted);
         BitSet unasked = (BitSet) delivered.clone();
         unasked.andNot(accepted);
         assertThat(unasked.cardinality()).as("delivered but never accepted").isZero();
@@ -163,7 +184,10 @@ class WorkersTest {
                         busyKeys.remove(keyOf[i]);
                         concurrent.decrementAndGet();
                     })
-                    .connect("ids.out_ids", "work.in_ids", ConnectionOptions.defaults().capacity(128))
+                    .connect(
+                            "ids.out_ids",
+                            "work.in_ids",
+                            ConnectionOptions.defaults().capacity(128))
                     .workers("work", 4)
                     .orderedByKey("work", m -> keyOf[(Integer) m])
                     .build();
@@ -192,16 +216,23 @@ class WorkersTest {
                         ctx.emit(i);
                     }
                 })
-                .transformer("check", Integer.class, Integer.class, (Integer i, dev.portflow.component.Emitter<Integer> out) -> {
-                    Thread.sleep(2);
-                    if (i % 10 == 0) {
-                        throw new IllegalArgumentException("multiple of ten: " + i);
-                    }
-                    out.emit(i);
-                })
+                .transformer(
+                        "check",
+                        Integer.class,
+                        Integer.class,
+                        (Integer i, dev.portflow.component.Emitter<Integer> out) -> {
+                            Thread.sleep(2);
+                            if (i % 10 == 0) {
+                                throw new IllegalArgumentException("multiple of ten: " + i);
+                            }
+                            out.emit(i);
+                        })
                 .sink("store", Integer.class, i -> stored.incrementAndGet())
                 .sink("dead", ErrorEnvelope.class, errors::add)
-                .connect("ids.out_ids", "check.in_ids", ConnectionOptions.defaults().capacity(64))
+                .connect(
+                        "ids.out_ids",
+                        "check.in_ids",
+                        ConnectionOptions.defaults().capacity(64))
                 .connect("check.out_ids", "store.in_ids")
                 .connect("check.err_ids", "dead.in_errors")
                 .workers("check", 4)
@@ -220,7 +251,8 @@ class WorkersTest {
         assertThat(stored.get() + errors.size()).isEqualTo((int) handled);
         assertThat(errors).allMatch(e -> e.errorType().equals("IllegalArgumentException"));
         assertThat(pipeline.workers("check")).isZero();
-        double workerSeconds = pipeline.componentSeconds("check", "busy") + pipeline.componentSeconds("check", "idle")
+        double workerSeconds = pipeline.componentSeconds("check", "busy")
+                + pipeline.componentSeconds("check", "idle")
                 + pipeline.componentSeconds("check", "backpressured");
         assertThat(workerSeconds).as("4 workers x %.2f s of wall time", wall).isBetween(4 * wall * 0.9, 4 * wall);
     }
@@ -247,7 +279,8 @@ class WorkersTest {
         DrainReport report = pipeline.drain(Duration.ofMillis(200));
         assertThat(report.completed()).isFalse();
         assertThat(report.leftovers()).containsEntry("slow.in_ids", 10);
-        assertThat(report.unfinished()).extracting(DrainReport.Leftover::message)
+        assertThat(report.unfinished())
+                .extracting(DrainReport.Leftover::message)
                 .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 
@@ -273,17 +306,20 @@ class WorkersTest {
                 .build();
         pipeline.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 99);
-        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished()).isEqualTo(3);
+        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
+                .isEqualTo(3);
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished()).isEqualTo(100);
+        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
+                .isEqualTo(100);
     }
 
     @Test
     void workersCanBeAddedAndRemovedWhileItRuns() throws Exception {
         AtomicInteger handled = new AtomicInteger();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Pipeline pipeline = Pipeline.builder("resize").meterRegistry(registry)
+        Pipeline pipeline = Pipeline.builder("resize")
+                .meterRegistry(registry)
                 .source("ids", Integer.class, ctx -> {
                     for (int i = 0; ctx.isRunning(); i++) {
                         ctx.emit(i);
@@ -301,7 +337,11 @@ class WorkersTest {
         assertThat(pipeline.workers("work")).isEqualTo(1);
         runner.setWorkers(6);
         assertThat(pipeline.workers("work")).isEqualTo(6);
-        assertThat(registry.get("portflow.component.workers").tag("component", "work").gauge().value()).isEqualTo(6.0);
+        assertThat(registry.get("portflow.component.workers")
+                        .tag("component", "work")
+                        .gauge()
+                        .value())
+                .isEqualTo(6.0);
         runner.setWorkers(2);
         assertThat(pipeline.workers("work")).isEqualTo(2);
         runner.setWorkers(100); // clamped to max
@@ -318,21 +358,20 @@ class WorkersTest {
     @SingleWorker("it appends to one file")
     static final class OneFile implements Sink<Integer> {
         @Override
-        public void accept(Integer message) {
-        }
+        public void accept(Integer message) {}
     }
 
     @Test
     void definitionProblemsOfWorkers() {
         assertThatThrownBy(() -> Pipeline.builder("bad")
-                .source("ids", Integer.class, ctx -> ctx.emit(1))
-                .sink("file", Integer.class, new OneFile())
-                .connect("ids.out_ids", "file.in_ids")
-                .workers("file", 2)
-                .workers("ids", 2)
-                .workers("nobody", 2)
-                .orderedByKey("ids", m -> m)
-                .build())
+                        .source("ids", Integer.class, ctx -> ctx.emit(1))
+                        .sink("file", Integer.class, new OneFile())
+                        .connect("ids.out_ids", "file.in_ids")
+                        .workers("file", 2)
+                        .workers("ids", 2)
+                        .workers("nobody", 2)
+                        .orderedByKey("ids", m -> m)
+                        .build())
                 .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessageContaining("sink 'file' cannot have more than one worker: it appends to one file")
                 .hasMessageContaining("source 'ids' cannot have workers")
@@ -348,6 +387,10 @@ class WorkersTest {
         field.setAccessible(true);
         @SuppressWarnings("unchecked")
         var byNode = (java.util.Map<ComponentNode, ComponentRunner>) field.get(pipeline);
-        return byNode.entrySet().stream().filter(e -> e.getKey().name.equals(component)).findFirst().orElseThrow().getValue();
+        return byNode.entrySet().stream()
+                .filter(e -> e.getKey().name.equals(component))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
     }
 }

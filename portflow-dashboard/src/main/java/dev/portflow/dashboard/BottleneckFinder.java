@@ -25,12 +25,16 @@ final class BottleneckFinder {
     static final double MIN_BUSY = 0.5;
 
     /** What one frame's figures say: the bottleneck, if any, and the stages still widening. */
-    record Findings(Bottleneck bottleneck, List<Scaling> scaling) {
-    }
+    record Findings(Bottleneck bottleneck, List<Scaling> scaling) {}
 
     /** A busy component with a full input and free outputs, and the figures that make it so. */
-    private record Candidate(Topology.Node node, NodeSample sample, Topology.Edge input, double inputFill,
-                             double outputFill, boolean hasOutputs) {
+    private record Candidate(
+            Topology.Node node,
+            NodeSample sample,
+            Topology.Edge input,
+            double inputFill,
+            double outputFill,
+            boolean hasOutputs) {
 
         /** The most workers it can usefully have: its max, or a ceiling the autoscaler found below it. */
         int limit() {
@@ -48,13 +52,18 @@ final class BottleneckFinder {
                     : " and it has no outputs to wait on";
             // with several workers the share is of their summed time, and says so
             String of = node.workersMax() > 1 ? "worker time" : "the time";
-            return String.format(Locale.ROOT, "busy %d%% of %s, its input %s is %d%% full%s",
-                    percent(sample.busy()), of, input.id(), percent(inputFill), outputs);
+            return String.format(
+                    Locale.ROOT,
+                    "busy %d%% of %s, its input %s is %d%% full%s",
+                    percent(sample.busy()),
+                    of,
+                    input.id(),
+                    percent(inputFill),
+                    outputs);
         }
     }
 
-    private BottleneckFinder() {
-    }
+    private BottleneckFinder() {}
 
     /** The bottleneck of one frame's figures, or {@code null} when no component qualifies. */
     static Bottleneck find(Topology topology, Map<String, NodeSample> nodes, Map<String, EdgeSample> edges) {
@@ -71,13 +80,24 @@ final class BottleneckFinder {
                 continue;
             }
             if (candidate.canWiden()) {
-                scaling.add(new Scaling(node.name(), candidate.input().id(), candidate.sample().workers(),
-                        node.workersMax(), String.format(Locale.ROOT, "%s is widening (%d of %d workers): %s.",
-                                node.name(), candidate.sample().workers(), node.workersMax(), candidate.figures())));
+                scaling.add(new Scaling(
+                        node.name(),
+                        candidate.input().id(),
+                        candidate.sample().workers(),
+                        node.workersMax(),
+                        String.format(
+                                Locale.ROOT,
+                                "%s is widening (%d of %d workers): %s.",
+                                node.name(),
+                                candidate.sample().workers(),
+                                node.workersMax(),
+                                candidate.figures())));
                 continue;
             }
-            if (best == null || candidate.sample().busy() > best.sample().busy()
-                    || (candidate.sample().busy() == best.sample().busy() && candidate.inputFill() > best.inputFill())) {
+            if (best == null
+                    || candidate.sample().busy() > best.sample().busy()
+                    || (candidate.sample().busy() == best.sample().busy()
+                            && candidate.inputFill() > best.inputFill())) {
                 best = candidate;
             }
         }
@@ -85,8 +105,8 @@ final class BottleneckFinder {
     }
 
     /** {@code node} if it is busy with a full input and free outputs, else {@code null}. */
-    private static Candidate candidate(Topology topology, Topology.Node node, NodeSample sample,
-                                       Map<String, EdgeSample> edges) {
+    private static Candidate candidate(
+            Topology topology, Topology.Node node, NodeSample sample, Map<String, EdgeSample> edges) {
         if (sample == null || sample.busy() < MIN_BUSY) {
             return null;
         }
@@ -119,12 +139,20 @@ final class BottleneckFinder {
         // one worker reads as before; a widened stage says it has no workers left to add, or that
         // more did not help (the autoscaler's ceiling below its max)
         String limit = c.limit() < c.node().workersMax()
-                ? String.format(Locale.ROOT, " at %d of its %d workers (more did not raise its throughput)",
-                        c.sample().workers(), c.node().workersMax())
+                ? String.format(
+                        Locale.ROOT,
+                        " at %d of its %d workers (more did not raise its throughput)",
+                        c.sample().workers(),
+                        c.node().workersMax())
                 : c.node().workersMax() > 1
-                ? String.format(Locale.ROOT, " at its maximum of %d workers", c.node().workersMax())
-                : "";
-        return new Bottleneck(name, c.input().id(),
+                        ? String.format(
+                                Locale.ROOT,
+                                " at its maximum of %d workers",
+                                c.node().workersMax())
+                        : "";
+        return new Bottleneck(
+                name,
+                c.input().id(),
                 String.format(Locale.ROOT, "%s is the bottleneck%s: %s.", name, limit, c.figures()));
     }
 

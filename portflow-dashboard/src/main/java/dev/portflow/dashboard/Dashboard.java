@@ -103,8 +103,14 @@ public final class Dashboard implements ServerExtension {
         history = new History(topology, historySize);
         hub = new FrameHub(sampler.sample(System.nanoTime(), System.currentTimeMillis()));
         routing.get("/", (req, res) -> asset(res, assets.own("index.html")))
-                .get("/dashboard/static/{file}", (req, res) -> asset(res, assets.own(req.path().pathParameters().get("file"))))
-                .get("/dashboard/vendor/{file}", (req, res) -> asset(res, assets.vendor(req.path().pathParameters().get("file"))))
+                .get(
+                        "/dashboard/static/{file}",
+                        (req, res) -> asset(
+                                res, assets.own(req.path().pathParameters().get("file"))))
+                .get(
+                        "/dashboard/vendor/{file}",
+                        (req, res) -> asset(
+                                res, assets.vendor(req.path().pathParameters().get("file"))))
                 .get("/dashboard/api/topology", (req, res) -> json(res, 200, topology))
                 .get("/dashboard/api/frame", (req, res) -> json(res, 200, hub.latest()))
                 .get("/dashboard/api/history", this::history)
@@ -201,32 +207,45 @@ public final class Dashboard implements ServerExtension {
             return;
         }
         String name = query.get("node");
-        Optional<Topology.Node> node = topology.nodes().stream().filter(n -> n.name().equals(name)).findFirst();
+        Optional<Topology.Node> node =
+                topology.nodes().stream().filter(n -> n.name().equals(name)).findFirst();
         if (node.isEmpty()) {
             json(res, 404, Map.of("error", "not_found", "message", "no such node in this pipeline"));
             return;
         }
         // a remote buffer is not a component of this pipeline: it has no workers to scale
-        List<ScalingDecision> decisions = node.get().kind().equals(Topology.REMOTE)
-                ? List.of() : pipeline.scalingDecisions(name);
+        List<ScalingDecision> decisions =
+                node.get().kind().equals(Topology.REMOTE) ? List.of() : pipeline.scalingDecisions(name);
         json(res, 200, DecisionLog.json(node.get(), decisions));
     }
 
     private void events(ServerRequest req, ServerResponse res) {
         if (!streams.tryAcquire()) {
             res.header(HeaderNames.RETRY_AFTER, "5");
-            json(res, 503, Map.of("error", "too_many_streams",
-                    "message", "at most " + MAX_STREAMS + " dashboard event streams are open at once"));
+            json(
+                    res,
+                    503,
+                    Map.of(
+                            "error",
+                            "too_many_streams",
+                            "message",
+                            "at most " + MAX_STREAMS + " dashboard event streams are open at once"));
             return;
         }
         try (SseSink sink = res.sink(SseSink.TYPE)) {
-            sink.emit(SseEvent.builder().comment("portflow dashboard").reconnectDelay(Duration.ofSeconds(2)).build());
+            sink.emit(SseEvent.builder()
+                    .comment("portflow dashboard")
+                    .reconnectDelay(Duration.ofSeconds(2))
+                    .build());
             long seen = -1;
             while (true) {
                 Frame frame = hub.awaitNewer(seen, KEEP_ALIVE);
                 if (frame != null) {
                     seen = frame.seq();
-                    sink.emit(SseEvent.builder().name("frame").data(MAPPER.writeValueAsString(frame)).build());
+                    sink.emit(SseEvent.builder()
+                            .name("frame")
+                            .data(MAPPER.writeValueAsString(frame))
+                            .build());
                 } else if (hub.isClosed()) {
                     return;
                 } else {

@@ -20,8 +20,7 @@ final class DecisionLog {
         }
     }
 
-    private DecisionLog() {
-    }
+    private DecisionLog() {}
 
     /** When the latest of {@code decisions} (oldest first) was taken, {@code null} when there is none. */
     static Long latestTime(List<ScalingDecision> decisions) {

@@ -19,13 +19,23 @@ import java.util.Map;
  * @param dropRates      messages dropped per second by reason, only the reasons that dropped in the interval
  * @param dropsTotal     drops since start by reason (the sender's reasons and the receiver's)
  */
-public record EdgeSample(int depth, int capacity, double fill, double inPerS, double outPerS, Double ageP50Ms,
-                         Double ageP99Ms, double oldestAgeMs, double blockedMsPerS, double dropsPerS,
-                         Map<String, Double> dropRates, Map<String, Long> dropsTotal) {
+public record EdgeSample(
+        int depth,
+        int capacity,
+        double fill,
+        double inPerS,
+        double outPerS,
+        Double ageP50Ms,
+        Double ageP99Ms,
+        double oldestAgeMs,
+        double blockedMsPerS,
+        double dropsPerS,
+        Map<String, Double> dropRates,
+        Map<String, Long> dropsTotal) {
 
     /** The history series of an edge, in the order of {@link #seriesValues()}. */
-    static final List<String> SERIES = List.of("depth", "fill", "in_per_s", "out_per_s", "age_p50_ms", "age_p99_ms",
-            "blocked_ms_per_s", "drops_per_s");
+    static final List<String> SERIES = List.of(
+            "depth", "fill", "in_per_s", "out_per_s", "age_p50_ms", "age_p99_ms", "blocked_ms_per_s", "drops_per_s");
 
     double[] seriesValues() {
         return new double[] {depth, fill, inPerS, outPerS, orNaN(ageP50Ms), orNaN(ageP99Ms), blockedMsPerS, dropsPerS};

@@ -18,7 +18,13 @@ import java.util.Map;
  *                   most workers (empty when none)
  * @param ingress    per HTTP ingress
  */
-public record Frame(long seq, long time, long intervalMs, String state, Map<String, NodeSample> nodes,
-                    Map<String, EdgeSample> edges, Bottleneck bottleneck, List<Scaling> scaling,
-                    List<IngressSample> ingress) {
-}
+public record Frame(
+        long seq,
+        long time,
+        long intervalMs,
+        String state,
+        Map<String, NodeSample> nodes,
+        Map<String, EdgeSample> edges,
+        Bottleneck bottleneck,
+        List<Scaling> scaling,
+        List<IngressSample> ingress) {}

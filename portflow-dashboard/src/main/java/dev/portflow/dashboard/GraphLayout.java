@@ -18,13 +18,11 @@ import java.util.Map;
 final class GraphLayout {
 
     /** Where a node goes. */
-    record Place(int column, int row) {
-    }
+    record Place(int column, int row) {}
 
     private static final int SWEEPS = 4;
 
-    private GraphLayout() {
-    }
+    private GraphLayout() {}
 
     /**
      * Lays out {@code nodes} (in a stable order, e.g. as declared) joined by {@code edges}
@@ -104,7 +102,11 @@ final class GraphLayout {
         Map<String, Double> key = new HashMap<>();
         for (String n : list) {
             List<String> near = neighbours.get(n);
-            key.put(n, near.isEmpty() ? row.get(n) : near.stream().mapToInt(row::get).average().orElse(0));
+            key.put(
+                    n,
+                    near.isEmpty()
+                            ? row.get(n)
+                            : near.stream().mapToInt(row::get).average().orElse(0));
         }
         list.sort(Comparator.comparingDouble(key::get));
         number(list, row);

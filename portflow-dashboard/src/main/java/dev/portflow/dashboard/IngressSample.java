@@ -13,7 +13,13 @@ package dev.portflow.dashboard;
  * @param backpressuredTotal   503 answers since start
  * @param clientErrorsTotal    4xx answers since start
  */
-public record IngressSample(String component, String path, double acceptedPerS, double backpressuredPerS,
-                            double clientErrorsPerS, int retryAfterS, long acceptedTotal, long backpressuredTotal,
-                            long clientErrorsTotal) {
-}
+public record IngressSample(
+        String component,
+        String path,
+        double acceptedPerS,
+        double backpressuredPerS,
+        double clientErrorsPerS,
+        int retryAfterS,
+        long acceptedTotal,
+        long backpressuredTotal,
+        long clientErrorsTotal) {}

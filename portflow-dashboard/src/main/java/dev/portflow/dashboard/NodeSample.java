@@ -21,14 +21,42 @@ import java.util.List;
  * @param workersLimit   the most workers it can usefully have now: its max, or the ceiling its autoscaler
  *                       found below it (more workers did not raise throughput)
  */
-public record NodeSample(String kind, double busy, double idle, double backpressured, double inPerS,
-                         double outPerS, double errorsPerS, long errorsTotal, int workers, Long lastDecisionMs,
-                         int workersLimit) {
+public record NodeSample(
+        String kind,
+        double busy,
+        double idle,
+        double backpressured,
+        double inPerS,
+        double outPerS,
+        double errorsPerS,
+        long errorsTotal,
+        int workers,
+        Long lastDecisionMs,
+        int workersLimit) {
 
     /** A sample of a component that can use as many workers as it may have. */
-    public NodeSample(String kind, double busy, double idle, double backpressured, double inPerS, double outPerS,
-            double errorsPerS, long errorsTotal, int workers, Long lastDecisionMs) {
-        this(kind, busy, idle, backpressured, inPerS, outPerS, errorsPerS, errorsTotal, workers, lastDecisionMs,
+    public NodeSample(
+            String kind,
+            double busy,
+            double idle,
+            double backpressured,
+            double inPerS,
+            double outPerS,
+            double errorsPerS,
+            long errorsTotal,
+            int workers,
+            Long lastDecisionMs) {
+        this(
+                kind,
+                busy,
+                idle,
+                backpressured,
+                inPerS,
+                outPerS,
+                errorsPerS,
+                errorsTotal,
+                workers,
+                lastDecisionMs,
                 Integer.MAX_VALUE);
     }
 

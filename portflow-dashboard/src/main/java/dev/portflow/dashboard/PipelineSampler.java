@@ -20,8 +20,9 @@ import java.util.Map;
  */
 final class PipelineSampler {
 
-    private static final DropReason[] SENDER_REASONS =
-            {DropReason.DROP_NEWEST, DropReason.DROP_OLDEST, DropReason.TIMEOUT, DropReason.FAIL, DropReason.CLOSED};
+    private static final DropReason[] SENDER_REASONS = {
+        DropReason.DROP_NEWEST, DropReason.DROP_OLDEST, DropReason.TIMEOUT, DropReason.FAIL, DropReason.CLOSED
+    };
     private static final DropReason[] RECEIVER_REASONS = {DropReason.FILTERED, DropReason.INVALID};
     private static final String[] STATES = {"busy", "idle", "backpressured"};
     private static final double NANOS_PER_MS = 1e6;
@@ -42,18 +43,22 @@ final class PipelineSampler {
                 continue; // not a component of this process: nothing to sample
             }
             List<PortMeasurements> inputs = node.inputs().stream()
-                    .map(p -> pipeline.inputPort(node.name(), p).measurements()).toList();
+                    .map(p -> pipeline.inputPort(node.name(), p).measurements())
+                    .toList();
             List<PortMeasurements> outputs = node.outputs().stream()
-                    .map(p -> pipeline.outputPort(node.name(), p).measurements()).toList();
+                    .map(p -> pipeline.outputPort(node.name(), p).measurements())
+                    .toList();
             nodes.add(new NodeReader(node, inputs, outputs));
         }
         for (Connection<?> c : pipeline.connections()) {
             edges.add(new EdgeReader(Topology.edgeId(c), c));
         }
         List<ApiEndpoint<?>> endpoints = pipeline.componentsOfType(ApiEndpoint.class).stream()
-                .<ApiEndpoint<?>>map(e -> e).toList();
+                .<ApiEndpoint<?>>map(e -> e)
+                .toList();
         for (int i = 0; i < endpoints.size(); i++) {
-            ingress.add(new IngressReader(topology.ingress().get(i), endpoints.get(i).ingress()));
+            ingress.add(new IngressReader(
+                    topology.ingress().get(i), endpoints.get(i).ingress()));
         }
     }
 
@@ -80,8 +85,16 @@ final class PipelineSampler {
             ingressSamples.add(r.read(seconds));
         }
         BottleneckFinder.Findings findings = BottleneckFinder.examine(topology, nodeSamples, edgeSamples);
-        return new Frame(seq, epochMillis, topology.intervalMs(), pipeline.state().name(), nodeSamples, edgeSamples,
-                findings.bottleneck(), findings.scaling(), ingressSamples);
+        return new Frame(
+                seq,
+                epochMillis,
+                topology.intervalMs(),
+                pipeline.state().name(),
+                nodeSamples,
+                edgeSamples,
+                findings.bottleneck(),
+                findings.scaling(),
+                ingressSamples);
     }
 
     /** {@code delta / seconds}, or 0 for the baseline sample. */
@@ -121,16 +134,24 @@ final class PipelineSampler {
             boolean measured = seconds > 0 && workerSeconds > 0;
             long in = inputs.stream().mapToLong(PortMeasurements::messagesIn).sum();
             long out = outputs.stream().mapToLong(PortMeasurements::messagesOut).sum();
-            long errors = inputs.stream().mapToLong(PortMeasurements::errorsTotal).sum()
+            long errors = inputs.stream()
+                            .mapToLong(PortMeasurements::errorsTotal)
+                            .sum()
                     + outputs.stream().mapToLong(PortMeasurements::errorsTotal).sum();
             // decisions are read only for autoscaled components: the others never have any
-            Long lastDecision = node.autoscaled()
-                    ? DecisionLog.latestTime(pipeline.scalingDecisions(node.name())) : null;
-            NodeSample sample = new NodeSample(node.kind(),
-                    measured ? delta[0] / workerSeconds : 0, measured ? delta[1] / workerSeconds : 0,
+            Long lastDecision =
+                    node.autoscaled() ? DecisionLog.latestTime(pipeline.scalingDecisions(node.name())) : null;
+            NodeSample sample = new NodeSample(
+                    node.kind(),
+                    measured ? delta[0] / workerSeconds : 0,
+                    measured ? delta[1] / workerSeconds : 0,
                     measured ? delta[2] / workerSeconds : 0,
-                    rate(in - lastIn, seconds), rate(out - lastOut, seconds), rate(errors - lastErrors, seconds), errors,
-                    pipeline.workers(node.name()), lastDecision,
+                    rate(in - lastIn, seconds),
+                    rate(out - lastOut, seconds),
+                    rate(errors - lastErrors, seconds),
+                    errors,
+                    pipeline.workers(node.name()),
+                    lastDecision,
                     node.autoscaled() ? pipeline.workersLimit(node.name()) : Integer.MAX_VALUE);
             lastIn = in;
             lastOut = out;
@@ -156,7 +177,8 @@ final class PipelineSampler {
             this.connection = connection;
             this.sender = connection.from().measurements();
             // a connection leaving the process has no receiving port here
-            this.receiver = connection.to() == null ? new PortMeasurements("remote", PortMeasurements.Direction.INPUT)
+            this.receiver = connection.to() == null
+                    ? new PortMeasurements("remote", PortMeasurements.Direction.INPUT)
                     : connection.to().measurements();
         }
 
@@ -177,7 +199,10 @@ final class PipelineSampler {
             double blocked = sender.blocked.sumNanos();
             int capacity = stats.maxBufferSize();
             int depth = stats.currentBufferUsed();
-            EdgeSample sample = new EdgeSample(depth, capacity, capacity == 0 ? 0 : Math.min(1.0, (double) depth / capacity),
+            EdgeSample sample = new EdgeSample(
+                    depth,
+                    capacity,
+                    capacity == 0 ? 0 : Math.min(1.0, (double) depth / capacity),
                     rate(stats.acceptedTotal() - lastAccepted, seconds),
                     rate(stats.receivedTotal() - lastReceived, seconds),
                     aged ? window.percentileNanos(0.50) / NANOS_PER_MS : null,
@@ -185,7 +210,8 @@ final class PipelineSampler {
                     receiver.oldestMessageAgeNanos(nowNanos) / NANOS_PER_MS,
                     rate((blocked - lastBlockedNanos) / NANOS_PER_MS, seconds),
                     rate(dropTotal - lastDrops, seconds),
-                    dropRates, drops);
+                    dropRates,
+                    drops);
             lastAge = age;
             lastAccepted = stats.acceptedTotal();
             lastReceived = stats.receivedTotal();
@@ -196,8 +222,8 @@ final class PipelineSampler {
         }
 
         /** Records {@code total} for {@code reason} and, when it grew in the interval, its rate. */
-        private long countDrop(DropReason reason, long total, Map<String, Long> totals, Map<String, Double> rates,
-                               double seconds) {
+        private long countDrop(
+                DropReason reason, long total, Map<String, Long> totals, Map<String, Double> rates, double seconds) {
             totals.put(reason.tag(), total);
             long delta = total - lastDropsByReason.getOrDefault(reason.tag(), 0L);
             if (seconds > 0 && delta > 0) {
@@ -223,10 +249,16 @@ final class PipelineSampler {
             long accepted = ingress.responses(202, 203);
             long backpressured = ingress.responses(503, 504);
             long clientErrors = ingress.responses(400, 500);
-            IngressSample sample = new IngressSample(endpoint.component(), endpoint.path(),
-                    rate(accepted - lastAccepted, seconds), rate(backpressured - lastBackpressured, seconds),
-                    rate(clientErrors - lastClientErrors, seconds), ingress.retryAfterSeconds(),
-                    accepted, backpressured, clientErrors);
+            IngressSample sample = new IngressSample(
+                    endpoint.component(),
+                    endpoint.path(),
+                    rate(accepted - lastAccepted, seconds),
+                    rate(backpressured - lastBackpressured, seconds),
+                    rate(clientErrors - lastClientErrors, seconds),
+                    ingress.retryAfterSeconds(),
+                    accepted,
+                    backpressured,
+                    clientErrors);
             lastAccepted = accepted;
             lastBackpressured = backpressured;
             lastClientErrors = clientErrors;

@@ -10,7 +10,7 @@ import java.util.Arrays;
 final class SeriesRing {
 
     private final double[] values;
-    private int next;  // index the next value goes to
+    private int next; // index the next value goes to
     private int size;
 
     SeriesRing(int capacity) {

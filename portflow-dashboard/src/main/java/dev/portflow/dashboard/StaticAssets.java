@@ -17,12 +17,11 @@ import java.util.regex.Pattern;
 final class StaticAssets {
 
     /** A file and its media type. */
-    record Asset(byte[] bytes, String contentType) {
-    }
+    record Asset(byte[] bytes, String contentType) {}
 
     private static final Pattern OWN_NAME = Pattern.compile("[a-z0-9-]+\\.(js|css|html|svg)");
-    private static final Map<String, String> VENDOR_FILES = Map.of("uPlot.esm.js", "uPlot.esm.js",
-            "uPlot.min.css", "uPlot.min.css");
+    private static final Map<String, String> VENDOR_FILES =
+            Map.of("uPlot.esm.js", "uPlot.esm.js", "uPlot.min.css", "uPlot.min.css");
     private static final String OWN_DIR = "dev/portflow/dashboard/static/";
     private static final String UPLOT_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
 

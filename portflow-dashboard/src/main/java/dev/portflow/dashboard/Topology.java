@@ -23,8 +23,15 @@ import java.util.Map;
  * @param edges       connections
  * @param ingress     HTTP ingress endpoints
  */
-public record Topology(String pipeline, int columns, int rows, long intervalMs, int historySize, List<Node> nodes,
-                       List<Edge> edges, List<Endpoint> ingress) {
+public record Topology(
+        String pipeline,
+        int columns,
+        int rows,
+        long intervalMs,
+        int historySize,
+        List<Node> nodes,
+        List<Edge> edges,
+        List<Endpoint> ingress) {
 
     /**
      * A component and where it is drawn.
@@ -33,8 +40,16 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
      * @param workersMax   the most; equal to {@code workersMin} unless the runtime sizes the stage
      * @param orderedByKey whether messages with the same key are handled in order
      */
-    public record Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs,
-                       int workersMin, int workersMax, boolean orderedByKey) {
+    public record Node(
+            String name,
+            String kind,
+            int column,
+            int row,
+            List<String> inputs,
+            List<String> outputs,
+            int workersMin,
+            int workersMax,
+            boolean orderedByKey) {
 
         /** A component on one worker. */
         public Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs) {
@@ -48,13 +63,11 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
     }
 
     /** A connection; {@code id} is {@code from.fromPort->to.toPort}. */
-    public record Edge(String id, String from, String fromPort, String to, String toPort, int capacity,
-                       String overflow) {
-    }
+    public record Edge(
+            String id, String from, String fromPort, String to, String toPort, int capacity, String overflow) {}
 
     /** An HTTP ingress: its component and path. */
-    public record Endpoint(String component, String path) {
-    }
+    public record Endpoint(String component, String path) {}
 
     /** Reads the shape of {@code pipeline}. */
     static Topology of(Pipeline pipeline, long intervalMs, int historySize) {
@@ -77,7 +90,13 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
                     components.add(new ComponentInfo(to, null, List.of(), List.of()));
                 }
             }
-            edges.add(new Edge(edgeId(c), from, c.from().name(), to, toPort, c.capacity(),
+            edges.add(new Edge(
+                    edgeId(c),
+                    from,
+                    c.from().name(),
+                    to,
+                    toPort,
+                    c.capacity(),
                     c.options().overflow().name()));
             links.add(new String[] {from, to});
         }
@@ -90,12 +109,20 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
             GraphLayout.Place place = places.get(info.name());
             if (info.kind() == null) {
                 // a remote buffer has no workers of its own
-                nodes.add(new Node(info.name(), REMOTE, place.column(), place.row(), info.inputs(), info.outputs(),
-                        0, 0, false));
+                nodes.add(new Node(
+                        info.name(), REMOTE, place.column(), place.row(), info.inputs(), info.outputs(), 0, 0, false));
             } else {
                 Workers workers = info.workers();
-                nodes.add(new Node(info.name(), info.kind().name().toLowerCase(Locale.ROOT), place.column(), place.row(),
-                        info.inputs(), info.outputs(), workers.min(), workers.max(), info.orderedByKey()));
+                nodes.add(new Node(
+                        info.name(),
+                        info.kind().name().toLowerCase(Locale.ROOT),
+                        place.column(),
+                        place.row(),
+                        info.inputs(),
+                        info.outputs(),
+                        workers.min(),
+                        workers.max(),
+                        info.orderedByKey()));
             }
             columns = Math.max(columns, place.column() + 1);
             rows = Math.max(rows, place.row() + 1);
@@ -104,8 +131,15 @@ public record Topology(String pipeline, int columns, int rows, long intervalMs, 
         for (ApiEndpoint<?> endpoint : pipeline.componentsOfType(ApiEndpoint.class)) {
             ingress.add(new Endpoint(pipeline.nameOf(endpoint), endpoint.path()));
         }
-        return new Topology(pipeline.name(), columns, rows, intervalMs, historySize, List.copyOf(nodes),
-                List.copyOf(edges), List.copyOf(ingress));
+        return new Topology(
+                pipeline.name(),
+                columns,
+                rows,
+                intervalMs,
+                historySize,
+                List.copyOf(nodes),
+                List.copyOf(edges),
+                List.copyOf(ingress));
     }
 
     /** The kind of a node standing for a connection's remote buffer (e.g. a Kafka topic). */

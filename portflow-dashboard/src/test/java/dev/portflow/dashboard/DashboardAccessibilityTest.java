@@ -25,17 +25,24 @@ class DashboardAccessibilityTest {
     @Test
     void theDashboardHasNoWcagAOrAaViolations() throws Exception {
         try (SlowStagePipeline pipeline = new SlowStagePipeline(400, 20, 100, Duration.ofMillis(500)).start();
-             HeadlessChromium browser = HeadlessChromium.start(1366, 768)) {
+                HeadlessChromium browser = HeadlessChromium.start(1366, 768)) {
             var driver = browser.driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
             driver.get(pipeline.baseUri() + "/");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-bottleneck='true']")));
 
-            assertThat(violations(new AxeBuilder().withTags(WCAG_A_AA).analyze(driver))).as("graph view").isEmpty();
+            assertThat(violations(new AxeBuilder().withTags(WCAG_A_AA).analyze(driver)))
+                    .as("graph view")
+                    .isEmpty();
 
-            driver.findElement(By.cssSelector("[data-edge='" + SlowStagePipeline.SLOW_INPUT + "']")).click();
-            wait.until(d -> !d.findElement(By.id("detail-panel")).findElements(By.cssSelector(".uplot canvas")).isEmpty());
-            assertThat(violations(new AxeBuilder().withTags(WCAG_A_AA).analyze(driver))).as("side panel open").isEmpty();
+            driver.findElement(By.cssSelector("[data-edge='" + SlowStagePipeline.SLOW_INPUT + "']"))
+                    .click();
+            wait.until(d -> !d.findElement(By.id("detail-panel"))
+                    .findElements(By.cssSelector(".uplot canvas"))
+                    .isEmpty());
+            assertThat(violations(new AxeBuilder().withTags(WCAG_A_AA).analyze(driver)))
+                    .as("side panel open")
+                    .isEmpty();
         }
     }
 
@@ -43,7 +50,9 @@ class DashboardAccessibilityTest {
     private static List<String> violations(Results results) {
         return results.getViolations().stream()
                 .map((Rule rule) -> rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " -> "
-                        + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", ")))
+                        + rule.getNodes().stream()
+                                .map(n -> String.valueOf(n.getTarget()))
+                                .collect(Collectors.joining(", ")))
                 .toList();
     }
 }

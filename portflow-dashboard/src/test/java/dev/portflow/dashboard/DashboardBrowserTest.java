@@ -74,10 +74,11 @@ class DashboardBrowserTest {
         assertThat(later).isGreaterThan(first);
 
         // and once it is full, slow is the bottleneck, outlined, with the sentence saying why
-        WebElement bottleneck = wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("[data-bottleneck='true']")));
+        WebElement bottleneck =
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-bottleneck='true']")));
         assertThat(bottleneck.getAttribute("data-node")).isEqualTo("slow");
-        assertThat(driver.findElements(By.cssSelector("[data-bottleneck='true']"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("[data-bottleneck='true']")))
+                .hasSize(1);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bottleneck"), "slow is the bottleneck"));
         saveScreenshot(browser, "dashboard-bottleneck.png");
 
@@ -94,7 +95,9 @@ class DashboardBrowserTest {
         WebElement slowNode = driver.findElement(By.cssSelector("[data-node='slow']"));
         slowNode.sendKeys(Keys.ENTER);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-panel")));
-        wait.until(d -> !d.findElement(By.id("detail-panel")).findElements(By.cssSelector(".uplot canvas")).isEmpty());
+        wait.until(d -> !d.findElement(By.id("detail-panel"))
+                .findElements(By.cssSelector(".uplot canvas"))
+                .isEmpty());
 
         assertThat(browser.consoleErrors()).as("errors in the page's console").isEmpty();
     }
@@ -115,11 +118,13 @@ class DashboardBrowserTest {
         wait.until(d -> fill(wait) > 0.5);
 
         // ~60 buffered messages at 20 ms each: the drain takes about a second, long enough to be seen
-        CompletableFuture<?> drain = CompletableFuture.runAsync(() -> first.server.drainAndStop(Duration.ofSeconds(30)));
+        CompletableFuture<?> drain =
+                CompletableFuture.runAsync(() -> first.server.drainAndStop(Duration.ofSeconds(30)));
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "draining"));
         assertThat(driver.findElement(By.id("status")).getText().toLowerCase()).contains("draining");
         drain.get();
-        wait.until(d -> List.of("stopped", "reconnecting").contains(d.findElement(By.id("status")).getAttribute("data-state")));
+        wait.until(d -> List.of("stopped", "reconnecting")
+                .contains(d.findElement(By.id("status")).getAttribute("data-state")));
 
         // a new server on the same port: the page finds it again by itself
         SlowStagePipeline second = closeLater(new SlowStagePipeline(200, 20, 60, Duration.ofMillis(250), port));
@@ -155,12 +160,15 @@ class DashboardBrowserTest {
                 previous = name + ".out_x";
                 names.add(name);
             }
-            builder.sink("sink_" + chain, Long.class, x -> { });
+            builder.sink("sink_" + chain, Long.class, x -> {});
             builder.connect(previous, "sink_" + chain + ".in_x");
             names.add("sink_" + chain);
         }
-        PortflowServer server = closeLater(PortflowServer.builder(builder.build()).port(0)
-                .extension(new Dashboard(Duration.ofMillis(250), 60)).build().start());
+        PortflowServer server = closeLater(PortflowServer.builder(builder.build())
+                .port(0)
+                .extension(new Dashboard(Duration.ofMillis(250), 60))
+                .build()
+                .start());
         assertThat(names).hasSize(22);
 
         HeadlessChromium browser = closeLater(HeadlessChromium.start(1366, 768));
@@ -177,7 +185,9 @@ class DashboardBrowserTest {
             assertThat(box.getHeight()).as(name + " height").isGreaterThanOrEqualTo(40);
             assertThat(box.getWidth()).as(name + " width").isGreaterThanOrEqualTo(100);
             for (Rectangle other : boxes) {
-                assertThat(overlap(box, other)).as(name + " overlaps another node").isFalse();
+                assertThat(overlap(box, other))
+                        .as(name + " overlaps another node")
+                        .isFalse();
             }
             boxes.add(box);
             assertThat(node.getText()).as("label of " + name).contains(name);
@@ -186,19 +196,23 @@ class DashboardBrowserTest {
     }
 
     private static boolean overlap(Rectangle a, Rectangle b) {
-        return a.getX() < b.getX() + b.getWidth() && b.getX() < a.getX() + a.getWidth()
-                && a.getY() < b.getY() + b.getHeight() && b.getY() < a.getY() + a.getHeight();
+        return a.getX() < b.getX() + b.getWidth()
+                && b.getX() < a.getX() + a.getWidth()
+                && a.getY() < b.getY() + b.getHeight()
+                && b.getY() < a.getY() + a.getHeight();
     }
 
     /** The slow stage's input fill as the page shows it. */
     private static double fill(WebDriverWait wait) {
-        String value = wait.until(d -> d.findElement(By.cssSelector(SLOW_INPUT_EDGE)).getAttribute("data-fill"));
+        String value =
+                wait.until(d -> d.findElement(By.cssSelector(SLOW_INPUT_EDGE)).getAttribute("data-fill"));
         return value == null || value.isEmpty() ? 0 : Double.parseDouble(value);
     }
 
     private static void saveScreenshot(HeadlessChromium browser, String name) throws IOException {
         Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
-        Files.copy(browser.driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                browser.driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }
 }

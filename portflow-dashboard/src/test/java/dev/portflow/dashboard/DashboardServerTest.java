@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The dashboard's endpoints on a real server over a real pipeline with a slow stage, with a real client. */
 class DashboardServerTest {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -49,7 +50,11 @@ class DashboardServerTest {
     }
 
     private HttpResponse<String> get(String baseUri, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(baseUri + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(baseUri + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -72,7 +77,8 @@ class DashboardServerTest {
         HttpResponse<String> page = get(base, "/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'self'");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'self'");
         assertThat(page.body()).contains("/dashboard/static/");
 
         HttpResponse<String> uplot = get(base, "/dashboard/vendor/uPlot.esm.js");
@@ -81,8 +87,12 @@ class DashboardServerTest {
         assertThat(uplot.body()).contains("export { uPlot as default }");
         assertThat(get(base, "/dashboard/vendor/uPlot.min.css").body()).contains(".uplot");
 
-        for (String missing : List.of("/dashboard/static/nope.js", "/dashboard/static/..%2F..%2Fpom.xml",
-                "/dashboard/static/App.JS", "/dashboard/vendor/README.md", "/dashboard/vendor/uPlot.cjs.js")) {
+        for (String missing : List.of(
+                "/dashboard/static/nope.js",
+                "/dashboard/static/..%2F..%2Fpom.xml",
+                "/dashboard/static/App.JS",
+                "/dashboard/vendor/README.md",
+                "/dashboard/vendor/uPlot.cjs.js")) {
             HttpResponse<String> response = get(base, missing);
             assertThat(response.statusCode()).as(missing).isEqualTo(404);
         }
@@ -95,12 +105,17 @@ class DashboardServerTest {
 
         assertThat(topology.get("pipeline").asString()).isEqualTo("slow_stage");
         List<String> names = new ArrayList<>();
-        topology.get("nodes").forEach(n -> names.add(n.get("name").asString() + "@" + n.get("column").asInt()));
+        topology.get("nodes")
+                .forEach(n -> names.add(
+                        n.get("name").asString() + "@" + n.get("column").asInt()));
         assertThat(names).containsExactly("gen@0", "parse@1", "slow@2", "store@3");
         List<String> edges = new ArrayList<>();
         topology.get("edges").forEach(e -> edges.add(e.get("id").asString()));
-        assertThat(edges).containsExactly("gen.out_events->parse.in_events", SlowStagePipeline.SLOW_INPUT,
-                "slow.out_events->store.in_events");
+        assertThat(edges)
+                .containsExactly(
+                        "gen.out_events->parse.in_events",
+                        SlowStagePipeline.SLOW_INPUT,
+                        "slow.out_events->store.in_events");
         assertThat(topology.get("edges").get(1).get("capacity").asInt()).isEqualTo(100);
         assertThat(topology.get("history_size").asInt()).isEqualTo(300);
     }
@@ -109,7 +124,8 @@ class DashboardServerTest {
     void theStreamSendsAFrameEachIntervalAndNamesTheSlowStageAsTheBottleneck() throws Exception {
         String base = slowStage(Dashboard.DEFAULT_INTERVAL).baseUri();
         EventStreamClient stream = stream(base);
-        assertThat(stream.response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(stream.response.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/event-stream");
 
         // the latest frame at once, then one per second
         List<JsonNode> frames = new ArrayList<>();
@@ -122,7 +138,8 @@ class DashboardServerTest {
         }
         assertThat(frames).hasSizeBetween(4, 7);
         for (int i = 1; i < frames.size(); i++) {
-            assertThat(frames.get(i).get("seq").asLong()).isGreaterThan(frames.get(i - 1).get("seq").asLong());
+            assertThat(frames.get(i).get("seq").asLong())
+                    .isGreaterThan(frames.get(i - 1).get("seq").asLong());
         }
         JsonNode last = frames.getLast();
         assertThat(last.get("state").asString()).isEqualTo("RUNNING");
@@ -132,7 +149,8 @@ class DashboardServerTest {
         assertThat(slowInput.get("out_per_s").asDouble()).isBetween(20.0, 60.0); // ~50/s through a 20 ms stage
         assertThat(slowInput.get("age_p99_ms").asDouble()).isGreaterThan(100.0); // waited behind ~100 others
         assertThat(last.get("nodes").get("slow").get("busy").asDouble()).isGreaterThan(0.8);
-        assertThat(last.get("nodes").get("parse").get("backpressured").asDouble()).isGreaterThan(0.5);
+        assertThat(last.get("nodes").get("parse").get("backpressured").asDouble())
+                .isGreaterThan(0.5);
         JsonNode bottleneck = last.get("bottleneck");
         assertThat(bottleneck.get("component").asString()).isEqualTo("slow");
         assertThat(bottleneck.get("edge").asString()).isEqualTo(SlowStagePipeline.SLOW_INPUT);
@@ -142,9 +160,11 @@ class DashboardServerTest {
     @Test
     void historyHoldsTheLastSamplesOfAnEdgeAndANode() throws Exception {
         SlowStagePipeline p = slowStage(Duration.ofMillis(100));
-        await().atMost(Duration.ofSeconds(10)).until(() -> p.dashboard.latestFrame().seq() >= 5);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> p.dashboard.latestFrame().seq() >= 5);
 
-        JsonNode edge = getJson(p.baseUri(), "/dashboard/api/history?edge=" + SlowStagePipeline.SLOW_INPUT.replace(">", "%3E"));
+        JsonNode edge =
+                getJson(p.baseUri(), "/dashboard/api/history?edge=" + SlowStagePipeline.SLOW_INPUT.replace(">", "%3E"));
         assertThat(edge.get("kind").asString()).isEqualTo("edge");
         int points = edge.get("time").size();
         assertThat(points).isBetween(5, 300);
@@ -152,10 +172,13 @@ class DashboardServerTest {
             assertThat(edge.get("series").get(series).size()).as(series).isEqualTo(points);
         }
         JsonNode node = getJson(p.baseUri(), "/dashboard/api/history?node=slow");
-        assertThat(node.get("series").get("busy").size()).isEqualTo(node.get("time").size());
+        assertThat(node.get("series").get("busy").size())
+                .isEqualTo(node.get("time").size());
 
-        assertThat(get(p.baseUri(), "/dashboard/api/history?edge=nope").statusCode()).isEqualTo(404);
-        assertThat(get(p.baseUri(), "/dashboard/api/history?node=nope").statusCode()).isEqualTo(404);
+        assertThat(get(p.baseUri(), "/dashboard/api/history?edge=nope").statusCode())
+                .isEqualTo(404);
+        assertThat(get(p.baseUri(), "/dashboard/api/history?node=nope").statusCode())
+                .isEqualTo(404);
         assertThat(get(p.baseUri(), "/dashboard/api/history").statusCode()).isEqualTo(400);
     }
 
@@ -163,7 +186,8 @@ class DashboardServerTest {
     void historyStaysBoundedHoweverLongItRuns() throws Exception {
         SlowStagePipeline p = slowStage(Duration.ofMillis(10));
         // 10 ms interval: 300 samples are full after 3 s; run past that
-        await().atMost(Duration.ofSeconds(30)).until(() -> p.dashboard.latestFrame().seq() >= 400);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> p.dashboard.latestFrame().seq() >= 400);
         JsonNode node = getJson(p.baseUri(), "/dashboard/api/history?node=gen");
         assertThat(node.get("time").size()).isEqualTo(300);
         assertThat(node.get("series").get("out_per_s").size()).isEqualTo(300);
@@ -173,8 +197,13 @@ class DashboardServerTest {
     void theStreamShowsDrainingThenTheStoppedPipelineAndEnds() throws Exception {
         SlowStagePipeline p = slowStage(Duration.ofMillis(100));
         EventStreamClient stream = stream(p.baseUri());
-        await().atMost(Duration.ofSeconds(10)).until(() -> p.dashboard.latestFrame().edges()
-                .get(SlowStagePipeline.SLOW_INPUT).fill() >= 0.8);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> p.dashboard
+                                .latestFrame()
+                                .edges()
+                                .get(SlowStagePipeline.SLOW_INPUT)
+                                .fill()
+                        >= 0.8);
 
         // ~100 buffered messages at 20 ms each: the drain takes about 2 s, seen by ~20 frames
         CompletableFuture<?> drain = CompletableFuture.runAsync(() -> p.server.drainAndStop(Duration.ofSeconds(30)));
@@ -195,17 +224,24 @@ class DashboardServerTest {
         Pipeline pipeline = Pipeline.builder("ingress_panel")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .source("api", JsonMessage.class, ApiEndpoint.json(IngressSettings.of("/orders")))
-                .sink("sink", JsonMessage.class, m -> { })
+                .sink("sink", JsonMessage.class, m -> {})
                 .connect("api.out_requests", "sink.in_requests")
                 .build();
         Dashboard dashboard = new Dashboard(Duration.ofMillis(100), 50);
-        PortflowServer server = PortflowServer.builder(pipeline).port(0).extension(dashboard).build().start();
+        PortflowServer server = PortflowServer.builder(pipeline)
+                .port(0)
+                .extension(dashboard)
+                .build()
+                .start();
         toClose.add(server);
 
         for (String body : List.of("{\"a\":1}", "{\"a\":2}", "{\"a\":3}", "{not json")) {
-            client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/orders"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            client.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUri() + "/orders"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
         }
         AtomicReference<IngressSample> ingress = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -235,11 +271,17 @@ class DashboardServerTest {
                     }
                 })
                 .sink("slow", Long.class, x -> Thread.sleep(10))
-                .connect("gen.out_events", "slow.in_events",
+                .connect(
+                        "gen.out_events",
+                        "slow.in_events",
                         ConnectionOptions.defaults().capacity(4).overflow(OverflowPolicy.DROP_NEWEST))
                 .build();
         Dashboard dashboard = new Dashboard(Duration.ofMillis(200), 50);
-        toClose.add(PortflowServer.builder(pipeline).port(0).extension(dashboard).build().start());
+        toClose.add(PortflowServer.builder(pipeline)
+                .port(0)
+                .extension(dashboard)
+                .build()
+                .start());
 
         AtomicReference<EdgeSample> edge = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -258,11 +300,13 @@ class DashboardServerTest {
         Pipeline pipeline = Pipeline.builder("clash")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .source("api", JsonMessage.class, ApiEndpoint.json(IngressSettings.of("/dashboard/events")))
-                .sink("sink", JsonMessage.class, m -> { })
+                .sink("sink", JsonMessage.class, m -> {})
                 .connect("api.out_requests", "sink.in_requests")
                 .build();
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> PortflowServer.builder(pipeline).port(0).extension(new Dashboard()).build())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortflowServer.builder(pipeline)
+                        .port(0)
+                        .extension(new Dashboard())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/dashboard/events is reserved");
     }

@@ -47,8 +47,9 @@ class DashboardWorkersBrowserTest {
     @Test
     void aFourWorkerStageShowsItsWorkersAndIsTheBottleneckAtItsMaximum() throws Exception {
         // slow on 4 workers at 20 ms each serves ~200/s of the 400/s offered: its input fills
-        SlowStagePipeline pipeline = closeLater(new SlowStagePipeline(400, 20, 100, Duration.ofMillis(500), 0,
-                Workers.fixed(4))).start();
+        SlowStagePipeline pipeline = closeLater(
+                        new SlowStagePipeline(400, 20, 100, Duration.ofMillis(500), 0, Workers.fixed(4)))
+                .start();
         HeadlessChromium browser = closeLater(HeadlessChromium.start(1366, 768));
         var driver = browser.driver;
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
@@ -57,15 +58,17 @@ class DashboardWorkersBrowserTest {
         By slowBadge = By.cssSelector("[data-node='slow'] .node-workers");
         wait.until(ExpectedConditions.textToBe(slowBadge, "×4"));
         assertThat(driver.findElements(By.cssSelector("[data-node='parse'] .node-workers")))
-                .as("a one-worker node has no badge").isEmpty();
+                .as("a one-worker node has no badge")
+                .isEmpty();
         WebElement slow = driver.findElement(By.cssSelector("[data-node='slow']"));
         wait.until(d -> "4".equals(slow.getAttribute("data-workers")));
         assertThat(slow.getAttribute("aria-label")).startsWith("component slow, transformer, 4 workers, busy ");
 
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-node='slow']"), "data-bottleneck", "true"));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bottleneck"),
-                "slow is the bottleneck at its maximum of 4 workers"));
-        assertThat(driver.findElement(By.cssSelector(".scaling-bar")).isDisplayed()).isFalse();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("bottleneck"), "slow is the bottleneck at its maximum of 4 workers"));
+        assertThat(driver.findElement(By.cssSelector(".scaling-bar")).isDisplayed())
+                .isFalse();
 
         // the node's panel: its workers now and configured, and a chart of them
         slow.click();
@@ -74,21 +77,29 @@ class DashboardWorkersBrowserTest {
         assertThat(panel.findElement(By.id("detail-now")).getText()).contains("Workers", "4 (fixed at 4)");
         assertThat(panel.findElements(By.cssSelector("figcaption")).stream().map(WebElement::getText))
                 .contains("Workers", "Worker time busy, idle and backpressured");
-        assertThat(panel.findElement(By.id("detail-decisions")).isDisplayed()).as("a fixed pool has no decisions").isFalse();
+        assertThat(panel.findElement(By.id("detail-decisions")).isDisplayed())
+                .as("a fixed pool has no decisions")
+                .isFalse();
         saveScreenshot(browser, "dashboard-workers.png");
 
-        List<String> violations = new AxeBuilder().withTags(WCAG_A_AA).analyze(driver).getViolations().stream()
-                .map((Rule rule) -> rule.getId() + ": " + rule.getHelp() + " -> "
-                        + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList())
-                .toList();
-        assertThat(violations).as("axe-core, node panel of a widened stage open").isEmpty();
+        List<String> violations = new AxeBuilder()
+                .withTags(WCAG_A_AA).analyze(driver).getViolations().stream()
+                        .map((Rule rule) -> rule.getId() + ": " + rule.getHelp() + " -> "
+                                + rule.getNodes().stream()
+                                        .map(n -> String.valueOf(n.getTarget()))
+                                        .toList())
+                        .toList();
+        assertThat(violations)
+                .as("axe-core, node panel of a widened stage open")
+                .isEmpty();
         assertThat(browser.consoleErrors()).as("errors in the page's console").isEmpty();
     }
 
     @Test
     void anAutoscaledStageShowsItsRangeItsScalingStateAndItsDecisions() throws Exception {
-        SlowStagePipeline pipeline = closeLater(new SlowStagePipeline(400, 20, 100, Duration.ofMillis(500), 0,
-                Workers.between(1, 4))).start();
+        SlowStagePipeline pipeline = closeLater(
+                        new SlowStagePipeline(400, 20, 100, Duration.ofMillis(500), 0, Workers.between(1, 4)))
+                .start();
         HeadlessChromium browser = closeLater(HeadlessChromium.start(1366, 768));
         var driver = browser.driver;
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
@@ -146,18 +157,26 @@ class DashboardWorkersBrowserTest {
         assertThat(drawn).doesNotContainKey("error");
         assertThat((String) drawn.get("scaling")).startsWith("archive is widening (3 of 16 workers)");
         assertThat(drawn.get("barShown")).isEqualTo(true);
-        assertThat((String) drawn.get("bottleneck")).startsWith("No bottleneck right now: the busy stages with a full input");
+        assertThat((String) drawn.get("bottleneck"))
+                .startsWith("No bottleneck right now: the busy stages with a full input");
 
         WebElement archive = driver.findElement(By.cssSelector("#synthetic [data-node='archive']"));
         assertThat(archive.getAttribute("data-scaling")).isEqualTo("true");
         assertThat(archive.getAttribute("data-bottleneck")).isNull();
-        assertThat(archive.findElement(By.cssSelector(".node-workers")).getText()).isEqualTo("×3 of 16");
-        assertThat(archive.getAttribute("aria-label")).contains("3 of 16 workers").contains("widening");
-        assertThat(driver.findElement(By.cssSelector("#synthetic [data-node='gen']")).getAttribute("data-scaling")).isNull();
+        assertThat(archive.findElement(By.cssSelector(".node-workers")).getText())
+                .isEqualTo("×3 of 16");
+        assertThat(archive.getAttribute("aria-label"))
+                .contains("3 of 16 workers")
+                .contains("widening");
+        assertThat(driver.findElement(By.cssSelector("#synthetic [data-node='gen']"))
+                        .getAttribute("data-scaling"))
+                .isNull();
 
         List<WebElement> rows = driver.findElements(By.cssSelector("#synthetic-decisions tbody tr"));
         assertThat(rows).hasSize(2);
-        assertThat(rows.getFirst().getAttribute("data-decision")).as("newest first").isEqualTo("2->3");
+        assertThat(rows.getFirst().getAttribute("data-decision"))
+                .as("newest first")
+                .isEqualTo("2->3");
         assertThat(rows.getFirst().getText()).contains("2 → 3", "busy 97 % of worker time: widening");
         assertThat(rows.get(1).getAttribute("data-decision")).isEqualTo("1->2");
         assertThat(browser.consoleErrors()).as("errors in the page's console").isEmpty();
@@ -166,6 +185,7 @@ class DashboardWorkersBrowserTest {
     private static void saveScreenshot(HeadlessChromium browser, String name) throws java.io.IOException {
         Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
-        Files.copy(browser.driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                browser.driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }
 }

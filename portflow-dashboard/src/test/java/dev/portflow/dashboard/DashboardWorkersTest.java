@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DashboardWorkersTest {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -43,8 +44,12 @@ class DashboardWorkersTest {
     }
 
     private JsonNode getJson(String baseUri, String path, int status) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(baseUri + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(baseUri + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(status);
         return JsonMapper.shared().readTree(response.body());
     }
@@ -57,7 +62,8 @@ class DashboardWorkersTest {
     @Test
     void sharesOfAFourWorkerStageBusyAllTheTimeStayWithinZeroAndOne() throws Exception {
         SlowStagePipeline p = slowStage(Workers.fixed(4), Duration.ofMillis(250));
-        await().atMost(Duration.ofSeconds(10)).until(() -> slowInputFull(p) && p.dashboard.latestFrame().seq() >= 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> slowInputFull(p) && p.dashboard.latestFrame().seq() >= 4);
 
         // the clocks really are in worker-seconds: 4 sleeping workers add ~4 busy seconds per second
         double busyBefore = p.pipeline.componentSeconds("slow", "busy");
@@ -74,17 +80,21 @@ class DashboardWorkersTest {
         }
         double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
         double busyWorkerSeconds = p.pipeline.componentSeconds("slow", "busy") - busyBefore;
-        assertThat(busyWorkerSeconds / wallSeconds).as("busy worker-seconds per second").isGreaterThan(3.0);
+        assertThat(busyWorkerSeconds / wallSeconds)
+                .as("busy worker-seconds per second")
+                .isGreaterThan(3.0);
 
         for (NodeSample slow : samples) {
             assertThat(slow.workers()).isEqualTo(4);
             assertThat(slow.busy()).as("busy share").isBetween(0.0, 1.0);
             assertThat(slow.idle()).as("idle share").isBetween(0.0, 1.0);
             assertThat(slow.backpressured()).as("backpressured share").isBetween(0.0, 1.0);
-            assertThat(slow.busy() + slow.idle() + slow.backpressured()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(slow.busy() + slow.idle() + slow.backpressured())
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
         }
         // ~100 % busy: every worker sleeps on a message all the time
-        assertThat(samples.stream().mapToDouble(NodeSample::busy).average().orElseThrow()).isGreaterThan(0.9);
+        assertThat(samples.stream().mapToDouble(NodeSample::busy).average().orElseThrow())
+                .isGreaterThan(0.9);
         Bottleneck bottleneck = p.dashboard.latestFrame().bottleneck();
         assertThat(bottleneck.component()).isEqualTo("slow");
         assertThat(bottleneck.reason()).startsWith("slow is the bottleneck at its maximum of 4 workers: busy ");
@@ -93,7 +103,8 @@ class DashboardWorkersTest {
     @Test
     void topologyFramesHistoryAndDecisionsTellTheWorkers() throws Exception {
         SlowStagePipeline p = slowStage(Workers.fixed(4), Duration.ofMillis(100));
-        await().atMost(Duration.ofSeconds(10)).until(() -> slowInputFull(p) && p.dashboard.latestFrame().bottleneck() != null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> slowInputFull(p) && p.dashboard.latestFrame().bottleneck() != null);
         String base = p.baseUri();
 
         JsonNode topology = getJson(base, "/dashboard/api/topology", 200);
@@ -108,7 +119,8 @@ class DashboardWorkersTest {
 
         JsonNode frame = getJson(base, "/dashboard/api/frame", 200);
         assertThat(frame.get("nodes").get("slow").get("workers").asInt()).isEqualTo(4);
-        assertThat(frame.get("nodes").get("slow").get("last_decision_ms").isNull()).isTrue();
+        assertThat(frame.get("nodes").get("slow").get("last_decision_ms").isNull())
+                .isTrue();
         assertThat(frame.get("nodes").get("gen").get("workers").asInt()).isEqualTo(1);
         assertThat(frame.get("scaling").isArray()).isTrue();
         assertThat(frame.get("scaling").size()).isZero();

@@ -24,10 +24,11 @@ class DecisionLogTest {
 
     @Test
     void theEndpointListsTheDecisionsOldestFirstWithTheNodesBounds() {
-        assertThat(Dashboard.MAPPER.writeValueAsString(DecisionLog.json(ARCHIVE, DECISIONS))).isEqualTo(
-                "{\"element\":\"archive\",\"workers_min\":1,\"workers_max\":16,\"decisions\":["
-                        + "{\"time\":1764201600000,\"from\":1,\"to\":2,\"reason\":\"busy 98 % of worker time: widening\"},"
-                        + "{\"time\":1764201605000,\"from\":2,\"to\":3,\"reason\":\"busy 97 % of worker time: widening\"}]}");
+        assertThat(Dashboard.MAPPER.writeValueAsString(DecisionLog.json(ARCHIVE, DECISIONS)))
+                .isEqualTo(
+                        "{\"element\":\"archive\",\"workers_min\":1,\"workers_max\":16,\"decisions\":["
+                                + "{\"time\":1764201600000,\"from\":1,\"to\":2,\"reason\":\"busy 98 % of worker time: widening\"},"
+                                + "{\"time\":1764201605000,\"from\":2,\"to\":3,\"reason\":\"busy 97 % of worker time: widening\"}]}");
         assertThat(Dashboard.MAPPER.writeValueAsString(DecisionLog.json(ARCHIVE, List.of())))
                 .isEqualTo("{\"element\":\"archive\",\"workers_min\":1,\"workers_max\":16,\"decisions\":[]}");
     }
@@ -35,12 +36,23 @@ class DecisionLogTest {
     @Test
     void aFrameNamesTheTimeOfTheLatestDecisionAndTheWideningStages() {
         NodeSample archive = new NodeSample("transformer", 0.97, 0.03, 0, 50, 50, 0, 0, 3, 1_764_201_605_000L);
-        Scaling scaling = new Scaling("archive", "parse.out_x->archive.in_x", 3, 16, "archive is widening (3 of 16 workers): ...");
-        Frame frame = new Frame(7, 1_764_201_606_000L, 1000, "RUNNING", java.util.Map.of("archive", archive),
-                java.util.Map.of(), null, List.of(scaling), List.of());
+        Scaling scaling = new Scaling(
+                "archive", "parse.out_x->archive.in_x", 3, 16, "archive is widening (3 of 16 workers): ...");
+        Frame frame = new Frame(
+                7,
+                1_764_201_606_000L,
+                1000,
+                "RUNNING",
+                java.util.Map.of("archive", archive),
+                java.util.Map.of(),
+                null,
+                List.of(scaling),
+                List.of());
         String json = Dashboard.MAPPER.writeValueAsString(frame);
-        assertThat(json).contains("\"workers\":3,\"last_decision_ms\":1764201605000")
-                .contains("\"bottleneck\":null,\"scaling\":[{\"component\":\"archive\",\"edge\":\"parse.out_x->archive.in_x\","
-                        + "\"workers\":3,\"workers_max\":16,\"reason\":\"archive is widening (3 of 16 workers): ...\"}]");
+        assertThat(json)
+                .contains("\"workers\":3,\"last_decision_ms\":1764201605000")
+                .contains(
+                        "\"bottleneck\":null,\"scaling\":[{\"component\":\"archive\",\"edge\":\"parse.out_x->archive.in_x\","
+                                + "\"workers\":3,\"workers_max\":16,\"reason\":\"archive is widening (3 of 16 workers): ...\"}]");
     }
 }

@@ -27,7 +27,10 @@ final class EventStreamClient implements AutoCloseable {
     private final Thread reader;
 
     EventStreamClient(HttpClient client, String baseUri) throws IOException, InterruptedException {
-        response = client.send(HttpRequest.newBuilder(URI.create(baseUri + "/dashboard/events")).GET().build(),
+        response = client.send(
+                HttpRequest.newBuilder(URI.create(baseUri + "/dashboard/events"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         reader = Thread.ofVirtual().start(this::read);
     }

@@ -13,8 +13,8 @@ class GraphLayoutTest {
 
     @Test
     void aChainIsOneRowLeftToRight() {
-        Map<String, GraphLayout.Place> places = GraphLayout.layout(List.of("a", "b", "c"),
-                List.of(new String[] {"a", "b"}, new String[] {"b", "c"}));
+        Map<String, GraphLayout.Place> places =
+                GraphLayout.layout(List.of("a", "b", "c"), List.of(new String[] {"a", "b"}, new String[] {"b", "c"}));
         assertThat(places.get("a")).isEqualTo(new GraphLayout.Place(0, 0));
         assertThat(places.get("b")).isEqualTo(new GraphLayout.Place(1, 0));
         assertThat(places.get("c")).isEqualTo(new GraphLayout.Place(2, 0));
@@ -23,8 +23,11 @@ class GraphLayoutTest {
     @Test
     void aNodeSitsOneColumnRightOfItsLongestInputPath() {
         // a -> b -> c -> d and a -> d: d goes after c, not next to b
-        Map<String, GraphLayout.Place> places = GraphLayout.layout(List.of("d", "c", "b", "a"),
-                List.of(new String[] {"a", "b"}, new String[] {"b", "c"}, new String[] {"c", "d"}, new String[] {"a", "d"}));
+        Map<String, GraphLayout.Place> places = GraphLayout.layout(
+                List.of("d", "c", "b", "a"),
+                List.of(new String[] {"a", "b"}, new String[] {"b", "c"}, new String[] {"c", "d"}, new String[] {
+                    "a", "d"
+                }));
         assertThat(places.get("a").column()).isZero();
         assertThat(places.get("d").column()).isEqualTo(3);
     }
@@ -56,14 +59,19 @@ class GraphLayoutTest {
         Set<GraphLayout.Place> cells = new HashSet<>(places.values());
         assertThat(cells).as("no two nodes share a cell").hasSize(24);
         for (String[] e : edges) {
-            assertThat(places.get(e[1]).column()).as(e[0] + " -> " + e[1]).isGreaterThan(places.get(e[0]).column());
+            assertThat(places.get(e[1]).column())
+                    .as(e[0] + " -> " + e[1])
+                    .isGreaterThan(places.get(e[0]).column());
         }
         assertThat(places.get("merge").column()).isEqualTo(4);
         // rows are dense from 0 in every column
         for (int column = 0; column <= 5; column++) {
             int c = column;
-            List<Integer> rows = places.values().stream().filter(p -> p.column() == c).map(GraphLayout.Place::row)
-                    .sorted().toList();
+            List<Integer> rows = places.values().stream()
+                    .filter(p -> p.column() == c)
+                    .map(GraphLayout.Place::row)
+                    .sorted()
+                    .toList();
             for (int i = 0; i < rows.size(); i++) {
                 assertThat(rows.get(i)).isEqualTo(i);
             }
@@ -73,16 +81,16 @@ class GraphLayoutTest {
     @Test
     void orderingWithinAColumnUncrossesParallelBranches() {
         // declared so that the naive order crosses: a->y, b->x with x declared before y
-        Map<String, GraphLayout.Place> places = GraphLayout.layout(List.of("a", "b", "x", "y"),
-                List.of(new String[] {"a", "y"}, new String[] {"b", "x"}));
+        Map<String, GraphLayout.Place> places = GraphLayout.layout(
+                List.of("a", "b", "x", "y"), List.of(new String[] {"a", "y"}, new String[] {"b", "x"}));
         assertThat(places.get("a").row() < places.get("b").row())
                 .isEqualTo(places.get("y").row() < places.get("x").row());
     }
 
     @Test
     void aCycleDoesNotHang() {
-        Map<String, GraphLayout.Place> places = GraphLayout.layout(List.of("a", "b"),
-                List.of(new String[] {"a", "b"}, new String[] {"b", "a"}));
+        Map<String, GraphLayout.Place> places =
+                GraphLayout.layout(List.of("a", "b"), List.of(new String[] {"a", "b"}, new String[] {"b", "a"}));
         assertThat(places).hasSize(2);
     }
 }

@@ -50,9 +50,17 @@ public final class HeadlessChromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("portflow-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height);
         // keep the page's console, so tests can check it logged no error
         options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -74,7 +82,10 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     private static String firstExecutable(List<String> candidates) {
-        return candidates.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        return candidates.stream()
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

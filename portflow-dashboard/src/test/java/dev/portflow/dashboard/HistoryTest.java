@@ -8,16 +8,31 @@ import org.junit.jupiter.api.Test;
 
 class HistoryTest {
 
-    private static final Topology TOPOLOGY = new Topology("p", 2, 1, 1000, 5,
-            List.of(new Topology.Node("a", "source", 0, 0, List.of(), List.of("out_x")),
+    private static final Topology TOPOLOGY = new Topology(
+            "p",
+            2,
+            1,
+            1000,
+            5,
+            List.of(
+                    new Topology.Node("a", "source", 0, 0, List.of(), List.of("out_x")),
                     new Topology.Node("b", "sink", 1, 0, List.of("in_x"), List.of())),
-            List.of(new Topology.Edge("a.out_x->b.in_x", "a", "out_x", "b", "in_x", 10, "BLOCK")), List.of());
+            List.of(new Topology.Edge("a.out_x->b.in_x", "a", "out_x", "b", "in_x", 10, "BLOCK")),
+            List.of());
 
     private static Frame frame(long seq, int depth, Double ageP99) {
-        return new Frame(seq, 1_000_000L + seq * 1000, 1000, "RUNNING",
+        return new Frame(
+                seq,
+                1_000_000L + seq * 1000,
+                1000,
+                "RUNNING",
                 Map.of("a", new NodeSample("source", 0.25, 0.75, 0, 0, seq, 0, 0, 1, null)),
-                Map.of("a.out_x->b.in_x", new EdgeSample(depth, 10, depth / 10.0, 5, 4, ageP99, ageP99, 0, 0, 0, Map.of(), Map.of())),
-                null, List.of(), List.of());
+                Map.of(
+                        "a.out_x->b.in_x",
+                        new EdgeSample(depth, 10, depth / 10.0, 5, 4, ageP99, ageP99, 0, 0, 0, Map.of(), Map.of())),
+                null,
+                List.of(),
+                List.of());
     }
 
     @Test
@@ -41,12 +56,15 @@ class HistoryTest {
     void missingValuesAreNullsNotNaN() {
         History history = new History(TOPOLOGY, 5);
         history.append(frame(1, 3, null));
-        Map<String, List<Double>> edge = (Map<String, List<Double>>) history.edge("a.out_x->b.in_x").orElseThrow().get("series");
+        Map<String, List<Double>> edge = (Map<String, List<Double>>)
+                history.edge("a.out_x->b.in_x").orElseThrow().get("series");
         assertThat(edge.get("age_p50_ms")).containsExactly((Double) null);
         // b is absent from the frame: a gap in each of its series
-        Map<String, List<Double>> node = (Map<String, List<Double>>) history.node("b").orElseThrow().get("series");
+        Map<String, List<Double>> node =
+                (Map<String, List<Double>>) history.node("b").orElseThrow().get("series");
         assertThat(node.get("busy")).containsExactly((Double) null);
-        Map<String, List<Double>> a = (Map<String, List<Double>>) history.node("a").orElseThrow().get("series");
+        Map<String, List<Double>> a =
+                (Map<String, List<Double>>) history.node("a").orElseThrow().get("series");
         assertThat(a.get("busy")).containsExactly(0.25);
         assertThat(a.get("workers")).containsExactly(1.0);
     }

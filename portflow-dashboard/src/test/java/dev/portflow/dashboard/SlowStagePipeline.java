@@ -36,8 +36,8 @@ public final class SlowStagePipeline implements AutoCloseable {
     }
 
     /** As above, {@code slow} on {@code slowWorkers} (it serves {@code workers * 1000 / slowMillis} per second). */
-    public SlowStagePipeline(int ratePerSecond, long slowMillis, int capacity, Duration interval, int port,
-                             Workers slowWorkers) {
+    public SlowStagePipeline(
+            int ratePerSecond, long slowMillis, int capacity, Duration interval, int port, Workers slowWorkers) {
         long pauseNanos = 1_000_000_000L / ratePerSecond;
         pipeline = Pipeline.builder("slow_stage")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
@@ -58,13 +58,19 @@ public final class SlowStagePipeline implements AutoCloseable {
                 .sink("store", Long.class, x -> stored.incrementAndGet())
                 .workers("slow", slowWorkers)
                 // small buffers before the slow stage keep the drain at close short
-                .connect("gen.out_events", "parse.in_events", ConnectionOptions.defaults().capacity(16))
-                .connect("parse.out_events", "slow.in_events",
+                .connect(
+                        "gen.out_events",
+                        "parse.in_events",
+                        ConnectionOptions.defaults().capacity(16))
+                .connect(
+                        "parse.out_events",
+                        "slow.in_events",
                         ConnectionOptions.defaults().capacity(capacity).overflow(OverflowPolicy.BLOCK))
                 .connect("slow.out_events", "store.in_events")
                 .build();
         dashboard = new Dashboard(interval, 300);
-        server = PortflowServer.builder(pipeline).port(port).extension(dashboard).build();
+        server =
+                PortflowServer.builder(pipeline).port(port).extension(dashboard).build();
     }
 
     public SlowStagePipeline start() {

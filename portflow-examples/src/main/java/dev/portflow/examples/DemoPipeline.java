@@ -31,15 +31,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class DemoPipeline {
 
     /** One sensor reading; its age is measured from {@code eventTime}. */
-    public record Reading(String sensor, double fahrenheit, Instant eventTime) implements EventTimed {
-    }
+    public record Reading(String sensor, double fahrenheit, Instant eventTime) implements EventTimed {}
 
     /** An enriched reading. */
-    public record Celsius(String sensor, double celsius, boolean alert, Instant eventTime) implements EventTimed {
-    }
+    public record Celsius(String sensor, double celsius, boolean alert, Instant eventTime) implements EventTimed {}
 
-    private DemoPipeline() {
-    }
+    private DemoPipeline() {}
 
     /** Builds the demo pipeline emitting about {@code ratePerSecond} readings a second. */
     public static Pipeline build(int ratePerSecond) {
@@ -72,14 +69,16 @@ public final class DemoPipeline {
                 .source("sensors", Reading.class, sensors)
                 .transformer("enrich", Reading.class, Celsius.class, enrich)
                 .router("route", Celsius.class, route)
-                .sink("archive", Celsius.class, c -> { })
+                .sink("archive", Celsius.class, c -> {})
                 .sink("alerts", Celsius.class, c -> Thread.sleep(5))
-                .sink("dead_letters", ErrorEnvelope.class, e -> { })
+                .sink("dead_letters", ErrorEnvelope.class, e -> {})
                 .connect("sensors.out_readings", "enrich.in_readings")
                 .connect("enrich.out_celsius", "route.in_celsius")
                 .connect("enrich.err_readings", "dead_letters.in_errors")
                 .connect("route.out_normal", "archive.in_normal")
-                .connect("route.out_alerts", "alerts.in_alerts",
+                .connect(
+                        "route.out_alerts",
+                        "alerts.in_alerts",
                         ConnectionOptions.defaults().capacity(256).overflow(OverflowPolicy.DROP_OLDEST))
                 .build();
     }
@@ -129,12 +128,30 @@ public final class DemoPipeline {
 
     /** Prints one line per port: traffic, drops, buffer fill and message age. */
     public static void printMetrics(Pipeline pipeline, PrintStream out) {
-        out.printf(Locale.ROOT, "%n%-28s %9s %9s %8s %11s %6s %9s %9s%n",
-                "port", "in", "out", "dropped", "depth/cap", "util", "age p99", "errors");
+        out.printf(
+                Locale.ROOT,
+                "%n%-28s %9s %9s %8s %11s %6s %9s %9s%n",
+                "port",
+                "in",
+                "out",
+                "dropped",
+                "depth/cap",
+                "util",
+                "age p99",
+                "errors");
         for (PortMetrics m : pipeline.portMetrics()) {
-            out.printf(Locale.ROOT, "%-28s %9d %9d %8d %5d/%-5d %5.0f%% %7.1fms %9d%n",
-                    m.component() + "." + m.portName(), m.messagesIn(), m.messagesOut(), m.messagesDropped(),
-                    m.queueDepth(), m.capacity(), m.bufferUtilization() * 100, m.p99MessageAgeMs(), m.errorsTotal());
+            out.printf(
+                    Locale.ROOT,
+                    "%-28s %9d %9d %8d %5d/%-5d %5.0f%% %7.1fms %9d%n",
+                    m.component() + "." + m.portName(),
+                    m.messagesIn(),
+                    m.messagesOut(),
+                    m.messagesDropped(),
+                    m.queueDepth(),
+                    m.capacity(),
+                    m.bufferUtilization() * 100,
+                    m.p99MessageAgeMs(),
+                    m.errorsTotal());
         }
     }
 }

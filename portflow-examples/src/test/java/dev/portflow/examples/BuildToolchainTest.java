@@ -29,7 +29,8 @@ class BuildToolchainTest {
                 .toList();
         assertThat(options)
                 .as("options in %s (see its test's Javadoc)", config)
-                .allSatisfy(o -> assertThat(ACCEPTED_BY_EVERY_JDK_SINCE_21).anySatisfy(p -> assertThat(o).startsWith(p)));
+                .allSatisfy(o -> assertThat(ACCEPTED_BY_EVERY_JDK_SINCE_21)
+                        .anySatisfy(p -> assertThat(o).startsWith(p)));
     }
 
     @Test

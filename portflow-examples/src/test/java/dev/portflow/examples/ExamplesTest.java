@@ -27,7 +27,8 @@ class ExamplesTest {
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("utilization 0.0020"); // 2 of 1024
-        String ages = text.lines().filter(l -> l.startsWith("avg age")).findFirst().orElseThrow();
+        String ages =
+                text.lines().filter(l -> l.startsWith("avg age")).findFirst().orElseThrow();
         double avg = Double.parseDouble(ages.replaceAll("avg age ([0-9.]+) ms.*", "$1"));
         double max = Double.parseDouble(ages.replaceAll(".*max age ([0-9.]+) ms", "$1"));
         assertThat(max).isBetween(120.0, 1000.0);

@@ -73,8 +73,8 @@ public final class ApiEndpoint<T> implements Source<T> {
     public void run(SourceContext<T> context) throws Exception {
         OutputPort<T> out = (OutputPort<T>) context.outputPort(OUT_PORT);
         if (out == null) {
-            throw new IllegalStateException("api_endpoint '" + context.componentName() + "' needs its "
-                    + OUT_PORT + " port connected");
+            throw new IllegalStateException(
+                    "api_endpoint '" + context.componentName() + "' needs its " + OUT_PORT + " port connected");
         }
         ingress.open(out, (OutputPort<ErrorEnvelope>) context.outputPort(ERR_PORT));
         try {

@@ -75,7 +75,11 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
      * @param readTimeout    how long a started request may wait for its next bytes
      * @param healthPaths    what a reserve connection may {@code GET}
      */
-    ConnectionGuard(Http1Config http1, int maxConnections, Duration idleTimeout, Duration readTimeout,
+    ConnectionGuard(
+            Http1Config http1,
+            int maxConnections,
+            Duration idleTimeout,
+            Duration readTimeout,
             Set<String> healthPaths) {
         this.http1 = Http1ConnectionSelector.builder().config(http1).build();
         this.maxConnections = maxConnections;
@@ -87,8 +91,10 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
         long shortest = Math.min(Math.min(idleNanos, readNanos), reserveNanos);
         // a stalled connection is closed at most a quarter of its timeout late
         long period = Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.SECONDS.toNanos(1));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("portflow-http-connection-watchdog").factory());
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("portflow-http-connection-watchdog")
+                .factory());
         watchdog.scheduleAtFixedRate(this::closeStalled, period, period, TimeUnit.NANOSECONDS);
     }
 
@@ -152,8 +158,14 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
             this.ctx = ctx;
             this.reserve = reserve;
             this.source = ctx.dataReader();
-            this.filter = new FirstRequestFilter(this::read, reserve, healthPaths, maxHeadBytes,
-                    () -> hostOf(ctx.localPeer()), this::answer, this::canInterrupt);
+            this.filter = new FirstRequestFilter(
+                    this::read,
+                    reserve,
+                    healthPaths,
+                    maxHeadBytes,
+                    () -> hostOf(ctx.localPeer()),
+                    this::answer,
+                    this::canInterrupt);
             this.delegate = http1.connection(new FilteredContext(ctx, DataReader.create(filter)));
         }
 
@@ -206,8 +218,10 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
         }
 
         private void cut(Duration waited) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "closing connection from " + ctx.remotePeer().address()
-                    + ": no data for " + waited.toMillis() + " ms");
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "closing connection from " + ctx.remotePeer().address() + ": no data for " + waited.toMillis()
+                            + " ms");
             try {
                 ctx.serverSocket().close(); // the blocked read fails and Helidon ends the connection
             } catch (RuntimeException alreadyClosed) {

@@ -16,8 +16,7 @@ final class EventTimeField {
 
     static final String NAME = "event_time";
 
-    private EventTimeField() {
-    }
+    private EventTimeField() {}
 
     /** The parsed time, {@code null} when absent or JSON null; a violation when malformed. */
     static Object read(JsonNode body) {
@@ -44,8 +43,10 @@ final class EventTimeField {
     }
 
     private static SchemaViolation violation() {
-        return new SchemaViolation(NAME, "must be an ISO-8601 date-time such as 2026-01-31T12:00:00Z"
-                + " (without an offset it is read as UTC)");
+        return new SchemaViolation(
+                NAME,
+                "must be an ISO-8601 date-time such as 2026-01-31T12:00:00Z"
+                        + " (without an offset it is read as UTC)");
     }
 
     static Instant asInstant(Object parsed) {

@@ -33,7 +33,12 @@ import java.util.function.Supplier;
  */
 final class FirstRequestFilter implements Supplier<byte[]> {
 
-    private enum Mode { INSPECTING, PASS_THROUGH, ONE_REQUEST, ENDED }
+    private enum Mode {
+        INSPECTING,
+        PASS_THROUGH,
+        ONE_REQUEST,
+        ENDED
+    }
 
     private static final byte[] LF = {'\n'};
     private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
@@ -61,8 +66,14 @@ final class FirstRequestFilter implements Supplier<byte[]> {
      * @param answer       writes a complete response to the client
      * @param nextRequestWanted whether Helidon is waiting for a request line (after the one request: the end)
      */
-    FirstRequestFilter(Supplier<byte[]> source, boolean reserve, Set<String> healthPaths, int maxHeadBytes,
-            Supplier<String> hostHeader, Consumer<byte[]> answer, BooleanSupplier nextRequestWanted) {
+    FirstRequestFilter(
+            Supplier<byte[]> source,
+            boolean reserve,
+            Set<String> healthPaths,
+            int maxHeadBytes,
+            Supplier<String> hostHeader,
+            Consumer<byte[]> answer,
+            BooleanSupplier nextRequestWanted) {
         this.source = source;
         this.reserve = reserve;
         this.healthPaths = healthPaths;
@@ -132,12 +143,16 @@ final class FirstRequestFilter implements Supplier<byte[]> {
                 case "content-length" -> lengths.add(value);
                 case "transfer-encoding" -> {
                     if (http10) {
-                        return refuse(400, "Bad Request", "{\"error\":\"bad_request\",\"message\":"
-                                + "\"Transfer-Encoding is not allowed in an HTTP/1.0 request\"}", "");
+                        return refuse(
+                                400,
+                                "Bad Request",
+                                "{\"error\":\"bad_request\",\"message\":"
+                                        + "\"Transfer-Encoding is not allowed in an HTTP/1.0 request\"}",
+                                "");
                     }
                     chunked = true;
                 }
-                default -> { }
+                default -> {}
             }
         }
         bodyLeft = chunked ? -1 : bodyLength(lengths); // a chunked body's end is Helidon's business
@@ -209,8 +224,12 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     private byte[] refuseTooManyConnections() {
-        return refuse(503, "Service Unavailable", "{\"error\":\"too_many_connections\",\"message\":"
-                + "\"The server has too many open connections, please retry\"}", "Retry-After: 1\r\n");
+        return refuse(
+                503,
+                "Service Unavailable",
+                "{\"error\":\"too_many_connections\",\"message\":"
+                        + "\"The server has too many open connections, please retry\"}",
+                "Retry-After: 1\r\n");
     }
 
     private byte[] refuse(int status, String reason, String json, String extraHeaders) {
@@ -237,7 +256,8 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     private static byte[] asHttp11(byte[] bytes, int lineEnd) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1); // one char per byte, both ways
         int version = text.lastIndexOf(" HTTP/1.0", lineEnd);
-        return version < 0 ? bytes
+        return version < 0
+                ? bytes
                 : (text.substring(0, version) + " HTTP/1.1" + text.substring(version + " HTTP/1.0".length()))
                         .getBytes(StandardCharsets.ISO_8859_1);
     }

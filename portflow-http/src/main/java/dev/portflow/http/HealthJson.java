@@ -13,8 +13,7 @@ import java.util.Map;
  */
 final class HealthJson {
 
-    private HealthJson() {
-    }
+    private HealthJson() {}
 
     static String render(PipelineHealth health, PipelineState state) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -23,12 +22,14 @@ final class HealthJson {
             body.put("pipeline", state.name());
         }
         if (health.isDegraded()) {
-            List<Map<String, String>> problems = health.problems().stream().map(p -> {
-                Map<String, String> problem = new LinkedHashMap<>(); // "component" first, always
-                problem.put("component", p.component());
-                problem.put("reason", p.reason());
-                return problem;
-            }).toList();
+            List<Map<String, String>> problems = health.problems().stream()
+                    .map(p -> {
+                        Map<String, String> problem = new LinkedHashMap<>(); // "component" first, always
+                        problem.put("component", p.component());
+                        problem.put("reason", p.reason());
+                        return problem;
+                    })
+                    .toList();
             body.put("problems", problems);
         }
         return JsonCodec.MAPPER.writeValueAsString(body);

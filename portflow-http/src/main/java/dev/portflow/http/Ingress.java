@@ -55,7 +55,11 @@ public final class Ingress<T> {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.http");
 
-    private enum State { STARTING, ACCEPTING, DRAINING }
+    private enum State {
+        STARTING,
+        ACCEPTING,
+        DRAINING
+    }
 
     private final IngressSettings settings;
     private final IngressDecoder<T> decoder;
@@ -75,7 +79,8 @@ public final class Ingress<T> {
     public Ingress(IngressSettings settings, IngressDecoder<T> decoder) {
         this.settings = settings;
         this.decoder = decoder;
-        this.expectedAuthorization = settings.authToken() == null ? null
+        this.expectedAuthorization = settings.authToken() == null
+                ? null
                 : ("Bearer " + settings.authToken()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -93,8 +98,12 @@ public final class Ingress<T> {
         this.component = componentName;
         this.tags = Tags.of("pipeline", pipelineName, "component", componentName);
         this.registry = meterRegistry;
-        HistogramMeters.register(meterRegistry, "portflow.ingress.request.duration",
-                "Time to answer an ingress request", tags, duration);
+        HistogramMeters.register(
+                meterRegistry,
+                "portflow.ingress.request.duration",
+                "Time to answer an ingress request",
+                tags,
+                duration);
         for (int status : new int[] {202, 503}) {
             counter(status); // the two that matter are present from the start, at zero
         }
@@ -150,8 +159,10 @@ public final class Ingress<T> {
         } catch (RuntimeException | StackOverflowError e) {
             // A bug of ours must still not turn into an acknowledged or lost message: nothing was queued.
             LOG.log(System.Logger.Level.ERROR, "ingress " + settings.path() + " failed on a request", e);
-            response = json(503, Map.of("Retry-After", "1"), Map.of("error", "backpressure",
-                    "message", "System overloaded, please retry"));
+            response = json(
+                    503,
+                    Map.of("Retry-After", "1"),
+                    Map.of("error", "backpressure", "message", "System overloaded, please retry"));
         }
         duration.record(System.nanoTime() - start);
         Counter counter = counter(response.status());
@@ -163,8 +174,10 @@ public final class Ingress<T> {
 
     private IngressResponse answer(IngressRequest request) throws InterruptedException {
         if (!"POST".equals(request.method().toUpperCase(Locale.ROOT))) {
-            return json(405, Map.of("Allow", "POST"), Map.of("error", "method_not_allowed",
-                    "message", "use POST with a JSON body"));
+            return json(
+                    405,
+                    Map.of("Allow", "POST"),
+                    Map.of("error", "method_not_allowed", "message", "use POST with a JSON body"));
         }
         if (expectedAuthorization != null && !authorized(request)) {
             return json(401, Map.of("WWW-Authenticate", "Bearer realm=\"portflow\""), Map.of("error", "unauthorized"));
@@ -176,8 +189,10 @@ public final class Ingress<T> {
                 return shuttingDown();
             }
             if (current == State.STARTING) {
-                return json(503, Map.of("Retry-After", "1"), Map.of("error", "not_ready",
-                        "message", "Pipeline is starting, please retry"));
+                return json(
+                        503,
+                        Map.of("Retry-After", "1"),
+                        Map.of("error", "not_ready", "message", "Pipeline is starting, please retry"));
             }
             return accept(request);
         } finally {
@@ -188,12 +203,24 @@ public final class Ingress<T> {
     private IngressResponse accept(IngressRequest request) throws InterruptedException {
         String contentType = request.header("Content-Type").orElse("");
         if (!isJson(contentType)) {
-            return json(415, Map.of(), Map.of("error", "unsupported_media_type",
-                    "message", "Content-Type must be application/json (UTF-8), was '" + contentType + "'"));
+            return json(
+                    415,
+                    Map.of(),
+                    Map.of(
+                            "error",
+                            "unsupported_media_type",
+                            "message",
+                            "Content-Type must be application/json (UTF-8), was '" + contentType + "'"));
         }
         if (request.declaredLength() > settings.maxBodyBytes() || request.body().length > settings.maxBodyBytes()) {
-            return json(413, Map.of(), Map.of("error", "payload_too_large",
-                    "message", "body exceeds " + settings.maxBodyBytes() + " bytes"));
+            return json(
+                    413,
+                    Map.of(),
+                    Map.of(
+                            "error",
+                            "payload_too_large",
+                            "message",
+                            "body exceeds " + settings.maxBodyBytes() + " bytes"));
         }
         JsonNode body;
         try {
@@ -206,8 +233,14 @@ public final class Ingress<T> {
         DecodedMessage<T> decoded = decoder.decode(body, id, Instant.now());
         if (!decoded.isValid()) {
             reject(request, "ValidationFailed", describe(decoded.violations()));
-            return json(422, Map.of(), Map.of("error", "validation_failed", "details", decoded.violations().stream()
-                    .map(Ingress::detail).toList()));
+            return json(
+                    422,
+                    Map.of(),
+                    Map.of(
+                            "error",
+                            "validation_failed",
+                            "details",
+                            decoded.violations().stream().map(Ingress::detail).toList()));
         }
         SendOutcome outcome;
         try {
@@ -225,13 +258,17 @@ public final class Ingress<T> {
     }
 
     private IngressResponse backpressure() {
-        return json(503, Map.of("Retry-After", Integer.toString(retryAfter())), Map.of("error", "backpressure",
-                "message", "System overloaded, please retry"));
+        return json(
+                503,
+                Map.of("Retry-After", Integer.toString(retryAfter())),
+                Map.of("error", "backpressure", "message", "System overloaded, please retry"));
     }
 
     private IngressResponse shuttingDown() {
-        return json(503, Map.of("Retry-After", Integer.toString(retryAfter())), Map.of("error", "shutting_down",
-                "message", "Pipeline is draining for shutdown, please retry later"));
+        return json(
+                503,
+                Map.of("Retry-After", Integer.toString(retryAfter())),
+                Map.of("error", "shutting_down", "message", "Pipeline is draining for shutdown, please retry later"));
     }
 
     /** Whole seconds in [1, 60] for the buffer to drain at its measured rate. */
@@ -288,8 +325,8 @@ public final class Ingress<T> {
         if (port == null || !port.isConnected()) {
             return;
         }
-        ErrorEnvelope envelope = ErrorEnvelope.of(pipeline, component, "http", errorType, message,
-                new String(request.body(), StandardCharsets.UTF_8));
+        ErrorEnvelope envelope = ErrorEnvelope.of(
+                pipeline, component, "http", errorType, message, new String(request.body(), StandardCharsets.UTF_8));
         try {
             port.send(envelope, Duration.ZERO);
         } catch (InterruptedException e) {
@@ -334,8 +371,11 @@ public final class Ingress<T> {
             if (r == null) {
                 return null;
             }
-            c = Counter.builder("portflow.ingress.requests").description("Ingress responses by status code")
-                    .tags(tags).tag("status", Integer.toString(status)).register(r);
+            c = Counter.builder("portflow.ingress.requests")
+                    .description("Ingress responses by status code")
+                    .tags(tags)
+                    .tag("status", Integer.toString(status))
+                    .register(r);
             counters.compareAndSet(index, null, c);
             c = counters.get(index);
         }
@@ -353,5 +393,4 @@ public final class Ingress<T> {
         body.forEach(ordered::putIfAbsent);
         return new IngressResponse(status, headers, JsonCodec.MAPPER.writeValueAsString(ordered));
     }
-
 }

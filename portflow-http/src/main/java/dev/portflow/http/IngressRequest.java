@@ -25,8 +25,8 @@ public record IngressRequest(String method, Map<String, List<String>> headers, b
         Objects.requireNonNull(body, "body");
         TreeMap<String, List<String>> normalized = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
-            headers.forEach((name, values) -> normalized.merge(name.toLowerCase(Locale.ROOT),
-                    List.copyOf(values), (a, b) -> {
+            headers.forEach(
+                    (name, values) -> normalized.merge(name.toLowerCase(Locale.ROOT), List.copyOf(values), (a, b) -> {
                         var all = new java.util.ArrayList<>(a);
                         all.addAll(b);
                         return List.copyOf(all);
@@ -37,8 +37,11 @@ public record IngressRequest(String method, Map<String, List<String>> headers, b
 
     /** A POST with a content type and body, for tests and embedding. */
     public static IngressRequest post(String contentType, byte[] body) {
-        return new IngressRequest("POST", contentType == null ? Map.of() : Map.of("Content-Type", List.of(contentType)),
-                body, body.length);
+        return new IngressRequest(
+                "POST",
+                contentType == null ? Map.of() : Map.of("Content-Type", List.of(contentType)),
+                body,
+                body.length);
     }
 
     /** The first value of header {@code name}. */

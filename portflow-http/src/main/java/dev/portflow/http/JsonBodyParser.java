@@ -37,8 +37,7 @@ final class JsonBodyParser {
     /** Longer keys are cut in messages, so a refusal stays short whatever the body. */
     private static final int MAX_KEY_IN_MESSAGE = 40;
 
-    private JsonBodyParser() {
-    }
+    private JsonBodyParser() {}
 
     /** A body the ingress does not accept as JSON; the message is meant for the client. */
     static final class InvalidJsonException extends Exception {
@@ -70,7 +69,8 @@ final class JsonBodyParser {
 
     /** Strict: overlong forms, encoded surrogates and code points above U+10FFFF are refused, not replaced. */
     private static String decodeUtf8(byte[] body) throws InvalidJsonException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
@@ -81,8 +81,8 @@ final class JsonBodyParser {
         }
         if (result.isError()) {
             int offset = in.position();
-            throw new InvalidJsonException(String.format("body is not valid UTF-8: invalid byte 0x%02X at byte %d",
-                    body[offset] & 0xff, offset));
+            throw new InvalidJsonException(String.format(
+                    "body is not valid UTF-8: invalid byte 0x%02X at byte %d", body[offset] & 0xff, offset));
         }
         return out.flip().toString();
     }
@@ -178,9 +178,12 @@ final class JsonBodyParser {
     /** {@code 'x'} for a visible character, {@code U+0009} for anything one could not see or tell apart. */
     private static String character(int codePoint) {
         int type = Character.getType(codePoint);
-        boolean visible = !Character.isISOControl(codePoint) && !Character.isWhitespace(codePoint)
-                && !Character.isSpaceChar(codePoint) && Character.isDefined(codePoint)
-                && type != Character.FORMAT && type != Character.SURROGATE;
+        boolean visible = !Character.isISOControl(codePoint)
+                && !Character.isWhitespace(codePoint)
+                && !Character.isSpaceChar(codePoint)
+                && Character.isDefined(codePoint)
+                && type != Character.FORMAT
+                && type != Character.SURROGATE;
         return visible ? "'" + Character.toString(codePoint) + "'" : codePoint(codePoint);
     }
 
@@ -209,7 +212,9 @@ final class JsonBodyParser {
             for (Map.Entry<String, JsonNode> property : node.properties()) {
                 int bad = unpairedSurrogate(property.getKey());
                 if (bad >= 0) {
-                    throw surrogate("a key of the object at " + render(path), property.getKey().charAt(bad));
+                    throw surrogate(
+                            "a key of the object at " + render(path),
+                            property.getKey().charAt(bad));
                 }
                 path.addLast(property.getKey());
                 checkValues(property.getValue(), path);
@@ -254,7 +259,9 @@ final class JsonBodyParser {
                 if (key.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
                     text.append('.').append(key);
                 } else {
-                    text.append("['").append(key.replace("\\", "\\\\").replace("'", "\\'")).append("']");
+                    text.append("['")
+                            .append(key.replace("\\", "\\\\").replace("'", "\\'"))
+                            .append("']");
                 }
             }
         }

@@ -31,6 +31,5 @@ final class JsonCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private JsonCodec() {
-    }
+    private JsonCodec() {}
 }

@@ -35,8 +35,12 @@ final class JsonDirectHandler implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
-            ServerResponseHeaders headers, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status status,
+            ServerResponseHeaders headers,
+            String message) {
         Map<String, String> body = new LinkedHashMap<>();
         switch (status.code()) {
             case 413 -> {
@@ -68,6 +72,9 @@ final class JsonDirectHandler implements DirectHandler {
 
     /** {@code Request URI Too Long} as {@code request_uri_too_long}. */
     private static String errorCode(Status status) {
-        return status.reasonPhrase().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+        return status.reasonPhrase()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "_")
+                .replaceAll("^_|_$", "");
     }
 }

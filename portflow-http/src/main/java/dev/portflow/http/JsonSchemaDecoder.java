@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private final Schema schema;
 
@@ -78,7 +79,9 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
 
     /** {@code $.items[0].price} as {@code items[0].price}; for {@code required}, the missing property. */
     static String fieldOf(Error error) {
-        String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        String location = error.getInstanceLocation() == null
+                ? ""
+                : error.getInstanceLocation().toString();
         String path;
         if (location.isEmpty() || location.equals("$") || location.equals("/")) {
             path = "";
@@ -92,7 +95,8 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
             path = location;
         }
         String property = error.getProperty();
-        if (property != null && ("required".equals(error.getKeyword()) || "dependentRequired".equals(error.getKeyword()))) {
+        if (property != null
+                && ("required".equals(error.getKeyword()) || "dependentRequired".equals(error.getKeyword()))) {
             return path.isEmpty() ? property : path + "." + property;
         }
         return path;

@@ -48,12 +48,13 @@ record ListenAddress(String host, InetAddress address, int port) {
             return new ServerStartException("port " + port + " on " + host + " is in use", e);
         }
         if (e instanceof BindException && reason.contains("assign requested address")) {
-            return new ServerStartException("cannot listen on " + host + " port " + port
-                    + ": the address is not one of this machine's", e);
+            return new ServerStartException(
+                    "cannot listen on " + host + " port " + port + ": the address is not one of this machine's", e);
         }
         if (e instanceof BindException && reason.contains("permission denied")) {
-            return new ServerStartException("no permission to listen on port " + port + " on " + host
-                    + " (ports below 1024 need privileges)", e);
+            return new ServerStartException(
+                    "no permission to listen on port " + port + " on " + host + " (ports below 1024 need privileges)",
+                    e);
         }
         return new ServerStartException("cannot listen on " + host + " port " + port + ": " + e.getMessage(), e);
     }

@@ -38,8 +38,7 @@ import java.util.Map;
  */
 final class MetricsJson {
 
-    private MetricsJson() {
-    }
+    private MetricsJson() {}
 
     static String render(Pipeline pipeline) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -55,7 +54,9 @@ final class MetricsJson {
         long capacity = 0;
         Map<String, List<Map<String, Object>>> portsByComponent = new LinkedHashMap<>();
         for (PortMetrics m : pipeline.portMetrics()) {
-            portsByComponent.computeIfAbsent(m.component(), c -> new ArrayList<>()).add(m.toMap());
+            portsByComponent
+                    .computeIfAbsent(m.component(), c -> new ArrayList<>())
+                    .add(m.toMap());
             in += m.messagesIn();
             out += m.messagesOut();
             dropped += m.messagesDropped();
@@ -100,7 +101,8 @@ final class MetricsJson {
         for (Connection<?> c : pipeline.connections()) {
             var stats = c.statistics();
             Map<String, Object> edge = new LinkedHashMap<>();
-            edge.put("from", c.from().measurements().component() + "." + c.from().name());
+            edge.put(
+                    "from", c.from().measurements().component() + "." + c.from().name());
             edge.put("to", c.target());
             edge.put("transport", c.transport());
             edge.put("overflow", c.options().overflow().name());

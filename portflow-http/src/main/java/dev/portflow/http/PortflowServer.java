@@ -74,7 +74,8 @@ public final class PortflowServer implements AutoCloseable {
                     + " PrometheusMeterRegistry (Pipeline.builder(..).meterRegistry(..)) to serve /metrics");
         }
         this.endpoints = List.copyOf(b.pipeline.componentsOfType(ApiEndpoint.class).stream()
-                .map(e -> (ApiEndpoint<?>) e).toList());
+                .map(e -> (ApiEndpoint<?>) e)
+                .toList());
         this.extensions = List.copyOf(b.extensions);
         checkPaths(endpoints, extensions);
 
@@ -91,9 +92,18 @@ public final class PortflowServer implements AutoCloseable {
             extension.routing(routing, pipeline);
         }
         this.routing = routing;
-        this.settings = new Listening(b.host, b.port, b.maxConnections, b.maxConcurrentRequests, b.maxHeaderBytes,
-                b.idleTimeout, b.readTimeout);
-        long largestBody = endpoints.stream().mapToLong(e -> e.ingress().settings().maxBodyBytes()).max().orElse(0);
+        this.settings = new Listening(
+                b.host,
+                b.port,
+                b.maxConnections,
+                b.maxConcurrentRequests,
+                b.maxHeaderBytes,
+                b.idleTimeout,
+                b.readTimeout);
+        long largestBody = endpoints.stream()
+                .mapToLong(e -> e.ingress().settings().maxBodyBytes())
+                .max()
+                .orElse(0);
         // A hard cap above every ingress's own limit: the ingress answers 413 itself after reading at most
         // its limit + 1 bytes; this bounds what Helidon reads and discards for any other route.
         this.maxPayloadBytes = Math.max(1 << 20, 2 * largestBody);
@@ -111,7 +121,10 @@ public final class PortflowServer implements AutoCloseable {
      * see {@link ServerExtension#claims(String)}). An ingress cannot use such a path.
      */
     public static boolean isReservedPath(String path) {
-        return path.equals("/") || path.equals("/metrics") || path.equals("/metrics.json") || path.startsWith("/health");
+        return path.equals("/")
+                || path.equals("/metrics")
+                || path.equals("/metrics.json")
+                || path.startsWith("/health");
     }
 
     private static void checkPaths(List<ApiEndpoint<?>> endpoints, List<ServerExtension> extensions) {
@@ -140,10 +153,15 @@ public final class PortflowServer implements AutoCloseable {
             throw new IllegalStateException("the server was started before; build a new one");
         }
         ListenAddress where = ListenAddress.check(settings.host(), settings.port());
-        ConnectionGuard guard = new ConnectionGuard(Http1Config.builder()
-                .maxHeadersSize(settings.maxHeaderBytes())
-                .maxPrologueLength(4096)
-                .build(), settings.maxConnections(), settings.idleTimeout(), settings.readTimeout(), HEALTH_PATHS);
+        ConnectionGuard guard = new ConnectionGuard(
+                Http1Config.builder()
+                        .maxHeadersSize(settings.maxHeaderBytes())
+                        .maxPrologueLength(4096)
+                        .build(),
+                settings.maxConnections(),
+                settings.idleTimeout(),
+                settings.readTimeout(),
+                HEALTH_PATHS);
         WebServer started;
         try {
             started = WebServer.builder()
@@ -158,8 +176,8 @@ public final class PortflowServer implements AutoCloseable {
                     .maxConcurrentRequests(settings.maxConcurrentRequests())
                     // Helidon's own idle check, for connections waiting for a request: a second line to the guard's
                     .idleConnectionTimeout(settings.idleTimeout())
-                    .idleConnectionPeriod(Duration.ofMillis(
-                            Math.clamp(settings.idleTimeout().toMillis() / 2, 100, 15_000)))
+                    .idleConnectionPeriod(
+                            Duration.ofMillis(Math.clamp(settings.idleTimeout().toMillis() / 2, 100, 15_000)))
                     .maxPayloadSize(maxPayloadBytes)
                     .directHandlers(JsonDirectHandler.forAllEvents(maxPayloadBytes))
                     .build()
@@ -171,8 +189,8 @@ public final class PortflowServer implements AutoCloseable {
         if (!started.isRunning()) {
             // The port was taken between the check and Helidon's bind; Helidon has logged why.
             guard.close();
-            throw new ServerStartException("cannot listen on " + settings.host() + " port " + settings.port()
-                    + " (see the log above)", null);
+            throw new ServerStartException(
+                    "cannot listen on " + settings.host() + " port " + settings.port() + " (see the log above)", null);
         }
         this.connections = guard;
         this.server = started;
@@ -262,8 +280,13 @@ public final class PortflowServer implements AutoCloseable {
      */
     private void ready(ServerRequest req, ServerResponse res) {
         boolean ready = pipeline.isReady();
-        json(res, ready ? 200 : 503, ready ? HealthJson.render(pipeline.health(), pipeline.state())
-                : "{\"status\":\"DOWN\",\"pipeline\":\"" + pipeline.state().name() + "\"}");
+        json(
+                res,
+                ready ? 200 : 503,
+                ready
+                        ? HealthJson.render(pipeline.health(), pipeline.state())
+                        : "{\"status\":\"DOWN\",\"pipeline\":\""
+                                + pipeline.state().name() + "\"}");
     }
 
     private static void ingress(Ingress<?> ingress, ServerRequest req, ServerResponse res) {
@@ -306,9 +329,14 @@ public final class PortflowServer implements AutoCloseable {
     }
 
     /** Where and how the server listens, as built (the Helidon server itself is made by {@link #start()}). */
-    private record Listening(String host, int port, int maxConnections, int maxConcurrentRequests, int maxHeaderBytes,
-            Duration idleTimeout, Duration readTimeout) {
-    }
+    private record Listening(
+            String host,
+            int port,
+            int maxConnections,
+            int maxConcurrentRequests,
+            int maxHeaderBytes,
+            Duration idleTimeout,
+            Duration readTimeout) {}
 
     /** Server settings; every limit has a deliberate default. */
     public static final class Builder {

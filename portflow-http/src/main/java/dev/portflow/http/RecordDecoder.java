@@ -65,15 +65,19 @@ public final class RecordDecoder<T> implements IngressDecoder<T> {
 
     /** What the field must be, in JSON terms: Jackson's messages name Java classes and parser tokens. */
     private static String describe(JacksonException e) {
-        if (e instanceof InvalidNullException || e instanceof MismatchedInputException mismatch
-                && mismatch.getTargetType() != null && mismatch.getTargetType().isPrimitive()
-                && MISSING_OR_NULL.contains(mismatch.getCurrentToken())) {
+        if (e instanceof InvalidNullException
+                || e instanceof MismatchedInputException mismatch
+                        && mismatch.getTargetType() != null
+                        && mismatch.getTargetType().isPrimitive()
+                        && MISSING_OR_NULL.contains(mismatch.getCurrentToken())) {
             return "is required"; // missing (the object ended) or null where a number or boolean is needed
         }
         if (e instanceof InputCoercionException coercion) {
             return outOfRange(coercion.getTargetType());
         }
-        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+        if (e instanceof ValueInstantiationException
+                && e.getCause() != null
+                && e.getCause().getMessage() != null) {
             return "is invalid: " + e.getCause().getMessage(); // the type's own check, e.g. in a record constructor
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
@@ -100,28 +104,43 @@ public final class RecordDecoder<T> implements IngressDecoder<T> {
 
     private static String expected(Class<?> target) {
         if (target.isEnum()) {
-            return "must be one of " + String.join(", ", Arrays.stream(target.getEnumConstants())
-                    .map(c -> ((Enum<?>) c).name()).toList());
+            return "must be one of "
+                    + String.join(
+                            ", ",
+                            Arrays.stream(target.getEnumConstants())
+                                    .map(c -> ((Enum<?>) c).name())
+                                    .toList());
         }
         if (target == boolean.class || target == Boolean.class) {
             return "must be true or false";
         }
-        if (target == int.class || target == long.class || target == short.class || target == byte.class
-                || target == Integer.class || target == Long.class || target == Short.class || target == Byte.class
+        if (target == int.class
+                || target == long.class
+                || target == short.class
+                || target == byte.class
+                || target == Integer.class
+                || target == Long.class
+                || target == Short.class
+                || target == Byte.class
                 || target == BigInteger.class) {
             return "must be an integer";
         }
         if (target.isPrimitive() || Number.class.isAssignableFrom(target)) {
             return "must be a number"; // double, float (char is taken by CharSequence below)
         }
-        if (CharSequence.class.isAssignableFrom(target) || target == char.class || target == Character.class
+        if (CharSequence.class.isAssignableFrom(target)
+                || target == char.class
+                || target == Character.class
                 || target == UUID.class) {
             return "must be a string";
         }
         if (Temporal.class.isAssignableFrom(target) || TemporalAmount.class.isAssignableFrom(target)) {
-            return "must be an ISO-8601 " + (target == LocalDate.class ? "date"
-                    : target == LocalTime.class ? "time"
-                    : TemporalAmount.class.isAssignableFrom(target) ? "duration" : "date-time");
+            return "must be an ISO-8601 "
+                    + (target == LocalDate.class
+                            ? "date"
+                            : target == LocalTime.class
+                                    ? "time"
+                                    : TemporalAmount.class.isAssignableFrom(target) ? "duration" : "date-time");
         }
         if (target.isArray() || Collection.class.isAssignableFrom(target)) {
             return "must be an array";

@@ -21,10 +21,8 @@ public interface ServerExtension {
     boolean claims(String path);
 
     /** The server and the pipeline are running. */
-    default void started(PortflowServer server) {
-    }
+    default void started(PortflowServer server) {}
 
     /** The pipeline has drained; the server stops next. */
-    default void stopping() {
-    }
+    default void stopping() {}
 }

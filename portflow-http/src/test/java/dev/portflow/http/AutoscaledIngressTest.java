@@ -40,22 +40,28 @@ class AutoscaledIngressTest {
     void anHttpFedStageWidensUntilThe503sStop() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Map<String, Integer> stored = new ConcurrentHashMap<>();
-        ApiEndpoint<JsonMessage> api = ApiEndpoint.json(IngressSettings.of("/events").timeout(Duration.ofMillis(100)));
-        Pipeline pipeline = Pipeline.builder("http_scaling").meterRegistry(registry)
+        ApiEndpoint<JsonMessage> api =
+                ApiEndpoint.json(IngressSettings.of("/events").timeout(Duration.ofMillis(100)));
+        Pipeline pipeline = Pipeline.builder("http_scaling")
+                .meterRegistry(registry)
                 .source("api", JsonMessage.class, api)
-                .transformer("slow", JsonMessage.class, JsonMessage.class, (JsonMessage m, Emitter<JsonMessage> out) -> {
-                    Thread.sleep(5);
-                    out.emit(m);
-                })
+                .transformer(
+                        "slow", JsonMessage.class, JsonMessage.class, (JsonMessage m, Emitter<JsonMessage> out) -> {
+                            Thread.sleep(5);
+                            out.emit(m);
+                        })
                 .sink("store", JsonMessage.class, m -> stored.merge(m.id(), 1, Integer::sum))
-                .connect("api.out_requests", "slow.in_events",
+                .connect(
+                        "api.out_requests",
+                        "slow.in_events",
                         ConnectionOptions.defaults().capacity(256).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT))
                 .connect("slow.out_events", "store.in_events")
                 .workers("slow", Workers.between(1, 16))
                 .build();
         PortflowServer server = PortflowServer.builder(pipeline).port(0).build().start();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(api.ingress()::isAccepting);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI events = URI.create(server.baseUri() + "/events");
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -78,23 +84,30 @@ class AutoscaledIngressTest {
                             LockSupport.parkNanos(wait);
                         }
                         try {
-                            HttpResponse<String> response = client.send(HttpRequest.newBuilder(events)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"s\":" + sender + ",\"r\":" + r + "}"))
-                                    .build(), HttpResponse.BodyHandlers.ofString());
-                            statuses.computeIfAbsent(response.statusCode(), k -> new AtomicInteger()).incrementAndGet();
+                            HttpResponse<String> response = client.send(
+                                    HttpRequest.newBuilder(events)
+                                            .header("Content-Type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(
+                                                    "{\"s\":" + sender + ",\"r\":" + r + "}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            statuses.computeIfAbsent(response.statusCode(), k -> new AtomicInteger())
+                                    .incrementAndGet();
                             if (response.statusCode() == 202) {
                                 accepted.add(response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
                                 ok.incrementAndGet();
                             } else if (response.statusCode() == 503) {
                                 busy.incrementAndGet();
-                                String retryAfter = response.headers().firstValue("Retry-After").orElse("missing");
+                                String retryAfter = response.headers()
+                                        .firstValue("Retry-After")
+                                        .orElse("missing");
                                 if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(15)) {
                                     lateRetryAfter.add(retryAfter);
                                 }
                             }
                         } catch (Exception e) {
-                            statuses.computeIfAbsent(-1, k -> new AtomicInteger()).incrementAndGet();
+                            statuses.computeIfAbsent(-1, k -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                     }
                 }));
@@ -120,7 +133,8 @@ class AutoscaledIngressTest {
             client.close();
         }
         StringBuilder trace = new StringBuilder("per second {202, 503}: ");
-        perSecond.forEach(p -> trace.append('{').append(p[0]).append(", ").append(p[1]).append("} "));
+        perSecond.forEach(
+                p -> trace.append('{').append(p[0]).append(", ").append(p[1]).append("} "));
         trace.append("; statuses ").append(statuses).append("; decisions ").append(pipeline.scalingDecisions("slow"));
 
         assertThat(statuses.keySet()).as(trace.toString()).isSubsetOf(202, 503);
@@ -130,7 +144,8 @@ class AutoscaledIngressTest {
             lastOks += p[0];
             lastBusies += p[1];
         }
-        assertThat((double) lastBusies / (lastOks + lastBusies)).as("503 share in the last 5 s: " + trace)
+        assertThat((double) lastBusies / (lastOks + lastBusies))
+                .as("503 share in the last 5 s: " + trace)
                 .isLessThan(0.02);
         assertThat(pipeline.scalingDecisions("slow")).as(trace.toString()).isNotEmpty();
         assertThat(pipeline.scalingDecisions("slow").getLast().to()).isGreaterThanOrEqualTo(5);

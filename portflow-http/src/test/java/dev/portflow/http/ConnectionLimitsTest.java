@@ -27,13 +27,15 @@ class ConnectionLimitsTest {
     @Test
     void idleAndStalledConnectionsAreClosedByTheServerAndNewClientsGetIn() throws Exception {
         List<Socket> sockets = new ArrayList<>();
-        try (HttpFixture http = fixture(server -> server.maxConnections(LIMIT)
-                .idleTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(1)))) {
+        try (HttpFixture http = fixture(server ->
+                server.maxConnections(LIMIT).idleTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(1)))) {
             int port = http.server.port();
             for (int i = 0; i < LIMIT; i++) {
                 sockets.add(new Socket("127.0.0.1", port)); // sends nothing
-                sockets.add(halfSent(port, "POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 100\r\n\r\n{\"a\""));
+                sockets.add(halfSent(
+                        port,
+                        "POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100\r\n\r\n{\"a\""));
                 if (i % 4 == 0) {
                     sockets.add(halfSent(port, "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{\"a\""));
                     sockets.add(halfSent(port, "GET /health/live HTTP/1.1\r\nHost: a\r\nX-Slow: "));
@@ -42,8 +44,11 @@ class ConnectionLimitsTest {
             }
             long start = System.nanoTime();
 
-            RawHttp.Response live = RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n", Duration.ofSeconds(5));
-            assertThat(live.status()).as("liveness while %d connections are open", sockets.size()).isEqualTo(200);
+            RawHttp.Response live =
+                    RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n", Duration.ofSeconds(5));
+            assertThat(live.status())
+                    .as("liveness while %d connections are open", sockets.size())
+                    .isEqualTo(200);
 
             long deadline = start + Duration.ofSeconds(10).toNanos();
             int stillOpen = 0;
@@ -53,7 +58,9 @@ class ConnectionLimitsTest {
                     stillOpen++;
                 }
             }
-            assertThat(stillOpen).as("connections the server left open of %d", sockets.size()).isZero();
+            assertThat(stillOpen)
+                    .as("connections the server left open of %d", sockets.size())
+                    .isZero();
             assertThat(http.postJson("{\"after\":\"the flood\"}").statusCode()).isEqualTo(202);
             assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
         } finally {
@@ -65,29 +72,37 @@ class ConnectionLimitsTest {
     void atTheConnectionLimitLivenessStillAnswersAndOthersGetA503AtOnce() throws Exception {
         List<Socket> sockets = new ArrayList<>();
         // Timeouts far beyond the test: only the reserve can let these requests in.
-        try (HttpFixture http = fixture(server -> server.maxConnections(8)
-                .idleTimeout(Duration.ofSeconds(60)).readTimeout(Duration.ofSeconds(60)))) {
+        try (HttpFixture http = fixture(server ->
+                server.maxConnections(8).idleTimeout(Duration.ofSeconds(60)).readTimeout(Duration.ofSeconds(60)))) {
             int port = http.server.port();
             for (int i = 0; i < 8; i++) { // one after the other, each served and kept alive: the 8 regular slots
                 Socket socket = new Socket("127.0.0.1", port);
                 sockets.add(socket);
-                socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 RawHttp.Response served = RawHttp.readResponse(socket, Duration.ofSeconds(5), Duration.ofMillis(1));
                 assertThat(served.status()).isEqualTo(200);
                 assertThat(served.closedByServer()).isFalse();
             }
 
-            RawHttp.Response live = RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n", Duration.ofSeconds(3));
+            RawHttp.Response live =
+                    RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n", Duration.ofSeconds(3));
             assertThat(live.status()).isEqualTo(200);
             assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
-            assertThat(live.closedByServer()).as("a reserve connection serves one request").isTrue();
+            assertThat(live.closedByServer())
+                    .as("a reserve connection serves one request")
+                    .isTrue();
 
-            RawHttp.Response ready = RawHttp.exchange(port, "GET /health/ready HTTP/1.0\r\n\r\n", Duration.ofSeconds(3));
+            RawHttp.Response ready =
+                    RawHttp.exchange(port, "GET /health/ready HTTP/1.0\r\n\r\n", Duration.ofSeconds(3));
             assertThat(ready.status()).isEqualTo(200);
 
             String body = "{\"n\":1}";
-            RawHttp.Response refused = RawHttp.exchange(port, "POST /orders HTTP/1.1\r\nHost: a\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 7\r\n\r\n" + body, Duration.ofSeconds(3));
+            RawHttp.Response refused = RawHttp.exchange(
+                    port,
+                    "POST /orders HTTP/1.1\r\nHost: a\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 7\r\n\r\n" + body,
+                    Duration.ofSeconds(3));
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.header("Retry-After")).isEqualTo("1");
             assertThat(refused.body()).startsWith("{\"error\":\"too_many_connections\",\"message\":\"");
@@ -108,7 +123,8 @@ class ConnectionLimitsTest {
             String body = "{\"slow\":1}";
             OutputStream out = socket.getOutputStream();
             out.write(("POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + body.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             for (char c : body.toCharArray()) { // 10 bytes over ~3 s: each read waits 300 ms, under the 1 s timeout
                 Thread.sleep(300);
                 out.write(c);
@@ -122,7 +138,7 @@ class ConnectionLimitsTest {
     }
 
     private static HttpFixture fixture(Consumer<PortflowServer.Builder> limits) {
-        return new HttpFixture(IngressSettings.of("/orders"), null, ConnectionOptions.defaults(), m -> { }, limits);
+        return new HttpFixture(IngressSettings.of("/orders"), null, ConnectionOptions.defaults(), m -> {}, limits);
     }
 
     private static Socket halfSent(int port, String start) throws IOException {

@@ -21,8 +21,11 @@ class HealthEndpointTest {
     @Test
     void healthSaysDegradedWithTheReasonWhileTheSinkFailsEveryMessage() throws Exception {
         AtomicBoolean broken = new AtomicBoolean(true);
-        try (HttpFixture http = new HttpFixture(IngressSettings.of("/orders"), null,
-                ConnectionOptions.defaults().overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT), m -> {
+        try (HttpFixture http = new HttpFixture(
+                IngressSettings.of("/orders"),
+                null,
+                ConnectionOptions.defaults().overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT),
+                m -> {
                     if (broken.get()) {
                         throw new java.io.IOException("No space left on device");
                     }
@@ -31,13 +34,15 @@ class HealthEndpointTest {
             for (int i = 0; i < 12; i++) {
                 assertThat(http.postJson("{\"n\":" + i + "}").statusCode()).isEqualTo(202);
             }
-            Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> http.get("/health/live").body().contains("the last 12 messages"));
 
             HttpResponse<String> live = http.get("/health/live");
             assertThat(live.statusCode()).isEqualTo(200);
-            assertThat(live.body()).isEqualTo("{\"status\":\"DEGRADED\",\"problems\":[{\"component\":\"sink\","
-                    + "\"reason\":\"the last 12 messages failed (IOException: No space left on device)\"}]}");
+            assertThat(live.body())
+                    .isEqualTo("{\"status\":\"DEGRADED\",\"problems\":[{\"component\":\"sink\","
+                            + "\"reason\":\"the last 12 messages failed (IOException: No space left on device)\"}]}");
             HttpResponse<String> ready = http.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).startsWith("{\"status\":\"DEGRADED\",\"pipeline\":\"RUNNING\",\"problems\":[");
@@ -46,7 +51,8 @@ class HealthEndpointTest {
 
             broken.set(false);
             assertThat(http.postJson("{\"n\":99}").statusCode()).isEqualTo(202);
-            Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> http.get("/health/live").body().equals("{\"status\":\"UP\"}"));
             assertThat(http.get("/health/ready").body()).isEqualTo("{\"status\":\"UP\",\"pipeline\":\"RUNNING\"}");
         }

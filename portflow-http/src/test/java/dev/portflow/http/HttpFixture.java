@@ -30,14 +30,19 @@ final class HttpFixture implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final Pipeline pipeline;
     final PortflowServer server;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     HttpFixture(IngressSettings settings, String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork) {
-        this(settings, schema, edge, extraWork, server -> { });
+        this(settings, schema, edge, extraWork, server -> {});
     }
 
     /** As above, with {@code serverSettings} applied to the server's builder (limits, timeouts). */
-    HttpFixture(IngressSettings settings, String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork,
+    HttpFixture(
+            IngressSettings settings,
+            String schema,
+            ConnectionOptions edge,
+            Sink<JsonMessage> extraWork,
             Consumer<PortflowServer.Builder> serverSettings) {
         ApiEndpoint<JsonMessage> api = schema == null ? ApiEndpoint.json(settings) : ApiEndpoint.json(settings, schema);
         pipeline = Pipeline.builder("http_test")
@@ -57,8 +62,11 @@ final class HttpFixture implements AutoCloseable {
     }
 
     static HttpFixture simple(String schema) {
-        return new HttpFixture(IngressSettings.of("/orders"), schema,
-                ConnectionOptions.defaults().overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT), m -> { });
+        return new HttpFixture(
+                IngressSettings.of("/orders"),
+                schema,
+                ConnectionOptions.defaults().overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT),
+                m -> {});
     }
 
     URI uri(String path) {
@@ -66,7 +74,8 @@ final class HttpFixture implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -79,7 +88,11 @@ final class HttpFixture implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

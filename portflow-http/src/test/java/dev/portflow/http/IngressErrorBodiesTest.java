@@ -30,8 +30,18 @@ import org.junit.jupiter.api.Timeout;
 class IngressErrorBodiesTest {
 
     /** Words of Jackson's own messages that must never reach a client. */
-    private static final String[] PARSER_INTERNALS = {"Source", "REDACTED", "JsonToken", "`", "tools.jackson",
-        "StreamReadConstraints", "Feature", "code 125", "START_OBJECT", "#UNKNOWN"};
+    private static final String[] PARSER_INTERNALS = {
+        "Source",
+        "REDACTED",
+        "JsonToken",
+        "`",
+        "tools.jackson",
+        "StreamReadConstraints",
+        "Feature",
+        "code 125",
+        "START_OBJECT",
+        "#UNKNOWN"
+    };
 
     @Test
     void malformedJsonIsDescribedWithLineAndColumnAndNoParserInternals() throws Exception {
@@ -56,8 +66,10 @@ class IngressErrorBodiesTest {
                 HttpResponse<String> response = http.postJson(input.getKey());
 
                 assertThat(response.statusCode()).as(input.getKey()).isEqualTo(400);
-                assertThat(response.body()).as(input.getKey())
-                        .isEqualTo("{\"error\":\"invalid_json\",\"message\":\"malformed JSON: " + input.getValue() + "\"}")
+                assertThat(response.body())
+                        .as(input.getKey())
+                        .isEqualTo(
+                                "{\"error\":\"invalid_json\",\"message\":\"malformed JSON: " + input.getValue() + "\"}")
                         .doesNotContain(PARSER_INTERNALS);
             }
         }
@@ -67,16 +79,21 @@ class IngressErrorBodiesTest {
     void aDeclaredBodyAboveTheServersHardCapGetsTheJsonBodyWithoutBeingRead() throws Exception {
         try (HttpFixture http = HttpFixture.simple(null)) {
             // Only the head is sent: the answer must not wait for 5 MB that never come.
-            RawHttp.Response response = RawHttp.exchange(http.server.port(), "POST /orders HTTP/1.1\r\nHost: a\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n", Duration.ofSeconds(5));
+            RawHttp.Response response = RawHttp.exchange(
+                    http.server.port(),
+                    "POST /orders HTTP/1.1\r\nHost: a\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n",
+                    Duration.ofSeconds(5));
 
             assertThat(response.status()).isEqualTo(413);
             assertThat(response.header("Content-Type")).isEqualTo("application/json");
             assertThat(response.body()).startsWith("{\"error\":\"payload_too_large\",\"message\":\"");
 
             // Any path: the server's own cap answers the same way.
-            RawHttp.Response metrics = RawHttp.exchange(http.server.port(), "POST /metrics HTTP/1.1\r\nHost: a\r\n"
-                    + "Content-Length: 5000000\r\n\r\n", Duration.ofSeconds(5));
+            RawHttp.Response metrics = RawHttp.exchange(
+                    http.server.port(),
+                    "POST /metrics HTTP/1.1\r\nHost: a\r\n" + "Content-Length: 5000000\r\n\r\n",
+                    Duration.ofSeconds(5));
             assertThat(metrics.status()).isEqualTo(413);
             assertThat(metrics.body()).startsWith("{\"error\":\"payload_too_large\",");
         }
@@ -85,38 +102,49 @@ class IngressErrorBodiesTest {
     @Test
     void aDeclaredBodyBetweenTheEndpointsLimitAndTheHardCapIsAnsweredBeforeItIsSent() throws Exception {
         try (HttpFixture http = HttpFixture.simple(null)) {
-            RawHttp.Response response = RawHttp.exchange(http.server.port(), "POST /orders HTTP/1.1\r\nHost: a\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n", Duration.ofSeconds(2));
+            RawHttp.Response response = RawHttp.exchange(
+                    http.server.port(),
+                    "POST /orders HTTP/1.1\r\nHost: a\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n",
+                    Duration.ofSeconds(2));
 
             assertThat(response.status()).isEqualTo(413);
-            assertThat(response.body()).isEqualTo("{\"error\":\"payload_too_large\",\"message\":\"body exceeds 65536 bytes\"}");
+            assertThat(response.body())
+                    .isEqualTo("{\"error\":\"payload_too_large\",\"message\":\"body exceeds 65536 bytes\"}");
         }
     }
 
     @Test
     void aHugeChunkedBodyIsAnswered413AfterTheLimitNotAfterTheWholeBody() throws Exception {
         IngressSettings settings = IngressSettings.of("/orders").maxBodyBytes(1000);
-        try (HttpFixture http = new HttpFixture(settings, null, ConnectionOptions.defaults(), m -> { });
+        try (HttpFixture http = new HttpFixture(settings, null, ConnectionOptions.defaults(), m -> {});
                 Socket socket = new Socket("127.0.0.1", http.server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String chunk = "{\"pad\":\"" + "x".repeat(4000);
-            out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // The body never ends: a server that reads it all would never answer.
 
             RawHttp.Response response = RawHttp.readResponse(socket, Duration.ofSeconds(5));
 
             assertThat(response.status()).isEqualTo(413);
-            assertThat(response.body()).isEqualTo("{\"error\":\"payload_too_large\",\"message\":\"body exceeds 1000 bytes\"}");
+            assertThat(response.body())
+                    .isEqualTo("{\"error\":\"payload_too_large\",\"message\":\"body exceeds 1000 bytes\"}");
         }
     }
 
     @Test
     void aChunkedBodyAboveTheHardCapGetsTheJsonBodyEvenOnARouteThatReadsEverything() throws Exception {
-        try (HttpFixture http = new HttpFixture(IngressSettings.of("/orders"), null, ConnectionOptions.defaults(), m -> { },
-                server -> server.extension(new EchoExtension()));
+        try (HttpFixture http = new HttpFixture(
+                        IngressSettings.of("/orders"),
+                        null,
+                        ConnectionOptions.defaults(),
+                        m -> {},
+                        server -> server.extension(new EchoExtension()));
                 Socket socket = new Socket("127.0.0.1", http.server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -143,27 +171,41 @@ class IngressErrorBodiesTest {
     void beyondTheConcurrentRequestLimitTheAnswerIsA503WithTheBackpressureBody() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         IngressSettings settings = IngressSettings.of("/orders").timeout(Duration.ofSeconds(5));
-        try (HttpFixture http = new HttpFixture(settings, null,
-                ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT), m -> release.await(),
+        try (HttpFixture http = new HttpFixture(
+                settings,
+                null,
+                ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT),
+                m -> release.await(),
                 server -> server.maxConcurrentRequests(1))) {
             assertThat(http.postJson("{\"n\":1}").statusCode()).isEqualTo(202); // held by the sink
-            Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> http.pipeline.inputPort("sink", "in_requests").metrics().queueDepth() == 0);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> http.pipeline
+                                    .inputPort("sink", "in_requests")
+                                    .metrics()
+                                    .queueDepth()
+                            == 0);
             assertThat(http.postJson("{\"n\":2}").statusCode()).isEqualTo(202); // fills the buffer
             // The third waits for room, holding the only request permit
-            CompletableFuture<HttpResponse<String>> waiting = http.client.sendAsync(HttpRequest.newBuilder(http.uri("/orders"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"n\":3}")).build(),
+            CompletableFuture<HttpResponse<String>> waiting = http.client.sendAsync(
+                    HttpRequest.newBuilder(http.uri("/orders"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":3}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             AtomicReference<RawHttp.Response> refused = new AtomicReference<>();
             Awaitility.await().atMost(Duration.ofSeconds(4)).until(() -> {
-                refused.set(RawHttp.exchange(http.server.port(), "GET /health/live HTTP/1.1\r\nHost: a\r\n"
-                        + "Connection: close\r\n\r\n", Duration.ofSeconds(1)));
+                refused.set(RawHttp.exchange(
+                        http.server.port(),
+                        "GET /health/live HTTP/1.1\r\nHost: a\r\n" + "Connection: close\r\n\r\n",
+                        Duration.ofSeconds(1)));
                 return refused.get().status() == 503;
             });
 
             assertThat(refused.get().header("Content-Type")).isEqualTo("application/json");
             assertThat(refused.get().header("Retry-After")).isEqualTo("1");
-            assertThat(refused.get().body()).isEqualTo("{\"error\":\"backpressure\",\"message\":\"System overloaded, please retry\"}");
+            assertThat(refused.get().body())
+                    .isEqualTo("{\"error\":\"backpressure\",\"message\":\"System overloaded, please retry\"}");
             release.countDown();
             assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
         } finally {

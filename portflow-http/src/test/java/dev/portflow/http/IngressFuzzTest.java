@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -38,14 +38,18 @@ class IngressFuzzTest {
     private Ingress<JsonMessage> ingress;
 
     private void startPipeline() {
-        IngressSettings settings = IngressSettings.of("/fuzz").maxBodyBytes(4096).authToken("tok");
+        IngressSettings settings =
+                IngressSettings.of("/fuzz").maxBodyBytes(4096).authToken("tok");
         ApiEndpoint<JsonMessage> api = ApiEndpoint.json(settings, HttpFixture.ORDER_SCHEMA);
         ingress = api.ingress();
         pipeline = Pipeline.builder("fuzz")
                 .meterRegistry(new SimpleMeterRegistry())
                 .source("api", JsonMessage.class, api)
                 .sink("sink", JsonMessage.class, received::add)
-                .connect("api.out_requests", "sink.in_requests", ConnectionOptions.defaults().capacity(100_000))
+                .connect(
+                        "api.out_requests",
+                        "sink.in_requests",
+                        ConnectionOptions.defaults().capacity(100_000))
                 .build()
                 .start();
         // The endpoint answers 503 not_ready until its source runs; wait for the first 202.
@@ -72,10 +76,16 @@ class IngressFuzzTest {
         for (JsonMessage m : received) {
             arrivals.merge(m.id(), 1, Integer::sum);
         }
-        assertThat(arrivals.values()).as(context + ": arrivals per id", seed, seed).containsOnly(1);
-        assertThat(arrivals.keySet()).as(context + ": ids received = ids answered 202", seed, seed).isEqualTo(accepted);
+        assertThat(arrivals.values())
+                .as(context + ": arrivals per id", seed, seed)
+                .containsOnly(1);
+        assertThat(arrivals.keySet())
+                .as(context + ": ids received = ids answered 202", seed, seed)
+                .isEqualTo(accepted);
         for (JsonMessage m : received) {
-            assertThat(holdsAnUnpairedSurrogate(m.fields())).as(context + ": accepted %s", seed, seed, m.fields()).isFalse();
+            assertThat(holdsAnUnpairedSurrogate(m.fields()))
+                    .as(context + ": accepted %s", seed, seed, m.fields())
+                    .isFalse();
         }
     }
 
@@ -85,8 +95,8 @@ class IngressFuzzTest {
             return JsonBodyParser.unpairedSurrogate(text) >= 0;
         }
         if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().anyMatch(e -> holdsAnUnpairedSurrogate(e.getKey())
-                    || holdsAnUnpairedSurrogate(e.getValue()));
+            return map.entrySet().stream()
+                    .anyMatch(e -> holdsAnUnpairedSurrogate(e.getKey()) || holdsAnUnpairedSurrogate(e.getValue()));
         }
         if (value instanceof List<?> list) {
             return list.stream().anyMatch(IngressFuzzTest::holdsAnUnpairedSurrogate);
@@ -108,8 +118,15 @@ class IngressFuzzTest {
                 IngressRequest request = cases.get(i);
                 IngressResponse response = ingress.handle(request);
                 String context = "seed %d (rerun with -Dportflow.seed=%d), case %d: %s %s, %d body bytes, status %d";
-                Object[] args = {seed, seed, i, request.method(), request.headers().get("Content-Type"), request.body().length,
-                        response.status()};
+                Object[] args = {
+                    seed,
+                    seed,
+                    i,
+                    request.method(),
+                    request.headers().get("Content-Type"),
+                    request.body().length,
+                    response.status()
+                };
                 assertThat(response.status()).as(context, args).isIn(ALLOWED);
                 assertThat(response.body()).as(context, args).startsWith("{").endsWith("}");
                 if (response.status() == 202) {
@@ -128,8 +145,15 @@ class IngressFuzzTest {
         for (String method : List.of("POST", "GET", "PUT", "DELETE", "post", "PATCH", "")) {
             cases.add(request(method, "application/json", order, true));
         }
-        for (String contentType : List.of("", "application/json", "application/json; charset=utf-8", "application/vnd.x+json",
-                "Application/JSON", "application/json;charset=\"UTF-8\"", "application/json; charset=latin1", "text/plain")) {
+        for (String contentType : List.of(
+                "",
+                "application/json",
+                "application/json; charset=utf-8",
+                "application/vnd.x+json",
+                "Application/JSON",
+                "application/json;charset=\"UTF-8\"",
+                "application/json; charset=latin1",
+                "text/plain")) {
             cases.add(request("POST", contentType, order, true));
         }
         cases.add(request("POST", "application/json", order, false));
@@ -143,9 +167,17 @@ class IngressFuzzTest {
             String body = "{\"id\":\"" + "p".repeat(size - shell.length()) + "\",\"amount\":1}";
             cases.add(request("POST", "application/json", body.getBytes(StandardCharsets.UTF_8), true));
         }
-        for (String body : List.of("{}", "[]", "null", "\"\"", "{\"id\":\"\",\"amount\":0}", "{\"\":1}",
-                "{\"id\":\"edge-max\",\"amount\":1.0E9}", "{\"id\":\"edge-neg\",\"amount\":-0.0}",
-                "{\"id\":\"\\ud800\",\"amount\":1}", "{\"id\":\"\\udfff\\ud800\",\"amount\":1}",
+        for (String body : List.of(
+                "{}",
+                "[]",
+                "null",
+                "\"\"",
+                "{\"id\":\"\",\"amount\":0}",
+                "{\"\":1}",
+                "{\"id\":\"edge-max\",\"amount\":1.0E9}",
+                "{\"id\":\"edge-neg\",\"amount\":-0.0}",
+                "{\"id\":\"\\ud800\",\"amount\":1}",
+                "{\"id\":\"\\udfff\\ud800\",\"amount\":1}",
                 "{\"id\":\"\\ud83d\\ude00\",\"amount\":1}")) {
             cases.add(request("POST", "application/json", body.getBytes(StandardCharsets.UTF_8), true));
         }
@@ -153,7 +185,8 @@ class IngressFuzzTest {
             cases.add(request("POST", "application/json", nested(depth), true));
         }
         for (Charset charset : List.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8)) {
-            cases.add(request("POST", "application/json", ("{\"id\":\"é€\uD83D\uDE00\",\"amount\":3}").getBytes(charset), true));
+            cases.add(request(
+                    "POST", "application/json", ("{\"id\":\"é€\uD83D\uDE00\",\"amount\":3}").getBytes(charset), true));
         }
         return cases;
     }
@@ -163,16 +196,30 @@ class IngressFuzzTest {
     }
 
     private static IngressRequest randomRequest(SplittableRandom random) {
-        String method = random.nextInt(10) < 9 ? "POST" : pick(random, List.of("GET", "PUT", "DELETE", "post", "PATCH", ""));
+        String method =
+                random.nextInt(10) < 9 ? "POST" : pick(random, List.of("GET", "PUT", "DELETE", "post", "PATCH", ""));
         int c = random.nextInt(10);
-        String contentType = c < 6 ? "application/json"
-                : c < 8 ? pick(random, List.of("application/json; charset=utf-8", "application/vnd.x+json",
-                        "Application/JSON", "application/json;charset=\"UTF-8\"", "application/json; charset=latin1"))
-                : randomString(random, 40, false);
-        List<Function<SplittableRandom, byte[]>> bodies = List.of(IngressFuzzTest::validOrder,
-                IngressFuzzTest::partialObject, r -> nested(r.nextInt(1, 401)), IngressFuzzTest::randomJsonText,
+        String contentType = c < 6
+                ? "application/json"
+                : c < 8
+                        ? pick(
+                                random,
+                                List.of(
+                                        "application/json; charset=utf-8",
+                                        "application/vnd.x+json",
+                                        "Application/JSON",
+                                        "application/json;charset=\"UTF-8\"",
+                                        "application/json; charset=latin1"))
+                        : randomString(random, 40, false);
+        List<Function<SplittableRandom, byte[]>> bodies = List.of(
+                IngressFuzzTest::validOrder,
+                IngressFuzzTest::partialObject,
+                r -> nested(r.nextInt(1, 401)),
+                IngressFuzzTest::randomJsonText,
                 IngressFuzzTest::randomBytes,
-                r -> unicodeIn(r, pick(r, List.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8))),
+                r -> unicodeIn(
+                        r,
+                        pick(r, List.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8))),
                 IngressFuzzTest::escapedUtf16);
         byte[] body = pick(random, bodies).apply(random);
         boolean authorized = random.nextInt(10) < 8;
@@ -202,8 +249,11 @@ class IngressFuzzTest {
                 case 2 -> text.append((char) random.nextInt(0x20));
                 case 3 -> {
                     char ch = (char) random.nextInt(0x80, 0x10000);
-                    if (all || !(Character.isSurrogate(ch) || (ch >= 0xFDD0 && ch <= 0xFDEF) || ch >= 0xFFFE
-                            || Character.getType(ch) == Character.PRIVATE_USE)) {
+                    if (all
+                            || !(Character.isSurrogate(ch)
+                                    || (ch >= 0xFDD0 && ch <= 0xFDEF)
+                                    || ch >= 0xFFFE
+                                    || Character.getType(ch) == Character.PRIVATE_USE)) {
                         text.append(ch);
                     }
                 }
@@ -228,8 +278,20 @@ class IngressFuzzTest {
             String value = switch (random.nextInt(3)) {
                 case 0 -> quote(randomString(random, 10, false));
                 case 1 -> String.valueOf(random.nextDouble(-1e6, 1e6));
-                default -> pick(random, List.of("true", "false", "null", "[]", "{}", "[1,\"a\"]", "{\"x\":{}}",
-                        "\"2026-01-31T12:00:00\"", "\"not a time\"", "12"));
+                default ->
+                    pick(
+                            random,
+                            List.of(
+                                    "true",
+                                    "false",
+                                    "null",
+                                    "[]",
+                                    "{}",
+                                    "[1,\"a\"]",
+                                    "{\"x\":{}}",
+                                    "\"2026-01-31T12:00:00\"",
+                                    "\"not a time\"",
+                                    "12"));
             };
             fields.add(quote(pick(random, List.of("id", "amount", "event_time", "extra", ""))) + ":" + value);
         }

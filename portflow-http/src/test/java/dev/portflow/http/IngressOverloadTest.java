@@ -32,7 +32,9 @@ class IngressOverloadTest {
     @Test
     void underOverloadOnlyAcceptedIdsArriveAndEachExactlyOnce() throws Exception {
         IngressSettings settings = IngressSettings.of("/orders").timeout(Duration.ofMillis(20));
-        HttpFixture http = new HttpFixture(settings, null,
+        HttpFixture http = new HttpFixture(
+                settings,
+                null,
                 ConnectionOptions.defaults().capacity(16).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT),
                 m -> Thread.sleep(1));
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -47,9 +49,12 @@ class IngressOverloadTest {
                         statuses.merge(response.statusCode(), 1, Integer::sum);
                         if (response.statusCode() == 202) {
                             String id = response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-                            assertThat(acceptedIds.put(id, Boolean.TRUE)).as("id answered twice").isNull();
+                            assertThat(acceptedIds.put(id, Boolean.TRUE))
+                                    .as("id answered twice")
+                                    .isNull();
                         } else {
-                            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                            assertThat(response.headers().firstValue("Retry-After"))
+                                    .isPresent();
                         }
                     }
                     return null;
@@ -63,8 +68,11 @@ class IngressOverloadTest {
 
         assertThat(report.completed()).isTrue();
         assertThat(statuses.keySet()).isSubsetOf(202, 503);
-        assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
-        assertThat(statuses.get(503)).as("the sink is slow enough to overload the ingress").isPositive();
+        assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
+        assertThat(statuses.get(503))
+                .as("the sink is slow enough to overload the ingress")
+                .isPositive();
         assertThat(statuses.get(202)).isPositive();
 
         Map<String, Integer> arrivals = new HashMap<>();

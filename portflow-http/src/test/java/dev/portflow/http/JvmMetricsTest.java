@@ -15,26 +15,32 @@ class JvmMetricsTest {
         try (HttpFixture http = HttpFixture.simple(null)) {
             String metrics = http.get("/metrics").body();
 
-            assertThat(metrics).contains(
-                    "jvm_memory_used_bytes{",          // JvmMemoryMetrics
-                    "jvm_gc_",                         // JvmGcMetrics
-                    "jvm_threads_live_threads ",       // JvmThreadMetrics
-                    "jvm_classes_loaded_classes ",     // ClassLoaderMetrics
-                    "process_cpu_usage ",              // ProcessorMetrics
-                    "system_cpu_usage ",
-                    "process_uptime_seconds ",         // UptimeMetrics
-                    "process_files_open_files ",       // FileDescriptorMetrics
-                    "jvm_info{");                      // JvmInfoMetrics
+            assertThat(metrics)
+                    .contains(
+                            "jvm_memory_used_bytes{", // JvmMemoryMetrics
+                            "jvm_gc_", // JvmGcMetrics
+                            "jvm_threads_live_threads ", // JvmThreadMetrics
+                            "jvm_classes_loaded_classes ", // ClassLoaderMetrics
+                            "process_cpu_usage ", // ProcessorMetrics
+                            "system_cpu_usage ",
+                            "process_uptime_seconds ", // UptimeMetrics
+                            "process_files_open_files ", // FileDescriptorMetrics
+                            "jvm_info{"); // JvmInfoMetrics
         }
     }
 
     @Test
     void theyCanBeSwitchedOff() throws Exception {
-        try (HttpFixture http = new HttpFixture(IngressSettings.of("/orders"), null, ConnectionOptions.defaults(), m -> { },
+        try (HttpFixture http = new HttpFixture(
+                IngressSettings.of("/orders"),
+                null,
+                ConnectionOptions.defaults(),
+                m -> {},
                 server -> server.jvmMetrics(false))) {
             String metrics = http.get("/metrics").body();
 
-            assertThat(metrics).contains("portflow_ingress_requests_total")
+            assertThat(metrics)
+                    .contains("portflow_ingress_requests_total")
                     .doesNotContain("jvm_memory_used_bytes", "process_cpu_usage", "jvm_info");
         }
     }

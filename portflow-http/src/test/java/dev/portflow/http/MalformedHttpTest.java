@@ -43,14 +43,19 @@ class MalformedHttpTest {
                 String answer = exchange(http.server.port(), input);
                 if (answer.startsWith("HTTP/")) {
                     int status = Integer.parseInt(answer.substring(9, 12));
-                    assertThat(status).as("answer to %s", new String(input, 0, Math.min(40, input.length),
-                            StandardCharsets.ISO_8859_1)).isBetween(400, 499);
+                    assertThat(status)
+                            .as(
+                                    "answer to %s",
+                                    new String(input, 0, Math.min(40, input.length), StandardCharsets.ISO_8859_1))
+                            .isBetween(400, 499);
                 }
             }
             assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
             assertThat(http.postJson("{\"after\":\"garbage\"}").statusCode()).isEqualTo(202);
             // the 202 means queued; the sink takes it on its own thread
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> http.received.size() == 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> http.received.size() == 1);
             assertThat(http.received).hasSize(1);
         }
     }

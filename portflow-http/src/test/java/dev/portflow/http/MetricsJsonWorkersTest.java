@@ -39,18 +39,23 @@ class MetricsJsonWorkersTest {
                     }
                 })
                 .transformer("work", Long.class, Long.class, Transformer.map(x -> x + 1))
-                .sink("store", Long.class, x -> { })
+                .sink("store", Long.class, x -> {})
                 .connect("gen.out_events", "work.in_events")
                 .connect("work.out_events", "store.in_events")
                 .workers("work", 4)
                 .orderedByKey("work", x -> (Long) x % 8)
                 .workers("store", Workers.between(1, 3))
                 .build();
-        try (PortflowServer server = PortflowServer.builder(pipeline).port(0).build().start();
-             HttpClient client = HttpClient.newHttpClient()) {
+        try (PortflowServer server =
+                        PortflowServer.builder(pipeline).port(0).build().start();
+                HttpClient client = HttpClient.newHttpClient()) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.workers("work") == 4);
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics.json"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics.json"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode components = JsonMapper.shared().readTree(response.body()).get("components");
 
@@ -60,7 +65,9 @@ class MetricsJsonWorkersTest {
             assertThat(gen.get("workers_min").asInt()).isEqualTo(1);
             assertThat(gen.get("workers_max").asInt()).isEqualTo(1);
             assertThat(gen.get("ordered_by_key").asBoolean()).isFalse();
-            assertThat(gen.has("scaling_decisions")).as("only autoscaled components have decisions").isFalse();
+            assertThat(gen.has("scaling_decisions"))
+                    .as("only autoscaled components have decisions")
+                    .isFalse();
 
             JsonNode work = components.get(1);
             assertThat(work.get("name").asString()).isEqualTo("work");
@@ -90,8 +97,9 @@ class MetricsJsonWorkersTest {
         List<ScalingDecision> decisions = List.of(
                 new ScalingDecision("store", 1, 2, "busy 98 % of worker time: widening", 1_764_201_600_000L),
                 new ScalingDecision("store", 2, 1, "idle 80 % of worker time: narrowing", 1_764_201_660_500L));
-        assertThat(JsonCodec.MAPPER.writeValueAsString(MetricsJson.scalingDecisions(decisions))).isEqualTo(
-                "[{\"time\":\"2025-11-27T00:00:00Z\",\"from\":1,\"to\":2,\"reason\":\"busy 98 % of worker time: widening\"},"
-                        + "{\"time\":\"2025-11-27T00:01:00.500Z\",\"from\":2,\"to\":1,\"reason\":\"idle 80 % of worker time: narrowing\"}]");
+        assertThat(JsonCodec.MAPPER.writeValueAsString(MetricsJson.scalingDecisions(decisions)))
+                .isEqualTo(
+                        "[{\"time\":\"2025-11-27T00:00:00Z\",\"from\":1,\"to\":2,\"reason\":\"busy 98 % of worker time: widening\"},"
+                                + "{\"time\":\"2025-11-27T00:01:00.500Z\",\"from\":2,\"to\":1,\"reason\":\"idle 80 % of worker time: narrowing\"}]");
     }
 }

@@ -28,7 +28,9 @@ class PromtoolTest {
         if (promtool == null && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("promtool is not installed, but CI must run this check (.ci/run installs it)");
         }
-        assumeTrue(promtool != null, "promtool not found on PATH: install Debian's 'prometheus' package to run this check");
+        assumeTrue(
+                promtool != null,
+                "promtool not found on PATH: install Debian's 'prometheus' package to run this check");
 
         try (HttpFixture http = HttpFixture.simple(HttpFixture.ORDER_SCHEMA)) {
             for (int i = 0; i < 20; i++) {
@@ -50,7 +52,9 @@ class PromtoolTest {
             assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(output).as("promtool output").isEmpty();
-            assertThat(check.exitValue()).as("promtool exit code; output:%n%s", output).isZero();
+            assertThat(check.exitValue())
+                    .as("promtool exit code; output:%n%s", output)
+                    .isZero();
         }
     }
 

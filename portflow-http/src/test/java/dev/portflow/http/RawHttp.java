@@ -11,8 +11,7 @@ import java.time.Duration;
 /** HTTP over a plain socket, for what {@code java.net.http.HttpClient} cannot send (HTTP/1.0, stalls, raw bytes). */
 final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /**
      * One response as read from the wire.

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class RecordDecoderTest {
 
-    enum Kind { A, B }
-
-    record Order(String id, double amount, List<String> tags, int qty, Kind kind, Instant at) {
+    enum Kind {
+        A,
+        B
     }
+
+    record Order(String id, double amount, List<String> tags, int qty, Kind kind, Instant at) {}
 
     private final RecordDecoder<Order> decoder = new RecordDecoder<>(Order.class);
 
@@ -29,19 +31,26 @@ class RecordDecoderTest {
                 .containsExactly(new SchemaViolation("amount", "must be a number"));
         assertThat(violations("{\"id\":{},\"amount\":1,\"qty\":1}"))
                 .containsExactly(new SchemaViolation("id", "must be a string"));
-        assertThat(violations("{" + complete + "\"tags\":\"x\"}")).containsExactly(new SchemaViolation("tags", "must be an array"));
-        assertThat(violations("{" + complete + "\"tags\":[{}]}")).containsExactly(new SchemaViolation("tags[0]", "must be a string"));
-        assertThat(violations("{" + complete + "\"kind\":\"C\"}")).containsExactly(new SchemaViolation("kind", "must be one of A, B"));
+        assertThat(violations("{" + complete + "\"tags\":\"x\"}"))
+                .containsExactly(new SchemaViolation("tags", "must be an array"));
+        assertThat(violations("{" + complete + "\"tags\":[{}]}"))
+                .containsExactly(new SchemaViolation("tags[0]", "must be a string"));
+        assertThat(violations("{" + complete + "\"kind\":\"C\"}"))
+                .containsExactly(new SchemaViolation("kind", "must be one of A, B"));
         assertThat(violations("{" + complete + "\"at\":\"yesterday\"}"))
                 .containsExactly(new SchemaViolation("at", "must be an ISO-8601 date-time"));
-        assertThat(violations("{\"id\":\"o\",\"qty\":1}")).containsExactly(new SchemaViolation("amount", "is required"));
+        assertThat(violations("{\"id\":\"o\",\"qty\":1}"))
+                .containsExactly(new SchemaViolation("amount", "is required"));
         assertThat(violations("[1]")).containsExactly(new SchemaViolation("", "must be an object"));
         assertThat(violations("\"s\"")).containsExactly(new SchemaViolation("", "must be an object"));
         assertThat(violations("{" + complete + "\"tags\":[\"a\"]}")).isEmpty();
     }
 
     private List<SchemaViolation> violations(String body) throws Exception {
-        return decoder.decode(JsonBodyParser.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "id",
-                Instant.now()).violations();
+        return decoder.decode(
+                        JsonBodyParser.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        "id",
+                        Instant.now())
+                .violations();
     }
 }

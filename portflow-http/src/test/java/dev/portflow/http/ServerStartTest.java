@@ -31,6 +31,7 @@ class ServerStartTest {
 
     /** Records what Helidon logs at WARNING or above while a test runs. */
     private final List<LogRecord> helidonProblems = new CopyOnWriteArrayList<>();
+
     private final Handler recorder = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -40,12 +41,10 @@ class ServerStartTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -64,7 +63,10 @@ class ServerStartTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = taken.getLocalPort();
             Pipeline pipeline = pipeline();
-            PortflowServer server = PortflowServer.builder(pipeline).host("127.0.0.1").port(port).build();
+            PortflowServer server = PortflowServer.builder(pipeline)
+                    .host("127.0.0.1")
+                    .port(port)
+                    .build();
 
             assertThatThrownBy(server::start)
                     .isInstanceOf(ServerStartException.class)
@@ -80,7 +82,10 @@ class ServerStartTest {
     @Test
     void aHostThatCannotBeResolvedIsAClearException() {
         Pipeline pipeline = pipeline();
-        PortflowServer server = PortflowServer.builder(pipeline).host("no-such-host.invalid").port(0).build();
+        PortflowServer server = PortflowServer.builder(pipeline)
+                .host("no-such-host.invalid")
+                .port(0)
+                .build();
 
         assertThatThrownBy(server::start)
                 .isInstanceOf(ServerStartException.class)
@@ -93,7 +98,8 @@ class ServerStartTest {
     void anAddressNotOnThisMachineIsAClearException() {
         Pipeline pipeline = pipeline();
         // 198.51.100.0/24 is TEST-NET-2 (RFC 5737): never an address of this machine
-        PortflowServer server = PortflowServer.builder(pipeline).host("198.51.100.7").port(0).build();
+        PortflowServer server =
+                PortflowServer.builder(pipeline).host("198.51.100.7").port(0).build();
 
         assertThatThrownBy(server::start)
                 .isInstanceOf(ServerStartException.class)
@@ -106,7 +112,7 @@ class ServerStartTest {
         return Pipeline.builder("start_test")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .source("api", JsonMessage.class, ApiEndpoint.json(IngressSettings.of("/orders")))
-                .sink("sink", JsonMessage.class, m -> { })
+                .sink("sink", JsonMessage.class, m -> {})
                 .connect("api.out_requests", "sink.in_requests")
                 .build();
     }

@@ -51,8 +51,7 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
     /** The group's lag at a read, and how many of this process's records the broker had acknowledged before it. */
-    private record Reading(long lag, long writtenBefore) {
-    }
+    private record Reading(long lag, long writtenBefore) {}
 
     /**
      * @param produced records this process reserved room for (sending side), or null
@@ -126,8 +125,10 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
             long now = System.nanoTime();
             if (now - lastWarning >= WARN_EVERY_NANOS) {
                 lastWarning = now;
-                LOG.log(System.Logger.Level.WARNING, "cannot read the lag of group " + edge.groupId() + " on topic "
-                        + edge.topic() + " (keeping the last value, " + reading.lag() + "): " + e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "cannot read the lag of group " + edge.groupId() + " on topic " + edge.topic()
+                                + " (keeping the last value, " + reading.lag() + "): " + e);
             }
         }
     }
@@ -136,9 +137,15 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     long query() throws InterruptedException, ExecutionException, TimeoutException {
         List<TopicPartition> partitions;
         try {
-            partitions = admin.describeTopics(List.of(edge.topic())).allTopicNames()
-                    .get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(edge.topic()).partitions().stream()
-                    .map(p -> new TopicPartition(edge.topic(), p.partition())).toList();
+            partitions = admin
+                    .describeTopics(List.of(edge.topic()))
+                    .allTopicNames()
+                    .get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(edge.topic())
+                    .partitions()
+                    .stream()
+                    .map(p -> new TopicPartition(edge.topic(), p.partition()))
+                    .toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return 0;
@@ -146,7 +153,8 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
             throw e;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(edge.groupId())
-                .partitionsToOffsetAndMetadata().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (TopicPartition p : partitions) {
@@ -157,7 +165,8 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                 admin.listOffsets(latest).all().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty() ? Map.of()
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty()
+                ? Map.of()
                 : admin.listOffsets(earliest).all().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         long total = 0;
         for (TopicPartition p : partitions) {

@@ -42,8 +42,8 @@ final class JacksonCodec<T> implements MessageCodec<T> {
         try {
             return MAPPER.readValue(record.value(), type);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("the record's value is not a " + type.getSimpleName() + " in JSON: "
-                    + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "the record's value is not a " + type.getSimpleName() + " in JSON: " + e.getOriginalMessage());
         }
     }
 }

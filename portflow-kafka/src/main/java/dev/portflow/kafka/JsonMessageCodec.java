@@ -58,7 +58,8 @@ final class JsonMessageCodec implements MessageCodec<JsonMessage> {
         }
         String id = text(record.headers().lastHeader(ID));
         if (id == null) {
-            id = record.key() != null ? new String(record.key(), StandardCharsets.UTF_8)
+            id = record.key() != null
+                    ? new String(record.key(), StandardCharsets.UTF_8)
                     : record.topic() + "-" + record.partition() + "-" + record.offset();
         }
         Instant ingest = instant(record.headers().lastHeader(INGEST_TIME));

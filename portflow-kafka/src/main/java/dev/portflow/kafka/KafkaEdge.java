@@ -15,8 +15,14 @@ import java.util.regex.Pattern;
  * @param topic         the topic holding the connection's messages
  * @param capacity      the lag allowed (the edge's buffer size)
  */
-public record KafkaEdge(String pipeline, String fromComponent, String fromPort, String toComponent, String toPort,
-                        String topic, long capacity) {
+public record KafkaEdge(
+        String pipeline,
+        String fromComponent,
+        String fromPort,
+        String toComponent,
+        String toPort,
+        String topic,
+        long capacity) {
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -27,7 +33,8 @@ public record KafkaEdge(String pipeline, String fromComponent, String fromPort, 
         Objects.requireNonNull(toComponent, "toComponent");
         Objects.requireNonNull(toPort, "toPort");
         if (topic == null || !TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw new IllegalArgumentException("'" + topic + "' is not a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -");
+            throw new IllegalArgumentException(
+                    "'" + topic + "' is not a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -");
         }
         if (capacity < 1) {
             throw new IllegalArgumentException("the lag allowed on " + topic + " must be >= 1, was " + capacity);

@@ -2,11 +2,11 @@ package dev.portflow.kafka;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
-import dev.portflow.time.NanoWallClock;
+import dev.portflow.metrics.RemoteBuffer;
+import dev.portflow.port.OutputPort;
 import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
-import dev.portflow.port.OutputPort;
-import dev.portflow.metrics.RemoteBuffer;
+import dev.portflow.time.NanoWallClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,8 +63,7 @@ public final class KafkaReceiver<T> implements Source<T> {
     private volatile CompletionWatermark watermark;
 
     /** A record given to the pipeline (or skipped), waiting to be committed. */
-    private record Pending(TopicPartition partition, long offset, boolean emitted) {
-    }
+    private record Pending(TopicPartition partition, long offset, boolean emitted) {}
 
     KafkaReceiver(KafkaSettings settings, KafkaEdge edge, MessageCodec<T> codec, ConsumerLag lag, int prefetch) {
         this.settings = settings;
@@ -104,8 +103,8 @@ public final class KafkaReceiver<T> implements Source<T> {
             throw new IllegalStateException("the Kafka receiver of " + edge.describe()
                     + " does not know the pipeline it feeds (call watch(pipeline) before start)");
         }
-        Properties properties = settings.consumer(edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(),
-                prefetch);
+        Properties properties = settings.consumer(
+                edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(), prefetch);
         try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             new Reading(consumer, context, fed).run();
         }
@@ -165,8 +164,10 @@ public final class KafkaReceiver<T> implements Source<T> {
                 message = codec.decode(record);
             } catch (RuntimeException invalid) {
                 out.measurements().error("invalid_record");
-                LOG.log(System.Logger.Level.WARNING, "skipping record " + partition + "@" + record.offset()
-                        + " of " + edge.describe() + ": " + invalid.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "skipping record " + partition + "@" + record.offset() + " of " + edge.describe() + ": "
+                                + invalid.getMessage());
                 pending.add(new Pending(partition, record.offset(), false));
                 return true;
             }
@@ -230,8 +231,9 @@ public final class KafkaReceiver<T> implements Source<T> {
                     Thread.currentThread().interrupt(); // a drain woke us: the next commit retries these
                     return;
                 } catch (KafkaException e) {
-                    LOG.log(System.Logger.Level.WARNING, "commit on " + edge.describe() + " failed (retried with the"
-                            + " next one): " + e);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "commit on " + edge.describe() + " failed (retried with the" + " next one): " + e);
                     return;
                 }
             }
@@ -246,7 +248,8 @@ public final class KafkaReceiver<T> implements Source<T> {
             // After a refusal the rest will not finish (the receiving component died): wait only while
             // what is still being handled keeps finishing, not the whole timeout.
             long progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
-            while (!pending.isEmpty() && System.nanoTime() - deadline < 0
+            while (!pending.isEmpty()
+                    && System.nanoTime() - deadline < 0
                     && !(refused && System.nanoTime() - progressDeadline >= 0)) {
                 int before = pending.size();
                 commitFinished();
@@ -259,8 +262,10 @@ public final class KafkaReceiver<T> implements Source<T> {
             }
             commitFinished();
             if (!pending.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, pending.size() + " records of " + edge.describe()
-                        + " were not finished in " + FINISH_TIMEOUT.toSeconds() + " s; they will be read again");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        pending.size() + " records of " + edge.describe() + " were not finished in "
+                                + FINISH_TIMEOUT.toSeconds() + " s; they will be read again");
             }
         }
 

@@ -1,7 +1,7 @@
 package dev.portflow.kafka;
 
-import dev.portflow.time.NanoWallClock;
 import dev.portflow.port.RemoteLink;
+import dev.portflow.time.NanoWallClock;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,8 +34,13 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
     private final ConsumerLag lag;
     private volatile boolean closed;
 
-    KafkaSendingLink(KafkaEdge edge, MessageCodec<T> codec, Producer<byte[], byte[]> producer, AtomicLong produced,
-                     AtomicLong written, ConsumerLag lag) {
+    KafkaSendingLink(
+            KafkaEdge edge,
+            MessageCodec<T> codec,
+            Producer<byte[], byte[]> producer,
+            AtomicLong produced,
+            AtomicLong written,
+            ConsumerLag lag) {
         this.edge = edge;
         this.codec = codec;
         this.producer = producer;
@@ -62,8 +67,13 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
             byte[] value = codec.encode(message, headers);
             headers.add(PRODUCED_AT, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
             // the record's timestamp is when the message's age started, so the receiver's age continues it
-            record = new ProducerRecord<>(edge.topic(), null, NanoWallClock.toEpochMillis(originNanoTime),
-                    codec.key(message), value, headers);
+            record = new ProducerRecord<>(
+                    edge.topic(),
+                    null,
+                    NanoWallClock.toEpochMillis(originNanoTime),
+                    codec.key(message),
+                    value,
+                    headers);
         } catch (RuntimeException e) {
             produced.decrementAndGet();
             throw e;
@@ -76,7 +86,8 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
             return Offer.ACCEPTED;
         } catch (ExecutionException e) {
             produced.decrementAndGet();
-            throw new KafkaTransportException("could not write to " + edge.describe() + ": " + e.getCause(), e.getCause());
+            throw new KafkaTransportException(
+                    "could not write to " + edge.describe() + ": " + e.getCause(), e.getCause());
         }
     }
 

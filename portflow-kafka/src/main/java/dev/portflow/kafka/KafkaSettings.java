@@ -67,7 +67,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0); // no wait for a lone sender; concurrent sends still share batches while one is in flight
+        p.put(
+                ProducerConfig.LINGER_MS_CONFIG,
+                0); // no wait for a lone sender; concurrent sends still share batches while one is in flight
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return withOverrides(p);

@@ -91,15 +91,19 @@ public final class KafkaTransport implements AutoCloseable {
     public void ensureTopic(String topic) {
         try {
             admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new KafkaTransportException("cannot create topic " + topic + " on " + settings.bootstrapServers()
-                        + ": " + e.getCause(), e.getCause());
+                throw new KafkaTransportException(
+                        "cannot create topic " + topic + " on " + settings.bootstrapServers() + ": " + e.getCause(),
+                        e.getCause());
             }
         } catch (TimeoutException e) {
-            throw new KafkaTransportException("Kafka at " + settings.bootstrapServers()
-                    + " did not answer within 30 s (creating topic " + topic + ")", e);
+            throw new KafkaTransportException(
+                    "Kafka at " + settings.bootstrapServers() + " did not answer within 30 s (creating topic " + topic
+                            + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaTransportException("interrupted while creating topic " + topic, e);

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -111,10 +110,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // Warnings every start or stop of a fresh single-node broker gives, that say nothing here.
             Map<String, String> expectedWarnings = Map.of(
                     "org.apache.kafka.controller.QuorumController", "The metadata log appears to be empty",
-                    "org.apache.kafka.clients.NetworkClient", "Attempting to close NetworkClient that has already been closed");
+                    "org.apache.kafka.clients.NetworkClient",
+                            "Attempting to close NetworkClient that has already been closed");
             expectedWarnings.forEach((name, text) -> {
                 Logger logger = Logger.getLogger(name);
-                logger.setFilter(record -> record.getMessage() == null || !record.getMessage().contains(text));
+                logger.setFilter(record ->
+                        record.getMessage() == null || !record.getMessage().contains(text));
                 loggers.add(logger);
             });
         }
@@ -185,10 +186,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin-" + brokerPort,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    AdminClientConfig.CLIENT_ID_CONFIG,
+                    "embedded-kafka-admin-" + brokerPort,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                    10_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    30_000));
             awaitReady(admin);
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, bootstrap, admin);
             LOG.info(() -> "embedded Kafka broker at " + bootstrap + " ready in "
@@ -221,8 +226,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                        + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -301,7 +308,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             try {
                 admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-                        .all().get(30, TimeUnit.SECONDS);
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -321,9 +329,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 TopicDescription description = admin.describeTopics(Set.of(topic))
-                        .allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
-                if (description != null && description.partitions().stream()
-                        .map(TopicPartitionInfo::leader).allMatch(leader -> leader != null && !leader.isEmpty())) {
+                        .allTopicNames()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(topic);
+                if (description != null
+                        && description.partitions().stream()
+                                .map(TopicPartitionInfo::leader)
+                                .allMatch(leader -> leader != null && !leader.isEmpty())) {
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {

@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -116,22 +115,30 @@ class EmbeddedKafkaBrokerTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             // 1. The group's committed offsets; a partition the group never committed is absent.
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             assertThat(committed).containsOnlyKeys(p0, p1);
             assertThat(committed.get(p0).offset()).isEqualTo(30);
             assertThat(committed.get(p1).offset()).isEqualTo(12);
 
             // 2. The topic's partitions (to find those without a commit) and their end offsets.
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic).partitions().stream()
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
             Map<TopicPartition, ListOffsetsResultInfo> latest = admin.listOffsets(
-                    partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                    .all().get(10, TimeUnit.SECONDS);
+                            partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
             Map<TopicPartition, ListOffsetsResultInfo> earliest = admin.listOffsets(
-                    partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
-                    .all().get(10, TimeUnit.SECONDS);
+                            partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
 
             // 3. lag = end offset - committed offset; with no commit, from the log start offset.
             Map<TopicPartition, Long> lag = new HashMap<>();
@@ -141,7 +148,9 @@ class EmbeddedKafkaBrokerTest {
                 lag.put(tp, latest.get(tp).offset() - from);
             }
 
-            assertThat(latest.values()).extracting(ListOffsetsResultInfo::offset).containsOnly(30L);
+            assertThat(latest.values())
+                    .extracting(ListOffsetsResultInfo::offset)
+                    .containsOnly(30L);
             assertThat(lag).containsExactlyInAnyOrderEntriesOf(Map.of(p0, 0L, p1, 18L, p2, 30L));
             assertThat(lag.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(90 - 30 - 12);
         }

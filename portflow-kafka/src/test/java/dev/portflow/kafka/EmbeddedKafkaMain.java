@@ -1,7 +1,6 @@
 package dev.portflow.kafka;
 
 import java.util.concurrent.CountDownLatch;
-
 import org.apache.kafka.common.utils.internals.Exit;
 
 /**
@@ -21,8 +20,7 @@ import org.apache.kafka.common.utils.internals.Exit;
  */
 public final class EmbeddedKafkaMain {
 
-    private EmbeddedKafkaMain() {
-    }
+    private EmbeddedKafkaMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();

@@ -50,8 +50,8 @@ class KafkaEdgeTest {
     }
 
     private KafkaTransport transport() {
-        KafkaTransport t = KafkaTransport.create(KafkaSettings.of(broker.bootstrapServers())
-                .withLagRefresh(Duration.ofMillis(50)));
+        KafkaTransport t = KafkaTransport.create(
+                KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
         toClose.add(t);
         return t;
     }
@@ -61,29 +61,37 @@ class KafkaEdgeTest {
     }
 
     /** The sending half: a source that sends {@code count} messages through the link. */
-    private Pipeline sender(String pipeline, KafkaEdge edge, KafkaTransport kafka, int count, SimpleMeterRegistry registry) {
-        Pipeline p = Pipeline.builder(pipeline).meterRegistry(registry)
+    private Pipeline sender(
+            String pipeline, KafkaEdge edge, KafkaTransport kafka, int count, SimpleMeterRegistry registry) {
+        Pipeline p = Pipeline.builder(pipeline)
+                .meterRegistry(registry)
                 .source(edge.fromComponent(), JsonMessage.class, context -> {
                     for (int i = 0; i < count && context.isRunning(); i++) {
                         context.emit(message(i));
                     }
                 })
-                .connect(edge.fromComponent() + "." + edge.fromPort(), kafka.sendingLink(edge, MessageCodec.jsonMessages()),
-                        ConnectionOptions.defaults().capacity((int) edge.capacity()).overflow(OverflowPolicy.BLOCK))
+                .connect(
+                        edge.fromComponent() + "." + edge.fromPort(),
+                        kafka.sendingLink(edge, MessageCodec.jsonMessages()),
+                        ConnectionOptions.defaults()
+                                .capacity((int) edge.capacity())
+                                .overflow(OverflowPolicy.BLOCK))
                 .build();
         toClose.add(p);
         return p;
     }
 
     /** The receiving half: the Kafka receiver feeding a sink that records ids. */
-    private Pipeline receiver(String pipeline, KafkaEdge edge, KafkaTransport kafka, List<String> ids,
-                              SimpleMeterRegistry registry) {
+    private Pipeline receiver(
+            String pipeline, KafkaEdge edge, KafkaTransport kafka, List<String> ids, SimpleMeterRegistry registry) {
         KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
         String to = edge.toComponent() + "." + edge.toPort();
-        Pipeline p = Pipeline.builder(pipeline).meterRegistry(registry)
+        Pipeline p = Pipeline.builder(pipeline)
+                .meterRegistry(registry)
                 .source("kafka_in", JsonMessage.class, in)
                 .sink(edge.toComponent(), JsonMessage.class, m -> ids.add(m.id()))
-                .connect("kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
+                .connect(
+                        "kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
                 .bindRemote(to, in.backlog())
                 .build();
         in.watch(p);
@@ -93,8 +101,8 @@ class KafkaEdgeTest {
 
     @Test
     void everyMessageCrossesTheTopicOnceAndTheLagReturnsToZero() {
-        KafkaEdge edge = new KafkaEdge("orders", "api", "out_orders", "store", "in_orders",
-                EmbeddedKafkaBroker.uniqueTopic("orders"), 10_000);
+        KafkaEdge edge = new KafkaEdge(
+                "orders", "api", "out_orders", "store", "in_orders", EmbeddedKafkaBroker.uniqueTopic("orders"), 10_000);
         broker.createTopic(edge.topic(), 3);
         KafkaTransport kafka = transport();
         List<String> ids = new CopyOnWriteArrayList<>();
@@ -107,39 +115,63 @@ class KafkaEdgeTest {
         assertThat(Set.copyOf(ids)).hasSize(2000);
         assertThat(ids).hasSize(2000);
         // every record committed once handled: the lag, the receiving port's depth, goes back to 0
-        await().atMost(Duration.ofSeconds(20)).until(() -> in.inputPort("store", "in_orders").measurements().depth() == 0
-                && out.outputPort("api", "out_orders").measurements().depth() == 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> in.inputPort("store", "in_orders").measurements().depth() == 0
+                        && out.outputPort("api", "out_orders").measurements().depth() == 0);
 
         // the same meter names as an in-process edge, tagged transport=kafka, on both sides
-        assertThat(sending.get("portflow.port.messages.out").tag("port", "out_orders").tag("transport", "kafka")
-                .functionCounter().count()).isEqualTo(2000.0);
-        assertThat(receiving.get("portflow.port.messages.in").tag("port", "in_orders").tag("transport", "kafka")
-                .functionCounter().count()).isEqualTo(2000.0);
-        assertThat(receiving.get("portflow.port.queue.depth").tag("port", "in_orders").tag("transport", "kafka").gauge())
+        assertThat(sending.get("portflow.port.messages.out")
+                        .tag("port", "out_orders")
+                        .tag("transport", "kafka")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2000.0);
+        assertThat(receiving
+                        .get("portflow.port.messages.in")
+                        .tag("port", "in_orders")
+                        .tag("transport", "kafka")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2000.0);
+        assertThat(receiving
+                        .get("portflow.port.queue.depth")
+                        .tag("port", "in_orders")
+                        .tag("transport", "kafka")
+                        .gauge())
                 .isNotNull();
-        assertThat(receiving.get("portflow.port.buffer.capacity").tag("port", "in_orders").gauge().value())
+        assertThat(receiving
+                        .get("portflow.port.buffer.capacity")
+                        .tag("port", "in_orders")
+                        .gauge()
+                        .value())
                 .isEqualTo(10_000.0);
         // message age continues across the hop (it counts from the record's origin, not the receive)
-        assertThat(in.inputPort("store", "in_orders").measurements().messageAge.count()).isEqualTo(2000);
+        assertThat(in.inputPort("store", "in_orders").measurements().messageAge.count())
+                .isEqualTo(2000);
     }
 
     @Test
     void aFullEdgeAppliesTheSendersOverflowPolicyWhenTheLagReachesItsCapacity() throws Exception {
-        KafkaEdge edge = new KafkaEdge("lagging", "api", "out_x", "slow", "in_x",
-                EmbeddedKafkaBroker.uniqueTopic("lagging"), 100);
+        KafkaEdge edge = new KafkaEdge(
+                "lagging", "api", "out_x", "slow", "in_x", EmbeddedKafkaBroker.uniqueTopic("lagging"), 100);
         broker.createTopic(edge.topic(), 2);
         KafkaTransport kafka = transport();
         KafkaSendingLink<JsonMessage> link = kafka.sendingLink(edge, MessageCodec.jsonMessages());
         OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
-        out.attachRemote(link, ConnectionOptions.defaults().capacity(100)
-                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofMillis(200)));
+        out.attachRemote(
+                link,
+                ConnectionOptions.defaults()
+                        .capacity(100)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofMillis(200)));
 
         // nobody consumes: the lag grows with every accepted message, and stops at the capacity
         for (int i = 0; i < 100; i++) {
             assertThat(out.send(message(i))).as("message " + i).isEqualTo(SendOutcome.ACCEPTED);
         }
         assertThat(out.send(message(100))).isEqualTo(SendOutcome.TIMED_OUT);
-        assertThat(out.measurements().dropped(dev.portflow.metrics.DropReason.TIMEOUT)).isEqualTo(1);
+        assertThat(out.measurements().dropped(dev.portflow.metrics.DropReason.TIMEOUT))
+                .isEqualTo(1);
         // the broker agrees: the group's lag is exactly what was accepted
         await().atMost(Duration.ofSeconds(10)).until(() -> link.depth() == 100);
     }
@@ -152,11 +184,12 @@ class KafkaEdgeTest {
      */
     @Test
     void aLagReadWhileARecordIsInFlightStillCountsIt() throws Exception {
-        KafkaEdge edge = new KafkaEdge("inflight", "api", "out_x", "slow", "in_x",
-                EmbeddedKafkaBroker.uniqueTopic("inflight"), 100);
+        KafkaEdge edge = new KafkaEdge(
+                "inflight", "api", "out_x", "slow", "in_x", EmbeddedKafkaBroker.uniqueTopic("inflight"), 100);
         broker.createTopic(edge.topic(), 1);
         KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
-        org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(settings.admin("inflight"));
+        org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(settings.admin("inflight"));
         toClose.add(admin);
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> real =
                 new org.apache.kafka.clients.producer.KafkaProducer<>(settings.producer("inflight"));
@@ -168,7 +201,8 @@ class KafkaEdgeTest {
         @SuppressWarnings("unchecked")
         org.apache.kafka.clients.producer.Producer<byte[], byte[]> held =
                 (org.apache.kafka.clients.producer.Producer<byte[], byte[]>) java.lang.reflect.Proxy.newProxyInstance(
-                        getClass().getClassLoader(), new Class<?>[] {org.apache.kafka.clients.producer.Producer.class},
+                        getClass().getClassLoader(),
+                        new Class<?>[] {org.apache.kafka.clients.producer.Producer.class},
                         (proxy, method, args) -> {
                             if (method.getName().equals("send") && hold.get()) {
                                 entered.countDown();
@@ -181,23 +215,28 @@ class KafkaEdgeTest {
         // read at start, then once a second: one read falls inside the hold below, none right after it
         ConsumerLag lag = new ConsumerLag(admin, edge, Duration.ofSeconds(1), produced, written).start();
         toClose.add(lag);
-        KafkaSendingLink<JsonMessage> link = new KafkaSendingLink<>(edge, MessageCodec.jsonMessages(), held,
-                produced, written, lag);
+        KafkaSendingLink<JsonMessage> link =
+                new KafkaSendingLink<>(edge, MessageCodec.jsonMessages(), held, produced, written, lag);
         OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
-        out.attachRemote(link, ConnectionOptions.defaults().capacity(100)
-                .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT).timeout(Duration.ofMillis(200)));
+        out.attachRemote(
+                link,
+                ConnectionOptions.defaults()
+                        .capacity(100)
+                        .overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT)
+                        .timeout(Duration.ofMillis(200)));
         for (int i = 0; i < 99; i++) {
             assertThat(out.send(message(i))).as("message " + i).isEqualTo(SendOutcome.ACCEPTED);
         }
 
         hold.set(true);
-        java.util.concurrent.CompletableFuture<SendOutcome> last = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.send(message(99));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        java.util.concurrent.CompletableFuture<SendOutcome> last =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return out.send(message(99));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         Thread.sleep(1_300); // the lag reader reads while message 99 is in flight: the topic holds 99
         hold.set(false);
@@ -210,24 +249,29 @@ class KafkaEdgeTest {
     @Test
     void aReceiverThatStopsWithoutFinishingLeavesTheRestToTheNextOne() throws Exception {
         // at-least-once: a receiver that stops before its sink finished leaves those records uncommitted
-        KafkaEdge edge = new KafkaEdge("resume", "gen", "out_x", "sink", "in_x",
-                EmbeddedKafkaBroker.uniqueTopic("resume"), 10_000);
+        KafkaEdge edge = new KafkaEdge(
+                "resume", "gen", "out_x", "sink", "in_x", EmbeddedKafkaBroker.uniqueTopic("resume"), 10_000);
         broker.createTopic(edge.topic(), 1);
         KafkaTransport kafka = transport();
-        Pipeline out = sender("resume", edge, kafka, 200, new SimpleMeterRegistry()).start();
+        Pipeline out =
+                sender("resume", edge, kafka, 200, new SimpleMeterRegistry()).start();
         out.awaitTermination(Duration.ofSeconds(30));
 
         Set<String> seen = ConcurrentHashMap.newKeySet();
         List<String> firstRun = new CopyOnWriteArrayList<>();
         KafkaReceiver<JsonMessage> first = kafka.receiver(edge, MessageCodec.jsonMessages(), 10);
-        Pipeline slow = Pipeline.builder("resume").meterRegistry(new SimpleMeterRegistry())
+        Pipeline slow = Pipeline.builder("resume")
+                .meterRegistry(new SimpleMeterRegistry())
                 .source("kafka_in", JsonMessage.class, first)
                 .sink("sink", JsonMessage.class, m -> {
                     firstRun.add(m.id());
                     seen.add(m.id());
                     Thread.sleep(20);
                 })
-                .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(10))
+                .connect(
+                        "kafka_in.out_records",
+                        "sink.in_x",
+                        ConnectionOptions.defaults().capacity(10))
                 .bindRemote("sink.in_x", first.backlog())
                 .build();
         first.watch(slow);
@@ -236,7 +280,8 @@ class KafkaEdgeTest {
         slow.drain(Duration.ofSeconds(30));
 
         List<String> secondRun = new CopyOnWriteArrayList<>();
-        Pipeline second = receiver("resume", edge, kafka, secondRun, new SimpleMeterRegistry()).start();
+        Pipeline second = receiver("resume", edge, kafka, secondRun, new SimpleMeterRegistry())
+                .start();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Set<String> all = ConcurrentHashMap.newKeySet();
             all.addAll(firstRun);
@@ -255,8 +300,8 @@ class KafkaEdgeTest {
      */
     @Test
     void withFourWorkersTheCommitNeverPassesARecordStillBeingHandled() throws Exception {
-        KafkaEdge edge = new KafkaEdge("workers", "api", "out_x", "store", "in_x",
-                EmbeddedKafkaBroker.uniqueTopic("workers"), 10_000);
+        KafkaEdge edge = new KafkaEdge(
+                "workers", "api", "out_x", "store", "in_x", EmbeddedKafkaBroker.uniqueTopic("workers"), 10_000);
         broker.createTopic(edge.topic(), 1); // one partition: offsets are the order of the records
         KafkaTransport kafka = transport();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -270,7 +315,10 @@ class KafkaEdgeTest {
                     }
                     handled.incrementAndGet();
                 })
-                .connect("kafka_in.out_records", "store.in_x", ConnectionOptions.defaults().capacity(receiving.prefetch()))
+                .connect(
+                        "kafka_in.out_records",
+                        "store.in_x",
+                        ConnectionOptions.defaults().capacity(receiving.prefetch()))
                 .bindRemote("store.in_x", receiving.backlog())
                 .workers("store", 4)
                 .build();
@@ -281,7 +329,9 @@ class KafkaEdgeTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() == 199);
         Thread.sleep(1_000); // time for commits to happen, were they to pass record 3
-        assertThat(committed(edge)).as("committed offset while record 3 is handled").isLessThanOrEqualTo(3);
+        assertThat(committed(edge))
+                .as("committed offset while record 3 is handled")
+                .isLessThanOrEqualTo(3);
 
         release.countDown();
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(edge) == 200);
@@ -294,15 +344,16 @@ class KafkaEdgeTest {
      */
     @Test
     void whenTheReceivingComponentDiesTheReceiverStopsAndCommitsOnlyWhatWasFinished() throws Exception {
-        KafkaEdge edge = new KafkaEdge("dies", "gen", "out_x", "sink", "in_x",
-                EmbeddedKafkaBroker.uniqueTopic("dies"), 10_000);
+        KafkaEdge edge =
+                new KafkaEdge("dies", "gen", "out_x", "sink", "in_x", EmbeddedKafkaBroker.uniqueTopic("dies"), 10_000);
         broker.createTopic(edge.topic(), 1);
         KafkaTransport kafka = transport();
         sender("dies", edge, kafka, 200, new SimpleMeterRegistry()).start().awaitTermination(Duration.ofSeconds(30));
 
         List<String> firstRun = new CopyOnWriteArrayList<>();
         KafkaReceiver<JsonMessage> first = kafka.receiver(edge, MessageCodec.jsonMessages(), 10);
-        Pipeline dying = Pipeline.builder("dies").meterRegistry(new SimpleMeterRegistry())
+        Pipeline dying = Pipeline.builder("dies")
+                .meterRegistry(new SimpleMeterRegistry())
                 .source("kafka_in", JsonMessage.class, first)
                 .sink("sink", JsonMessage.class, m -> {
                     if (m.id().equals("id-50")) {
@@ -310,18 +361,24 @@ class KafkaEdgeTest {
                     }
                     firstRun.add(m.id());
                 })
-                .connect("kafka_in.out_records", "sink.in_x", ConnectionOptions.defaults().capacity(10))
+                .connect(
+                        "kafka_in.out_records",
+                        "sink.in_x",
+                        ConnectionOptions.defaults().capacity(10))
                 .bindRemote("sink.in_x", first.backlog())
                 .build();
         first.watch(dying);
         toClose.add(dying);
         dying.start();
-        assertThat(dying.awaitTermination(Duration.ofSeconds(30))).as("the receiver stops reading").isTrue();
+        assertThat(dying.awaitTermination(Duration.ofSeconds(30)))
+                .as("the receiver stops reading")
+                .isTrue();
         assertThat(firstRun).hasSize(50);
         assertThat(committed(edge)).isEqualTo(50);
 
         List<String> secondRun = new CopyOnWriteArrayList<>();
-        Pipeline second = receiver("dies", edge, kafka, secondRun, new SimpleMeterRegistry()).start();
+        Pipeline second = receiver("dies", edge, kafka, secondRun, new SimpleMeterRegistry())
+                .start();
         await().atMost(Duration.ofSeconds(30)).until(() -> secondRun.size() >= 150);
         assertThat(secondRun).first().isEqualTo("id-50");
         assertThat(secondRun).doesNotContainAnyElementsOf(firstRun).hasSize(150);
@@ -330,9 +387,11 @@ class KafkaEdgeTest {
 
     /** The next offset the receiving group has committed on partition 0 (0 when none). */
     private static long committed(KafkaEdge edge) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            var offsets = admin.listConsumerGroupOffsets(edge.groupId()).partitionsToOffsetAndMetadata().get();
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var offsets = admin.listConsumerGroupOffsets(edge.groupId())
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             var meta = offsets.get(new org.apache.kafka.common.TopicPartition(edge.topic(), 0));
             return meta == null ? 0 : meta.offset();
         }

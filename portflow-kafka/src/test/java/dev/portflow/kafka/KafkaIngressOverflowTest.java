@@ -45,38 +45,64 @@ class KafkaIngressOverflowTest {
 
     @Test
     void theIngressAnswers503OnceTheLagReachesTheEdgesCapacity() throws Exception {
-        KafkaEdge edge = new KafkaEdge("orders", "api", "out_requests", "store", "in_requests",
-                EmbeddedKafkaBroker.uniqueTopic("ingress"), 100);
+        KafkaEdge edge = new KafkaEdge(
+                "orders",
+                "api",
+                "out_requests",
+                "store",
+                "in_requests",
+                EmbeddedKafkaBroker.uniqueTopic("ingress"),
+                100);
         broker.createTopic(edge.topic(), 2);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (KafkaTransport kafka = KafkaTransport.create(KafkaSettings.of(broker.bootstrapServers())
-                     .withLagRefresh(Duration.ofMillis(50)));
-             HttpClient client = HttpClient.newHttpClient()) {
-            Pipeline sender = Pipeline.builder("orders").meterRegistry(registry)
-                    .source("api", JsonMessage.class, ApiEndpoint.json(new IngressSettings("/orders", Duration.ofMillis(200), 65536, null)))
-                    .connect("api.out_requests", kafka.sendingLink(edge, MessageCodec.jsonMessages()),
+        try (KafkaTransport kafka = KafkaTransport.create(
+                        KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
+                HttpClient client = HttpClient.newHttpClient()) {
+            Pipeline sender = Pipeline.builder("orders")
+                    .meterRegistry(registry)
+                    .source(
+                            "api",
+                            JsonMessage.class,
+                            ApiEndpoint.json(new IngressSettings("/orders", Duration.ofMillis(200), 65536, null)))
+                    .connect(
+                            "api.out_requests",
+                            kafka.sendingLink(edge, MessageCodec.jsonMessages()),
                             ConnectionOptions.defaults().capacity(100).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT))
                     .build();
-            PortflowServer server = PortflowServer.builder(sender).port(0).build().start();
+            PortflowServer server =
+                    PortflowServer.builder(sender).port(0).build().start();
             try {
                 URI orders = URI.create(server.baseUri() + "/orders");
                 for (int i = 0; i < 100; i++) {
-                    assertThat(post(client, orders, i).statusCode()).as("request " + i).isEqualTo(202);
+                    assertThat(post(client, orders, i).statusCode())
+                            .as("request " + i)
+                            .isEqualTo(202);
                 }
                 HttpResponse<String> refused = post(client, orders, 100);
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.body()).contains("\"error\":\"backpressure\"");
-                assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 60);
-                assertThat(sender.outputPort("api", "out_requests").measurements().depth()).isEqualTo(100);
+                assertThat(Integer.parseInt(
+                                refused.headers().firstValue("Retry-After").orElseThrow()))
+                        .isBetween(1, 60);
+                assertThat(sender.outputPort("api", "out_requests")
+                                .measurements()
+                                .depth())
+                        .isEqualTo(100);
 
-                String metrics = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).contains("portflow_port_queue_depth{component=\"api\",pipeline=\"orders\","
-                        + "port=\"out_requests\",transport=\"kafka\"} 100.0");
-                assertThat(metrics).contains("portflow_port_messages_out_total{component=\"api\",pipeline=\"orders\","
-                        + "port=\"out_requests\",transport=\"kafka\"} 100.0");
-                assertThat(metrics).contains("portflow_port_messages_dropped_total{component=\"api\",pipeline=\"orders\","
-                        + "port=\"out_requests\",reason=\"timeout\",transport=\"kafka\"} 1.0");
+                String metrics = client.send(
+                                HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics)
+                        .contains("portflow_port_queue_depth{component=\"api\",pipeline=\"orders\","
+                                + "port=\"out_requests\",transport=\"kafka\"} 100.0");
+                assertThat(metrics)
+                        .contains("portflow_port_messages_out_total{component=\"api\",pipeline=\"orders\","
+                                + "port=\"out_requests\",transport=\"kafka\"} 100.0");
+                assertThat(metrics)
+                        .contains("portflow_port_messages_dropped_total{component=\"api\",pipeline=\"orders\","
+                                + "port=\"out_requests\",reason=\"timeout\",transport=\"kafka\"} 1.0");
 
                 long lastAccepted = System.nanoTime();
                 // a consumer catches up: the lag falls and the ingress takes requests again
@@ -85,16 +111,26 @@ class KafkaIngressOverflowTest {
                 try (Pipeline receiver = Pipeline.builder("orders")
                         .source("kafka_in", JsonMessage.class, in)
                         .sink("store", JsonMessage.class, m -> stored.add(m.id()))
-                        .connect("kafka_in.out_records", "store.in_requests", ConnectionOptions.defaults().capacity(50))
+                        .connect(
+                                "kafka_in.out_records",
+                                "store.in_requests",
+                                ConnectionOptions.defaults().capacity(50))
                         .bindRemote("store.in_requests", in.backlog())
                         .build()) {
                     in.watch(receiver);
                     long waited = System.nanoTime() - lastAccepted; // every record sat in the topic at least this long
                     receiver.start();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 100
-                            && sender.outputPort("api", "out_requests").measurements().depth() == 0);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> stored.size() == 100
+                                    && sender.outputPort("api", "out_requests")
+                                                    .measurements()
+                                                    .depth()
+                                            == 0);
                     // queue wait on the receiving port counts from when each record was produced
-                    assertThat(receiver.inputPort("store", "in_requests").measurements().queueWait.maxNanos())
+                    assertThat(receiver.inputPort("store", "in_requests")
+                                    .measurements()
+                                    .queueWait
+                                    .maxNanos())
                             .isGreaterThanOrEqualTo(waited);
                     assertThat(post(client, orders, 101).statusCode()).isEqualTo(202);
                     await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 101);
@@ -107,7 +143,11 @@ class KafkaIngressOverflowTest {
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, int n) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

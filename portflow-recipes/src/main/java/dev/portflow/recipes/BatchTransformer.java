@@ -1,8 +1,8 @@
 package dev.portflow.recipes;
 
 import dev.portflow.component.ComponentContext;
-import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Emitter;
+import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Transformer;
 import dev.portflow.message.JsonMessage;
 import java.lang.System.Logger.Level;
@@ -114,8 +114,11 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
         } catch (InterruptedException e) {
             // cleanup() interrupted us: it flushes what is left
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "batch '" + name + "': emitting a batch on its window failed; "
-                    + "the batch is emitted by the next message or at end of stream", e);
+            LOG.log(
+                    Level.WARNING,
+                    "batch '" + name + "': emitting a batch on its window failed; "
+                            + "the batch is emitted by the next message or at end of stream",
+                    e);
         } finally {
             lock.unlock();
         }
@@ -177,8 +180,11 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
                 try {
                     flushLocked();
                 } catch (InterruptedException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "batch '" + name + "': the last, partial batch of " + n
-                            + " messages could not be emitted at end of stream", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "batch '" + name + "': the last, partial batch of " + n
+                                    + " messages could not be emitted at end of stream",
+                            e);
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                     }

@@ -68,13 +68,14 @@ public final class CelExpression {
             .setOptions(OPTIONS)
             .build();
 
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .setOptions(OPTIONS)
-            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     /** What a compiled expression must be able to produce. */
     enum Expect {
-        ANY("a value"), BOOL("a boolean (true/false)"), LIST("a list");
+        ANY("a value"),
+        BOOL("a boolean (true/false)"),
+        LIST("a list");
 
         private final String description;
 
@@ -90,8 +91,13 @@ public final class CelExpression {
     private final Set<String> localVariables; // comprehension variables: never fields
     private final boolean usesMessage;
 
-    private CelExpression(String key, String source, CelRuntime.Program program, String[] fieldVariables,
-            Set<String> localVariables, boolean usesMessage) {
+    private CelExpression(
+            String key,
+            String source,
+            CelRuntime.Program program,
+            String[] fieldVariables,
+            Set<String> localVariables,
+            boolean usesMessage) {
         this.key = key;
         this.source = source;
         this.program = program;
@@ -163,7 +169,12 @@ public final class CelExpression {
             CelAbstractSyntaxTree ast = checked.getAst();
             requireType(key, source, ast.getResultType(), expect);
             CelRuntime.Program program = RUNTIME.createProgram(ast);
-            return new CelExpression(key, source, program, fields.toArray(String[]::new), Set.copyOf(locals),
+            return new CelExpression(
+                    key,
+                    source,
+                    program,
+                    fields.toArray(String[]::new),
+                    Set.copyOf(locals),
                     identifiers.contains(MESSAGE_VARIABLE));
         } catch (CelValidationException | dev.cel.runtime.CelEvaluationException e) {
             throw invalid(key, source, e.getMessage());
@@ -187,8 +198,8 @@ public final class CelExpression {
     }
 
     private static IllegalArgumentException invalid(String key, String source, String diagnostics) {
-        return new IllegalArgumentException("'" + key + "' is not a valid CEL expression: \"" + source + "\"\n"
-                + diagnostics);
+        return new IllegalArgumentException(
+                "'" + key + "' is not a valid CEL expression: \"" + source + "\"\n" + diagnostics);
     }
 
     /** The configuration key this expression came from. */
@@ -259,8 +270,8 @@ public final class CelExpression {
         if (result instanceof Boolean b) {
             return b;
         }
-        throw new ExpressionException("'" + key + "' (" + source + ") must produce a boolean, but produced "
-                + describe(result));
+        throw new ExpressionException(
+                "'" + key + "' (" + source + ") must produce a boolean, but produced " + describe(result));
     }
 
     /** Evaluates an expression that must produce a list; the elements as JSON values. */
@@ -277,8 +288,8 @@ public final class CelExpression {
             }
             return json;
         }
-        throw new ExpressionException("'" + key + "' (" + source + ") must produce a list, but produced "
-                + describe(result));
+        throw new ExpressionException(
+                "'" + key + "' (" + source + ") must produce a list, but produced " + describe(result));
     }
 
     private Object evaluateRaw(Object body) {
@@ -317,7 +328,8 @@ public final class CelExpression {
                 }
             }
             throw new ExpressionException("'" + key + "' (" + source + ") reads "
-                    + (missing.size() == 1 ? "field '" + missing.get(0) + "', which the message does not have"
+                    + (missing.size() == 1
+                            ? "field '" + missing.get(0) + "', which the message does not have"
                             : "fields " + missing + ", which the message does not have")
                     + "; test for it with has(message." + (missing.isEmpty() ? "<field>" : missing.get(0)) + ")");
         }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class CelRouter implements Router<JsonMessage> {
 
-    private record CompiledRoute(String port, CelExpression when) {
-    }
+    private record CompiledRoute(String port, CelExpression when) {}
 
     private final RouterConfig config;
     private final List<CompiledRoute> routes;

@@ -35,8 +35,7 @@ final class CelValues {
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private CelValues() {
-    }
+    private CelValues() {}
 
     /**
      * A value that cannot cross between JSON and CEL unchanged. It records where it was found as it
@@ -79,7 +78,9 @@ final class CelValues {
          *             alone names it (the converted value was the whole body)
          */
         String describe(String root) {
-            String full = root.isEmpty() ? path : path.isEmpty() ? root : path.startsWith("[") ? root + path : root + "." + path;
+            String full = root.isEmpty()
+                    ? path
+                    : path.isEmpty() ? root : path.startsWith("[") ? root + path : root + "." + path;
             return (full.isEmpty() ? "the value" : "field '" + full + "'") + " is " + value + reason;
         }
 
@@ -107,7 +108,8 @@ final class CelValues {
             case Float f -> finiteInput(f.doubleValue(), f.toString());
             case BigInteger big -> {
                 if (big.compareTo(LONG_MIN) < 0 || big.compareTo(LONG_MAX) > 0) {
-                    throw new Unrepresentable(big.toString(), ": integers beyond 64 bits are not supported by CEL expressions");
+                    throw new Unrepresentable(
+                            big.toString(), ": integers beyond 64 bits are not supported by CEL expressions");
                 }
                 yield big.longValue();
             }
@@ -168,8 +170,10 @@ final class CelValues {
                 }
                 yield d;
             }
-            case UnsignedLong u -> u.compareTo(UnsignedLong.valueOf(Long.MAX_VALUE)) <= 0
-                    ? (Object) u.longValue() : (Object) u.bigIntegerValue();
+            case UnsignedLong u ->
+                u.compareTo(UnsignedLong.valueOf(Long.MAX_VALUE)) <= 0
+                        ? (Object) u.longValue()
+                        : (Object) u.bigIntegerValue();
             case Number n -> n;
             case CelByteString bytes -> Base64.getEncoder().encodeToString(bytes.toByteArray());
             case Instant instant -> instant.toString();

@@ -17,16 +17,19 @@ import java.util.UUID;
  */
 final class Documents {
 
-    private Documents() {
-    }
+    private Documents() {}
 
     static JsonMessage of(Object message) {
         return switch (message) {
             case JsonMessage json -> json;
-            case ErrorEnvelope envelope -> new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
+            case ErrorEnvelope envelope ->
+                new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
             default -> {
                 Instant event = message instanceof EventTimed timed ? timed.eventTime() : null;
-                yield new JsonMessage(UUID.randomUUID().toString(), Instant.now(), event,
+                yield new JsonMessage(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        event,
                         Json.MAPPER.convertValue(message, Object.class));
             }
         };

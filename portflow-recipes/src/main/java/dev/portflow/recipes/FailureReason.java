@@ -24,10 +24,10 @@ final class FailureReason {
 
     /** Longer reasons are cut: a setup error is one line in a terminal. */
     static final int MAX_LENGTH = 300;
+
     private static final int MAX_CHAIN = 10; // cause chains can be cyclic in badly written drivers
 
-    private FailureReason() {
-    }
+    private FailureReason() {}
 
     /** The reason {@code error} happened, on one line of at most {@value #MAX_LENGTH} characters. */
     static String of(Throwable error) {
@@ -44,7 +44,8 @@ final class FailureReason {
             }
             messages.add(line);
         }
-        String reason = fileProblem != null ? describe(fileProblem)
+        String reason = fileProblem != null
+                ? describe(fileProblem)
                 : messages.isEmpty() ? error.getClass().getSimpleName() : String.join(": ", messages);
         return reason.length() <= MAX_LENGTH ? reason : reason.substring(0, MAX_LENGTH - 3) + "...";
     }
@@ -56,8 +57,10 @@ final class FailureReason {
         }
         String notADirectory = fileInTheWay(file);
         if (notADirectory != null
-                && (e instanceof NoSuchFileException || e instanceof NotDirectoryException
-                        || e instanceof FileAlreadyExistsException || "Not a directory".equals(e.getReason()))) {
+                && (e instanceof NoSuchFileException
+                        || e instanceof NotDirectoryException
+                        || e instanceof FileAlreadyExistsException
+                        || "Not a directory".equals(e.getReason()))) {
             return notADirectory + " is a file, not a directory";
         }
         return switch (e) {

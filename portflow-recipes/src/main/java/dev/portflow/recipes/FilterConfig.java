@@ -28,7 +28,8 @@ public record FilterConfig(String condition) {
     public static FilterConfig fromMap(Map<String, ?> config) {
         ConfigMap c = new ConfigMap(RECIPE, config, "condition");
         if (!c.has("condition")) {
-            throw ConfigMap.missing(RECIPE, "condition", "a CEL expression producing true or false, e.g. \"amount > 100\"");
+            throw ConfigMap.missing(
+                    RECIPE, "condition", "a CEL expression producing true or false, e.g. \"amount > 100\"");
         }
         return new FilterConfig(c.string("condition"));
     }

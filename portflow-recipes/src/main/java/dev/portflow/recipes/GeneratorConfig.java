@@ -63,8 +63,9 @@ public record GeneratorConfig(double rate, Long count, Map<String, Object> templ
         try {
             parsed = Json.parse(json);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(RECIPE + ": 'template' must be a JSON object, but the text is not valid JSON: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    RECIPE + ": 'template' must be a JSON object, but the text is not valid JSON: " + e.getMessage(),
+                    e);
         }
         if (parsed instanceof Map<?, ?> map) {
             @SuppressWarnings("unchecked")

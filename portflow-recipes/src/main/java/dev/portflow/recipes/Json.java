@@ -48,8 +48,7 @@ final class Json {
                     .addSerializer(float.class, FiniteNumberSerializer.INSTANCE))
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Parses JSON text into maps, lists and scalars (what Jackson reads without a target type). */
     static Object parse(String text) {
@@ -145,8 +144,8 @@ final class Json {
             } else if (Double.isFinite(value.doubleValue())) {
                 gen.writeNumber(value.doubleValue());
             } else {
-                throw DatabindException.from(gen, describe(gen.streamWriteContext()) + " is " + value
-                        + ", which JSON cannot hold");
+                throw DatabindException.from(
+                        gen, describe(gen.streamWriteContext()) + " is " + value + ", which JSON cannot hold");
             }
         }
 
@@ -159,7 +158,8 @@ final class Json {
                     // The leaf array has not counted the value being written yet; its parents have.
                     path.insert(0, "[" + (leaf ? c.getEntryCount() : c.getCurrentIndex()) + "]");
                 } else if (c.currentName() != null) {
-                    path.insert(0, (path.isEmpty() || path.charAt(0) == '[' ? "" : ".")).insert(0, c.currentName());
+                    path.insert(0, (path.isEmpty() || path.charAt(0) == '[' ? "" : "."))
+                            .insert(0, c.currentName());
                 }
                 leaf = false;
             }

@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -67,6 +66,7 @@ public final class JsonlSink implements Sink<Object> {
     static final int FLUSH_BYTES = 64 * 1024;
     /** A torn last line longer than this is not read to see whether it is complete JSON. */
     private static final int MAX_CHECKED_LINE_BYTES = 16 * 1024 * 1024;
+
     private static final int SHOWN_FRAGMENT_CHARS = 120;
 
     private final JsonlSinkConfig config;
@@ -116,7 +116,8 @@ public final class JsonlSink implements Sink<Object> {
             closed = false;
             failing = null;
             if (intervalNanos > 0) {
-                flusher = Thread.ofVirtual().name("portflow-" + context.pipelineName() + "-" + context.componentName() + "-flush")
+                flusher = Thread.ofVirtual()
+                        .name("portflow-" + context.pipelineName() + "-" + context.componentName() + "-flush")
                         .start(this::runFlusher);
             }
         } finally {
@@ -138,7 +139,8 @@ public final class JsonlSink implements Sink<Object> {
         lock.lock();
         try {
             if (!open) {
-                throw new IllegalStateException("jsonl_sink for " + config.path() + " is not open (setup not called, or already cleaned up)");
+                throw new IllegalStateException(
+                        "jsonl_sink for " + config.path() + " is not open (setup not called, or already cleaned up)");
             }
             int mark = pending.size();
             boolean complete = false;
@@ -159,7 +161,9 @@ public final class JsonlSink implements Sink<Object> {
                 firstPendingAt = now;
                 wake.signal(); // the flusher now waits for this line's deadline
             }
-            if (failing != null || intervalNanos == 0 || pending.size() >= FLUSH_BYTES
+            if (failing != null
+                    || intervalNanos == 0
+                    || pending.size() >= FLUSH_BYTES
                     || now - firstPendingAt >= intervalNanos) {
                 writePendingLocked(false, true);
             }
@@ -243,7 +247,9 @@ public final class JsonlSink implements Sink<Object> {
         if (others == 0) {
             return "";
         }
-        return forMessage ? "; the " + others + (others == 1 ? " line" : " lines") + " buffered before this message's were not written either"
+        return forMessage
+                ? "; the " + others + (others == 1 ? " line" : " lines")
+                        + " buffered before this message's were not written either"
                 : "; " + others + (others == 1 ? " buffered line was" : " buffered lines were") + " not written";
     }
 
@@ -264,7 +270,9 @@ public final class JsonlSink implements Sink<Object> {
     private void ensureFileLocked() throws IOException {
         if (channel != null) {
             if (!Objects.equals(currentFileKey(), fileKey)) {
-                LOG.log(Level.WARNING, "jsonl_sink: " + path + " was deleted or replaced while open; going on in a new file there");
+                LOG.log(
+                        Level.WARNING,
+                        "jsonl_sink: " + path + " was deleted or replaced while open; going on in a new file there");
                 closeChannelLocked();
             } else if (!mayBeTorn) {
                 end = channel.size(); // in case another program truncated it (copytruncate rotation)
@@ -309,7 +317,9 @@ public final class JsonlSink implements Sink<Object> {
             }
             mayBeTorn = false;
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "jsonl_sink: cannot cut " + path + " back to its last complete line yet: " + e.getMessage());
+            LOG.log(
+                    Level.DEBUG,
+                    "jsonl_sink: cannot cut " + path + " back to its last complete line yet: " + e.getMessage());
         }
     }
 
@@ -321,7 +331,8 @@ public final class JsonlSink implements Sink<Object> {
         if (Files.isDirectory(path)) {
             throw new FileSystemException(path.toString(), null, "it is a directory");
         }
-        FileChannel opened = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel opened =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         try {
             end = startOnAFreshLine(opened);
             fileKey = currentFileKey();
@@ -354,13 +365,18 @@ public final class JsonlSink implements Sink<Object> {
             byte[] fragment = length <= MAX_CHECKED_LINE_BYTES ? readFully(read, start, (int) length) : null;
             if (fragment != null && isJson(fragment)) {
                 append.write(ByteBuffer.wrap(new byte[] {'\n'}));
-                LOG.log(Level.INFO, "jsonl_sink: " + path + " ended with a complete line without its newline; added the newline");
+                LOG.log(
+                        Level.INFO,
+                        "jsonl_sink: " + path + " ended with a complete line without its newline; added the newline");
                 return append.size();
             }
             append.truncate(start);
             String shown = fragment == null ? "" : ": " + shorten(new String(fragment, StandardCharsets.UTF_8));
-            LOG.log(Level.WARNING, "jsonl_sink: " + path + " ended with a torn line (" + length + " bytes at offset " + start
-                    + ", a write cut short, e.g. by kill -9); removed it so new lines start on a fresh line" + shown);
+            LOG.log(
+                    Level.WARNING,
+                    "jsonl_sink: " + path + " ended with a torn line (" + length + " bytes at offset " + start
+                            + ", a write cut short, e.g. by kill -9); removed it so new lines start on a fresh line"
+                            + shown);
             return start;
         }
     }

@@ -32,6 +32,7 @@ public final class LogSink implements Sink<Object> {
     private final LogSinkConfig config;
     private final System.Logger logger;
     private String prefix = "[log_sink] ";
+
     @SuppressWarnings("unused") // held so java.util.logging (which keeps loggers weakly) does not forget the level
     private java.util.logging.Logger julLogger;
 

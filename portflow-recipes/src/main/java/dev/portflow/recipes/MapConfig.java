@@ -19,7 +19,10 @@ public record MapConfig(Map<String, String> fields, boolean replace) {
 
     public MapConfig {
         if (fields == null || fields.isEmpty()) {
-            throw ConfigMap.missing(RECIPE, "fields", "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
+            throw ConfigMap.missing(
+                    RECIPE,
+                    "fields",
+                    "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
         }
         Map<String, String> copy = new LinkedHashMap<>();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -54,7 +57,10 @@ public record MapConfig(Map<String, String> fields, boolean replace) {
         ConfigMap c = new ConfigMap(RECIPE, config, "fields", "replace");
         Map<String, Object> raw = c.map("fields");
         if (raw == null) {
-            throw ConfigMap.missing(RECIPE, "fields", "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
+            throw ConfigMap.missing(
+                    RECIPE,
+                    "fields",
+                    "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
         }
         Map<String, String> fields = new LinkedHashMap<>();
         raw.forEach((name, expression) -> {

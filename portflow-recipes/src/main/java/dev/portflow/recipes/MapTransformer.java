@@ -31,7 +31,8 @@ public final class MapTransformer implements Transformer<JsonMessage, JsonMessag
     @Override
     public void transform(JsonMessage message, Emitter<JsonMessage> out) throws InterruptedException {
         Object body = message.body();
-        Map<String, Object> result = config.replace() ? LinkedHashMap.newLinkedHashMap(fields.size())
+        Map<String, Object> result = config.replace()
+                ? LinkedHashMap.newLinkedHashMap(fields.size())
                 : new LinkedHashMap<>(message.fields());
         for (Map.Entry<String, CelExpression> field : fields.entrySet()) {
             result.put(field.getKey(), field.getValue().evaluateField(body, field.getKey()));

@@ -40,6 +40,7 @@ public final class MessageKey implements Function<Object, Object> {
     private final CelExpression expression;
     /** The field a plain field name reads directly, or {@code null} to evaluate the expression. */
     private final String field;
+
     private final String owner;
     private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -115,9 +116,11 @@ public final class MessageKey implements Function<Object, Object> {
 
     private Object unreadable(String reason) {
         if (warned.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, (owner == null ? "" : "component '" + owner + "': ") + "key (" + expression.source()
-                    + ") cannot be read from a message, so it counts under the key null (such messages are handled"
-                    + " one at a time, in order): " + reason + "; later messages like it are not logged");
+            LOG.log(
+                    Level.WARNING,
+                    (owner == null ? "" : "component '" + owner + "': ") + "key (" + expression.source()
+                            + ") cannot be read from a message, so it counts under the key null (such messages are handled"
+                            + " one at a time, in order): " + reason + "; later messages like it are not logged");
         }
         return null;
     }

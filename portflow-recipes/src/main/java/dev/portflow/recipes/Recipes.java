@@ -18,10 +18,19 @@ public final class Recipes {
 
     /** Every recipe {@link #create} knows, in the order of the contract. */
     public static final List<String> NAMES = List.of(
-            "generator", "filter", "map", "router", "split", "merge", "batch", "sleep", "jsonl_sink", "log_sink", "store");
+            "generator",
+            "filter",
+            "map",
+            "router",
+            "split",
+            "merge",
+            "batch",
+            "sleep",
+            "jsonl_sink",
+            "log_sink",
+            "store");
 
-    private Recipes() {
-    }
+    private Recipes() {}
 
     public static boolean isRecipe(String name) {
         return NAMES.contains(name);
@@ -46,8 +55,9 @@ public final class Recipes {
             case "jsonl_sink" -> JsonlSinkConfig.fromMap(config);
             case "log_sink" -> LogSinkConfig.fromMap(config);
             case "store" -> StoreConfig.fromMap(config);
-            default -> throw new IllegalArgumentException("unknown recipe '" + recipe + "'; built-in recipes: "
-                    + String.join(", ", NAMES) + " (and api_endpoint from portflow-http)");
+            default ->
+                throw new IllegalArgumentException("unknown recipe '" + recipe + "'; built-in recipes: "
+                        + String.join(", ", NAMES) + " (and api_endpoint from portflow-http)");
         }
     }
 
@@ -75,8 +85,9 @@ public final class Recipes {
             case "jsonl_sink" -> new JsonlSink(JsonlSinkConfig.fromMap(config));
             case "log_sink" -> new LogSink(LogSinkConfig.fromMap(config));
             case "store" -> new StoreSink(StoreConfig.fromMap(config), dataDir);
-            default -> throw new IllegalArgumentException("unknown recipe '" + recipe + "'; built-in recipes: "
-                    + String.join(", ", NAMES) + " (and api_endpoint from portflow-http)");
+            default ->
+                throw new IllegalArgumentException("unknown recipe '" + recipe + "'; built-in recipes: "
+                        + String.join(", ", NAMES) + " (and api_endpoint from portflow-http)");
         };
     }
 }

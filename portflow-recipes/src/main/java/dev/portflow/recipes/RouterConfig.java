@@ -28,7 +28,11 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
 
         public Route {
             if (!isDataOutput(port)) {
-                throw ConfigMap.problem(RECIPE, "routes[].port", "an output port name out_<name> (lower case letters, digits, '_')", port);
+                throw ConfigMap.problem(
+                        RECIPE,
+                        "routes[].port",
+                        "an output port name out_<name> (lower case letters, digits, '_')",
+                        port);
             }
             compile(port, when);
         }
@@ -44,11 +48,13 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
 
     public RouterConfig {
         if (routes == null || routes.isEmpty()) {
-            throw ConfigMap.missing(RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
+            throw ConfigMap.missing(
+                    RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
         }
         routes = List.copyOf(routes);
         if (defaultPort != null && !isDataOutput(defaultPort)) {
-            throw ConfigMap.problem(RECIPE, "default", "an output port name out_<name> (lower case letters, digits, '_')", defaultPort);
+            throw ConfigMap.problem(
+                    RECIPE, "default", "an output port name out_<name> (lower case letters, digits, '_')", defaultPort);
         }
     }
 
@@ -67,12 +73,14 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
         ConfigMap c = new ConfigMap(RECIPE, config, "routes", "default");
         List<?> raw = c.list("routes");
         if (raw == null) {
-            throw ConfigMap.missing(RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
+            throw ConfigMap.missing(
+                    RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
         }
         List<Route> routes = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             if (!(raw.get(i) instanceof Map<?, ?> entry)) {
-                throw ConfigMap.problem(RECIPE, "routes[" + i + "]", "a mapping {port: out_<name>, when: <CEL condition>}", raw.get(i));
+                throw ConfigMap.problem(
+                        RECIPE, "routes[" + i + "]", "a mapping {port: out_<name>, when: <CEL condition>}", raw.get(i));
             }
             @SuppressWarnings("unchecked")
             ConfigMap route = new ConfigMap(RECIPE + " routes[" + i + "]", (Map<String, ?>) entry, "port", "when");

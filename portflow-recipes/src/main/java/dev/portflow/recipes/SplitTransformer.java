@@ -36,7 +36,8 @@ public final class SplitTransformer implements Transformer<JsonMessage, JsonMess
     public void transform(JsonMessage message, Emitter<JsonMessage> out) throws InterruptedException {
         List<Object> elements = items.evaluateList(message.body());
         for (int i = 0; i < elements.size(); i++) {
-            out.emit(new JsonMessage(message.id() + "-" + i, message.ingestTime(), message.sourceTime(), elements.get(i)));
+            out.emit(new JsonMessage(
+                    message.id() + "-" + i, message.ingestTime(), message.sourceTime(), elements.get(i)));
         }
     }
 }

@@ -28,11 +28,18 @@ public record StoreConfig(String url, String table, String key, String user, Str
 
     public StoreConfig {
         if (url != null && !url.startsWith(H2_PREFIX) && !url.startsWith(POSTGRESQL_PREFIX)) {
-            throw ConfigMap.problem(RECIPE, "url", "a JDBC URL starting with jdbc:h2: (embedded H2) or jdbc:postgresql:", url);
+            throw ConfigMap.problem(
+                    RECIPE, "url", "a JDBC URL starting with jdbc:h2: (embedded H2) or jdbc:postgresql:", url);
         }
-        if (url != null && url.startsWith(H2_PREFIX) && url.toUpperCase(Locale.ROOT).contains(";INIT=")) {
-            throw ConfigMap.problem(RECIPE, "url", "an H2 URL without INIT= (it runs SQL, and so Java, when the database"
-                    + " opens; the store creates its table itself)", url);
+        if (url != null
+                && url.startsWith(H2_PREFIX)
+                && url.toUpperCase(Locale.ROOT).contains(";INIT=")) {
+            throw ConfigMap.problem(
+                    RECIPE,
+                    "url",
+                    "an H2 URL without INIT= (it runs SQL, and so Java, when the database"
+                            + " opens; the store creates its table itself)",
+                    url);
         }
         if (table != null) {
             requireIdentifier("table", table);
@@ -50,7 +57,8 @@ public record StoreConfig(String url, String table, String key, String user, Str
     /** Reads the blueprint form: {@code url}, {@code table}, {@code key}, {@code user}, {@code password}. */
     public static StoreConfig fromMap(Map<String, ?> config) {
         ConfigMap c = new ConfigMap(RECIPE, config, "url", "table", "key", "user", "password");
-        return new StoreConfig(c.string("url"), c.string("table"), c.string("key"), c.string("user"), c.string("password"));
+        return new StoreConfig(
+                c.string("url"), c.string("table"), c.string("key"), c.string("user"), c.string("password"));
     }
 
     /** Whether {@code url} names a PostgreSQL database. */
@@ -73,14 +81,18 @@ public record StoreConfig(String url, String table, String key, String user, Str
 
     private static void requireIdentifier(String key, String name) {
         if (!IDENTIFIER.matcher(name).matches()) {
-            throw ConfigMap.problem(RECIPE, key, "an SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters", name);
+            throw ConfigMap.problem(
+                    RECIPE,
+                    key,
+                    "an SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters",
+                    name);
         }
     }
 
     /** Never shows the password. */
     @Override
     public String toString() {
-        return "StoreConfig[url=" + url + ", table=" + table + ", key=" + key + ", user=" + user
-                + ", password=" + (password == null ? null : "***") + "]";
+        return "StoreConfig[url=" + url + ", table=" + table + ", key=" + key + ", user=" + user + ", password="
+                + (password == null ? null : "***") + "]";
     }
 }

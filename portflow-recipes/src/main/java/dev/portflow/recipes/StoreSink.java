@@ -66,6 +66,7 @@ public final class StoreSink implements Sink<Object> {
     private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
     /** Every open connection, idle or in use, to close them all in {@code cleanup}. */
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
     private volatile boolean cleanedUp;
     /*
      * Embedded H2 only: one write at a time. H2 2.5.252 can leave a row locked for good (every later
@@ -78,8 +79,7 @@ public final class StoreSink implements Sink<Object> {
     private boolean serializeWrites;
 
     /** One connection and its prepared upsert, used by one call at a time. */
-    private record Session(Connection connection, PreparedStatement upsert) {
-    }
+    private record Session(Connection connection, PreparedStatement upsert) {}
 
     /** Defaults resolved in {@code setup}: the H2 database {@code ./data/<pipeline>}, the table named after the component. */
     public StoreSink(StoreConfig config) {
@@ -110,7 +110,8 @@ public final class StoreSink implements Sink<Object> {
 
     @Override
     public void setup(ComponentContext context) throws SQLException {
-        String configured = config.url() != null ? config.url()
+        String configured = config.url() != null
+                ? config.url()
                 : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName());
         shownUrl = redact(configured);
         url = quiet(durable(configured));
@@ -125,8 +126,8 @@ public final class StoreSink implements Sink<Object> {
         String create;
         String upsert;
         if (postgres) {
-            create = "CREATE TABLE IF NOT EXISTS " + t + " (" + id + " TEXT PRIMARY KEY, " + body + " JSONB, "
-                    + ingest + " TIMESTAMPTZ NOT NULL, " + event + " TIMESTAMPTZ)";
+            create = "CREATE TABLE IF NOT EXISTS " + t + " (" + id + " TEXT PRIMARY KEY, " + body + " JSONB, " + ingest
+                    + " TIMESTAMPTZ NOT NULL, " + event + " TIMESTAMPTZ)";
             upsert = "INSERT INTO " + t + " (" + id + ", " + body + ", " + ingest + ", " + event + ")"
                     + " VALUES (?, CAST(? AS JSONB), ?, ?) ON CONFLICT (" + id + ") DO UPDATE SET "
                     + body + " = EXCLUDED." + body + ", " + ingest + " = EXCLUDED." + ingest + ", "
@@ -134,8 +135,8 @@ public final class StoreSink implements Sink<Object> {
         } else {
             create = "CREATE TABLE IF NOT EXISTS " + t + " (" + id + " VARCHAR PRIMARY KEY, " + body + " JSON, "
                     + ingest + " TIMESTAMP WITH TIME ZONE NOT NULL, " + event + " TIMESTAMP WITH TIME ZONE)";
-            upsert = "MERGE INTO " + t + " (" + id + ", " + body + ", " + ingest + ", " + event + ")"
-                    + " KEY (" + id + ") VALUES (?, ? FORMAT JSON, ?, ?)";
+            upsert = "MERGE INTO " + t + " (" + id + ", " + body + ", " + ingest + ", " + event + ")" + " KEY (" + id
+                    + ") VALUES (?, ? FORMAT JSON, ?, ?)";
         }
         this.create = create;
         this.upsert = upsert;
@@ -153,7 +154,9 @@ public final class StoreSink implements Sink<Object> {
      */
     static String durable(String url) {
         String upper = url.toUpperCase(Locale.ROOT);
-        if (!url.startsWith(StoreConfig.H2_PREFIX) || upper.startsWith("JDBC:H2:MEM:") || upper.contains(";WRITE_DELAY=")) {
+        if (!url.startsWith(StoreConfig.H2_PREFIX)
+                || upper.startsWith("JDBC:H2:MEM:")
+                || upper.contains(";WRITE_DELAY=")) {
             return url;
         }
         return url + ";WRITE_DELAY=0";
@@ -167,7 +170,9 @@ public final class StoreSink implements Sink<Object> {
      */
     static String quiet(String url) {
         String upper = url.toUpperCase(Locale.ROOT);
-        if (!url.startsWith(StoreConfig.H2_PREFIX) || upper.startsWith("JDBC:H2:MEM:") || upper.contains(";TRACE_LEVEL_FILE=")) {
+        if (!url.startsWith(StoreConfig.H2_PREFIX)
+                || upper.startsWith("JDBC:H2:MEM:")
+                || upper.contains(";TRACE_LEVEL_FILE=")) {
             return url;
         }
         return url + ";TRACE_LEVEL_FILE=0";
@@ -191,14 +196,17 @@ public final class StoreSink implements Sink<Object> {
         try {
             connection = DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw new SQLException("store: cannot connect to " + shownUrl + ": " + redact(FailureReason.of(e)), e.getSQLState(), e);
+            throw new SQLException(
+                    "store: cannot connect to " + shownUrl + ": " + redact(FailureReason.of(e)), e.getSQLState(), e);
         }
         try {
             if (connection.isReadOnly()) {
                 // H2 opens a database whose file it cannot write read-only, without an error: every
                 // message would fail later with "The database is read only".
                 throw new SQLException("store: cannot write to " + shownUrl + ": the database is open read-only"
-                        + (url.startsWith(StoreConfig.H2_PREFIX) ? " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)" : ""));
+                        + (url.startsWith(StoreConfig.H2_PREFIX)
+                                ? " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)"
+                                : ""));
             }
             connection.setAutoCommit(true);
             if (prepareTable) {
@@ -218,14 +226,19 @@ public final class StoreSink implements Sink<Object> {
             try {
                 s.execute(create);
             } catch (SQLException e) {
-                throw new SQLException("store: cannot create table " + table + " in " + shownUrl + ": "
-                        + redact(FailureReason.of(e)), e.getSQLState(), e);
+                throw new SQLException(
+                        "store: cannot create table " + table + " in " + shownUrl + ": " + redact(FailureReason.of(e)),
+                        e.getSQLState(),
+                        e);
             }
             try {
                 s.executeQuery(check).close();
             } catch (SQLException e) {
-                throw new SQLException("store: table " + table + " exists but does not have the columns id, body,"
-                        + " ingest_time, event_time this recipe writes: " + FailureReason.of(e), e.getSQLState(), e);
+                throw new SQLException(
+                        "store: table " + table + " exists but does not have the columns id, body,"
+                                + " ingest_time, event_time this recipe writes: " + FailureReason.of(e),
+                        e.getSQLState(),
+                        e);
             }
         }
     }
@@ -253,8 +266,10 @@ public final class StoreSink implements Sink<Object> {
         } catch (SQLException e) {
             lost = isConnectionLost(session.connection(), e);
             if (lost) {
-                LOG.log(Level.WARNING, "store: lost the connection to " + shownUrl + " (" + e.getMessage()
-                        + "); reconnecting with the next message");
+                LOG.log(
+                        Level.WARNING,
+                        "store: lost the connection to " + shownUrl + " (" + e.getMessage()
+                                + "); reconnecting with the next message");
             }
             throw e;
         } finally {
@@ -275,6 +290,7 @@ public final class StoreSink implements Sink<Object> {
 
     /** Retries after a transient failure: this many times, waiting 25, 50, 100, 200 and 400 ms. */
     static final int TRANSIENT_RETRIES = 5;
+
     private static final long FIRST_RETRY_MILLIS = 25;
 
     /**
@@ -284,8 +300,8 @@ public final class StoreSink implements Sink<Object> {
      * would hand it to the error port although a moment later it stores fine (a Kafka edge upstream
      * would then commit past it). Each attempt is the same idempotent upsert.
      */
-    private static void writeRetryingTransientFailures(PreparedStatement upsert, String key, String json,
-            JsonMessage document) throws SQLException {
+    private static void writeRetryingTransientFailures(
+            PreparedStatement upsert, String key, String json, JsonMessage document) throws SQLException {
         long pause = FIRST_RETRY_MILLIS;
         for (int retry = 0; ; retry++) {
             try {
@@ -299,7 +315,9 @@ public final class StoreSink implements Sink<Object> {
                     throw e;
                 }
                 long wait = pause;
-                LOG.log(Level.INFO, () -> "store: transient failure (" + e.getMessage() + "); retrying in " + wait + " ms");
+                LOG.log(
+                        Level.INFO,
+                        () -> "store: transient failure (" + e.getMessage() + "); retrying in " + wait + " ms");
                 try {
                     Thread.sleep(pause);
                 } catch (InterruptedException interrupted) {
@@ -325,7 +343,8 @@ public final class StoreSink implements Sink<Object> {
         return state != null && (state.startsWith("40") || state.equals("55P03") || state.equals("HYT00"));
     }
 
-    private static void write(PreparedStatement upsert, String key, String json, JsonMessage document) throws SQLException {
+    private static void write(PreparedStatement upsert, String key, String json, JsonMessage document)
+            throws SQLException {
         upsert.setString(1, key);
         upsert.setString(2, json);
         upsert.setObject(3, utc(document.ingestTime()));
@@ -362,8 +381,9 @@ public final class StoreSink implements Sink<Object> {
             case Float f -> BigDecimal.valueOf(f).stripTrailingZeros().toPlainString();
             case BigDecimal d -> d.stripTrailingZeros().toPlainString();
             case Number n -> n.toString();
-            case null, default -> throw new IllegalArgumentException("store: key field '" + config.key()
-                    + "' must be non-empty text or a number, was " + ConfigMap.show(fields.get(config.key())));
+            case null, default ->
+                throw new IllegalArgumentException("store: key field '" + config.key()
+                        + "' must be non-empty text or a number, was " + ConfigMap.show(fields.get(config.key())));
         };
     }
 

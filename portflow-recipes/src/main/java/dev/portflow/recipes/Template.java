@@ -25,7 +25,8 @@ final class Template {
     static Template compile(Map<String, Object> template) {
         Template t = new Template(compileValue(template, ""));
         Object sample = t.render(0);
-        if (sample instanceof Map<?, ?> map && map.get(Json.EVENT_TIME) != null
+        if (sample instanceof Map<?, ?> map
+                && map.get(Json.EVENT_TIME) != null
                 && (!(map.get(Json.EVENT_TIME) instanceof String text) || Json.parseInstant(text) == null)) {
             throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '" + Json.EVENT_TIME
                     + "' must be an ISO-8601 date-time such as \"${now}\" or \"2026-01-31T12:00:00Z\", was "
@@ -37,16 +38,20 @@ final class Template {
     private record Text(List<Object> parts) { // parts: String literals and Placeholder
     }
 
-    private enum Placeholder { SEQ, UUID, NOW }
+    private enum Placeholder {
+        SEQ,
+        UUID,
+        NOW
+    }
 
     /** A string that is exactly "${seq}": rendered as a number. */
-    private record SeqNumber() {
-    }
+    private record SeqNumber() {}
 
     private static Object compileValue(Object value, String path) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> compiled = new LinkedHashMap<>();
-            map.forEach((k, v) -> compiled.put(String.valueOf(k), compileValue(v, path.isEmpty() ? String.valueOf(k) : path + "." + k)));
+            map.forEach((k, v) -> compiled.put(
+                    String.valueOf(k), compileValue(v, path.isEmpty() ? String.valueOf(k) : path + "." + k)));
             return compiled;
         }
         if (value instanceof List<?> list) {
@@ -68,14 +73,21 @@ final class Template {
                     parts.add(s.substring(last, m.start()));
                 }
                 String name = m.group(1);
-                parts.add(switch (name) {
-                    case "seq" -> Placeholder.SEQ;
-                    case "uuid" -> Placeholder.UUID;
-                    case "now" -> Placeholder.NOW;
-                    default -> throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '" + path
-                            + "' uses the unknown placeholder ${" + name + "}; accepted placeholders: "
-                            + String.join(", ", NAMES.stream().map(n -> "${" + n + "}").toList()));
-                });
+                parts.add(
+                        switch (name) {
+                            case "seq" -> Placeholder.SEQ;
+                            case "uuid" -> Placeholder.UUID;
+                            case "now" -> Placeholder.NOW;
+                            default ->
+                                throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '"
+                                        + path
+                                        + "' uses the unknown placeholder ${" + name + "}; accepted placeholders: "
+                                        + String.join(
+                                                ", ",
+                                                NAMES.stream()
+                                                        .map(n -> "${" + n + "}")
+                                                        .toList()));
+                        });
                 last = m.end();
             }
             if (parts.isEmpty()) {

@@ -23,7 +23,6 @@ class BatchTransformerTest {
 
     private final TestSupport.Capture<JsonMessage> out = new TestSupport.Capture<>();
 
-
     private Pipeline batch(BatchConfig config, Source<JsonMessage> source) throws InterruptedException {
         return run(pipeline(config, source));
     }
@@ -38,22 +37,28 @@ class BatchTransformerTest {
     }
 
     private static List<Integer> counts(TestSupport.Capture<JsonMessage> capture) {
-        return capture.received.stream().map(m -> (Integer) m.fields().get("count")).toList();
+        return capture.received.stream()
+                .map(m -> (Integer) m.fields().get("count"))
+                .toList();
     }
 
     @Test
     void bySizeWithThePartialBatchAtEndOfStream() throws Exception {
-        batch(new BatchConfig(3, null), TestSupport.bodies(obj("n", 0), obj("n", 1), obj("n", 2), obj("n", 3),
-                obj("n", 4), obj("n", 5), obj("n", 6)));
+        batch(
+                new BatchConfig(3, null),
+                TestSupport.bodies(
+                        obj("n", 0), obj("n", 1), obj("n", 2), obj("n", 3), obj("n", 4), obj("n", 5), obj("n", 6)));
 
         assertThat(counts(out)).containsExactly(3, 3, 1);
-        assertThat(out.received.get(0).body()).isEqualTo(obj("items", List.of(obj("n", 0), obj("n", 1), obj("n", 2)), "count", 3));
+        assertThat(out.received.get(0).body())
+                .isEqualTo(obj("items", List.of(obj("n", 0), obj("n", 1), obj("n", 2)), "count", 3));
         assertThat(out.received.get(2).body()).isEqualTo(obj("items", List.of(obj("n", 6)), "count", 1));
         assertThat(out.received).extracting(JsonMessage::id).doesNotHaveDuplicates();
     }
 
     /** Emits {@code first}, waits until {@code until} holds (5 s at most), then emits {@code then}. */
-    private static Source<JsonMessage> emitWaitEmit(List<JsonMessage> first, BooleanSupplier until, List<JsonMessage> then) {
+    private static Source<JsonMessage> emitWaitEmit(
+            List<JsonMessage> first, BooleanSupplier until, List<JsonMessage> then) {
         return ctx -> {
             for (JsonMessage m : first) {
                 ctx.emit(m);
@@ -80,7 +85,8 @@ class BatchTransformerTest {
         assertThat(counts(out)).containsExactly(2, 1);
         assertThat(out.received.get(0).fields().get("items")).isEqualTo(List.of(a.body(), b.body()));
         assertThat(out.received.get(1).fields().get("items")).isEqualTo(List.of(c.body()));
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+        assertThat(System.nanoTime() - start)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
     }
 
     @Test
@@ -95,10 +101,12 @@ class BatchTransformerTest {
     @Test
     void theBatchIsAsOldAsItsOldestItem() throws Exception {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        batch(new BatchConfig(3, null), TestSupport.source(
-                new JsonMessage("1", t0.plusSeconds(5), null, 1),
-                new JsonMessage("2", t0.plusSeconds(1), t0.plusSeconds(3), 2),
-                new JsonMessage("3", t0.plusSeconds(9), t0.plusSeconds(2), 3)));
+        batch(
+                new BatchConfig(3, null),
+                TestSupport.source(
+                        new JsonMessage("1", t0.plusSeconds(5), null, 1),
+                        new JsonMessage("2", t0.plusSeconds(1), t0.plusSeconds(3), 2),
+                        new JsonMessage("3", t0.plusSeconds(9), t0.plusSeconds(2), 3)));
         JsonMessage batch = out.received.getFirst();
         assertThat(batch.ingestTime()).isEqualTo(t0.plusSeconds(1));
         assertThat(batch.sourceTime()).isEqualTo(t0.plusSeconds(2));
@@ -107,9 +115,13 @@ class BatchTransformerTest {
     @Test
     void drainingFlushesThePartialBatch() throws Exception {
         TestSupport.Capture<JsonMessage> before = out;
-        Pipeline pipeline = pipeline(new BatchConfig(1_000_000, null),
-                new GeneratorSource(new GeneratorConfig(2000, null, (String) null))).build().start();
-        Awaitility.await().atMost(Duration.ofSeconds(5))
+        Pipeline pipeline = pipeline(
+                        new BatchConfig(1_000_000, null),
+                        new GeneratorSource(new GeneratorConfig(2000, null, (String) null)))
+                .build()
+                .start();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> pipeline.inputPort("batch", "in_events").metrics().messagesIn() >= 20);
         DrainReport report = pipeline.drain(Duration.ofSeconds(5));
 

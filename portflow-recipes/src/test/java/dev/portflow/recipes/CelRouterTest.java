@@ -26,8 +26,7 @@ class CelRouterTest {
     private final TestSupport.Capture<ErrorEnvelope> errors = new TestSupport.Capture<>();
 
     private static final List<RouterConfig.Route> ROUTES = List.of(
-            new RouterConfig.Route("out_big", "amount >= 1000"),
-            new RouterConfig.Route("out_eu", "region == 'eu'"));
+            new RouterConfig.Route("out_big", "amount >= 1000"), new RouterConfig.Route("out_eu", "region == 'eu'"));
 
     private Pipeline route(RouterConfig config, Source<JsonMessage> source) throws InterruptedException {
         PipelineBuilder b = Pipeline.builder("routing")
@@ -48,11 +47,13 @@ class CelRouterTest {
 
     @Test
     void firstMatchingRouteWinsThenTheDefault() throws Exception {
-        route(new RouterConfig(ROUTES, "out_rest"), bodies(
-                obj("n", 1, "amount", 5000, "region", "eu"),
-                obj("n", 2, "amount", 10, "region", "eu"),
-                obj("n", 3, "amount", 10.5, "region", "us"),
-                obj("n", 4, "amount", 1000.0, "region", "us")));
+        route(
+                new RouterConfig(ROUTES, "out_rest"),
+                bodies(
+                        obj("n", 1, "amount", 5000, "region", "eu"),
+                        obj("n", 2, "amount", 10, "region", "eu"),
+                        obj("n", 3, "amount", 10.5, "region", "us"),
+                        obj("n", 4, "amount", 1000.0, "region", "us")));
         assertThat(ns(big)).containsExactly(1, 4);
         assertThat(ns(eu)).containsExactly(2);
         assertThat(ns(rest)).containsExactly(3);
@@ -65,8 +66,9 @@ class CelRouterTest {
 
     @Test
     void withoutADefaultUnmatchedMessagesAreFiltered() throws Exception {
-        Pipeline pipeline = route(new RouterConfig(ROUTES, null), bodies(
-                obj("amount", 1, "region", "us"), obj("amount", 2, "region", "eu")));
+        Pipeline pipeline = route(
+                new RouterConfig(ROUTES, null),
+                bodies(obj("amount", 1, "region", "us"), obj("amount", 2, "region", "eu")));
         assertThat(eu.received).hasSize(1);
         assertThat(big.received).isEmpty();
         assertThat(dropped(pipeline, "split", "in_orders", "filtered")).isEqualTo(1);
@@ -88,7 +90,8 @@ class CelRouterTest {
         assertThatThrownBy(() -> new RouterConfig(List.of(), null))
                 .hasMessageStartingWith("router: 'routes' is required");
         assertThatThrownBy(() -> new RouterConfig.Route("big", "true"))
-                .hasMessage("router: 'routes[].port' must be an output port name out_<name> (lower case letters, digits, '_'), was \"big\"");
+                .hasMessage(
+                        "router: 'routes[].port' must be an output port name out_<name> (lower case letters, digits, '_'), was \"big\"");
         assertThatThrownBy(() -> new RouterConfig.Route("err_big", "true"))
                 .hasMessageContaining("'routes[].port' must be an output port name out_<name>");
         assertThatThrownBy(() -> new RouterConfig(ROUTES, "rest"))
@@ -99,19 +102,28 @@ class CelRouterTest {
         assertThatThrownBy(() -> RouterConfig.fromMap(Map.of("routes", List.of(Map.of("port", "out_a")))))
                 .hasMessage("router: 'routes[0].when' is required: a CEL condition, e.g. \"amount > 100\"");
         assertThatThrownBy(() -> RouterConfig.fromMap(Map.of("routes", List.of("out_a"))))
-                .hasMessage("router: 'routes[0]' must be a mapping {port: out_<name>, when: <CEL condition>}, was \"out_a\"");
-        assertThatThrownBy(() -> RouterConfig.fromMap(Map.of("routes", List.of(Map.of("port", "out_a", "when", "true", "if", "x")))))
+                .hasMessage(
+                        "router: 'routes[0]' must be a mapping {port: out_<name>, when: <CEL condition>}, was \"out_a\"");
+        assertThatThrownBy(() -> RouterConfig.fromMap(
+                        Map.of("routes", List.of(Map.of("port", "out_a", "when", "true", "if", "x")))))
                 .hasMessage("router routes[0]: unknown config key 'if'; accepted keys: port, when");
-        RouterConfig ok = RouterConfig.fromMap(Map.of("routes", List.of(Map.of("port", "out_a", "when", "x > 1"),
-                Map.of("port", "out_b", "when", "true")), "default", "out_a"));
+        RouterConfig ok = RouterConfig.fromMap(Map.of(
+                "routes",
+                List.of(Map.of("port", "out_a", "when", "x > 1"), Map.of("port", "out_b", "when", "true")),
+                "default",
+                "out_a"));
         assertThat(ok.outputPorts()).containsExactly("out_a", "out_b");
     }
 
     // Bug 18.
     @Test
     void aNumberBeyondTheRangeOfADoubleFailsTheMessage() throws Exception {
-        route(new RouterConfig(ROUTES, "out_rest"), bodies(obj("n", 1, "amount", new java.math.BigDecimal("1e400"), "region", "eu")));
-        assertThat(errors.received).extracting(ErrorEnvelope::message)
-                .containsExactly("'routes[out_big].when' (amount >= 1000): field 'amount' is 1E+400, beyond the range of a double");
+        route(
+                new RouterConfig(ROUTES, "out_rest"),
+                bodies(obj("n", 1, "amount", new java.math.BigDecimal("1e400"), "region", "eu")));
+        assertThat(errors.received)
+                .extracting(ErrorEnvelope::message)
+                .containsExactly(
+                        "'routes[out_big].when' (amount >= 1000): field 'amount' is 1E+400, beyond the range of a double");
     }
 }

@@ -37,19 +37,36 @@ class DocumentsTest {
     @Test
     void aDeadLetterHoldsTheFailedMessageAsJsonWithItsId() throws Exception {
         Path file = dir.resolve("dead.jsonl");
-        Map<String, Object> body = obj("amount", "x", "qty", 3, "price", 2.5, "ok", true, "none", null,
-                "customer", obj("id", 7, "tags", List.of("a", 1)));
-        JsonMessage order = new JsonMessage("order-1", Instant.parse("2026-01-31T12:00:00Z"), Instant.parse("2026-01-31T11:59:00Z"), body);
+        Map<String, Object> body = obj(
+                "amount",
+                "x",
+                "qty",
+                3,
+                "price",
+                2.5,
+                "ok",
+                true,
+                "none",
+                null,
+                "customer",
+                obj("id", 7, "tags", List.of("a", 1)));
+        JsonMessage order = new JsonMessage(
+                "order-1", Instant.parse("2026-01-31T12:00:00Z"), Instant.parse("2026-01-31T11:59:00Z"), body);
         run(Pipeline.builder("shop")
                 .source("in", JsonMessage.class, TestSupport.source(order))
-                .transformer("big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig("amount > 100")))
+                .transformer(
+                        "big",
+                        JsonMessage.class,
+                        JsonMessage.class,
+                        new FilterTransformer(new FilterConfig("amount > 100")))
                 .sink("ok", new LogSink(new LogSinkConfig()))
                 .sink("dead", new JsonlSink(new JsonlSinkConfig(file)))
                 .connect("in.out_o", "big.in_o")
                 .connect("big.out_o", "ok.in_o")
                 .connect("big.err_o", "dead.in_errors"));
 
-        Map<?, ?> line = (Map<?, ?>) Json.parse(Files.readAllLines(file, StandardCharsets.UTF_8).getFirst());
+        Map<?, ?> line = (Map<?, ?>)
+                Json.parse(Files.readAllLines(file, StandardCharsets.UTF_8).getFirst());
         assertThat(line.get("payload")).isEqualTo(body); // numbers as numbers, objects as objects
         assertThat(line.get("payload_id")).isEqualTo("order-1");
         assertThat(line.get("payload_event_time")).isEqualTo("2026-01-31T11:59:00Z");
@@ -65,12 +82,12 @@ class DocumentsTest {
         assertThat(letter.get("payload")).isInstanceOfSatisfying(String.class, text -> {
             assertThat(text).startsWith("{\"id\":\"big-1\",\"blob\":\"ééé");
             assertThat(text.getBytes(StandardCharsets.UTF_8).length)
-                    .isLessThanOrEqualTo(ErrorEnvelope.MAX_PAYLOAD_BYTES).isGreaterThan(ErrorEnvelope.MAX_PAYLOAD_BYTES - 4);
+                    .isLessThanOrEqualTo(ErrorEnvelope.MAX_PAYLOAD_BYTES)
+                    .isGreaterThan(ErrorEnvelope.MAX_PAYLOAD_BYTES - 4);
         });
     }
 
-    record Order(String id, double amount, List<String> tags) {
-    }
+    record Order(String id, double amount, List<String> tags) {}
 
     record Unreadable(String value) {
         @Override
@@ -92,7 +109,9 @@ class DocumentsTest {
 
         Map<String, Object> unreadable = written(failed(new Unreadable("v")));
         assertThat(unreadable.get("payload")).isEqualTo("Unreadable[?]");
-        assertThat((String) unreadable.get("payload_error")).startsWith("cannot write the message as JSON: ").contains("cannot be read");
+        assertThat((String) unreadable.get("payload_error"))
+                .startsWith("cannot write the message as JSON: ")
+                .contains("cannot be read");
 
         Map<String, Object> infinite = written(failed(TestSupport.json(obj("ratio", Double.POSITIVE_INFINITY))));
         assertThat(infinite.get("payload")).isEqualTo("{ratio=Infinity}");

@@ -18,10 +18,13 @@ class FailureReasonTest {
 
     @Test
     void theInnermostFileProblemNamesTheFile() {
-        SQLException h2 = new SQLException("IO Exception: \"java.nio.file.AccessDeniedException: /srv/db.mv.db\"; \"/srv/db.mv.db\" [90028-252]",
-                new IllegalStateException("Could not open file /srv/db.mv.db [2.5.252/1]", new AccessDeniedException("/srv/db.mv.db")));
+        SQLException h2 = new SQLException(
+                "IO Exception: \"java.nio.file.AccessDeniedException: /srv/db.mv.db\"; \"/srv/db.mv.db\" [90028-252]",
+                new IllegalStateException(
+                        "Could not open file /srv/db.mv.db [2.5.252/1]", new AccessDeniedException("/srv/db.mv.db")));
         assertThat(FailureReason.of(h2)).isEqualTo("/srv/db.mv.db: permission denied");
-        assertThat(FailureReason.of(new NoSuchFileException("/nowhere/x"))).isEqualTo("/nowhere/x: no such file or directory");
+        assertThat(FailureReason.of(new NoSuchFileException("/nowhere/x")))
+                .isEqualTo("/nowhere/x: no such file or directory");
     }
 
     @Test
@@ -33,10 +36,13 @@ class FailureReasonTest {
 
     @Test
     void otherwiseTheDistinctMessagesOfTheChainOnOneLine() {
-        Exception chain = new SQLException("Connection to db:5432 refused.\nCheck the host.",
+        Exception chain = new SQLException(
+                "Connection to db:5432 refused.\nCheck the host.",
                 new IOException("Connection refused", new IOException("Connection refused")));
         assertThat(FailureReason.of(chain)).isEqualTo("Connection to db:5432 refused.: Connection refused");
         assertThat(FailureReason.of(new IOException())).isEqualTo("IOException");
-        assertThat(FailureReason.of(new IOException("x".repeat(1000)))).hasSize(FailureReason.MAX_LENGTH).doesNotContain("\n");
+        assertThat(FailureReason.of(new IOException("x".repeat(1000))))
+                .hasSize(FailureReason.MAX_LENGTH)
+                .doesNotContain("\n");
     }
 }

@@ -17,8 +17,14 @@ class FairMergerTest {
     void mergesEveryInputUnchanged() throws Exception {
         TestSupport.Capture<JsonMessage> out = new TestSupport.Capture<>();
         run(Pipeline.builder("merge")
-                .source("a", JsonMessage.class, new GeneratorSource(new GeneratorConfig(100_000, 200L, Map.of("from", "a", "n", "${seq}"))))
-                .source("b", JsonMessage.class, new GeneratorSource(new GeneratorConfig(100_000, 50L, Map.of("from", "b", "n", "${seq}"))))
+                .source(
+                        "a",
+                        JsonMessage.class,
+                        new GeneratorSource(new GeneratorConfig(100_000, 200L, Map.of("from", "a", "n", "${seq}"))))
+                .source(
+                        "b",
+                        JsonMessage.class,
+                        new GeneratorSource(new GeneratorConfig(100_000, 50L, Map.of("from", "b", "n", "${seq}"))))
                 .merger("all", new FairMerger())
                 .sink("out", JsonMessage.class, out)
                 .connect("a.out_events", "all.in_a")
@@ -27,17 +33,23 @@ class FairMergerTest {
 
         assertThat(out.received).hasSize(250);
         for (String from : List.of("a", "b")) {
-            List<Object> ns = out.received.stream().map(JsonMessage::fields)
-                    .filter(f -> f.get("from").equals(from)).map(f -> f.get("n")).toList();
-            assertThat(ns).as("messages from %s, in order", from)
-                    .isEqualTo(java.util.stream.LongStream.range(0, from.equals("a") ? 200 : 50).boxed().toList());
+            List<Object> ns = out.received.stream()
+                    .map(JsonMessage::fields)
+                    .filter(f -> f.get("from").equals(from))
+                    .map(f -> f.get("n"))
+                    .toList();
+            assertThat(ns)
+                    .as("messages from %s, in order", from)
+                    .isEqualTo(java.util.stream.LongStream.range(0, from.equals("a") ? 200 : 50)
+                            .boxed()
+                            .toList());
         }
     }
 
     @Test
     void takesNoConfiguration() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> Recipes.create("merge", Map.of("fair", true), java.nio.file.Path.of("data")))
+                        () -> Recipes.create("merge", Map.of("fair", true), java.nio.file.Path.of("data")))
                 .hasMessage("merge: unknown config key 'fair'; accepted keys: none");
     }
 }

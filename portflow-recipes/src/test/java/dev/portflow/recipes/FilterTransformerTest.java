@@ -24,7 +24,8 @@ class FilterTransformerTest {
     private Pipeline filter(String condition, Source<JsonMessage> source) throws InterruptedException {
         return run(Pipeline.builder("orders")
                 .source("api", JsonMessage.class, source)
-                .transformer("big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig(condition)))
+                .transformer(
+                        "big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig(condition)))
                 .sink("store", JsonMessage.class, out)
                 .sink("errors", ErrorEnvelope.class, errors)
                 .connect("api.out_orders", "big.in_orders")
@@ -48,11 +49,13 @@ class FilterTransformerTest {
 
     @Test
     void evaluationErrorsGoToTheErrorPort() throws Exception {
-        Pipeline pipeline = filter("amount > 100 && currency == 'EUR'", bodies(
-                obj("amount", 150, "currency", "EUR"),
-                obj("amount", 150),                       // no currency
-                obj("amount", "lots", "currency", "EUR"),  // a string compared with a number
-                obj("amount", 120, "currency", "USD")));
+        Pipeline pipeline = filter(
+                "amount > 100 && currency == 'EUR'",
+                bodies(
+                        obj("amount", 150, "currency", "EUR"),
+                        obj("amount", 150), // no currency
+                        obj("amount", "lots", "currency", "EUR"), // a string compared with a number
+                        obj("amount", 120, "currency", "USD")));
 
         assertThat(out.bodies()).containsExactly(obj("amount", 150, "currency", "EUR"));
         assertThat(errors.received).hasSize(2);
@@ -71,7 +74,8 @@ class FilterTransformerTest {
     void aNonBooleanResultIsAnError() throws Exception {
         filter("flag", bodies(obj("flag", true), obj("flag", "yes")));
         assertThat(out.bodies()).containsExactly(obj("flag", true));
-        assertThat(errors.received).singleElement()
+        assertThat(errors.received)
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).contains("must produce a boolean, but produced String yes"));
     }
 
@@ -84,11 +88,14 @@ class FilterTransformerTest {
                 .hasMessageContaining("filter: 'condition' is not a valid CEL expression")
                 .hasMessageContaining("found no matching overload");
         assertThatThrownBy(() -> new FilterConfig("'yes'"))
-                .hasMessage("filter: 'condition' must be a CEL expression producing a boolean (true/false), but \"'yes'\" produces string");
+                .hasMessage(
+                        "filter: 'condition' must be a CEL expression producing a boolean (true/false), but \"'yes'\" produces string");
         assertThatThrownBy(() -> new FilterConfig(null))
-                .hasMessage("filter: 'condition' must be a CEL expression producing a boolean (true/false), but it is missing");
+                .hasMessage(
+                        "filter: 'condition' must be a CEL expression producing a boolean (true/false), but it is missing");
         assertThatThrownBy(() -> FilterConfig.fromMap(Map.of()))
-                .hasMessage("filter: 'condition' is required: a CEL expression producing true or false, e.g. \"amount > 100\"");
+                .hasMessage(
+                        "filter: 'condition' is required: a CEL expression producing true or false, e.g. \"amount > 100\"");
         assertThatThrownBy(() -> FilterConfig.fromMap(Map.of("condition", 3)))
                 .hasMessage("filter: 'condition' must be text, was 3");
     }
@@ -99,8 +106,10 @@ class FilterTransformerTest {
         filter("n > 5", bodies(obj("n", new java.math.BigInteger("123456789012345678901234567890")), obj("n", 6)));
         filter("message.data.values[0] > 5", bodies(obj("data", obj("values", java.util.List.of(Double.NaN)))));
         assertThat(out.bodies()).containsExactly(obj("n", 6));
-        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
-                "'condition' (n > 5): field 'n' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions",
-                "'condition' (message.data.values[0] > 5): field 'data.values[0]' is NaN, which JSON cannot hold");
+        assertThat(errors.received)
+                .extracting(ErrorEnvelope::message)
+                .containsExactly(
+                        "'condition' (n > 5): field 'n' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions",
+                        "'condition' (message.data.values[0] > 5): field 'data.values[0]' is NaN, which JSON cannot hold");
     }
 }

@@ -34,9 +34,22 @@ class GeneratorSourceTest {
     @Test
     void emitsCountMessagesFromTheTemplateThenEnds() throws Exception {
         Instant before = Instant.now();
-        TestSupport.Capture<JsonMessage> out = generate(new GeneratorConfig(10_000, 5L,
-                obj("seq", "${seq}", "name", "order-${seq}", "ref", "${uuid}", "at", "${now}", "fixed", 7,
-                        "nested", obj("list", List.of("${seq}", true)))));
+        TestSupport.Capture<JsonMessage> out = generate(new GeneratorConfig(
+                10_000,
+                5L,
+                obj(
+                        "seq",
+                        "${seq}",
+                        "name",
+                        "order-${seq}",
+                        "ref",
+                        "${uuid}",
+                        "at",
+                        "${now}",
+                        "fixed",
+                        7,
+                        "nested",
+                        obj("list", List.of("${seq}", true)))));
 
         assertThat(out.received).hasSize(5);
         assertThat(out.flushed).isTrue();
@@ -61,19 +74,22 @@ class GeneratorSourceTest {
 
     @Test
     void templateAsJsonTextAndEventTime() throws Exception {
-        TestSupport.Capture<JsonMessage> out = generate(
-                new GeneratorConfig(1000, 2L, "{\"n\": \"${seq}\", \"event_time\": \"${now}\"}"));
+        TestSupport.Capture<JsonMessage> out =
+                generate(new GeneratorConfig(1000, 2L, "{\"n\": \"${seq}\", \"event_time\": \"${now}\"}"));
         assertThat(out.received).hasSize(2);
         JsonMessage first = out.received.get(0);
-        assertThat(first.sourceTime()).isEqualTo(Instant.parse((String) first.fields().get("event_time")));
+        assertThat(first.sourceTime())
+                .isEqualTo(Instant.parse((String) first.fields().get("event_time")));
         assertThat(first.eventTime()).isEqualTo(first.sourceTime());
     }
 
     @Test
     void defaultTemplateAndZeroCount() throws Exception {
-        assertThat(generate(new GeneratorConfig(1000, 2L, (Map<String, Object>) null)).bodies())
+        assertThat(generate(new GeneratorConfig(1000, 2L, (Map<String, Object>) null))
+                        .bodies())
                 .containsExactly(obj("seq", 0L), obj("seq", 1L));
-        assertThat(generate(new GeneratorConfig(1000, 0L, (Map<String, Object>) null)).received).isEmpty();
+        assertThat(generate(new GeneratorConfig(1000, 0L, (Map<String, Object>) null)).received)
+                .isEmpty();
     }
 
     @Test
@@ -93,7 +109,8 @@ class GeneratorSourceTest {
                 .source("gen", JsonMessage.class, new GeneratorSource(new GeneratorConfig(200, null, (String) null)))
                 .sink("out", JsonMessage.class, out)
                 .connect("gen.out_events", "out.in_events")
-                .build().start();
+                .build()
+                .start();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> out.received.size() >= 3);
         DrainReport report = pipeline.drain(Duration.ofSeconds(5));
         assertThat(report.completed()).isTrue();

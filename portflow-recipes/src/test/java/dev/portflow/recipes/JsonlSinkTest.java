@@ -78,27 +78,45 @@ class JsonlSinkTest {
     }
 
     private static List<Object> lines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(Json::parse).toList();
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .map(Json::parse)
+                .toList();
     }
 
     @Test
     void oneObjectPerLineWithMetadataInParentDirectoriesCreatedOnDemand() throws Exception {
         Path file = dir.resolve("a/b/out.jsonl");
-        JsonMessage withEventTime = new JsonMessage("id-1", Instant.parse("2026-01-31T12:00:01Z"),
-                Instant.parse("2026-01-31T12:00:00Z"), obj("amount", 150.5, "tags", List.of("x"), "event_time", "2026-01-31T12:00:00Z"));
+        JsonMessage withEventTime = new JsonMessage(
+                "id-1",
+                Instant.parse("2026-01-31T12:00:01Z"),
+                Instant.parse("2026-01-31T12:00:00Z"),
+                obj("amount", 150.5, "tags", List.of("x"), "event_time", "2026-01-31T12:00:00Z"));
         JsonMessage plain = new JsonMessage("id-2", Instant.parse("2026-01-31T12:00:02Z"), null, obj("amount", 3));
         JsonMessage array = new JsonMessage("id-3", Instant.parse("2026-01-31T12:00:03Z"), null, List.of(1, 2));
         write(new JsonlSinkConfig(file), TestSupport.source(withEventTime, plain, array));
 
         String text = Files.readString(file);
         assertThat(text).endsWith("\n").doesNotContain("\r");
-        assertThat(text.lines().findFirst().orElseThrow()).startsWith("{\"_id\":\"id-1\",\"_ingest_time\":\"2026-01-31T12:00:01Z\","
-                + "\"_event_time\":\"2026-01-31T12:00:00Z\",\"amount\":150.5");
-        assertThat(lines(file)).containsExactly(
-                obj("_id", "id-1", "_ingest_time", "2026-01-31T12:00:01Z", "_event_time", "2026-01-31T12:00:00Z",
-                        "amount", 150.5, "tags", List.of("x"), "event_time", "2026-01-31T12:00:00Z"),
-                obj("_id", "id-2", "_ingest_time", "2026-01-31T12:00:02Z", "amount", 3),
-                obj("_id", "id-3", "_ingest_time", "2026-01-31T12:00:03Z", "body", List.of(1, 2)));
+        assertThat(text.lines().findFirst().orElseThrow())
+                .startsWith("{\"_id\":\"id-1\",\"_ingest_time\":\"2026-01-31T12:00:01Z\","
+                        + "\"_event_time\":\"2026-01-31T12:00:00Z\",\"amount\":150.5");
+        assertThat(lines(file))
+                .containsExactly(
+                        obj(
+                                "_id",
+                                "id-1",
+                                "_ingest_time",
+                                "2026-01-31T12:00:01Z",
+                                "_event_time",
+                                "2026-01-31T12:00:00Z",
+                                "amount",
+                                150.5,
+                                "tags",
+                                List.of("x"),
+                                "event_time",
+                                "2026-01-31T12:00:00Z"),
+                        obj("_id", "id-2", "_ingest_time", "2026-01-31T12:00:02Z", "amount", 3),
+                        obj("_id", "id-3", "_ingest_time", "2026-01-31T12:00:03Z", "body", List.of(1, 2)));
     }
 
     @Test
@@ -135,7 +153,11 @@ class JsonlSinkTest {
         Path file = dir.resolve("errors.jsonl");
         run(Pipeline.builder("errs")
                 .source("in", JsonMessage.class, TestSupport.bodies(obj("amount", "x"), obj("amount", 500)))
-                .transformer("big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig("amount > 100")))
+                .transformer(
+                        "big",
+                        JsonMessage.class,
+                        JsonMessage.class,
+                        new FilterTransformer(new FilterConfig("amount > 100")))
                 .sink("ok", new LogSink(new LogSinkConfig()))
                 .sink("errors", new JsonlSink(new JsonlSinkConfig(file)))
                 .connect("in.out_o", "big.in_o")
@@ -172,45 +194,71 @@ class JsonlSinkTest {
     void anUnpairedSurrogateIsWrittenEscapedAndLaterLinesStillArrive() throws Exception {
         Path file = dir.resolve("surrogate.jsonl");
         String cut = "half an emoji \ud83d";
-        List<ErrorEnvelope> errors = writeCountingErrors(new JsonlSinkConfig(file),
-                TestSupport.bodies(obj("n", 1), obj("text", cut), obj("n", 3)));
+        List<ErrorEnvelope> errors = writeCountingErrors(
+                new JsonlSinkConfig(file), TestSupport.bodies(obj("n", 1), obj("text", cut), obj("n", 3)));
 
         assertThat(errors).isEmpty();
         String text = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(text).endsWith("\n").contains("\"half an emoji \\uD83D\"").doesNotContain("?");
-        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) line).get("text")).containsExactly(null, cut, null);
-        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) line).get("n")).containsExactly(1, null, 3);
+        assertThat(lines(file))
+                .extracting(line -> (Object) ((Map<?, ?>) line).get("text"))
+                .containsExactly(null, cut, null);
+        assertThat(lines(file))
+                .extracting(line -> (Object) ((Map<?, ?>) line).get("n"))
+                .containsExactly(1, null, 3);
     }
 
     @Test
     void aDeadLetterWhosePayloadHasAnUnpairedSurrogateIsWritten() throws Exception {
         Path file = dir.resolve("dead.jsonl");
         run(Pipeline.builder("errs")
-                .source("in", JsonMessage.class, TestSupport.bodies(obj("amount", "x", "note", "\udc00"), obj("amount", "y")))
-                .transformer("big", JsonMessage.class, JsonMessage.class, new FilterTransformer(new FilterConfig("amount > 100")))
+                .source(
+                        "in",
+                        JsonMessage.class,
+                        TestSupport.bodies(obj("amount", "x", "note", "\udc00"), obj("amount", "y")))
+                .transformer(
+                        "big",
+                        JsonMessage.class,
+                        JsonMessage.class,
+                        new FilterTransformer(new FilterConfig("amount > 100")))
                 .sink("ok", new LogSink(new LogSinkConfig()))
                 .sink("dead", new JsonlSink(new JsonlSinkConfig(file)))
                 .connect("in.out_o", "big.in_o")
                 .connect("big.out_o", "ok.in_o")
                 .connect("big.err_o", "dead.in_errors"));
-        assertThat(lines(file)).extracting(line -> (Object) ((Map<?, ?>) ((Map<?, ?>) line).get("payload")).get("amount"))
+        assertThat(lines(file))
+                .extracting(line -> (Object) ((Map<?, ?>) ((Map<?, ?>) line).get("payload")).get("amount"))
                 .containsExactly("x", "y");
-        assertThat(((Map<?, ?>) ((Map<?, ?>) lines(file).getFirst()).get("payload")).get("note")).isEqualTo("\udc00");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) lines(file).getFirst()).get("payload")).get("note"))
+                .isEqualTo("\udc00");
     }
 
     // Bug 18, sink part: Jackson wrote NaN as the string "NaN"; an object it cannot serialize failed.
     @Test
     void aMessageThatIsNotJsonFailsAloneWithNothingOfItWritten() throws Exception {
         Path file = dir.resolve("numbers.jsonl");
-        List<ErrorEnvelope> errors = writeCountingErrors(new JsonlSinkConfig(file, false, 0),
-                TestSupport.bodies(obj("n", 1), obj("ratio", Double.NaN), obj("nested", obj("list", List.of(1.0, Double.POSITIVE_INFINITY))),
-                        obj("thing", new Unreadable("x")), obj("n", 2)));
+        List<ErrorEnvelope> errors = writeCountingErrors(
+                new JsonlSinkConfig(file, false, 0),
+                TestSupport.bodies(
+                        obj("n", 1),
+                        obj("ratio", Double.NaN),
+                        obj("nested", obj("list", List.of(1.0, Double.POSITIVE_INFINITY))),
+                        obj("thing", new Unreadable("x")),
+                        obj("n", 2)));
 
         assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2}");
-        assertThat(errors).extracting(ErrorEnvelope::message).satisfiesExactly(
-                m -> assertThat(m).isEqualTo("jsonl_sink: cannot write the message as JSON: field 'ratio' is NaN, which JSON cannot hold"),
-                m -> assertThat(m).isEqualTo("jsonl_sink: cannot write the message as JSON: field 'nested.list[1]' is Infinity, which JSON cannot hold"),
-                m -> assertThat(m).startsWith("jsonl_sink: cannot write the message as JSON: ").contains("cannot be read"));
+        assertThat(errors)
+                .extracting(ErrorEnvelope::message)
+                .satisfiesExactly(
+                        m -> assertThat(m)
+                                .isEqualTo(
+                                        "jsonl_sink: cannot write the message as JSON: field 'ratio' is NaN, which JSON cannot hold"),
+                        m -> assertThat(m)
+                                .isEqualTo(
+                                        "jsonl_sink: cannot write the message as JSON: field 'nested.list[1]' is Infinity, which JSON cannot hold"),
+                        m -> assertThat(m)
+                                .startsWith("jsonl_sink: cannot write the message as JSON: ")
+                                .contains("cannot be read"));
     }
 
     /** An object Jackson cannot serialize. */
@@ -293,12 +341,12 @@ class JsonlSinkTest {
         Path below = aFile.resolve("sub/out.jsonl");
         assertThatThrownBy(() -> write(new JsonlSinkConfig(below), TestSupport.bodies(obj("n", 1))))
                 .isInstanceOf(PipelineStartException.class)
-                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to " + below.toAbsolutePath() + ": "
-                        + aFile.toAbsolutePath() + " is a file, not a directory");
+                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to " + below.toAbsolutePath()
+                        + ": " + aFile.toAbsolutePath() + " is a file, not a directory");
         Path directory = Files.createDirectories(dir.resolve("a-directory"));
         assertThatThrownBy(() -> write(new JsonlSinkConfig(directory), TestSupport.bodies(obj("n", 1))))
                 .isInstanceOf(PipelineStartException.class)
-                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to " + directory.toAbsolutePath()
-                        + ": it is a directory");
+                .hasMessage("setup of component 'file' failed: jsonl_sink: cannot write to "
+                        + directory.toAbsolutePath() + ": it is a directory");
     }
 }

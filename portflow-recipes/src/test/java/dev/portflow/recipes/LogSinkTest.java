@@ -31,12 +31,10 @@ class LogSinkTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private Logger jul;
 
@@ -62,11 +60,14 @@ class LogSinkTest {
 
     @Test
     void logsEachMessageAsOneJsonLine() throws Exception {
-        log(new LogSinkConfig(System.Logger.Level.WARNING, "test.audit"),
+        log(
+                new LogSinkConfig(System.Logger.Level.WARNING, "test.audit"),
                 new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
-            assertThat(r.getMessage()).isEqualTo("[orders/audit] {\"_id\":\"m-1\",\"_ingest_time\":\"2026-01-31T12:00:00Z\",\"amount\":5}");
+            assertThat(r.getMessage())
+                    .isEqualTo(
+                            "[orders/audit] {\"_id\":\"m-1\",\"_ingest_time\":\"2026-01-31T12:00:00Z\",\"amount\":5}");
         });
     }
 
@@ -84,7 +85,8 @@ class LogSinkTest {
         assertThat(LogSinkConfig.fromMap(Map.of("level", "debug", "logger", "a.b")))
                 .isEqualTo(new LogSinkConfig(System.Logger.Level.DEBUG, "a.b"));
         assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("level", "loud")))
-                .hasMessage("log_sink: 'level' must be one of TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, was \"loud\"");
+                .hasMessage(
+                        "log_sink: 'level' must be one of TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, was \"loud\"");
         assertThatThrownBy(() -> new LogSinkConfig(System.Logger.Level.OFF, null))
                 .hasMessageContaining("'level' must be one of");
         assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("logger", " ")))
@@ -99,7 +101,8 @@ class LogSinkTest {
         debugLogger.setUseParentHandlers(false);
         try {
             assertThat(debugLogger.getLevel()).isNull(); // inherits the root's INFO
-            log(new LogSinkConfig(System.Logger.Level.DEBUG, "test.audit.debug"),
+            log(
+                    new LogSinkConfig(System.Logger.Level.DEBUG, "test.audit.debug"),
                     new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
             assertThat(records).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE);

@@ -28,7 +28,9 @@ class RecipesTest {
         configs.put("generator", Map.of("rate", 10, "count", 3, "template", Map.of("n", "${seq}")));
         configs.put("filter", Map.of("condition", "amount > 100"));
         configs.put("map", Map.of("fields", Map.of("big", "amount > 100")));
-        configs.put("router", Map.of("routes", List.of(Map.of("port", "out_big", "when", "amount > 100")), "default", "out_small"));
+        configs.put(
+                "router",
+                Map.of("routes", List.of(Map.of("port", "out_big", "when", "amount > 100")), "default", "out_small"));
         configs.put("split", Map.of("items", "lines"));
         configs.put("merge", Map.of());
         configs.put("batch", Map.of("size", 10, "window_ms", 500));
@@ -39,11 +41,16 @@ class RecipesTest {
         assertThat(configs.keySet()).containsExactlyElementsOf(Recipes.NAMES);
 
         Map<String, Class<?>> expected = Map.ofEntries(
-                Map.entry("generator", GeneratorSource.class), Map.entry("filter", FilterTransformer.class),
-                Map.entry("map", MapTransformer.class), Map.entry("router", CelRouter.class),
-                Map.entry("split", SplitTransformer.class), Map.entry("merge", FairMerger.class),
-                Map.entry("batch", BatchTransformer.class), Map.entry("sleep", SleepTransformer.class),
-                Map.entry("jsonl_sink", JsonlSink.class), Map.entry("log_sink", LogSink.class),
+                Map.entry("generator", GeneratorSource.class),
+                Map.entry("filter", FilterTransformer.class),
+                Map.entry("map", MapTransformer.class),
+                Map.entry("router", CelRouter.class),
+                Map.entry("split", SplitTransformer.class),
+                Map.entry("merge", FairMerger.class),
+                Map.entry("batch", BatchTransformer.class),
+                Map.entry("sleep", SleepTransformer.class),
+                Map.entry("jsonl_sink", JsonlSink.class),
+                Map.entry("log_sink", LogSink.class),
                 Map.entry("store", StoreSink.class));
         configs.forEach((recipe, config) -> {
             Component c = Recipes.create(recipe, config, dir);
@@ -64,7 +71,8 @@ class RecipesTest {
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("size", 100L);
         batch.put("window_ms", 1000L);
-        assertThat(((BatchTransformer) Recipes.create("batch", batch, dir)).config()).isEqualTo(new BatchConfig(100, 1000L));
+        assertThat(((BatchTransformer) Recipes.create("batch", batch, dir)).config())
+                .isEqualTo(new BatchConfig(100, 1000L));
         Map<String, Object> store = new LinkedHashMap<>();
         for (String key : List.of("url", "table", "key", "user", "password")) {
             store.put(key, null);
@@ -73,10 +81,16 @@ class RecipesTest {
         Map<String, Object> router = new LinkedHashMap<>();
         router.put("routes", List.of(Map.of("port", "out_a", "when", "x > 1")));
         router.put("default", null);
-        assertThat(((CelRouter) Recipes.create("router", router, dir)).config().defaultPort()).isNull();
+        assertThat(((CelRouter) Recipes.create("router", router, dir)).config().defaultPort())
+                .isNull();
         Path file = dir.resolve("resolved.jsonl");
-        assertThat(((JsonlSink) Recipes.create("jsonl_sink", Map.of("path", file), dir)).config().path()).isEqualTo(file);
-        assertThat(((LogSink) Recipes.create("log_sink", Map.of("level", "warn"), dir)).config().level())
+        assertThat(((JsonlSink) Recipes.create("jsonl_sink", Map.of("path", file), dir))
+                        .config()
+                        .path())
+                .isEqualTo(file);
+        assertThat(((LogSink) Recipes.create("log_sink", Map.of("level", "warn"), dir))
+                        .config()
+                        .level())
                 .isEqualTo(System.Logger.Level.WARNING);
     }
 
@@ -95,16 +109,41 @@ class RecipesTest {
     void aBlueprintLikePipelineEndToEnd() throws Exception {
         Path file = dir.resolve("out/big.jsonl");
         run(Pipeline.builder("orders")
-                .component("gen", Recipes.create("generator", Map.of("rate", 100_000, "count", 20,
-                        "template", Map.of("id", "o-${seq}", "amount", "${seq}", "lines", List.of(Map.of("sku", "a"), Map.of("sku", "b")))), dir))
+                .component(
+                        "gen",
+                        Recipes.create(
+                                "generator",
+                                Map.of(
+                                        "rate",
+                                        100_000,
+                                        "count",
+                                        20,
+                                        "template",
+                                        Map.of(
+                                                "id",
+                                                "o-${seq}",
+                                                "amount",
+                                                "${seq}",
+                                                "lines",
+                                                List.of(Map.of("sku", "a"), Map.of("sku", "b")))),
+                                dir))
                 .component("big", Recipes.create("filter", Map.of("condition", "amount >= 10"), dir))
                 .component("calc", Recipes.create("map", Map.of("fields", Map.of("double", "amount * 2")), dir))
-                .component("route", Recipes.create("router", Map.of("routes",
-                        List.of(Map.of("port", "out_even", "when", "amount % 2 == 0")), "default", "out_odd"), dir))
+                .component(
+                        "route",
+                        Recipes.create(
+                                "router",
+                                Map.of(
+                                        "routes",
+                                        List.of(Map.of("port", "out_even", "when", "amount % 2 == 0")),
+                                        "default",
+                                        "out_odd"),
+                                dir))
                 .component("lines", Recipes.create("split", Map.of("items", "lines"), dir))
                 .component("all", Recipes.create("merge", Map.of(), dir))
                 .component("batch", Recipes.create("batch", Map.of("size", 4), dir))
-                .component("file", Recipes.create("jsonl_sink", Map.of("path", file.toString(), "metadata", false), dir))
+                .component(
+                        "file", Recipes.create("jsonl_sink", Map.of("path", file.toString(), "metadata", false), dir))
                 .connect("gen.out_orders", "big.in_orders")
                 .connect("big.out_orders", "calc.in_orders")
                 .connect("calc.out_orders", "route.in_orders")
@@ -115,8 +154,12 @@ class RecipesTest {
                 .connect("batch.out_batches", "file.in_batches"));
 
         // 10 orders pass (10..19): 5 even ones split into 2 lines each, 5 odd ones pass: 15 items.
-        List<Object> batches = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(Json::parse).toList();
-        int items = batches.stream().mapToInt(b -> (Integer) ((Map<?, ?>) b).get("count")).sum();
+        List<Object> batches = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .map(Json::parse)
+                .toList();
+        int items = batches.stream()
+                .mapToInt(b -> (Integer) ((Map<?, ?>) b).get("count"))
+                .sum();
         assertThat(items).isEqualTo(15);
         assertThat(batches).hasSize(4);
     }

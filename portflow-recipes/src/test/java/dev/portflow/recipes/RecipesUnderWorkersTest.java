@@ -39,23 +39,28 @@ class RecipesUnderWorkersTest {
     @Test
     void jsonlSinkAndBatchMustRunOnOneWorkerAndSayWhy(@TempDir Path dir) {
         assertThat(JsonlSink.class.getAnnotation(SingleWorker.class).value()).isEqualTo("it appends to one file");
-        assertThat(BatchTransformer.class.getAnnotation(SingleWorker.class).value()).isEqualTo("it holds one open batch");
+        assertThat(BatchTransformer.class.getAnnotation(SingleWorker.class).value())
+                .isEqualTo("it holds one open batch");
         assertThatThrownBy(() -> Pipeline.builder("p")
-                .source("in", JsonMessage.class, TestSupport.source())
-                .sink("file", new JsonlSink(new JsonlSinkConfig(dir.resolve("out.jsonl"), true, 100)))
-                .workers("file", 2)
-                .connect("in.out_x", "file.in_x")
-                .build())
+                        .source("in", JsonMessage.class, TestSupport.source())
+                        .sink("file", new JsonlSink(new JsonlSinkConfig(dir.resolve("out.jsonl"), true, 100)))
+                        .workers("file", 2)
+                        .connect("in.out_x", "file.in_x")
+                        .build())
                 .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessageContaining("sink 'file' cannot have more than one worker: it appends to one file");
         assertThatThrownBy(() -> Pipeline.builder("p")
-                .source("in", JsonMessage.class, TestSupport.source())
-                .transformer("batch", JsonMessage.class, JsonMessage.class, new BatchTransformer(new BatchConfig(10, null)))
-                .sink("out", JsonMessage.class, new TestSupport.Capture<>())
-                .workers("batch", Workers.between(1, 4))
-                .connect("in.out_x", "batch.in_x")
-                .connect("batch.out_x", "out.in_x")
-                .build())
+                        .source("in", JsonMessage.class, TestSupport.source())
+                        .transformer(
+                                "batch",
+                                JsonMessage.class,
+                                JsonMessage.class,
+                                new BatchTransformer(new BatchConfig(10, null)))
+                        .sink("out", JsonMessage.class, new TestSupport.Capture<>())
+                        .workers("batch", Workers.between(1, 4))
+                        .connect("in.out_x", "batch.in_x")
+                        .connect("batch.out_x", "out.in_x")
+                        .build())
                 .isInstanceOf(PipelineDefinitionException.class)
                 .hasMessageContaining("transformer 'batch' cannot have more than one worker: it holds one open batch");
     }
@@ -69,9 +74,11 @@ class RecipesUnderWorkersTest {
                 "label", "name + '-' + currency",
                 "lines", "size(message.lines)")));
         SplitTransformer split = new SplitTransformer(new SplitConfig("lines.filter(l, l.qty > 0)"));
-        CelRouter router = new CelRouter(new RouterConfig(List.of(
-                new RouterConfig.Route("out_big", "amount >= 500"),
-                new RouterConfig.Route("out_eur", "currency == 'EUR'")), "out_rest"));
+        CelRouter router = new CelRouter(new RouterConfig(
+                List.of(
+                        new RouterConfig.Route("out_big", "amount >= 500"),
+                        new RouterConfig.Route("out_eur", "currency == 'EUR'")),
+                "out_rest"));
 
         sameFromManyThreads("filter", messages, m -> outcome(filter, m));
         sameFromManyThreads("map", messages, m -> outcome(map, m));
@@ -95,12 +102,10 @@ class RecipesUnderWorkersTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger jul = Logger.getLogger("test.workers");
         jul.addHandler(handler);
@@ -110,15 +115,17 @@ class RecipesUnderWorkersTest {
             sink.setup(TestSupport.context("orders", "audit"));
             List<JsonMessage> messages = messages();
             assertThat(TestSupport.concurrently(WORKERS, w -> {
-                for (int i = w; i < messages.size(); i += WORKERS) {
-                    sink.accept(messages.get(i));
-                }
-            })).isEmpty();
+                        for (int i = w; i < messages.size(); i += WORKERS) {
+                            sink.accept(messages.get(i));
+                        }
+                    }))
+                    .isEmpty();
             assertThat(records).hasSize(messages.size());
             List<String> lines = records.stream().map(LogRecord::getMessage).toList();
             for (JsonMessage m : messages) {
-                assertThat(lines).as("the line of " + m.id()).containsOnlyOnce(
-                        "[orders/audit] " + Json.write(Documents.withMetadata(m)));
+                assertThat(lines)
+                        .as("the line of " + m.id())
+                        .containsOnlyOnce("[orders/audit] " + Json.write(Documents.withMetadata(m)));
             }
         } finally {
             jul.removeHandler(handler);
@@ -130,33 +137,41 @@ class RecipesUnderWorkersTest {
         SleepTransformer sleep = new SleepTransformer(new SleepConfig(300));
         List<JsonMessage> out = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        assertThat(TestSupport.concurrently(WORKERS, w -> sleep.transform(TestSupport.json(obj("w", w)), m -> {
-            out.add(m);
-            return SendOutcome.ACCEPTED;
-        }))).isEmpty();
+        assertThat(TestSupport.concurrently(
+                        WORKERS,
+                        w -> sleep.transform(TestSupport.json(obj("w", w)), m -> {
+                            out.add(m);
+                            return SendOutcome.ACCEPTED;
+                        })))
+                .isEmpty();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(out).hasSize(WORKERS);
-        assertThat(took).as("8 sleeps of 300 ms at once, not one after the other").isLessThan(Duration.ofMillis(1_500));
+        assertThat(took)
+                .as("8 sleeps of 300 ms at once, not one after the other")
+                .isLessThan(Duration.ofMillis(1_500));
     }
 
     /**
      * Every worker handles every message (each starting at a different one), and each outcome must be
      * the one a single thread got for that message.
      */
-    private static void sameFromManyThreads(String recipe, List<JsonMessage> messages, Function<JsonMessage, Object> call)
-            throws InterruptedException {
+    private static void sameFromManyThreads(
+            String recipe, List<JsonMessage> messages, Function<JsonMessage, Object> call) throws InterruptedException {
         List<Object> expected = messages.stream().map(call).toList();
         Object[][] seen = new Object[WORKERS][messages.size()];
         assertThat(TestSupport.concurrently(WORKERS, w -> {
-            int n = messages.size();
-            for (int k = 0; k < n; k++) {
-                int i = (k + w * n / WORKERS) % n;
-                seen[w][i] = call.apply(messages.get(i));
-            }
-        })).isEmpty();
+                    int n = messages.size();
+                    for (int k = 0; k < n; k++) {
+                        int i = (k + w * n / WORKERS) % n;
+                        seen[w][i] = call.apply(messages.get(i));
+                    }
+                }))
+                .isEmpty();
         for (int w = 0; w < WORKERS; w++) {
             for (int i = 0; i < messages.size(); i++) {
-                assertThat(seen[w][i]).as(recipe + ", worker " + w + ", message " + i).isEqualTo(expected.get(i));
+                assertThat(seen[w][i])
+                        .as(recipe + ", worker " + w + ", message " + i)
+                        .isEqualTo(expected.get(i));
             }
         }
     }
@@ -179,8 +194,13 @@ class RecipesUnderWorkersTest {
     private static List<JsonMessage> messages() {
         List<JsonMessage> messages = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
-            Map<String, Object> body = obj("name", "n" + i, "currency", i % 3 == 0 ? "EUR" : "USD",
-                    "lines", List.of(obj("qty", i % 4), obj("qty", 1), obj("qty", i % 2)));
+            Map<String, Object> body = obj(
+                    "name",
+                    "n" + i,
+                    "currency",
+                    i % 3 == 0 ? "EUR" : "USD",
+                    "lines",
+                    List.of(obj("qty", i % 4), obj("qty", 1), obj("qty", i % 2)));
             if (i % 11 != 0) {
                 body.put("amount", i % 13 == 0 ? "many" : i % 7 == 0 ? i + 0.5 : (Object) (long) i);
             }

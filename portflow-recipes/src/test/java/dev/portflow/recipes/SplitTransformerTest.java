@@ -24,7 +24,8 @@ class SplitTransformerTest {
     private Pipeline split(String items, JsonMessage... messages) throws InterruptedException {
         return run(Pipeline.builder("lines")
                 .source("in", JsonMessage.class, TestSupport.source(messages))
-                .transformer("split", JsonMessage.class, JsonMessage.class, new SplitTransformer(new SplitConfig(items)))
+                .transformer(
+                        "split", JsonMessage.class, JsonMessage.class, new SplitTransformer(new SplitConfig(items)))
                 .sink("out", JsonMessage.class, out)
                 .sink("errors", ErrorEnvelope.class, errors)
                 .connect("in.out_orders", "split.in_orders")
@@ -34,7 +35,10 @@ class SplitTransformerTest {
 
     @Test
     void oneMessagePerElementWithDerivedIds() throws Exception {
-        JsonMessage order = new JsonMessage("o-7", Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2025-12-31T00:00:00Z"),
+        JsonMessage order = new JsonMessage(
+                "o-7",
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2025-12-31T00:00:00Z"),
                 obj("lines", List.of(obj("sku", "a", "qty", 1), obj("sku", "b", "qty", 0), obj("sku", "c", "qty", 5))));
         split("lines.filter(l, l.qty > 0)", order);
 
@@ -57,15 +61,19 @@ class SplitTransformerTest {
 
     @Test
     void emptyListsAreFilteredAndNonListsAreErrors() throws Exception {
-        Pipeline pipeline = split("items",
+        Pipeline pipeline = split(
+                "items",
                 TestSupport.json(obj("items", List.of())),
                 TestSupport.json(obj("items", "not a list")),
                 TestSupport.json(obj("other", 1)));
         assertThat(out.received).isEmpty();
         assertThat(dropped(pipeline, "split", "in_orders", "filtered")).isEqualTo(1);
-        assertThat(errors.received).extracting(ErrorEnvelope::message).satisfiesExactly(
-                m -> assertThat(m).isEqualTo("'items' (items) must produce a list, but produced String not a list"),
-                m -> assertThat(m).contains("reads field 'items', which the message does not have"));
+        assertThat(errors.received)
+                .extracting(ErrorEnvelope::message)
+                .satisfiesExactly(
+                        m -> assertThat(m)
+                                .isEqualTo("'items' (items) must produce a list, but produced String not a list"),
+                        m -> assertThat(m).contains("reads field 'items', which the message does not have"));
     }
 
     @Test
@@ -81,11 +89,16 @@ class SplitTransformerTest {
     // Bug 18.
     @Test
     void elementsJsonCannotHoldFailTheMessage() throws Exception {
-        split("values.map(v, 1.0 / v)", TestSupport.json(obj("values", List.of(2.0, 0.0))),
-                TestSupport.json(obj("values", List.of(obj("big", new java.math.BigInteger("123456789012345678901234567890"))))));
+        split(
+                "values.map(v, 1.0 / v)",
+                TestSupport.json(obj("values", List.of(2.0, 0.0))),
+                TestSupport.json(obj(
+                        "values", List.of(obj("big", new java.math.BigInteger("123456789012345678901234567890"))))));
         assertThat(out.received).isEmpty();
-        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
-                "'items' (values.map(v, 1.0 / v)): element 1: the value is Infinity, which JSON cannot hold",
-                "'items' (values.map(v, 1.0 / v)): field 'values[0].big' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions");
+        assertThat(errors.received)
+                .extracting(ErrorEnvelope::message)
+                .containsExactly(
+                        "'items' (values.map(v, 1.0 / v)): element 1: the value is Infinity, which JSON cannot hold",
+                        "'items' (values.map(v, 1.0 / v)): field 'values[0].big' is 123456789012345678901234567890: integers beyond 64 bits are not supported by CEL expressions");
     }
 }

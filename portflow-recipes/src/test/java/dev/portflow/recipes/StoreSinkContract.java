@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Timeout;
 abstract class StoreSinkContract {
 
     /** A fresh table name per test, so runs against a shared server never see each other's rows. */
-    protected final String table = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    protected final String table =
+            "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+
     protected final TestSupport.Capture<ErrorEnvelope> errors = new TestSupport.Capture<>();
     private final List<String> created = new ArrayList<>();
 
@@ -63,12 +65,18 @@ abstract class StoreSinkContract {
     /** Rows by id: body (parsed), ingest_time, event_time. */
     protected Map<String, List<Object>> rows(String table) throws SQLException {
         Map<String, List<Object>> rows = new LinkedHashMap<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, body, ingest_time, event_time FROM " + table + " ORDER BY id")) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT id, body, ingest_time, event_time FROM " + table + " ORDER BY id")) {
             while (rs.next()) {
                 OffsetDateTime event = rs.getObject(4, OffsetDateTime.class);
-                rows.put(rs.getString(1), java.util.Arrays.asList(Json.parse(rs.getString(2)),
-                        rs.getObject(3, OffsetDateTime.class).toInstant(), event == null ? null : event.toInstant()));
+                rows.put(
+                        rs.getString(1),
+                        java.util.Arrays.asList(
+                                Json.parse(rs.getString(2)),
+                                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                                event == null ? null : event.toInstant()));
             }
         }
         return rows;
@@ -77,7 +85,8 @@ abstract class StoreSinkContract {
     /** {@code name} quoted the way the store creates it (case folded like an unquoted name). */
     String sqlName(String name) {
         boolean postgres = config(name, null).isPostgres();
-        return "\"" + (postgres ? name.toLowerCase(java.util.Locale.ROOT) : name.toUpperCase(java.util.Locale.ROOT)) + "\"";
+        return "\"" + (postgres ? name.toLowerCase(java.util.Locale.ROOT) : name.toUpperCase(java.util.Locale.ROOT))
+                + "\"";
     }
 
     @AfterEach
@@ -85,7 +94,8 @@ abstract class StoreSinkContract {
         if (created.isEmpty()) {
             return;
         }
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             for (String t : created) {
                 s.execute("DROP TABLE IF EXISTS " + sqlName(t));
             }
@@ -95,16 +105,19 @@ abstract class StoreSinkContract {
     @Test
     void sameKeyTwiceKeepsOneRowWithTheLastBody() throws Exception {
         Instant t = Instant.parse("2026-01-31T12:00:00Z");
-        store(config(table, "order_id"),
+        store(
+                config(table, "order_id"),
                 new JsonMessage("m1", t, null, obj("order_id", "o-1", "amount", 100)),
-                new JsonMessage("m2", t, t.minusSeconds(60), obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x"))),
+                new JsonMessage(
+                        "m2", t, t.minusSeconds(60), obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x"))),
                 new JsonMessage("m3", t.plusSeconds(1), null, obj("order_id", "o-1", "amount", 150)),
                 new JsonMessage("m4", t, null, obj("order_id", 42, "amount", 1)));
 
         Map<String, List<Object>> rows = rows(table);
         assertThat(rows.keySet()).containsExactly("42", "o-1", "o-2");
         assertThat(rows.get("o-1")).containsExactly(obj("order_id", "o-1", "amount", 150), t.plusSeconds(1), null);
-        assertThat(rows.get("o-2")).containsExactly(obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x")), t, t.minusSeconds(60));
+        assertThat(rows.get("o-2"))
+                .containsExactly(obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x")), t, t.minusSeconds(60));
         assertThat(errors.received).isEmpty();
     }
 
@@ -118,17 +131,23 @@ abstract class StoreSinkContract {
 
     @Test
     void aMessageWithoutItsKeyGoesToTheErrorPort() throws Exception {
-        store(config(table, "order_id"), TestSupport.json(obj("amount", 1)), TestSupport.json(obj("order_id", "a")),
+        store(
+                config(table, "order_id"),
+                TestSupport.json(obj("amount", 1)),
+                TestSupport.json(obj("order_id", "a")),
                 TestSupport.json(obj("order_id", List.of(1))));
         assertThat(rows(table)).containsOnlyKeys("a");
-        assertThat(errors.received).extracting(ErrorEnvelope::message).containsExactly(
-                "store: the message has no key field 'order_id'",
-                "store: key field 'order_id' must be non-empty text or a number, was [1]");
+        assertThat(errors.received)
+                .extracting(ErrorEnvelope::message)
+                .containsExactly(
+                        "store: the message has no key field 'order_id'",
+                        "store: key field 'order_id' must be non-empty text or a number, was [1]");
     }
 
     @Test
     void aReservedWordIsAFineTableName() throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + sqlName("order")); // a fixed name: left over by an aborted run?
         }
         store(config("order", null), TestSupport.json(obj("n", 1)));
@@ -138,16 +157,19 @@ abstract class StoreSinkContract {
     @Test
     void anIncompatibleExistingTableFailsTheStart() throws Exception {
         created.add(table);
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + table + " (name VARCHAR(10))");
         }
         assertThatThrownBy(() -> Pipeline.builder("orders")
-                .source("in", JsonMessage.class, TestSupport.source())
-                .sink("store", sink(config(table, null)))
-                .connect("in.out_orders", "store.in_orders")
-                .build().start())
+                        .source("in", JsonMessage.class, TestSupport.source())
+                        .sink("store", sink(config(table, null)))
+                        .connect("in.out_orders", "store.in_orders")
+                        .build()
+                        .start())
                 .isInstanceOf(PipelineStartException.class)
-                .hasMessageContaining("store: table " + table + " exists but does not have the columns id, body, ingest_time, event_time");
+                .hasMessageContaining("store: table " + table
+                        + " exists but does not have the columns id, body, ingest_time, event_time");
     }
 
     // Workers: N threads call one StoreSink at once. A JDBC connection (and its prepared statement,
@@ -175,7 +197,8 @@ abstract class StoreSinkContract {
                     sink.accept(m);
                 }
             });
-            assertThat(sink.openConnections()).as("connections: at most one per worker calling at once")
+            assertThat(sink.openConnections())
+                    .as("connections: at most one per worker calling at once")
                     .isBetween(1, WORKERS);
         } finally {
             sink.cleanup();

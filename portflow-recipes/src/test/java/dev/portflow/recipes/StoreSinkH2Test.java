@@ -8,14 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineStartException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,11 +48,12 @@ class StoreSinkH2Test extends StoreSinkContract {
                 .sink("order-store", sink)
                 .connect("in.out_orders", "order-store.in_orders"));
 
-        assertThat(sink.url()).isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop") + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0");
+        assertThat(sink.url())
+                .isEqualTo("jdbc:h2:" + dir.toAbsolutePath().resolve("shop") + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0");
         assertThat(sink.table()).isEqualTo("order_store");
         assertThat(Files.exists(dir.resolve("shop.mv.db"))).isTrue();
         try (Connection c = DriverManager.getConnection(sink.url());
-             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM order_store")) {
+                var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM order_store")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
@@ -69,7 +70,8 @@ class StoreSinkH2Test extends StoreSinkContract {
         store(new StoreConfig(lockTimingOut, table, "k", null, null), TestSupport.json(obj("k", "a", "v", 1)));
         try (Connection blocker = connect()) {
             blocker.setAutoCommit(false);
-            blocker.createStatement().executeUpdate("UPDATE " + table + " SET ingest_time = ingest_time WHERE id = 'a'");
+            blocker.createStatement()
+                    .executeUpdate("UPDATE " + table + " SET ingest_time = ingest_time WHERE id = 'a'");
             Thread release = Thread.ofPlatform().start(() -> {
                 try {
                     Thread.sleep(400); // 4 lock timeouts of the sink's first attempts
@@ -93,8 +95,9 @@ class StoreSinkH2Test extends StoreSinkContract {
     void onH2FourWorkersWriteOneAtATime() throws Exception {
         store(config(table, null), TestSupport.json(obj("n", 0))); // creates the table
         try (Connection c = connect()) {
-            c.createStatement().execute("CREATE TRIGGER " + table + "_writes BEFORE INSERT, UPDATE ON " + table
-                    + " FOR EACH ROW CALL '" + ConcurrentWritesTrigger.class.getName() + "'");
+            c.createStatement()
+                    .execute("CREATE TRIGGER " + table + "_writes BEFORE INSERT, UPDATE ON " + table
+                            + " FOR EACH ROW CALL '" + ConcurrentWritesTrigger.class.getName() + "'");
         }
         ConcurrentWritesTrigger.MOST.set(0);
         StoreSink sink = sink(config(table, null));
@@ -106,46 +109,65 @@ class StoreSinkH2Test extends StoreSinkContract {
                 }
             });
             assertThat(failures).isEmpty();
-            assertThat(sink.openConnections()).as("each worker still borrows its own connection").isGreaterThan(1);
+            assertThat(sink.openConnections())
+                    .as("each worker still borrows its own connection")
+                    .isGreaterThan(1);
         } finally {
             sink.cleanup();
         }
         assertThat(rows(table)).hasSize(101);
-        assertThat(ConcurrentWritesTrigger.MOST.get()).as("writes inside H2 at once").isEqualTo(1);
+        assertThat(ConcurrentWritesTrigger.MOST.get())
+                .as("writes inside H2 at once")
+                .isEqualTo(1);
     }
 
     @Test
     void aFailureThatIsNotTransientIsNotRetried() {
-        assertThat(StoreSink.isTransient(new SQLException("no such table", "42S02"))).isFalse();
+        assertThat(StoreSink.isTransient(new SQLException("no such table", "42S02")))
+                .isFalse();
         assertThat(StoreSink.isTransient(new SQLException("deadlock", "40P01"))).isTrue();
-        assertThat(StoreSink.isTransient(new java.sql.SQLTimeoutException("lock", "HYT00"))).isTrue();
+        assertThat(StoreSink.isTransient(new java.sql.SQLTimeoutException("lock", "HYT00")))
+                .isTrue();
     }
 
     @Test
     void anUnreachableDatabaseFailsTheStartWithoutThePassword() {
         assertThatThrownBy(() -> Pipeline.builder("orders")
-                .source("in", JsonMessage.class, TestSupport.source())
-                .sink("store", new StoreSink(new StoreConfig("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", null, null, "u", "secret")))
-                .connect("in.out_orders", "store.in_orders")
-                .build().start())
+                        .source("in", JsonMessage.class, TestSupport.source())
+                        .sink(
+                                "store",
+                                new StoreSink(new StoreConfig(
+                                        "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2",
+                                        null,
+                                        null,
+                                        "u",
+                                        "secret")))
+                        .connect("in.out_orders", "store.in_orders")
+                        .build()
+                        .start())
                 .isInstanceOf(PipelineStartException.class)
-                .hasMessageContaining("setup of component 'store' failed: store: cannot connect to jdbc:postgresql://127.0.0.1:1/none")
+                .hasMessageContaining(
+                        "setup of component 'store' failed: store: cannot connect to jdbc:postgresql://127.0.0.1:1/none")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
     }
 
     @Test
     void badConfigurations() {
         assertThatThrownBy(() -> new StoreConfig("jdbc:mysql://x/y", null, null, null, null))
-                .hasMessage("store: 'url' must be a JDBC URL starting with jdbc:h2: (embedded H2) or jdbc:postgresql:, was \"jdbc:mysql://x/y\"");
-        assertThatThrownBy(() -> new StoreConfig("jdbc:h2:mem:x;init=RUNSCRIPT FROM 'evil.sql'", null, null, null, null))
+                .hasMessage(
+                        "store: 'url' must be a JDBC URL starting with jdbc:h2: (embedded H2) or jdbc:postgresql:, was \"jdbc:mysql://x/y\"");
+        assertThatThrownBy(
+                        () -> new StoreConfig("jdbc:h2:mem:x;init=RUNSCRIPT FROM 'evil.sql'", null, null, null, null))
                 .hasMessageStartingWith("store: 'url' must be an H2 URL without INIT=");
         assertThatThrownBy(() -> new StoreConfig(null, "orders; DROP TABLE x", null, null, null))
-                .hasMessage("store: 'table' must be an SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters,"
-                        + " was \"orders; DROP TABLE x\"");
+                .hasMessage(
+                        "store: 'table' must be an SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters,"
+                                + " was \"orders; DROP TABLE x\"");
         assertThatThrownBy(() -> new StoreConfig(null, "1orders", null, null, null))
                 .hasMessageContaining("'table' must be an SQL identifier");
         assertThatThrownBy(() -> new StoreConfig(null, null, " ", null, null))
-                .hasMessage("store: 'key' must be the name of a top-level field (or absent for the message id), was \" \"");
+                .hasMessage(
+                        "store: 'key' must be the name of a top-level field (or absent for the message id), was \" \"");
         assertThatThrownBy(() -> StoreConfig.fromMap(Map.of("uri", "jdbc:h2:mem:x")))
                 .hasMessage("store: unknown config key 'uri'; accepted keys: key, password, table, url, user");
         assertThat(new StoreConfig(null, null, null, "u", "secret").toString()).doesNotContain("secret");
@@ -155,8 +177,10 @@ class StoreSinkH2Test extends StoreSinkContract {
     @org.junit.jupiter.api.Test
     void embeddedH2FilesAreDurableOnCommitUnlessTheUrlSaysOtherwise() {
         assertThat(StoreSink.durable("jdbc:h2:./data/shop")).isEqualTo("jdbc:h2:./data/shop;WRITE_DELAY=0");
-        assertThat(StoreSink.durable("jdbc:h2:file:/tmp/x;MODE=PostgreSQL")).isEqualTo("jdbc:h2:file:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0");
-        assertThat(StoreSink.durable("jdbc:h2:./data/shop;write_delay=500")).isEqualTo("jdbc:h2:./data/shop;write_delay=500");
+        assertThat(StoreSink.durable("jdbc:h2:file:/tmp/x;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:file:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0");
+        assertThat(StoreSink.durable("jdbc:h2:./data/shop;write_delay=500"))
+                .isEqualTo("jdbc:h2:./data/shop;write_delay=500");
         assertThat(StoreSink.durable("jdbc:h2:mem:test")).isEqualTo("jdbc:h2:mem:test");
         assertThat(StoreSink.durable("jdbc:postgresql://db/shop")).isEqualTo("jdbc:postgresql://db/shop");
     }
@@ -164,7 +188,8 @@ class StoreSinkH2Test extends StoreSinkContract {
     @Test
     void h2KeepsItsTraceFileOffUnlessTheUrlSaysOtherwise() {
         assertThat(StoreSink.quiet("jdbc:h2:./data/shop")).isEqualTo("jdbc:h2:./data/shop;TRACE_LEVEL_FILE=0");
-        assertThat(StoreSink.quiet("jdbc:h2:./data/shop;trace_level_file=2")).isEqualTo("jdbc:h2:./data/shop;trace_level_file=2");
+        assertThat(StoreSink.quiet("jdbc:h2:./data/shop;trace_level_file=2"))
+                .isEqualTo("jdbc:h2:./data/shop;trace_level_file=2");
         assertThat(StoreSink.quiet("jdbc:h2:mem:test")).isEqualTo("jdbc:h2:mem:test");
         assertThat(StoreSink.quiet("jdbc:postgresql://db/shop")).isEqualTo("jdbc:postgresql://db/shop");
     }
@@ -186,12 +211,14 @@ class StoreSinkH2Test extends StoreSinkContract {
                     .source("in", JsonMessage.class, TestSupport.source())
                     .sink("store", new StoreSink(new StoreConfig(url, "orders", null, null, null)))
                     .connect("in.out_orders", "store.in_orders")
-                    .build().start());
+                    .build()
+                    .start());
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
-        assertThat(failure).isInstanceOf(PipelineStartException.class)
+        assertThat(failure)
+                .isInstanceOf(PipelineStartException.class)
                 .hasMessage("setup of component 'store' failed: store: cannot connect to " + url + ": "
                         + aFile.toAbsolutePath() + " is a file, not a directory");
         assertThat(failure.getCause()).hasRootCauseInstanceOf(java.nio.file.FileSystemException.class); // for --verbose
@@ -200,18 +227,22 @@ class StoreSinkH2Test extends StoreSinkContract {
 
     @Test
     void aReadOnlyDatabaseFailsTheStartInsteadOfEveryMessage() throws Exception {
-        try (Connection c = connect(); var s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id VARCHAR PRIMARY KEY, body JSON, ingest_time TIMESTAMP WITH TIME ZONE NOT NULL,"
-                    + " event_time TIMESTAMP WITH TIME ZONE)");
+        try (Connection c = connect();
+                var s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE orders (id VARCHAR PRIMARY KEY, body JSON, ingest_time TIMESTAMP WITH TIME ZONE NOT NULL,"
+                            + " event_time TIMESTAMP WITH TIME ZONE)");
         }
         String readOnly = url() + ";ACCESS_MODE_DATA=r"; // what H2 does by itself when the file is not writable
         assertThatThrownBy(() -> Pipeline.builder("orders")
-                .source("in", JsonMessage.class, TestSupport.source())
-                .sink("store", new StoreSink(new StoreConfig(readOnly, "orders", null, null, null)))
-                .connect("in.out_orders", "store.in_orders")
-                .build().start())
+                        .source("in", JsonMessage.class, TestSupport.source())
+                        .sink("store", new StoreSink(new StoreConfig(readOnly, "orders", null, null, null)))
+                        .connect("in.out_orders", "store.in_orders")
+                        .build()
+                        .start())
                 .isInstanceOf(PipelineStartException.class)
-                .hasMessage("setup of component 'store' failed: store: cannot write to " + readOnly + ": the database is open read-only"
+                .hasMessage("setup of component 'store' failed: store: cannot write to " + readOnly
+                        + ": the database is open read-only"
                         + " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)");
     }
 }

@@ -4,6 +4,7 @@ import static dev.portflow.recipes.TestSupport.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.portflow.message.JsonMessage;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,10 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import dev.portflow.message.JsonMessage;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against a real PostgreSQL server: {@code PORTFLOW_TEST_POSTGRES_URL} (default
@@ -37,6 +37,7 @@ class StoreSinkPostgresTest extends StoreSinkContract {
 
     /** Why the server cannot be used, or {@code null} when it can; probed once. */
     private static String unavailable;
+
     private static boolean probed;
 
     @BeforeEach
@@ -101,7 +102,8 @@ class StoreSinkPostgresTest extends StoreSinkContract {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (Connection c = connect();
+                    Statement s = c.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user"
                         + " AND datname = current_database() AND pid <> pg_backend_pid()");
             }
@@ -119,15 +121,19 @@ class StoreSinkPostgresTest extends StoreSinkContract {
         sink.setup(TestSupport.context("orders", "store"));
         try {
             assertThat(TestSupport.concurrently(WORKERS, w -> {
-                for (int i = 0; i < 50; i++) {
-                    sink.accept(TestSupport.json(obj("w", w, "i", i)));
-                }
-            })).isEmpty();
-            Assumptions.assumeTrue(sink.openConnections() > 1, "the workers overlapped, so several connections are open");
-            try (Connection c = connect(); Statement s = c.createStatement()) {
+                        for (int i = 0; i < 50; i++) {
+                            sink.accept(TestSupport.json(obj("w", w, "i", i)));
+                        }
+                    }))
+                    .isEmpty();
+            Assumptions.assumeTrue(
+                    sink.openConnections() > 1, "the workers overlapped, so several connections are open");
+            try (Connection c = connect();
+                    Statement s = c.createStatement()) {
                 // the sink's connections only: their last statement wrote to this test's table
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user"
-                        + " AND datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%" + table + "%'");
+                        + " AND datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%" + table
+                        + "%'");
             }
             int failed = 0;
             for (int i = 0; i < 5; i++) {
@@ -141,7 +147,8 @@ class StoreSinkPostgresTest extends StoreSinkContract {
             assertThat(sink.openConnections()).isEqualTo(1);
         } finally {
             sink.cleanup();
-            try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (Connection c = connect();
+                    Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         }
@@ -155,7 +162,9 @@ class StoreSinkPostgresTest extends StoreSinkContract {
         JsonMessage cut = TestSupport.json(obj("t", "half an emoji \ud83d"));
         store(config(table, null), fine, cut);
         assertThat(rows(table)).containsOnlyKeys(fine.id());
-        assertThat(errors.received).singleElement().satisfies(e -> assertThat(e.message()).contains("surrogate"));
+        assertThat(errors.received)
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("surrogate"));
     }
 
     private void awaitRows(int n) throws Exception {

@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
 /** Small pieces the recipe tests build their pipelines from. */
 final class TestSupport {
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** A message with a random id, ingested now. */
     static JsonMessage json(Object body) {
@@ -86,7 +85,8 @@ final class TestSupport {
     static Pipeline run(PipelineBuilder builder) throws InterruptedException {
         Pipeline pipeline = builder.build().start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10)))
-                .as("pipeline ended within 10 s").isTrue();
+                .as("pipeline ended within 10 s")
+                .isTrue();
         return pipeline;
     }
 

@@ -96,6 +96,7 @@ public class PeerBenchmark {
     private PeerRig rig;
     /** Bytes allocated by the untimed {@link PeerRig#prepare()} and {@link PeerRig#afterRun()} of all runs. */
     private long untimedBytes;
+
     private long reported;
     private long runs;
     private UntimedAllocation counters;
@@ -165,8 +166,12 @@ public class PeerBenchmark {
     public void closeRig() throws Exception {
         System.out.println(System.lineSeparator() + "[verify] " + rig.describe());
         // -prof gc counts what the untimed setup and checks allocate too: say how much of B/msg that is.
-        System.out.printf(java.util.Locale.ROOT, "[untimed] %d runs; preparing and checking a run allocated %.1f KB"
-                + " on average (counted in gc.alloc.rate.norm: %.3f B/msg)%n", runs, untimedBytes / 1024.0 / Math.max(1, runs),
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "[untimed] %d runs; preparing and checking a run allocated %.1f KB"
+                        + " on average (counted in gc.alloc.rate.norm: %.3f B/msg)%n",
+                runs,
+                untimedBytes / 1024.0 / Math.max(1, runs),
                 (double) untimedBytes / Math.max(1, runs) / messages);
         rig.close();
     }

@@ -15,14 +15,14 @@ final class PeerMessages {
 
     /** Pool size, a power of two. */
     static final int SIZE = 4096;
+
     static final int MASK = SIZE - 1;
     /** Value of {@code POOL[0]}. */
     static final int BASE = 1_000_000;
     /** Shared, read-only after class initialisation (safe publication by the class initialiser). */
     static final Integer[] POOL = pool();
 
-    private PeerMessages() {
-    }
+    private PeerMessages() {}
 
     private static Integer[] pool() {
         Integer[] pool = new Integer[SIZE];
@@ -87,13 +87,14 @@ final class PeerMessages {
         /** Throws unless exactly {@code n} messages with the expected sum arrived (and, for batches, whole batches). */
         void verify(String what, int n, long expectedSum, int batchSize) {
             if (count != n || sum != expectedSum) {
-                throw new IllegalStateException(what + ": the sink saw " + count + " messages (sum " + sum + "), expected "
-                        + n + " (sum " + expectedSum + ")");
+                throw new IllegalStateException(what + ": the sink saw " + count + " messages (sum " + sum
+                        + "), expected " + n + " (sum " + expectedSum + ")");
             }
             if (batchSize > 0) {
                 long expectedBatches = (n + batchSize - 1) / batchSize;
                 if (batches != expectedBatches) {
-                    throw new IllegalStateException(what + ": the sink saw " + batches + " batches, expected " + expectedBatches);
+                    throw new IllegalStateException(
+                            what + ": the sink saw " + batches + " batches, expected " + expectedBatches);
                 }
             }
         }

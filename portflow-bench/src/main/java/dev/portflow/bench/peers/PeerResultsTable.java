@@ -41,13 +41,13 @@ public final class PeerResultsTable {
     private static final String[] VARIANTS = {"portflow_metrics", "portflow_nometrics", "reactor", "pekko"};
     private static final String[] SHAPES = {"map", "router_merge", "batch"};
 
-    private PeerResultsTable() {
-    }
+    private PeerResultsTable() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length == 3 && args[0].equals("--replace-section")) {
             Path target = Path.of(args[1]);
-            String replaced = replaceSection(Files.readString(target, StandardCharsets.UTF_8),
+            String replaced = replaceSection(
+                    Files.readString(target, StandardCharsets.UTF_8),
                     Files.readString(Path.of(args[2]), StandardCharsets.UTF_8));
             if (replaced == null) {
                 System.err.println("PeerResultsTable: " + target + " needs the lines " + BEGIN + " and " + END
@@ -82,7 +82,10 @@ public final class PeerResultsTable {
     static String replaceSection(String document, String section) {
         int begin = document.indexOf(BEGIN);
         int end = document.indexOf(END);
-        if (begin < 0 || end < begin || document.indexOf(BEGIN, begin + 1) >= 0 || document.indexOf(END, end + 1) >= 0) {
+        if (begin < 0
+                || end < begin
+                || document.indexOf(BEGIN, begin + 1) >= 0
+                || document.indexOf(END, end + 1) >= 0) {
             return null;
         }
         String body = section.endsWith("\n") ? section : section + "\n";
@@ -102,13 +105,26 @@ public final class PeerResultsTable {
         } catch (IOException | RuntimeException e) {
             // not Linux: leave it unknown
         }
-        return String.format(Locale.ROOT, "nproc=%d, %s, %s %s", Runtime.getRuntime().availableProcessors(), cpu,
-                System.getProperty("os.name"), System.getProperty("os.version"));
+        return String.format(
+                Locale.ROOT,
+                "nproc=%d, %s, %s %s",
+                Runtime.getRuntime().availableProcessors(),
+                cpu,
+                System.getProperty("os.name"),
+                System.getProperty("os.version"));
     }
 
-    record Result(String shape, String variant, int messages, double score, double error, double min, double max,
-            int iterations, Double bytesPerMessage, double untimedBytesPerMessage) {
-    }
+    record Result(
+            String shape,
+            String variant,
+            int messages,
+            double score,
+            double error,
+            double min,
+            double max,
+            int iterations,
+            Double bytesPerMessage,
+            double untimedBytesPerMessage) {}
 
     @SuppressWarnings("unchecked")
     static List<Result> results(Object parsed) {
@@ -136,18 +152,25 @@ public final class PeerResultsTable {
                 if (secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
                     bytes = JmhJson.number(norm.get("score")) / scale;
                 }
-                if (secondary.get("untimedBytes") instanceof Map<?, ?> sb && secondary.get("untimedRuns") instanceof Map<?, ?> sr) {
+                if (secondary.get("untimedBytes") instanceof Map<?, ?> sb
+                        && secondary.get("untimedRuns") instanceof Map<?, ?> sr) {
                     double perRun = JmhJson.number(sb.get("score")) / JmhJson.number(sr.get("score"));
                     if (perRun > 0) {
                         untimed = perRun / messages;
                     }
                 }
             }
-            out.add(new Result(String.valueOf(params.get("shape")), String.valueOf(params.get("variant")), messages,
-                    JmhJson.number(primary.get("score")) * scale, JmhJson.number(primary.get("scoreError")) * scale,
+            out.add(new Result(
+                    String.valueOf(params.get("shape")),
+                    String.valueOf(params.get("variant")),
+                    messages,
+                    JmhJson.number(primary.get("score")) * scale,
+                    JmhJson.number(primary.get("scoreError")) * scale,
                     iterations.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     iterations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
-                    iterations.size(), bytes, untimed));
+                    iterations.size(),
+                    bytes,
+                    untimed));
         }
         return out;
     }
@@ -170,14 +193,27 @@ public final class PeerResultsTable {
             }
         }
         out.append("| | |\n|---|---|\n");
-        out.append("| date | ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+        out.append("| date | ")
+                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(" |\n");
         out.append("| machine | ").append(machine).append(" |\n");
-        out.append("| JDK | ").append(first.get("jdkVersion")).append(", ").append(first.get("vmName")).append(' ')
-                .append(first.get("vmVersion")).append(", JMH ").append(first.get("jmhVersion")).append(" |\n");
-        out.append(String.format(Locale.ROOT, "| JMH run | %s fork(s), warm-up %s x %s, measurement %s x %s, %s messages per run |%n",
-                str(first.get("forks")), str(first.get("warmupIterations")), first.get("warmupTime"),
-                str(first.get("measurementIterations")), first.get("measurementTime"),
+        out.append("| JDK | ")
+                .append(first.get("jdkVersion"))
+                .append(", ")
+                .append(first.get("vmName"))
+                .append(' ')
+                .append(first.get("vmVersion"))
+                .append(", JMH ")
+                .append(first.get("jmhVersion"))
+                .append(" |\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "| JMH run | %s fork(s), warm-up %s x %s, measurement %s x %s, %s messages per run |%n",
+                str(first.get("forks")),
+                str(first.get("warmupIterations")),
+                first.get("warmupTime"),
+                str(first.get("measurementIterations")),
+                first.get("measurementTime"),
                 String.format(Locale.ROOT, "%,d", results.get(0).messages())));
         if (load != null) {
             out.append("| load (1, 5, 15 min) | ").append(load).append(" |\n");
@@ -198,7 +234,9 @@ public final class PeerResultsTable {
             }
             Result reactor = variants.get("reactor");
             Result pekko = variants.get("pekko");
-            Result peer = reactor == null ? pekko : pekko == null ? reactor : reactor.score() >= pekko.score() ? reactor : pekko;
+            Result peer = reactor == null
+                    ? pekko
+                    : pekko == null ? reactor : reactor.score() >= pekko.score() ? reactor : pekko;
             Result off = variants.get("portflow_nometrics");
             List<String> order = new ArrayList<>(List.of(VARIANTS));
             variants.keySet().stream().filter(v -> !order.contains(v)).forEach(order::add);
@@ -207,17 +245,31 @@ public final class PeerResultsTable {
                 if (r == null) {
                     continue;
                 }
-                String vsPeer = peer == null ? "-"
-                        : r == peer ? "100 % (faster peer)"
-                        : String.format(Locale.ROOT, "%.0f %% of %s", 100 * r.score() / peer.score(), peer.variant());
+                String vsPeer = peer == null
+                        ? "-"
+                        : r == peer
+                                ? "100 % (faster peer)"
+                                : String.format(
+                                        Locale.ROOT, "%.0f %% of %s", 100 * r.score() / peer.score(), peer.variant());
                 String cost = "";
                 if (v.equals("portflow_metrics") && off != null) {
                     double extraNanos = 1e9 / r.score() - 1e9 / off.score();
-                    cost = String.format(Locale.ROOT, "%+.0f %% msg/s (%+.0f ns/msg)", 100 * (r.score() / off.score() - 1),
+                    cost = String.format(
+                            Locale.ROOT,
+                            "%+.0f %% msg/s (%+.0f ns/msg)",
+                            100 * (r.score() / off.score() - 1),
                             extraNanos);
                 }
-                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s .. %s | %s | %s | %s |%n", shape, v,
-                        mega(r.score()), mega(r.min()), mega(r.max()), vsPeer, cost,
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s .. %s | %s | %s | %s |%n",
+                        shape,
+                        v,
+                        mega(r.score()),
+                        mega(r.min()),
+                        mega(r.max()),
+                        vsPeer,
+                        cost,
                         bytes(r)));
             }
         });
@@ -243,7 +295,10 @@ public final class PeerResultsTable {
         if (r.untimedBytesPerMessage() < 0.005) {
             return String.format(Locale.ROOT, "%.2f", r.bytesPerMessage());
         }
-        return String.format(Locale.ROOT, "%.2f (+%.2f untimed)", Math.max(0, r.bytesPerMessage() - r.untimedBytesPerMessage()),
+        return String.format(
+                Locale.ROOT,
+                "%.2f (+%.2f untimed)",
+                Math.max(0, r.bytesPerMessage() - r.untimedBytesPerMessage()),
                 r.untimedBytesPerMessage());
     }
 

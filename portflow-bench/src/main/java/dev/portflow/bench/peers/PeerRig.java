@@ -23,15 +23,13 @@ interface PeerRig {
     int BATCH = 100;
 
     /** Prepares the next run (not measured). */
-    default void prepare() throws Exception {
-    }
+    default void prepare() throws Exception {}
 
     /** One whole run of the shape; returns the number of messages the sink saw (verified). */
     long run() throws Exception;
 
     /** Checks after a run (not measured). */
-    default void afterRun() throws Exception {
-    }
+    default void afterRun() throws Exception {}
 
     /** One line describing the last run, printed at the end of the trial. */
     String describe();
@@ -47,8 +45,9 @@ interface PeerRig {
             case "portflow_nometrics" -> new PortflowRig(s, messages, false);
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
-            default -> throw new IllegalArgumentException("variant: portflow_metrics, portflow_nometrics, reactor or pekko,"
-                    + " not " + variant);
+            default ->
+                throw new IllegalArgumentException(
+                        "variant: portflow_metrics, portflow_nometrics, reactor or pekko," + " not " + variant);
         };
     }
 

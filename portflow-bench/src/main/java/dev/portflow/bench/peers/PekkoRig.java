@@ -10,6 +10,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.ClosedShape;
+import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Materializer;
@@ -18,7 +19,6 @@ import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.UniformFanInShape;
 import org.apache.pekko.stream.UniformFanOutShape;
-import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Merge;
@@ -71,8 +71,10 @@ final class PekkoRig implements PeerRig {
         this.shape = shape;
         this.messages = messages;
         this.expectedSum = shape.expectedSum(messages);
-        this.system = ActorSystem.create("peers", ConfigFactory.parseString(
-                "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING\n").withFallback(ConfigFactory.load()));
+        this.system = ActorSystem.create(
+                "peers",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING\n")
+                        .withFallback(ConfigFactory.load()));
         this.materializer = Materializer.matFromSystem(system);
         int n = messages;
         Source<Integer, NotUsed> source = Source.fromIterator(() -> new Messages(n))
@@ -80,28 +82,33 @@ final class PekkoRig implements PeerRig {
                 .async();
         PeerMessages.Tally t = tally;
         this.graph = switch (shape) {
-            case MAP -> source
-                    .via(Flow.of(Integer.class).map(PeerMessages::mapped)
-                            .buffer(CAPACITY, OverflowStrategy.backpressure()).async())
-                    .toMat(Sink.foreach(t::add), (left, right) -> right);
-            case BATCH -> source
-                    .via(Flow.of(Integer.class).grouped(BATCH)
-                            .buffer(CAPACITY, OverflowStrategy.backpressure()).async())
-                    .toMat(Sink.<List<Integer>>foreach(t::addBatch), (left, right) -> right);
+            case MAP ->
+                source.via(Flow.of(Integer.class)
+                                .map(PeerMessages::mapped)
+                                .buffer(CAPACITY, OverflowStrategy.backpressure())
+                                .async())
+                        .toMat(Sink.foreach(t::add), (left, right) -> right);
+            case BATCH ->
+                source.via(Flow.of(Integer.class)
+                                .grouped(BATCH)
+                                .buffer(CAPACITY, OverflowStrategy.backpressure())
+                                .async())
+                        .toMat(Sink.<List<Integer>>foreach(t::addBatch), (left, right) -> right);
             case ROUTER_MERGE -> routerMerge(source, Sink.foreach(t::add));
         };
     }
 
     /** source island -> router island (Partition(4) + 4 buffers) -> merge island (Merge(4) + buffer) -> sink. */
-    private static RunnableGraph<CompletionStage<Done>> routerMerge(Source<Integer, NotUsed> source,
-            Sink<Integer, CompletionStage<Done>> sink) {
+    private static RunnableGraph<CompletionStage<Done>> routerMerge(
+            Source<Integer, NotUsed> source, Sink<Integer, CompletionStage<Done>> sink) {
         Graph<UniformFanOutShape<Integer, Integer>, NotUsed> router = GraphDSL.create(b -> {
-            UniformFanOutShape<Integer, Integer> partition = b.add(Partition.create(Integer.class, 4, PeerMessages::lane));
+            UniformFanOutShape<Integer, Integer> partition =
+                    b.add(Partition.create(Integer.class, 4, PeerMessages::lane));
             @SuppressWarnings({"unchecked", "rawtypes"})
             Outlet<Integer>[] outs = new Outlet[4];
             for (int i = 0; i < 4; i++) {
-                FlowShape<Integer, Integer> buffer = b.add(Flow.of(Integer.class)
-                        .buffer(CAPACITY, OverflowStrategy.backpressure()));
+                FlowShape<Integer, Integer> buffer =
+                        b.add(Flow.of(Integer.class).buffer(CAPACITY, OverflowStrategy.backpressure()));
                 b.from(partition.out(i)).toInlet(buffer.in());
                 outs[i] = buffer.out();
             }
@@ -109,7 +116,8 @@ final class PekkoRig implements PeerRig {
         });
         Graph<UniformFanInShape<Integer, Integer>, NotUsed> merge = GraphDSL.create(b -> {
             UniformFanInShape<Integer, Integer> fanIn = b.add(Merge.create(Integer.class, 4));
-            FlowShape<Integer, Integer> buffer = b.add(Flow.of(Integer.class).buffer(CAPACITY, OverflowStrategy.backpressure()));
+            FlowShape<Integer, Integer> buffer =
+                    b.add(Flow.of(Integer.class).buffer(CAPACITY, OverflowStrategy.backpressure()));
             b.from(fanIn.out()).toInlet(buffer.in());
             @SuppressWarnings({"unchecked", "rawtypes"})
             Inlet<Integer>[] ins = new Inlet[4];
@@ -142,8 +150,10 @@ final class PekkoRig implements PeerRig {
         try {
             done.toCompletableFuture().get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("pekko " + shape + ": run did not finish within " + RUN_TIMEOUT_SECONDS
-                    + " s (suspected hang); sink saw " + tally.count + " messages", e);
+            throw new IllegalStateException(
+                    "pekko " + shape + ": run did not finish within " + RUN_TIMEOUT_SECONDS
+                            + " s (suspected hang); sink saw " + tally.count + " messages",
+                    e);
         }
         tally.verify("pekko " + shape, messages, expectedSum, shape.batchSize());
         runs++;

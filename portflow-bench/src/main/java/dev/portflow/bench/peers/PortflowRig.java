@@ -76,7 +76,10 @@ final class PortflowRig implements PeerRig {
         this.messages = messages;
         this.metrics = metrics;
         this.expectedSum = shape.expectedSum(messages);
-        this.options = ConnectionOptions.defaults().capacity(CAPACITY).overflow(OverflowPolicy.BLOCK).timed(metrics);
+        this.options = ConnectionOptions.defaults()
+                .capacity(CAPACITY)
+                .overflow(OverflowPolicy.BLOCK)
+                .timed(metrics);
     }
 
     @Override
@@ -102,11 +105,11 @@ final class PortflowRig implements PeerRig {
         };
         b.source("source", Integer.class, source);
         switch (shape) {
-            case MAP -> b
-                    .transformer("map", Integer.class, Integer.class, (m, out) -> out.emit(PeerMessages.mapped(m)))
-                    .sink("sink", Integer.class, tally::add)
-                    .connect("source.out_numbers", "map.in_numbers", options)
-                    .connect("map.out_mapped", "sink.in_mapped", options);
+            case MAP ->
+                b.transformer("map", Integer.class, Integer.class, (m, out) -> out.emit(PeerMessages.mapped(m)))
+                        .sink("sink", Integer.class, tally::add)
+                        .connect("source.out_numbers", "map.in_numbers", options)
+                        .connect("map.out_mapped", "sink.in_mapped", options);
             case ROUTER_MERGE -> {
                 String[] lanes = {"out_0", "out_1", "out_2", "out_3"};
                 Router<Integer> router = m -> lanes[PeerMessages.lane(m)];
@@ -155,15 +158,25 @@ final class PortflowRig implements PeerRig {
         };
         long expectedAtSink = shape == Shape.BATCH ? tally.batches : tally.count;
         PortMeasurements sinkIn = pipeline.inputPort("sink", sinkPort).measurements();
-        check(sinkIn.messagesIn() == expectedAtSink, "sink messages.in " + sinkIn.messagesIn() + " != " + expectedAtSink);
-        PortMeasurements firstIn = pipeline.inputPort(shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router",
-                "in_numbers").measurements();
+        check(
+                sinkIn.messagesIn() == expectedAtSink,
+                "sink messages.in " + sinkIn.messagesIn() + " != " + expectedAtSink);
+        PortMeasurements firstIn = pipeline.inputPort(
+                        shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router", "in_numbers")
+                .measurements();
         check(firstIn.messagesIn() == messages, "first stage messages.in " + firstIn.messagesIn());
         for (String component : new String[] {"source", "sink"}) {
             check(pipeline.errorsFreeOf(component), component + " counted errors");
         }
-        last = String.format(Locale.ROOT, "portflow(%s, metrics=%s) run %d: sink saw %d messages; sends that found"
-                + " the buffer full, per 1000 messages: %s", shape, metrics, runs, tally.count, blockedSends());
+        last = String.format(
+                Locale.ROOT,
+                "portflow(%s, metrics=%s) run %d: sink saw %d messages; sends that found"
+                        + " the buffer full, per 1000 messages: %s",
+                shape,
+                metrics,
+                runs,
+                tally.count,
+                blockedSends());
         if (metrics) {
             // Full metrics really ran: one age and one queue-wait sample per message received, and the
             // scrape agrees (the scrape itself is not measured).
@@ -171,7 +184,9 @@ final class PortflowRig implements PeerRig {
             check(firstIn.queueWait.count() == messages, "first stage queue.wait count " + firstIn.queueWait.count());
             double scraped = scraped(registry.scrape(), "portflow_port_message_age_seconds_count", "sink");
             check(scraped == expectedAtSink, "scraped sink message_age count " + scraped);
-            last += String.format(Locale.ROOT, ", end-to-end age mean %.1f us max %.1f us, scrape ok",
+            last += String.format(
+                    Locale.ROOT,
+                    ", end-to-end age mean %.1f us max %.1f us, scrape ok",
                     sinkIn.messageAge.sumNanos() / 1e3 / Math.max(1, sinkIn.messageAge.count()),
                     sinkIn.messageAge.maxNanos() / 1e3);
         } else {
@@ -185,10 +200,15 @@ final class PortflowRig implements PeerRig {
         for (ComponentInfo c : pipeline.components()) {
             long blocked = 0;
             for (String port : c.outputs()) {
-                blocked += pipeline.outputPort(c.name(), port).measurements().blocked.count();
+                blocked += pipeline.outputPort(c.name(), port)
+                        .measurements()
+                        .blocked
+                        .count();
             }
             if (!c.outputs().isEmpty()) {
-                b.append(b.isEmpty() ? "" : ", ").append(c.name()).append(' ')
+                b.append(b.isEmpty() ? "" : ", ")
+                        .append(c.name())
+                        .append(' ')
                         .append(String.format(Locale.ROOT, "%.1f", 1000.0 * blocked / messages));
             }
         }

@@ -65,13 +65,14 @@ final class ReactorRig implements PeerRig {
         Scheduler sink = Schedulers.newSingle("reactor-sink", true);
         int n = messages;
         Flux<Integer> generated = Flux.<Integer, int[]>generate(() -> new int[1], (state, out) -> {
-            int i = state[0]++;
-            out.next(PeerMessages.message(i));
-            if (i + 1 == n) {
-                out.complete();
-            }
-            return state;
-        }).subscribeOn(source);
+                    int i = state[0]++;
+                    out.next(PeerMessages.message(i));
+                    if (i + 1 == n) {
+                        out.complete();
+                    }
+                    return state;
+                })
+                .subscribeOn(source);
         switch (shape) {
             case MAP -> {
                 Scheduler map = Schedulers.newSingle("reactor-map", true);
@@ -94,10 +95,7 @@ final class ReactorRig implements PeerRig {
             case BATCH -> {
                 Scheduler batch = Schedulers.newSingle("reactor-batch", true);
                 schedulers = List.of(source, batch, sink);
-                flux = generated
-                        .publishOn(batch, CAPACITY)
-                        .buffer(BATCH)
-                        .publishOn(sink, CAPACITY);
+                flux = generated.publishOn(batch, CAPACITY).buffer(BATCH).publishOn(sink, CAPACITY);
             }
             default -> throw new IllegalArgumentException(shape.name());
         }

@@ -10,8 +10,7 @@ import java.util.Map;
 public class Generator implements Source<Object> {
 
     /** Bound from {@code rate}, {@code count}, {@code template}; {@code componentName} from the context. */
-    public record Config(double rate, Long count, Map<String, Object> template, String componentName) {
-    }
+    public record Config(double rate, Long count, Map<String, Object> template, String componentName) {}
 
     private final Config config;
 

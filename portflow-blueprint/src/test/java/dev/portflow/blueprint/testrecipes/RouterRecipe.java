@@ -8,12 +8,10 @@ import java.util.Map;
 public class RouterRecipe implements Router<Map<String, Object>> {
 
     /** One route. */
-    public record Route(String port, String when) {
-    }
+    public record Route(String port, String when) {}
 
     /** Bound from {@code routes} and {@code default}. */
-    public record Config(List<Route> routes) {
-    }
+    public record Config(List<Route> routes) {}
 
     private final List<Route> routes;
 

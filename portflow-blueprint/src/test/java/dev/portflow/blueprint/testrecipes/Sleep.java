@@ -8,8 +8,7 @@ import java.time.Duration;
 public class Sleep implements Transformer<Object, Object> {
 
     /** Bound from {@code duration_ms}. */
-    public record Config(Duration durationMs) {
-    }
+    public record Config(Duration durationMs) {}
 
     private final Duration duration;
 
