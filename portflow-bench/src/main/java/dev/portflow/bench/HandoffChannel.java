@@ -50,7 +50,7 @@ abstract class HandoffChannel {
 
         @Override
         public void accept(Integer m) {
-            if (m == POISON) {
+            if (isPoison(m)) {
                 poisoned = true;
                 return;
             }
@@ -109,6 +109,13 @@ abstract class HandoffChannel {
     /** A sentinel for queues without a close operation; compared by identity, never counted. */
     static final Integer POISON = Integer.valueOf(-1_000_000); // outside the valueOf cache: a unique object
 
+    /** Whether {@code m} is the end marker itself: by identity, so no message value can be mistaken for it. */
+    @SuppressWarnings({"BoxedPrimitiveEquality", "ReferenceEquality"
+    }) // identity is the point: POISON is one unique object
+    static boolean isPoison(Integer m) {
+        return m == POISON;
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** JCTools {@link MpscArrayQueue}: the lower bound on what a bounded MPSC handoff costs. */
@@ -153,7 +160,7 @@ abstract class HandoffChannel {
                     Backoff.idle(attempt++);
                     continue;
                 }
-                if (m == POISON) {
+                if (isPoison(m)) {
                     break;
                 }
                 attempt = 0;
@@ -206,7 +213,7 @@ abstract class HandoffChannel {
             if (blocking) {
                 while (true) {
                     Integer m = q.take();
-                    if (m == POISON) {
+                    if (isPoison(m)) {
                         break;
                     }
                     sum += m.intValue();
@@ -220,7 +227,7 @@ abstract class HandoffChannel {
                         Backoff.idle(attempt++);
                         continue;
                     }
-                    if (m == POISON) {
+                    if (isPoison(m)) {
                         break;
                     }
                     attempt = 0;
@@ -378,7 +385,7 @@ abstract class HandoffChannel {
 
         /** The value of the first sample of {@code name} in a Prometheus text exposition. */
         static double scraped(String exposition, String name) {
-            for (String line : exposition.split("\n")) {
+            for (String line : exposition.lines().toList()) {
                 if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }

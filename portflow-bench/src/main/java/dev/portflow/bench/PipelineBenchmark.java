@@ -84,7 +84,10 @@ public class PipelineBenchmark {
     private long produced;
     private volatile long transformed = -1;
     private volatile long sunk = -1;
+
+    @SuppressWarnings("UnusedVariable") // written so that the sink's sum is not dead code to the JIT
     private volatile long checksum;
+
     private volatile Throwable failure;
 
     @Setup(Level.Trial)

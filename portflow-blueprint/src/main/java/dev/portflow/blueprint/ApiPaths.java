@@ -14,7 +14,10 @@ import java.util.Map;
  */
 final class ApiPaths {
 
-    /** The characters of a URL path (RFC 3986 pchar and '/'), less '%' and '*' (see {@link #check(String)}). */
+    /**
+     * The characters of a URL path (RFC 3986 pchar and '/'), less '%' and '*' (see
+     * {@link #check(String, YamlNode.Scalar, ConfigChecker.Reporter)}).
+     */
     private static final String ALLOWED = "-._~!$&'()+,;=:@/";
 
     /** The dashboard the assembler adds to every server: it says itself which paths it claims. */

@@ -104,6 +104,7 @@ final class BlueprintParser {
             Optional<Blueprint> blueprint, List<Problem> problems, Set<Position> faulty, List<Problem> ownOfFaulty) {
 
         /** Whether {@code problem} only follows from a value's own problem at the same place. */
+        @SuppressWarnings("ReferenceEquality") // identity: only the own problem objects stay; an equal repeat goes
         boolean followsFromFaultyValue(Problem problem) {
             return faulty.contains(problem.position()) && ownOfFaulty.stream().noneMatch(p -> p == problem);
         }
@@ -198,7 +199,7 @@ final class BlueprintParser {
         return blueprint(top);
     }
 
-    /** Whether the character at {@code at} is the '{' of a {@code ${}: an unquoted variable in flow style. */
+    /** Whether the character at {@code at} is the '{' of a {@code ${...}}: an unquoted variable in flow style. */
     private static boolean startsVariable(String text, Position at) {
         int lineStart = 0;
         for (int line = 1; line < at.line() && lineStart >= 0; line++) {

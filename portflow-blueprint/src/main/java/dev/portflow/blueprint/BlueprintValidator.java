@@ -13,6 +13,7 @@ import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -166,7 +167,7 @@ final class BlueprintValidator {
                     "add connections: with entries like - {from: <component>.out_<name>, to: <component>.in_<name>}");
         } else {
             for (Resolved r : resolved.values()) {
-                if (r.spec().name() != null && components.get(r.spec().name()) == r && r.kind() != null) {
+                if (registered(r) && r.kind() != null) {
                     portRule(r);
                 }
             }
@@ -174,10 +175,7 @@ final class BlueprintValidator {
         RecipeChecks.run(
                 blueprint,
                 resolved.values().stream()
-                        .filter(r -> r.recipe() != null
-                                && r.configOk()
-                                && r.spec().name() != null
-                                && components.get(r.spec().name()) == r)
+                        .filter(r -> r.recipe() != null && r.configOk() && registered(r))
                         .toList(),
                 incomplete,
                 this::problem,
@@ -224,6 +222,12 @@ final class BlueprintValidator {
     }
 
     // ---------------------------------------------------------------- components
+
+    /** Whether {@code r} is the component its name stands for (not a second one declared with that name). */
+    @SuppressWarnings("ReferenceEquality") // this very Resolved: a record with mutable port sets
+    private boolean registered(Resolved r) {
+        return r.spec().name() != null && components.get(r.spec().name()) == r;
+    }
 
     private Resolved resolve(ComponentSpec c) {
         String name = c.name();
@@ -345,9 +349,7 @@ final class BlueprintValidator {
                     "make it static, so it can be made without an outer instance");
             return null;
         }
-        try {
-            type.getConstructor();
-        } catch (NoSuchMethodException e) {
+        if (Arrays.stream(type.getConstructors()).noneMatch(k -> k.getParameterCount() == 0)) {
             problem(
                     at,
                     "class " + className + " has no public no-arg constructor",
@@ -775,6 +777,7 @@ final class BlueprintValidator {
                 continue;
             }
             String topic = c.topicIn(blueprint.name());
+            @SuppressWarnings("ReferenceEquality") // the others than this very edge
             List<Edge> alsoFrom =
                     byFrom.get(c.from().toString()).stream().filter(o -> o != e).toList();
             if (!alsoFrom.isEmpty()) {
@@ -786,6 +789,7 @@ final class BlueprintValidator {
                         "a port bound to Kafka cannot broadcast: send the other connection from another out_* port,"
                                 + " or pass it on from the receiving side of the topic");
             }
+            @SuppressWarnings("ReferenceEquality") // the others than this very edge
             List<Edge> alsoTo =
                     byTo.get(c.to().toString()).stream().filter(o -> o != e).toList();
             if (!alsoTo.isEmpty()) {
@@ -886,7 +890,7 @@ final class BlueprintValidator {
         Map<Cycles.Cycle, Position> firstConnection = new HashMap<>(); // the loop's first connection in the file
         for (Edge e : edges) {
             Cycles.Cycle cycle = cycleOf.get(e.from().spec().name());
-            if (cycle != null && cycle == cycleOf.get(e.to().spec().name())) {
+            if (cycle != null && cycle.equals(cycleOf.get(e.to().spec().name()))) {
                 firstConnection.merge(cycle, e.spec().position(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
             }
         }

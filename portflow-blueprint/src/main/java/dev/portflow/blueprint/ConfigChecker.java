@@ -40,6 +40,8 @@ final class ConfigChecker {
     }
 
     /**
+     * Checks {@code entries} against {@code keys}, reporting what is unknown, missing or wrong.
+     *
      * @param entries   the entries as written
      * @param keys      what is accepted
      * @param owner     who takes the config, for messages: "filter", "router routes entry"
@@ -171,7 +173,7 @@ final class ConfigChecker {
             return wrongType(node, key, label, null);
         }
         if (key.elementType() == null
-                || key.elementType() == ConfigType.MAP && key.elementKeys().isEmpty()) {
+                || (key.elementType() == ConfigType.MAP && key.elementKeys().isEmpty())) {
             return m.toJava();
         }
         Map<String, Object> out = new LinkedHashMap<>();

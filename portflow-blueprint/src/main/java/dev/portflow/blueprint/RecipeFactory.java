@@ -7,6 +7,8 @@ import dev.portflow.component.Component;
 public interface RecipeFactory {
 
     /**
+     * Makes the recipe's component for one use of it.
+     *
      * @throws Exception when the component cannot be made (e.g. an expression does not compile); the
      *     message becomes a problem at the component's position and nothing starts
      */

@@ -304,7 +304,8 @@ class ReflectiveRecipe implements Recipe {
     /** "windowMs" -> "window_ms". */
     static String snakeCase(String camel) {
         StringBuilder s = new StringBuilder();
-        for (char c : camel.toCharArray()) {
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
             if (Character.isUpperCase(c)) {
                 s.append('_').append(Character.toLowerCase(c));
             } else {

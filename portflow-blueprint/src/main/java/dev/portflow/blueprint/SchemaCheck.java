@@ -76,7 +76,8 @@ final class SchemaCheck {
         if (pointer == null || pointer.isEmpty() || pointer.equals("/") || pointer.equals("$")) {
             return at;
         }
-        for (String raw : pointer.replaceFirst("^[$]?/?", "").split("/")) {
+        // limit 0: trailing empty segments are dropped ("/a/" locates a)
+        for (String raw : pointer.replaceFirst("^[$]?/?", "").split("/", 0)) {
             String segment = raw.replace("~1", "/").replace("~0", "~");
             if (node instanceof YamlNode.Mapping m && m.get(segment) != null) {
                 node = m.get(segment);

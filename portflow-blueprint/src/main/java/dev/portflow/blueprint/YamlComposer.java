@@ -310,7 +310,7 @@ final class YamlComposer {
         if (explicit.isPresent()) {
             tag = new Tag(explicit.get());
             Tag implied = resolver.resolve(text, true);
-            boolean fits = tag.equals(implied) || tag.equals(Tag.FLOAT) && implied.equals(Tag.INT);
+            boolean fits = tag.equals(implied) || (tag.equals(Tag.FLOAT) && implied.equals(Tag.INT));
             if ((tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL) || tag.equals(Tag.NULL))
                     && !fits) {
                 faulty.add(at);

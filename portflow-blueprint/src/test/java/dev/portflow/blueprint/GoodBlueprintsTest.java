@@ -131,7 +131,7 @@ class GoodBlueprintsTest {
         assertThat(pipeline.connections())
                 .extracting(c -> c.options().overflow())
                 .containsExactly(OverflowPolicy.BLOCK, OverflowPolicy.BLOCK_WITH_TIMEOUT);
-        assertThat(pipeline.connections().get(1).options().timeout()).isEqualTo(Duration.ofMillis(5000));
+        assertThat(pipeline.connections().get(1).options().timeout()).isEqualTo(Duration.ofSeconds(5));
 
         assembly.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();

@@ -11,6 +11,7 @@ import dev.portflow.kafka.MessageCodec;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.runtime.ComponentKind;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ class KafkaCodecsTest {
                 new JsonMessage("m-1", Instant.ofEpochMilli(1000), null, Map.of("sensor", "s", "celsius", 2.5));
         RecordHeaders headers = new RecordHeaders();
         byte[] value = codec.encode(good, headers);
-        assertThat(new String(value)).contains("\"celsius\":2.5");
+        assertThat(new String(value, StandardCharsets.UTF_8)).contains("\"celsius\":2.5");
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
                 "t",
                 0,
@@ -121,7 +122,7 @@ class KafkaCodecsTest {
         assertThatThrownBy(() -> codec.encode(bad, new RecordHeaders()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("message fails its schema: celsius: ");
-        byte[] badValue = "{\"sensor\":\"s\"}".getBytes();
+        byte[] badValue = "{\"sensor\":\"s\"}".getBytes(StandardCharsets.UTF_8);
         ConsumerRecord<byte[], byte[]> badRecord = new ConsumerRecord<>(
                 "t",
                 0,

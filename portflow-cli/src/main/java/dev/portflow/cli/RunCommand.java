@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,7 +200,8 @@ final class RunCommand implements Callable<Integer> {
         if (leftoversFile != null) {
             return leftoversFile;
         }
-        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        // the system zone, on purpose: the name shows the user their local time
+        String time = LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return Path.of("portflow-leftovers", assembly.pipeline().name() + "-" + time + ".jsonl");
     }
 

@@ -157,7 +157,7 @@ class PortflowCliTest {
     void aPortInUseIsAClearFailureToStart(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("numbers.yaml"), GOOD);
         try (java.net.ServerSocket taken =
-                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             CliRun r = run("run", file.toString(), "--port", String.valueOf(taken.getLocalPort()));
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("in use");

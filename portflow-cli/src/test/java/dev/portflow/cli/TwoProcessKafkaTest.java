@@ -73,7 +73,7 @@ class TwoProcessKafkaTest {
         for (int run = 1; run <= RUNS; run++) {
             Path dir = Files.createDirectories(tmp.resolve("run-" + run));
             String failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-                    Duration.ofSeconds(180), () -> once(dir), "run " + run + " took over 180 s");
+                    Duration.ofMinutes(3), () -> once(dir), "run " + run + " took over 180 s");
             System.out.printf(
                     "two-process kill run %d of %d (workers %d): %s (store retries of transient failures: %d)%n",
                     run, RUNS, WORKERS, failure == null ? "every accepted id stored once" : failure, storeRetries(dir));

@@ -80,6 +80,8 @@ final class ProducerGate {
         }
     }
 
+    @SuppressWarnings(
+            "NonAtomicVolatileUpdate") // waiters is written under the lock only; volatile for roomMade's lock-free read
     boolean await(BoundedChannel<?> channel, long deadlineNanos) throws InterruptedException {
         for (int spin = 0; spin < SPINS; spin++) {
             if (channel.isClosed() || !channel.isFull()) {

@@ -10,6 +10,8 @@ package dev.portflow.component;
 public non-sealed interface Merger<T> extends Component {
 
     /**
+     * Decides what a message received on one of the inputs becomes.
+     *
      * @param message   the message received
      * @param inputPort the name of the port it came from
      * @return the message to emit, or {@code null} to drop it as {@code filtered}

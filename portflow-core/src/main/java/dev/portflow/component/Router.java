@@ -13,6 +13,8 @@ package dev.portflow.component;
 public non-sealed interface Router<T> extends Component {
 
     /**
+     * Picks the output port for a message.
+     *
      * @return the name of the output port for {@code message}, or {@code null} to drop it as
      *     {@code filtered}; a name that is not one of the router's connected output ports is an error
      */

@@ -9,6 +9,7 @@ package dev.portflow.metrics;
  * @param minNanos smallest sample (0 when empty)
  * @param maxNanos largest sample
  */
+@SuppressWarnings("ArrayRecordComponent") // a snapshot's buckets: built once, read by exporters, never compared
 public record HistogramSnapshot(long[] counts, long count, double sumNanos, long minNanos, long maxNanos) {
 
     public static final HistogramSnapshot EMPTY = new HistogramSnapshot(new long[LatencyHistogram.BUCKETS], 0, 0, 0, 0);

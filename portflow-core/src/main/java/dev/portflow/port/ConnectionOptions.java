@@ -21,7 +21,7 @@ import java.util.Objects;
 public record ConnectionOptions(int capacity, OverflowPolicy overflow, Duration timeout, boolean timed) {
 
     public static final int DEFAULT_CAPACITY = 1024;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2000);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
     public ConnectionOptions {
         if (capacity < 1) {

@@ -17,6 +17,8 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
 public abstract sealed class MessageValidator permits MessageValidator.None, MessageValidator.BeanValidation {
 
     /** Accepts everything. */
+    @SuppressWarnings("ClassInitializationDeadlock") // None is private and only ever created here, so its
+    // initialization always starts from this class's, on the thread already initializing it
     public static final MessageValidator NONE = new None();
 
     /** The validator for {@code type}: {@link #NONE} unless the type declares constraints. */
@@ -37,7 +39,7 @@ public abstract sealed class MessageValidator permits MessageValidator.None, Mes
     /** Whether this validator can ever reject a message. */
     public abstract boolean isActive();
 
-    static final class None extends MessageValidator {
+    private static final class None extends MessageValidator {
         @Override
         public List<SchemaViolation> validate(Object message) {
             return List.of();

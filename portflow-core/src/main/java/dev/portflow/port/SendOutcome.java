@@ -24,6 +24,7 @@ public enum SendOutcome {
         return this == ACCEPTED || this == ACCEPTED_AFTER_EVICTING;
     }
 
+    @SuppressWarnings("EnumOrdinal") // the constants are declared from best to worst outcome
     SendOutcome worst(SendOutcome other) {
         return other.ordinal() > ordinal() ? other : this;
     }

@@ -31,7 +31,7 @@ final class Autoscaler {
         this.intervalNanos = settings.interval().toNanos();
     }
 
-    /** The policies of the autoscaled stages of {@code nodes}, for gauges before and while it runs. */
+    /** The policy of the autoscaled stage {@code node}, for gauges before and while it runs. */
     static ScalingPolicy policyFor(ComponentNode node, ScalingSettings settings) {
         return new ScalingPolicy(node.name, node.workers, settings, InstantSource.system());
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +30,7 @@ class BoundedChannelConcurrencyTest {
             int capacity = 61;
             BoundedChannel<Integer> c = new BoundedChannel<>(capacity, false, new ReceiverWakeup());
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicInteger maxDepth = new AtomicInteger();
+            int maxDepth = 0;
             Thread[] producers = new Thread[2];
             for (int p = 0; p < 2; p++) {
                 int producer = p;
@@ -52,7 +51,7 @@ class BoundedChannelConcurrencyTest {
             int received = 0;
             while (received < 2 * PER_PRODUCER) {
                 int depth = c.depth();
-                maxDepth.accumulateAndGet(depth, Math::max);
+                maxDepth = Math.max(maxDepth, depth);
                 assertThat(depth).isBetween(0, capacity);
                 Integer e = c.poll();
                 if (e == null) {
@@ -73,7 +72,7 @@ class BoundedChannelConcurrencyTest {
             assertThat(c.acceptedCount()).isEqualTo(2L * PER_PRODUCER);
             assertThat(c.receivedCount()).isEqualTo(2L * PER_PRODUCER);
             assertThat(c.depth()).isZero();
-            assertThat(maxDepth.get()).isLessThanOrEqualTo(capacity);
+            assertThat(maxDepth).isLessThanOrEqualTo(capacity);
         });
     }
 

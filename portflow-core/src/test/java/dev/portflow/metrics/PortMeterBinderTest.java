@@ -62,7 +62,7 @@ class PortMeterBinderTest {
 
     private static List<Sample> parse(String scrape) {
         List<Sample> samples = new ArrayList<>();
-        for (String line : scrape.split("\n")) {
+        for (String line : scrape.lines().toList()) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }

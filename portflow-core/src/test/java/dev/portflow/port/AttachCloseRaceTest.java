@@ -93,10 +93,9 @@ class AttachCloseRaceTest {
         private final AtomicLong finished = new AtomicLong();
         private final AtomicReference<Throwable> problem = new AtomicReference<>();
         private volatile Runnable task;
-        private final Thread thread;
 
         Partner() {
-            thread = Thread.ofPlatform().daemon().start(() -> {
+            Thread.ofPlatform().daemon().start(() -> {
                 long seen = 0;
                 while (true) {
                     long s;

@@ -195,7 +195,7 @@ final class ConcurrentRun {
                 + outcome(SendOutcome.CLOSED)
                 + failures();
         assertThat(sends).as("every send has one outcome").isEqualTo((long) PRODUCERS * perProducer);
-        long acceptedBits = accepted[0].cardinality() + accepted[1].cardinality();
+        long acceptedBits = (long) accepted[0].cardinality() + accepted[1].cardinality();
         assertThat(acceptedBits).isEqualTo(acceptedOutcomes);
 
         // Conservation: accepted == received + evicted + leftover (leftover is 0 after end of stream).

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portflow.FakeTicker;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Busy, idle and backpressured time: exact, monotonic, and never more than the time that passed. */
@@ -51,23 +50,23 @@ class ComponentTimeTest {
                 time.enter(state, ticker.advance(1 + random.nextInt(200_000))); // up to 0.2 ms per state
             }
         });
-        AtomicReference<String> failure = new AtomicReference<>();
+        String failure = null;
         long[] previous = new long[3];
         long deadline = System.nanoTime() + 2_000 * MS;
         try {
-            while (System.nanoTime() < deadline && failure.get() == null) {
+            while (System.nanoTime() < deadline && failure == null) {
                 long busy = times.nanos(ComponentTime.BUSY);
                 long idle = times.nanos(ComponentTime.IDLE);
                 long blocked = times.nanos(ComponentTime.BACKPRESSURED);
                 long wall = ticker.now() - start; // read after the three
                 if (busy + idle + blocked > wall) {
-                    failure.set("busy " + busy + " + idle " + idle + " + backpressured " + blocked + " = "
-                            + (busy + idle + blocked) + " ns > " + wall + " ns of wall time");
+                    failure = "busy " + busy + " + idle " + idle + " + backpressured " + blocked + " = "
+                            + (busy + idle + blocked) + " ns > " + wall + " ns of wall time";
                 }
                 long[] now = {busy, idle, blocked};
                 for (int s = 0; s < 3; s++) {
                     if (now[s] < previous[s]) {
-                        failure.set(ComponentTime.STATE_TAGS[s] + " went back from " + previous[s] + " to " + now[s]);
+                        failure = ComponentTime.STATE_TAGS[s] + " went back from " + previous[s] + " to " + now[s];
                     }
                 }
                 previous = now;
@@ -76,7 +75,7 @@ class ComponentTimeTest {
             stop.set(true);
             owner.join();
         }
-        assertThat(failure.get()).isNull();
+        assertThat(failure).isNull();
         time.finish(ticker.advance(1));
         long total = times.nanos(ComponentTime.BUSY)
                 + times.nanos(ComponentTime.IDLE)

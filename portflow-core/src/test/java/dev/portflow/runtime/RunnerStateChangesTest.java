@@ -160,8 +160,8 @@ class RunnerStateChangesTest {
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
-        assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * 20 * MS);
-        assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isEqualTo((n - 1) * 100 * MS);
+        assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * (20 * MS));
+        assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isEqualTo((n - 1) * (100 * MS));
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
         assertThat(pipeline.inputPort("work", "in_n").metrics().avgLatencyMs()).isEqualTo(20.0);
         assertThat(pipeline.inputPort("work", "in_n").metrics().avgQueueWaitMs())

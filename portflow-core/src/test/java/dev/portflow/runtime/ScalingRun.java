@@ -41,7 +41,7 @@ final class ScalingRun {
         if (policy.observe(stage.sample()) != null) {
             throw new AssertionError("a decision on the first sample");
         }
-        record(null);
+        record();
     }
 
     ScalingRun(StageSimulator stage, Workers bounds, long seed) {
@@ -57,12 +57,12 @@ final class ScalingRun {
                 decisions.add(new Timed(s, d));
                 stage.setWorkers(d.to());
             }
-            record(d);
+            record();
         }
         return this;
     }
 
-    private void record(ScalingDecision d) {
+    private void record() {
         backlog.add(stage.backlog());
         workers.add(stage.workers());
         desired.add(policy.desired());

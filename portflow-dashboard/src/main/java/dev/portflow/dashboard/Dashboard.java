@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -70,6 +71,7 @@ public final class Dashboard implements ServerExtension {
     private volatile FrameHub hub;
     private final Object sampling = new Object(); // one sample at a time: the sampler keeps previous readings
     private ScheduledExecutorService ticker;
+    private ScheduledFuture<?> ticks;
 
     /** A dashboard sampling every second and keeping 5 minutes. */
     public Dashboard() {
@@ -134,20 +136,23 @@ public final class Dashboard implements ServerExtension {
             return t;
         });
         long period = interval.toNanos();
-        ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        ticks = ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
     }
 
     /** Takes the last sample (the pipeline has stopped by now) and ends every event stream after it. */
     @Override
     public void stopping() {
         ScheduledExecutorService scheduled;
+        ScheduledFuture<?> scheduledTicks;
         synchronized (this) {
             scheduled = ticker;
+            scheduledTicks = ticks;
         }
         if (hub == null) {
             return;
         }
         if (scheduled != null) {
+            scheduledTicks.cancel(false);
             scheduled.shutdown();
             try {
                 scheduled.awaitTermination(5, TimeUnit.SECONDS);

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 final class StaticAssets {
 
     /** A file and its media type. */
+    @SuppressWarnings("ArrayRecordComponent") // served as-is, read once and never modified
     record Asset(byte[] bytes, String contentType) {}
 
     private static final Pattern OWN_NAME = Pattern.compile("[a-z0-9-]+\\.(js|css|html|svg)");

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,8 @@ class DashboardBrowserTest {
         CompletableFuture<?> drain =
                 CompletableFuture.runAsync(() -> first.server.drainAndStop(Duration.ofSeconds(30)));
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "draining"));
-        assertThat(driver.findElement(By.id("status")).getText().toLowerCase()).contains("draining");
+        assertThat(driver.findElement(By.id("status")).getText().toLowerCase(Locale.ROOT))
+                .contains("draining");
         drain.get();
         wait.until(d -> List.of("stopped", "reconnecting")
                 .contains(d.findElement(By.id("status")).getAttribute("data-state")));

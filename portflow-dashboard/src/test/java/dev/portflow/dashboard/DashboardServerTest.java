@@ -194,6 +194,7 @@ class DashboardServerTest {
     }
 
     @Test
+    @SuppressWarnings("ReferenceEquality") // END is a sentinel object: identity is intended
     void theStreamShowsDrainingThenTheStoppedPipelineAndEnds() throws Exception {
         SlowStagePipeline p = slowStage(Duration.ofMillis(100));
         EventStreamClient stream = stream(p.baseUri());

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
  * {@code .mvn/jvm.config} before anything else runs, and an option a JDK does not know stops it
  * from starting at all ({@code --sun-misc-unsafe-memory-access=allow}, which only JDK 23+ knows, once
  * did that on 21 and 22). So that file may only hold options every JDK since 21 accepts: system
- * properties ({@code -D}, ignored by a JDK that does not read them) and heap or stack sizes.
+ * properties ({@code -D}, ignored by a JDK that does not read them), heap or stack sizes, and the
+ * {@code jdk.compiler} exports Error Prone needs (options since JDK 9).
  */
 class BuildToolchainTest {
 
-    private static final List<String> ACCEPTED_BY_EVERY_JDK_SINCE_21 = List.of("-D", "-Xmx", "-Xms", "-Xss");
+    private static final List<String> ACCEPTED_BY_EVERY_JDK_SINCE_21 =
+            List.of("-D", "-Xmx", "-Xms", "-Xss", "--add-exports=jdk.compiler/", "--add-opens=jdk.compiler/");
 
     @Test
     void mavensJvmOptionsStartOnJdk21() throws IOException {

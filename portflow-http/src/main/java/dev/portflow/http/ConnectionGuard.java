@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,6 +68,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     private final AtomicInteger regularConnections = new AtomicInteger();
     private final Set<Guarded> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog;
+    private final ScheduledFuture<?> stalledCheck;
 
     /**
      * @param http1          Helidon's HTTP/1.1 settings (header size, prologue length)
@@ -95,7 +97,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
                 .daemon()
                 .name("portflow-http-connection-watchdog")
                 .factory());
-        watchdog.scheduleAtFixedRate(this::closeStalled, period, period, TimeUnit.NANOSECONDS);
+        this.stalledCheck = watchdog.scheduleAtFixedRate(this::closeStalled, period, period, TimeUnit.NANOSECONDS);
     }
 
     /** Helidon's own limit: the regular connections plus the reserve. */
@@ -132,6 +134,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
     /** Stops watching; the server has stopped. */
     @Override
     public void close() {
+        stalledCheck.cancel(false);
         watchdog.shutdownNow();
     }
 

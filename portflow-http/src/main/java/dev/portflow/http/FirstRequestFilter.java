@@ -215,7 +215,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     private boolean isHealthProbe(String requestLine) {
-        String[] parts = requestLine.split(" ");
+        String[] parts = requestLine.split(" ", -1); // stripped: no trailing empty strings to keep
         if (parts.length != 3 || !parts[0].equals("GET")) {
             return false;
         }

@@ -303,7 +303,7 @@ public final class Ingress<T> {
     }
 
     static boolean isJson(String contentType) {
-        String[] parts = contentType.split(";");
+        String[] parts = contentType.split(";", -1); // empty parameters are skipped below
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
             return false;

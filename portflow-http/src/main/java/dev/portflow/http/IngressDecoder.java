@@ -11,6 +11,8 @@ import tools.jackson.databind.JsonNode;
 public interface IngressDecoder<T> {
 
     /**
+     * Decodes a parsed body into a message, or into the schema violations that reject it.
+     *
      * @param body       the parsed body
      * @param id         the id the client will get back
      * @param ingestTime when the ingress accepted the request

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  *                (see {@link Ingress#readLimit()})
  * @param declaredLength the {@code Content-Length} the client declared, or -1 if none
  */
+@SuppressWarnings("ArrayRecordComponent") // the raw body bytes are the point; public API
 public record IngressRequest(String method, Map<String, List<String>> headers, byte[] body, long declaredLength) {
 
     public IngressRequest {

@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record IngressSettings(String path, Duration timeout, int maxBodyBytes, String authToken) {
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2000);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_MAX_BODY_BYTES = 65_536;
 
     public IngressSettings {

@@ -130,7 +130,7 @@ final class JsonBodyParser {
         if (jacksonMessage.startsWith("Invalid numeric value") || jacksonMessage.startsWith("Non-standard token")) {
             return "invalid number"; // Jackson's non-standard tokens are NaN and the infinities
         }
-        if (jacksonMessage.startsWith("Unrecognized token") || jacksonMessage.startsWith("Non-standard token")) {
+        if (jacksonMessage.startsWith("Unrecognized token")) {
             return "invalid literal";
         }
         if ((jacksonMessage.startsWith("Unexpected character") || jacksonMessage.startsWith("Unexpected close marker"))

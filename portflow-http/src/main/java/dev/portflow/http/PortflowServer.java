@@ -310,7 +310,7 @@ public final class PortflowServer implements AutoCloseable {
         req.headers().forEach(h -> headers.put(h.name(), h.allValues()));
         long declared = req.headers().contentLength().orElse(-1L);
         byte[] body;
-        if (declared >= readLimit || req.prologue().method() != Method.POST) {
+        if (declared >= readLimit || !req.prologue().method().equals(Method.POST)) {
             body = new byte[0]; // too large (or not a POST): answered without reading
         } else {
             try (InputStream in = req.content().inputStream()) {

@@ -66,10 +66,10 @@ public final class RecordDecoder<T> implements IngressDecoder<T> {
     /** What the field must be, in JSON terms: Jackson's messages name Java classes and parser tokens. */
     private static String describe(JacksonException e) {
         if (e instanceof InvalidNullException
-                || e instanceof MismatchedInputException mismatch
+                || (e instanceof MismatchedInputException mismatch
                         && mismatch.getTargetType() != null
                         && mismatch.getTargetType().isPrimitive()
-                        && MISSING_OR_NULL.contains(mismatch.getCurrentToken())) {
+                        && MISSING_OR_NULL.contains(mismatch.getCurrentToken()))) {
             return "is required"; // missing (the object ended) or null where a number or boolean is needed
         }
         if (e instanceof InputCoercionException coercion) {

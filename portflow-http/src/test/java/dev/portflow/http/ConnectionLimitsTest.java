@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portflow.port.ConnectionOptions;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ConnectionLimitsTest {
                 server.maxConnections(LIMIT).idleTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(1)))) {
             int port = http.server.port();
             for (int i = 0; i < LIMIT; i++) {
-                sockets.add(new Socket("127.0.0.1", port)); // sends nothing
+                sockets.add(new Socket(InetAddress.getLoopbackAddress(), port)); // sends nothing
                 sockets.add(halfSent(
                         port,
                         "POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
@@ -76,7 +77,7 @@ class ConnectionLimitsTest {
                 server.maxConnections(8).idleTimeout(Duration.ofSeconds(60)).readTimeout(Duration.ofSeconds(60)))) {
             int port = http.server.port();
             for (int i = 0; i < 8; i++) { // one after the other, each served and kept alive: the 8 regular slots
-                Socket socket = new Socket("127.0.0.1", port);
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                 sockets.add(socket);
                 socket.getOutputStream()
                         .write("GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -119,15 +120,16 @@ class ConnectionLimitsTest {
     @Test
     void aSlowButSteadyClientIsNotCutOff() throws Exception {
         try (HttpFixture http = fixture(server -> server.readTimeout(Duration.ofSeconds(1)));
-                Socket socket = new Socket("127.0.0.1", http.server.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), http.server.port())) {
             String body = "{\"slow\":1}";
             OutputStream out = socket.getOutputStream();
             out.write(("POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: "
                             + body.length() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            for (char c : body.toCharArray()) { // 10 bytes over ~3 s: each read waits 300 ms, under the 1 s timeout
+            // 10 bytes over ~3 s: each read waits 300 ms, under the 1 s timeout
+            for (int i = 0; i < body.length(); i++) {
                 Thread.sleep(300);
-                out.write(c);
+                out.write(body.charAt(i));
                 out.flush();
             }
 
@@ -142,7 +144,7 @@ class ConnectionLimitsTest {
     }
 
     private static Socket halfSent(int port, String start) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.getOutputStream().write(start.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return socket;

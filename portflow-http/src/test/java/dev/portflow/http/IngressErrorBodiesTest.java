@@ -7,6 +7,7 @@ import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -118,7 +119,7 @@ class IngressErrorBodiesTest {
     void aHugeChunkedBodyIsAnswered413AfterTheLimitNotAfterTheWholeBody() throws Exception {
         IngressSettings settings = IngressSettings.of("/orders").maxBodyBytes(1000);
         try (HttpFixture http = new HttpFixture(settings, null, ConnectionOptions.defaults(), m -> {});
-                Socket socket = new Socket("127.0.0.1", http.server.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), http.server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n")
@@ -145,7 +146,7 @@ class IngressErrorBodiesTest {
                         ConnectionOptions.defaults(),
                         m -> {},
                         server -> server.extension(new EchoExtension()));
-                Socket socket = new Socket("127.0.0.1", http.server.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), http.server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));

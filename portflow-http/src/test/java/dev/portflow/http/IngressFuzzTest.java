@@ -54,8 +54,11 @@ class IngressFuzzTest {
                 .start();
         // The endpoint answers 503 not_ready until its source runs; wait for the first 202.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-            IngressResponse first = ingress.handle(
-                    request("POST", "application/json", "{\"id\":\"warm\",\"amount\":1}".getBytes(), true));
+            IngressResponse first = ingress.handle(request(
+                    "POST",
+                    "application/json",
+                    "{\"id\":\"warm\",\"amount\":1}".getBytes(StandardCharsets.UTF_8),
+                    true));
             if (first.status() != 202) {
                 return false;
             }
@@ -186,7 +189,7 @@ class IngressFuzzTest {
         }
         for (Charset charset : List.of(StandardCharsets.UTF_16, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8)) {
             cases.add(request(
-                    "POST", "application/json", ("{\"id\":\"é€\uD83D\uDE00\",\"amount\":3}").getBytes(charset), true));
+                    "POST", "application/json", "{\"id\":\"é€\uD83D\uDE00\",\"amount\":3}".getBytes(charset), true));
         }
         return cases;
     }
@@ -340,7 +343,8 @@ class IngressFuzzTest {
 
     private static String quote(String s) {
         StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
             } else if (c < 0x20) {

@@ -122,7 +122,7 @@ class IngressUnicodeTest {
         }
     }
 
-    /** {@code {"s":"} + the bytes + {@code "}}: the bad bytes start at offset 7. */
+    /** <code>{"s":"a</code> + the bytes + <code>"}</code>: the bad bytes start at offset 7. */
     private static byte[] withInString(int... bytes) {
         byte[] prefix = "{\"s\":\"a".getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[prefix.length + bytes.length + 2];

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,7 +60,9 @@ class PromtoolTest {
     }
 
     private static String findPromtool() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : Pattern.compile(Pattern.quote(File.pathSeparator))
+                .splitAsStream(System.getenv().getOrDefault("PATH", ""))
+                .toList()) {
             File candidate = new File(dir, "promtool");
             if (candidate.canExecute()) {
                 return candidate.getAbsolutePath();

@@ -3,6 +3,7 @@ package dev.portflow.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class RawHttp {
 
     /** Sends {@code request}, then reads one response and waits (up to {@code wait}) for the server to close. */
     static Response exchange(int port, byte[] request, Duration wait) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             return readResponse(socket, wait);
@@ -119,7 +120,7 @@ final class RawHttp {
     }
 
     private static String headerIn(String head, String name) {
-        for (String line : head.split("\r\n")) {
+        for (String line : head.split("\r\n", -1)) { // empty lines have no colon
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
                 return line.substring(colon + 1).trim();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,7 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     private final AtomicLong produced; // records this process reserved room for, or null on the receiving side
     private final AtomicLong written; // of those, the ones the broker acknowledged; null on the receiving side
     private final ScheduledExecutorService reader;
+    private volatile ScheduledFuture<?> periodicRead; // set by start(), cancelled by close()
     // One reference, so a sender reads the lag and the count it goes with as one pair.
     private volatile Reading reading = new Reading(0, 0);
     private volatile boolean measured;
@@ -74,7 +76,7 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     ConsumerLag start() {
         read();
         long period = refresh.toNanos();
-        reader.scheduleWithFixedDelay(this::read, period, period, TimeUnit.NANOSECONDS);
+        periodicRead = reader.scheduleWithFixedDelay(this::read, period, period, TimeUnit.NANOSECONDS);
         return this;
     }
 
@@ -179,6 +181,10 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
 
     @Override
     public void close() {
+        ScheduledFuture<?> task = periodicRead;
+        if (task != null) {
+            task.cancel(false); // a read under way is interrupted by shutdownNow() below
+        }
         reader.shutdownNow();
     }
 }

@@ -96,6 +96,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final AtomicLong TOPIC_COUNTER = new AtomicLong();
     /** Strong references: java.util.logging only keeps weak ones, and a collected logger loses its level. */
+    @SuppressWarnings("UnusedVariable") // only held: java.util.logging would collect the loggers otherwise
     private static final List<Logger> QUIETED_LOGGERS;
 
     static {
@@ -406,7 +407,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             int[] ports = new int[count];
             for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 50, InetAddress.getByName(HOST));
+                sockets[i] = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 sockets[i].setReuseAddress(true);
                 ports[i] = sockets[i].getLocalPort();
             }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,10 +56,14 @@ class EmbeddedKafkaBrokerTest {
         kafka.createTopic(topic, 3);
 
         try (KafkaProducer<String, String> producer = producer()) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i));
+                sends.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)));
             }
             producer.flush();
+            for (Future<RecordMetadata> send : sends) {
+                send.get(); // done after flush(); throws if the broker refused the record
+            }
         }
 
         List<String> values = new ArrayList<>();
@@ -91,10 +97,14 @@ class EmbeddedKafkaBrokerTest {
 
         // 30 records in each partition.
         try (KafkaProducer<String, String> producer = producer()) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (int i = 0; i < 90; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 3, "key-" + i, "value-" + i));
+                sends.add(producer.send(new ProducerRecord<>(topic, i % 3, "key-" + i, "value-" + i)));
             }
             producer.flush();
+            for (Future<RecordMetadata> send : sends) {
+                send.get(); // done after flush(); throws if the broker refused the record
+            }
         }
 
         // The group reads everything but commits only part: all of p0, 12 records of p1, nothing of p2.

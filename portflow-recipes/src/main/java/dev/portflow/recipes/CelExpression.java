@@ -69,7 +69,7 @@ public final class CelExpression {
             .build();
 
     private static final CelRuntime RUNTIME =
-            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+            CelRuntimeFactory.legacyCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     /** What a compiled expression must be able to produce. */
     enum Expect {

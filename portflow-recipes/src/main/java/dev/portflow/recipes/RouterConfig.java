@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Configuration of the {@code router} recipe.
+ * Configuration of the router recipe ({@code recipe: router} in a blueprint).
  *
  * @param routes      the routes in order, at least one; the first whose condition is true wins
  * @param defaultPort the {@code out_*} port for messages no route matches; {@code null} drops them

@@ -91,7 +91,7 @@ final class PeerMessages {
                         + "), expected " + n + " (sum " + expectedSum + ")");
             }
             if (batchSize > 0) {
-                long expectedBatches = (n + batchSize - 1) / batchSize;
+                long expectedBatches = ((long) n + batchSize - 1) / batchSize;
                 if (batches != expectedBatches) {
                     throw new IllegalStateException(
                             what + ": the sink saw " + batches + " batches, expected " + expectedBatches);

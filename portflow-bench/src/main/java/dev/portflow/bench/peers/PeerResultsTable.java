@@ -247,7 +247,7 @@ public final class PeerResultsTable {
                 }
                 String vsPeer = peer == null
                         ? "-"
-                        : r == peer
+                        : r.equals(peer)
                                 ? "100 % (faster peer)"
                                 : String.format(
                                         Locale.ROOT, "%.0f %% of %s", 100 * r.score() / peer.score(), peer.variant());

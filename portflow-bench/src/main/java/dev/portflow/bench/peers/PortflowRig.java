@@ -216,7 +216,7 @@ final class PortflowRig implements PeerRig {
     }
 
     private static double scraped(String exposition, String name, String component) {
-        for (String line : exposition.split("\n")) {
+        for (String line : exposition.lines().toList()) {
             if (line.startsWith(name + "{") && line.contains("component=\"" + component + "\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
