@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PortflowCliTest {
 
-    private static final String GOOD = """
+    /** A CEL filter between a generator and a file sink: ends by itself after 12 messages (6 kept). */
+    static final String GOOD = """
             name: numbers
             components:
               - {name: gen, recipe: generator, config: {rate: 1000, count: 12, template: {n: "${seq}"}}}

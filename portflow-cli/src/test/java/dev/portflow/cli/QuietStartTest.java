@@ -19,20 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class QuietStartTest {
 
-    private static final String FILTERED = """
-            name: numbers
-            components:
-              - {name: gen, recipe: generator, config: {rate: 1000, count: 12, template: {n: "${seq}"}}}
-              - {name: odd, recipe: filter, config: {condition: "n % 2 == 1"}}
-              - {name: out, recipe: jsonl_sink, config: {path: odd.jsonl}}
-            connections:
-              - {from: gen.out_numbers, to: odd.in_numbers}
-              - {from: odd.out_numbers, to: out.in_numbers}
-            """;
-
     @Test
     void aRunWithACelConditionPrintsOnlyPortflowsLines(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("numbers.yaml"), FILTERED);
+        Files.writeString(dir.resolve("numbers.yaml"), PortflowCliTest.GOOD);
         try (PortflowProcess run =
                 PortflowProcess.start(dir, dir.resolve("run.log"), "run", "numbers.yaml", "--port", "0")) {
             assertThat(run.process.waitFor(90, TimeUnit.SECONDS))
@@ -55,7 +44,7 @@ class QuietStartTest {
 
     @Test
     void debugShowsTheLibrariesRecordsToo(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("numbers.yaml"), FILTERED);
+        Files.writeString(dir.resolve("numbers.yaml"), PortflowCliTest.GOOD);
         try (PortflowProcess run = PortflowProcess.start(
                 dir, dir.resolve("run.log"), "run", "numbers.yaml", "--port", "0", "--log-level", "debug")) {
             assertThat(run.process.waitFor(90, TimeUnit.SECONDS))
