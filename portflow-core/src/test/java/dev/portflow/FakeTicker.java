@@ -4,6 +4,7 @@ import dev.portflow.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A ticker that moves only when a test says so, so measured durations are exact. Starts at 1 s:
@@ -15,7 +16,7 @@ public final class FakeTicker implements Ticker {
     public static final Instant WALL_AT_ZERO = Instant.parse("2026-01-01T00:00:00Z");
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private volatile Runnable onNextRead;
+    private volatile @Nullable Runnable onNextRead;
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
 
     @Override
