@@ -53,12 +53,9 @@ final class PipelineSampler {
         for (Connection<?> c : pipeline.connections()) {
             edges.add(new EdgeReader(Topology.edgeId(c), c));
         }
-        List<ApiEndpoint<?>> endpoints = pipeline.componentsOfType(ApiEndpoint.class).stream()
-                .<ApiEndpoint<?>>map(e -> e)
-                .toList();
-        for (int i = 0; i < endpoints.size(); i++) {
-            ingress.add(new IngressReader(
-                    topology.ingress().get(i), endpoints.get(i).ingress()));
+        int i = 0;
+        for (ApiEndpoint<?> endpoint : pipeline.componentsOfType(ApiEndpoint.class)) {
+            ingress.add(new IngressReader(topology.ingress().get(i++), endpoint.ingress()));
         }
     }
 

@@ -35,16 +35,12 @@ final class DrainRate {
                 if (nowNanos - nextSampleAt >= 0 || nextSampleAt == Long.MIN_VALUE) {
                     newest = (newest + 1) % SAMPLES;
                     times[newest] = nowNanos;
-                    drained[newest] = removedSoFar();
+                    drained[newest] = port.removedFromBuffers();
                     count = Math.min(count + 1, SAMPLES);
                     nextSampleAt = nowNanos + SAMPLE_EVERY_NANOS;
                 }
             }
         }
-    }
-
-    private long removedSoFar() {
-        return port.removedFromBuffers();
     }
 
     /** Messages per second taken from the buffers over the window, or -1 before two samples exist. */
@@ -57,7 +53,7 @@ final class DrainRate {
         if (elapsed < SAMPLE_EVERY_NANOS / 2) {
             return -1;
         }
-        return (removedSoFar() - drained[oldest]) * 1e9 / elapsed;
+        return (port.removedFromBuffers() - drained[oldest]) * 1e9 / elapsed;
     }
 
     /**
