@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.dashboard.Dashboard;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.http.ServerExtension;
@@ -40,7 +42,7 @@ final class ApiPaths {
             ConfigEntry entry = r.spec().config().get("path");
             String path = r.configOk() ? r.config().getString("path") : null;
             if (r.recipe() == null
-                    || !Assembler.API_ENDPOINT.equals(r.recipe().name())
+                    || !ApiEndpointRecipe.NAME.equals(r.recipe().name())
                     || entry == null
                     || path == null) {
                 continue;

@@ -1,5 +1,10 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Configurable;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.RecipeConfig;
+import dev.portflow.blueprint.spi.RecipeContext;
 import dev.portflow.component.Component;
 import dev.portflow.dashboard.Dashboard;
 import dev.portflow.http.PortflowServer;
@@ -38,7 +43,6 @@ final class Assembler {
 
     static final int DEFAULT_CAPACITY = ConnectionOptions.DEFAULT_CAPACITY;
     static final Duration DEFAULT_TIMEOUT = ConnectionOptions.DEFAULT_TIMEOUT;
-    static final String API_ENDPOINT = "api_endpoint";
     /** The output port of a Kafka receiver, feeding the receiving component. */
     static final String RECEIVER_PORT = "out_records";
 
@@ -46,7 +50,7 @@ final class Assembler {
 
     /** {@code block_with_timeout} for edges leaving an {@code api_endpoint}, else {@code block}. */
     static OverflowPolicy defaultPolicy(Recipe from) {
-        return from != null && API_ENDPOINT.equals(from.name())
+        return from != null && ApiEndpointRecipe.NAME.equals(from.name())
                 ? OverflowPolicy.BLOCK_WITH_TIMEOUT
                 : OverflowPolicy.BLOCK;
     }

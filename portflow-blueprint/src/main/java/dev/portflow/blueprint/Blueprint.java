@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Suggestions;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.runtime.Workers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,7 +296,7 @@ final class BlueprintParser {
     }
 
     private void unknownKey(YamlNode.Entry e, List<String> known, String what, String owner) {
-        String near = Names.nearest(e.key(), known);
+        String near = Suggestions.nearest(e.key(), known);
         problem(
                 e.keyPosition(),
                 "unknown " + what + " '" + e.key() + "'",

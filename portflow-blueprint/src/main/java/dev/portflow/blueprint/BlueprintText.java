@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

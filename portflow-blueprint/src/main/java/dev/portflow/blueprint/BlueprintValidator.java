@@ -1,5 +1,11 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Configurable;
+import dev.portflow.blueprint.spi.PortRule;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.RecipeConfig;
+import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.component.Component;
 import dev.portflow.component.Merger;
 import dev.portflow.component.Router;
@@ -173,7 +179,6 @@ final class BlueprintValidator {
             }
         }
         RecipeChecks.run(
-                blueprint,
                 resolved.values().stream()
                         .filter(r -> r.recipe() != null && r.configOk() && registered(r))
                         .toList(),
@@ -216,7 +221,7 @@ final class BlueprintValidator {
                     "unknown schema '" + port.schema() + "'",
                     blueprint.schemas().isEmpty()
                             ? "declare it under schemas: at the top level"
-                            : Names.didYouMean(
+                            : Suggestions.didYouMean(
                                     port.schema(), blueprint.schemas().keySet(), "schemas declared"));
         }
     }
@@ -273,7 +278,7 @@ final class BlueprintValidator {
                 problem(
                         c.position("recipe"),
                         "unknown recipe '" + c.recipe() + "'",
-                        Names.didYouMean(c.recipe(), recipes.names(), "known recipes")
+                        Suggestions.didYouMean(c.recipe(), recipes.names(), "known recipes")
                                 + "; or class: <your Component class>");
             } else {
                 kind = recipe.kind();
@@ -293,14 +298,14 @@ final class BlueprintValidator {
                     problem(
                             c.position("config"),
                             "class " + userClass.getName() + " takes no config",
-                            "implement dev.portflow.blueprint.Configurable to receive it, or remove config:");
+                            "implement dev.portflow.blueprint.spi.Configurable to receive it, or remove config:");
                 }
             }
             Map<String, Object> raw = new LinkedHashMap<>();
             c.config().values().forEach(e -> raw.put(e.key(), e.value().toJava()));
             config = raw;
         }
-        RecipeConfig recipeConfig = new RecipeConfig(name == null ? "?" : name, config, blueprint.directory());
+        RecipeConfig recipeConfig = RecipeConfig.of(name == null ? "?" : name, config, blueprint.directory());
         Resolved r = new Resolved(
                 c, recipe, userClass, kind, recipeConfig, configOk, new LinkedHashSet<>(), new LinkedHashSet<>());
         if (name != null) {
@@ -397,7 +402,7 @@ final class BlueprintValidator {
                 problem(
                         p.position(),
                         r.who() + " has no input port '" + p.name() + "'",
-                        Names.didYouMean(p.name(), rule.fixedInputs(), "its input ports"));
+                        Suggestions.didYouMean(p.name(), rule.fixedInputs(), "its input ports"));
             }
             schemaReference(p);
         }
@@ -417,7 +422,7 @@ final class BlueprintValidator {
                 problem(
                         p.position(),
                         r.who() + " has no output port '" + p.name() + "'",
-                        Names.didYouMean(p.name(), rule.fixedOutputs(), "its output ports"));
+                        Suggestions.didYouMean(p.name(), rule.fixedOutputs(), "its output ports"));
             } else if (rule != null && rule.maxOutputs() == 0 && !PortName.isError(p.name())) {
                 problem(
                         p.position(),
@@ -480,8 +485,8 @@ final class BlueprintValidator {
                     "unknown component '" + e.component() + "'",
                     declared.isEmpty()
                             ? "declare it under components:"
-                            : Names.didYouMean(e.component(), declared.keySet(), "components"));
-            String meant = Names.nearest(e.component(), declared.keySet());
+                            : Suggestions.didYouMean(e.component(), declared.keySet(), "components"));
+            String meant = Suggestions.nearest(e.component(), declared.keySet());
             if (meant != null) {
                 incomplete.add(meant); // this connection was probably meant for it: its count would mislead
             }
@@ -539,7 +544,7 @@ final class BlueprintValidator {
             problem(
                     e.portPosition(),
                     r.who() + " has no " + direction + " port '" + port + "'",
-                    Names.didYouMean(port, fixed, "its " + direction + " ports"));
+                    Suggestions.didYouMean(port, fixed, "its " + direction + " ports"));
             return null;
         }
         if (fixed.isEmpty() && declares && !declaredNames.contains(port) && !PortName.isError(port)) {
@@ -549,7 +554,8 @@ final class BlueprintValidator {
                     "component '" + e.component() + "' has no " + direction + " port '" + port + "'",
                     declaredNames.isEmpty()
                             ? "add it to the component's " + list + ": list"
-                            : Names.didYouMean(port, declaredNames, "its " + list + " list") + "; or add it there");
+                            : Suggestions.didYouMean(port, declaredNames, "its " + list + " list")
+                                    + "; or add it there");
             return null;
         }
         return r;
@@ -575,7 +581,7 @@ final class BlueprintValidator {
             problem(
                     c.position("overflow"),
                     "unknown overflow policy '" + c.overflow() + "'",
-                    Names.didYouMean(c.overflow(), OVERFLOW_NAMES, "one of"));
+                    Suggestions.didYouMean(c.overflow(), OVERFLOW_NAMES, "one of"));
         }
         if (from != null
                 && IngressSends.isIngress(from.recipe())
@@ -607,7 +613,7 @@ final class BlueprintValidator {
             problem(
                     c.position("transport"),
                     "unknown transport '" + transport + "'",
-                    Names.didYouMean(transport, TRANSPORTS, "one of"));
+                    Suggestions.didYouMean(transport, TRANSPORTS, "one of"));
         } else if (c.isKafka()) {
             kafkaOptions(c, policy);
         } else if (c.topic() != null) {
@@ -851,7 +857,7 @@ final class BlueprintValidator {
                         "--only names unknown component '" + name + "'",
                         declared.isEmpty()
                                 ? "declare it under components:"
-                                : Names.didYouMean(name, declared.keySet(), "components"));
+                                : Suggestions.didYouMean(name, declared.keySet(), "components"));
             }
         }
         if (!reported.isEmpty()) {

@@ -1,5 +1,8 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.runtime.Workers;
 import java.util.List;
 import java.util.Map;

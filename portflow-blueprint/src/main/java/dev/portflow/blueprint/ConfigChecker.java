@@ -1,5 +1,11 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.ConfigKey;
+import dev.portflow.blueprint.spi.ConfigType;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Suggestions;
+import dev.portflow.blueprint.spi.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +63,7 @@ final class ConfigChecker {
         for (ConfigEntry entry : entries.values()) {
             ConfigKey key = byName.get(entry.key());
             if (key == null) {
-                String near = Names.nearest(entry.key(), byName.keySet());
+                String near = Suggestions.nearest(entry.key(), byName.keySet());
                 if (near != null) {
                     suggested.add(near); // "needs 'condition'" would repeat the hint of 'conditon'
                 }
@@ -66,7 +72,7 @@ final class ConfigChecker {
                         "unknown config key '" + entry.key() + "' for " + owner,
                         keys.isEmpty()
                                 ? owner + " takes no config; remove it"
-                                : Names.didYouMean(entry.key(), byName.keySet(), owner + " takes"));
+                                : Suggestions.didYouMean(entry.key(), byName.keySet(), owner + " takes"));
                 continue;
             }
             given.put(key.name(), value(entry.value(), key, key.name()));
@@ -280,7 +286,7 @@ final class ConfigChecker {
                         node.position(),
                         "config key '" + label + "' must be one of " + String.join(", ", key.allowedValues())
                                 + ", was '" + s + "'",
-                        Names.didYouMean(s, key.allowedValues(), "allowed"));
+                        Suggestions.didYouMean(s, key.allowedValues(), "allowed"));
                 return INVALID;
             }
             return v;

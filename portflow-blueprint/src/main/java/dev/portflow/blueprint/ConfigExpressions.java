@@ -1,5 +1,11 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.ConfigKey;
+import dev.portflow.blueprint.spi.ConfigType;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.RecipeCheck;
+import dev.portflow.blueprint.spi.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +50,9 @@ final class ConfigExpressions {
             Function<Map<String, Object>, String> checker,
             String failure,
             Position fallback) {
-        String who = recipe + " '" + check.component().name() + "'";
+        String who = recipe + " '" + check.componentName() + "'";
         boolean explained = false;
-        for (Slot slot : slots(keys, check.component(), check.config().asMap())) {
+        for (Slot slot : slots(keys, check.entries(), check.config().asMap())) {
             String complaint = checker.apply(slot.isolated());
             if (complaint != null) {
                 report(check, who, recipe, slot, complaint);
@@ -97,10 +103,10 @@ final class ConfigExpressions {
     }
 
     /** The expressions of {@code config}, in the order written. */
-    static List<Slot> slots(List<ConfigKey> keys, ComponentSpec component, Map<String, Object> config) {
+    static List<Slot> slots(List<ConfigKey> keys, Map<String, ConfigEntry> entries, Map<String, Object> config) {
         List<Slot> slots = new ArrayList<>();
         for (ConfigKey key : keys) {
-            ConfigEntry entry = component.config().get(key.name());
+            ConfigEntry entry = entries.get(key.name());
             Object typed = config.get(key.name());
             if (entry == null || typed == null) {
                 continue;

@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
 import dev.portflow.port.OverflowPolicy;
 import java.util.Locale;
 import java.util.Map;

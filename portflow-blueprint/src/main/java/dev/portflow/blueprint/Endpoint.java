@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
+
 /**
  * One end of a connection, {@code component.port}.
  *

@@ -1,5 +1,8 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.http.IngressSettings;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
@@ -23,7 +26,7 @@ final class IngressSends {
 
     /** Whether {@code from} is the HTTP ingress. */
     static boolean isIngress(Recipe from) {
-        return from != null && Assembler.API_ENDPOINT.equals(from.name());
+        return from != null && ApiEndpointRecipe.NAME.equals(from.name());
     }
 
     /** Whether {@code port} of an ingress carries accepted requests (else its rejected ones). */

@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;

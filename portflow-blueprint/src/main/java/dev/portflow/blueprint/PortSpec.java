@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
+
 /**
  * A port declared in a component's {@code inputs:} or {@code outputs:}, usually to give it a schema.
  *

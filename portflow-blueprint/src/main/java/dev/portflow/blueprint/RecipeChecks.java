@@ -1,12 +1,19 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.RecipeCheck;
+import dev.portflow.blueprint.spi.RecipeConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs each component's {@link Recipe#check}, in component order.
+ * Runs each component's {@link Recipe#checkConfig} (through {@link ConfigValueCheck}) and
+ * {@link Recipe#check}, in component order.
  *
  * <p>A problem reported after the check read the connected ports is a problem of the pipeline
  * (listed after those of single elements), and is left out for a component whose connections are
@@ -21,15 +28,14 @@ final class RecipeChecks {
      * @param incomplete components whose connections have problems
      */
     static void run(
-            Blueprint blueprint,
             List<BlueprintValidator.Resolved> components,
             Set<String> incomplete,
             ConfigChecker.Reporter elementProblems,
             ConfigChecker.Reporter pipelineProblems) {
-        List<Check> checks = components.stream()
-                .map(r -> new Check(blueprint, r, incomplete))
-                .toList();
-        checks.forEach(Check::run);
+        List<Check> checks =
+                components.stream().map(r -> new Check(r, incomplete)).toList();
+        ConfigValueCheck values = new ConfigValueCheck();
+        checks.forEach(check -> check.run(values));
         for (Check check : checks) {
             for (Reported p : check.reported) {
                 (p.pipeline() ? pipelineProblems : elementProblems).problem(p.at(), p.message(), p.hint());
@@ -41,20 +47,19 @@ final class RecipeChecks {
 
     /** What a recipe's check sees of one component; collects what it reports. */
     private static final class Check implements RecipeCheck {
-        private final Blueprint blueprint;
         private final BlueprintValidator.Resolved r;
         private final Set<String> incomplete;
         private final List<Reported> reported = new ArrayList<>(0);
         private boolean readPorts;
 
-        Check(Blueprint blueprint, BlueprintValidator.Resolved r, Set<String> incomplete) {
-            this.blueprint = blueprint;
+        Check(BlueprintValidator.Resolved r, Set<String> incomplete) {
             this.r = r;
             this.incomplete = incomplete;
         }
 
-        void run() {
+        void run(ConfigValueCheck values) {
             try {
+                values.run(r.recipe(), this);
                 r.recipe().check(this);
             } catch (RuntimeException e) {
                 reported.add(new Reported(
@@ -67,13 +72,18 @@ final class RecipeChecks {
         }
 
         @Override
-        public Blueprint blueprint() {
-            return blueprint;
+        public String componentName() {
+            return r.spec().name();
         }
 
         @Override
-        public ComponentSpec component() {
-            return r.spec();
+        public Position position(String field) {
+            return r.spec().position(field);
+        }
+
+        @Override
+        public Map<String, ConfigEntry> entries() {
+            return r.spec().config();
         }
 
         @Override

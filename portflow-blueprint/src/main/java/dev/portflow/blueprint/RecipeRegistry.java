@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Recipe;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -28,14 +29,15 @@ public final class RecipeRegistry {
     }
 
     /**
-     * The built-in recipes: {@code api_endpoint} (implemented here), and {@code generator},
-     * {@code filter}, {@code map}, {@code router}, {@code split}, {@code merge}, {@code batch},
-     * {@code sleep}, {@code jsonl_sink}, {@code log_sink}, {@code store}, whose config is declared
-     * here and whose implementations are loaded by name from {@code dev.portflow.recipes} when a
-     * pipeline is assembled (see {@link BuiltInRecipes}).
+     * The recipes on Portflow's own class path: {@code api_endpoint} (declared in this module) and,
+     * when {@code portflow-recipes} is there, {@code generator}, {@code filter}, {@code map},
+     * {@code router}, {@code split}, {@code merge}, {@code batch}, {@code sleep}, {@code jsonl_sink},
+     * {@code log_sink} and {@code store}; each found through {@link ServiceLoader} like any other.
+     *
+     * @throws IllegalStateException if a declared recipe cannot be loaded
      */
     public static RecipeRegistry builtIns() {
-        return of(BuiltInRecipes.all());
+        return empty().withDiscovered(RecipeRegistry.class.getClassLoader());
     }
 
     /** No recipes at all. */
@@ -65,7 +67,7 @@ public final class RecipeRegistry {
 
     /**
      * This registry plus the recipes that jars on {@code loader} declare as
-     * {@code META-INF/services/dev.portflow.blueprint.Recipe}; they replace recipes of the same name.
+     * {@code META-INF/services/dev.portflow.blueprint.spi.Recipe}; they replace recipes of the same name.
      *
      * @throws IllegalStateException if a declared recipe cannot be loaded
      */

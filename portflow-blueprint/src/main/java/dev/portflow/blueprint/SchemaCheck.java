@@ -4,6 +4,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.YamlNode;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 

@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
 import java.time.Duration;
 import java.util.Map;
 

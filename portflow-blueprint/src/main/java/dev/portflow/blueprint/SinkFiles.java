@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.ConfigEntry;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;

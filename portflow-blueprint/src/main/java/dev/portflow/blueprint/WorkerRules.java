@@ -1,5 +1,8 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.Suggestions;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.component.Component;
 import dev.portflow.component.SingleWorker;
 import dev.portflow.runtime.ComponentKind;
@@ -80,7 +83,7 @@ final class WorkerRules {
             reporter.problem(
                     c.position("ordering"),
                     "unknown ordering '" + ordering + "'",
-                    Names.didYouMean(ordering, ORDERINGS, "one of"));
+                    Suggestions.didYouMean(ordering, ORDERINGS, "one of"));
             return; // whether key belongs is not known
         }
         if ((orderingGiven && ordering == null) || (keyGiven && key == null)) {

@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Suggestions;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.runtime.Workers;
 import java.math.BigInteger;
 import java.util.List;
@@ -54,7 +56,7 @@ final class WorkersSyntax {
                     ok &= max != null;
                 }
                 default -> {
-                    String near = Names.nearest(e.key(), KEYS);
+                    String near = Suggestions.nearest(e.key(), KEYS);
                     reporter.problem(
                             e.keyPosition(),
                             "unknown workers key '" + e.key() + "'",

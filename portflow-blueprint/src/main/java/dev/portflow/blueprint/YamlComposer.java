@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.YamlNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portflow.blueprint.spi.Position;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class BrokenBlueprintsTest {
                 at(7, 22, "Misfits$Unfinished is abstract", "concrete"),
                 at(8, 22, "Misfits$Hidden is not public", "make"),
                 at(9, 22, "class 'Enrich' not found", "fully qualified name"),
-                at(10, 77, "Misfits$Plain takes no config", "implement dev.portflow.blueprint.Configurable"));
+                at(10, 77, "Misfits$Plain takes no config", "implement dev.portflow.blueprint.spi.Configurable"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.blueprint.fixtures.Collect;
+import dev.portflow.blueprint.spi.Position;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.Connection;
 import dev.portflow.port.OverflowPolicy;
@@ -188,94 +189,6 @@ class GoodBlueprintsTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Test
-    void builtInsLoadTheirImplementationsByNameAndBindConfigRecords() throws Exception {
-        Collect.bucket("log:debug").clear();
-        Collect.bucket("log:warn").clear();
-        BlueprintLoader loader = BlueprintLoader.of(
-                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testrecipes")),
-                getClass().getClassLoader());
-        Blueprint b = loader.load(DIR.resolve("recipes.yaml"));
-        try (Assembly assembly =
-                loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
-            assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10)))
-                    .isTrue();
-        }
-        assertThat(Collect.bucket("log:debug")).extracting(m -> field(m, "seq")).containsExactly(2L, 4L, 6L);
-        assertThat(Collect.bucket("log:warn")).extracting(m -> field(m, "seq")).containsExactly(1L, 3L, 5L);
-        assertThat(Collect.bucket("log:warn")).allSatisfy(m -> {
-            assertThat(field(m, "kind")).isEqualTo("test");
-            assertThat(field(m, "from")).isEqualTo("gen");
-        });
-    }
-
-    @Test
-    void anImplementationThatIsNoComponentIsAProblemAtAssembly() {
-        BlueprintLoader loader = BlueprintLoader.of(
-                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testrecipes")),
-                getClass().getClassLoader());
-        Validation v = loader.validate("inline.yaml", """
-                name: wrong
-                components:
-                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
-                  - {name: keep, recipe: filter, config: {condition: "true"}}
-                  - {name: group, recipe: batch, config: {size: 10}}
-                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
-                connections:
-                  - {from: gen.out_n, to: keep.in_n}
-                  - {from: keep.out_n, to: group.in_n}
-                  - {from: group.out_n, to: sink.in_n}
-                """);
-        assertThat(v.problems()).isEmpty();
-        assertThatThrownBy(() -> loader.assemble(
-                        v.blueprint(), AssemblyOptions.defaults().withoutServer()))
-                .isInstanceOfSatisfying(
-                        BlueprintException.class,
-                        e -> assertThat(e.problems())
-                                .extracting(Problem::format)
-                                .containsExactly(
-                                        "inline.yaml:4:26: could not create component 'keep' (recipe filter):"
-                                                + " dev.portflow.blueprint.testrecipes.Filter (implementation of recipe 'filter')"
-                                                + " made a dev.portflow.blueprint.testrecipes.Filter, not a"
-                                                + " dev.portflow.component.Component",
-                                        "inline.yaml:5:27: could not create component 'group' (recipe batch): recipe 'batch'"
-                                                + " is built in, but its implementation (dev.portflow.blueprint.testrecipes.Batch"
-                                                + " or dev.portflow.blueprint.testrecipes.BatchRecipe) is not on the classpath;"
-                                                + " add the portflow-recipes module"));
-    }
-
-    @Test
-    void aRecipesDispatcherMakesEveryBuiltInWithTheValidatedConfig() throws Exception {
-        Collect.bucket("dispatch").clear();
-        BlueprintLoader loader = BlueprintLoader.of(
-                RecipeRegistry.of(BuiltInRecipes.all("dev.portflow.blueprint.testdispatch")),
-                getClass().getClassLoader());
-        Blueprint b = loader.validate("dispatch.yaml", """
-                name: dispatched
-                components:
-                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers, config: {count: 2}}
-                  - {name: slow, recipe: sleep, config: {duration_ms: 0}}
-                  - {name: out, recipe: jsonl_sink, config: {path: out/n.jsonl}}
-                connections:
-                  - {from: gen.out_n, to: slow.in_n}
-                  - {from: slow.out_n, to: out.in_n}
-                """).orThrow();
-        try (Assembly a =
-                loader.assemble(b, AssemblyOptions.defaults().withoutServer()).start()) {
-            assertThat(a.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
-        }
-        Path cwd = Path.of("").toAbsolutePath();
-        Path file = cwd.resolve("out/n.jsonl");
-        assertThat(Collect.bucket("dispatch"))
-                .containsExactly(
-                        List.of("sleep", Map.of("duration_ms", 0L), cwd.resolve("data")),
-                        List.of(
-                                "jsonl_sink",
-                                Map.of("path", file, "metadata", true, "flush_ms", 100L),
-                                cwd.resolve("data")));
-        assertThat(Collect.bucket("dispatch:" + file)).hasSize(2);
     }
 
     @Test

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.blueprint.fixtures.Collect;
-import dev.portflow.component.SingleWorker;
+import dev.portflow.blueprint.spi.ConfigKey;
+import dev.portflow.blueprint.spi.ConfigType;
+import dev.portflow.blueprint.spi.Configurable;
+import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.spi.RecipeConfig;
+import dev.portflow.blueprint.spi.RecipeContext;
+import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.component.Sink;
 import dev.portflow.runtime.ComponentKind;
 import java.io.IOException;
@@ -265,46 +271,15 @@ class RecipeSpiTest {
                                                 + " recipe tally does not say so; remove workers: (or set workers: 1))"));
     }
 
-    /** The built-ins declare the reason their implementation's {@code @SingleWorker} gives, and only those do. */
-    @Test
-    void builtInRecipesDeclareWhatTheirImplementationsAnnotate() {
-        Map<String, Map<String, Object>> configs = Map.ofEntries(
-                Map.entry("generator", Map.of("rate", 1.0)),
-                Map.entry("filter", Map.of("condition", "true")),
-                Map.entry("map", Map.of("fields", Map.of("a", "1"))),
-                Map.entry("router", Map.of("routes", List.of(Map.of("port", "out_a", "when", "true")))),
-                Map.entry("split", Map.of("items", "[1]")),
-                Map.entry("merge", Map.of()),
-                Map.entry("batch", Map.of("size", 1L)),
-                Map.entry("sleep", Map.of("duration_ms", 0L)),
-                Map.entry("jsonl_sink", Map.of("path", dir.resolve("x.jsonl"))),
-                Map.entry("log_sink", Map.of()),
-                Map.entry("store", Map.of()));
-        for (Recipe recipe : RecipeRegistry.builtIns().recipes()) {
-            if (recipe.name().equals("api_endpoint")) {
-                assertThat(recipe.singleWorker()).as("api_endpoint is a source").isEmpty();
-                continue;
-            }
-            assertThat(configs).as("a config for " + recipe.name()).containsKey(recipe.name());
-            Object made = dev.portflow.recipes.Recipes.create(recipe.name(), configs.get(recipe.name()), dir);
-            SingleWorker annotation = made.getClass().getAnnotation(SingleWorker.class);
-            assertThat(recipe.singleWorker())
-                    .as(recipe.name())
-                    .isEqualTo(java.util.Optional.ofNullable(annotation).map(SingleWorker::value));
-        }
-        assertThat(RecipeRegistry.builtIns().find("jsonl_sink").orElseThrow().singleWorker())
-                .contains("it appends to one file");
-        assertThat(RecipeRegistry.builtIns().find("batch").orElseThrow().singleWorker())
-                .contains("it holds one open batch");
-    }
-
     @Test
     void nearestNames() {
-        assertThat(Names.nearest("fliter", List.of("filter", "map", "split"))).isEqualTo("filter");
-        assertThat(Names.nearest("jsonl", List.of("jsonl_sink", "log_sink"))).isEqualTo("jsonl_sink");
-        assertThat(Names.nearest("drop_new", List.of("drop_oldest", "drop_newest")))
+        assertThat(Suggestions.nearest("fliter", List.of("filter", "map", "split")))
+                .isEqualTo("filter");
+        assertThat(Suggestions.nearest("jsonl", List.of("jsonl_sink", "log_sink")))
+                .isEqualTo("jsonl_sink");
+        assertThat(Suggestions.nearest("drop_new", List.of("drop_oldest", "drop_newest")))
                 .isEqualTo("drop_newest");
-        assertThat(Names.nearest("zzz", List.of("filter", "map"))).isNull();
-        assertThat(Names.nearest("m", List.of("map", "merge"))).isEqualTo("map");
+        assertThat(Suggestions.nearest("zzz", List.of("filter", "map"))).isNull();
+        assertThat(Suggestions.nearest("m", List.of("map", "merge"))).isEqualTo("map");
     }
 }

@@ -30,23 +30,32 @@ final class BlueprintArgument {
      * @return the exit code: 0, or {@link PortflowCli#INVALID}
      */
     static int printIfValid(
-            Path file, PrintWriter out, PrintWriter err, BiFunction<BlueprintLoader, Blueprint, String> render)
+            Path file,
+            LibDirectories lib,
+            PrintWriter out,
+            PrintWriter err,
+            BiFunction<BlueprintLoader, Blueprint, String> render)
             throws IOException {
-        return printIfValid(file, null, out, err, render);
+        return printIfValid(file, lib, null, out, err, render);
     }
 
     /**
-     * As {@link #printIfValid(Path, PrintWriter, PrintWriter, BiFunction)} for a process that runs only
+     * As {@link #printIfValid(Path, LibDirectories, PrintWriter, PrintWriter, BiFunction)} for a process that runs only
      * the components {@code only} names ({@code null} or empty: all).
      */
     static int printIfValid(
             Path file,
+            LibDirectories lib,
             List<String> only,
             PrintWriter out,
             PrintWriter err,
             BiFunction<BlueprintLoader, Blueprint, String> render)
             throws IOException {
-        try (BlueprintLoader loader = BlueprintLoader.standard()) {
+        BlueprintLoader libLoader = lib.loader(err);
+        if (libLoader == null) {
+            return PortflowCli.INVALID;
+        }
+        try (BlueprintLoader loader = libLoader) {
             Validation validation = validate(loader, file, only, err);
             if (validation == null || !validation.isValid()) {
                 return PortflowCli.INVALID;

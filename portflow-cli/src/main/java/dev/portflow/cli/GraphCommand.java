@@ -17,12 +17,15 @@ final class GraphCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BLUEPRINT", description = "the blueprint YAML file")
     private Path blueprint;
 
+    @CommandLine.Mixin
+    private LibDirectories lib = new LibDirectories();
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         return BlueprintArgument.printIfValid(
-                blueprint, spec.commandLine().getOut(), spec.commandLine().getErr(), BlueprintLoader::mermaid);
+                blueprint, lib, spec.commandLine().getOut(), spec.commandLine().getErr(), BlueprintLoader::mermaid);
     }
 }

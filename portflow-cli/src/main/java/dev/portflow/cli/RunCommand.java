@@ -22,13 +22,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,11 +61,8 @@ final class RunCommand implements Callable<Integer> {
                     "the blueprint YAML file; without it, the built-in demo (written to ./portflow-demo/demo.yaml)")
     private Path blueprint;
 
-    @Option(
-            names = "--lib",
-            paramLabel = "DIR",
-            description = "a directory of jars with component classes (class: ...)")
-    private List<Path> libDirs = new ArrayList<>();
+    @CommandLine.Mixin
+    private LibDirectories lib = new LibDirectories();
 
     @Option(
             names = "--port",
@@ -129,11 +124,11 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> names = BlueprintArgument.onlyNames(only, spec.commandLine());
         Path file = blueprint != null ? blueprint : writeDemo(out);
-        List<Path> jars = libJars(err);
-        if (jars == null) {
+        BlueprintLoader libLoader = lib.loader(err);
+        if (libLoader == null) {
             return PortflowCli.INVALID;
         }
-        try (BlueprintLoader loader = jars.isEmpty() ? BlueprintLoader.standard() : BlueprintLoader.withLibJars(jars)) {
+        try (BlueprintLoader loader = libLoader) {
             Validation validation = BlueprintArgument.validate(loader, file, names, err);
             if (validation == null || !validation.isValid()) {
                 return PortflowCli.INVALID;
@@ -237,23 +232,6 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         out.flush();
-    }
-
-    /** The jars of every --lib directory; {@code null} after printing why one is unusable. */
-    private List<Path> libJars(PrintWriter err) throws IOException {
-        List<Path> jars = new ArrayList<>();
-        for (Path dir : libDirs) {
-            if (!Files.isDirectory(dir)) {
-                err.println("portflow: --lib " + dir + " is not a directory");
-                return null;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".jar"))
-                        .sorted()
-                        .forEach(jars::add);
-            }
-        }
-        return jars;
     }
 
     /** Writes the built-in demo blueprint to ./portflow-demo/demo.yaml (kept if it exists) and returns it. */

@@ -28,6 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "COMPONENT", split = ",", description = BlueprintArgument.ONLY_HELP)
     private List<String> only;
 
+    @CommandLine.Mixin
+    private LibDirectories lib = new LibDirectories();
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
         List<String> names = BlueprintArgument.onlyNames(only, spec.commandLine());
         return BlueprintArgument.printIfValid(
                 blueprint,
+                lib,
                 names,
                 spec.commandLine().getOut(),
                 spec.commandLine().getErr(),

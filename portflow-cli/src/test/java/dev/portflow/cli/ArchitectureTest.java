@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The architecture the Maven modules stand for, checked on the main classes of every module on this
  * (the CLI's) class path, so a shortcut that compiles still fails the build: no package cycles
  * anywhere (a cycle only {@code jdeps} would see, like the one {@code metrics <-> port} once had),
- * core never reaches into an edge, each edge only into what it is built on, and the ring buffers
+ * core never reaches into an edge, each edge only into what it is built on (the blueprint loader finds
+ * the recipes through their SPI, never by their classes), and the ring buffers
  * ({@code dev.portflow.channel}) stay inside core.
  */
 class ArchitectureTest {
@@ -47,6 +48,7 @@ class ArchitectureTest {
             "recipes.Json",
             "kafka.KafkaTransport",
             "blueprint.Blueprint",
+            "blueprint.spi.Recipe",
             "cli.PortflowCli"
         }) {
             assertThat(classes.contain("dev.portflow." + module)).as(module).isTrue();
@@ -68,12 +70,14 @@ class ArchitectureTest {
                 .definedBy("dev.portflow.http..")
                 .layer("Dashboard")
                 .definedBy("dev.portflow.dashboard..")
+                .layer("RecipeSpi")
+                .definedBy("dev.portflow.blueprint.spi..")
                 .layer("Recipes")
                 .definedBy("dev.portflow.recipes..")
                 .layer("Kafka")
                 .definedBy("dev.portflow.kafka..")
                 .layer("Blueprint")
-                .definedBy("dev.portflow.blueprint..")
+                .definedBy("dev.portflow.blueprint")
                 .layer("Cli")
                 .definedBy("dev.portflow.cli..")
                 .whereLayer("Core")
@@ -82,12 +86,14 @@ class ArchitectureTest {
                 .mayOnlyAccessLayers("Core")
                 .whereLayer("Dashboard")
                 .mayOnlyAccessLayers("Core", "Http")
-                .whereLayer("Recipes")
+                .whereLayer("RecipeSpi")
                 .mayOnlyAccessLayers("Core")
+                .whereLayer("Recipes")
+                .mayOnlyAccessLayers("Core", "RecipeSpi")
                 .whereLayer("Kafka")
                 .mayOnlyAccessLayers("Core")
                 .whereLayer("Blueprint")
-                .mayOnlyAccessLayers("Core", "Http", "Dashboard", "Recipes", "Kafka")
+                .mayOnlyAccessLayers("Core", "Http", "Dashboard", "RecipeSpi", "Kafka")
                 .whereLayer("Cli")
                 .mayNotBeAccessedByAnyLayer()
                 .check(classes);

@@ -1,7 +1,5 @@
 package dev.portflow.recipes;
 
-import java.util.Map;
-
 /**
  * Configuration of the {@code batch} recipe; at least one of the two.
  *
@@ -24,25 +22,15 @@ public record BatchConfig(Integer size, Long windowMs) {
                     + " (milliseconds after a batch's first message, >= 1), or both");
         }
         if (size != null && size < 1) {
-            throw ConfigMap.problem(RECIPE, "size", "a whole number of messages >= 1", size);
+            throw ConfigProblems.problem(RECIPE, "size", "a whole number of messages >= 1", size);
         }
         if (windowMs != null && windowMs < 1) {
-            throw ConfigMap.problem(RECIPE, "window_ms", "a whole number of milliseconds >= 1", windowMs);
+            throw ConfigProblems.problem(RECIPE, "window_ms", "a whole number of milliseconds >= 1", windowMs);
         }
     }
 
     /** The most messages in one batch. */
     public int maxSize() {
         return size != null ? size : DEFAULT_MAX_SIZE;
-    }
-
-    /** Reads the blueprint form: {@code size}, {@code window_ms}. */
-    public static BatchConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "size", "window_ms");
-        Long size = c.integer("size");
-        if (size != null && (size < 1 || size > Integer.MAX_VALUE)) {
-            throw ConfigMap.problem(RECIPE, "size", "a whole number of messages >= 1", size);
-        }
-        return new BatchConfig(size == null ? null : size.intValue(), c.integer("window_ms"));
     }
 }

@@ -1,7 +1,5 @@
 package dev.portflow.recipes;
 
-import java.util.Map;
-
 /**
  * Configuration of the {@code filter} recipe.
  *
@@ -22,15 +20,5 @@ public record FilterConfig(String condition) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(RECIPE + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Reads the blueprint form: {@code condition} (required). */
-    public static FilterConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "condition");
-        if (!c.has("condition")) {
-            throw ConfigMap.missing(
-                    RECIPE, "condition", "a CEL expression producing true or false, e.g. \"amount > 100\"");
-        }
-        return new FilterConfig(c.string("condition"));
     }
 }

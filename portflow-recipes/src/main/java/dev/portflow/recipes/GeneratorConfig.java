@@ -19,10 +19,10 @@ public record GeneratorConfig(double rate, Long count, Map<String, Object> templ
 
     public GeneratorConfig {
         if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw ConfigMap.problem(RECIPE, "rate", "a number of messages per second > 0", rate);
+            throw ConfigProblems.problem(RECIPE, "rate", "a number of messages per second > 0", rate);
         }
         if (count != null && count < 0) {
-            throw ConfigMap.problem(RECIPE, "count", "a whole number >= 0 (or absent for no end)", count);
+            throw ConfigProblems.problem(RECIPE, "count", "a whole number >= 0 (or absent for no end)", count);
         }
         template = template == null ? DEFAULT_TEMPLATE : asTemplate(template);
         Template.compile(template); // rejects unknown placeholders and a malformed event_time
@@ -31,23 +31,6 @@ public record GeneratorConfig(double rate, Long count, Map<String, Object> templ
     /** A generator whose template is given as JSON text. */
     public GeneratorConfig(double rate, Long count, String templateJson) {
         this(rate, count, parseTemplate(templateJson));
-    }
-
-    /**
-     * Reads the blueprint form: {@code rate} (required), {@code count}, {@code template} (a mapping, or
-     * JSON text of an object).
-     */
-    public static GeneratorConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "rate", "count", "template");
-        Double rate = c.number("rate");
-        if (rate == null) {
-            throw ConfigMap.missing(RECIPE, "rate", "messages per second, a number > 0");
-        }
-        Object template = c.raw("template");
-        if (template instanceof String text) {
-            return new GeneratorConfig(rate, c.integer("count"), text);
-        }
-        return new GeneratorConfig(rate, c.integer("count"), c.map("template"));
     }
 
     @SuppressWarnings("unchecked")
@@ -72,6 +55,6 @@ public record GeneratorConfig(double rate, Long count, Map<String, Object> templ
             Map<String, Object> m = (Map<String, Object>) map;
             return m;
         }
-        throw ConfigMap.problem(RECIPE, "template", "a JSON object", json);
+        throw ConfigProblems.problem(RECIPE, "template", "a JSON object", json);
     }
 }

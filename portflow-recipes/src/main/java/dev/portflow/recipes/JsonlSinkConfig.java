@@ -1,8 +1,6 @@
 package dev.portflow.recipes;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Configuration of the {@code jsonl_sink} recipe.
@@ -21,37 +19,15 @@ public record JsonlSinkConfig(Path path, boolean metadata, long flushIntervalMs)
 
     public JsonlSinkConfig {
         if (path == null || path.toString().isBlank()) {
-            throw ConfigMap.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
+            throw ConfigProblems.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
         }
         if (flushIntervalMs < 0) {
-            throw ConfigMap.problem(RECIPE, "flush_ms", "a whole number of milliseconds >= 0", flushIntervalMs);
+            throw ConfigProblems.problem(RECIPE, "flush_ms", "a whole number of milliseconds >= 0", flushIntervalMs);
         }
     }
 
     /** Lines with metadata, flushed at least every 100 ms. */
     public JsonlSinkConfig(Path path) {
         this(path, true, DEFAULT_FLUSH_INTERVAL_MS);
-    }
-
-    /** Reads the blueprint form: {@code path} (required; text or a {@code Path}), {@code metadata}, {@code flush_ms}. */
-    public static JsonlSinkConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "path", "metadata", "flush_ms");
-        Boolean metadata = c.bool("metadata");
-        Long flush = c.integer("flush_ms");
-        long flushMs = flush == null ? DEFAULT_FLUSH_INTERVAL_MS : flush;
-        if (c.raw("path") instanceof Path resolved) { // already resolved by the caller (e.g. against the blueprint)
-            return new JsonlSinkConfig(resolved, metadata == null || metadata, flushMs);
-        }
-        String path = c.string("path");
-        if (path == null || path.isBlank()) {
-            throw ConfigMap.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
-        }
-        Path p;
-        try {
-            p = Path.of(path);
-        } catch (InvalidPathException e) {
-            throw ConfigMap.problem(RECIPE, "path", "a file path (" + e.getReason() + ")", path);
-        }
-        return new JsonlSinkConfig(p, metadata == null || metadata, flushMs);
     }
 }

@@ -2,7 +2,6 @@ package dev.portflow.recipes;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Configuration of the {@code log_sink} recipe.
@@ -21,24 +20,18 @@ public record LogSinkConfig(Level level, String logger) {
             level = Level.INFO;
         }
         if (level == Level.ALL || level == Level.OFF) {
-            throw ConfigMap.problem(RECIPE, "level", "one of " + LEVELS, level.getName());
+            throw ConfigProblems.problem(RECIPE, "level", "one of " + LEVELS, level.getName());
         }
         if (logger == null) {
             logger = DEFAULT_LOGGER;
         } else if (logger.isBlank()) {
-            throw ConfigMap.problem(RECIPE, "logger", "a logger name such as orders.audit", logger);
+            throw ConfigProblems.problem(RECIPE, "logger", "a logger name such as orders.audit", logger);
         }
     }
 
     /** INFO, on the default logger. */
     public LogSinkConfig() {
         this(Level.INFO, null);
-    }
-
-    /** Reads the blueprint form: {@code level} ({@value #LEVELS}, default INFO), {@code logger}. */
-    public static LogSinkConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "level", "logger");
-        return new LogSinkConfig(parseLevel(c.string("level")), c.string("logger"));
     }
 
     static Level parseLevel(String text) {
@@ -51,7 +44,7 @@ public record LogSinkConfig(Level level, String logger) {
             case "INFO" -> Level.INFO;
             case "WARNING", "WARN" -> Level.WARNING;
             case "ERROR" -> Level.ERROR;
-            default -> throw ConfigMap.problem(RECIPE, "level", "one of " + LEVELS, text);
+            default -> throw ConfigProblems.problem(RECIPE, "level", "one of " + LEVELS, text);
         };
     }
 }

@@ -19,7 +19,7 @@ public record MapConfig(Map<String, String> fields, boolean replace) {
 
     public MapConfig {
         if (fields == null || fields.isEmpty()) {
-            throw ConfigMap.missing(
+            throw ConfigProblems.missing(
                     RECIPE,
                     "fields",
                     "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
@@ -27,7 +27,7 @@ public record MapConfig(Map<String, String> fields, boolean replace) {
         Map<String, String> copy = new LinkedHashMap<>();
         for (Map.Entry<String, String> field : fields.entrySet()) {
             if (field.getKey() == null || field.getKey().isEmpty()) {
-                throw ConfigMap.problem(RECIPE, "fields", "a mapping with non-empty field names", fields);
+                throw ConfigProblems.problem(RECIPE, "fields", "a mapping with non-empty field names", fields);
             }
             copy.put(field.getKey(), field.getValue());
         }
@@ -50,26 +50,5 @@ public record MapConfig(Map<String, String> fields, boolean replace) {
             }
         });
         return compiled;
-    }
-
-    /** Reads the blueprint form: {@code fields} (required mapping of name to expression), {@code replace}. */
-    public static MapConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "fields", "replace");
-        Map<String, Object> raw = c.map("fields");
-        if (raw == null) {
-            throw ConfigMap.missing(
-                    RECIPE,
-                    "fields",
-                    "a mapping of output field name to CEL expression, e.g. {total: \"price * quantity\"}");
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        raw.forEach((name, expression) -> {
-            if (!(expression instanceof String s)) {
-                throw ConfigMap.problem(RECIPE, "fields." + name, "a CEL expression (text)", expression);
-            }
-            fields.put(name, s);
-        });
-        Boolean replace = c.bool("replace");
-        return new MapConfig(fields, replace != null && replace);
     }
 }

@@ -1,10 +1,8 @@
 package dev.portflow.recipes;
 
 import dev.portflow.port.PortName;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +26,7 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
 
         public Route {
             if (!isDataOutput(port)) {
-                throw ConfigMap.problem(
+                throw ConfigProblems.problem(
                         RECIPE,
                         "routes[].port",
                         "an output port name out_<name> (lower case letters, digits, '_')",
@@ -48,12 +46,12 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
 
     public RouterConfig {
         if (routes == null || routes.isEmpty()) {
-            throw ConfigMap.missing(
+            throw ConfigProblems.missing(
                     RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
         }
         routes = List.copyOf(routes);
         if (defaultPort != null && !isDataOutput(defaultPort)) {
-            throw ConfigMap.problem(
+            throw ConfigProblems.problem(
                     RECIPE, "default", "an output port name out_<name> (lower case letters, digits, '_')", defaultPort);
         }
     }
@@ -66,33 +64,6 @@ public record RouterConfig(List<Route> routes, String defaultPort) {
             ports.add(defaultPort);
         }
         return ports;
-    }
-
-    /** Reads the blueprint form: {@code routes} (list of {@code {port, when}}), {@code default}. */
-    public static RouterConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "routes", "default");
-        List<?> raw = c.list("routes");
-        if (raw == null) {
-            throw ConfigMap.missing(
-                    RECIPE, "routes", "a list of {port: out_<name>, when: <CEL condition>}, at least one");
-        }
-        List<Route> routes = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            if (!(raw.get(i) instanceof Map<?, ?> entry)) {
-                throw ConfigMap.problem(
-                        RECIPE, "routes[" + i + "]", "a mapping {port: out_<name>, when: <CEL condition>}", raw.get(i));
-            }
-            @SuppressWarnings("unchecked")
-            ConfigMap route = new ConfigMap(RECIPE + " routes[" + i + "]", (Map<String, ?>) entry, "port", "when");
-            if (!route.has("port")) {
-                throw ConfigMap.missing(RECIPE, "routes[" + i + "].port", "the out_<name> port of this route");
-            }
-            if (!route.has("when")) {
-                throw ConfigMap.missing(RECIPE, "routes[" + i + "].when", "a CEL condition, e.g. \"amount > 100\"");
-            }
-            routes.add(new Route(route.string("port"), route.string("when")));
-        }
-        return new RouterConfig(routes, c.string("default"));
     }
 
     static boolean isDataOutput(String port) {

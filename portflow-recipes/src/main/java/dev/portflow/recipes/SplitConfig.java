@@ -1,7 +1,5 @@
 package dev.portflow.recipes;
 
-import java.util.Map;
-
 /**
  * Configuration of the {@code split} recipe.
  *
@@ -22,14 +20,5 @@ public record SplitConfig(String items) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(RECIPE + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Reads the blueprint form: {@code items} (required). */
-    public static SplitConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "items");
-        if (!c.has("items")) {
-            throw ConfigMap.missing(RECIPE, "items", "a CEL expression producing a list, e.g. \"items\"");
-        }
-        return new SplitConfig(c.string("items"));
     }
 }

@@ -1,7 +1,6 @@
 package dev.portflow.recipes;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -28,13 +27,13 @@ public record StoreConfig(String url, String table, String key, String user, Str
 
     public StoreConfig {
         if (url != null && !url.startsWith(H2_PREFIX) && !url.startsWith(POSTGRESQL_PREFIX)) {
-            throw ConfigMap.problem(
+            throw ConfigProblems.problem(
                     RECIPE, "url", "a JDBC URL starting with jdbc:h2: (embedded H2) or jdbc:postgresql:", url);
         }
         if (url != null
                 && url.startsWith(H2_PREFIX)
                 && url.toUpperCase(Locale.ROOT).contains(";INIT=")) {
-            throw ConfigMap.problem(
+            throw ConfigProblems.problem(
                     RECIPE,
                     "url",
                     "an H2 URL without INIT= (it runs SQL, and so Java, when the database"
@@ -45,20 +44,14 @@ public record StoreConfig(String url, String table, String key, String user, Str
             requireIdentifier("table", table);
         }
         if (key != null && key.isBlank()) {
-            throw ConfigMap.problem(RECIPE, "key", "the name of a top-level field (or absent for the message id)", key);
+            throw ConfigProblems.problem(
+                    RECIPE, "key", "the name of a top-level field (or absent for the message id)", key);
         }
     }
 
     /** Defaults everywhere: H2 in the data directory, table named after the component, keyed by message id. */
     public StoreConfig() {
         this(null, null, null, null, null);
-    }
-
-    /** Reads the blueprint form: {@code url}, {@code table}, {@code key}, {@code user}, {@code password}. */
-    public static StoreConfig fromMap(Map<String, ?> config) {
-        ConfigMap c = new ConfigMap(RECIPE, config, "url", "table", "key", "user", "password");
-        return new StoreConfig(
-                c.string("url"), c.string("table"), c.string("key"), c.string("user"), c.string("password"));
     }
 
     /** Whether {@code url} names a PostgreSQL database. */
@@ -81,7 +74,7 @@ public record StoreConfig(String url, String table, String key, String user, Str
 
     private static void requireIdentifier(String key, String name) {
         if (!IDENTIFIER.matcher(name).matches()) {
-            throw ConfigMap.problem(
+            throw ConfigProblems.problem(
                     RECIPE,
                     key,
                     "an SQL identifier: a letter or '_', then letters, digits or '_', at most 63 characters",

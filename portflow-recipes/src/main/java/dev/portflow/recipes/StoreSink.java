@@ -383,7 +383,7 @@ public final class StoreSink implements Sink<Object> {
             case Number n -> n.toString();
             case null, default ->
                 throw new IllegalArgumentException("store: key field '" + config.key()
-                        + "' must be non-empty text or a number, was " + ConfigMap.show(fields.get(config.key())));
+                        + "' must be non-empty text or a number, was " + ConfigProblems.show(fields.get(config.key())));
         };
     }
 

@@ -30,7 +30,7 @@ final class Template {
                 && (!(map.get(Json.EVENT_TIME) instanceof String text) || Json.parseInstant(text) == null)) {
             throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '" + Json.EVENT_TIME
                     + "' must be an ISO-8601 date-time such as \"${now}\" or \"2026-01-31T12:00:00Z\", was "
-                    + ConfigMap.show(map.get(Json.EVENT_TIME)));
+                    + ConfigProblems.show(map.get(Json.EVENT_TIME)));
         }
         return t;
     }

@@ -12,7 +12,6 @@ import dev.portflow.runtime.Pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -140,10 +139,6 @@ class BatchTransformerTest {
                 .hasMessage("batch: 'size' must be a whole number of messages >= 1, was 0");
         assertThatThrownBy(() -> new BatchConfig(5, 0L))
                 .hasMessage("batch: 'window_ms' must be a whole number of milliseconds >= 1, was 0");
-        assertThatThrownBy(() -> BatchConfig.fromMap(Map.of("size", "ten")))
-                .hasMessage("batch: 'size' must be a whole number, was \"ten\"");
-        assertThatThrownBy(() -> BatchConfig.fromMap(Map.of("window", 5)))
-                .hasMessage("batch: unknown config key 'window'; accepted keys: size, window_ms");
-        assertThat(BatchConfig.fromMap(Map.of("window_ms", 250)).maxSize()).isEqualTo(BatchConfig.DEFAULT_MAX_SIZE);
+        assertThat(new BatchConfig(null, 250L).maxSize()).isEqualTo(BatchConfig.DEFAULT_MAX_SIZE);
     }
 }

@@ -13,7 +13,6 @@ import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineBuilder;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -99,19 +98,8 @@ class CelRouterTest {
         assertThatThrownBy(() -> new RouterConfig.Route("out_x", "amount + 1"))
                 .hasMessageContaining("router: 'routes[out_x].when' must be a CEL expression producing a boolean")
                 .hasMessageContaining("produces int");
-        assertThatThrownBy(() -> RouterConfig.fromMap(Map.of("routes", List.of(Map.of("port", "out_a")))))
-                .hasMessage("router: 'routes[0].when' is required: a CEL condition, e.g. \"amount > 100\"");
-        assertThatThrownBy(() -> RouterConfig.fromMap(Map.of("routes", List.of("out_a"))))
-                .hasMessage(
-                        "router: 'routes[0]' must be a mapping {port: out_<name>, when: <CEL condition>}, was \"out_a\"");
-        assertThatThrownBy(() -> RouterConfig.fromMap(
-                        Map.of("routes", List.of(Map.of("port", "out_a", "when", "true", "if", "x")))))
-                .hasMessage("router routes[0]: unknown config key 'if'; accepted keys: port, when");
-        RouterConfig ok = RouterConfig.fromMap(Map.of(
-                "routes",
-                List.of(Map.of("port", "out_a", "when", "x > 1"), Map.of("port", "out_b", "when", "true")),
-                "default",
-                "out_a"));
+        RouterConfig ok = new RouterConfig(
+                List.of(new RouterConfig.Route("out_a", "x > 1"), new RouterConfig.Route("out_b", "true")), "out_a");
         assertThat(ok.outputPorts()).containsExactly("out_a", "out_b");
     }
 

@@ -9,7 +9,6 @@ import dev.portflow.message.JsonMessage;
 import dev.portflow.runtime.Pipeline;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -79,18 +78,18 @@ class LogSinkTest {
 
     @Test
     void configuration() {
-        assertThat(LogSinkConfig.fromMap(Map.of()).level()).isEqualTo(System.Logger.Level.INFO);
-        assertThat(LogSinkConfig.fromMap(Map.of()).logger()).isEqualTo(LogSinkConfig.DEFAULT_LOGGER);
-        assertThat(LogSinkConfig.fromMap(Map.of("level", "warn")).level()).isEqualTo(System.Logger.Level.WARNING);
-        assertThat(LogSinkConfig.fromMap(Map.of("level", "debug", "logger", "a.b")))
-                .isEqualTo(new LogSinkConfig(System.Logger.Level.DEBUG, "a.b"));
-        assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("level", "loud")))
+        assertThat(new LogSinkConfig().level()).isEqualTo(System.Logger.Level.INFO);
+        assertThat(new LogSinkConfig().logger()).isEqualTo(LogSinkConfig.DEFAULT_LOGGER);
+        assertThat(LogSinkConfig.parseLevel("warn")).isEqualTo(System.Logger.Level.WARNING);
+        assertThat(LogSinkConfig.parseLevel("WARNING")).isEqualTo(System.Logger.Level.WARNING);
+        assertThat(LogSinkConfig.parseLevel("Debug")).isEqualTo(System.Logger.Level.DEBUG);
+        assertThatThrownBy(() -> LogSinkConfig.parseLevel("loud"))
                 .hasMessage(
                         "log_sink: 'level' must be one of TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, was \"loud\"");
+        assertThatThrownBy(() -> new LogSinkConfig(null, " "))
+                .hasMessage("log_sink: 'logger' must be a logger name such as orders.audit, was \" \"");
         assertThatThrownBy(() -> new LogSinkConfig(System.Logger.Level.OFF, null))
                 .hasMessageContaining("'level' must be one of");
-        assertThatThrownBy(() -> LogSinkConfig.fromMap(Map.of("logger", " ")))
-                .hasMessage("log_sink: 'logger' must be a logger name such as orders.audit, was \" \"");
     }
 
     // Bug 10: java.util.logging's root level is INFO, so a level: debug sink printed nothing.

@@ -2,8 +2,10 @@ package dev.portflow.recipes;
 
 import static dev.portflow.recipes.TestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.component.Component;
 import dev.portflow.runtime.Pipeline;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,7 @@ class RecipesTest {
     Path dir;
 
     @Test
-    void everyRecipeBuildsFromItsBlueprintConfig() {
+    void everyRecipeBuildsFromItsBlueprintConfig() throws Exception {
         Map<String, Map<String, ?>> configs = new LinkedHashMap<>();
         configs.put("generator", Map.of("rate", 10, "count", 3, "template", Map.of("n", "${seq}")));
         configs.put("filter", Map.of("condition", "amount > 100"));
@@ -38,7 +40,10 @@ class RecipesTest {
         configs.put("jsonl_sink", Map.of("path", dir.resolve("x.jsonl").toString()));
         configs.put("log_sink", Map.of("level", "debug"));
         configs.put("store", Map.of("table", "orders", "key", "id"));
-        assertThat(configs.keySet()).containsExactlyElementsOf(Recipes.NAMES);
+        assertThat(DeclaredRecipes.all())
+                .extracting(Recipe::name)
+                .as("the recipes META-INF/services declares, in the order of the contract")
+                .containsExactlyElementsOf(configs.keySet());
 
         Map<String, Class<?>> expected = Map.ofEntries(
                 Map.entry("generator", GeneratorSource.class),
@@ -52,57 +57,77 @@ class RecipesTest {
                 Map.entry("jsonl_sink", JsonlSink.class),
                 Map.entry("log_sink", LogSink.class),
                 Map.entry("store", StoreSink.class));
-        configs.forEach((recipe, config) -> {
-            Component c = Recipes.create(recipe, config, dir);
-            assertThat(c).as(recipe).isInstanceOf(expected.get(recipe));
-        });
-        assertThat(Recipes.create("merge", null, dir)).isInstanceOf(FairMerger.class);
+        for (Map.Entry<String, Map<String, ?>> e : configs.entrySet()) {
+            Component c = DeclaredRecipes.create(e.getKey(), e.getValue(), dir);
+            assertThat(c).as(e.getKey()).isInstanceOf(expected.get(e.getKey()));
+        }
+    }
+
+    /** The one-worker rule is read from the implementation's {@code @SingleWorker}, so the two cannot differ. */
+    @Test
+    void singleWorkerRecipesSayWhyAsTheirImplementationsDo() {
+        assertThat(DeclaredRecipes.all())
+                .filteredOn(r -> r.singleWorker().isPresent())
+                .extracting(Recipe::name, r -> r.singleWorker().orElseThrow())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("batch", "it holds one open batch"),
+                        org.assertj.core.groups.Tuple.tuple("jsonl_sink", "it appends to one file"));
     }
 
     /** Maps as a blueprint validator hands them over: every declared key present, absent ones null, Long/Double numbers. */
     @Test
-    void acceptsValidatedMapsWithNullsForAbsentKeys() {
+    void acceptsValidatedMapsWithNullsForAbsentKeys() throws Exception {
         Map<String, Object> generator = new LinkedHashMap<>();
         generator.put("rate", 10.0);
         generator.put("count", null);
         generator.put("template", null);
-        assertThat(((GeneratorSource) Recipes.create("generator", generator, dir)).config())
+        assertThat(((GeneratorSource) DeclaredRecipes.create("generator", generator, dir)).config())
                 .isEqualTo(new GeneratorConfig(10.0, null, (Map<String, Object>) null));
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("size", 100L);
         batch.put("window_ms", 1000L);
-        assertThat(((BatchTransformer) Recipes.create("batch", batch, dir)).config())
+        assertThat(((BatchTransformer) DeclaredRecipes.create("batch", batch, dir)).config())
                 .isEqualTo(new BatchConfig(100, 1000L));
         Map<String, Object> store = new LinkedHashMap<>();
         for (String key : List.of("url", "table", "key", "user", "password")) {
             store.put(key, null);
         }
-        assertThat(((StoreSink) Recipes.create("store", store, dir)).config()).isEqualTo(new StoreConfig());
+        assertThat(((StoreSink) DeclaredRecipes.create("store", store, dir)).config())
+                .isEqualTo(new StoreConfig());
         Map<String, Object> router = new LinkedHashMap<>();
         router.put("routes", List.of(Map.of("port", "out_a", "when", "x > 1")));
         router.put("default", null);
-        assertThat(((CelRouter) Recipes.create("router", router, dir)).config().defaultPort())
+        assertThat(((CelRouter) DeclaredRecipes.create("router", router, dir))
+                        .config()
+                        .defaultPort())
                 .isNull();
         Path file = dir.resolve("resolved.jsonl");
-        assertThat(((JsonlSink) Recipes.create("jsonl_sink", Map.of("path", file), dir))
+        assertThat(((JsonlSink) DeclaredRecipes.create("jsonl_sink", Map.of("path", file), dir))
                         .config()
                         .path())
                 .isEqualTo(file);
-        assertThat(((LogSink) Recipes.create("log_sink", Map.of("level", "warn"), dir))
+        assertThat(((LogSink) DeclaredRecipes.create("log_sink", Map.of("level", "warn"), dir))
                         .config()
                         .level())
                 .isEqualTo(System.Logger.Level.WARNING);
     }
 
     @Test
-    void unknownRecipesAndBadConfigsAreNamed() {
-        assertThatThrownBy(() -> Recipes.create("fliter", Map.of(), dir))
-                .hasMessage("unknown recipe 'fliter'; built-in recipes: generator, filter, map, router, split, merge,"
-                        + " batch, sleep, jsonl_sink, log_sink, store (and api_endpoint from portflow-http)");
-        assertThatThrownBy(() -> Recipes.create("filter", Map.of("condition", "amount >"), dir))
+    void checkConfigRefusesWhatCannotWorkNamingTheKey() {
+        Recipe filter = DeclaredRecipes.named("filter");
+        assertThatThrownBy(
+                        () -> filter.checkConfig(DeclaredRecipes.config(filter, Map.of("condition", "amount >"), dir)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("filter: 'condition' is not a valid CEL expression: \"amount >\"");
-        assertThat(Recipes.isRecipe("store")).isTrue();
-        assertThat(Recipes.isRecipe("api_endpoint")).isFalse();
+        Recipe map = DeclaredRecipes.named("map");
+        assertThatThrownBy(() ->
+                        map.checkConfig(DeclaredRecipes.config(map, Map.of("fields", Map.of("a", "1 +")), dir)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("map: 'fields.a' is not a valid CEL expression");
+        Recipe batch = DeclaredRecipes.named("batch");
+        assertThatCode(() -> batch.checkConfig(DeclaredRecipes.config(batch, Map.of(), dir)))
+                .as("left to check(), which reports it at the component")
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -111,7 +136,7 @@ class RecipesTest {
         run(Pipeline.builder("orders")
                 .component(
                         "gen",
-                        Recipes.create(
+                        DeclaredRecipes.create(
                                 "generator",
                                 Map.of(
                                         "rate",
@@ -127,11 +152,11 @@ class RecipesTest {
                                                 "lines",
                                                 List.of(Map.of("sku", "a"), Map.of("sku", "b")))),
                                 dir))
-                .component("big", Recipes.create("filter", Map.of("condition", "amount >= 10"), dir))
-                .component("calc", Recipes.create("map", Map.of("fields", Map.of("double", "amount * 2")), dir))
+                .component("big", DeclaredRecipes.create("filter", Map.of("condition", "amount >= 10"), dir))
+                .component("calc", DeclaredRecipes.create("map", Map.of("fields", Map.of("double", "amount * 2")), dir))
                 .component(
                         "route",
-                        Recipes.create(
+                        DeclaredRecipes.create(
                                 "router",
                                 Map.of(
                                         "routes",
@@ -139,11 +164,12 @@ class RecipesTest {
                                         "default",
                                         "out_odd"),
                                 dir))
-                .component("lines", Recipes.create("split", Map.of("items", "lines"), dir))
-                .component("all", Recipes.create("merge", Map.of(), dir))
-                .component("batch", Recipes.create("batch", Map.of("size", 4), dir))
+                .component("lines", DeclaredRecipes.create("split", Map.of("items", "lines"), dir))
+                .component("all", DeclaredRecipes.create("merge", Map.of(), dir))
+                .component("batch", DeclaredRecipes.create("batch", Map.of("size", 4), dir))
                 .component(
-                        "file", Recipes.create("jsonl_sink", Map.of("path", file.toString(), "metadata", false), dir))
+                        "file",
+                        DeclaredRecipes.create("jsonl_sink", Map.of("path", file.toString(), "metadata", false), dir))
                 .connect("gen.out_orders", "big.in_orders")
                 .connect("big.out_orders", "calc.in_orders")
                 .connect("calc.out_orders", "route.in_orders")
