@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounded buffer behind one connection: many producers, one receiver, exact depth.
@@ -59,10 +60,10 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     private final int ringSize;
     private final boolean multiConsumer;
     private final Object[] elements;
-    private final long[] sequences; // only with several consumers
+    private final long @Nullable [] sequences; // only with several consumers
     // Only when timed: slot i's enqueue stamp at [2i], its origin at [2i + 1]. One array, so the
     // receiver's reads and the producers' writes of a slot's stamps touch one cache line, not two.
-    private final long[] stamps;
+    private final long @Nullable [] stamps;
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
@@ -76,7 +77,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * it needs anyway (uncontended unless several senders evict at once: they then take turns, as
      * their CASes on head would have serialised them).
      */
-    private final ReentrantLock evictionLock;
+    private final @Nullable ReentrantLock evictionLock;
 
     // With several consumers head also counts evictions. Written by the receiver only (release,
     // after the head CAS it counts), read by observers (acquire/opaque).
@@ -166,7 +167,11 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
 
     // clock == null: stamps given (exact). Otherwise sample as offerSampled says.
     private int offer(
-            T element, long enqueuedAtNanos, long originAtNanos, long coarseNow, dev.portflow.time.Ticker clock) {
+            T element,
+            long enqueuedAtNanos,
+            long originAtNanos,
+            long coarseNow,
+            dev.portflow.time.@Nullable Ticker clock) {
         long exactNow = 0L; // a reading taken before the claim (0: none)
         long floor = coarseNow; // otherwise the latest reading known before the claim: a lower bound
         long t;
@@ -242,7 +247,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      *     claimed the next position and not yet written it)
      */
     @SuppressWarnings("unchecked")
-    public T poll() {
+    public @Nullable T poll() {
         if (multiConsumer) {
             T e = pollShared(true);
             if (e != null) {
@@ -279,6 +284,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @return how many messages were evicted before {@code element} was accepted ({@code >= 0}), or
      *     {@code -1} when the channel is closed, in which case nothing was evicted
      */
+    @SuppressWarnings("NullAway") // evictionLock is non-null on a multiConsumer channel, checked by requireEvicting()
     public int offerEvicting(T element, long enqueuedAtNanos, long originAtNanos) {
         requireEvicting();
         int result = offer(element, enqueuedAtNanos, originAtNanos);
@@ -314,7 +320,8 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * Evicts the oldest message for {@code DROP_OLDEST}; returns it, or {@code null} if none is
      * published or the channel is closed (nothing accepted is evicted once close has started).
      */
-    public T evictOldest() {
+    @SuppressWarnings("NullAway") // evictionLock is non-null on a multiConsumer channel, checked by requireEvicting()
+    public @Nullable T evictOldest() {
         requireEvicting();
         evictionLock.lock();
         try {
@@ -338,7 +345,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     }
 
     @SuppressWarnings("unchecked")
-    private T pollShared(boolean receiver) {
+    private @Nullable T pollShared(boolean receiver) {
         while (true) {
             long h = headVolatile();
             int i = (int) h & mask;

@@ -3,6 +3,7 @@ package dev.portflow.channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parking spot of one receiving thread, shared by every channel that feeds it (fan-in).
@@ -33,7 +34,7 @@ public final class ReceiverWakeup {
      * volatile publication of an element.
      */
     @SuppressWarnings("unused") // accessed through WAITER
-    private volatile Thread waiter;
+    private volatile @Nullable Thread waiter;
 
     /** Called by the receiver before its final re-check of the channels. */
     public void prepareToPark() {

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAccumulator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A log-linear histogram of durations in nanoseconds, built for a hot path.
@@ -59,7 +60,7 @@ public final class LatencyHistogram {
     }
 
     @SuppressWarnings("unused") // accessed through OWNER
-    private volatile Thread owner;
+    private volatile @Nullable Thread owner;
 
     private final long[] ownerCounts = new long[BUCKETS];
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one port measures. Owned by the port, which updates it on its hot path; read by
@@ -68,8 +69,8 @@ public final class PortMeasurements {
     private long finished;
 
     private volatile Runnable onErrorTypeAdded = () -> {};
-    private volatile dev.portflow.metrics.RemoteBuffer remote;
-    private volatile FinishedPrefix prefix; // null: one thread finishes messages in order
+    private volatile dev.portflow.metrics.@Nullable RemoteBuffer remote;
+    private volatile @Nullable FinishedPrefix prefix; // null: one thread finishes messages in order
     private volatile Ticker ticker = Ticker.system();
 
     public PortMeasurements(String portName, Direction direction) {
@@ -132,7 +133,7 @@ public final class PortMeasurements {
     }
 
     /** The remote buffer this port is bound to, or {@code null} when its buffers are in process. */
-    public dev.portflow.metrics.RemoteBuffer remote() {
+    public dev.portflow.metrics.@Nullable RemoteBuffer remote() {
         return remote;
     }
 
@@ -144,6 +145,7 @@ public final class PortMeasurements {
 
     // ---- updates (hot path) ----
 
+    @SuppressWarnings("NullAway") // the constructor puts every DropReason in drops; no check on the hot path
     public void drop(DropReason reason) {
         drops.get(reason).increment();
     }
@@ -194,6 +196,7 @@ public final class PortMeasurements {
     }
 
     /** Message {@code sequence} (the port's hand-out order, from 0) is finished: handled, or refused as invalid. */
+    @SuppressWarnings("NullAway") // called only after finishInAnyOrder() set prefix; no check on the hot path
     public void finished(long sequence) {
         prefix.finished(sequence);
     }
@@ -227,7 +230,7 @@ public final class PortMeasurements {
     // ---- reads ----
 
     public long dropped(DropReason reason) {
-        return drops.get(reason).sum();
+        return Objects.requireNonNull(drops.get(reason)).sum(); // every reason is put in the constructor
     }
 
     public long droppedTotal() {

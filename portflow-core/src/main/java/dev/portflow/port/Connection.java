@@ -2,6 +2,8 @@ package dev.portflow.port;
 
 import dev.portflow.channel.BoundedChannel;
 import dev.portflow.metrics.RemoteBuffer;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One edge of a pipeline: an output port, an input port and the bounded buffer between them.
@@ -15,10 +17,10 @@ import dev.portflow.metrics.RemoteBuffer;
 public final class Connection<T> {
 
     private final OutputPort<T> from;
-    private final InputPort<? super T> to;
+    private final @Nullable InputPort<? super T> to; // null: the connection leads out of the process
     private final ConnectionOptions options;
-    private final BoundedChannel<T> channel;
-    private final RemoteLink<T> remote;
+    private final @Nullable BoundedChannel<T> channel; // null exactly when remote is set
+    private final @Nullable RemoteLink<T> remote;
 
     Connection(OutputPort<T> from, InputPort<? super T> to, ConnectionOptions options, BoundedChannel<T> channel) {
         this.from = from;
@@ -41,18 +43,20 @@ public final class Connection<T> {
     }
 
     /** The receiving port, or {@code null} when the connection leads out of the process. */
-    public InputPort<? super T> to() {
+    public @Nullable InputPort<? super T> to() {
         return to;
     }
 
     /** The link out of the process, or {@code null} for an in-process connection. */
-    public RemoteLink<T> remote() {
+    public @Nullable RemoteLink<T> remote() {
         return remote;
     }
 
     /** The receiving end: {@code component.port}, or the remote link's target (e.g. {@code kafka:orders}). */
     public String target() {
-        return to != null ? to.measurements().component() + "." + to.name() : remote.target();
+        return to != null
+                ? to.measurements().component() + "." + to.name()
+                : Objects.requireNonNull(remote).target(); // no input port here: it leads out
     }
 
     /** {@code memory}, or the transport of the remote buffer behind this connection (e.g. {@code kafka}). */
@@ -62,8 +66,11 @@ public final class Connection<T> {
     }
 
     /** The remote buffer behind this connection: its remote link, or the one its input port is bound to. */
-    private RemoteBuffer remoteBuffer() {
-        return remote != null ? remote : to.measurements().remote();
+    private @Nullable RemoteBuffer remoteBuffer() {
+        // without a remote link the connection is in process, so it has an input port
+        return remote != null
+                ? remote
+                : Objects.requireNonNull(to).measurements().remote();
     }
 
     public ConnectionOptions options() {
@@ -73,12 +80,12 @@ public final class Connection<T> {
     /** Messages buffered now (exact in process; as last measured for a remote buffer). */
     public int depth() {
         RemoteBuffer buffer = remoteBuffer();
-        return buffer == null ? channel.depth() : clamp(buffer.depth());
+        return buffer == null ? inProcess().depth() : clamp(buffer.depth());
     }
 
     public int capacity() {
         RemoteBuffer buffer = remoteBuffer();
-        return buffer == null ? channel.capacity() : clamp(buffer.capacity());
+        return buffer == null ? inProcess().capacity() : clamp(buffer.capacity());
     }
 
     /**
@@ -94,8 +101,9 @@ public final class Connection<T> {
     public ChannelStatistics statistics() {
         if (remoteBuffer() == null) {
             // One consistent reading: accepted = received + depth + evicted holds in every snapshot.
-            BoundedChannel.Snapshot s = channel.snapshot();
-            int capacity = channel.capacity();
+            BoundedChannel<T> local = inProcess();
+            BoundedChannel.Snapshot s = local.snapshot();
+            int capacity = local.capacity();
             return new ChannelStatistics(
                     s.depth(),
                     capacity,
@@ -127,8 +135,15 @@ public final class Connection<T> {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, value));
     }
 
+    /** The in-process buffer, or {@code null} when the connection leads out of the process. */
+    @Nullable
     BoundedChannel<T> channel() {
         return channel;
+    }
+
+    /** The buffer of a connection with no remote buffer behind it: every such connection is in process. */
+    private BoundedChannel<T> inProcess() {
+        return Objects.requireNonNull(channel, "in-process buffer");
     }
 
     @Override

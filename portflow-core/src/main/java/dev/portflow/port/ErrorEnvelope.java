@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What goes to a component's {@code err_*} port (or the log) when handling one message failed.
@@ -31,14 +32,15 @@ public record ErrorEnvelope(
         String port,
         String errorType,
         String message,
-        Object payload,
+        @Nullable Object payload,
         boolean payloadTruncated) {
 
     /** 64 KiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
     /** Builds an envelope for {@code error}; a text payload is cut to 64 KiB. */
-    public static ErrorEnvelope of(String pipeline, String component, String port, Throwable error, Object payload) {
+    public static ErrorEnvelope of(
+            String pipeline, String component, String port, Throwable error, @Nullable Object payload) {
         return of(
                 pipeline,
                 component,
@@ -50,7 +52,12 @@ public record ErrorEnvelope(
 
     /** Builds an envelope for a failure that is not an exception (e.g. a rejected HTTP body). */
     public static ErrorEnvelope of(
-            String pipeline, String component, String port, String errorType, String message, Object payload) {
+            String pipeline,
+            String component,
+            String port,
+            String errorType,
+            String message,
+            @Nullable Object payload) {
         if (payload instanceof CharSequence chars) {
             String text = chars.toString();
             String cut = truncateUtf8(text);
@@ -89,7 +96,7 @@ public record ErrorEnvelope(
     }
 
     /** The id of the failed message when it has one (a {@link JsonMessage}'s), else {@code null}. */
-    public String payloadId() {
+    public @Nullable String payloadId() {
         return payload instanceof JsonMessage json ? json.id() : null;
     }
 

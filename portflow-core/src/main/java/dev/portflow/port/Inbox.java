@@ -3,6 +3,7 @@ package dev.portflow.port;
 import dev.portflow.channel.ReceiverWakeup;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives from several input ports as one: the fair, blocking receive of a component with more
@@ -19,6 +20,8 @@ public final class Inbox {
     private final InputPort<?>[] ports;
     private final ReceiverWakeup wakeup;
     private int next;
+
+    @SuppressWarnings("NullAway.Init") // set with every message returned; lastPort() is asked only after one
     private InputPort<?> lastPort;
 
     Inbox(List<InputPort<?>> ports, boolean shareWakeup) {
@@ -41,18 +44,18 @@ public final class Inbox {
         return new Inbox(List.copyOf(ports), true);
     }
 
-    /** The port of the message last returned. */
+    /** The port of the message last returned; ask only once a receive or poll has returned one. */
     public InputPort<?> lastPort() {
         return lastPort;
     }
 
     /** Waits for the next message from any port; {@code null} at end of stream on every port. */
-    public Object receive() throws InterruptedException {
+    public @Nullable Object receive() throws InterruptedException {
         return counted(receive(Long.MAX_VALUE, 0L));
     }
 
     /** Waits up to {@code timeout}; {@code null} on timeout or at end of stream ({@link #isEndOfStream()}). */
-    public Object receive(Duration timeout) throws InterruptedException {
+    public @Nullable Object receive(Duration timeout) throws InterruptedException {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
@@ -60,7 +63,7 @@ public final class Inbox {
     }
 
     /** The next message if one is buffered now, else {@code null}. */
-    public Object poll() {
+    public @Nullable Object poll() {
         return counted(poll(0L));
     }
 
@@ -68,7 +71,7 @@ public final class Inbox {
      * The user-facing receives count every message in the ports' histograms at once; the runtime's
      * ({@link #receive(long, long)}, {@link #poll(long)}) leave untimed ones to the next exact reading.
      */
-    private Object counted(Object message) {
+    private @Nullable Object counted(@Nullable Object message) {
         for (InputPort<?> port : ports) {
             port.countUntimed();
         }
@@ -85,7 +88,7 @@ public final class Inbox {
      *                of a message enqueued before it was taken (saves a clock read; a message sent
      *                after it reads the clock anew); 0 for none
      */
-    public Object receive(long timeoutNanos, long nowHint) throws InterruptedException {
+    public @Nullable Object receive(long timeoutNanos, long nowHint) throws InterruptedException {
         Object message = poll(nowHint);
         if (message != null) {
             return message;
@@ -139,7 +142,7 @@ public final class Inbox {
      * @param nowHint as for {@link #receive(long, long)}: a reading of the ports' ticker the caller just
      *                took, used as the receive time of a message enqueued before it; 0 for none
      */
-    public Object poll(long nowHint) {
+    public @Nullable Object poll(long nowHint) {
         InputPort<?>[] ps = ports;
         int n = ps.length;
         for (int k = 0; k < n; k++) {

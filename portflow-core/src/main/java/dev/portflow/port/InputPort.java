@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving end of one or more connections. With several connections (fan-in) messages are
@@ -38,12 +39,19 @@ public final class InputPort<T> {
     private ReceiverWakeup wakeup = new ReceiverWakeup();
     private volatile ErrorReporter errorReporter = ErrorReporter.logging();
     private Ticker ticker = Ticker.system(); // set before the port carries messages
-    private Inbox ownInbox;
-    private Object[] drainBuffer;
-    // drain(): the stamps of the messages taken, recorded at one clock read once the batch is taken
+    private @Nullable Inbox ownInbox; // created on the first receive
+    private Object @Nullable [] drainBuffer; // drain()'s, allocated by its first call with the arrays below
+    // drain(): the stamps of the messages taken, recorded at one clock read once the batch is taken.
+    // Allocated with drainBuffer; read only while stamped >= 0, i.e. inside drain(), after that.
+    @SuppressWarnings("NullAway.Init")
     private long[] batchEnqueued;
+
+    @SuppressWarnings("NullAway.Init")
     private long[] batchOrigins;
+
+    @SuppressWarnings("NullAway.Init")
     private int[] batchChannels;
+
     private int stamped = -1; // >= 0 while drain() takes a batch
     private static final int MAX_DRAIN = 1024;
     private int next; // round-robin position over channels
@@ -104,7 +112,7 @@ public final class InputPort<T> {
      *     messages received; {@link #isEndOfStream()} is then true)
      * @throws IllegalStateException if the port is not connected
      */
-    public T receive() throws InterruptedException {
+    public @Nullable T receive() throws InterruptedException {
         return type.cast(inbox().receive());
     }
 
@@ -114,12 +122,12 @@ public final class InputPort<T> {
      * @return the message, or {@code null} on timeout or at end of stream (tell them apart with
      *     {@link #isEndOfStream()})
      */
-    public T receive(Duration timeout) throws InterruptedException {
+    public @Nullable T receive(Duration timeout) throws InterruptedException {
         return type.cast(inbox().receive(timeout));
     }
 
     /** The next message if one is buffered now, else {@code null}; never waits. */
-    public T poll() {
+    public @Nullable T poll() {
         requireConnected();
         T message = pollOnce(0L);
         countUntimed();
@@ -343,6 +351,7 @@ public final class InputPort<T> {
      *
      * @param nowHint a reading of the port's ticker the caller just took, or 0 to read the clock here
      */
+    @Nullable
     T pollOnce(long nowHint) {
         BoundedChannel<T>[] cs = channels;
         int n = cs.length;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logs failed messages that have no {@code err_*} port, without flooding the log: per component, the
@@ -110,7 +111,7 @@ final class LoggingErrorReporter implements ErrorReporter {
         return b.toString();
     }
 
-    private String summary(ErrorEnvelope e, Window w, long now) {
+    private @Nullable String summary(ErrorEnvelope e, Window w, long now) {
         if (w.suppressed == 0) {
             return null;
         }

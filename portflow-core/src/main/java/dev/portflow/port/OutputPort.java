@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending end of one or more connections. A message sent here is offered to every connection
@@ -214,7 +215,7 @@ public final class OutputPort<T> {
      * @param deadline  the shared BLOCK_WITH_TIMEOUT deadline of a fanned-out send, or MIN_VALUE
      * @param waitLimit the caller's own limit on waiting, or MAX_VALUE
      */
-    private SendOutcome sendTo(
+    private @Nullable SendOutcome sendTo(
             Connection<T> c, T message, long now, long origin, long deadline, long waitLimit, long enqueuedAt)
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
@@ -308,9 +309,10 @@ public final class OutputPort<T> {
     }
 
     /** {@link #sendTo} for a connection leaving the process: the same policies around its remote buffer. */
-    private SendOutcome sendRemote(Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
+    private @Nullable SendOutcome sendRemote(
+            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
             throws InterruptedException {
-        RemoteLink<T> link = c.remote();
+        RemoteLink<T> link = Objects.requireNonNull(c.remote()); // sendTo found no channel: the connection leads out
         long originNanos;
         if (timed) {
             originNanos = origin;
@@ -356,7 +358,7 @@ public final class OutputPort<T> {
     }
 
     /** Waits for room in a remote buffer; {@code null} (counted as a timeout) if {@code deadline} passed first. */
-    private RemoteLink.Offer waitRemote(RemoteLink<T> link, T message, long originNanos, long deadline)
+    private RemoteLink.@Nullable Offer waitRemote(RemoteLink<T> link, T message, long originNanos, long deadline)
             throws InterruptedException {
         long start = ticker.read();
         BackpressureListener listener = backpressureListener;
@@ -403,10 +405,11 @@ public final class OutputPort<T> {
             cs = connections;
         }
         for (Connection<T> c : cs) { // outside the lock: a remote link's close may block
-            if (c.remote() != null) {
-                c.remote().close();
+            RemoteLink<T> link = c.remote();
+            if (link != null) {
+                link.close();
             } else {
-                c.channel().close();
+                Objects.requireNonNull(c.channel()).close(); // no remote link: an in-process buffer
             }
         }
     }
@@ -481,12 +484,13 @@ public final class OutputPort<T> {
         for (Connection<T> c : connections) {
             if (c.to() == connection.to()) {
                 throw new IllegalStateException("output port '" + name + "' is already connected to input port '"
-                        + connection.to().name() + "'");
+                        + Objects.requireNonNull(connection.to()).name() + "'");
             }
         }
         Connection<T>[] next = Arrays.copyOf(connections, connections.length + 1);
         next[next.length - 1] = connection;
-        measurements.addChannel(connection.channel());
+        // attach takes in-process connections only (Ports.connect); attachRemote the others
+        measurements.addChannel(Objects.requireNonNull(connection.channel()));
         timed = timed || connection.options().timed();
         connections = next;
     }

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sizes a pipeline's autoscaled stages ({@link Workers#between}): once per interval it reads each
@@ -23,7 +24,7 @@ final class Autoscaler {
     private final List<Stage> stages;
     private final long intervalNanos;
     private volatile boolean stopped;
-    private Thread thread;
+    private @Nullable Thread thread; // set by start()
 
     Autoscaler(String pipeline, List<Stage> stages, ScalingSettings settings) {
         this.pipeline = pipeline;

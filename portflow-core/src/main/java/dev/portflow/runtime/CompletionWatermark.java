@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How many of the messages an input port has taken are done with in this process: finished by the
@@ -215,7 +216,7 @@ public final class CompletionWatermark {
      * The number of messages {@code in} must have finished for the epoch: what it has received once
      * every message its buffers had accepted at the mark has left them; {@code null} until then.
      */
-    private Long receivedOnceMarkedLeft(InputPort<?> in) {
+    private @Nullable Long receivedOnceMarkedLeft(InputPort<?> in) {
         List<Connection<?>> feeds = feeding.getOrDefault(in, List.of());
         long[] mark = marks.get(in);
         if (mark == null) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** One component of a built pipeline with its ports. */
 final class ComponentNode {
@@ -25,7 +26,9 @@ final class ComponentNode {
     final ComponentTimes times; // over all its workers
     final Workers workers;
     final ScalingLog scalingLog = new ScalingLog();
-    final Function<Object, ?> key; // null: no per-key order
+    final @Nullable Function<Object, ?> key; // null: no per-key order
+
+    @SuppressWarnings("NullAway.Init") // set by the builder with the inputs; only a component with inputs reads it
     Inbox inbox;
 
     ComponentNode(
@@ -33,7 +36,7 @@ final class ComponentNode {
             Component component,
             Class<?> outputType,
             Workers workers,
-            Function<Object, ?> key,
+            @Nullable Function<Object, ?> key,
             Ticker ticker) {
         this.name = name;
         this.ticker = ticker;
@@ -54,6 +57,7 @@ final class ComponentNode {
 
     /** The error port, or {@code null} when the component has none. */
     @SuppressWarnings("unchecked")
+    @Nullable
     OutputPort<ErrorEnvelope> errorPort() {
         for (OutputPort<?> port : outputs.values()) {
             if (PortName.isError(port.name())) {

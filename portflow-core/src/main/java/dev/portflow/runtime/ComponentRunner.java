@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one component on virtual threads (one for a source, one per worker for a component that
@@ -30,8 +31,8 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     // Health, read by Pipeline.health() on other threads. Written only when a message fails, or when
     // the first success follows failures: no store per message.
     private final AtomicInteger failuresInARow = new AtomicInteger();
-    private volatile String lastFailure;
-    private volatile String stoppedBy; // why the component ended with an error, or null
+    private volatile @Nullable String lastFailure;
+    private volatile @Nullable String stoppedBy; // why the component ended with an error, or null
 
     ComponentRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter) {
         this.node = node;
@@ -46,7 +47,7 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     abstract void start();
 
     /** The clock of the calling thread if it is one of this component's threads, else {@code null}. */
-    abstract ComponentTime timeOfCurrentThread();
+    abstract @Nullable ComponentTime timeOfCurrentThread();
 
     /** Interrupts every thread of the component wherever it waits. */
     abstract void interruptAll();
@@ -123,7 +124,7 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
     }
 
     /** Why this component is degraded under {@code rules} at {@code nowNanos}, or {@code null} when it is not. */
-    final String healthProblem(HealthRules rules, long nowNanos) {
+    final @Nullable String healthProblem(HealthRules rules, long nowNanos) {
         String stopped = stoppedBy;
         if (stopped != null) {
             return "stopped after an error (" + stopped + ")";

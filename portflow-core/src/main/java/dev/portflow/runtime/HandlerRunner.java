@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a component that handles messages (transformer, sink, router, merger) on its workers: each
@@ -51,9 +53,9 @@ final class HandlerRunner extends ComponentRunner {
 
     private final boolean timed;
     private final boolean shared; // more than one worker at some point: the lock, sequences
-    private final OutputPort<Object> output; // the one data output, or null
+    private final @Nullable OutputPort<Object> output; // the one data output, or null
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
-    private final KeyedOrder keyed; // null: no per-key order
+    private final @Nullable KeyedOrder keyed; // null: no per-key order
 
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final List<Worker> workers = new CopyOnWriteArrayList<>(); // running, and ended with a message unfinished
@@ -133,12 +135,13 @@ final class HandlerRunner extends ComponentRunner {
     }
 
     @Override
+    @Nullable
     ComponentTime timeOfCurrentThread() {
         Worker w = currentWorker();
         return w == null ? null : w.time;
     }
 
-    private Worker currentWorker() {
+    private @Nullable Worker currentWorker() {
         Thread current = Thread.currentThread();
         for (Worker w : workers) {
             if (w.thread == current) {
@@ -176,7 +179,8 @@ final class HandlerRunner extends ComponentRunner {
         List<KeyedOrder.Parked> left = new ArrayList<>();
         for (Worker w : workers) {
             if (w.unfinished != null) {
-                left.add(new KeyedOrder.Parked(w.unfinished, w.unfinishedPort, 0L, 0L, 0L));
+                // set with unfinished, and the worker has ended
+                left.add(new KeyedOrder.Parked(w.unfinished, Objects.requireNonNull(w.unfinishedPort), 0L, 0L, 0L));
             }
         }
         if (keyed != null) {
@@ -239,7 +243,7 @@ final class HandlerRunner extends ComponentRunner {
     private final class Worker implements Emitter<Object> {
 
         final ComponentTime time;
-        volatile Thread thread;
+        volatile @Nullable Thread thread; // set by start()
         // State of the message being handled; this worker's thread only.
         private long currentOrigin = OutputPort.NO_ORIGIN;
         private long lastEnd; // the clock reading that ended the last message (0: none, or untimed)
@@ -257,16 +261,23 @@ final class HandlerRunner extends ComponentRunner {
         long blockedNanos;
         // The message taken and not finished yet: still set when a forced stop interrupts its
         // handling, so the drain report can count it and hand it back. Read after the thread ended.
+        @Nullable
         Object unfinished;
+
+        @Nullable
         InputPort<?> unfinishedPort;
         // What take() handed over (several workers).
+        @SuppressWarnings("NullAway.Init") // set by take() before it returns TOOK, the only time runShared reads it
         private Object taken;
+
+        @SuppressWarnings("NullAway.Init") // as taken
         private InputPort<?> takenPort;
+
         private long takenAt;
         private long takenOrigin;
         private long takenSequence;
-        private Object key;
-        private RuntimeException keyFailure;
+        private @Nullable Object key; // null is a key too
+        private @Nullable RuntimeException keyFailure;
 
         Worker(ComponentTime time) {
             this.time = time;
@@ -484,8 +495,8 @@ final class HandlerRunner extends ComponentRunner {
                 long at,
                 long origin,
                 long sequence,
-                Object k,
-                RuntimeException failure) {
+                @Nullable Object k,
+                @Nullable RuntimeException failure) {
             taken = message;
             takenPort = port;
             takenAt = at;
@@ -508,7 +519,7 @@ final class HandlerRunner extends ComponentRunner {
                 long receivedAt,
                 long origin,
                 long sequence,
-                RuntimeException failure)
+                @Nullable RuntimeException failure)
                 throws InterruptedException {
             PortMeasurements measurements = port.measurements();
             int sample = timed ? sampleIndex(port) : -1;
@@ -633,7 +644,10 @@ final class HandlerRunner extends ComponentRunner {
             return send(output, message);
         }
 
-        private SendOutcome send(OutputPort<Object> port, Object message) throws InterruptedException {
+        // port is the null output only for a sink or a router with several outputs, which never emit or merge;
+        // a transformer and a merger have exactly one out_* port (build() checks it): no check per message
+        @SuppressWarnings("NullAway") // port is a transformer's or a merger's output, or a router's chosen one
+        private SendOutcome send(@Nullable OutputPort<Object> port, Object message) throws InterruptedException {
             emitted++;
             return port.send(message, currentOrigin);
         }

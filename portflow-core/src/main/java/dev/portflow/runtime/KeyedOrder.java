@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-key order across workers: a key is <em>claimed</em> by the worker handling a message with it;
@@ -31,7 +32,7 @@ final class KeyedOrder {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     // claimed keys -> the messages parked behind them (null until one is parked)
-    private final Map<Object, ArrayDeque<Parked>> claimed = new HashMap<>();
+    private final Map<@Nullable Object, @Nullable ArrayDeque<Parked>> claimed = new HashMap<>();
     private int parked;
     private boolean abandoned; // the component died: nobody will make room any more
 
@@ -41,6 +42,7 @@ final class KeyedOrder {
     }
 
     /** The key of {@code message}; throws what the key function throws. */
+    @Nullable
     Object keyOf(Object message) {
         return keyOf.apply(message);
     }
@@ -82,7 +84,7 @@ final class KeyedOrder {
     }
 
     /** Claims {@code key} for the caller, or parks {@code message} behind the worker that holds it. */
-    boolean claimOrPark(Object key, Parked message) {
+    boolean claimOrPark(@Nullable Object key, Parked message) {
         lock.lock();
         try {
             if (!claimed.containsKey(key)) {
@@ -98,7 +100,8 @@ final class KeyedOrder {
     }
 
     /** The next message parked behind {@code key}, which the caller keeps; or {@code null}, and the key is let go. */
-    Parked next(Object key) {
+    @Nullable
+    Parked next(@Nullable Object key) {
         lock.lock();
         try {
             ArrayDeque<Parked> waiting = claimed.get(key);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running graph of components joined by bounded, self-measuring connections.
@@ -57,8 +58,8 @@ public final class Pipeline implements AutoCloseable {
     private volatile boolean forced;
     private final ScalingSettings scalingSettings;
     private final Map<ComponentNode, ScalingPolicy> policies = new LinkedHashMap<>(); // autoscaled stages
-    private Autoscaler autoscaler;
-    private DrainReport drainReport;
+    private @Nullable Autoscaler autoscaler; // only with autoscaled stages, once started
+    private @Nullable DrainReport drainReport; // once drained
 
     Pipeline(
             String name,
@@ -133,7 +134,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** The name under which {@code component} was added, or {@code null} if it is not part of this pipeline. */
-    public String nameOf(Object component) {
+    public @Nullable String nameOf(Object component) {
         for (ComponentNode n : nodes) {
             if (n.component == component) {
                 return n.name;
@@ -291,8 +292,8 @@ public final class Pipeline implements AutoCloseable {
         runners.forEach(ComponentRunner::start);
         if (!policies.isEmpty()) {
             List<Autoscaler.Stage> stages = new ArrayList<>();
-            policies.forEach(
-                    (node, policy) -> stages.add(new Autoscaler.Stage(node, (HandlerRunner) byNode.get(node), policy)));
+            policies.forEach((node, policy) -> stages.add(
+                    new Autoscaler.Stage(node, (HandlerRunner) Objects.requireNonNull(byNode.get(node)), policy)));
             autoscaler = new Autoscaler(name, stages, scalingSettings);
             autoscaler.start();
         }
@@ -492,7 +493,7 @@ public final class Pipeline implements AutoCloseable {
      * Why autoscaled component {@code component} has the workers it has: the last decision's reason or
      * what the rule is holding for; {@code null} when it is not autoscaled.
      */
-    public String scalingStatus(String component) {
+    public @Nullable String scalingStatus(String component) {
         ScalingPolicy policy = policies.get(node(component));
         return policy == null ? null : policy.status();
     }

@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Declares a pipeline: components by name, then connections between their ports by
@@ -57,7 +58,7 @@ public final class PipelineBuilder {
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Workers> workers = new LinkedHashMap<>();
     private final Map<String, Function<Object, ?>> keys = new LinkedHashMap<>();
-    private MeterRegistry registry;
+    private @Nullable MeterRegistry registry; // null: a SimpleMeterRegistry at build()
     private ErrorReporter errorReporter = ErrorReporter.logging();
     private ConnectionOptions defaults = ConnectionOptions.defaults();
     private HealthRules healthRules = HealthRules.defaults();
@@ -77,7 +78,7 @@ public final class PipelineBuilder {
             String fromPort,
             String toComponent,
             String toPort,
-            ConnectionOptions options,
+            @Nullable ConnectionOptions options, // null: the builder's defaults
             String text) {}
 
     private record RemoteEdge(
@@ -222,7 +223,7 @@ public final class PipelineBuilder {
     }
 
     /** Connects two ports with a buffer configured by {@code options}. */
-    public PipelineBuilder connect(String from, String to, ConnectionOptions options) {
+    public PipelineBuilder connect(String from, String to, @Nullable ConnectionOptions options) {
         String text = from + " -> " + to;
         String[] f = split(from, text);
         String[] t = split(to, text);
@@ -237,7 +238,7 @@ public final class PipelineBuilder {
      * under {@code options}' overflow policy; see {@link OutputPort#attachRemote}. The port carries
      * that connection only.
      */
-    public PipelineBuilder connect(String from, RemoteLink<?> link, ConnectionOptions options) {
+    public PipelineBuilder connect(String from, RemoteLink<?> link, @Nullable ConnectionOptions options) {
         Objects.requireNonNull(link, "link");
         String text = from + " -> " + link.target();
         String[] f = split(from, text);
@@ -262,7 +263,7 @@ public final class PipelineBuilder {
         return this;
     }
 
-    private String[] split(String endpoint, String text) {
+    private String @Nullable [] split(String endpoint, String text) {
         int dot = endpoint == null ? -1 : endpoint.indexOf('.');
         if (dot <= 0 || dot == endpoint.length() - 1) {
             problems.add("connection " + text + ": '" + endpoint + "' must be <component>.<port>");
@@ -308,9 +309,9 @@ public final class PipelineBuilder {
                 all.add("connection " + e.text() + " is declared twice");
                 ok = false;
             }
-            if (ok) {
-                outPorts.get(e.fromComponent()).add(e.fromPort());
-                inPorts.get(e.toComponent()).add(e.toPort());
+            if (ok) { // both components are known: each has its port sets
+                known(outPorts, e.fromComponent()).add(e.fromPort());
+                known(inPorts, e.toComponent()).add(e.toPort());
             }
         }
         for (RemoteEdge e : remoteEdges) {
@@ -319,7 +320,7 @@ public final class PipelineBuilder {
             } else if (!PortName.isOutput(e.fromPort())) {
                 all.add("connection " + e.text() + ": '" + e.fromPort()
                         + "' is not an output port name (out_<name> or err_<name>)");
-            } else if (!outPorts.get(e.fromComponent()).add(e.fromPort())) {
+            } else if (!known(outPorts, e.fromComponent()).add(e.fromPort())) {
                 all.add("connection " + e.text() + ": port " + e.fromComponent() + "." + e.fromPort()
                         + " has another connection; a port bound to a remote buffer carries that connection only");
             }
@@ -331,7 +332,7 @@ public final class PipelineBuilder {
             }
         }
         for (Declared d : components.values()) {
-            checkPorts(d, inPorts.get(d.name()), outPorts.get(d.name()), all);
+            checkPorts(d, known(inPorts, d.name()), known(outPorts, d.name()), all);
         }
         checkWorkers(all);
         List<String> order = topologicalOrder(all);
@@ -443,7 +444,7 @@ public final class PipelineBuilder {
         while (!ready.isEmpty()) {
             String c = ready.remove(0);
             order.add(c);
-            for (String next : downstream.get(c)) {
+            for (String next : known(downstream, c)) {
                 if (indegree.merge(next, -1, Integer::sum) == 0) {
                     ready.add(next);
                 }
@@ -462,10 +463,10 @@ public final class PipelineBuilder {
     private Pipeline assemble(List<String> order, Map<String, Set<String>> inPorts, Map<String, Set<String>> outPorts) {
         Map<String, ComponentNode> nodes = new LinkedHashMap<>();
         for (String c : order) {
-            Declared d = components.get(c);
+            Declared d = known(components, c);
             ComponentNode node = new ComponentNode(
                     c, d.component(), d.outputType(), workers.getOrDefault(c, Workers.one()), keys.get(c), ticker);
-            for (String p : inPorts.get(c)) {
+            for (String p : known(inPorts, c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
                 port.measurements().pipeline(name);
                 port.measurements().component(c);
@@ -479,8 +480,8 @@ public final class PipelineBuilder {
             nodes.put(c, node);
         }
         for (String c : order) {
-            ComponentNode node = nodes.get(c);
-            for (String p : outPorts.get(c)) {
+            ComponentNode node = known(nodes, c);
+            for (String p : known(outPorts, c)) {
                 Class<?> type = PortName.isError(p) ? ErrorEnvelope.class : outputType(node, p, nodes);
                 OutputPort<?> port = new OutputPort<>(p, type);
                 port.measurements().pipeline(name);
@@ -490,8 +491,8 @@ public final class PipelineBuilder {
             }
         }
         for (Edge e : edges) {
-            OutputPort out = nodes.get(e.fromComponent()).outputs.get(e.fromPort());
-            InputPort in = nodes.get(e.toComponent()).inputs.get(e.toPort());
+            OutputPort out = known(known(nodes, e.fromComponent()).outputs, e.fromPort());
+            InputPort in = known(known(nodes, e.toComponent()).inputs, e.toPort());
             ConnectionOptions options = e.options() != null ? e.options() : defaults;
             try {
                 Ports.connect(out, in, options);
@@ -500,7 +501,7 @@ public final class PipelineBuilder {
             }
         }
         for (RemoteEdge e : remoteEdges) {
-            OutputPort out = nodes.get(e.fromComponent()).outputs.get(e.fromPort());
+            OutputPort out = known(known(nodes, e.fromComponent()).outputs, e.fromPort());
             try {
                 out.attachRemote(e.link(), e.options());
             } catch (IllegalArgumentException | IllegalStateException ex) {
@@ -509,7 +510,7 @@ public final class PipelineBuilder {
         }
         remoteInputs.forEach((to, buffer) -> {
             String[] t = to.split("\\.", 2);
-            nodes.get(t[0]).inputs.get(t[1]).measurements().bindRemote(buffer);
+            known(known(nodes, t[0]).inputs, t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
         return new Pipeline(
@@ -522,6 +523,14 @@ public final class PipelineBuilder {
                 ticker);
     }
 
+    /**
+     * {@code map.get(key)} for a key the map holds: the maps here are keyed by every declared component (or
+     * by every port of one), and only components and ports {@link #build()} has accepted are looked up.
+     */
+    private static <V> V known(Map<String, V> map, String key) {
+        return Objects.requireNonNull(map.get(key));
+    }
+
     /** The declared output type, else the one type declared by the typed inputs it feeds, else Object. */
     private Class<?> outputType(ComponentNode node, String port, Map<String, ComponentNode> nodes) {
         if (node.outputType != Object.class) {
@@ -531,7 +540,7 @@ public final class PipelineBuilder {
         for (Edge e : edges) {
             if (e.fromComponent().equals(node.name) && e.fromPort().equals(port)) {
                 Class<?> target =
-                        nodes.get(e.toComponent()).inputs.get(e.toPort()).type();
+                        known(known(nodes, e.toComponent()).inputs, e.toPort()).type();
                 if (target == Object.class) {
                     continue;
                 }

@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stage autoscaler's rule: given one {@link StageSample} per interval, decides when to widen or
@@ -56,14 +57,14 @@ final class ScalingPolicy {
     private final ScalingSettings settings;
     private final InstantSource clock;
 
-    private StageSample previous;
+    private @Nullable StageSample previous; // null before the first sample
     /** The worker count the next sample should show: the last one seen, or the last decision's. */
     private int expectedWorkers;
     /** Recent intervals at a known worker count, newest first. */
     private final ArrayDeque<Interval> history = new ArrayDeque<>();
 
-    private Evaluation evaluation;
-    private Ceiling ceiling;
+    private @Nullable Evaluation evaluation; // a widening being measured
+    private @Nullable Ceiling ceiling; // a limit found below max
     private volatile int usefulMax; // the workers the stage can usefully have: max, or a ceiling found below it
     private long lastChangeNanos;
     private long idleSinceNanos = NONE;
@@ -93,6 +94,7 @@ final class ScalingPolicy {
      * whose counters went back, restarts it; a worker count changed by someone else is accepted and
      * measured afresh.
      */
+    @Nullable
     ScalingDecision observe(StageSample sample) {
         Objects.requireNonNull(sample, "sample");
         int current = sample.workers();
@@ -366,7 +368,7 @@ final class ScalingPolicy {
      * Judges a finished widening: the throughput at full use before and after. Returns the narrowing
      * back to what the measured gain is worth, or null if the widening is kept (its verdict noted).
      */
-    private ScalingDecision judge(Evaluation e, long now) {
+    private @Nullable ScalingDecision judge(Evaluation e, long now) {
         double before = e.throughputBefore;
         double after = e.throughputAfter();
         if (Double.isNaN(after) || Double.isNaN(before) || (before <= 0 && after <= 0)) {
@@ -455,14 +457,14 @@ final class ScalingPolicy {
 
     private ScalingDecision decide(int from, int to, String reason) {
         expectedWorkers = to;
-        lastChangeNanos = previous.nanoTime();
+        lastChangeNanos = Objects.requireNonNull(previous).nanoTime(); // every caller has taken a sample
         idleSinceNanos = NONE;
         desired = to;
         status = reason;
         return new ScalingDecision(component, from, to, reason, clock.millis());
     }
 
-    private ScalingDecision bringIntoBounds(int current) {
+    private @Nullable ScalingDecision bringIntoBounds(int current) {
         int inBounds = Math.max(bounds.min(), Math.min(bounds.max(), current));
         desired = inBounds;
         if (inBounds == current) {

@@ -9,14 +9,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /** Runs a {@link Source}: calls its {@code run} once; draining interrupts it. */
 final class SourceRunner extends ComponentRunner implements SourceContext<Object> {
 
-    private final OutputPort<Object> defaultOutput;
+    private final @Nullable OutputPort<Object> defaultOutput; // null: several output ports
     private final MeterRegistry registry;
     private final ComponentTime time;
-    private volatile Thread thread;
+    private volatile @Nullable Thread thread; // set by start()
 
     @SuppressWarnings("unchecked")
     SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter, MeterRegistry registry) {
@@ -51,6 +52,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     }
 
     @Override
+    @Nullable
     ComponentTime timeOfCurrentThread() {
         return Thread.currentThread() == thread ? time : null;
     }
@@ -111,11 +113,13 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     }
 
     @Override
+    @SuppressWarnings("NullAway") // null, as SourceContext documents; not yet @Nullable there (component package)
     public OutputPort<Object> outputPort() {
         return defaultOutput;
     }
 
     @Override
+    @SuppressWarnings("NullAway") // null, as SourceContext documents; not yet @Nullable there (component package)
     public OutputPort<?> outputPort(String name) {
         return node.outputs.get(name);
     }

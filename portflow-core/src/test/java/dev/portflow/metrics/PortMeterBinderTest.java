@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -199,7 +200,8 @@ class PortMeterBinderTest {
         double previousLe = Double.NEGATIVE_INFINITY;
         double previousCount = 0;
         for (Sample b : buckets) {
-            double le = Double.parseDouble(b.labels().get("le").replace("+Inf", "Infinity"));
+            double le = Double.parseDouble(
+                    Objects.requireNonNull(b.labels().get("le")).replace("+Inf", "Infinity"));
             assertThat(le).as("le ascending").isGreaterThan(previousLe);
             assertThat(b.value()).as("cumulative at le=%s", le).isGreaterThanOrEqualTo(previousCount);
             // Each bucket counts exactly the samples <= its le (le semantics, le given in seconds).

@@ -2,9 +2,11 @@ package dev.portflow.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -92,7 +94,7 @@ class AttachCloseRaceTest {
         private final AtomicLong go = new AtomicLong();
         private final AtomicLong finished = new AtomicLong();
         private final AtomicReference<Throwable> problem = new AtomicReference<>();
-        private volatile Runnable task;
+        private volatile @Nullable Runnable task; // set by run() before it starts a round
 
         Partner() {
             Thread.ofPlatform().daemon().start(() -> {
@@ -111,7 +113,7 @@ class AttachCloseRaceTest {
                         Thread.onSpinWait(); // both threads are running now: start together
                     }
                     try {
-                        task.run();
+                        Objects.requireNonNull(task).run();
                     } catch (Throwable t) {
                         problem.compareAndSet(null, t);
                     }

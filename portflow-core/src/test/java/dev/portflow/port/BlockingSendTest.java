@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +72,7 @@ class BlockingSendTest {
         assertThat(c.depth()).isEqualTo(2);
         assertThat(out.metrics().messagesOut()).isEqualTo(2);
 
-        assertThat(in.receive().seq()).isEqualTo(0);
+        assertThat(Objects.requireNonNull(in.receive()).seq()).isEqualTo(0);
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(SendOutcome.ACCEPTED);
         assertThat(c.depth()).isEqualTo(2);
         assertThat(out.metrics().messagesOut()).isEqualTo(3);
@@ -100,7 +101,7 @@ class BlockingSendTest {
         Thread.sleep(100);
         assertThat(Stream.of(first, second).filter(CompletableFuture::isDone)).isEmpty();
 
-        assertThat(in.receive().seq()).isEqualTo(0);
+        assertThat(Objects.requireNonNull(in.receive()).seq()).isEqualTo(0);
         await().atMost(Duration.ofSeconds(10)).until(() -> first.isDone() || second.isDone());
         Thread.sleep(100); // give a wrongly released second sender time to show up
         assertThat(Stream.of(first, second).filter(CompletableFuture::isDone)).hasSize(1);

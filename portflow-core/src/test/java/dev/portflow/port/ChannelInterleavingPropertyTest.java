@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -218,7 +219,7 @@ class ChannelInterleavingPropertyTest {
                         break;
                     }
                     assertThat(got).as("%s", ctx).isNotNull();
-                    int k = fanIn ? got.producer() : 0;
+                    int k = fanIn ? Objects.requireNonNull(got).producer() : 0;
                     ModelEdge edge = edges.get(k);
                     assertThat(got).as("%s: FIFO per connection", ctx).isEqualTo(edge.buffer.peekFirst());
                     if (nonEmpty == 2) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,7 +93,8 @@ final class ConcurrentRun {
                 }
                 try {
                     SendOutcome outcome = out.send(new Msg(id, i));
-                    outcomes.get(outcome).increment();
+                    // every outcome is put in the constructor
+                    Objects.requireNonNull(outcomes.get(outcome)).increment();
                     if (outcome.isAccepted()) {
                         mine.set(i);
                     }
@@ -174,7 +176,7 @@ final class ConcurrentRun {
     }
 
     long outcome(SendOutcome o) {
-        return outcomes.get(o).sum();
+        return Objects.requireNonNull(outcomes.get(o)).sum();
     }
 
     long failures() {
@@ -204,7 +206,7 @@ final class ConcurrentRun {
         assertThat(s.currentBufferUsed()).isZero();
         assertThat(o.queueDepth()).isZero();
         assertThat(i.queueDepth()).isZero();
-        long evicted = o.droppedByReason().get("drop_oldest");
+        long evicted = Objects.requireNonNull(o.droppedByReason().get("drop_oldest"));
         assertThat(s.evictedTotal()).isEqualTo(evicted);
         assertThat(o.messagesOut()).isEqualTo(receivedCount + evicted + s.currentBufferUsed());
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,7 +64,7 @@ class DropOldestCloseRaceTest {
                 received.add(m);
             }
             assertThat(in.isEndOfStream()).isTrue();
-            List<Integer> expected = switch (outcome.get()) {
+            List<Integer> expected = switch (Objects.requireNonNull(outcome.get())) {
                 case CLOSED -> List.of(1, 2);
                 case ACCEPTED_AFTER_EVICTING -> List.of(2, 3);
                 default -> throw new AssertionError("unexpected outcome " + outcome.get());

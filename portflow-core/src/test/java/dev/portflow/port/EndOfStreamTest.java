@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class EndOfStreamTest {
         out.send(Msg.of(2));
         out.close();
         assertThat(in.isEndOfStream()).as("not before the buffer is drained").isFalse();
-        assertThat(in.receive().seq()).isEqualTo(1);
+        assertThat(Objects.requireNonNull(in.receive()).seq()).isEqualTo(1);
         assertThat(in.isEndOfStream()).isFalse();
-        assertThat(in.receive().seq()).isEqualTo(2);
+        assertThat(Objects.requireNonNull(in.receive()).seq()).isEqualTo(2);
         assertThat(in.isEndOfStream()).isTrue();
         assertThat(in.receive()).isNull();
         assertThat(in.receive()).as("end of stream is sticky").isNull();

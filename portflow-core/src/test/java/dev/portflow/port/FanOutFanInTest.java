@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class FanOutFanInTest {
         for (long i = 0; i < 3; i++) {
             assertThat(out.send(Msg.of(i))).isEqualTo(SendOutcome.ACCEPTED);
         }
-        assertThat(a.receive().seq()).isZero();
+        assertThat(Objects.requireNonNull(a.receive()).seq()).isZero();
         assertThat(ca.depth()).isEqualTo(2);
         assertThat(cb.depth()).isEqualTo(3);
         assertThat(a.metrics().queueDepth()).isEqualTo(2);
@@ -174,7 +175,7 @@ class FanOutFanInTest {
         List<Msg> received = new ArrayList<>();
         InputPort<?> previousPort = null;
         for (int i = 0; i < 2 * CAPACITY; i++) {
-            Msg m = (Msg) inbox.receive();
+            Msg m = (Msg) Objects.requireNonNull(inbox.receive());
             received.add(m);
             assertThat(inbox.lastPort()).isSameAs(m.producer() == 0 ? inA : inB);
             assertThat(inbox.lastPort()).isNotSameAs(previousPort);

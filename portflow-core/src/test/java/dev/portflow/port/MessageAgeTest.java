@@ -9,7 +9,9 @@ import dev.portflow.metrics.PortMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Message age from event time (or ingest time) to receive; clock skew; queue wait. Exact, on a fake ticker. */
@@ -17,7 +19,7 @@ class MessageAgeTest {
 
     private static final long MS = 1_000_000L;
 
-    record Reading(long id, Instant eventTime) implements EventTimed {}
+    record Reading(long id, @Nullable Instant eventTime) implements EventTimed {}
 
     private final OutputPort<Reading> out = new OutputPort<>("out_readings", Reading.class);
     private final InputPort<Reading> in = new InputPort<>("in_readings", Reading.class);
@@ -37,7 +39,7 @@ class MessageAgeTest {
         Ports.connect(out, in, 8, OverflowPolicy.BLOCK);
         out.send(new Reading(1, now().minusMillis(100)));
         ticker.advance(2 * MS);
-        assertThat(in.receive().id()).isEqualTo(1);
+        assertThat(Objects.requireNonNull(in.receive()).id()).isEqualTo(1);
 
         PortMetrics m = in.metrics();
         assertThat(m.maxMessageAgeMs()).isEqualTo(102.0);
@@ -63,7 +65,7 @@ class MessageAgeTest {
         ticker.advance(150_000); // 150 µs past a coarse step
         out.send(new Reading(1, now().minusMillis(100)));
         ticker.advance(2 * MS);
-        assertThat(in.receive().id()).isEqualTo(1);
+        assertThat(Objects.requireNonNull(in.receive()).id()).isEqualTo(1);
         assertThat(in.measurements().messageAge.maxNanos()).isEqualTo(102 * MS);
     }
 

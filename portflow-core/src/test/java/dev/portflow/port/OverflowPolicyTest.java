@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portflow.metrics.PortMetrics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,7 +54,7 @@ class OverflowPolicyTest {
         connect(2, OverflowPolicy.DROP_OLDEST);
         out.send(Msg.of(0));
         out.send(Msg.of(1));
-        assertThat(in.poll().seq()).isEqualTo(0);
+        assertThat(Objects.requireNonNull(in.poll()).seq()).isEqualTo(0);
         assertThat(out.send(Msg.of(2))).isEqualTo(SendOutcome.ACCEPTED); // there was room again
         assertThat(out.send(Msg.of(3))).isEqualTo(SendOutcome.ACCEPTED_AFTER_EVICTING); // evicts 1
         assertThat(seqs(drain(in))).containsExactly(2L, 3L);
@@ -94,7 +95,7 @@ class OverflowPolicyTest {
         assertOutputDrops(out.metrics(), Map.of("fail", 1L));
         assertThat(out.metrics().messagesOut()).isEqualTo(2);
 
-        assertThat(in.poll().seq()).isEqualTo(0);
+        assertThat(Objects.requireNonNull(in.poll()).seq()).isEqualTo(0);
         assertThat(out.send(Msg.of(3))).isEqualTo(SendOutcome.ACCEPTED);
         assertThat(seqs(drain(in))).containsExactly(1L, 3L); // the refused message never arrives
         assertOutputDrops(out.metrics(), Map.of("fail", 1L));

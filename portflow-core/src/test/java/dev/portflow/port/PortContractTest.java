@@ -214,6 +214,7 @@ class PortContractTest {
     }
 
     @Test
+    @SuppressWarnings("NullAway") // passes null on purpose: the null checks are what is tested
     void aNullMessageIsRefused() {
         OutputPort<Msg> out = new OutputPort<>("out_msgs", Msg.class);
         Connection<Msg> c = Ports.connect(out, new InputPort<>("in_msgs", Msg.class), 4, OverflowPolicy.BLOCK);
@@ -225,6 +226,7 @@ class PortContractTest {
     }
 
     @Test
+    @SuppressWarnings("NullAway") // passes null on purpose: the null checks are what is tested
     void nullTypeAndNullOptionsAreRefused() {
         assertThatThrownBy(() -> new OutputPort<>("out_x", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new InputPort<>("in_x", null)).isInstanceOf(NullPointerException.class);

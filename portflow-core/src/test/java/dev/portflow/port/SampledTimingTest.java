@@ -6,6 +6,7 @@ import dev.portflow.FakeTicker;
 import dev.portflow.metrics.Buckets;
 import dev.portflow.metrics.HistogramSnapshot;
 import dev.portflow.metrics.LatencyHistogram;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,8 +30,8 @@ class SampledTimingTest {
     private final InputPort<Long> in = new InputPort<>("in_n", Long.class);
     private final LatencyHistogram trueWait = new LatencyHistogram();
     private final LatencyHistogram trueAge = new LatencyHistogram();
-    private long[] sentAt;
-    private long[] originOf;
+    private long[] sentAt = new long[0]; // sized by connect()
+    private long[] originOf = new long[0];
 
     SampledTimingTest() {
         out.ticker(ticker);
@@ -57,7 +58,8 @@ class SampledTimingTest {
             if (sent < n) {
                 ticker.advance(US);
                 send(sent++, random);
-                maxSpacing = Math.max(maxSpacing, connection.channel().sampleSpacing());
+                maxSpacing = Math.max(
+                        maxSpacing, Objects.requireNonNull(connection.channel()).sampleSpacing());
             }
             if (ticker.now() >= pauseUntil || sent - received > 6_000) { // never block this one thread
                 if (random.nextInt(2_000) == 0) {
@@ -96,7 +98,8 @@ class SampledTimingTest {
         for (int i = 0; i < n; i++) {
             ticker.advance(20 * US);
             send(i, random);
-            assertThat(connection.channel().sampleSpacing()).isEqualTo(1);
+            assertThat(Objects.requireNonNull(connection.channel()).sampleSpacing())
+                    .isEqualTo(1);
             ticker.advance(2 * random.nextLong(7_500)); // even: an exact stamp keeps all but its lowest bit
             receive();
         }

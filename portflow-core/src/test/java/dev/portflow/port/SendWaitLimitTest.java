@@ -3,6 +3,7 @@ package dev.portflow.port;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,7 +26,7 @@ class SendWaitLimitTest {
         assertThat(outcome).isEqualTo(SendOutcome.TIMED_OUT);
         assertThat(waitedMs).isBetween(95L, 2_000L);
         assertThat(out.metrics().droppedByReason()).containsEntry("timeout", 1L);
-        assertThat(in.receive().seq()).isZero();
+        assertThat(Objects.requireNonNull(in.receive()).seq()).isZero();
         assertThat(in.poll()).isNull();
     }
 

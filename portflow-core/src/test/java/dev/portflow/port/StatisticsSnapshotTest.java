@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portflow.channel.BoundedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +59,7 @@ class StatisticsSnapshotTest {
         long[] reads = {0};
         int failures = run(policy, connection -> {
             reads[0]++;
-            BoundedChannel<Integer> channel = connection.channel();
+            BoundedChannel<Integer> channel = Objects.requireNonNull(connection.channel());
             int depth = channel.depth(); // not clamped: a bug in the read shows here
             if (depth < 0 || depth > CAPACITY) {
                 if (bad.size() < 5) {

@@ -10,16 +10,18 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Records with Bean Validation constraints: invalid messages are counted, reported and skipped. */
 class ValidationTest {
 
-    record Order(@NotBlank String id, @Positive int amount) {}
+    record Order(@NotBlank @Nullable String id, @Positive int amount) {}
 
     private final OutputPort<Order> out = new OutputPort<>("out_orders", Order.class);
     private final InputPort<Order> in = new InputPort<>("in_orders", Order.class);
@@ -97,7 +99,7 @@ class ValidationTest {
             out.send(new Order("o-" + i, i));
         }
         for (int i = 1; i <= 5; i++) {
-            assertThat(in.receive().amount()).isEqualTo(i);
+            assertThat(Objects.requireNonNull(in.receive()).amount()).isEqualTo(i);
         }
         assertThat(in.metrics().messagesDropped()).isZero();
         assertThat(in.metrics().errorsTotal()).isZero();

@@ -6,6 +6,7 @@ import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.SendOutcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +62,8 @@ class DeadComponentTest {
                         .metrics()
                         .droppedByReason()
                         .get("closed"))
-                .isEqualTo(outcomes.get(SendOutcome.CLOSED).get());
+                .isEqualTo(
+                        Objects.requireNonNull(outcomes.get(SendOutcome.CLOSED)).get());
         assertThat(pipeline.workers("fragile")).isZero();
         assertThat(pipeline.health().problems()).anySatisfy(p -> {
             assertThat(p.component()).isEqualTo("fragile");

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -124,7 +125,10 @@ class PipelineMetricsTest {
                         // One step at a time, so every reading is exact: wait until the runner has read
                         // the clock that ends this message (it records the processing time with it), not
                         // only until the handler returned, or the next advance could land in between.
-                        var processed = built.get().inputPort("work", "in_n").measurements().processDuration;
+                        var processed = Objects.requireNonNull(built.get())
+                                .inputPort("work", "in_n")
+                                .measurements()
+                                .processDuration;
                         while (processed.count() <= i) {
                             Thread.sleep(1);
                         }

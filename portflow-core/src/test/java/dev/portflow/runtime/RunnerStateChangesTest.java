@@ -6,6 +6,7 @@ import dev.portflow.FakeTicker;
 import dev.portflow.component.Emitter;
 import dev.portflow.port.ConnectionOptions;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,7 +103,8 @@ class RunnerStateChangesTest {
                     }
                     ticker.advance(MS);
                     if (i == n - 1) {
-                        atLast.set(built.get().health()); // busy for 100 ms, on this message for 1 ms
+                        // busy for 100 ms, on this message for 1 ms
+                        atLast.set(Objects.requireNonNull(built.get()).health());
                     }
                 })
                 .connect("src.out_n", "work.in_n", ConnectionOptions.defaults().capacity(128))
@@ -111,7 +113,8 @@ class RunnerStateChangesTest {
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
         // (a source counts as busy from its start until it ends: only the handler is looked at here)
-        assertThat(atLast.get().problems()).noneMatch(p -> p.component().equals("work"));
+        assertThat(Objects.requireNonNull(atLast.get()).problems())
+                .noneMatch(p -> p.component().equals("work"));
     }
 
     /**
@@ -133,7 +136,7 @@ class RunnerStateChangesTest {
                     for (int i = 1; i < n; i++) {
                         sendNext.acquire();
                         if (i % 2 == 0) { // the sink has gone idle: it waits for this one
-                            Pipeline p = built.get();
+                            Pipeline p = Objects.requireNonNull(built.get());
                             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !busy(p, "work"));
                         }
                         ticker.advance(100 * MS);
@@ -189,7 +192,7 @@ class RunnerStateChangesTest {
                 .sink("slow", Integer.class, i -> {
                     if (i == 0) {
                         // message 1 fills the buffer; wait until work is blocked sending message 2
-                        Pipeline p = built.get();
+                        Pipeline p = Objects.requireNonNull(built.get());
                         Awaitility.await()
                                 .atMost(Duration.ofSeconds(5))
                                 .until(() -> transformed.get() == 3 && !busy(p, "work"));

@@ -9,6 +9,7 @@ import dev.portflow.metrics.LatencyHistogram;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.time.Ticker;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,7 +74,9 @@ class SampledProcessingTest {
                     if (i == 0) {
                         allSent.await(); // from here on only this handler moves the clock
                     }
-                    var port = built.get().inputPort("work", "in_n").measurements();
+                    var port = Objects.requireNonNull(built.get())
+                            .inputPort("work", "in_n")
+                            .measurements();
                     countLag[0] = Math.max(countLag[0], i - port.processDuration.count());
                     countLag[1] = Math.max(countLag[1], i + 1 - port.queueWait.count());
                     ticker.advance(took[i]);

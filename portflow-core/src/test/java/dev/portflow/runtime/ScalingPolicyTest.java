@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class ScalingPolicyTest {
         ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 0, 1000, 1000));
 
         assertThat(d).isNotNull();
-        assertThat(d.to()).isEqualTo(4);
+        assertThat(Objects.requireNonNull(d).to()).isEqualTo(4);
         assertThat(d.reason())
                 .isEqualTo("busy 100 % of worker time, input full (1,000 of 1,000), outputs not backpressured"
                         + " (0 %); demand hidden behind the full input: doubling; widening 2 -> 4");
@@ -70,7 +71,7 @@ class ScalingPolicyTest {
         Counters c = new Counters(2, 1000);
         policy.observe(c.sample());
 
-        ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 0, 300, 300));
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 0, 300, 300)));
 
         assertThat(d.to()).isEqualTo(3);
         assertThat(d.reason())
@@ -86,7 +87,7 @@ class ScalingPolicyTest {
         policy.observe(c.sample());
 
         // 200 finished in 1 s at 100 % busy: 5 ms each; 1,000/s arriving needs 1000 x 0.005 / 0.7 = 7.1 -> 8
-        ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 200, 1000, 800));
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 200, 1000, 800)));
 
         assertThat(d.to()).isEqualTo(4);
         assertThat(d.reason())
@@ -104,7 +105,7 @@ class ScalingPolicyTest {
         Counters c = new Counters(1, 1000);
         policy.observe(c.sample());
 
-        ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 200, 1000, 800));
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 200, 1000, 800)));
 
         assertThat(d.to()).isEqualTo(3);
         assertThat(d.reason()).endsWith("widening 1 -> 3 (max 3)");
@@ -144,7 +145,7 @@ class ScalingPolicyTest {
         ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 800, 780, 780));
 
         assertThat(d).isNotNull();
-        assertThat(d.reason()).contains("backlog of 780 drains in 39.0 s (more than 10 s)");
+        assertThat(Objects.requireNonNull(d).reason()).contains("backlog of 780 drains in 39.0 s (more than 10 s)");
     }
 
     @Test
@@ -177,7 +178,7 @@ class ScalingPolicyTest {
                 .contains("would narrow 8 -> 4");
         assertThat(policy.desired()).isEqualTo(4);
 
-        ScalingDecision d = policy.observe(c.advance(1, 0.05, 0, 80, 80, 0));
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.advance(1, 0.05, 0, 80, 80, 0)));
         assertThat(d.to()).isEqualTo(4);
         assertThat(d.reason())
                 .isEqualTo("mostly idle for 10.0 s: busy 5 % of worker time, 80/s arriving x 5.0 ms per message"
@@ -189,7 +190,9 @@ class ScalingPolicyTest {
                     .as("the timer restarts after a change")
                     .isNull();
         }
-        assertThat(policy.observe(c.advance(1, 0.10, 0, 80, 80, 0)).to()).isEqualTo(2);
+        assertThat(Objects.requireNonNull(policy.observe(c.advance(1, 0.10, 0, 80, 80, 0)))
+                        .to())
+                .isEqualTo(2);
     }
 
     @Test
@@ -214,7 +217,7 @@ class ScalingPolicyTest {
         c.depth = 1000;
         policy.observe(c.sample());
         // 2 workers, 2 ms per message: 1,000/s; full input
-        ScalingDecision widen = policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000));
+        ScalingDecision widen = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)));
         assertThat(widen.to()).isEqualTo(4);
 
         // 4 workers, but each message now takes 3.9 ms of worker time: 1,030/s
@@ -223,7 +226,7 @@ class ScalingPolicyTest {
             assertThat(policy.observe(c.advance(1, 1.0, 0, 1030, 1030, 1000))).isNull();
             assertThat(policy.status()).startsWith("measuring widening 2 -> 4");
         }
-        ScalingDecision back = policy.observe(c.advance(1, 1.0, 0, 1030, 1030, 1000));
+        ScalingDecision back = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 1030, 1030, 1000)));
 
         assertThat(back.from()).isEqualTo(4);
         assertThat(back.to()).isEqualTo(2);
@@ -256,7 +259,7 @@ class ScalingPolicyTest {
         c.depth = 1000;
         policy.observe(c.sample());
         // 2 workers, 2 ms per message: 1,000/s; full input, free outputs: demand hidden, doubling
-        ScalingDecision widen = policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000));
+        ScalingDecision widen = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)));
         assertThat(widen.to()).isEqualTo(4);
 
         // 4 workers: still 1,000/s, busy 25 %, backpressured 25 %, the input still full
@@ -266,7 +269,7 @@ class ScalingPolicyTest {
             back = policy.observe(c.advance(1, 0.25, 0.25, 1000, 1000, 1000));
         }
         assertThat(back).as(policy.status()).isNotNull();
-        assertThat(back.to()).isEqualTo(2);
+        assertThat(Objects.requireNonNull(back).to()).isEqualTo(2);
         assertThat(back.reason()).contains("more workers do not help");
     }
 
@@ -276,7 +279,9 @@ class ScalingPolicyTest {
         Counters c = new Counters(4, 1000);
         c.depth = 1000;
         policy.observe(c.sample());
-        assertThat(policy.observe(c.advance(1, 1.0, 0, 800, 800, 1000)).to()).isEqualTo(8);
+        assertThat(Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 800, 800, 1000)))
+                        .to())
+                .isEqualTo(8);
 
         // 8 workers finish what 6 would (a pool of 6 connections, say)
         c.workers = 8;
@@ -284,7 +289,7 @@ class ScalingPolicyTest {
         for (int i = 0; i < 3; i++) {
             back = policy.observe(c.advance(1, 1.0, 0, 1200, 1200, 1000));
         }
-        assertThat(back.to()).isEqualTo(6);
+        assertThat(Objects.requireNonNull(back).to()).isEqualTo(6);
         assertThat(back.reason()).contains("as much as 6.0 workers would").endsWith("down to 6");
     }
 
@@ -294,7 +299,9 @@ class ScalingPolicyTest {
         Counters c = new Counters(2, 1000);
         c.depth = 1000;
         policy.observe(c.sample());
-        assertThat(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)).to()).isEqualTo(4);
+        assertThat(Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)))
+                        .to())
+                .isEqualTo(4);
 
         c.workers = 6; // an operator, not the decision
         assertThat(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000))).isNull();
@@ -302,7 +309,7 @@ class ScalingPolicyTest {
         assertThat(policy.desired()).isEqualTo(6);
 
         // no evaluation of "2 -> 4" is judged on 6 workers; the rule carries on from 6
-        ScalingDecision next = policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000));
+        ScalingDecision next = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 1000, 1000, 1000)));
         assertThat(next.from()).isEqualTo(6);
         assertThat(next.to()).isEqualTo(12);
     }
@@ -329,7 +336,7 @@ class ScalingPolicyTest {
         assertThat(policy.drainSeconds()).isZero();
 
         // and from there on it measures again
-        ScalingDecision d = policy.observe(c.advance(1, 1.0, 0, 0, 1000, 1000));
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.advance(1, 1.0, 0, 0, 1000, 1000)));
         assertThat(d.to()).isEqualTo(4);
     }
 
@@ -352,12 +359,14 @@ class ScalingPolicyTest {
         ScalingPolicy policy = policy(Workers.between(2, 16));
         Counters c = new Counters(20, 1000);
 
-        ScalingDecision d = policy.observe(c.sample());
+        ScalingDecision d = Objects.requireNonNull(policy.observe(c.sample()));
 
         assertThat(d.to()).isEqualTo(16);
         assertThat(d.reason()).isEqualTo("20 workers is outside the bounds 2 to 16: setting 16");
         c.workers = 1;
-        assertThat(policy.observe(c.advance(1, 0.5, 0, 10, 10, 0)).to()).isEqualTo(2);
+        assertThat(Objects.requireNonNull(policy.observe(c.advance(1, 0.5, 0, 10, 10, 0)))
+                        .to())
+                .isEqualTo(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deterministic discrete-time model of one stage, for driving {@link ScalingPolicy} without threads
@@ -33,7 +34,7 @@ final class StageSimulator {
 
     private final int capacity;
     private final double serviceNanos;
-    private final IntToDoubleFunction parallelism; // null: I/O-bound, workers do not compete
+    private final @Nullable IntToDoubleFunction parallelism; // null: I/O-bound, workers do not compete
     private final double serviceNoise;
     private final double jitter;
     private final double downstreamRate;
@@ -246,7 +247,7 @@ final class StageSimulator {
         private final double serviceNanos;
         private final DoubleUnaryOperator offered;
         private int capacity = 1024;
-        private IntToDoubleFunction parallelism;
+        private @Nullable IntToDoubleFunction parallelism; // null: I/O-bound
         private double serviceNoise;
         private double jitter;
         private double downstreamRate = Double.POSITIVE_INFINITY;
