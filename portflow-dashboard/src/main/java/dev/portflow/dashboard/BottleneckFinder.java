@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the component holding the pipeline back: the busiest component (busy at least
@@ -25,7 +26,7 @@ final class BottleneckFinder {
     static final double MIN_BUSY = 0.5;
 
     /** What one frame's figures say: the bottleneck, if any, and the stages still widening. */
-    record Findings(Bottleneck bottleneck, List<Scaling> scaling) {}
+    record Findings(@Nullable Bottleneck bottleneck, List<Scaling> scaling) {}
 
     /** A busy component with a full input and free outputs, and the figures that make it so. */
     private record Candidate(
@@ -66,7 +67,7 @@ final class BottleneckFinder {
     private BottleneckFinder() {}
 
     /** The bottleneck of one frame's figures, or {@code null} when no component qualifies. */
-    static Bottleneck find(Topology topology, Map<String, NodeSample> nodes, Map<String, EdgeSample> edges) {
+    static @Nullable Bottleneck find(Topology topology, Map<String, NodeSample> nodes, Map<String, EdgeSample> edges) {
         return examine(topology, nodes, edges).bottleneck();
     }
 
@@ -105,8 +106,8 @@ final class BottleneckFinder {
     }
 
     /** {@code node} if it is busy with a full input and free outputs, else {@code null}. */
-    private static Candidate candidate(
-            Topology topology, Topology.Node node, NodeSample sample, Map<String, EdgeSample> edges) {
+    private static @Nullable Candidate candidate(
+            Topology topology, Topology.Node node, @Nullable NodeSample sample, Map<String, EdgeSample> edges) {
         if (sample == null || sample.busy() < MIN_BUSY) {
             return null;
         }

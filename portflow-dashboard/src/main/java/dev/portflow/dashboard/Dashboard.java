@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,14 +65,16 @@ public final class Dashboard implements ServerExtension {
     private final int historySize;
     private final StaticAssets assets = new StaticAssets();
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
-    private volatile Pipeline pipeline;
-    private volatile Topology topology;
-    private volatile PipelineSampler sampler;
-    private volatile History history;
-    private volatile FrameHub hub;
+    /** Set once the dashboard has joined a server's routing; {@code null} before. */
+    private volatile @Nullable Serving serving;
+
     private final Object sampling = new Object(); // one sample at a time: the sampler keeps previous readings
-    private ScheduledExecutorService ticker;
-    private ScheduledFuture<?> ticks;
+    private @Nullable ScheduledExecutorService ticker;
+    private @Nullable ScheduledFuture<?> ticks;
+
+    /** The pipeline a dashboard serves and what it keeps of it, all made when it joins a server's routing. */
+    private record Serving(
+            Pipeline pipeline, Topology topology, PipelineSampler sampler, History history, FrameHub hub) {}
 
     /** A dashboard sampling every second and keeping 5 minutes. */
     public Dashboard() {
@@ -96,14 +99,15 @@ public final class Dashboard implements ServerExtension {
 
     @Override
     public synchronized void routing(HttpRouting.Builder routing, Pipeline pipeline) {
-        if (topology != null) {
+        if (serving != null) {
             throw new IllegalStateException("a Dashboard serves one server; make one per PortflowServer");
         }
-        this.pipeline = pipeline;
-        topology = Topology.of(pipeline, interval.toMillis(), historySize);
-        sampler = new PipelineSampler(pipeline, topology);
-        history = new History(topology, historySize);
-        hub = new FrameHub(sampler.sample(System.nanoTime(), System.currentTimeMillis()));
+        Topology topology = Topology.of(pipeline, interval.toMillis(), historySize);
+        PipelineSampler sampler = new PipelineSampler(pipeline, topology);
+        History history = new History(topology, historySize);
+        FrameHub hub = new FrameHub(sampler.sample(System.nanoTime(), System.currentTimeMillis()));
+        Serving served = new Serving(pipeline, topology, sampler, history, hub);
+        this.serving = served;
         routing.get("/", (req, res) -> asset(res, assets.own("index.html")))
                 .get(
                         "/dashboard/static/{file}",
@@ -115,9 +119,9 @@ public final class Dashboard implements ServerExtension {
                                 res, assets.vendor(req.path().pathParameters().get("file"))))
                 .get("/dashboard/api/topology", (req, res) -> json(res, 200, topology))
                 .get("/dashboard/api/frame", (req, res) -> json(res, 200, hub.latest()))
-                .get("/dashboard/api/history", this::history)
-                .get("/dashboard/api/decisions", this::decisions)
-                .get("/dashboard/events", this::events);
+                .get("/dashboard/api/history", (req, res) -> history(history, req, res))
+                .get("/dashboard/api/decisions", (req, res) -> decisions(served, req, res))
+                .get("/dashboard/events", (req, res) -> events(hub, res));
     }
 
     @Override
@@ -127,16 +131,17 @@ public final class Dashboard implements ServerExtension {
 
     @Override
     public synchronized void started(PortflowServer server) {
-        if (ticker != null || hub == null) {
+        if (ticker != null || serving == null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portflow-dashboard-sampler");
             t.setDaemon(true);
             return t;
         });
+        ticker = scheduler;
         long period = interval.toNanos();
-        ticks = ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        ticks = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
     }
 
     /** Takes the last sample (the pipeline has stopped by now) and ends every event stream after it. */
@@ -148,11 +153,14 @@ public final class Dashboard implements ServerExtension {
             scheduled = ticker;
             scheduledTicks = ticks;
         }
-        if (hub == null) {
+        Serving served = serving;
+        if (served == null) {
             return;
         }
         if (scheduled != null) {
-            scheduledTicks.cancel(false);
+            if (scheduledTicks != null) { // set with the ticker
+                scheduledTicks.cancel(false);
+            }
             scheduled.shutdown();
             try {
                 scheduled.awaitTermination(5, TimeUnit.SECONDS);
@@ -161,24 +169,28 @@ public final class Dashboard implements ServerExtension {
             }
         }
         tick();
-        hub.close();
+        served.hub().close();
     }
 
     /** The most recent frame (what every open page shows now). */
     public Frame latestFrame() {
-        FrameHub h = hub;
-        if (h == null) {
+        Serving served = serving;
+        if (served == null) {
             throw new IllegalStateException("the dashboard is not part of a server yet");
         }
-        return h.latest();
+        return served.hub().latest();
     }
 
     private void tick() {
+        Serving served = serving;
+        if (served == null) {
+            return; // scheduled only once serving
+        }
         try {
             synchronized (sampling) {
-                Frame frame = sampler.sample(System.nanoTime(), System.currentTimeMillis());
-                history.append(frame);
-                hub.publish(frame);
+                Frame frame = served.sampler().sample(System.nanoTime(), System.currentTimeMillis());
+                served.history().append(frame);
+                served.hub().publish(frame);
             }
         } catch (RuntimeException e) {
             // A failed sample must not end the schedule (a thrown exception would cancel it for good).
@@ -186,7 +198,7 @@ public final class Dashboard implements ServerExtension {
         }
     }
 
-    private void history(ServerRequest req, ServerResponse res) {
+    private static void history(History history, ServerRequest req, ServerResponse res) {
         var query = req.query();
         Optional<Map<String, Object>> found;
         if (query.contains("edge")) {
@@ -205,26 +217,28 @@ public final class Dashboard implements ServerExtension {
     }
 
     /** A node's latest scaling decisions: fetched by the page when a frame says they changed. */
-    private void decisions(ServerRequest req, ServerResponse res) {
+    private static void decisions(Serving served, ServerRequest req, ServerResponse res) {
         var query = req.query();
         if (!query.contains("node")) {
             json(res, 400, Map.of("error", "bad_request", "message", "name a node: ?node=NAME"));
             return;
         }
         String name = query.get("node");
-        Optional<Topology.Node> node =
-                topology.nodes().stream().filter(n -> n.name().equals(name)).findFirst();
+        Optional<Topology.Node> node = served.topology().nodes().stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst();
         if (node.isEmpty()) {
             json(res, 404, Map.of("error", "not_found", "message", "no such node in this pipeline"));
             return;
         }
         // a remote buffer is not a component of this pipeline: it has no workers to scale
-        List<ScalingDecision> decisions =
-                node.get().kind().equals(Topology.REMOTE) ? List.of() : pipeline.scalingDecisions(name);
+        List<ScalingDecision> decisions = node.get().kind().equals(Topology.REMOTE)
+                ? List.of()
+                : served.pipeline().scalingDecisions(name);
         json(res, 200, DecisionLog.json(node.get(), decisions));
     }
 
-    private void events(ServerRequest req, ServerResponse res) {
+    private void events(FrameHub hub, ServerResponse res) {
         if (!streams.tryAcquire()) {
             res.header(HeaderNames.RETRY_AFTER, "5");
             json(

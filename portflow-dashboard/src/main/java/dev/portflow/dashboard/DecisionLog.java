@@ -4,6 +4,7 @@ import dev.portflow.runtime.ScalingDecision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the dashboard serves of a component's scaling decisions. They change rarely, so frames carry
@@ -23,7 +24,7 @@ final class DecisionLog {
     private DecisionLog() {}
 
     /** When the latest of {@code decisions} (oldest first) was taken, {@code null} when there is none. */
-    static Long latestTime(List<ScalingDecision> decisions) {
+    static @Nullable Long latestTime(List<ScalingDecision> decisions) {
         return decisions.isEmpty() ? null : decisions.getLast().epochMillis();
     }
 

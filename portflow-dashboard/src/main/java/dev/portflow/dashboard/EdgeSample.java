@@ -2,6 +2,7 @@ package dev.portflow.dashboard;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's buffer over the last sampling interval.
@@ -25,8 +26,8 @@ public record EdgeSample(
         double fill,
         double inPerS,
         double outPerS,
-        Double ageP50Ms,
-        Double ageP99Ms,
+        @Nullable Double ageP50Ms,
+        @Nullable Double ageP99Ms,
         double oldestAgeMs,
         double blockedMsPerS,
         double dropsPerS,
@@ -41,7 +42,7 @@ public record EdgeSample(
         return new double[] {depth, fill, inPerS, outPerS, orNaN(ageP50Ms), orNaN(ageP99Ms), blockedMsPerS, dropsPerS};
     }
 
-    private static double orNaN(Double value) {
+    private static double orNaN(@Nullable Double value) {
         return value == null ? Double.NaN : value;
     }
 }

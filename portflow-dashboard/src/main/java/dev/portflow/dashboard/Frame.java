@@ -2,6 +2,7 @@ package dev.portflow.dashboard;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the dashboard shows at one instant: rates and shares over the last sampling interval. Sent
@@ -25,6 +26,6 @@ public record Frame(
         String state,
         Map<String, NodeSample> nodes,
         Map<String, EdgeSample> edges,
-        Bottleneck bottleneck,
+        @Nullable Bottleneck bottleneck,
         List<Scaling> scaling,
         List<IngressSample> ingress) {}

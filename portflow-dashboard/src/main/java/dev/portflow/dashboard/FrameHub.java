@@ -3,6 +3,7 @@ package dev.portflow.dashboard;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands the latest frame from the sampler to every open event stream. Streams never queue frames:
@@ -62,6 +63,7 @@ final class FrameHub {
      * The latest frame if its {@code seq} is above {@code seenSeq}, waiting up to {@code maxWait}
      * for one; {@code null} when none came in time or the hub is closed.
      */
+    @Nullable
     Frame awaitNewer(long seenSeq, Duration maxWait) throws InterruptedException {
         long nanos = maxWait.toNanos();
         lock.lock();

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Places a directed acyclic graph in columns and rows for a left-to-right drawing.
@@ -41,7 +42,7 @@ final class GraphLayout {
         for (String[] e : edges) {
             if (successors.containsKey(e[0]) && successors.containsKey(e[1]) && !e[0].equals(e[1])) {
                 successors.get(e[0]).add(e[1]);
-                predecessors.get(e[1]).add(e[0]);
+                of(predecessors, e[1]).add(e[0]);
                 indegree.merge(e[1], 1, Integer::sum);
             }
         }
@@ -51,21 +52,21 @@ final class GraphLayout {
         List<String> ready = new ArrayList<>();
         for (String n : nodes) {
             column.put(n, 0);
-            if (indegree.get(n) == 0) {
+            if (of(indegree, n) == 0) {
                 ready.add(n);
             }
         }
         for (int i = 0; i < ready.size(); i++) {
             String n = ready.get(i);
-            for (String s : successors.get(n)) {
-                column.merge(s, column.get(n) + 1, Math::max);
+            for (String s : of(successors, n)) {
+                column.merge(s, of(column, n) + 1, Math::max);
                 if (indegree.merge(s, -1, Integer::sum) == 0) {
                     ready.add(s);
                 }
             }
         }
         for (String n : nodes) {
-            if (indegree.get(n) > 0) {
+            if (of(indegree, n) > 0) {
                 column.put(n, 0); // on a cycle
             }
         }
@@ -76,7 +77,7 @@ final class GraphLayout {
             byColumn.add(new ArrayList<>());
         }
         for (String n : nodes) {
-            byColumn.get(column.get(n)).add(n);
+            byColumn.get(of(column, n)).add(n);
         }
 
         Map<String, Integer> row = new HashMap<>();
@@ -92,7 +93,7 @@ final class GraphLayout {
 
         Map<String, Place> places = new LinkedHashMap<>();
         for (String n : nodes) {
-            places.put(n, new Place(column.get(n), row.get(n)));
+            places.put(n, new Place(of(column, n), of(row, n)));
         }
         return places;
     }
@@ -101,15 +102,20 @@ final class GraphLayout {
     private static void reorder(List<String> list, Map<String, List<String>> neighbours, Map<String, Integer> row) {
         Map<String, Double> key = new HashMap<>();
         for (String n : list) {
-            List<String> near = neighbours.get(n);
+            List<String> near = of(neighbours, n);
             key.put(
                     n,
                     near.isEmpty()
-                            ? row.get(n)
+                            ? of(row, n).intValue()
                             : near.stream().mapToInt(row::get).average().orElse(0));
         }
         list.sort(Comparator.comparingDouble(key::get));
         number(list, row);
+    }
+
+    /** The value of {@code node} in one of the maps above, which hold one for every node. */
+    private static <V> V of(Map<String, V> map, String node) {
+        return Objects.requireNonNull(map.get(node), node);
     }
 
     private static void number(List<String> list, Map<String, Integer> row) {

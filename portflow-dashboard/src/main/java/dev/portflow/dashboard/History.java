@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last {@code size} frames of every edge's and node's series, for the page's charts. One
@@ -54,7 +55,7 @@ final class History {
         });
     }
 
-    private static void appendAll(SeriesRing[] rings, double[] values) {
+    private static void appendAll(SeriesRing[] rings, double @Nullable [] values) {
         for (int i = 0; i < rings.length; i++) {
             rings[i].append(values == null ? Double.NaN : values[i]);
         }
@@ -87,8 +88,8 @@ final class History {
     }
 
     /** JSON has no NaN: gaps become {@code null}, which uPlot draws as a gap. */
-    private static List<Double> nullable(double[] values) {
-        List<Double> list = new ArrayList<>(values.length);
+    private static List<@Nullable Double> nullable(double[] values) {
+        List<@Nullable Double> list = new ArrayList<>(values.length);
         for (double v : values) {
             list.add(Double.isFinite(v) ? v : null);
         }

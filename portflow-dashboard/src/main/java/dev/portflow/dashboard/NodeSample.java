@@ -1,6 +1,7 @@
 package dev.portflow.dashboard;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One component over the last sampling interval. Its shares are of its worker time: with N workers
@@ -31,7 +32,7 @@ public record NodeSample(
         double errorsPerS,
         long errorsTotal,
         int workers,
-        Long lastDecisionMs,
+        @Nullable Long lastDecisionMs,
         int workersLimit) {
 
     /** A sample of a component that can use as many workers as it may have. */
@@ -45,7 +46,7 @@ public record NodeSample(
             double errorsPerS,
             long errorsTotal,
             int workers,
-            Long lastDecisionMs) {
+            @Nullable Long lastDecisionMs) {
         this(
                 kind,
                 busy,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the pipeline's cumulative counters into a {@link Frame} of rates and shares over the time
@@ -136,6 +137,7 @@ final class PipelineSampler {
                             .sum()
                     + outputs.stream().mapToLong(PortMeasurements::errorsTotal).sum();
             // decisions are read only for autoscaled components: the others never have any
+            @Nullable
             Long lastDecision =
                     node.autoscaled() ? DecisionLog.latestTime(pipeline.scalingDecisions(node.name())) : null;
             NodeSample sample = new NodeSample(

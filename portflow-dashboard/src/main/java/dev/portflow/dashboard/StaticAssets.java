@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The page's files from the class path: the dashboard's own ({@code dev/portflow/dashboard/static/})
@@ -35,7 +36,7 @@ final class StaticAssets {
     }
 
     /** One of the dashboard's files, e.g. {@code app.js}. */
-    Optional<Asset> own(String name) {
+    Optional<Asset> own(@Nullable String name) {
         if (name == null || !OWN_NAME.matcher(name).matches()) {
             return Optional.empty();
         }
@@ -43,7 +44,7 @@ final class StaticAssets {
     }
 
     /** One of uPlot's files: {@code uPlot.esm.js} or {@code uPlot.min.css}. */
-    Optional<Asset> vendor(String name) {
+    Optional<Asset> vendor(@Nullable String name) {
         String file = name == null ? null : VENDOR_FILES.get(name);
         return file == null ? Optional.empty() : cache.computeIfAbsent(uplotDir + file, this::load);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The pipeline's shape as the page draws it: components placed in columns and rows, connections,
@@ -71,7 +72,9 @@ public record Topology(
 
     /** Reads the shape of {@code pipeline}. */
     static Topology of(Pipeline pipeline, long intervalMs, int historySize) {
-        List<ComponentInfo> components = new ArrayList<>(pipeline.components());
+        List<ComponentInfo> components = pipeline.components();
+        // a connection leaving the process ends at a node standing for its remote buffer, placed after the components
+        List<String> remotes = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         List<String[]> links = new ArrayList<>();
         for (Connection<?> c : pipeline.connections()) {
@@ -82,12 +85,11 @@ public record Topology(
                 to = c.to().measurements().component();
                 toPort = c.to().name();
             } else {
-                // a connection leaving the process ends at a node standing for its remote buffer
                 to = c.target();
                 toPort = "";
                 String target = to;
-                if (components.stream().noneMatch(info -> info.name().equals(target))) {
-                    components.add(new ComponentInfo(to, null, List.of(), List.of()));
+                if (components.stream().noneMatch(info -> info.name().equals(target)) && !remotes.contains(target)) {
+                    remotes.add(target);
                 }
             }
             edges.add(new Edge(
@@ -100,36 +102,41 @@ public record Topology(
                     c.options().overflow().name()));
             links.add(new String[] {from, to});
         }
-        Map<String, GraphLayout.Place> places =
-                GraphLayout.layout(components.stream().map(ComponentInfo::name).toList(), links);
+        List<String> names = new ArrayList<>();
+        components.forEach(info -> names.add(info.name()));
+        names.addAll(remotes);
+        Map<String, GraphLayout.Place> places = GraphLayout.layout(names, links);
         List<Node> nodes = new ArrayList<>();
+        for (ComponentInfo info : components) {
+            GraphLayout.Place place = placeOf(places, info.name());
+            Workers workers = info.workers();
+            nodes.add(new Node(
+                    info.name(),
+                    info.kind().name().toLowerCase(Locale.ROOT),
+                    place.column(),
+                    place.row(),
+                    info.inputs(),
+                    info.outputs(),
+                    workers.min(),
+                    workers.max(),
+                    info.orderedByKey()));
+        }
+        for (String remote : remotes) {
+            GraphLayout.Place place = placeOf(places, remote);
+            // a remote buffer has no ports or workers of its own
+            nodes.add(new Node(remote, REMOTE, place.column(), place.row(), List.of(), List.of(), 0, 0, false));
+        }
         int columns = 0;
         int rows = 0;
-        for (ComponentInfo info : components) {
-            GraphLayout.Place place = places.get(info.name());
-            if (info.kind() == null) {
-                // a remote buffer has no workers of its own
-                nodes.add(new Node(
-                        info.name(), REMOTE, place.column(), place.row(), info.inputs(), info.outputs(), 0, 0, false));
-            } else {
-                Workers workers = info.workers();
-                nodes.add(new Node(
-                        info.name(),
-                        info.kind().name().toLowerCase(Locale.ROOT),
-                        place.column(),
-                        place.row(),
-                        info.inputs(),
-                        info.outputs(),
-                        workers.min(),
-                        workers.max(),
-                        info.orderedByKey()));
-            }
-            columns = Math.max(columns, place.column() + 1);
-            rows = Math.max(rows, place.row() + 1);
+        for (Node node : nodes) {
+            columns = Math.max(columns, node.column() + 1);
+            rows = Math.max(rows, node.row() + 1);
         }
         List<Endpoint> ingress = new ArrayList<>();
         for (ApiEndpoint<?> endpoint : pipeline.componentsOfType(ApiEndpoint.class)) {
-            ingress.add(new Endpoint(pipeline.nameOf(endpoint), endpoint.path()));
+            // found among the pipeline's components, so it has a name there
+            String name = Objects.requireNonNull(pipeline.nameOf(endpoint), "endpoint without a name");
+            ingress.add(new Endpoint(name, endpoint.path()));
         }
         return new Topology(
                 pipeline.name(),
@@ -140,6 +147,11 @@ public record Topology(
                 List.copyOf(nodes),
                 List.copyOf(edges),
                 List.copyOf(ingress));
+    }
+
+    /** Where the layout put {@code node}: it places every node it is given. */
+    private static GraphLayout.Place placeOf(Map<String, GraphLayout.Place> places, String node) {
+        return Objects.requireNonNull(places.get(node), node);
     }
 
     /** The kind of a node standing for a connection's remote buffer (e.g. a Kafka topic). */

@@ -20,8 +20,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -199,10 +199,8 @@ class DashboardServerTest {
         SlowStagePipeline p = slowStage(Duration.ofMillis(100));
         EventStreamClient stream = stream(p.baseUri());
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> p.dashboard
-                                .latestFrame()
-                                .edges()
-                                .get(SlowStagePipeline.SLOW_INPUT)
+                .until(() -> Objects.requireNonNull( // every frame has every edge
+                                        p.dashboard.latestFrame().edges().get(SlowStagePipeline.SLOW_INPUT))
                                 .fill()
                         >= 0.8);
 
@@ -244,15 +242,14 @@ class DashboardServerTest {
                             .build(),
                     HttpResponse.BodyHandlers.discarding());
         }
-        AtomicReference<IngressSample> ingress = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            ingress.set(dashboard.latestFrame().ingress().getFirst());
-            return ingress.get().acceptedTotal() == 3 && ingress.get().clientErrorsTotal() == 1;
-        });
-        assertThat(ingress.get().component()).isEqualTo("api");
-        assertThat(ingress.get().path()).isEqualTo("/orders");
-        assertThat(ingress.get().backpressuredTotal()).isZero();
-        assertThat(ingress.get().retryAfterS()).isBetween(1, 60);
+        IngressSample ingress = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> dashboard.latestFrame().ingress().getFirst(),
+                        sample -> sample.acceptedTotal() == 3 && sample.clientErrorsTotal() == 1);
+        assertThat(ingress.component()).isEqualTo("api");
+        assertThat(ingress.path()).isEqualTo("/orders");
+        assertThat(ingress.backpressuredTotal()).isZero();
+        assertThat(ingress.retryAfterS()).isBetween(1, 60);
 
         JsonNode topology = getJson(server.baseUri(), "/dashboard/api/topology");
         assertThat(topology.get("ingress").get(0).get("path").asString()).isEqualTo("/orders");
@@ -284,16 +281,15 @@ class DashboardServerTest {
                 .build()
                 .start());
 
-        AtomicReference<EdgeSample> edge = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            edge.set(dashboard.latestFrame().edges().get("gen.out_events->slow.in_events"));
-            return edge.get().dropRates().containsKey("drop_newest");
-        });
-        assertThat(edge.get().dropRates().get("drop_newest")).isPositive();
-        assertThat(edge.get().dropRates()).containsOnlyKeys("drop_newest");
-        assertThat(edge.get().dropsPerS()).isPositive();
-        assertThat(edge.get().dropsTotal().get("drop_newest")).isPositive();
-        assertThat(edge.get().dropsTotal().get("timeout")).isZero();
+        EdgeSample edge = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> dashboard.latestFrame().edges().get("gen.out_events->slow.in_events"),
+                        sample -> sample.dropRates().containsKey("drop_newest"));
+        assertThat(edge.dropRates().get("drop_newest")).isPositive();
+        assertThat(edge.dropRates()).containsOnlyKeys("drop_newest");
+        assertThat(edge.dropsPerS()).isPositive();
+        assertThat(edge.dropsTotal().get("drop_newest")).isPositive();
+        assertThat(edge.dropsTotal().get("timeout")).isZero();
     }
 
     @Test

@@ -154,6 +154,9 @@ class DashboardWorkersBrowserTest {
                   done(header);
                 }).catch((e) => done({ error: String(e) }));
                 """);
+        if (drawn == null) {
+            throw new AssertionError("the script answered nothing");
+        }
         assertThat(drawn).doesNotContainKey("error");
         assertThat((String) drawn.get("scaling")).startsWith("archive is widening (3 of 16 workers)");
         assertThat(drawn.get("barShown")).isEqualTo(true);

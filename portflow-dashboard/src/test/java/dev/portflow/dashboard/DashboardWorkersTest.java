@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -95,7 +96,7 @@ class DashboardWorkersTest {
         // ~100 % busy: every worker sleeps on a message all the time
         assertThat(samples.stream().mapToDouble(NodeSample::busy).average().orElseThrow())
                 .isGreaterThan(0.9);
-        Bottleneck bottleneck = p.dashboard.latestFrame().bottleneck();
+        Bottleneck bottleneck = Objects.requireNonNull(p.dashboard.latestFrame().bottleneck(), "no bottleneck");
         assertThat(bottleneck.component()).isEqualTo("slow");
         assertThat(bottleneck.reason()).startsWith("slow is the bottleneck at its maximum of 4 workers: busy ");
     }
@@ -148,7 +149,7 @@ class DashboardWorkersTest {
             return !f.scaling().isEmpty() || f.bottleneck() != null;
         });
         Frame frame = p.dashboard.latestFrame();
-        int workers = frame.nodes().get("slow").workers();
+        int workers = Objects.requireNonNull(frame.nodes().get("slow"), "slow").workers();
         assertThat(workers).isBetween(1, 4);
         if (frame.bottleneck() != null) {
             assertThat(frame.bottleneck().reason()).startsWith("slow is the bottleneck at its maximum of 4 workers");

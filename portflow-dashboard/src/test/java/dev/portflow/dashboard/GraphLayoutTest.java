@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,8 @@ class GraphLayoutTest {
                 List.of(new String[] {"a", "b"}, new String[] {"b", "c"}, new String[] {"c", "d"}, new String[] {
                     "a", "d"
                 }));
-        assertThat(places.get("a").column()).isZero();
-        assertThat(places.get("d").column()).isEqualTo(3);
+        assertThat(at(places, "a").column()).isZero();
+        assertThat(at(places, "d").column()).isEqualTo(3);
     }
 
     @Test
@@ -59,11 +60,11 @@ class GraphLayoutTest {
         Set<GraphLayout.Place> cells = new HashSet<>(places.values());
         assertThat(cells).as("no two nodes share a cell").hasSize(24);
         for (String[] e : edges) {
-            assertThat(places.get(e[1]).column())
+            assertThat(at(places, e[1]).column())
                     .as(e[0] + " -> " + e[1])
-                    .isGreaterThan(places.get(e[0]).column());
+                    .isGreaterThan(at(places, e[0]).column());
         }
-        assertThat(places.get("merge").column()).isEqualTo(4);
+        assertThat(at(places, "merge").column()).isEqualTo(4);
         // rows are dense from 0 in every column
         for (int column = 0; column <= 5; column++) {
             int c = column;
@@ -83,8 +84,8 @@ class GraphLayoutTest {
         // declared so that the naive order crosses: a->y, b->x with x declared before y
         Map<String, GraphLayout.Place> places = GraphLayout.layout(
                 List.of("a", "b", "x", "y"), List.of(new String[] {"a", "y"}, new String[] {"b", "x"}));
-        assertThat(places.get("a").row() < places.get("b").row())
-                .isEqualTo(places.get("y").row() < places.get("x").row());
+        assertThat(at(places, "a").row() < at(places, "b").row())
+                .isEqualTo(at(places, "y").row() < at(places, "x").row());
     }
 
     @Test
@@ -92,5 +93,10 @@ class GraphLayoutTest {
         Map<String, GraphLayout.Place> places =
                 GraphLayout.layout(List.of("a", "b"), List.of(new String[] {"a", "b"}, new String[] {"b", "a"}));
         assertThat(places).hasSize(2);
+    }
+
+    /** Where {@code node} was placed; the layout places every node it is given. */
+    private static GraphLayout.Place at(Map<String, GraphLayout.Place> places, String node) {
+        return Objects.requireNonNull(places.get(node), node);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -81,7 +82,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 .toList();
     }
 
-    private static String firstExecutable(List<String> candidates) {
+    private static @Nullable String firstExecutable(List<String> candidates) {
         return candidates.stream()
                 .filter(p -> Files.isExecutable(Path.of(p)))
                 .findFirst()

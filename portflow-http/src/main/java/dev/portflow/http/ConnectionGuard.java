@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's only connection selector: every connection gets Helidon's HTTP/1.1 handling, wrapped
@@ -200,7 +201,7 @@ final class ConnectionGuard implements ServerConnectionSelector, AutoCloseable {
         }
 
         /** The next bytes from the socket, {@code null} at its end; the watchdog sees how long this waits. */
-        private byte[] read() {
+        private byte @Nullable [] read() {
             readingSince = System.nanoTime();
             try {
                 source.ensureAvailable();

@@ -2,6 +2,7 @@ package dev.portflow.http;
 
 import dev.portflow.port.SchemaViolation;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of decoding a request body: the message to send, or why the body is not acceptable.
@@ -10,7 +11,7 @@ import java.util.List;
  * @param violations why the body failed its schema; empty on success
  * @param <T>        the message type
  */
-public record DecodedMessage<T>(T message, List<SchemaViolation> violations) {
+public record DecodedMessage<T>(@Nullable T message, List<SchemaViolation> violations) {
 
     public static <T> DecodedMessage<T> of(T message) {
         return new DecodedMessage<>(message, List.of());

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,7 +20,7 @@ final class EventTimeField {
     private EventTimeField() {}
 
     /** The parsed time, {@code null} when absent or JSON null; a violation when malformed. */
-    static Object read(JsonNode body) {
+    static @Nullable Object read(JsonNode body) {
         if (body == null || !body.isObject()) {
             return null;
         }
@@ -49,7 +50,7 @@ final class EventTimeField {
                         + " (without an offset it is read as UTC)");
     }
 
-    static Instant asInstant(Object parsed) {
+    static @Nullable Instant asInstant(@Nullable Object parsed) {
         return parsed instanceof Instant instant ? instant : null;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of one connection on their way from the socket to Helidon's HTTP/1.1 parser; it looks at
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * <p>Every other connection passes through untouched after its first request line. Used from the
  * connection's own thread only.
  */
-final class FirstRequestFilter implements Supplier<byte[]> {
+final class FirstRequestFilter implements Supplier<byte @Nullable []> {
 
     private enum Mode {
         INSPECTING,
@@ -43,7 +44,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     private static final byte[] LF = {'\n'};
     private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
 
-    private final Supplier<byte[]> source;
+    private final Supplier<byte @Nullable []> source;
     private final boolean reserve;
     private final Set<String> healthPaths;
     private final int maxHeadBytes;
@@ -55,7 +56,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     /** Body bytes still to pass in {@link Mode#ONE_REQUEST}; -1 when the length is unknown (Helidon decides). */
     private long bodyLeft = -1;
     /** Body bytes that arrived with the head, not yet asked for. */
-    private byte[] pendingBody;
+    private byte @Nullable [] pendingBody;
 
     /**
      * @param source       the connection's bytes ({@code null} at end of stream)
@@ -67,7 +68,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
      * @param nextRequestWanted whether Helidon is waiting for a request line (after the one request: the end)
      */
     FirstRequestFilter(
-            Supplier<byte[]> source,
+            Supplier<byte @Nullable []> source,
             boolean reserve,
             Set<String> healthPaths,
             int maxHeadBytes,
@@ -89,7 +90,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     @Override
-    public byte[] get() {
+    public byte @Nullable [] get() {
         return switch (mode) {
             case PASS_THROUGH -> source.get();
             case ONE_REQUEST -> nextRequestWanted.getAsBoolean() ? end() : restOfBody();
@@ -98,7 +99,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
         };
     }
 
-    private byte[] inspect() {
+    private byte @Nullable [] inspect() {
         int lineEnd;
         while ((lineEnd = indexOf(LF)) < 0) {
             if (head.size() > maxHeadBytes || !readMore()) {
@@ -127,7 +128,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     /** The head rewritten for one request (HTTP/1.1, {@code Connection: close}, a {@code Host}). */
-    private byte[] oneRequest(String requestLine, boolean http10, int bodyStart) {
+    private byte @Nullable [] oneRequest(String requestLine, boolean http10, int bodyStart) {
         byte[] bytes = drainHead();
         String[] lines = new String(bytes, 0, bodyStart - CRLF_CRLF.length, StandardCharsets.ISO_8859_1).split("\r?\n");
         List<String> fields = new ArrayList<>(Arrays.asList(lines).subList(1, lines.length));
@@ -171,7 +172,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     /** The one request's body, as Helidon reads it; nothing beyond it. */
-    private byte[] restOfBody() {
+    private byte @Nullable [] restOfBody() {
         if (pendingBody != null) {
             byte[] early = pendingBody;
             pendingBody = null;
@@ -185,7 +186,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     /** The part of {@code chunk} that still belongs to the body ({@code null} if none). */
-    private byte[] limitToBody(byte[] chunk) {
+    private byte @Nullable [] limitToBody(byte[] chunk) {
         if (bodyLeft < 0) {
             return chunk;
         }
@@ -195,7 +196,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     /** End of stream: Helidon closes the connection once it has answered. */
-    private byte[] end() {
+    private byte @Nullable [] end() {
         mode = Mode.ENDED;
         return null;
     }
@@ -223,7 +224,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
         return healthPaths.contains(query < 0 ? parts[1] : parts[1].substring(0, query));
     }
 
-    private byte[] refuseTooManyConnections() {
+    private byte @Nullable [] refuseTooManyConnections() {
         return refuse(
                 503,
                 "Service Unavailable",
@@ -232,7 +233,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
                 "Retry-After: 1\r\n");
     }
 
-    private byte[] refuse(int status, String reason, String json, String extraHeaders) {
+    private byte @Nullable [] refuse(int status, String reason, String json, String extraHeaders) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String response = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n" + extraHeaders + "Connection: close\r\n\r\n" + json;
@@ -241,7 +242,7 @@ final class FirstRequestFilter implements Supplier<byte[]> {
     }
 
     /** End of stream or too long before a whole request line: pass on what there is, Helidon refuses it. */
-    private byte[] giveUp() {
+    private byte @Nullable [] giveUp() {
         if (head.size() == 0) {
             return end(); // the client left without a word
         }

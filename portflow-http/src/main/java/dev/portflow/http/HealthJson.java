@@ -5,6 +5,7 @@ import dev.portflow.runtime.PipelineState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of the health endpoints: {@code {"status":"UP"}}, or
@@ -15,7 +16,7 @@ final class HealthJson {
 
     private HealthJson() {}
 
-    static String render(PipelineHealth health, PipelineState state) {
+    static String render(PipelineHealth health, @Nullable PipelineState state) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", health.status().name());
         if (state != null) {

@@ -18,10 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -63,15 +65,15 @@ public final class Ingress<T> {
 
     private final IngressSettings settings;
     private final IngressDecoder<T> decoder;
-    private final byte[] expectedAuthorization;
+    private final byte @Nullable [] expectedAuthorization;
     private final LatencyHistogram duration = new LatencyHistogram();
     private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(600);
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile State state = State.STARTING;
-    private volatile OutputPort<T> output;
-    private volatile OutputPort<ErrorEnvelope> errors;
-    private volatile DrainRate drainRate;
-    private volatile MeterRegistry registry;
+    private volatile @Nullable OutputPort<T> output;
+    private volatile @Nullable OutputPort<ErrorEnvelope> errors;
+    private volatile @Nullable DrainRate drainRate;
+    private volatile @Nullable MeterRegistry registry;
     private volatile Tags tags = Tags.empty();
     private String pipeline = "standalone";
     private String component = "ingress";
@@ -79,9 +81,8 @@ public final class Ingress<T> {
     public Ingress(IngressSettings settings, IngressDecoder<T> decoder) {
         this.settings = settings;
         this.decoder = decoder;
-        this.expectedAuthorization = settings.authToken() == null
-                ? null
-                : ("Bearer " + settings.authToken()).getBytes(StandardCharsets.UTF_8);
+        String token = settings.authToken();
+        this.expectedAuthorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
     public IngressSettings settings() {
@@ -110,7 +111,7 @@ public final class Ingress<T> {
     }
 
     /** Starts accepting: messages go to {@code port}, rejected bodies to {@code errorPort} (may be null). */
-    public void open(OutputPort<T> port, OutputPort<ErrorEnvelope> errorPort) {
+    public void open(OutputPort<T> port, @Nullable OutputPort<ErrorEnvelope> errorPort) {
         this.output = port;
         this.errors = errorPort;
         this.drainRate = new DrainRate(port.measurements());
@@ -242,9 +243,12 @@ public final class Ingress<T> {
                             "details",
                             decoded.violations().stream().map(Ingress::detail).toList()));
         }
+        // accepting means open() has set the output; a decoded message without violations has its message
+        OutputPort<T> out = Objects.requireNonNull(output, "output");
+        T message = Objects.requireNonNull(decoded.message(), "a valid DecodedMessage carries a message");
         SendOutcome outcome;
         try {
-            outcome = output.send(decoded.message(), settings.timeout());
+            outcome = out.send(message, settings.timeout());
         } catch (PortOverflowException full) {
             return backpressure();
         }
@@ -363,7 +367,7 @@ public final class Ingress<T> {
     }
 
     /** The counter of {@code status}; {@code null} until meters are bound. */
-    private Counter counter(int status) {
+    private @Nullable Counter counter(int status) {
         int index = status >= 0 && status < 600 ? status : 0;
         Counter c = counters.get(index);
         if (c == null) {

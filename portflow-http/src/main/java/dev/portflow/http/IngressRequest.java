@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP request as the ingress sees it, independent of any server: method, headers and the body
@@ -36,8 +37,8 @@ public record IngressRequest(String method, Map<String, List<String>> headers, b
         headers = java.util.Collections.unmodifiableMap(normalized);
     }
 
-    /** A POST with a content type and body, for tests and embedding. */
-    public static IngressRequest post(String contentType, byte[] body) {
+    /** A POST with a content type ({@code null}: no {@code Content-Type} header) and body, for tests and embedding. */
+    public static IngressRequest post(@Nullable String contentType, byte[] body) {
         return new IngressRequest(
                 "POST",
                 contentType == null ? Map.of() : Map.of("Content-Type", List.of(contentType)),

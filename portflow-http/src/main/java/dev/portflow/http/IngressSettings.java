@@ -2,6 +2,7 @@ package dev.portflow.http;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an ingress endpoint behaves.
@@ -11,7 +12,11 @@ import java.util.Objects;
  * @param maxBodyBytes larger bodies are answered 413
  * @param authToken    when set, requests need {@code Authorization: Bearer <token>} (else 401)
  */
-public record IngressSettings(String path, Duration timeout, int maxBodyBytes, String authToken) {
+public record IngressSettings(
+        String path,
+        Duration timeout,
+        int maxBodyBytes,
+        @Nullable String authToken) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_MAX_BODY_BYTES = 65_536;
@@ -46,7 +51,7 @@ public record IngressSettings(String path, Duration timeout, int maxBodyBytes, S
         return new IngressSettings(path, timeout, newMax, authToken);
     }
 
-    public IngressSettings authToken(String newToken) {
+    public IngressSettings authToken(@Nullable String newToken) {
         return new IngressSettings(path, timeout, maxBodyBytes, newToken);
     }
 }

@@ -43,8 +43,17 @@ final class JsonBodyParser {
     static final class InvalidJsonException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final String reason;
+
         InvalidJsonException(String message) {
             super(message, null, false, false); // a client's mistake: no stack trace needed
+            this.reason = message;
+        }
+
+        /** What is wrong with the body: never null, unlike {@link Throwable#getMessage()} in general. */
+        @Override
+        public String getMessage() {
+            return reason;
         }
     }
 

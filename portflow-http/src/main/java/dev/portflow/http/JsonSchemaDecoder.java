@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,9 +22,9 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
     private static final SchemaRegistry REGISTRY =
             SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
-    private final Schema schema;
+    private final @Nullable Schema schema;
 
-    private JsonSchemaDecoder(Schema schema) {
+    private JsonSchemaDecoder(@Nullable Schema schema) {
         this.schema = schema;
     }
 
@@ -74,7 +75,11 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
             return DecodedMessage.invalid(violations);
         }
         Object parsed = JsonCodec.MAPPER.treeToValue(body, Object.class);
-        return DecodedMessage.of(new JsonMessage(id, ingestTime, EventTimeField.asInstant(eventTime), parsed));
+        // JsonMessage's sourceTime is null without an event_time, as its Javadoc says, but core's record does
+        // not mark it @Nullable yet
+        @SuppressWarnings("NullAway")
+        JsonMessage message = new JsonMessage(id, ingestTime, EventTimeField.asInstant(eventTime), parsed);
+        return DecodedMessage.of(message);
     }
 
     /** {@code $.items[0].price} as {@code items[0].price}; for {@code required}, the missing property. */

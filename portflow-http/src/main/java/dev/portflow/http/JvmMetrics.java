@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer's standard JVM and process meters (memory, GC, threads, classes, CPU, uptime, open
@@ -19,9 +20,9 @@ import java.util.List;
  */
 final class JvmMetrics implements AutoCloseable {
 
-    private final JvmGcMetrics gc;
+    private final @Nullable JvmGcMetrics gc;
 
-    private JvmMetrics(JvmGcMetrics gc) {
+    private JvmMetrics(@Nullable JvmGcMetrics gc) {
         this.gc = gc;
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runtime's HTTP server (Helidon SE WebServer on virtual threads): the pipeline's ingress
@@ -61,9 +62,9 @@ public final class PortflowServer implements AutoCloseable {
     private final HttpRouting.Builder routing;
     private final Listening settings;
     private final long maxPayloadBytes;
-    private final JvmMetrics jvmMetrics;
-    private volatile WebServer server;
-    private volatile ConnectionGuard connections;
+    private final @Nullable JvmMetrics jvmMetrics;
+    private volatile @Nullable WebServer server;
+    private volatile @Nullable ConnectionGuard connections;
 
     private PortflowServer(Builder b) {
         this.pipeline = b.pipeline;

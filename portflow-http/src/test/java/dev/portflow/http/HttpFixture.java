@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 /** A real pipeline (api_endpoint -> sink) behind a real server on a free port, and a real client. */
 final class HttpFixture implements AutoCloseable {
@@ -33,14 +34,15 @@ final class HttpFixture implements AutoCloseable {
     final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    HttpFixture(IngressSettings settings, String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork) {
+    HttpFixture(
+            IngressSettings settings, @Nullable String schema, ConnectionOptions edge, Sink<JsonMessage> extraWork) {
         this(settings, schema, edge, extraWork, server -> {});
     }
 
     /** As above, with {@code serverSettings} applied to the server's builder (limits, timeouts). */
     HttpFixture(
             IngressSettings settings,
-            String schema,
+            @Nullable String schema,
             ConnectionOptions edge,
             Sink<JsonMessage> extraWork,
             Consumer<PortflowServer.Builder> serverSettings) {
@@ -61,7 +63,7 @@ final class HttpFixture implements AutoCloseable {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(api.ingress()::isAccepting);
     }
 
-    static HttpFixture simple(String schema) {
+    static HttpFixture simple(@Nullable String schema) {
         return new HttpFixture(
                 IngressSettings.of("/orders"),
                 schema,
@@ -73,7 +75,8 @@ final class HttpFixture implements AutoCloseable {
         return URI.create(server.baseUri() + path);
     }
 
-    HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
+    HttpResponse<String> post(String path, @Nullable String contentType, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -194,18 +193,18 @@ class IngressErrorBodiesTest {
                             .POST(HttpRequest.BodyPublishers.ofString("{\"n\":3}"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            AtomicReference<RawHttp.Response> refused = new AtomicReference<>();
-            Awaitility.await().atMost(Duration.ofSeconds(4)).until(() -> {
-                refused.set(RawHttp.exchange(
-                        http.server.port(),
-                        "GET /health/live HTTP/1.1\r\nHost: a\r\n" + "Connection: close\r\n\r\n",
-                        Duration.ofSeconds(1)));
-                return refused.get().status() == 503;
-            });
+            RawHttp.Response refused = Awaitility.await()
+                    .atMost(Duration.ofSeconds(4))
+                    .until(
+                            () -> RawHttp.exchange(
+                                    http.server.port(),
+                                    "GET /health/live HTTP/1.1\r\nHost: a\r\n" + "Connection: close\r\n\r\n",
+                                    Duration.ofSeconds(1)),
+                            answer -> answer.status() == 503);
 
-            assertThat(refused.get().header("Content-Type")).isEqualTo("application/json");
-            assertThat(refused.get().header("Retry-After")).isEqualTo("1");
-            assertThat(refused.get().body())
+            assertThat(refused.header("Content-Type")).isEqualTo("application/json");
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(refused.body())
                     .isEqualTo("{\"error\":\"backpressure\",\"message\":\"System overloaded, please retry\"}");
             release.countDown();
             assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);

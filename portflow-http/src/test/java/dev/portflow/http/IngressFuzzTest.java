@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,8 @@ class IngressFuzzTest {
     private Pipeline pipeline;
     private Ingress<JsonMessage> ingress;
 
-    private void startPipeline() {
+    @BeforeEach
+    void startPipeline() {
         IngressSettings settings =
                 IngressSettings.of("/fuzz").maxBodyBytes(4096).authToken("tok");
         ApiEndpoint<JsonMessage> api = ApiEndpoint.json(settings, HttpFixture.ORDER_SCHEMA);
@@ -111,7 +113,6 @@ class IngressFuzzTest {
     void neverA5xxAndNothingAcceptedIsLost() {
         long seed = Long.getLong("portflow.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
-        startPipeline();
         try {
             List<IngressRequest> cases = new java.util.ArrayList<>(fixedCases());
             for (int i = 0; i < 2000; i++) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class PromtoolTest {
         }
     }
 
-    private static String findPromtool() {
+    private static @Nullable String findPromtool() {
         for (String dir : Pattern.compile(Pattern.quote(File.pathSeparator))
                 .splitAsStream(System.getenv().getOrDefault("PATH", ""))
                 .toList()) {

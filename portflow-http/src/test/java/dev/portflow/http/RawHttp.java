@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** HTTP over a plain socket, for what {@code java.net.http.HttpClient} cannot send (HTTP/1.0, stalls, raw bytes). */
 final class RawHttp {
@@ -29,6 +30,7 @@ final class RawHttp {
         }
 
         /** The first value of header {@code name}, or {@code null}. */
+        @Nullable
         String header(String name) {
             return headerIn(head, name);
         }
@@ -119,7 +121,7 @@ final class RawHttp {
         }
     }
 
-    private static String headerIn(String head, String name) {
+    private static @Nullable String headerIn(String head, String name) {
         for (String line : head.split("\r\n", -1)) { // empty lines have no colon
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {

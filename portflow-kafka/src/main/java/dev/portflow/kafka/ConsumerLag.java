@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Kafka edge's buffer as the ports see it: the receiving consumer group's lag on the topic (the
@@ -43,10 +46,12 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     private final Admin admin;
     private final KafkaEdge edge;
     private final Duration refresh;
-    private final AtomicLong produced; // records this process reserved room for, or null on the receiving side
-    private final AtomicLong written; // of those, the ones the broker acknowledged; null on the receiving side
+    // records this process reserved room for, or null on the receiving side
+    private final @Nullable AtomicLong produced;
+    // of those, the ones the broker acknowledged; null on the receiving side
+    private final @Nullable AtomicLong written;
     private final ScheduledExecutorService reader;
-    private volatile ScheduledFuture<?> periodicRead; // set by start(), cancelled by close()
+    private volatile @Nullable ScheduledFuture<?> periodicRead; // set by start(), cancelled by close()
     // One reference, so a sender reads the lag and the count it goes with as one pair.
     private volatile Reading reading = new Reading(0, 0);
     private volatile boolean measured;
@@ -59,7 +64,12 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
      * @param produced records this process reserved room for (sending side), or null
      * @param written  of those, the ones the broker acknowledged (sending side), or null
      */
-    ConsumerLag(Admin admin, KafkaEdge edge, Duration refresh, AtomicLong produced, AtomicLong written) {
+    ConsumerLag(
+            Admin admin,
+            KafkaEdge edge,
+            Duration refresh,
+            @Nullable AtomicLong produced,
+            @Nullable AtomicLong written) {
         this.admin = admin;
         this.edge = edge;
         this.refresh = refresh;
@@ -139,13 +149,14 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
     long query() throws InterruptedException, ExecutionException, TimeoutException {
         List<TopicPartition> partitions;
         try {
-            partitions = admin
-                    .describeTopics(List.of(edge.topic()))
-                    .allTopicNames()
-                    .get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .get(edge.topic())
-                    .partitions()
-                    .stream()
+            // the answer describes the one topic asked for (an unknown topic fails the future instead)
+            TopicDescription description = Objects.requireNonNull(
+                    admin.describeTopics(List.of(edge.topic()))
+                            .allTopicNames()
+                            .get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                            .get(edge.topic()),
+                    edge.topic());
+            partitions = description.partitions().stream()
                     .map(p -> new TopicPartition(edge.topic(), p.partition()))
                     .toList();
         } catch (ExecutionException e) {
@@ -172,9 +183,13 @@ final class ConsumerLag implements RemoteBuffer, AutoCloseable {
                 : admin.listOffsets(earliest).all().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         long total = 0;
         for (TopicPartition p : partitions) {
+            // ends has every partition, starts every one without a committed offset: both were asked for them
             OffsetAndMetadata c = committed.get(p);
-            long from = c != null ? c.offset() : starts.get(p).offset();
-            total += Math.max(0, ends.get(p).offset() - from);
+            long from = c != null
+                    ? c.offset()
+                    : Objects.requireNonNull(starts.get(p), "earliest offset").offset();
+            total += Math.max(
+                    0, Objects.requireNonNull(ends.get(p), "latest offset").offset() - from);
         }
         return total;
     }

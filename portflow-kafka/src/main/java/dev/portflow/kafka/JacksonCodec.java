@@ -2,6 +2,7 @@ package dev.portflow.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +26,7 @@ final class JacksonCodec<T> implements MessageCodec<T> {
     }
 
     @Override
-    public byte[] key(T message) {
+    public byte @Nullable [] key(T message) {
         return null;
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,20 +65,25 @@ final class JsonMessageCodec implements MessageCodec<JsonMessage> {
         }
         Instant ingest = instant(record.headers().lastHeader(INGEST_TIME));
         Instant source = instant(record.headers().lastHeader(SOURCE_TIME));
-        return new JsonMessage(id, ingest != null ? ingest : Instant.ofEpochMilli(record.timestamp()), source, body);
+        // JsonMessage's sourceTime is null without a source time, as its Javadoc says, but core's record does not
+        // mark it @Nullable yet
+        @SuppressWarnings("NullAway")
+        JsonMessage message =
+                new JsonMessage(id, ingest != null ? ingest : Instant.ofEpochMilli(record.timestamp()), source, body);
+        return message;
     }
 
     private static byte[] millis(Instant instant) {
         return Long.toString(instant.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String text(Header header) {
+    private static @Nullable String text(@Nullable Header header) {
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static Instant instant(Header header) {
+    private static @Nullable Instant instant(@Nullable Header header) {
         String text = text(header);
-        if (text == null) {
+        if (header == null || text == null) { // text is null when header is
             return null;
         }
         try {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving end of a Kafka edge: a source that reads the topic in the consumer group
@@ -60,7 +61,7 @@ public final class KafkaReceiver<T> implements Source<T> {
     private final MessageCodec<T> codec;
     private final ConsumerLag lag;
     private final int prefetch;
-    private volatile CompletionWatermark watermark;
+    private volatile @Nullable CompletionWatermark watermark;
 
     /** A record given to the pipeline (or skipped), waiting to be committed. */
     private record Pending(TopicPartition partition, long offset, boolean emitted) {}

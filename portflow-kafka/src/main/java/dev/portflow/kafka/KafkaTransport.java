@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One process's connection to Kafka: a producer shared by every sending edge, an admin client for
@@ -39,7 +40,7 @@ public final class KafkaTransport implements AutoCloseable {
     private final Admin admin;
     private final String clientId = "portflow-" + ProcessHandle.current().pid();
     private final List<AutoCloseable> owned = new ArrayList<>();
-    private Producer<byte[], byte[]> producer;
+    private @Nullable Producer<byte[], byte[]> producer;
 
     private KafkaTransport(KafkaSettings settings) {
         this.settings = settings;

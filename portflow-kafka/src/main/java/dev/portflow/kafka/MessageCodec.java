@@ -4,6 +4,7 @@ import dev.portflow.message.JsonMessage;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How messages of one type become Kafka records and back. JSON by default: {@link #jsonMessages()}
@@ -17,7 +18,7 @@ public interface MessageCodec<T> {
     Class<T> type();
 
     /** The record key (records with one key keep their order), or {@code null} for none. */
-    byte[] key(T message);
+    byte @Nullable [] key(T message);
 
     /** The record value; may add {@code headers}. */
     byte[] encode(T message, Headers headers);
@@ -44,7 +45,7 @@ public interface MessageCodec<T> {
      * invalid, or {@code null} when it is valid. An invalid message is refused before it is sent
      * ({@link IllegalArgumentException} to the sender) and skipped (counted, logged) when received.
      */
-    default MessageCodec<T> checked(Function<? super T, String> violation) {
+    default MessageCodec<T> checked(Function<? super T, @Nullable String> violation) {
         MessageCodec<T> inner = this;
         return new MessageCodec<>() {
             @Override
@@ -53,7 +54,7 @@ public interface MessageCodec<T> {
             }
 
             @Override
-            public byte[] key(T message) {
+            public byte @Nullable [] key(T message) {
                 return inner.key(message);
             }
 

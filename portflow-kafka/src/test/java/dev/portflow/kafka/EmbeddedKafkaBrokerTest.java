@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -128,15 +129,14 @@ class EmbeddedKafkaBrokerTest {
                     .partitionsToOffsetAndMetadata()
                     .get(10, TimeUnit.SECONDS);
             assertThat(committed).containsOnlyKeys(p0, p1);
-            assertThat(committed.get(p0).offset()).isEqualTo(30);
-            assertThat(committed.get(p1).offset()).isEqualTo(12);
+            assertThat(Objects.requireNonNull(committed.get(p0)).offset()).isEqualTo(30);
+            assertThat(Objects.requireNonNull(committed.get(p1)).offset()).isEqualTo(12);
 
             // 2. The topic's partitions (to find those without a commit) and their end offsets.
-            List<TopicPartition> partitions = admin
-                    .describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(10, TimeUnit.SECONDS)
-                    .get(topic)
+            List<TopicPartition> partitions = Objects.requireNonNull(admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(topic))
                     .partitions()
                     .stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
@@ -154,8 +154,10 @@ class EmbeddedKafkaBrokerTest {
             Map<TopicPartition, Long> lag = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata commit = committed.get(tp);
-                long from = commit != null ? commit.offset() : earliest.get(tp).offset();
-                lag.put(tp, latest.get(tp).offset() - from);
+                long from = commit != null
+                        ? commit.offset()
+                        : Objects.requireNonNull(earliest.get(tp)).offset();
+                lag.put(tp, Objects.requireNonNull(latest.get(tp)).offset() - from);
             }
 
             assertThat(latest.values())

@@ -56,6 +56,9 @@ class KafkaEdgeTest {
         return t;
     }
 
+    // JsonMessage's sourceTime is null without an event time, as its Javadoc says, but core's record does not mark it
+    // @Nullable yet
+    @SuppressWarnings("NullAway")
     private static JsonMessage message(int i) {
         return new JsonMessage("id-" + i, Instant.now(), null, Map.of("n", i));
     }
