@@ -1,6 +1,7 @@
 package dev.portflow;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message that knows when the event it describes happened. Ports measure its age from
@@ -13,5 +14,6 @@ import java.time.Instant;
 public interface EventTimed {
 
     /** When the event happened (wall clock). {@code null} means unknown: the ingest time is used. */
+    @Nullable
     Instant eventTime();
 }

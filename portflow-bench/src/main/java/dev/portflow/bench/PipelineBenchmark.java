@@ -1,6 +1,7 @@
 package dev.portflow.bench;
 
-import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.internal.PortInternals;
+import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.InputPort;
@@ -100,18 +101,18 @@ public class PipelineBenchmark {
         transformIn = new InputPort<>("in_numbers", Integer.class);
         transformOut = new OutputPort<>("out_mapped", Integer.class);
         sinkIn = new InputPort<>("in_mapped", Integer.class);
-        sourceOut.measurements().component("source");
-        transformIn.measurements().component("transform");
-        transformOut.measurements().component("transform");
-        sinkIn.measurements().component("sink");
+        PortInternals.measurements(sourceOut).component("source");
+        PortInternals.measurements(transformIn).component("transform");
+        PortInternals.measurements(transformOut).component("transform");
+        PortInternals.measurements(sinkIn).component("sink");
         first = Ports.connect(sourceOut, transformIn, options);
         second = Ports.connect(transformOut, sinkIn, options);
         if (timed) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            PortMeterBinder.bind(registry, "bench", sourceOut.measurements());
-            PortMeterBinder.bind(registry, "bench", transformIn.measurements());
-            PortMeterBinder.bind(registry, "bench", transformOut.measurements());
-            PortMeterBinder.bind(registry, "bench", sinkIn.measurements());
+            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(sourceOut));
+            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(transformIn));
+            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(transformOut));
+            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(sinkIn));
         }
         Thread.Builder builder = switch (stageThreads) {
             case "platform" -> Thread.ofPlatform().daemon();
@@ -192,15 +193,16 @@ public class PipelineBenchmark {
                 second.statistics().receivedTotal() == sunk,
                 "second connection received " + second.statistics().receivedTotal());
         HandoffChannel.check(first.depth() == 0 && second.depth() == 0, "buffers not empty after drain");
-        HandoffChannel.check(transformIn.measurements().messagesIn() == produced, "transform messages.in");
-        HandoffChannel.check(sinkIn.measurements().messagesIn() == sunk, "sink messages.in");
+        HandoffChannel.check(PortInternals.measurements(transformIn).messagesIn() == produced, "transform messages.in");
+        HandoffChannel.check(PortInternals.measurements(sinkIn).messagesIn() == sunk, "sink messages.in");
         String summary = System.lineSeparator() + "[verify] pipeline(timed=" + timed + ", " + stageThreads
                 + "): produced=" + produced + " transformed=" + transformed + " sunk=" + sunk;
         if (timed) {
-            var age = sinkIn.measurements().messageAge;
+            var age = PortInternals.measurements(sinkIn).messageAge;
             HandoffChannel.check(age.count() == sunk, "sink message.age count " + age.count());
             HandoffChannel.check(
-                    transformIn.measurements().queueWait.count() == produced, "transform queue.wait count");
+                    PortInternals.measurements(transformIn).queueWait.count() == produced,
+                    "transform queue.wait count");
             double scraped = HandoffChannel.Portflow.scraped(registry.scrape(), "portflow_port_messages_in_total");
             HandoffChannel.check(scraped == produced || scraped == sunk, "scraped messages_in " + scraped);
             summary += String.format(

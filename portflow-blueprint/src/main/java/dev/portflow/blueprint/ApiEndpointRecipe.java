@@ -8,6 +8,7 @@ import dev.portflow.blueprint.spi.PortRule;
 import dev.portflow.blueprint.spi.RecipeCheck;
 import dev.portflow.blueprint.spi.RecipeConfig;
 import dev.portflow.blueprint.spi.RecipeContext;
+import dev.portflow.blueprint.validate.IngressSends;
 import dev.portflow.component.Component;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.Ingress;
@@ -20,12 +21,12 @@ import java.util.List;
  * {@code recipe: api_endpoint}, the HTTP ingress ({@link ApiEndpoint}) with the fixed ports
  * {@code out_requests} and {@code err_requests}. Declared here rather than in
  * {@code portflow-recipes} because assembly serves it: its path is checked with every endpoint's at
- * once ({@link ApiPaths}) and the pipeline's server routes to it.
+ * once (validation's {@code ApiPaths}) and the pipeline's server routes to it.
  */
 public final class ApiEndpointRecipe extends AbstractRecipe {
 
     /** The recipe's name. */
-    public static final String NAME = "api_endpoint";
+    public static final String NAME = IngressSends.API_ENDPOINT;
 
     public ApiEndpointRecipe() {
         super(

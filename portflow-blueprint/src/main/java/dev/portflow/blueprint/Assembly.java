@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.kafka.KafkaTransport;
 import dev.portflow.runtime.DrainReport;

@@ -1,5 +1,11 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.Problem;
+import dev.portflow.blueprint.parse.BlueprintParser;
+import dev.portflow.blueprint.parse.BlueprintText;
+import dev.portflow.blueprint.parse.EnvironmentVariables;
+import dev.portflow.blueprint.validate.BlueprintValidator;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -154,7 +160,8 @@ public final class BlueprintLoader implements AutoCloseable {
                     null, parsed.problems().stream().sorted(Problem.BY_POSITION).toList());
         }
         Blueprint blueprint = parsed.blueprint().get();
-        BlueprintValidator.Result validated = BlueprintValidator.validate(blueprint, recipes, classLoader, only);
+        BlueprintValidator.Result validated =
+                BlueprintValidator.validate(blueprint, recipes.byName(), classLoader, only);
         List<Problem> elements = new ArrayList<>(parsed.problems());
         elements.addAll(validated.elementProblems());
         elements.sort(Problem.BY_POSITION);
@@ -189,7 +196,7 @@ public final class BlueprintLoader implements AutoCloseable {
      */
     public Assembly assemble(Blueprint blueprint, AssemblyOptions options) {
         BlueprintValidator.Result validated =
-                BlueprintValidator.validate(blueprint, recipes, classLoader, options.only());
+                BlueprintValidator.validate(blueprint, recipes.byName(), classLoader, options.only());
         if (!validated.problems().isEmpty()) {
             throw new BlueprintException(validated.problems());
         }

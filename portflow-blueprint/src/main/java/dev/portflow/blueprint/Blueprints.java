@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Blueprint;
 import java.nio.file.Path;
 import java.util.List;
 

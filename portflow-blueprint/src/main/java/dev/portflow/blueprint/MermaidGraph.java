@@ -1,6 +1,12 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ComponentSpec;
+import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.blueprint.spi.Recipe;
+import dev.portflow.blueprint.validate.ConnectionDefaults;
+import dev.portflow.blueprint.validate.IngressSends;
+import dev.portflow.blueprint.validate.UserClasses;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
 import dev.portflow.runtime.ComponentKind;
@@ -83,10 +89,11 @@ final class MermaidGraph {
 
     /** {@code 1024 block}, {@code 1024 block_with_timeout 2000ms}; for the ingress, what requests meet. */
     private static String buffer(ConnectionSpec c, ComponentSpec fromSpec, Recipe fromRecipe) {
-        OverflowPolicy policy = c.overflowPolicy() != null ? c.overflowPolicy() : Assembler.defaultPolicy(fromRecipe);
+        OverflowPolicy policy =
+                c.overflowPolicy() != null ? c.overflowPolicy() : ConnectionDefaults.defaultPolicy(fromRecipe);
         String name = policy.name().toLowerCase(Locale.ROOT);
-        long timeout = c.timeoutMs() != null ? c.timeoutMs() : Assembler.DEFAULT_TIMEOUT.toMillis();
-        String size = Integer.toString(Assembler.bufferSize(c));
+        long timeout = c.timeoutMs() != null ? c.timeoutMs() : ConnectionDefaults.DEFAULT_TIMEOUT.toMillis();
+        String size = Integer.toString(ConnectionDefaults.bufferSize(c));
         if (fromSpec == null || !IngressSends.isIngress(fromRecipe)) {
             return size + " " + name + (policy == OverflowPolicy.BLOCK_WITH_TIMEOUT ? " " + timeout + "ms" : "");
         }
@@ -136,7 +143,7 @@ final class MermaidGraph {
         }
         if (c.className() != null) {
             try {
-                return BlueprintValidator.kindOf(Class.forName(c.className(), false, loader));
+                return UserClasses.kindOf(Class.forName(c.className(), false, loader));
             } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
                 return null;
             }

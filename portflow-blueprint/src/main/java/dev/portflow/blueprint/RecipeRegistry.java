@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -22,10 +23,10 @@ import java.util.TreeMap;
  */
 public final class RecipeRegistry {
 
-    private final Map<String, Recipe> recipes;
+    private final SortedMap<String, Recipe> recipes;
 
     private RecipeRegistry(Map<String, Recipe> recipes) {
-        this.recipes = Collections.unmodifiableMap(new TreeMap<>(recipes));
+        this.recipes = Collections.unmodifiableSortedMap(new TreeMap<>(recipes));
     }
 
     /**
@@ -97,5 +98,10 @@ public final class RecipeRegistry {
     /** Every recipe, sorted by name. */
     public Collection<Recipe> recipes() {
         return recipes.values();
+    }
+
+    /** Every recipe by name, sorted: what validation looks recipes up in. */
+    SortedMap<String, Recipe> byName() {
+        return recipes;
     }
 }

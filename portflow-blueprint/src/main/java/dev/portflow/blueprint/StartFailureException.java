@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Problem;
 import java.util.List;
 
 /**

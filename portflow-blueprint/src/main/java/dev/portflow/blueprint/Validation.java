@@ -1,5 +1,7 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.Problem;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;

@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.spi.Position;
 import java.nio.file.Path;
 import java.util.List;

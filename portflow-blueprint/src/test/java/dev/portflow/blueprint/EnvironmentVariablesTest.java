@@ -2,6 +2,8 @@ package dev.portflow.blueprint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ComponentSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

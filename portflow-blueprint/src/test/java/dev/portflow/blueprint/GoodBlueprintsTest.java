@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.blueprint.fixtures.Collect;
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ComponentSpec;
+import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
+import dev.portflow.blueprint.model.PortSpec;
+import dev.portflow.blueprint.model.Problem;
+import dev.portflow.blueprint.model.SchemaSpec;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.Connection;
@@ -375,24 +382,6 @@ class GoodBlueprintsTest {
         assertThat(components.get("file").workers()).isEqualTo(Workers.one());
         assertThat(components.get("tally").workers()).isEqualTo(Workers.one());
         assembly.close();
-    }
-
-    @Test
-    void theKeyFunctionReadsAFieldOrACelExpressionOfTheMessage() {
-        ClassLoader loader = getClass().getClassLoader();
-        var message =
-                new JsonMessage("m-1", java.time.Instant.EPOCH, null, Map.of("customer", Map.of("id", "c-7"), "n", 3));
-        assertThat(KeyExpressions.function("customer.id", "audit", loader).apply(message))
-                .isEqualTo("c-7");
-        assertThat(KeyExpressions.function("n", "audit", loader).apply(message)).isEqualTo(3L);
-        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("n", 3)))
-                .as("a user class's map message")
-                .isEqualTo(3L);
-        assertThat(KeyExpressions.function("n", "audit", loader).apply(Map.of("m", 3)))
-                .as("no such field")
-                .isNull();
-        assertThat(KeyExpressions.complaint("customer.", loader)).contains("is not a valid CEL expression");
-        assertThat(KeyExpressions.complaint("customer.id", loader)).isNull();
     }
 
     @Test

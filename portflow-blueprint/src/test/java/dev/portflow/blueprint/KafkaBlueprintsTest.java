@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.kafka.EmbeddedKafkaBroker;
 import dev.portflow.runtime.DrainReport;
 import java.io.IOException;
@@ -105,15 +106,9 @@ class KafkaBlueprintsTest {
             assertThat(report.completed()).isTrue();
             assertThat(assembly.pipeline().outputPort("gen", "out_x").metrics().messagesOut())
                     .isEqualTo(COUNT);
-            assertThat(assembly.pipeline()
-                            .outputPort("gen", "out_x")
-                            .measurements()
-                            .transport())
+            assertThat(assembly.pipeline().outputPort("gen", "out_x").counters().transport())
                     .isEqualTo("kafka");
-            assertThat(assembly.pipeline()
-                            .inputPort("out", "in_x")
-                            .measurements()
-                            .transport())
+            assertThat(assembly.pipeline().inputPort("out", "in_x").counters().transport())
                     .isEqualTo("kafka");
         }
         assertEveryMessageOnce(out);
@@ -172,7 +167,7 @@ class KafkaBlueprintsTest {
                     .until(() -> receiving
                                     .pipeline()
                                     .inputPort("out", "in_x")
-                                    .measurements()
+                                    .counters()
                                     .depth()
                             == 0);
 

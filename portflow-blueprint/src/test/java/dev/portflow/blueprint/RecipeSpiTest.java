@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.blueprint.fixtures.Collect;
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.spi.ConfigKey;
 import dev.portflow.blueprint.spi.ConfigType;
 import dev.portflow.blueprint.spi.Configurable;

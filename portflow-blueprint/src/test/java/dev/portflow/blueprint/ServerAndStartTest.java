@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ServerSpec;
 import dev.portflow.blueprint.spi.Position;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,8 @@
 package dev.portflow.cli;
 
-import dev.portflow.blueprint.Blueprint;
 import dev.portflow.blueprint.BlueprintLoader;
 import dev.portflow.blueprint.Validation;
+import dev.portflow.blueprint.model.Blueprint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -52,8 +52,8 @@ final class LeftoversFile {
         if (message instanceof JsonMessage json) {
             line.put("id", json.id());
             line.put("ingest_time", json.ingestTime().toString());
-            if (json.sourceTime() != null) {
-                line.put("event_time", json.sourceTime().toString());
+            if (json.declaredEventTime() != null) {
+                line.put("event_time", json.declaredEventTime().toString());
             }
             message = json.body();
         }

@@ -2,13 +2,13 @@ package dev.portflow.cli;
 
 import dev.portflow.blueprint.Assembly;
 import dev.portflow.blueprint.AssemblyOptions;
-import dev.portflow.blueprint.Blueprint;
 import dev.portflow.blueprint.BlueprintException;
 import dev.portflow.blueprint.BlueprintLoader;
-import dev.portflow.blueprint.ComponentSpec;
-import dev.portflow.blueprint.ConnectionSpec;
 import dev.portflow.blueprint.StartFailureException;
 import dev.portflow.blueprint.Validation;
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ComponentSpec;
+import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.DrainReport;

@@ -1,5 +1,7 @@
 package dev.portflow.component;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Merges several input ports into one output, fairly: messages are taken round-robin over the
  * inputs, so a busy input cannot starve a quiet one. By default every message passes unchanged.
@@ -16,6 +18,7 @@ public non-sealed interface Merger<T> extends Component {
      * @param inputPort the name of the port it came from
      * @return the message to emit, or {@code null} to drop it as {@code filtered}
      */
+    @Nullable
     T merge(T message, String inputPort) throws Exception;
 
     /** Passes every message unchanged. */

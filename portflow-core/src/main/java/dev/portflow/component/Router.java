@@ -1,5 +1,7 @@
 package dev.portflow.component;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Sends each message to one of several output ports, chosen per message.
  *
@@ -18,5 +20,6 @@ public non-sealed interface Router<T> extends Component {
      * @return the name of the output port for {@code message}, or {@code null} to drop it as
      *     {@code filtered}; a name that is not one of the router's connected output ports is an error
      */
+    @Nullable
     String route(T message) throws Exception;
 }

@@ -3,6 +3,7 @@ package dev.portflow.component;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A source's handle on the pipeline: emit messages and watch for shutdown.
@@ -24,9 +25,11 @@ public interface SourceContext<T> extends ComponentContext {
      * The source's output port ({@code null} when it has several): for reading its live buffer
      * metrics, e.g. to tell clients how long the buffer needs to drain.
      */
+    @Nullable
     OutputPort<T> outputPort();
 
     /** The output port named {@code name} (an {@code out_*} or {@code err_*} port), or {@code null}. */
+    @Nullable
     OutputPort<?> outputPort(String name);
 
     /**

@@ -4,6 +4,7 @@ import dev.portflow.EventTimed;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JSON document travelling through a pipeline, as the HTTP ingress and the blueprint recipes
@@ -16,10 +17,15 @@ import java.util.Objects;
  *
  * @param id         unique id (the UUID the ingress answered with)
  * @param ingestTime when the pipeline accepted the document
- * @param sourceTime the document's own {@code event_time}, or {@code null}
- * @param body       the parsed document
+ * @param declaredEventTime the document's own {@code event_time}, or {@code null} when it had none (see
+ *                          {@link #eventTime()} for the time its age counts from)
+ * @param body       the parsed document ({@code null} for a JSON {@code null})
  */
-public record JsonMessage(String id, Instant ingestTime, Instant sourceTime, Object body) implements EventTimed {
+public record JsonMessage(
+        String id,
+        Instant ingestTime,
+        @Nullable Instant declaredEventTime,
+        @Nullable Object body) implements EventTimed {
 
     public JsonMessage {
         Objects.requireNonNull(id, "id");
@@ -29,7 +35,7 @@ public record JsonMessage(String id, Instant ingestTime, Instant sourceTime, Obj
     /** The event time if the document carried one, else the ingest time. */
     @Override
     public Instant eventTime() {
-        return sourceTime != null ? sourceTime : ingestTime;
+        return declaredEventTime != null ? declaredEventTime : ingestTime;
     }
 
     /** The body as a JSON object, or an empty map when it is not one. */
@@ -39,7 +45,7 @@ public record JsonMessage(String id, Instant ingestTime, Instant sourceTime, Obj
     }
 
     /** The same identity and times with another body (what map-like recipes emit). */
-    public JsonMessage withBody(Object newBody) {
-        return new JsonMessage(id, ingestTime, sourceTime, newBody);
+    public JsonMessage withBody(@Nullable Object newBody) {
+        return new JsonMessage(id, ingestTime, declaredEventTime, newBody);
     }
 }

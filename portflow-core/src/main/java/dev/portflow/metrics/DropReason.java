@@ -25,4 +25,12 @@ public enum DropReason {
     public String tag() {
         return tag;
     }
+
+    /** Whether a port of {@code direction} counts this reason (see each constant). */
+    public boolean countedOn(PortCounters.Direction direction) {
+        return switch (this) {
+            case FILTERED, INVALID -> direction == PortCounters.Direction.INPUT;
+            case DROP_NEWEST, DROP_OLDEST, TIMEOUT, FAIL, CLOSED -> direction == PortCounters.Direction.OUTPUT;
+        };
+    }
 }

@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LatencyHistogram {
 
+    /** An empty histogram. */
+    public LatencyHistogram() {}
+
     /** Values below 2^MIN_SHIFT ns (1.024 µs) share bucket 0. */
     static final int MIN_SHIFT = 10;
     /** Values at or above 2^MAX_SHIFT ns (~137 s) share the overflow bucket. */

@@ -7,13 +7,16 @@ import java.util.Map;
  * A snapshot of one port's metrics, read live from the port. {@link #toMap()} uses the field names
  * of the JSON snapshot ({@code GET /metrics.json}) so dashboards built on them keep working.
  *
- * <p>Latency and age statistics are cumulative since the port was created; durations in
+ * <p>Processing-time and age statistics are cumulative since the port was created; durations in
  * milliseconds, {@code lastActivity} in epoch seconds (0 when the port never carried a message).
+ * {@code avgProcessingMs} and {@code p99ProcessingMs} are the time the component spent handling a
+ * message taken from this port; their JSON names, {@code avg_latency_ms} and {@code p99_latency_ms},
+ * are those of the snapshot contract and stay.
  */
 public record PortMetrics(
         String portName,
         String component,
-        PortMeasurements.Direction direction,
+        PortCounters.Direction direction,
         long messagesIn,
         long messagesOut,
         long messagesDropped,
@@ -23,8 +26,8 @@ public record PortMetrics(
         int queueDepth,
         int capacity,
         double bufferUtilization,
-        double avgLatencyMs,
-        double p99LatencyMs,
+        double avgProcessingMs,
+        double p99ProcessingMs,
         double avgMessageAgeMs,
         double p50MessageAgeMs,
         double p99MessageAgeMs,
@@ -35,66 +38,6 @@ public record PortMetrics(
         double blockedDurationMs,
         long clockSkewTotal,
         double lastActivity) {
-
-    private static final double NANOS_PER_MS = 1_000_000.0;
-
-    /** Reads {@code m} now. */
-    public static PortMetrics of(PortMeasurements m) {
-        long now = m.ticker().read();
-        HistogramSnapshot process = m.processDuration.snapshot();
-        HistogramSnapshot age = m.messageAge.snapshot();
-        HistogramSnapshot wait = m.queueWait.snapshot();
-        boolean input = m.direction() == PortMeasurements.Direction.INPUT;
-
-        Map<String, Long> drops = new LinkedHashMap<>();
-        long dropped = 0;
-        for (DropReason reason : DropReason.values()) {
-            if (appliesTo(reason, input)) {
-                long n = m.dropped(reason);
-                drops.put(reason.tag(), n);
-                dropped += n;
-            }
-        }
-        Map<String, Long> errors = new LinkedHashMap<>();
-        m.errorsByType().forEach((type, adder) -> errors.put(type, adder.sum()));
-
-        int depth = m.depth();
-        int capacity = m.capacity();
-        long lastActivityMillis = m.lastActivityEpochMillis();
-        return new PortMetrics(
-                m.portName(),
-                m.component(),
-                m.direction(),
-                input ? m.messagesIn() : 0,
-                input ? 0 : m.messagesOut(),
-                dropped,
-                java.util.Collections.unmodifiableMap(drops),
-                m.errorsTotal(),
-                java.util.Collections.unmodifiableMap(errors),
-                depth,
-                capacity,
-                capacity == 0 ? 0.0 : Math.min(1.0, (double) depth / capacity),
-                process.meanNanos() / NANOS_PER_MS,
-                process.percentileNanos(0.99) / NANOS_PER_MS,
-                age.meanNanos() / NANOS_PER_MS,
-                age.percentileNanos(0.50) / NANOS_PER_MS,
-                age.percentileNanos(0.99) / NANOS_PER_MS,
-                age.maxNanos() / NANOS_PER_MS,
-                m.oldestMessageAgeNanos(now) / NANOS_PER_MS,
-                wait.meanNanos() / NANOS_PER_MS,
-                wait.percentileNanos(0.99) / NANOS_PER_MS,
-                m.blocked.sumNanos() / NANOS_PER_MS,
-                m.clockSkewCount(),
-                lastActivityMillis / 1000.0);
-    }
-
-    /** Which drop reasons a port of this direction can count. */
-    static boolean appliesTo(DropReason reason, boolean input) {
-        return switch (reason) {
-            case FILTERED, INVALID -> input;
-            case DROP_NEWEST, DROP_OLDEST, TIMEOUT, FAIL, CLOSED -> !input;
-        };
-    }
 
     /** The snapshot with the SPEC's JSON field names (plus a few extra fields after them). */
     public Map<String, Object> toMap() {
@@ -109,8 +52,8 @@ public record PortMetrics(
         map.put("queue_depth", queueDepth);
         map.put("capacity", capacity);
         map.put("buffer_utilization", bufferUtilization);
-        map.put("avg_latency_ms", avgLatencyMs);
-        map.put("p99_latency_ms", p99LatencyMs);
+        map.put("avg_latency_ms", avgProcessingMs);
+        map.put("p99_latency_ms", p99ProcessingMs);
         map.put("avg_message_age_ms", avgMessageAgeMs);
         map.put("p50_message_age_ms", p50MessageAgeMs);
         map.put("p99_message_age_ms", p99MessageAgeMs);

@@ -62,7 +62,7 @@ public final class Connection<T> {
     /** {@code memory}, or the transport of the remote buffer behind this connection (e.g. {@code kafka}). */
     public String transport() {
         RemoteBuffer buffer = remoteBuffer();
-        return buffer == null ? dev.portflow.metrics.PortMeterBinder.TRANSPORT_MEMORY : buffer.transport();
+        return buffer == null ? dev.portflow.internal.PortMeterBinder.TRANSPORT_MEMORY : buffer.transport();
     }
 
     /** The remote buffer behind this connection: its remote link, or the one its input port is bound to. */

@@ -120,8 +120,8 @@ public record ErrorEnvelope(
         map.put("message", message);
         if (payload instanceof JsonMessage json) {
             map.put("payload_id", json.id());
-            if (json.sourceTime() != null) {
-                map.put("payload_event_time", json.sourceTime().toString());
+            if (json.declaredEventTime() != null) {
+                map.put("payload_event_time", json.declaredEventTime().toString());
             }
             map.put("payload", json.body());
         } else {

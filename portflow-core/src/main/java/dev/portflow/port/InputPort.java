@@ -2,8 +2,10 @@ package dev.portflow.port;
 
 import dev.portflow.channel.BoundedChannel;
 import dev.portflow.channel.ReceiverWakeup;
+import dev.portflow.internal.PortInternals;
+import dev.portflow.internal.PortMeasurements;
 import dev.portflow.metrics.DropReason;
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortCounters;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.time.Ticker;
 import java.time.Duration;
@@ -26,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the message type
  */
 public final class InputPort<T> {
+
+    static {
+        PortInternals.access(InputPort.class, port -> ((InputPort<?>) port).measurements);
+    }
 
     private final String name;
     private final Class<T> type;
@@ -85,7 +91,7 @@ public final class InputPort<T> {
     public InputPort(String name, Class<T> type) {
         this.name = PortName.requireInput(name);
         this.type = Objects.requireNonNull(type, "type");
-        this.measurements = new PortMeasurements(name, PortMeasurements.Direction.INPUT);
+        this.measurements = new PortMeasurements(name, PortCounters.Direction.INPUT);
         this.validator = MessageValidator.forType(type);
     }
 
@@ -236,11 +242,16 @@ public final class InputPort<T> {
 
     /** A snapshot of this port's metrics. */
     public PortMetrics metrics() {
-        return PortMetrics.of(measurements);
+        return measurements.metrics();
     }
 
-    /** The live measurements behind this port's meters (for binders and runtimes). */
-    public PortMeasurements measurements() {
+    /** This port's live counts, read at each call (cheaper than {@link #metrics()}). */
+    public PortCounters counters() {
+        return measurements;
+    }
+
+    /** The live measurements behind this port's meters; the runtime's through {@link PortInternals}. */
+    PortMeasurements measurements() {
         return measurements;
     }
 

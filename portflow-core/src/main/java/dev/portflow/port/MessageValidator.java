@@ -16,6 +16,9 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  */
 public abstract sealed class MessageValidator permits MessageValidator.None, MessageValidator.BeanValidation {
 
+    /** Only the two kinds below. */
+    private MessageValidator() {}
+
     /** Accepts everything. */
     @SuppressWarnings("ClassInitializationDeadlock") // None is private and only ever created here, so its
     // initialization always starts from this class's, on the thread already initializing it

@@ -2,8 +2,10 @@ package dev.portflow.port;
 
 import dev.portflow.EventTimed;
 import dev.portflow.channel.BoundedChannel;
+import dev.portflow.internal.PortInternals;
+import dev.portflow.internal.PortMeasurements;
 import dev.portflow.metrics.DropReason;
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortCounters;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.time.Ticker;
 import java.time.Duration;
@@ -22,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the message type
  */
 public final class OutputPort<T> {
+
+    static {
+        PortInternals.access(OutputPort.class, port -> ((OutputPort<?>) port).measurements);
+    }
 
     /** Pass to {@link #send(Object, long)} when the message has no inherited origin: it is aged from now. */
     public static final long NO_ORIGIN = Long.MIN_VALUE;
@@ -55,7 +61,7 @@ public final class OutputPort<T> {
     public OutputPort(String name, Class<T> type) {
         this.name = PortName.requireOutput(name);
         this.type = Objects.requireNonNull(type, "type");
-        this.measurements = new PortMeasurements(name, PortMeasurements.Direction.OUTPUT);
+        this.measurements = new PortMeasurements(name, PortCounters.Direction.OUTPUT);
     }
 
     public String name() {
@@ -420,11 +426,25 @@ public final class OutputPort<T> {
 
     /** A snapshot of this port's metrics. */
     public PortMetrics metrics() {
-        return PortMetrics.of(measurements);
+        return measurements.metrics();
     }
 
-    /** The live measurements behind this port's meters (for binders and runtimes). */
-    public PortMeasurements measurements() {
+    /**
+     * Counts a failure that belongs to this port though no send failed: a source that could not make
+     * a message of what it read (e.g. a Kafka record that does not decode) counts it here, under
+     * {@code errorType} ({@code portflow.port.errors{error_type}}).
+     */
+    public void countError(String errorType) {
+        measurements.error(Objects.requireNonNull(errorType, "errorType"));
+    }
+
+    /** This port's live counts, read at each call (cheaper than {@link #metrics()}). */
+    public PortCounters counters() {
+        return measurements;
+    }
+
+    /** The live measurements behind this port's meters; the runtime's through {@link PortInternals}. */
+    PortMeasurements measurements() {
         return measurements;
     }
 

@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.internal.PortInternals;
 import dev.portflow.port.InputPort;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
@@ -90,7 +91,7 @@ final class Autoscaler {
         int depth = 0;
         int capacity = 0;
         for (InputPort<?> port : n.inputs.values()) {
-            var m = port.measurements();
+            var m = PortInternals.measurements(port);
             int d = m.depth();
             finished += m.messagesFinished();
             arrived += m.messagesIn() + d;

@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.internal.PortInternals;
 import dev.portflow.port.Connection;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * evicted reach the mark), the port must finish what it has received by then. Then its own output
  * buffers count as reached, and so on in topological order. Buffers are FIFO and a port's finished
  * count is a prefix of the order it handed messages out in (one worker finishes them in that order;
- * with several, {@link dev.portflow.metrics.PortMeasurements#messagesFinished()} counts only
+ * with several, {@link dev.portflow.internal.PortMeasurements#messagesFinished()} counts only
  * messages with none unfinished before them), so when every downstream component is done,
  * everything the first {@code F} messages led to has been handled or evicted: {@code completed()}
  * becomes {@code F}. Under steady load an epoch lasts about one traversal of the pipeline.
@@ -66,7 +67,7 @@ public final class CompletionWatermark {
     static final Counts LIVE = new Counts() {
         @Override
         public long finished(InputPort<?> port) {
-            return port.measurements().messagesFinished();
+            return PortInternals.measurements(port).messagesFinished();
         }
 
         @Override

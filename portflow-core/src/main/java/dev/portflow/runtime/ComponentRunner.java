@@ -1,6 +1,6 @@
 package dev.portflow.runtime;
 
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.internal.PortMeasurements;
 import dev.portflow.port.BackpressureListener;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;

@@ -25,10 +25,9 @@ import java.lang.invoke.VarHandle;
  */
 final class ComponentTime {
 
-    static final int BUSY = 0;
-    static final int IDLE = 1;
-    static final int BACKPRESSURED = 2;
-    static final String[] STATE_TAGS = {"busy", "idle", "backpressured"};
+    static final int BUSY = index(ComponentState.BUSY);
+    static final int IDLE = index(ComponentState.IDLE);
+    static final int BACKPRESSURED = index(ComponentState.BACKPRESSURED);
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
@@ -46,6 +45,15 @@ final class ComponentTime {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The slot of {@code state} in the totals. */
+    static int index(ComponentState state) {
+        return switch (state) {
+            case BUSY -> 0;
+            case IDLE -> 1;
+            case BACKPRESSURED -> 2;
+        };
     }
 
     // Written by the owner thread only, inside a version window.

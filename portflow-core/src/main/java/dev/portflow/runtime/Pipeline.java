@@ -1,7 +1,8 @@
 package dev.portflow.runtime;
 
+import dev.portflow.internal.PortInternals;
+import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.metrics.DropReason;
-import dev.portflow.metrics.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
@@ -37,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #drain(Duration)}): sources stop, buffered messages flow on to the sinks, and components
  * finish in topological order because each closes its outputs only after its inputs ended.
  */
-public final class Pipeline implements AutoCloseable {
+public final class Pipeline implements PipelineView, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.runtime");
     private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
@@ -89,19 +90,22 @@ public final class Pipeline implements AutoCloseable {
         return new PipelineBuilder(name);
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public PipelineState state() {
         return state;
     }
 
-    /** Running and not draining: ready for traffic. */
+    @Override
     public boolean isReady() {
         return state == PipelineState.RUNNING;
     }
 
+    @Override
     public MeterRegistry meterRegistry() {
         return registry;
     }
@@ -111,7 +115,7 @@ public final class Pipeline implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener));
     }
 
-    /** The components in topological order. */
+    @Override
     public List<ComponentInfo> components() {
         return nodes.stream()
                 .map(n -> new ComponentInfo(
@@ -124,7 +128,7 @@ public final class Pipeline implements AutoCloseable {
                 .toList();
     }
 
-    /** The components that are instances of {@code type}, in topological order (e.g. every HTTP endpoint). */
+    @Override
     public <C> List<C> componentsOfType(Class<C> type) {
         return nodes.stream()
                 .map(n -> n.component)
@@ -133,7 +137,7 @@ public final class Pipeline implements AutoCloseable {
                 .toList();
     }
 
-    /** The name under which {@code component} was added, or {@code null} if it is not part of this pipeline. */
+    @Override
     public @Nullable String nameOf(Object component) {
         for (ComponentNode n : nodes) {
             if (n.component == component) {
@@ -143,7 +147,7 @@ public final class Pipeline implements AutoCloseable {
         return null;
     }
 
-    /** Every connection, in the order of the components that send on them. */
+    @Override
     public List<Connection<?>> connections() {
         List<Connection<?>> all = new ArrayList<>();
         for (ComponentNode n : nodes) {
@@ -154,7 +158,7 @@ public final class Pipeline implements AutoCloseable {
         return all;
     }
 
-    /** The input port {@code port} of component {@code component}. */
+    @Override
     public InputPort<?> inputPort(String component, String port) {
         InputPort<?> p = node(component).inputs.get(port);
         if (p == null) {
@@ -163,7 +167,7 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    /** The output port {@code port} of component {@code component}. */
+    @Override
     public OutputPort<?> outputPort(String component, String port) {
         OutputPort<?> p = node(component).outputs.get(port);
         if (p == null) {
@@ -181,7 +185,7 @@ public final class Pipeline implements AutoCloseable {
         throw new IllegalArgumentException("pipeline '" + name + "' has no component '" + component + "'");
     }
 
-    /** A snapshot of every port's metrics, components in topological order, inputs before outputs. */
+    @Override
     public List<PortMetrics> portMetrics() {
         List<PortMetrics> all = new ArrayList<>();
         for (ComponentNode n : nodes) {
@@ -215,29 +219,21 @@ public final class Pipeline implements AutoCloseable {
         return new CompletionWatermark(nodes, n, in, counts);
     }
 
-    /** Whether no port of component {@code component} has counted an error. */
+    @Override
     public boolean errorsFreeOf(String component) {
         ComponentNode n = node(component);
-        return n.inputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0)
-                && n.outputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0);
+        return n.inputs.values().stream()
+                        .allMatch(p -> PortInternals.measurements(p).errorsTotal() == 0)
+                && n.outputs.values().stream()
+                        .allMatch(p -> PortInternals.measurements(p).errorsTotal() == 0);
     }
 
-    /** Seconds component {@code component} spent in {@code state} ({@code busy}, {@code idle}, {@code backpressured}). */
-    public double componentSeconds(String component, String state) {
-        for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
-            if (ComponentTime.STATE_TAGS[i].equals(state)) {
-                return node(component).times.seconds(i);
-            }
-        }
-        throw new IllegalArgumentException("unknown state '" + state + "'; use busy, idle or backpressured");
+    @Override
+    public double componentSeconds(String component, ComponentState state) {
+        return node(component).times.seconds(ComponentTime.index(state));
     }
 
-    /**
-     * Whether every component works: {@code DEGRADED}, with the reason, for each component whose last
-     * messages all failed, that has been busy on one message for too long, or that stopped after an
-     * error (see {@link HealthRules}, set with {@link PipelineBuilder#healthRules(HealthRules)}).
-     * Cheap: it reads a few fields per component.
-     */
+    @Override
     public PipelineHealth health() {
         Map<ComponentNode, ComponentRunner> started = runnerOf;
         long now = ticker.read();
@@ -437,7 +433,7 @@ public final class Pipeline implements AutoCloseable {
             long failed = 0;
             for (InputPort<?> p : n.inputs.values()) {
                 String key = n.name + "." + p.name();
-                boolean redelivered = p.measurements().remote() != null;
+                boolean redelivered = PortInternals.measurements(p).remote() != null;
                 int count = 0;
                 for (KeyedOrder.Parked taken : handling) {
                     if (taken.port() == p) {
@@ -450,10 +446,10 @@ public final class Pipeline implements AutoCloseable {
                     count++;
                 }
                 leftovers.put(key, count);
-                failed += p.measurements().errorsTotal();
+                failed += PortInternals.measurements(p).errorsTotal();
             }
             for (OutputPort<?> p : n.outputs.values()) {
-                failed += p.measurements().errorsTotal();
+                failed += PortInternals.measurements(p).errorsTotal();
             }
             errors.put(n.name, failed);
         }
@@ -467,7 +463,8 @@ public final class Pipeline implements AutoCloseable {
         Map<String, Long> closed = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
             for (OutputPort<?> p : n.outputs.values()) {
-                closed.put(n.name + "." + p.name(), p.measurements().dropped(DropReason.CLOSED));
+                closed.put(
+                        n.name + "." + p.name(), PortInternals.measurements(p).dropped(DropReason.CLOSED));
             }
         }
         return closed;
@@ -481,34 +478,25 @@ public final class Pipeline implements AutoCloseable {
         return runner == null || runner.isFinished() ? 0 : 1;
     }
 
-    /**
-     * The latest decisions (at most 20, oldest first) of the autoscaler for component
-     * {@code component}; empty unless it has {@link Workers#between a range of workers}.
-     */
+    @Override
     public List<ScalingDecision> scalingDecisions(String component) {
         return node(component).scalingLog.latest();
     }
 
-    /**
-     * Why autoscaled component {@code component} has the workers it has: the last decision's reason or
-     * what the rule is holding for; {@code null} when it is not autoscaled.
-     */
+    @Override
     public @Nullable String scalingStatus(String component) {
         ScalingPolicy policy = policies.get(node(component));
         return policy == null ? null : policy.status();
     }
 
-    /**
-     * The most workers component {@code component} can usefully have now: its configured max, or, for an
-     * autoscaled one, the ceiling its autoscaler found below it (more workers did not raise throughput).
-     */
+    @Override
     public int workersLimit(String component) {
         ComponentNode n = node(component);
         ScalingPolicy policy = policies.get(n);
         return policy == null ? n.workers.max() : policy.usefulMax();
     }
 
-    /** Workers handling component {@code component}'s messages now (0 before start and once it has ended). */
+    @Override
     public int workers(String component) {
         return workerCount(node(component));
     }
@@ -538,10 +526,10 @@ public final class Pipeline implements AutoCloseable {
     private void bindMeters() {
         for (ComponentNode n : nodes) {
             for (InputPort<?> p : n.inputs.values()) {
-                PortMeterBinder.bind(registry, name, p.measurements());
+                PortMeterBinder.bind(registry, name, PortInternals.measurements(p));
             }
             for (OutputPort<?> p : n.outputs.values()) {
-                PortMeterBinder.bind(registry, name, p.measurements());
+                PortMeterBinder.bind(registry, name, PortInternals.measurements(p));
             }
             Gauge.builder("portflow.component.workers", this, p -> p.workerCount(n))
                     .description("Workers handling the component's messages now (a source: 1 while it runs)")
@@ -570,12 +558,12 @@ public final class Pipeline implements AutoCloseable {
                     .description("1 while the component fails every message, hangs on one or stopped after an error")
                     .tags("pipeline", name, "component", n.name)
                     .register(registry);
-            for (int i = 0; i < ComponentTime.STATE_TAGS.length; i++) {
-                int which = i;
+            for (ComponentState state : ComponentState.values()) {
+                int which = ComponentTime.index(state);
                 FunctionCounter.builder("portflow.component.time", n.times, t -> t.seconds(which))
                         .description("Where each component's time goes")
                         .baseUnit("seconds")
-                        .tags("pipeline", name, "component", n.name, "state", ComponentTime.STATE_TAGS[i])
+                        .tags("pipeline", name, "component", n.name, "state", state.tag())
                         .register(registry);
             }
         }

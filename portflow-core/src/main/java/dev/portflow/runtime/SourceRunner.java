@@ -2,6 +2,7 @@ package dev.portflow.runtime;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
+import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
@@ -77,7 +78,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         } catch (Exception e) {
             if (running) {
                 OutputPort<?> first = node.dataOutputs().get(0);
-                reportError(first.measurements(), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
+                reportError(PortInternals.measurements(first), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
                 stoppedBy(e);
             }
         }
@@ -113,14 +114,12 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     }
 
     @Override
-    @SuppressWarnings("NullAway") // null, as SourceContext documents; not yet @Nullable there (component package)
-    public OutputPort<Object> outputPort() {
+    public @Nullable OutputPort<Object> outputPort() {
         return defaultOutput;
     }
 
     @Override
-    @SuppressWarnings("NullAway") // null, as SourceContext documents; not yet @Nullable there (component package)
-    public OutputPort<?> outputPort(String name) {
+    public @Nullable OutputPort<?> outputPort(String name) {
         return node.outputs.get(name);
     }
 

@@ -14,7 +14,7 @@ package dev.portflow.runtime;
  * @param depth              messages waiting in its input buffers now
  * @param capacity           the input buffers' capacity
  */
-public record StageSample(
+record StageSample(
         long nanoTime,
         int workers,
         long busyNanos,

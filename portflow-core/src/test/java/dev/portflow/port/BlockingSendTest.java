@@ -7,7 +7,7 @@ import static dev.portflow.port.PortTesting.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.internal.PortMeterBinder;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.portflow.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.internal.PortMeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -48,8 +48,6 @@ class LoggingErrorReporterTest {
     }
 
     private static ErrorEnvelope failure(String component, int n) {
-        // a null sourceTime (no event_time), as JsonMessage documents, but its record does not mark it @Nullable yet
-        @SuppressWarnings("NullAway")
         JsonMessage message = new JsonMessage("id-" + n, Instant.EPOCH, null, Map.of("card", CARD, "n", n));
         return ErrorEnvelope.of("shop", component, "in_orders", new IllegalStateException("declined"), message);
     }

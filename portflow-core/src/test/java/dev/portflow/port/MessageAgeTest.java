@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.EventTimed;
 import dev.portflow.FakeTicker;
-import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

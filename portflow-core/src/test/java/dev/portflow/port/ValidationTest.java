@@ -3,7 +3,7 @@ package dev.portflow.port;
 import static dev.portflow.port.PortTesting.awaitParked;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portflow.metrics.PortMeterBinder;
+import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.metrics.PortMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.constraints.NotBlank;

@@ -64,9 +64,10 @@ class ComponentTimeTest {
                             + (busy + idle + blocked) + " ns > " + wall + " ns of wall time";
                 }
                 long[] now = {busy, idle, blocked};
+                String[] names = {"busy", "idle", "backpressured"};
                 for (int s = 0; s < 3; s++) {
                     if (now[s] < previous[s]) {
-                        failure = ComponentTime.STATE_TAGS[s] + " went back from " + previous[s] + " to " + now[s];
+                        failure = names[s] + " went back from " + previous[s] + " to " + now[s];
                     }
                 }
                 previous = now;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.EventTimed;
 import dev.portflow.component.Transformer;
+import dev.portflow.internal.PortInternals;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
@@ -125,9 +126,8 @@ class PipelineMetricsTest {
                         // One step at a time, so every reading is exact: wait until the runner has read
                         // the clock that ends this message (it records the processing time with it), not
                         // only until the handler returned, or the next advance could land in between.
-                        var processed = Objects.requireNonNull(built.get())
-                                .inputPort("work", "in_n")
-                                .measurements()
+                        var processed = PortInternals.measurements(
+                                        Objects.requireNonNull(built.get()).inputPort("work", "in_n"))
                                 .processDuration;
                         while (processed.count() <= i) {
                             Thread.sleep(1);
@@ -142,9 +142,9 @@ class PipelineMetricsTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
         PortMetrics in = pipeline.inputPort("work", "in_n").metrics();
-        assertThat(in.avgLatencyMs()).isEqualTo(20.0); // 20 ms of work, not 100 ms of waiting
-        assertThat(pipeline.componentSeconds("work", "busy")).isEqualTo(0.1);
-        assertThat(pipeline.componentSeconds("work", "idle")).isEqualTo(0.4);
+        assertThat(in.avgProcessingMs()).isEqualTo(20.0); // 20 ms of work, not 100 ms of waiting
+        assertThat(pipeline.componentSeconds("work", ComponentState.BUSY)).isEqualTo(0.1);
+        assertThat(pipeline.componentSeconds("work", ComponentState.IDLE)).isEqualTo(0.4);
         assertThat(in.avgQueueWaitMs()).isZero(); // taken the moment it was sent
     }
 
@@ -162,8 +162,9 @@ class PipelineMetricsTest {
         pipeline.start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
-        assertThat(pipeline.componentSeconds("fast", "backpressured")).isGreaterThan(0.15);
-        assertThat(pipeline.componentSeconds("fast", "busy")).isLessThan(0.15);
+        assertThat(pipeline.componentSeconds("fast", ComponentState.BACKPRESSURED))
+                .isGreaterThan(0.15);
+        assertThat(pipeline.componentSeconds("fast", ComponentState.BUSY)).isLessThan(0.15);
         assertThat(pipeline.outputPort("fast", "out_n").metrics().blockedDurationMs())
                 .isGreaterThan(150.0);
     }
@@ -185,8 +186,8 @@ class PipelineMetricsTest {
         // The sink holds message 0, message 1 fills the buffer, the send of 2 waits.
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> pipeline.componentSeconds("fast", "backpressured") > 0.2);
-        double busy = pipeline.componentSeconds("fast", "busy");
+                .until(() -> pipeline.componentSeconds("fast", ComponentState.BACKPRESSURED) > 0.2);
+        double busy = pipeline.componentSeconds("fast", ComponentState.BUSY);
         assertThat(busy).isLessThan(0.1);
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.FakeTicker;
 import dev.portflow.component.Emitter;
+import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ConnectionOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -78,12 +79,12 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(pipeline.inputPort("work", "in_n")
-                        .measurements()
+        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_n"))
                         .processDuration
                         .count())
                 .isEqualTo(n);
-        assertThat(pipeline.inputPort("work", "in_n").metrics().avgLatencyMs()).isEqualTo(1.0);
+        assertThat(pipeline.inputPort("work", "in_n").metrics().avgProcessingMs())
+                .isEqualTo(1.0);
     }
 
     /** Busy across many messages is not "busy on one message": the hang check counts from the current message. */
@@ -166,7 +167,8 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * (20 * MS));
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isEqualTo((n - 1) * (100 * MS));
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(pipeline.inputPort("work", "in_n").metrics().avgLatencyMs()).isEqualTo(20.0);
+        assertThat(pipeline.inputPort("work", "in_n").metrics().avgProcessingMs())
+                .isEqualTo(20.0);
         assertThat(pipeline.inputPort("work", "in_n").metrics().avgQueueWaitMs())
                 .isZero();
     }
@@ -210,8 +212,7 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BACKPRESSURED)).isEqualTo(30 * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(pipeline.inputPort("work", "in_n")
-                        .measurements()
+        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_n"))
                         .processDuration
                         .sumNanos())
                 .isEqualTo(15.0 * MS);

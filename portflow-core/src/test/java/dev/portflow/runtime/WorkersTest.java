@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Transformer;
+import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OverflowPolicy;
@@ -137,7 +138,8 @@ class WorkersTest {
         BitSet unasked = (BitSet) delivered.clone();
         unasked.andNot(accepted);
         assertThat(unasked.cardinality()).as("delivered but never accepted").isZero();
-        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
+        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
+                        .messagesFinished())
                 .isEqualTo(accepted.cardinality() - evicted);
         if (policy == OverflowPolicy.BLOCK) {
             assertThat(delivered.cardinality()).isEqualTo(total);
@@ -251,9 +253,9 @@ class WorkersTest {
         assertThat(stored.get() + errors.size()).isEqualTo((int) handled);
         assertThat(errors).allMatch(e -> e.errorType().equals("IllegalArgumentException"));
         assertThat(pipeline.workers("check")).isZero();
-        double workerSeconds = pipeline.componentSeconds("check", "busy")
-                + pipeline.componentSeconds("check", "idle")
-                + pipeline.componentSeconds("check", "backpressured");
+        double workerSeconds = pipeline.componentSeconds("check", ComponentState.BUSY)
+                + pipeline.componentSeconds("check", ComponentState.IDLE)
+                + pipeline.componentSeconds("check", ComponentState.BACKPRESSURED);
         assertThat(workerSeconds).as("4 workers x %.2f s of wall time", wall).isBetween(4 * wall * 0.9, 4 * wall);
     }
 
@@ -306,11 +308,13 @@ class WorkersTest {
                 .build();
         pipeline.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 99);
-        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
+        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
+                        .messagesFinished())
                 .isEqualTo(3);
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
+        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
+                        .messagesFinished())
                 .isEqualTo(100);
     }
 

@@ -3,6 +3,7 @@ package dev.portflow.dashboard;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.http.ServerExtension;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.PipelineView;
 import dev.portflow.runtime.ScalingDecision;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -74,7 +75,7 @@ public final class Dashboard implements ServerExtension {
 
     /** The pipeline a dashboard serves and what it keeps of it, all made when it joins a server's routing. */
     private record Serving(
-            Pipeline pipeline, Topology topology, PipelineSampler sampler, History history, FrameHub hub) {}
+            PipelineView pipeline, Topology topology, PipelineSampler sampler, History history, FrameHub hub) {}
 
     /** A dashboard sampling every second and keeping 5 minutes. */
     public Dashboard() {

@@ -4,9 +4,10 @@ import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.Ingress;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.HistogramSnapshot;
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortCounters;
 import dev.portflow.port.Connection;
-import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ComponentState;
+import dev.portflow.runtime.PipelineView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +26,14 @@ final class PipelineSampler {
         DropReason.DROP_NEWEST, DropReason.DROP_OLDEST, DropReason.TIMEOUT, DropReason.FAIL, DropReason.CLOSED
     };
     private static final DropReason[] RECEIVER_REASONS = {DropReason.FILTERED, DropReason.INVALID};
-    private static final String[] STATES = {"busy", "idle", "backpressured"};
+    /** In the order of a sample's busy, idle and backpressured shares. */
+    private static final ComponentState[] STATES = {
+        ComponentState.BUSY, ComponentState.IDLE, ComponentState.BACKPRESSURED
+    };
+
     private static final double NANOS_PER_MS = 1e6;
 
-    private final Pipeline pipeline;
+    private final PipelineView pipeline;
     private final Topology topology;
     private final List<NodeReader> nodes = new ArrayList<>();
     private final List<EdgeReader> edges = new ArrayList<>();
@@ -36,18 +41,18 @@ final class PipelineSampler {
     private long seq = -1;
     private long lastNanos;
 
-    PipelineSampler(Pipeline pipeline, Topology topology) {
+    PipelineSampler(PipelineView pipeline, Topology topology) {
         this.pipeline = pipeline;
         this.topology = topology;
         for (Topology.Node node : topology.nodes()) {
             if (node.kind().equals(Topology.REMOTE)) {
                 continue; // not a component of this process: nothing to sample
             }
-            List<PortMeasurements> inputs = node.inputs().stream()
-                    .map(p -> pipeline.inputPort(node.name(), p).measurements())
+            List<PortCounters> inputs = node.inputs().stream()
+                    .map(p -> pipeline.inputPort(node.name(), p).counters())
                     .toList();
-            List<PortMeasurements> outputs = node.outputs().stream()
-                    .map(p -> pipeline.outputPort(node.name(), p).measurements())
+            List<PortCounters> outputs = node.outputs().stream()
+                    .map(p -> pipeline.outputPort(node.name(), p).counters())
                     .toList();
             nodes.add(new NodeReader(node, inputs, outputs));
         }
@@ -102,14 +107,14 @@ final class PipelineSampler {
 
     private final class NodeReader {
         final Topology.Node node;
-        final List<PortMeasurements> inputs;
-        final List<PortMeasurements> outputs;
+        final List<PortCounters> inputs;
+        final List<PortCounters> outputs;
         final double[] lastSeconds = new double[STATES.length];
         long lastIn;
         long lastOut;
         long lastErrors;
 
-        NodeReader(Topology.Node node, List<PortMeasurements> inputs, List<PortMeasurements> outputs) {
+        NodeReader(Topology.Node node, List<PortCounters> inputs, List<PortCounters> outputs) {
             this.node = node;
             this.inputs = inputs;
             this.outputs = outputs;
@@ -130,12 +135,10 @@ final class PipelineSampler {
                 workerSeconds += delta[i];
             }
             boolean measured = seconds > 0 && workerSeconds > 0;
-            long in = inputs.stream().mapToLong(PortMeasurements::messagesIn).sum();
-            long out = outputs.stream().mapToLong(PortMeasurements::messagesOut).sum();
-            long errors = inputs.stream()
-                            .mapToLong(PortMeasurements::errorsTotal)
-                            .sum()
-                    + outputs.stream().mapToLong(PortMeasurements::errorsTotal).sum();
+            long in = inputs.stream().mapToLong(PortCounters::messagesIn).sum();
+            long out = outputs.stream().mapToLong(PortCounters::messagesOut).sum();
+            long errors = inputs.stream().mapToLong(PortCounters::errorsTotal).sum()
+                    + outputs.stream().mapToLong(PortCounters::errorsTotal).sum();
             // decisions are read only for autoscaled components: the others never have any
             @Nullable
             Long lastDecision =
@@ -162,8 +165,8 @@ final class PipelineSampler {
     private static final class EdgeReader {
         final String id;
         final Connection<?> connection;
-        final PortMeasurements sender;
-        final PortMeasurements receiver;
+        final PortCounters sender;
+        final PortCounters receiver;
         HistogramSnapshot lastAge = HistogramSnapshot.EMPTY;
         Map<String, Long> lastDropsByReason = Map.of();
         long lastAccepted;
@@ -174,11 +177,11 @@ final class PipelineSampler {
         EdgeReader(String id, Connection<?> connection) {
             this.id = id;
             this.connection = connection;
-            this.sender = connection.from().measurements();
+            this.sender = connection.from().counters();
             // a connection leaving the process has no receiving port here
             this.receiver = connection.to() == null
-                    ? new PortMeasurements("remote", PortMeasurements.Direction.INPUT)
-                    : connection.to().measurements();
+                    ? PortCounters.absent("remote", PortCounters.Direction.INPUT)
+                    : connection.to().counters();
         }
 
         EdgeSample read(double seconds, long nowNanos) {
@@ -192,10 +195,10 @@ final class PipelineSampler {
             for (DropReason reason : RECEIVER_REASONS) {
                 dropTotal += countDrop(reason, receiver.dropped(reason), drops, dropRates, seconds);
             }
-            HistogramSnapshot age = receiver.messageAge.snapshot();
+            HistogramSnapshot age = receiver.messageAges();
             HistogramSnapshot window = age.minus(lastAge);
             boolean aged = seconds > 0 && window.count() > 0;
-            double blocked = sender.blocked.sumNanos();
+            double blocked = sender.blockedNanos();
             int capacity = stats.maxBufferSize();
             int depth = stats.currentBufferUsed();
             EdgeSample sample = new EdgeSample(

@@ -3,7 +3,7 @@ package dev.portflow.dashboard;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.port.Connection;
 import dev.portflow.runtime.ComponentInfo;
-import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.PipelineView;
 import dev.portflow.runtime.Workers;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,18 +71,18 @@ public record Topology(
     public record Endpoint(String component, String path) {}
 
     /** Reads the shape of {@code pipeline}. */
-    static Topology of(Pipeline pipeline, long intervalMs, int historySize) {
+    static Topology of(PipelineView pipeline, long intervalMs, int historySize) {
         List<ComponentInfo> components = pipeline.components();
         // a connection leaving the process ends at a node standing for its remote buffer, placed after the components
         List<String> remotes = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         List<String[]> links = new ArrayList<>();
         for (Connection<?> c : pipeline.connections()) {
-            String from = c.from().measurements().component();
+            String from = c.from().counters().component();
             String to;
             String toPort;
             if (c.to() != null) {
-                to = c.to().measurements().component();
+                to = c.to().counters().component();
                 toPort = c.to().name();
             } else {
                 to = c.target();
@@ -159,6 +159,6 @@ public record Topology(
 
     /** {@code from.port->to.port}, or {@code from.port->target} for a connection leaving the process. */
     static String edgeId(Connection<?> c) {
-        return c.from().measurements().component() + "." + c.from().name() + "->" + c.target();
+        return c.from().counters().component() + "." + c.from().name() + "->" + c.target();
     }
 }

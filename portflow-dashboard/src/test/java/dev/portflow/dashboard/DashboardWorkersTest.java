@@ -3,6 +3,7 @@ package dev.portflow.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.portflow.runtime.ComponentState;
 import dev.portflow.runtime.Workers;
 import java.io.IOException;
 import java.net.URI;
@@ -67,7 +68,7 @@ class DashboardWorkersTest {
                 .until(() -> slowInputFull(p) && p.dashboard.latestFrame().seq() >= 4);
 
         // the clocks really are in worker-seconds: 4 sleeping workers add ~4 busy seconds per second
-        double busyBefore = p.pipeline.componentSeconds("slow", "busy");
+        double busyBefore = p.pipeline.componentSeconds("slow", ComponentState.BUSY);
         long wallBefore = System.nanoTime();
         List<NodeSample> samples = new ArrayList<>();
         long seen = p.dashboard.latestFrame().seq();
@@ -80,7 +81,7 @@ class DashboardWorkersTest {
             Thread.sleep(20);
         }
         double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
-        double busyWorkerSeconds = p.pipeline.componentSeconds("slow", "busy") - busyBefore;
+        double busyWorkerSeconds = p.pipeline.componentSeconds("slow", ComponentState.BUSY) - busyBefore;
         assertThat(busyWorkerSeconds / wallSeconds)
                 .as("busy worker-seconds per second")
                 .isGreaterThan(3.0);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,6 @@ class BuildToolchainTest {
             dir = dir.getParent();
         }
         assertThat(dir).as("the project root (the directory holding mvnw)").isNotNull();
-        return dir;
+        return Objects.requireNonNull(dir); // asserted just above
     }
 }

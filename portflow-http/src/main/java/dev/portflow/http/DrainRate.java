@@ -1,6 +1,6 @@
 package dev.portflow.http;
 
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.metrics.PortCounters;
 
 /**
  * How long the buffers behind an output port need to drain, from the rate at which their receivers
@@ -17,14 +17,14 @@ final class DrainRate {
     static final int MIN_SECONDS = 1;
     static final int MAX_SECONDS = 60;
 
-    private final PortMeasurements port;
+    private final PortCounters port;
     private final long[] times = new long[SAMPLES];
     private final long[] drained = new long[SAMPLES];
     private int newest = -1;
     private int count;
     private volatile long nextSampleAt = Long.MIN_VALUE;
 
-    DrainRate(PortMeasurements port) {
+    DrainRate(PortCounters port) {
         this.port = port;
     }
 

@@ -114,7 +114,7 @@ public final class Ingress<T> {
     public void open(OutputPort<T> port, @Nullable OutputPort<ErrorEnvelope> errorPort) {
         this.output = port;
         this.errors = errorPort;
-        this.drainRate = new DrainRate(port.measurements());
+        this.drainRate = new DrainRate(port.counters());
         this.state = State.ACCEPTING;
     }
 

@@ -75,9 +75,6 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
             return DecodedMessage.invalid(violations);
         }
         Object parsed = JsonCodec.MAPPER.treeToValue(body, Object.class);
-        // JsonMessage's sourceTime is null without an event_time, as its Javadoc says, but core's record does
-        // not mark it @Nullable yet
-        @SuppressWarnings("NullAway")
         JsonMessage message = new JsonMessage(id, ingestTime, EventTimeField.asInstant(eventTime), parsed);
         return DecodedMessage.of(message);
     }

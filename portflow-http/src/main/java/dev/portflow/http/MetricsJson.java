@@ -3,7 +3,8 @@ package dev.portflow.http;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.Connection;
 import dev.portflow.runtime.ComponentInfo;
-import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ComponentState;
+import dev.portflow.runtime.PipelineView;
 import dev.portflow.runtime.ScalingDecision;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class MetricsJson {
 
     private MetricsJson() {}
 
-    static String render(Pipeline pipeline) {
+    static String render(PipelineView pipeline) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("pipeline", pipeline.name());
         root.put("state", pipeline.state().name());
@@ -61,7 +62,7 @@ final class MetricsJson {
             out += m.messagesOut();
             dropped += m.messagesDropped();
             errors += m.errorsTotal();
-            if (m.direction() == dev.portflow.metrics.PortMeasurements.Direction.INPUT) {
+            if (m.direction() == dev.portflow.metrics.PortCounters.Direction.INPUT) {
                 depth += m.queueDepth(); // each buffer once, from its receiving end
                 capacity += m.capacity();
             }
@@ -88,8 +89,8 @@ final class MetricsJson {
                 component.put("scaling_decisions", scalingDecisions(pipeline.scalingDecisions(c.name())));
             }
             Map<String, Object> time = new LinkedHashMap<>();
-            for (String state : new String[] {"busy", "idle", "backpressured"}) {
-                time.put(state, pipeline.componentSeconds(c.name(), state));
+            for (ComponentState state : ComponentState.values()) {
+                time.put(state.tag(), pipeline.componentSeconds(c.name(), state));
             }
             component.put("time_seconds", time);
             component.put("ports", portsByComponent.getOrDefault(c.name(), List.of()));
@@ -101,8 +102,7 @@ final class MetricsJson {
         for (Connection<?> c : pipeline.connections()) {
             var stats = c.statistics();
             Map<String, Object> edge = new LinkedHashMap<>();
-            edge.put(
-                    "from", c.from().measurements().component() + "." + c.from().name());
+            edge.put("from", c.from().counters().component() + "." + c.from().name());
             edge.put("to", c.target());
             edge.put("transport", c.transport());
             edge.put("overflow", c.options().overflow().name());

@@ -31,13 +31,13 @@ class DrainRateTest {
 
     @Test
     void emptyBufferMeansRetryInOneSecond() {
-        DrainRate rate = new DrainRate(out.measurements());
+        DrainRate rate = new DrainRate(out.counters());
         assertThat(rate.retryAfterSeconds(0)).isEqualTo(1);
     }
 
     @Test
     void depthOverMeasuredRateRoundedUp() throws Exception {
-        DrainRate rate = new DrainRate(out.measurements());
+        DrainRate rate = new DrainRate(out.counters());
         send(500);
         rate.tick(0);
         receive(100); // 100 messages drained in 1 s (simulated clock)
@@ -49,12 +49,12 @@ class DrainRateTest {
 
     @Test
     void aStalledReceiverMeansSixtySecondsAndAFastOneAtLeastOne() throws Exception {
-        DrainRate stalled = new DrainRate(out.measurements());
+        DrainRate stalled = new DrainRate(out.counters());
         send(10);
         stalled.tick(0);
         assertThat(stalled.retryAfterSeconds(1_000_000_000L)).isEqualTo(60);
 
-        DrainRate fast = new DrainRate(out.measurements());
+        DrainRate fast = new DrainRate(out.counters());
         fast.tick(0);
         receive(9); // 9/s with 1 left: 0.11 s, rounded up to the minimum of 1
         assertThat(fast.retryAfterSeconds(1_000_000_000L)).isEqualTo(1);
@@ -62,14 +62,14 @@ class DrainRateTest {
 
     @Test
     void withoutARateYetItAnswersOne() throws Exception {
-        DrainRate rate = new DrainRate(out.measurements());
+        DrainRate rate = new DrainRate(out.counters());
         send(10);
         assertThat(rate.retryAfterSeconds(5)).isEqualTo(1);
     }
 
     @Test
     void retryAfterIsCappedAtSixty() throws Exception {
-        DrainRate rate = new DrainRate(out.measurements());
+        DrainRate rate = new DrainRate(out.counters());
         send(1000);
         rate.tick(0);
         receive(1); // 1 per second with 999 buffered: 999 s, capped

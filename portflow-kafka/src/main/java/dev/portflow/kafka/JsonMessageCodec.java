@@ -40,8 +40,8 @@ final class JsonMessageCodec implements MessageCodec<JsonMessage> {
     public byte[] encode(JsonMessage message, Headers headers) {
         headers.add(ID, message.id().getBytes(StandardCharsets.UTF_8));
         headers.add(INGEST_TIME, millis(message.ingestTime()));
-        if (message.sourceTime() != null) {
-            headers.add(SOURCE_TIME, millis(message.sourceTime()));
+        if (message.declaredEventTime() != null) {
+            headers.add(SOURCE_TIME, millis(message.declaredEventTime()));
         }
         return MAPPER.writeValueAsBytes(message.body());
     }
@@ -65,9 +65,6 @@ final class JsonMessageCodec implements MessageCodec<JsonMessage> {
         }
         Instant ingest = instant(record.headers().lastHeader(INGEST_TIME));
         Instant source = instant(record.headers().lastHeader(SOURCE_TIME));
-        // JsonMessage's sourceTime is null without a source time, as its Javadoc says, but core's record does not
-        // mark it @Nullable yet
-        @SuppressWarnings("NullAway")
         JsonMessage message =
                 new JsonMessage(id, ingest != null ? ingest : Instant.ofEpochMilli(record.timestamp()), source, body);
         return message;

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -126,7 +127,7 @@ public final class KafkaReceiver<T> implements Source<T> {
         Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, CompletionWatermark fed) {
             this.consumer = consumer;
             this.context = context;
-            this.out = context.outputPort();
+            this.out = Objects.requireNonNull(context.outputPort(), "a KafkaReceiver needs exactly one output port");
             this.fed = fed;
             this.completedAtStart = fed.completed();
         }
@@ -164,7 +165,7 @@ public final class KafkaReceiver<T> implements Source<T> {
             try {
                 message = codec.decode(record);
             } catch (RuntimeException invalid) {
-                out.measurements().error("invalid_record");
+                out.countError("invalid_record");
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "skipping record " + partition + "@" + record.offset() + " of " + edge.describe() + ": "

@@ -56,9 +56,6 @@ class KafkaEdgeTest {
         return t;
     }
 
-    // JsonMessage's sourceTime is null without an event time, as its Javadoc says, but core's record does not mark it
-    // @Nullable yet
-    @SuppressWarnings("NullAway")
     private static JsonMessage message(int i) {
         return new JsonMessage("id-" + i, Instant.now(), null, Map.of("n", i));
     }
@@ -119,8 +116,8 @@ class KafkaEdgeTest {
         assertThat(ids).hasSize(2000);
         // every record committed once handled: the lag, the receiving port's depth, goes back to 0
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> in.inputPort("store", "in_orders").measurements().depth() == 0
-                        && out.outputPort("api", "out_orders").measurements().depth() == 0);
+                .until(() -> in.inputPort("store", "in_orders").counters().depth() == 0
+                        && out.outputPort("api", "out_orders").counters().depth() == 0);
 
         // the same meter names as an in-process edge, tagged transport=kafka, on both sides
         assertThat(sending.get("portflow.port.messages.out")
@@ -149,7 +146,7 @@ class KafkaEdgeTest {
                         .value())
                 .isEqualTo(10_000.0);
         // message age continues across the hop (it counts from the record's origin, not the receive)
-        assertThat(in.inputPort("store", "in_orders").measurements().messageAge.count())
+        assertThat(in.inputPort("store", "in_orders").counters().messageAges().count())
                 .isEqualTo(2000);
     }
 
@@ -173,7 +170,7 @@ class KafkaEdgeTest {
             assertThat(out.send(message(i))).as("message " + i).isEqualTo(SendOutcome.ACCEPTED);
         }
         assertThat(out.send(message(100))).isEqualTo(SendOutcome.TIMED_OUT);
-        assertThat(out.measurements().dropped(dev.portflow.metrics.DropReason.TIMEOUT))
+        assertThat(out.counters().dropped(dev.portflow.metrics.DropReason.TIMEOUT))
                 .isEqualTo(1);
         // the broker agrees: the group's lag is exactly what was accepted
         await().atMost(Duration.ofSeconds(10)).until(() -> link.depth() == 100);

@@ -1,5 +1,7 @@
 package dev.portflow.recipes;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Configuration of the {@code batch} recipe; at least one of the two.
  *
@@ -9,7 +11,7 @@ package dev.portflow.recipes;
  *                 few messages it has; {@code null}: batches are emitted only when full (and at end
  *                 of stream)
  */
-public record BatchConfig(Integer size, Long windowMs) {
+public record BatchConfig(@Nullable Integer size, @Nullable Long windowMs) {
 
     static final String RECIPE = "batch";
 

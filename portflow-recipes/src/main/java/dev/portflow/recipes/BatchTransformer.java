@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code batch} recipe: collects messages and emits them as one message whose body is
@@ -48,8 +50,8 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
     private final List<JsonMessage> pending = new ArrayList<>();
     // Guarded by lock.
     private long deadline;
-    private Emitter<JsonMessage> emitter;
-    private Thread timer;
+    private @Nullable Emitter<JsonMessage> emitter; // the last transform's: a timer-emitted batch leaves through it
+    private @Nullable Thread timer;
     private boolean closed;
     private String name = "batch";
 
@@ -130,7 +132,7 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
             return;
         }
         JsonMessage batch = batchOf(pending);
-        emitter.emit(batch);
+        Objects.requireNonNull(emitter, "emitter").emit(batch); // set by the transform that added a message
         pending.clear();
     }
 
@@ -143,14 +145,15 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
             if (ingest == null || m.ingestTime().isBefore(ingest)) {
                 ingest = m.ingestTime();
             }
-            if (m.sourceTime() != null && (event == null || m.sourceTime().isBefore(event))) {
-                event = m.sourceTime();
+            if (m.declaredEventTime() != null
+                    && (event == null || m.declaredEventTime().isBefore(event))) {
+                event = m.declaredEventTime();
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", items);
         body.put("count", items.size());
-        return new JsonMessage(UUID.randomUUID().toString(), ingest, event, body);
+        return Documents.message(UUID.randomUUID().toString(), Objects.requireNonNull(ingest, "ingest"), event, body);
     }
 
     /** Stops the window timer and emits the partial batch (the output is still open here). */

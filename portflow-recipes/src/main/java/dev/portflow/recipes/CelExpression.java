@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CEL expression over a JSON message, compiled once and evaluated per message.
@@ -113,16 +114,16 @@ public final class CelExpression {
      * @param source the CEL expression
      * @throws IllegalArgumentException naming the key, the expression and CEL's diagnostics
      */
-    public static CelExpression compile(String key, String source) {
+    public static CelExpression compile(String key, @Nullable String source) {
         return compile(key, source, Expect.ANY);
     }
 
     /** Compiles an expression that must produce a boolean (a {@code filter} condition, a route). */
-    public static CelExpression compileCondition(String key, String source) {
+    public static CelExpression compileCondition(String key, @Nullable String source) {
         return compile(key, source, Expect.BOOL);
     }
 
-    static CelExpression compile(String key, String source, Expect expect) {
+    static CelExpression compile(String key, @Nullable String source, Expect expect) {
         Objects.requireNonNull(key, "key");
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("'" + key + "' must be a CEL expression producing " + expect.description
@@ -197,7 +198,7 @@ public final class CelExpression {
         }
     }
 
-    private static IllegalArgumentException invalid(String key, String source, String diagnostics) {
+    private static IllegalArgumentException invalid(String key, String source, @Nullable String diagnostics) {
         return new IllegalArgumentException(
                 "'" + key + "' is not a valid CEL expression: \"" + source + "\"\n" + diagnostics);
     }
@@ -242,7 +243,7 @@ public final class CelExpression {
      * @throws ExpressionException when evaluation fails, reads a field the message does not have or a
      *     number CEL cannot hold, or produces a number JSON cannot hold (Infinity, NaN)
      */
-    public Object evaluate(Object body) {
+    public @Nullable Object evaluate(@Nullable Object body) {
         return evaluateField(body, "");
     }
 
@@ -251,7 +252,8 @@ public final class CelExpression {
      * the field's name in the message when the result cannot be JSON (e.g. {@code field 'ratio' is
      * Infinity, which JSON cannot hold}).
      */
-    Object evaluateField(Object body, String field) {
+    @Nullable
+    Object evaluateField(@Nullable Object body, String field) {
         Object result = evaluateRaw(body);
         try {
             return CelValues.toJson(result);
@@ -265,7 +267,7 @@ public final class CelExpression {
      *
      * @throws ExpressionException when evaluation fails or the result is not a boolean
      */
-    public boolean test(Object body) {
+    public boolean test(@Nullable Object body) {
         Object result = evaluateRaw(body);
         if (result instanceof Boolean b) {
             return b;
@@ -275,7 +277,7 @@ public final class CelExpression {
     }
 
     /** Evaluates an expression that must produce a list; the elements as JSON values. */
-    List<Object> evaluateList(Object body) {
+    List<Object> evaluateList(@Nullable Object body) {
         Object result = evaluateRaw(body);
         if (result instanceof List<?> list) {
             List<Object> json = new ArrayList<>(list.size());
@@ -292,7 +294,7 @@ public final class CelExpression {
                 "'" + key + "' (" + source + ") must produce a list, but produced " + describe(result));
     }
 
-    private Object evaluateRaw(Object body) {
+    private Object evaluateRaw(@Nullable Object body) {
         Map<?, ?> fields = body instanceof Map<?, ?> map ? map : Map.of();
         Map<String, Object> variables = new HashMap<>();
         for (String name : fieldVariables) {

@@ -3,6 +3,7 @@ package dev.portflow.recipes;
 import dev.portflow.component.Router;
 import dev.portflow.message.JsonMessage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code router} recipe: sends each message to the port of the first route whose condition is
@@ -29,7 +30,7 @@ public final class CelRouter implements Router<JsonMessage> {
     }
 
     @Override
-    public String route(JsonMessage message) {
+    public @Nullable String route(JsonMessage message) {
         Object body = message.body();
         for (CompiledRoute route : routes) {
             if (route.when().test(body)) {

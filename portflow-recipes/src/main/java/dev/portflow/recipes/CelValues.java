@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between JSON values as Jackson reads them ({@code Map}, {@code List}, {@code String},
@@ -95,7 +96,7 @@ final class CelValues {
      *
      * @throws Unrepresentable for a number CEL cannot hold unchanged
      */
-    static Object toCel(Object value) {
+    static Object toCel(@Nullable Object value) {
         return switch (value) {
             case null -> NullValue.NULL_VALUE;
             case String s -> s;
@@ -157,7 +158,7 @@ final class CelValues {
      *
      * @throws Unrepresentable for a double that is Infinity or NaN, anywhere in the result
      */
-    static Object toJson(Object value) {
+    static @Nullable Object toJson(@Nullable Object value) {
         return switch (value) {
             case null -> null;
             case NullValue n -> null;

@@ -1,5 +1,7 @@
 package dev.portflow.recipes;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The messages of a recipe's configuration problems, naming the recipe, the key, what is accepted
  * and what was given. A blueprint's keys and types are checked before a recipe sees them (see each
@@ -10,7 +12,7 @@ final class ConfigProblems {
     private ConfigProblems() {}
 
     /** {@code <recipe>: '<key>' must be <expected>, was <value>}. */
-    static IllegalArgumentException problem(String recipe, String key, String expected, Object value) {
+    static IllegalArgumentException problem(String recipe, String key, String expected, @Nullable Object value) {
         return new IllegalArgumentException(recipe + ": '" + key + "' must be " + expected + ", was " + show(value));
     }
 
@@ -19,7 +21,7 @@ final class ConfigProblems {
         return new IllegalArgumentException(recipe + ": '" + key + "' is required: " + what);
     }
 
-    static String show(Object value) {
+    static String show(@Nullable Object value) {
         if (value == null) {
             return "missing";
         }

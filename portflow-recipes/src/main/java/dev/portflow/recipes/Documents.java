@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the sinks make of a message: a {@link JsonMessage} as it is; an {@link ErrorEnvelope} (a sink
@@ -23,16 +24,22 @@ final class Documents {
         return switch (message) {
             case JsonMessage json -> json;
             case ErrorEnvelope envelope ->
-                new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
+                message(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
             default -> {
                 Instant event = message instanceof EventTimed timed ? timed.eventTime() : null;
-                yield new JsonMessage(
+                yield message(
                         UUID.randomUUID().toString(),
                         Instant.now(),
                         event,
                         Json.MAPPER.convertValue(message, Object.class));
             }
         };
+    }
+
+    /** A {@link JsonMessage} whose event time may be absent ({@code null}). */
+    static JsonMessage message(
+            String id, Instant ingestTime, @Nullable Instant declaredEventTime, @Nullable Object body) {
+        return new JsonMessage(id, ingestTime, declaredEventTime, body);
     }
 
     /**
@@ -94,8 +101,8 @@ final class Documents {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_id", message.id());
         line.put("_ingest_time", message.ingestTime().toString());
-        if (message.sourceTime() != null) {
-            line.put("_event_time", message.sourceTime().toString());
+        if (message.declaredEventTime() != null) {
+            line.put("_event_time", message.declaredEventTime().toString());
         }
         if (message.body() instanceof Map<?, ?> fields) {
             fields.forEach((k, v) -> line.putIfAbsent(String.valueOf(k), v));

@@ -10,6 +10,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One short line saying why a file or database operation failed, for the sinks' error messages.
@@ -73,7 +74,7 @@ final class FailureReason {
     }
 
     /** The nearest existing ancestor of {@code file} when it is not a directory (so nothing can be created below it). */
-    private static String fileInTheWay(String file) {
+    private static @Nullable String fileInTheWay(String file) {
         try {
             for (Path p = Path.of(file).getParent(); p != null; p = p.getParent()) {
                 if (Files.exists(p)) {
@@ -86,7 +87,7 @@ final class FailureReason {
         return null;
     }
 
-    private static String firstLine(String text) {
+    private static String firstLine(@Nullable String text) {
         if (text == null) {
             return "";
         }

@@ -1,5 +1,8 @@
 package dev.portflow.recipes;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Configuration of the {@code filter} recipe.
  *
@@ -10,11 +13,13 @@ public record FilterConfig(String condition) {
 
     static final String RECIPE = "filter";
 
-    public FilterConfig {
+    /** @throws IllegalArgumentException when {@code condition} is missing ({@code null}) or does not compile */
+    public FilterConfig(@Nullable String condition) {
         compile(condition);
+        this.condition = Objects.requireNonNull(condition); // compile rejected null
     }
 
-    static CelExpression compile(String condition) {
+    static CelExpression compile(@Nullable String condition) {
         try {
             return CelExpression.compileCondition("condition", condition);
         } catch (IllegalArgumentException e) {

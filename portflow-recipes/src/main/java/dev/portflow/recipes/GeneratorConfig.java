@@ -1,6 +1,7 @@
 package dev.portflow.recipes;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the {@code generator} recipe.
@@ -12,24 +13,28 @@ import java.util.Map;
  *                 (the current instant, ISO-8601); a string that is exactly {@code "${seq}"} becomes
  *                 the number itself. Default {@code {"seq": "${seq}"}}.
  */
-public record GeneratorConfig(double rate, Long count, Map<String, Object> template) {
+public record GeneratorConfig(double rate, @Nullable Long count, Map<String, Object> template) {
 
     static final String RECIPE = "generator";
     static final Map<String, Object> DEFAULT_TEMPLATE = Map.of("seq", "${seq}");
 
-    public GeneratorConfig {
+    /** A {@code null} template is the default one. */
+    public GeneratorConfig(double rate, @Nullable Long count, @Nullable Map<String, Object> template) {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw ConfigProblems.problem(RECIPE, "rate", "a number of messages per second > 0", rate);
         }
         if (count != null && count < 0) {
             throw ConfigProblems.problem(RECIPE, "count", "a whole number >= 0 (or absent for no end)", count);
         }
-        template = template == null ? DEFAULT_TEMPLATE : asTemplate(template);
-        Template.compile(template); // rejects unknown placeholders and a malformed event_time
+        Map<String, Object> frozen = template == null ? DEFAULT_TEMPLATE : asTemplate(template);
+        Template.compile(frozen); // rejects unknown placeholders and a malformed event_time
+        this.rate = rate;
+        this.count = count;
+        this.template = frozen;
     }
 
-    /** A generator whose template is given as JSON text. */
-    public GeneratorConfig(double rate, Long count, String templateJson) {
+    /** A generator whose template is given as JSON text ({@code null}: the default template). */
+    public GeneratorConfig(double rate, @Nullable Long count, @Nullable String templateJson) {
         this(rate, count, parseTemplate(templateJson));
     }
 
@@ -38,7 +43,7 @@ public record GeneratorConfig(double rate, Long count, Map<String, Object> templ
         return (Map<String, Object>) Json.freeze(template);
     }
 
-    private static Map<String, Object> parseTemplate(String json) {
+    private static @Nullable Map<String, Object> parseTemplate(@Nullable String json) {
         if (json == null) {
             return null;
         }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadFeature;
@@ -61,7 +62,7 @@ final class Json {
      * @throws IllegalArgumentException when the value cannot be written as JSON (a non-finite number,
      *     an object Jackson cannot serialize), naming the field
      */
-    static String write(Object value) {
+    static String write(@Nullable Object value) {
         try {
             // Through UTF-8 bytes, not Jackson's String writer: only the byte writer escapes unpaired
             // surrogates (the String writer copies them, and whoever encodes the text later turns them into '?').
@@ -77,7 +78,7 @@ final class Json {
      *
      * @throws IllegalArgumentException as {@link #write(Object)}
      */
-    static void write(Object value, OutputStream out) {
+    static void write(@Nullable Object value, OutputStream out) {
         try {
             MAPPER.writeValue(out, value);
         } catch (JacksonException e) {
@@ -90,14 +91,14 @@ final class Json {
     }
 
     /** The {@code event_time} of an object body: ISO-8601, UTC when it has no offset; {@code null} if absent or malformed. */
-    static Instant eventTime(Object body) {
+    static @Nullable Instant eventTime(@Nullable Object body) {
         if (body instanceof Map<?, ?> map && map.get(EVENT_TIME) instanceof String text) {
             return parseInstant(text);
         }
         return null;
     }
 
-    static Instant parseInstant(String text) {
+    static @Nullable Instant parseInstant(String text) {
         String t = text.trim();
         try {
             return OffsetDateTime.parse(t).toInstant();

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code jsonl_sink} recipe: appends one JSON object per line to a file (UTF-8, {@code \n}).
@@ -79,13 +80,13 @@ public final class JsonlSink implements Sink<Object> {
     private int pendingLines;
     private long firstPendingAt; // System.nanoTime() when the oldest pending line was buffered
     private boolean open; // between setup and cleanup
-    private FileChannel channel; // null after a failed reopen: the next write tries again
-    private Object fileKey; // identity of the open file, to notice a deletion or replacement
+    private @Nullable FileChannel channel; // null after a failed reopen: the next write tries again
+    private @Nullable Object fileKey; // identity of the open file, to notice a deletion or replacement
     private long end; // the file's size up to its last complete line, as far as this sink knows
     private boolean mayBeTorn; // a write failed and the file could not be cut back to end yet
-    private IOException failing; // the last write failed: lines are written one by one until one succeeds
+    private @Nullable IOException failing; // the last write failed: lines are written one by one until one succeeds
     private boolean closed;
-    private Thread flusher;
+    private @Nullable Thread flusher;
 
     public JsonlSink(JsonlSinkConfig config) {
         this.config = config;
@@ -198,11 +199,11 @@ public final class JsonlSink implements Sink<Object> {
             return;
         }
         try {
-            ensureFileLocked();
+            FileChannel out = ensureFileLocked();
             ByteBuffer bytes = pending.view();
             long written = 0;
             while (bytes.hasRemaining()) {
-                written += channel.write(bytes);
+                written += out.write(bytes);
             }
             end += written; // only now: after a failure, end must still be the last line boundary
         } catch (IOException e) {
@@ -266,8 +267,10 @@ public final class JsonlSink implements Sink<Object> {
      * reopen, or when the file was deleted or replaced (a deleted file would swallow every line
      * without an error; one stat per write of the buffer), and first removes what a failed write
      * left of a line.
+     *
+     * @return the open channel
      */
-    private void ensureFileLocked() throws IOException {
+    private FileChannel ensureFileLocked() throws IOException {
         if (channel != null) {
             if (!Objects.equals(currentFileKey(), fileKey)) {
                 LOG.log(
@@ -279,9 +282,11 @@ public final class JsonlSink implements Sink<Object> {
             }
         }
         if (channel == null) {
-            openFileLocked();
+            FileChannel opened = openFileLocked();
             mayBeTorn = false; // a new file, or one whose torn end the open repaired
-        } else if (mayBeTorn) {
+            return opened;
+        }
+        if (mayBeTorn) {
             undoPartialWriteLocked();
             if (mayBeTorn) {
                 // It still cannot be cut back: end the fragment here, so the next line does not merge with it.
@@ -290,10 +295,11 @@ public final class JsonlSink implements Sink<Object> {
                 mayBeTorn = false;
             }
         }
+        return channel;
     }
 
     /** The identity of the file at {@link #path} ({@code null}: none, or the file system has no such notion). */
-    private Object currentFileKey() {
+    private @Nullable Object currentFileKey() {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
@@ -323,7 +329,8 @@ public final class JsonlSink implements Sink<Object> {
         }
     }
 
-    private void openFileLocked() throws IOException {
+    /** Opens the file at {@link #path} as {@link #channel}, and returns it. */
+    private FileChannel openFileLocked() throws IOException {
         Path parent = path.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -341,6 +348,7 @@ public final class JsonlSink implements Sink<Object> {
             throw e;
         }
         channel = opened;
+        return opened;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.portflow.recipes;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the {@code jsonl_sink} recipe.
@@ -17,17 +18,24 @@ public record JsonlSinkConfig(Path path, boolean metadata, long flushIntervalMs)
     static final String RECIPE = "jsonl_sink";
     public static final long DEFAULT_FLUSH_INTERVAL_MS = 100;
 
-    public JsonlSinkConfig {
+    /**
+     * @throws IllegalArgumentException when {@code path} is missing ({@code null}) or blank, or the flush
+     *     interval is negative
+     */
+    public JsonlSinkConfig(@Nullable Path path, boolean metadata, long flushIntervalMs) {
         if (path == null || path.toString().isBlank()) {
             throw ConfigProblems.missing(RECIPE, "path", "the file to append JSON lines to, e.g. ./data/out.jsonl");
         }
         if (flushIntervalMs < 0) {
             throw ConfigProblems.problem(RECIPE, "flush_ms", "a whole number of milliseconds >= 0", flushIntervalMs);
         }
+        this.path = path;
+        this.metadata = metadata;
+        this.flushIntervalMs = flushIntervalMs;
     }
 
     /** Lines with metadata, flushed at least every 100 ms. */
-    public JsonlSinkConfig(Path path) {
+    public JsonlSinkConfig(@Nullable Path path) {
         this(path, true, DEFAULT_FLUSH_INTERVAL_MS);
     }
 }

@@ -6,6 +6,7 @@ import dev.portflow.message.JsonMessage;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code log_sink} recipe: logs each message through {@link System.Logger} (so through whatever
@@ -34,7 +35,7 @@ public final class LogSink implements Sink<Object> {
     private String prefix = "[log_sink] ";
 
     @SuppressWarnings("unused") // held so java.util.logging (which keeps loggers weakly) does not forget the level
-    private java.util.logging.Logger julLogger;
+    private java.util.logging.@Nullable Logger julLogger;
 
     public LogSink(LogSinkConfig config) {
         this.config = config;

@@ -2,6 +2,7 @@ package dev.portflow.recipes;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the {@code log_sink} recipe.
@@ -15,18 +16,17 @@ public record LogSinkConfig(Level level, String logger) {
     public static final String DEFAULT_LOGGER = "dev.portflow.recipes.log_sink";
     private static final String LEVELS = "TRACE, DEBUG, INFO, WARNING (or WARN), ERROR";
 
-    public LogSinkConfig {
-        if (level == null) {
-            level = Level.INFO;
+    /** A {@code null} level is INFO, a {@code null} logger {@value #DEFAULT_LOGGER}. */
+    public LogSinkConfig(@Nullable Level level, @Nullable String logger) {
+        Level lvl = level == null ? Level.INFO : level;
+        if (lvl == Level.ALL || lvl == Level.OFF) {
+            throw ConfigProblems.problem(RECIPE, "level", "one of " + LEVELS, lvl.getName());
         }
-        if (level == Level.ALL || level == Level.OFF) {
-            throw ConfigProblems.problem(RECIPE, "level", "one of " + LEVELS, level.getName());
-        }
-        if (logger == null) {
-            logger = DEFAULT_LOGGER;
-        } else if (logger.isBlank()) {
+        if (logger != null && logger.isBlank()) {
             throw ConfigProblems.problem(RECIPE, "logger", "a logger name such as orders.audit", logger);
         }
+        this.level = lvl;
+        this.logger = logger == null ? DEFAULT_LOGGER : logger;
     }
 
     /** INFO, on the default logger. */
@@ -34,7 +34,7 @@ public record LogSinkConfig(Level level, String logger) {
         this(Level.INFO, null);
     }
 
-    static Level parseLevel(String text) {
+    static Level parseLevel(@Nullable String text) {
         if (text == null) {
             return Level.INFO;
         }

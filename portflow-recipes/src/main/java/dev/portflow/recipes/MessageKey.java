@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key a component's messages are ordered by: a blueprint's {@code ordering: key} with
@@ -39,12 +40,12 @@ public final class MessageKey implements Function<Object, Object> {
 
     private final CelExpression expression;
     /** The field a plain field name reads directly, or {@code null} to evaluate the expression. */
-    private final String field;
+    private final @Nullable String field;
 
-    private final String owner;
+    private final @Nullable String owner;
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    private MessageKey(CelExpression expression, String field, String owner) {
+    private MessageKey(CelExpression expression, @Nullable String field, @Nullable String owner) {
         this.expression = expression;
         this.field = field;
         this.owner = owner;
@@ -65,7 +66,7 @@ public final class MessageKey implements Function<Object, Object> {
      * Compiles the key of component {@code component} (named when a key cannot be read); see
      * {@link #of(String)}.
      */
-    public static MessageKey of(String expression, String component) {
+    public static MessageKey of(String expression, @Nullable String component) {
         CelExpression compiled = CelExpression.compile("key", expression);
         if (!compiled.readsTheMessage()) {
             throw new IllegalArgumentException("'key' \"" + expression + "\" reads nothing of the message, so every"
@@ -85,7 +86,7 @@ public final class MessageKey implements Function<Object, Object> {
 
     /** The key of {@code message}, or {@code null} when it cannot be read (see the class comment). */
     @Override
-    public Object apply(Object message) {
+    public @Nullable Object apply(@Nullable Object message) {
         Object body = bodyOf(message);
         if (field == null) {
             try {
@@ -105,7 +106,7 @@ public final class MessageKey implements Function<Object, Object> {
         }
     }
 
-    private static Object bodyOf(Object message) {
+    private static @Nullable Object bodyOf(@Nullable Object message) {
         return switch (message) {
             case null -> null;
             case JsonMessage json -> json.body();
@@ -114,7 +115,7 @@ public final class MessageKey implements Function<Object, Object> {
         };
     }
 
-    private Object unreadable(String reason) {
+    private @Nullable Object unreadable(@Nullable String reason) {
         if (warned.compareAndSet(false, true)) {
             LOG.log(
                     Level.WARNING,

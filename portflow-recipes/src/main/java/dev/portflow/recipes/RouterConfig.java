@@ -4,6 +4,7 @@ import dev.portflow.port.PortName;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the router recipe ({@code recipe: router} in a blueprint).
@@ -12,7 +13,7 @@ import java.util.Set;
  * @param defaultPort the {@code out_*} port for messages no route matches; {@code null} drops them
  *                    as {@code filtered}
  */
-public record RouterConfig(List<Route> routes, String defaultPort) {
+public record RouterConfig(List<Route> routes, @Nullable String defaultPort) {
 
     static final String RECIPE = "router";
 

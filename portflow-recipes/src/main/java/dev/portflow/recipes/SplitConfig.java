@@ -1,5 +1,8 @@
 package dev.portflow.recipes;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Configuration of the {@code split} recipe.
  *
@@ -10,11 +13,13 @@ public record SplitConfig(String items) {
 
     static final String RECIPE = "split";
 
-    public SplitConfig {
+    /** @throws IllegalArgumentException when {@code items} is missing ({@code null}) or does not compile */
+    public SplitConfig(@Nullable String items) {
         compile(items);
+        this.items = Objects.requireNonNull(items); // compile rejected null
     }
 
-    static CelExpression compile(String items) {
+    static CelExpression compile(@Nullable String items) {
         try {
             return CelExpression.compile("items", items, CelExpression.Expect.LIST);
         } catch (IllegalArgumentException e) {

@@ -37,7 +37,7 @@ public final class SplitTransformer implements Transformer<JsonMessage, JsonMess
         List<Object> elements = items.evaluateList(message.body());
         for (int i = 0; i < elements.size(); i++) {
             out.emit(new JsonMessage(
-                    message.id() + "-" + i, message.ingestTime(), message.sourceTime(), elements.get(i)));
+                    message.id() + "-" + i, message.ingestTime(), message.declaredEventTime(), elements.get(i)));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.portflow.recipes;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the {@code store} recipe.
@@ -18,7 +19,12 @@ import java.util.regex.Pattern;
  * @param user     the database user, or {@code null}
  * @param password the database password, or {@code null}
  */
-public record StoreConfig(String url, String table, String key, String user, String password) {
+public record StoreConfig(
+        @Nullable String url,
+        @Nullable String table,
+        @Nullable String key,
+        @Nullable String user,
+        @Nullable String password) {
 
     static final String RECIPE = "store";
     static final String H2_PREFIX = "jdbc:h2:";

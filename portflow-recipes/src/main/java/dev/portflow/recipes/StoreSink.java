@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code store} recipe: writes each message as one row of a JDBC table, idempotently.
@@ -56,12 +57,14 @@ public final class StoreSink implements Sink<Object> {
 
     private final StoreConfig config;
     private final Path dataDir;
-    private String url;
-    private String shownUrl; // for messages: the URL as configured (or derived), without the settings setup adds
-    private String table;
-    private String create;
-    private String check;
-    private String upsert;
+    // Set by setup.
+    private @Nullable String url;
+    private @Nullable String
+            shownUrl; // for messages: the URL as configured (or derived), without the settings setup adds
+    private @Nullable String table;
+    private @Nullable String create;
+    private @Nullable String check;
+    private @Nullable String upsert;
     /** Connections no call is using, the most recently used first (so a quiet stage keeps using few). */
     private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
     /** Every open connection, idle or in use, to close them all in {@code cleanup}. */
@@ -98,13 +101,13 @@ public final class StoreSink implements Sink<Object> {
         return config;
     }
 
-    /** The JDBC URL in use (after {@code setup}). */
-    public String url() {
+    /** The JDBC URL in use (after {@code setup}; {@code null} before). */
+    public @Nullable String url() {
         return url;
     }
 
-    /** The table written to (after {@code setup}). */
-    public String table() {
+    /** The table written to (after {@code setup}; {@code null} before). */
+    public @Nullable String table() {
         return table;
     }
 
@@ -203,8 +206,9 @@ public final class StoreSink implements Sink<Object> {
             if (connection.isReadOnly()) {
                 // H2 opens a database whose file it cannot write read-only, without an error: every
                 // message would fail later with "The database is read only".
+                String connected = Objects.requireNonNull(url, "url"); // getConnection takes no null URL
                 throw new SQLException("store: cannot write to " + shownUrl + ": the database is open read-only"
-                        + (url.startsWith(StoreConfig.H2_PREFIX)
+                        + (connected.startsWith(StoreConfig.H2_PREFIX)
                                 ? " (its file is not writable, or the URL sets ACCESS_MODE_DATA=r)"
                                 : ""));
             }
@@ -348,8 +352,8 @@ public final class StoreSink implements Sink<Object> {
         upsert.setString(1, key);
         upsert.setString(2, json);
         upsert.setObject(3, utc(document.ingestTime()));
-        if (document.sourceTime() != null) {
-            upsert.setObject(4, utc(document.sourceTime()));
+        if (document.declaredEventTime() != null) {
+            upsert.setObject(4, utc(document.declaredEventTime()));
         } else {
             upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
         }

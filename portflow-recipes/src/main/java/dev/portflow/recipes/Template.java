@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** A generator template, parsed once: string values split into literal text and placeholders. */
 final class Template {
@@ -15,15 +16,15 @@ final class Template {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final List<String> NAMES = List.of("seq", "uuid", "now");
 
-    private final Object root;
+    private final Map<String, Object> root;
 
-    private Template(Object root) {
+    private Template(Map<String, Object> root) {
         this.root = root;
     }
 
     /** @throws IllegalArgumentException naming the field with an unknown placeholder */
     static Template compile(Map<String, Object> template) {
-        Template t = new Template(compileValue(template, ""));
+        Template t = new Template(compileMap(template, ""));
         Object sample = t.render(0);
         if (sample instanceof Map<?, ?> map
                 && map.get(Json.EVENT_TIME) != null
@@ -47,12 +48,16 @@ final class Template {
     /** A string that is exactly "${seq}": rendered as a number. */
     private record SeqNumber() {}
 
+    private static Map<String, Object> compileMap(Map<?, ?> map, String path) {
+        Map<String, Object> compiled = new LinkedHashMap<>();
+        map.forEach((k, v) ->
+                compiled.put(String.valueOf(k), compileValue(v, path.isEmpty() ? String.valueOf(k) : path + "." + k)));
+        return compiled;
+    }
+
     private static Object compileValue(Object value, String path) {
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> compiled = new LinkedHashMap<>();
-            map.forEach((k, v) -> compiled.put(
-                    String.valueOf(k), compileValue(v, path.isEmpty() ? String.valueOf(k) : path + "." + k)));
-            return compiled;
+            return compileMap(map, path);
         }
         if (value instanceof List<?> list) {
             List<Object> compiled = new ArrayList<>(list.size());
@@ -102,17 +107,19 @@ final class Template {
     }
 
     /** A fresh, mutable body for message number {@code seq}. */
-    Object render(long seq) {
-        return render(root, seq);
+    Map<String, Object> render(long seq) {
+        return renderMap(root, seq);
     }
 
-    private static Object render(Object node, long seq) {
+    private static Map<String, Object> renderMap(Map<?, ?> map, long seq) {
+        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(map.size());
+        map.forEach((k, v) -> out.put((String) k, render(v, seq)));
+        return out;
+    }
+
+    private static @Nullable Object render(@Nullable Object node, long seq) {
         return switch (node) {
-            case Map<?, ?> map -> {
-                Map<String, Object> out = LinkedHashMap.newLinkedHashMap(map.size());
-                map.forEach((k, v) -> out.put((String) k, render(v, seq)));
-                yield out;
-            }
+            case Map<?, ?> map -> renderMap(map, seq);
             case List<?> list -> {
                 List<Object> out = new ArrayList<>(list.size());
                 list.forEach(v -> out.add(render(v, seq)));

@@ -103,12 +103,12 @@ class BatchTransformerTest {
         batch(
                 new BatchConfig(3, null),
                 TestSupport.source(
-                        new JsonMessage("1", t0.plusSeconds(5), null, 1),
+                        Documents.message("1", t0.plusSeconds(5), null, 1),
                         new JsonMessage("2", t0.plusSeconds(1), t0.plusSeconds(3), 2),
                         new JsonMessage("3", t0.plusSeconds(9), t0.plusSeconds(2), 3)));
         JsonMessage batch = out.received.getFirst();
         assertThat(batch.ingestTime()).isEqualTo(t0.plusSeconds(1));
-        assertThat(batch.sourceTime()).isEqualTo(t0.plusSeconds(2));
+        assertThat(batch.declaredEventTime()).isEqualTo(t0.plusSeconds(2));
     }
 
     @Test

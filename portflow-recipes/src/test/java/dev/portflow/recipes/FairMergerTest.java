@@ -35,7 +35,7 @@ class FairMergerTest {
         for (String from : List.of("a", "b")) {
             List<Object> ns = out.received.stream()
                     .map(JsonMessage::fields)
-                    .filter(f -> f.get("from").equals(from))
+                    .filter(f -> from.equals(f.get("from")))
                     .map(f -> f.get("n"))
                     .toList();
             assertThat(ns)

@@ -66,7 +66,7 @@ class GeneratorSourceTest {
             assertThat(Instant.parse((String) f.get("at"))).isBetween(before, Instant.now());
             assertThat(f.get("fixed")).isEqualTo(7);
             assertThat(f.get("nested")).isEqualTo(obj("list", List.of((long) i, true)));
-            assertThat(m.sourceTime()).isNull();
+            assertThat(m.declaredEventTime()).isNull();
             ids.add(m.id());
             refs.add((String) f.get("ref"));
         }
@@ -80,9 +80,9 @@ class GeneratorSourceTest {
                 generate(new GeneratorConfig(1000, 2L, "{\"n\": \"${seq}\", \"event_time\": \"${now}\"}"));
         assertThat(out.received).hasSize(2);
         JsonMessage first = out.received.get(0);
-        assertThat(first.sourceTime())
+        assertThat(first.declaredEventTime())
                 .isEqualTo(Instant.parse((String) first.fields().get("event_time")));
-        assertThat(first.eventTime()).isEqualTo(first.sourceTime());
+        assertThat(first.eventTime()).isEqualTo(first.declaredEventTime());
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,8 +92,8 @@ class JsonlSinkTest {
                 Instant.parse("2026-01-31T12:00:01Z"),
                 Instant.parse("2026-01-31T12:00:00Z"),
                 obj("amount", 150.5, "tags", List.of("x"), "event_time", "2026-01-31T12:00:00Z"));
-        JsonMessage plain = new JsonMessage("id-2", Instant.parse("2026-01-31T12:00:02Z"), null, obj("amount", 3));
-        JsonMessage array = new JsonMessage("id-3", Instant.parse("2026-01-31T12:00:03Z"), null, List.of(1, 2));
+        JsonMessage plain = Documents.message("id-2", Instant.parse("2026-01-31T12:00:02Z"), null, obj("amount", 3));
+        JsonMessage array = Documents.message("id-3", Instant.parse("2026-01-31T12:00:03Z"), null, List.of(1, 2));
         write(new JsonlSinkConfig(file), TestSupport.source(withEventTime, plain, array));
 
         String text = Files.readString(file);
@@ -223,10 +224,14 @@ class JsonlSinkTest {
                 .connect("big.out_o", "ok.in_o")
                 .connect("big.err_o", "dead.in_errors"));
         assertThat(lines(file))
-                .extracting(line -> (Object) ((Map<?, ?>) ((Map<?, ?>) line).get("payload")).get("amount"))
+                .extracting(line -> (Object) payload(line).get("amount"))
                 .containsExactly("x", "y");
-        assertThat(((Map<?, ?>) ((Map<?, ?>) lines(file).getFirst()).get("payload")).get("note"))
-                .isEqualTo("\udc00");
+        assertThat(payload(lines(file).getFirst()).get("note")).isEqualTo("\udc00");
+    }
+
+    /** The {@code payload} object of a dead-letter line. */
+    private static Map<?, ?> payload(Object line) {
+        return (Map<?, ?>) Objects.requireNonNull(((Map<?, ?>) line).get("payload"), "payload");
     }
 
     // Bug 18, sink part: Jackson wrote NaN as the string "NaN"; an object it cannot serialize failed.

@@ -56,7 +56,7 @@ class MapTransformerTest {
         JsonMessage result = out.received.getFirst();
         assertThat(result.id()).isEqualTo("order-1");
         assertThat(result.ingestTime()).isEqualTo(order.ingestTime());
-        assertThat(result.sourceTime()).isEqualTo(order.sourceTime());
+        assertThat(result.declaredEventTime()).isEqualTo(order.declaredEventTime());
         assertThat(result.body())
                 .isEqualTo(obj("price", 2.5, "qty", 4, "status", "priced", "total", 10.0, "big", true));
         assertThat(order.fields()).containsEntry("status", "new"); // the input is not modified

@@ -45,7 +45,7 @@ class SplitTransformerTest {
         assertThat(out.bodies()).containsExactly(obj("sku", "a", "qty", 1L), obj("sku", "c", "qty", 5L));
         assertThat(out.received).allSatisfy(m -> {
             assertThat(m.ingestTime()).isEqualTo(order.ingestTime());
-            assertThat(m.sourceTime()).isEqualTo(order.sourceTime());
+            assertThat(m.declaredEventTime()).isEqualTo(order.declaredEventTime());
         });
     }
 

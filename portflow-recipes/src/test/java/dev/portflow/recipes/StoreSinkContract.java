@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +39,7 @@ abstract class StoreSinkContract {
     private final List<String> created = new ArrayList<>();
 
     /** The store configuration for {@code table} with the given key field ({@code null}: the message id). */
-    abstract StoreConfig config(String table, String key);
+    abstract StoreConfig config(String table, @Nullable String key);
 
     /** A connection to the same database, for the assertions. */
     abstract Connection connect() throws SQLException;
@@ -107,11 +109,11 @@ abstract class StoreSinkContract {
         Instant t = Instant.parse("2026-01-31T12:00:00Z");
         store(
                 config(table, "order_id"),
-                new JsonMessage("m1", t, null, obj("order_id", "o-1", "amount", 100)),
+                Documents.message("m1", t, null, obj("order_id", "o-1", "amount", 100)),
                 new JsonMessage(
                         "m2", t, t.minusSeconds(60), obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x"))),
-                new JsonMessage("m3", t.plusSeconds(1), null, obj("order_id", "o-1", "amount", 150)),
-                new JsonMessage("m4", t, null, obj("order_id", 42, "amount", 1)));
+                Documents.message("m3", t.plusSeconds(1), null, obj("order_id", "o-1", "amount", 150)),
+                Documents.message("m4", t, null, obj("order_id", 42, "amount", 1)));
 
         Map<String, List<Object>> rows = rows(table);
         assertThat(rows.keySet()).containsExactly("42", "o-1", "o-2");
@@ -210,7 +212,9 @@ abstract class StoreSinkContract {
         for (List<JsonMessage> mine : sent) {
             for (JsonMessage m : mine) {
                 assertThat(rows.get(m.id())).as("row of " + m.id()).isNotNull();
-                assertThat(rows.get(m.id()).getFirst()).as("body of " + m.id()).isEqualTo(m.body());
+                assertThat(Objects.requireNonNull(rows.get(m.id())).getFirst())
+                        .as("body of " + m.id())
+                        .isEqualTo(m.body());
             }
         }
     }

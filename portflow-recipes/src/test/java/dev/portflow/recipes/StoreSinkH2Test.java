@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,7 @@ class StoreSinkH2Test extends StoreSinkContract {
     }
 
     @Override
-    StoreConfig config(String table, String key) {
+    StoreConfig config(String table, @Nullable String key) {
         return new StoreConfig(url(), table, key, null, null);
     }
 
@@ -83,7 +85,7 @@ class StoreSinkH2Test extends StoreSinkContract {
             release.join();
         }
         assertThat(errors.received).isEmpty();
-        assertThat(rows(table).get("a").get(0)).isEqualTo(obj("k", "a", "v", 2));
+        assertThat(Objects.requireNonNull(rows(table).get("a")).get(0)).isEqualTo(obj("k", "a", "v", 2));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class StoreSinkPostgresTest extends StoreSinkContract {
     }
 
     /** Why the server cannot be used, or {@code null} when it can; probed once. */
-    private static String unavailable;
+    private static @Nullable String unavailable;
 
     private static boolean probed;
 
@@ -60,7 +61,7 @@ class StoreSinkPostgresTest extends StoreSinkContract {
         Assumptions.abort("skipped, " + unavailable + "; under CI=true this fails instead");
     }
 
-    private static String probe() {
+    private static @Nullable String probe() {
         Properties props = credentials();
         props.setProperty("connectTimeout", "3");
         props.setProperty("loginTimeout", "5");
@@ -81,7 +82,7 @@ class StoreSinkPostgresTest extends StoreSinkContract {
     }
 
     @Override
-    StoreConfig config(String table, String key) {
+    StoreConfig config(String table, @Nullable String key) {
         return new StoreConfig(URL, table, key, USER, PASSWORD);
     }
 

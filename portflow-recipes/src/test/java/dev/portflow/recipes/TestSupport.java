@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** Small pieces the recipe tests build their pipelines from. */
 final class TestSupport {
@@ -29,11 +30,11 @@ final class TestSupport {
 
     /** A message with a random id, ingested now. */
     static JsonMessage json(Object body) {
-        return new JsonMessage(UUID.randomUUID().toString(), Instant.now(), null, body);
+        return Documents.message(UUID.randomUUID().toString(), Instant.now(), null, body);
     }
 
     /** A mutable JSON object from alternating keys and values. */
-    static Map<String, Object> obj(Object... keysAndValues) {
+    static Map<String, Object> obj(@Nullable Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);

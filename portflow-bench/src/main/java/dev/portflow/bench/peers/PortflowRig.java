@@ -6,7 +6,8 @@ import dev.portflow.component.Router;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
-import dev.portflow.metrics.PortMeasurements;
+import dev.portflow.internal.PortInternals;
+import dev.portflow.internal.PortMeasurements;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.SendOutcome;
@@ -157,13 +158,12 @@ final class PortflowRig implements PeerRig {
             case BATCH -> "in_batches";
         };
         long expectedAtSink = shape == Shape.BATCH ? tally.batches : tally.count;
-        PortMeasurements sinkIn = pipeline.inputPort("sink", sinkPort).measurements();
+        PortMeasurements sinkIn = PortInternals.measurements(pipeline.inputPort("sink", sinkPort));
         check(
                 sinkIn.messagesIn() == expectedAtSink,
                 "sink messages.in " + sinkIn.messagesIn() + " != " + expectedAtSink);
-        PortMeasurements firstIn = pipeline.inputPort(
-                        shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router", "in_numbers")
-                .measurements();
+        PortMeasurements firstIn = PortInternals.measurements(pipeline.inputPort(
+                shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router", "in_numbers"));
         check(firstIn.messagesIn() == messages, "first stage messages.in " + firstIn.messagesIn());
         for (String component : new String[] {"source", "sink"}) {
             check(pipeline.errorsFreeOf(component), component + " counted errors");
@@ -200,8 +200,7 @@ final class PortflowRig implements PeerRig {
         for (ComponentInfo c : pipeline.components()) {
             long blocked = 0;
             for (String port : c.outputs()) {
-                blocked += pipeline.outputPort(c.name(), port)
-                        .measurements()
+                blocked += PortInternals.measurements(pipeline.outputPort(c.name(), port))
                         .blocked
                         .count();
             }

@@ -2,6 +2,7 @@ package dev.portflow.blueprint.spi;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One key a recipe accepts in {@code config:}. Validation checks the type, the range and the
@@ -28,12 +29,12 @@ public record ConfigKey(
         String name,
         ConfigType type,
         boolean required,
-        Object defaultValue,
+        @Nullable Object defaultValue,
         String description,
-        Double min,
-        Double max,
+        @Nullable Double min,
+        @Nullable Double max,
         List<String> allowedValues,
-        ConfigType elementType,
+        @Nullable ConfigType elementType,
         List<ConfigKey> elementKeys) {
 
     public ConfigKey {
@@ -53,7 +54,7 @@ public record ConfigKey(
     }
 
     /** A key that may be left out; {@code defaultValue} may be {@code null} (no value then). */
-    public static ConfigKey optional(String name, ConfigType type, Object defaultValue, String description) {
+    public static ConfigKey optional(String name, ConfigType type, @Nullable Object defaultValue, String description) {
         return new ConfigKey(name, type, false, defaultValue, description, null, null, List.of(), null, List.of());
     }
 

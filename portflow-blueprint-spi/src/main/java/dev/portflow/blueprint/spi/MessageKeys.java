@@ -1,6 +1,7 @@
 package dev.portflow.blueprint.spi;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the key functions of {@code ordering: key} from the {@code key:} a blueprint gives (a field
@@ -17,5 +18,5 @@ public interface MessageKeys {
      * @param component the component's name, for log messages; {@code null} when only checking
      * @throws IllegalArgumentException when {@code expression} is not a valid key, saying why
      */
-    Function<Object, ?> keyFunction(String expression, String component);
+    Function<Object, ?> keyFunction(String expression, @Nullable String component);
 }

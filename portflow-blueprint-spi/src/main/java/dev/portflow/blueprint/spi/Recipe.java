@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A component type usable in a blueprint as {@code recipe: <name>}: the one declaration of what it
@@ -90,8 +91,8 @@ public interface Recipe {
         private List<ConfigKey> config = List.of();
         private Consumer<RecipeConfig> configCheck = c -> {};
         private Consumer<RecipeCheck> check = c -> {};
-        private RecipeFactory factory;
-        private String singleWorker;
+        private @Nullable RecipeFactory factory;
+        private @Nullable String singleWorker;
 
         private Builder(String name, ComponentKind kind) {
             this.name = Objects.requireNonNull(name, "name");
@@ -144,7 +145,7 @@ public interface Recipe {
         }
 
         public Recipe build() {
-            Objects.requireNonNull(factory, () -> "recipe '" + name + "' needs a factory");
+            RecipeFactory made = Objects.requireNonNull(factory, () -> "recipe '" + name + "' needs a factory");
             return new Defined(
                     name,
                     description,
@@ -153,7 +154,7 @@ public interface Recipe {
                     config,
                     configCheck,
                     check,
-                    factory,
+                    made,
                     Optional.ofNullable(singleWorker));
         }
     }

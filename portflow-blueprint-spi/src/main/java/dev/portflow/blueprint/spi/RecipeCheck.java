@@ -3,6 +3,7 @@ package dev.portflow.blueprint.spi;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** What {@link Recipe#check} sees of one component during validation, and where it reports. */
 public interface RecipeCheck {
@@ -39,5 +40,5 @@ public interface RecipeCheck {
      * (listed after those of single elements), and is dropped when a connection of the component has
      * a problem of its own, from which it would only follow.
      */
-    void problem(Position at, String message, String hint);
+    void problem(Position at, String message, @Nullable String hint);
 }

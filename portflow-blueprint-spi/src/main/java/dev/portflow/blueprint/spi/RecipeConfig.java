@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A component's validated configuration, defaults filled in, with typed getters. Values are the
@@ -52,7 +53,7 @@ public final class RecipeConfig {
     }
 
     /** The value of {@code key}, or {@code null}. */
-    public Object get(String key) {
+    public @Nullable Object get(String key) {
         return values.get(key);
     }
 
@@ -62,7 +63,7 @@ public final class RecipeConfig {
     }
 
     /** The text of {@code key}, or {@code null} when it has no value. */
-    public String getString(String key) {
+    public @Nullable String getString(String key) {
         Object v = values.get(key);
         return v == null ? null : v instanceof String s ? s : String.valueOf(v);
     }
@@ -102,7 +103,7 @@ public final class RecipeConfig {
     }
 
     /** A path, resolved against the blueprint's directory; {@code null} when it has no value. */
-    public Path getPath(String key) {
+    public @Nullable Path getPath(String key) {
         String text = getString(key);
         return text == null ? null : baseDirectory.resolve(text).normalize();
     }

@@ -2,6 +2,7 @@ package dev.portflow.blueprint.spi;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** "Did you mean" suggestions for hints, as validation gives them (a recipe's check may use them too). */
 public final class Suggestions {
@@ -9,7 +10,7 @@ public final class Suggestions {
     private Suggestions() {}
 
     /** The candidate closest to {@code word} when it is close enough to be a likely typo, else {@code null}. */
-    public static String nearest(String word, Collection<String> candidates) {
+    public static @Nullable String nearest(@Nullable String word, Collection<String> candidates) {
         if (word == null || word.isEmpty()) {
             return null;
         }
@@ -32,7 +33,7 @@ public final class Suggestions {
     }
 
     /** "did you mean 'x'? " plus what is allowed, e.g. for a hint. */
-    public static String didYouMean(String word, Collection<String> candidates, String allowedLabel) {
+    public static String didYouMean(@Nullable String word, Collection<String> candidates, String allowedLabel) {
         String near = nearest(word, candidates);
         String list = allowedLabel + ": " + String.join(", ", candidates);
         return near != null ? "did you mean '" + near + "'? " + list : list;

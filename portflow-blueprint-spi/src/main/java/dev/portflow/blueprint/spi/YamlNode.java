@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A YAML value of a blueprint with its position: what recipe configuration is made of. Keys of a
@@ -21,6 +22,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
      * The plain Java value: {@code String}, {@code Long} (or {@code BigInteger}), {@code Double},
      * {@code Boolean}, {@code null}, {@code Map<String, Object>} (in order), {@code List<Object>}.
      */
+    @Nullable
     Object toJava();
 
     /** What this is, for messages: "a string", "an integer", "a mapping", ... */
@@ -70,7 +72,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
         }
 
         @Override
-        public Object toJava() {
+        public @Nullable Object toJava() {
             return switch (kind) {
                 case STRING -> text;
                 case INTEGER -> integerValue();
@@ -133,7 +135,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
         }
 
         /** The entry for {@code key}, or {@code null}. */
-        public Entry entry(String key) {
+        public @Nullable Entry entry(String key) {
             for (Entry e : entries) {
                 if (e.key().equals(key)) {
                     return e;
@@ -143,7 +145,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
         }
 
         /** The value for {@code key}, or {@code null}. */
-        public YamlNode get(String key) {
+        public @Nullable YamlNode get(String key) {
             Entry e = entry(key);
             return e == null ? null : e.value();
         }

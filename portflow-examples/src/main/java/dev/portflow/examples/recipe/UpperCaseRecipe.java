@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user recipe, whole: {@code recipe: upper_case} upper-cases the text of chosen fields. Adding a
@@ -47,7 +48,7 @@ public final class UpperCaseRecipe extends AbstractRecipe {
         return Transformer.map((JsonMessage message) -> message.withBody(upperCased(message, fields)));
     }
 
-    private static Object upperCased(JsonMessage message, List<String> fields) {
+    private static @Nullable Object upperCased(JsonMessage message, List<String> fields) {
         if (!(message.body() instanceof Map<?, ?> body)) {
             return message.body(); // not an object: nothing to upper-case
         }

@@ -1,0 +1,218 @@
+package dev.portflow.blueprint.assemble;
+
+import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
+import dev.portflow.blueprint.model.KafkaSpec;
+import dev.portflow.blueprint.model.PortSpec;
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.validate.BlueprintValidator.Edge;
+import dev.portflow.blueprint.validate.ConnectionDefaults;
+import dev.portflow.blueprint.validate.Names;
+import dev.portflow.kafka.KafkaEdge;
+import dev.portflow.kafka.KafkaReceiver;
+import dev.portflow.kafka.KafkaSettings;
+import dev.portflow.kafka.KafkaTransport;
+import dev.portflow.kafka.KafkaTransportException;
+import dev.portflow.kafka.MessageCodec;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.OverflowPolicy;
+import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.PipelineBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The third step of assembly: the ends of the Kafka connections that run in this process, over the
+ * process's one Kafka client. Kafka is contacted only for a pipeline that can be built: with
+ * bootstrap servers set ({@code PORTFLOW_KAFKA_BOOTSTRAP}, else {@code kafka.bootstrap_servers}) and
+ * no problem found before. Once the pipeline is built its receivers {@link #watch} it; the client is
+ * {@link #close}d when assembly fails.
+ *
+ * <p>Internal: not part of the API; public for {@code dev.portflow.blueprint}, whose assembler runs
+ * the steps.
+ */
+public final class KafkaEnds {
+
+    /** The output port of a Kafka receiver, feeding the receiving component. */
+    private static final String RECEIVER_PORT = "out_records";
+
+    /** The receiving end of a Kafka connection in this process, to point at its input port once built. */
+    private record Receiving(KafkaReceiver<?> receiver, Endpoint to) {}
+
+    private final AssemblyState state;
+    /** The process's Kafka client, or {@code null} when there is none. */
+    private final KafkaTransport kafka;
+
+    private final List<Receiving> receiving = new ArrayList<>();
+
+    private KafkaEnds(AssemblyState state, KafkaTransport kafka) {
+        this.state = state;
+        this.kafka = kafka;
+    }
+
+    /**
+     * Sets up the ends of {@code kafkaEdges} (the Kafka connections with an end here), in order, until
+     * Kafka turns out unreachable; problems and failures to start go to {@code state}.
+     *
+     * @param environment where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
+     */
+    public static KafkaEnds connect(AssemblyState state, List<Edge> kafkaEdges, Map<String, String> environment) {
+        String bootstrap = kafkaEdges.isEmpty()
+                ? null
+                : bootstrapServers(state, kafkaEdges.getFirst().spec(), environment);
+        KafkaTransport kafka = null;
+        if (bootstrap != null && !state.hasProblems()) { // Kafka is contacted only for a pipeline that can be built
+            kafka = kafkaTransport(state, bootstrap, kafkaEdges.getFirst().spec());
+        }
+        KafkaEnds ends = new KafkaEnds(state, kafka);
+        if (kafka != null) {
+            for (Edge e : kafkaEdges) {
+                if (!ends.setUp(e)) {
+                    break; // Kafka is not reachable: the other connections would wait for it in vain
+                }
+            }
+        }
+        return ends;
+    }
+
+    /** The process's Kafka client, or {@code null} when no Kafka connection has an end here. */
+    public KafkaTransport transport() {
+        return kafka;
+    }
+
+    /** Points each receiver at the depth of the input port it feeds in the built {@code pipeline}. */
+    public void watch(Pipeline pipeline) {
+        for (Receiving r : receiving) {
+            r.receiver().watch(pipeline);
+        }
+    }
+
+    /** Closes the Kafka client, if there is one: assembly failed. */
+    public void close() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /**
+     * The Kafka bootstrap servers: {@code PORTFLOW_KAFKA_BOOTSTRAP} when set, else
+     * {@code kafka.bootstrap_servers}; {@code null} with a problem at {@code first} when neither is.
+     */
+    private static String bootstrapServers(AssemblyState state, ConnectionSpec first, Map<String, String> variables) {
+        Blueprint blueprint = state.blueprint();
+        String configured = blueprint.kafka() != null ? blueprint.kafka().bootstrapServers() : null;
+        Map<String, String> environment = variables != null ? variables : System.getenv();
+        String bootstrap = KafkaSettings.bootstrapFrom(configured, environment);
+        if (bootstrap == null || bootstrap.isBlank()) {
+            state.problem(
+                    first.position("transport"),
+                    "connection " + first.describe() + " runs over Kafka, but no Kafka bootstrap servers are set",
+                    "add kafka: {bootstrap_servers: \"host:port\"} to the blueprint, or set the environment variable "
+                            + KafkaSettings.BOOTSTRAP_ENV);
+            return null;
+        }
+        return bootstrap;
+    }
+
+    /**
+     * The process's connection to Kafka (contacted lazily), or {@code null} with a problem: a client
+     * property Kafka refuses is a problem of the blueprint; bootstrap servers that do not resolve (their
+     * form was validated) are a failure to start.
+     */
+    private static KafkaTransport kafkaTransport(AssemblyState state, String bootstrap, ConnectionSpec first) {
+        Blueprint blueprint = state.blueprint();
+        KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
+        try {
+            return KafkaTransport.create(KafkaSettings.of(bootstrap)
+                    .withLagRefresh(Duration.ofMillis(spec.lagRefreshMs()))
+                    .withClientProperties(spec.client()));
+        } catch (RuntimeException e) {
+            Position at = blueprint.kafka() != null ? spec.position() : first.position("transport");
+            String message = "cannot set up the Kafka client for " + bootstrap + ": " + ExceptionMessages.message(e);
+            if (isConfigProblem(e)) {
+                state.problem(at, message, null);
+            } else {
+                state.failure(at, message, null, e);
+            }
+            return null;
+        }
+    }
+
+    /** Whether Kafka refused its configuration for something other than the bootstrap servers. */
+    private static boolean isConfigProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.config.ConfigException config) {
+                return config.getMessage() == null || !config.getMessage().contains("bootstrap");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The ends of one Kafka connection that run in this process: the sending link on the sender's
+     * output port, and a receiver (a source named {@code kafka_in_<component>_<port>}) feeding the
+     * receiving input port, which then reports the consumer lag as its depth.
+     *
+     * @return {@code false} when Kafka could not be reached (a failure to start was added)
+     */
+    private boolean setUp(Edge e) {
+        Blueprint blueprint = state.blueprint();
+        PipelineBuilder builder = state.builder();
+        ConnectionSpec c = e.spec();
+        KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
+        String schemaName = e.from()
+                .spec()
+                .port(c.from().port())
+                .map(PortSpec::schema)
+                .or(() -> e.to().spec().port(c.to().port()).map(PortSpec::schema))
+                .orElse(null);
+        try {
+            KafkaEdge edge = new KafkaEdge(
+                    blueprint.name(),
+                    c.from().component(),
+                    c.from().port(),
+                    c.to().component(),
+                    c.to().port(),
+                    c.topicIn(blueprint.name()),
+                    ConnectionDefaults.bufferSize(c));
+            MessageCodec<Object> codec = KafkaCodecs.forEdge(
+                    e, schemaName == null ? null : state.schemas().get(schemaName));
+            if (state.runsHere(c.from().component())) {
+                builder.connect(
+                        c.from().toString(),
+                        kafka.sendingLink(edge, codec),
+                        ConnectionDefaults.options(c, e.from().recipe()));
+            }
+            if (state.runsHere(c.to().component())) {
+                KafkaReceiver<Object> receiver = kafka.receiver(edge, codec, spec.prefetch());
+                String name = Names.receiverName(c.to());
+                builder.component(name, receiver);
+                builder.connect(
+                        name + "." + RECEIVER_PORT,
+                        c.to().toString(),
+                        ConnectionOptions.defaults().capacity(spec.prefetch()).overflow(OverflowPolicy.BLOCK));
+                builder.bindRemote(c.to().toString(), receiver.backlog());
+                receiving.add(new Receiving(receiver, c.to()));
+            }
+            return true;
+        } catch (KafkaTransportException ex) {
+            state.failure(
+                    c.position("transport"),
+                    "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): "
+                            + ExceptionMessages.message(ex),
+                    "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?",
+                    ex);
+            return false;
+        } catch (RuntimeException ex) {
+            state.problem(
+                    c.position("transport"),
+                    "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): "
+                            + ExceptionMessages.message(ex),
+                    null);
+            return true;
+        }
+    }
+}

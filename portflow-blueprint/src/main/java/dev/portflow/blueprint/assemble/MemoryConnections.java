@@ -1,0 +1,43 @@
+package dev.portflow.blueprint.assemble;
+
+import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.validate.BlueprintValidator.Edge;
+import dev.portflow.blueprint.validate.ConnectionDefaults;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The second step of assembly: connects, in memory, the connections with an end in this process (with
+ * their buffer: {@link ConnectionDefaults#options}), and sets their Kafka connections aside for
+ * {@link KafkaEnds}. A connection whose two ends run elsewhere is left out.
+ *
+ * <p>Internal: not part of the API; public for {@code dev.portflow.blueprint}, whose assembler runs
+ * the steps.
+ */
+public final class MemoryConnections {
+
+    private MemoryConnections() {}
+
+    /** Connects the in-memory connections among {@code edges}; returns the Kafka connections with an end here. */
+    public static List<Edge> connect(AssemblyState state, List<Edge> edges) {
+        List<Edge> kafkaEdges = new ArrayList<>();
+        for (Edge e : edges) {
+            ConnectionSpec c = e.spec();
+            boolean sends = state.runsHere(c.from().component());
+            boolean receives = state.runsHere(c.to().component());
+            if (!sends && !receives) {
+                continue; // both ends run elsewhere
+            }
+            if (c.isKafka()) {
+                kafkaEdges.add(e);
+            } else {
+                state.builder()
+                        .connect(
+                                c.from().toString(),
+                                c.to().toString(),
+                                ConnectionDefaults.options(c, e.from().recipe()));
+            }
+        }
+        return kafkaEdges;
+    }
+}

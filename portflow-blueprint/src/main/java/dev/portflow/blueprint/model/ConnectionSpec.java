@@ -1,0 +1,84 @@
+package dev.portflow.blueprint.model;
+
+import dev.portflow.blueprint.spi.Position;
+import dev.portflow.port.OverflowPolicy;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One entry of {@code connections:}. Options left out are {@code null} and take the defaults at
+ * assembly: buffer 1024 (for a Kafka connection: a consumer lag of 10000); {@code block} (or
+ * {@code block_with_timeout} for edges leaving an {@code api_endpoint}); timeout 2000 ms;
+ * transport {@code memory}; the topic of a Kafka connection {@code portflow.<pipeline>.<from
+ * component>.<from port>}.
+ *
+ * @param from       the sending port ({@code null} in a model with problems)
+ * @param to         the receiving port ({@code null} in a model with problems)
+ * @param bufferSize {@code buffer_size} (for Kafka: the consumer lag allowed), or {@code null}
+ * @param overflow   {@code overflow} as written, or {@code null}
+ * @param timeoutMs  {@code timeout_ms}, or {@code null}
+ * @param transport  {@code transport} as written, or {@code null}
+ * @param topic      {@code topic} (Kafka), or {@code null}
+ * @param position   where the entry starts
+ * @param positions  where each key's value starts
+ */
+public record ConnectionSpec(
+        Endpoint from,
+        Endpoint to,
+        Integer bufferSize,
+        String overflow,
+        Long timeoutMs,
+        String transport,
+        String topic,
+        Position position,
+        Map<String, Position> positions) {
+
+    public static final String MEMORY = "memory";
+    public static final String KAFKA = "kafka";
+
+    public ConnectionSpec {
+        positions = Positions.copy(positions);
+    }
+
+    /** Where the value of {@code key} starts, else where the entry starts. */
+    public Position position(String key) {
+        return positions.getOrDefault(key, position);
+    }
+
+    /** The overflow policy written, or {@code null} when left out or not one of the five. */
+    public OverflowPolicy overflowPolicy() {
+        return parseOverflow(overflow);
+    }
+
+    /** {@code memory} unless {@code transport: kafka}. */
+    public boolean isKafka() {
+        return KAFKA.equals(transport);
+    }
+
+    static OverflowPolicy parseOverflow(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OverflowPolicy.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The Kafka topic of this connection: {@code topic} as written, else
+     * {@code portflow.<pipeline>.<from component>.<from port>}.
+     */
+    public String topicIn(String pipeline) {
+        if (topic != null) {
+            return topic;
+        }
+        return from == null ? null : "portflow." + pipeline + "." + from.component() + "." + from.port();
+    }
+
+    /** {@code from -> to}. */
+    public String describe() {
+        return from + " -> " + to;
+    }
+}

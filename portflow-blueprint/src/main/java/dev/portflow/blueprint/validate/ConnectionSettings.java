@@ -1,0 +1,140 @@
+package dev.portflow.blueprint.validate;
+
+import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.spi.Suggestions;
+import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
+import dev.portflow.kafka.KafkaEdge;
+import dev.portflow.port.OverflowPolicy;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The options of one connection: {@code buffer_size}, {@code overflow}, {@code timeout_ms},
+ * {@code transport} and {@code topic} are each valid and apply to it, for a connection that takes an
+ * ingress's requests ({@link IngressSends}) and for one over Kafka too.
+ */
+final class ConnectionSettings {
+
+    static final List<String> OVERFLOW_NAMES =
+            List.of("block", "block_with_timeout", "drop_oldest", "drop_newest", "fail");
+    static final List<String> TRANSPORTS = List.of(ConnectionSpec.MEMORY, ConnectionSpec.KAFKA);
+
+    private ConnectionSettings() {}
+
+    /** The options of connection {@code c}, whose sending component is {@code from} ({@code null} when unknown). */
+    static void check(ValidationState state, ConnectionSpec c, Resolved from) {
+        Integer size = c.bufferSize();
+        if (size != null && size < 1) {
+            state.problem(
+                    c.position("buffer_size"),
+                    size == 0
+                            ? "buffer_size must be at least 1, was 0: a buffer with no room can never take a message"
+                            : "buffer_size must be at least 1, was " + size,
+                    "use 1 for a hand-off, or leave it out for the default " + ConnectionDefaults.DEFAULT_CAPACITY);
+        }
+        OverflowPolicy policy = c.overflowPolicy();
+        if (c.overflow() != null && policy == null) {
+            state.problem(
+                    c.position("overflow"),
+                    "unknown overflow policy '" + c.overflow() + "'",
+                    Suggestions.didYouMean(c.overflow(), OVERFLOW_NAMES, "one of"));
+        }
+        if (from != null
+                && IngressSends.isIngress(from.recipe())
+                && c.from() != null
+                && IngressSends.carriesRequests(c.from().port())) {
+            ingressOptions(state, c, from, policy);
+        }
+        if (c.timeoutMs() != null) {
+            if (c.timeoutMs() < 1) {
+                state.problem(
+                        c.position("timeout_ms"),
+                        "timeout_ms must be at least 1, was " + c.timeoutMs(),
+                        "how long a block_with_timeout send waits, in milliseconds; the default is 2000");
+            } else {
+                OverflowPolicy effective = policy != null
+                        ? policy
+                        : c.overflow() == null && from != null ? ConnectionDefaults.defaultPolicy(from.recipe()) : null;
+                if (effective != null && effective != OverflowPolicy.BLOCK_WITH_TIMEOUT) {
+                    state.problem(
+                            c.position("timeout_ms"),
+                            "timeout_ms only applies to overflow: block_with_timeout, but this" + " connection uses "
+                                    + effective.name().toLowerCase(Locale.ROOT),
+                            "add overflow: block_with_timeout, or remove timeout_ms");
+                }
+            }
+        }
+        String transport = c.transport();
+        if (transport != null && !TRANSPORTS.contains(transport)) {
+            state.problem(
+                    c.position("transport"),
+                    "unknown transport '" + transport + "'",
+                    Suggestions.didYouMean(transport, TRANSPORTS, "one of"));
+        } else if (c.isKafka()) {
+            kafkaOptions(state, c, policy);
+        } else if (c.topic() != null) {
+            state.problem(
+                    c.position("topic"),
+                    "topic only applies to transport: kafka",
+                    "add transport: kafka, or remove topic");
+        }
+    }
+
+    /**
+     * A connection that takes an ingress's accepted requests: never {@code drop_oldest} (a request
+     * answered 202 would be lost), and no {@code timeout_ms} longer than the endpoint's own, which
+     * bounds every request's wait (see {@link IngressSends}).
+     */
+    private static void ingressOptions(ValidationState state, ConnectionSpec c, Resolved from, OverflowPolicy policy) {
+        if (policy == OverflowPolicy.DROP_OLDEST && !c.isKafka()) { // Kafka says it in its own words
+            state.problem(
+                    c.position("overflow"),
+                    "overflow drop_oldest cannot apply to a connection from api_endpoint '"
+                            + from.spec().name() + "': a request answered 202 must not be dropped afterwards",
+                    "use block_with_timeout (the default; a full buffer answers 503 + Retry-After after the wait),"
+                            + " or drop_newest or fail to answer 503 at once");
+        }
+        OverflowPolicy effective =
+                policy != null ? policy : c.overflow() == null ? ConnectionDefaults.defaultPolicy(from.recipe()) : null;
+        if (effective == OverflowPolicy.BLOCK_WITH_TIMEOUT
+                && c.timeoutMs() != null
+                && from.configOk()
+                && from.config().has("timeout_ms")) {
+            long ingress = from.config().getLong("timeout_ms");
+            if (c.timeoutMs() > ingress) {
+                state.problem(
+                        c.position("timeout_ms"),
+                        "timeout_ms " + c.timeoutMs() + " never applies: api_endpoint '"
+                                + from.spec().name() + "' answers 503 after its own timeout_ms (" + ingress + " ms)",
+                        "a request waits for the shorter of the two; leave timeout_ms out here, or raise the"
+                                + " api_endpoint's timeout_ms");
+            }
+        }
+    }
+
+    /** What a Kafka connection may say: a valid topic, no drop_oldest. */
+    private static void kafkaOptions(ValidationState state, ConnectionSpec c, OverflowPolicy policy) {
+        if (c.topic() != null) {
+            if (!KafkaEdge.isTopicName(c.topic())) {
+                state.problem(
+                        c.position("topic"),
+                        "'" + c.topic() + "' is not a Kafka topic name",
+                        "1 to 249 characters of a-z A-Z 0-9 . _ -, not . or ..");
+            }
+        } else if (c.from() != null
+                && state.blueprint.name() != null
+                && !KafkaEdge.isTopicName(c.topicIn(state.blueprint.name()))) {
+            state.problem(
+                    c.position("transport"),
+                    "the default topic '" + c.topicIn(state.blueprint.name()) + "' is not a Kafka topic name",
+                    "give the connection a topic: (1 to 249 of a-z A-Z 0-9 . _ -)");
+        }
+        if (policy == OverflowPolicy.DROP_OLDEST) {
+            state.problem(
+                    c.position("overflow"),
+                    "overflow drop_oldest cannot apply to a kafka connection: a record"
+                            + " in a topic cannot be taken back",
+                    "use drop_newest, block, block_with_timeout or fail; buffer_size is the consumer lag allowed");
+        }
+    }
+}
