@@ -1,6 +1,5 @@
 package dev.portflow.bench;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
@@ -279,8 +278,8 @@ abstract class HandoffChannel {
                             .timed(timed));
             if (timed) {
                 registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                PortMeterBinder.bind(registry, "bench", PortInternals.measurements(out));
-                PortMeterBinder.bind(registry, "bench", PortInternals.measurements(in));
+                PortMeterBinder.bind(registry, "bench", out.measurements());
+                PortMeterBinder.bind(registry, "bench", in.measurements());
             } else {
                 registry = null;
             }
@@ -358,16 +357,16 @@ abstract class HandoffChannel {
                     "connection received " + stats.receivedTotal() + " != consumed " + consumed);
             check(stats.currentBufferUsed() == 0, "depth " + stats.currentBufferUsed() + " after drain");
             check(
-                    PortInternals.measurements(out).messagesOut() == produced,
-                    "messages.out " + PortInternals.measurements(out).messagesOut());
+                    out.measurements().messagesOut() == produced,
+                    "messages.out " + out.measurements().messagesOut());
             check(
-                    PortInternals.measurements(in).messagesIn() == consumed,
-                    "messages.in " + PortInternals.measurements(in).messagesIn());
+                    in.measurements().messagesIn() == consumed,
+                    "messages.in " + in.measurements().messagesIn());
             check(in.isEndOfStream(), "input port not at end of stream");
             String summary = "portflow(timed=" + timed + "): produced=" + produced + " consumed=" + consumed;
             if (timed) {
-                long waits = PortInternals.measurements(in).queueWait.count();
-                long ages = PortInternals.measurements(in).messageAge.count();
+                long waits = in.measurements().queueWait.count();
+                long ages = in.measurements().messageAge.count();
                 check(waits == consumed, "queue.wait count " + waits + " != consumed " + consumed);
                 check(ages == consumed, "message.age count " + ages + " != consumed " + consumed);
                 double scrapedIn = scraped(registry.scrape(), "portflow_port_messages_in_total");
@@ -377,8 +376,8 @@ abstract class HandoffChannel {
                 summary += String.format(
                         Locale.ROOT,
                         " queue.wait mean=%.1f us max=%.1f us, scrape ok",
-                        PortInternals.measurements(in).queueWait.sumNanos() / 1e3 / Math.max(1, waits),
-                        PortInternals.measurements(in).queueWait.maxNanos() / 1e3);
+                        in.measurements().queueWait.sumNanos() / 1e3 / Math.max(1, waits),
+                        in.measurements().queueWait.maxNanos() / 1e3);
                 registry.close();
             }
             return summary;

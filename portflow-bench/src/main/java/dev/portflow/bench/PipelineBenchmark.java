@@ -1,6 +1,5 @@
 package dev.portflow.bench;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
@@ -101,18 +100,18 @@ public class PipelineBenchmark {
         transformIn = new InputPort<>("in_numbers", Integer.class);
         transformOut = new OutputPort<>("out_mapped", Integer.class);
         sinkIn = new InputPort<>("in_mapped", Integer.class);
-        PortInternals.measurements(sourceOut).component("source");
-        PortInternals.measurements(transformIn).component("transform");
-        PortInternals.measurements(transformOut).component("transform");
-        PortInternals.measurements(sinkIn).component("sink");
+        sourceOut.measurements().component("source");
+        transformIn.measurements().component("transform");
+        transformOut.measurements().component("transform");
+        sinkIn.measurements().component("sink");
         first = Ports.connect(sourceOut, transformIn, options);
         second = Ports.connect(transformOut, sinkIn, options);
         if (timed) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(sourceOut));
-            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(transformIn));
-            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(transformOut));
-            PortMeterBinder.bind(registry, "bench", PortInternals.measurements(sinkIn));
+            PortMeterBinder.bind(registry, "bench", sourceOut.measurements());
+            PortMeterBinder.bind(registry, "bench", transformIn.measurements());
+            PortMeterBinder.bind(registry, "bench", transformOut.measurements());
+            PortMeterBinder.bind(registry, "bench", sinkIn.measurements());
         }
         Thread.Builder builder = switch (stageThreads) {
             case "platform" -> Thread.ofPlatform().daemon();
@@ -193,16 +192,15 @@ public class PipelineBenchmark {
                 second.statistics().receivedTotal() == sunk,
                 "second connection received " + second.statistics().receivedTotal());
         HandoffChannel.check(first.depth() == 0 && second.depth() == 0, "buffers not empty after drain");
-        HandoffChannel.check(PortInternals.measurements(transformIn).messagesIn() == produced, "transform messages.in");
-        HandoffChannel.check(PortInternals.measurements(sinkIn).messagesIn() == sunk, "sink messages.in");
+        HandoffChannel.check(transformIn.measurements().messagesIn() == produced, "transform messages.in");
+        HandoffChannel.check(sinkIn.measurements().messagesIn() == sunk, "sink messages.in");
         String summary = System.lineSeparator() + "[verify] pipeline(timed=" + timed + ", " + stageThreads
                 + "): produced=" + produced + " transformed=" + transformed + " sunk=" + sunk;
         if (timed) {
-            var age = PortInternals.measurements(sinkIn).messageAge;
+            var age = sinkIn.measurements().messageAge;
             HandoffChannel.check(age.count() == sunk, "sink message.age count " + age.count());
             HandoffChannel.check(
-                    PortInternals.measurements(transformIn).queueWait.count() == produced,
-                    "transform queue.wait count");
+                    transformIn.measurements().queueWait.count() == produced, "transform queue.wait count");
             double scraped = HandoffChannel.Portflow.scraped(registry.scrape(), "portflow_port_messages_in_total");
             HandoffChannel.check(scraped == produced || scraped == sunk, "scraped messages_in " + scraped);
             summary += String.format(

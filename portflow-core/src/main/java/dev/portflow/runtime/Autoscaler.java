@@ -1,6 +1,5 @@
 package dev.portflow.runtime;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.InputPort;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
@@ -91,7 +90,7 @@ final class Autoscaler {
         int depth = 0;
         int capacity = 0;
         for (InputPort<?> port : n.inputs.values()) {
-            var m = PortInternals.measurements(port);
+            var m = port.measurements();
             int d = m.depth();
             finished += m.messagesFinished();
             arrived += m.messagesIn() + d;

@@ -1,6 +1,5 @@
 package dev.portflow.runtime;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.Connection;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
@@ -67,7 +66,7 @@ public final class CompletionWatermark {
     static final Counts LIVE = new Counts() {
         @Override
         public long finished(InputPort<?> port) {
-            return PortInternals.measurements(port).messagesFinished();
+            return port.measurements().messagesFinished();
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.portflow.component.Merger;
 import dev.portflow.component.Router;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.internal.PortMeasurements;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.port.ErrorReporter;
@@ -90,7 +89,7 @@ final class HandlerRunner extends ComponentRunner {
         this.keyed = node.key == null ? null : new KeyedOrder(node.key, max);
         if (shared) {
             for (InputPort<?> port : node.inputs.values()) {
-                PortInternals.measurements(port).finishInAnyOrder();
+                port.measurements().finishInAnyOrder();
             }
         }
     }
@@ -274,10 +273,6 @@ final class HandlerRunner extends ComponentRunner {
         @SuppressWarnings("NullAway.Init") // as taken
         private InputPort<?> takenPort;
 
-        // The measurements of the port the last message came from, looked up again only when the
-        // port changes (PortInternals is an indirection, not for every message).
-        private @Nullable InputPort<?> measuredPort;
-        private @Nullable PortMeasurements measured;
         private long takenAt;
         private long takenOrigin;
         private long takenSequence;
@@ -397,7 +392,7 @@ final class HandlerRunner extends ComponentRunner {
                 long bound = now - lastExactReading;
                 for (int i = 0; i < samplePorts.length; i++) {
                     if (processRepeats[i] > 0) {
-                        var histogram = PortInternals.measurements(samplePorts[i]).processDuration;
+                        var histogram = samplePorts[i].measurements().processDuration;
                         histogram.recordRepeats(lastProcessNanos[i], processRepeats[i]);
                         histogram.raiseMax(bound);
                         processRepeats[i] = 0;
@@ -511,16 +506,6 @@ final class HandlerRunner extends ComponentRunner {
             keyFailure = failure;
         }
 
-        private PortMeasurements measurementsOf(InputPort<?> port) {
-            PortMeasurements m = measured;
-            if (port != measuredPort || m == null) {
-                m = PortInternals.measurements(port);
-                measured = m;
-                measuredPort = port;
-            }
-            return m;
-        }
-
         /**
          * Handles one message taken from {@code port}: errors to err_* or the reporter, drops, the
          * finished count, processing time. Returns the clock read that ended it (0 when untimed).
@@ -536,7 +521,7 @@ final class HandlerRunner extends ComponentRunner {
                 long sequence,
                 @Nullable RuntimeException failure)
                 throws InterruptedException {
-            PortMeasurements measurements = measurementsOf(port);
+            PortMeasurements measurements = port.measurements();
             int sample = timed ? sampleIndex(port) : -1;
             // Untimed and back to back (the common case at high rates): still busy, no clock read;
             // "busy on one message" counts from the last timed one, at most about SETTLE_NANOS

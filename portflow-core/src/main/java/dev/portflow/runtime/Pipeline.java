@@ -1,6 +1,5 @@
 package dev.portflow.runtime;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.internal.PortMeterBinder;
 import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortMetrics;
@@ -222,10 +221,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public boolean errorsFreeOf(String component) {
         ComponentNode n = node(component);
-        return n.inputs.values().stream()
-                        .allMatch(p -> PortInternals.measurements(p).errorsTotal() == 0)
-                && n.outputs.values().stream()
-                        .allMatch(p -> PortInternals.measurements(p).errorsTotal() == 0);
+        return n.inputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0)
+                && n.outputs.values().stream().allMatch(p -> p.measurements().errorsTotal() == 0);
     }
 
     @Override
@@ -433,7 +430,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             long failed = 0;
             for (InputPort<?> p : n.inputs.values()) {
                 String key = n.name + "." + p.name();
-                boolean redelivered = PortInternals.measurements(p).remote() != null;
+                boolean redelivered = p.measurements().remote() != null;
                 int count = 0;
                 for (KeyedOrder.Parked taken : handling) {
                     if (taken.port() == p) {
@@ -446,10 +443,10 @@ public final class Pipeline implements PipelineView, AutoCloseable {
                     count++;
                 }
                 leftovers.put(key, count);
-                failed += PortInternals.measurements(p).errorsTotal();
+                failed += p.measurements().errorsTotal();
             }
             for (OutputPort<?> p : n.outputs.values()) {
-                failed += PortInternals.measurements(p).errorsTotal();
+                failed += p.measurements().errorsTotal();
             }
             errors.put(n.name, failed);
         }
@@ -463,8 +460,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         Map<String, Long> closed = new LinkedHashMap<>();
         for (ComponentNode n : nodes) {
             for (OutputPort<?> p : n.outputs.values()) {
-                closed.put(
-                        n.name + "." + p.name(), PortInternals.measurements(p).dropped(DropReason.CLOSED));
+                closed.put(n.name + "." + p.name(), p.measurements().dropped(DropReason.CLOSED));
             }
         }
         return closed;
@@ -526,10 +522,10 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private void bindMeters() {
         for (ComponentNode n : nodes) {
             for (InputPort<?> p : n.inputs.values()) {
-                PortMeterBinder.bind(registry, name, PortInternals.measurements(p));
+                PortMeterBinder.bind(registry, name, p.measurements());
             }
             for (OutputPort<?> p : n.outputs.values()) {
-                PortMeterBinder.bind(registry, name, PortInternals.measurements(p));
+                PortMeterBinder.bind(registry, name, p.measurements());
             }
             Gauge.builder("portflow.component.workers", this, p -> p.workerCount(n))
                     .description("Workers handling the component's messages now (a source: 1 while it runs)")

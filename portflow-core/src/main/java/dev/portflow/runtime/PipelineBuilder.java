@@ -7,7 +7,6 @@ import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.metrics.RemoteBuffer;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
@@ -469,8 +468,8 @@ public final class PipelineBuilder {
                     c, d.component(), d.outputType(), workers.getOrDefault(c, Workers.one()), keys.get(c), ticker);
             for (String p : known(inPorts, c)) {
                 InputPort<?> port = new InputPort<>(p, d.inputType());
-                PortInternals.measurements(port).pipeline(name);
-                PortInternals.measurements(port).component(c);
+                port.measurements().pipeline(name);
+                port.measurements().component(c);
                 port.onError(errorReporter);
                 port.ticker(ticker);
                 node.inputs.put(p, port);
@@ -485,8 +484,8 @@ public final class PipelineBuilder {
             for (String p : known(outPorts, c)) {
                 Class<?> type = PortName.isError(p) ? ErrorEnvelope.class : outputType(node, p, nodes);
                 OutputPort<?> port = new OutputPort<>(p, type);
-                PortInternals.measurements(port).pipeline(name);
-                PortInternals.measurements(port).component(c);
+                port.measurements().pipeline(name);
+                port.measurements().component(c);
                 port.ticker(ticker);
                 node.outputs.put(p, port);
             }
@@ -511,7 +510,7 @@ public final class PipelineBuilder {
         }
         remoteInputs.forEach((to, buffer) -> {
             String[] t = to.split("\\.", 2);
-            PortInternals.measurements(known(known(nodes, t[0]).inputs, t[1])).bindRemote(buffer);
+            known(known(nodes, t[0]).inputs, t[1]).measurements().bindRemote(buffer);
         });
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
         return new Pipeline(

@@ -2,7 +2,6 @@ package dev.portflow.runtime;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
@@ -78,7 +77,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         } catch (Exception e) {
             if (running) {
                 OutputPort<?> first = node.dataOutputs().get(0);
-                reportError(PortInternals.measurements(first), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
+                reportError(first.measurements(), e, "(source " + node.name + ")", OutputPort.NO_ORIGIN);
                 stoppedBy(e);
             }
         }

@@ -36,8 +36,8 @@ class PortMeterBinderTest {
 
     @BeforeEach
     void wire() {
-        PortInternals.measurements(out).component("producer");
-        PortInternals.measurements(in).component("consumer");
+        out.measurements().component("producer");
+        in.measurements().component("consumer");
         Ports.connect(out, in, 4, OverflowPolicy.DROP_NEWEST);
         in.onError(e -> {});
     }
@@ -109,8 +109,8 @@ class PortMeterBinderTest {
     @Test
     void prometheusScrapeHasTheSpecNamesWithTheirTags() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(out));
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(in));
+        PortMeterBinder.bind(registry, "shop", out.measurements());
+        PortMeterBinder.bind(registry, "shop", in.measurements());
         traffic();
         List<Sample> samples = parse(registry.scrape());
 
@@ -177,9 +177,9 @@ class PortMeterBinderTest {
     @Test
     void histogramBucketsAreCumulativeAndInfEqualsCount() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(in));
+        PortMeterBinder.bind(registry, "shop", in.measurements());
         // Known samples straight into the histogram: one per decade from 1 µs to 10 s, plus one overflow.
-        LatencyHistogram h = PortInternals.measurements(in).queueWait;
+        LatencyHistogram h = in.measurements().queueWait;
         long[] values = {
             1_000,
             1_536,
@@ -228,8 +228,8 @@ class PortMeterBinderTest {
     @Test
     void infBucketFollowsLiveTraffic() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(in));
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(out));
+        PortMeterBinder.bind(registry, "shop", in.measurements());
+        PortMeterBinder.bind(registry, "shop", out.measurements());
         traffic();
         in.receive(Duration.ofSeconds(1));
         List<Sample> samples = parse(registry.scrape());
@@ -249,8 +249,8 @@ class PortMeterBinderTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         InputPort<Item> other = new InputPort<>("in_other", Item.class);
         Ports.connect(new OutputPort<>("out_other", Item.class), other);
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(in));
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(other));
+        PortMeterBinder.bind(registry, "shop", in.measurements());
+        PortMeterBinder.bind(registry, "shop", other.measurements());
         out.send(new Item(1));
         in.receive();
         List<Sample> samples = parse(registry.scrape());
@@ -267,16 +267,15 @@ class PortMeterBinderTest {
     @Test
     void simpleRegistryGetsFunctionTimersWithExactCounts() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(out));
-        PortMeterBinder.bind(registry, "shop", PortInternals.measurements(in));
+        PortMeterBinder.bind(registry, "shop", out.measurements());
+        PortMeterBinder.bind(registry, "shop", in.measurements());
         traffic();
 
         FunctionTimer wait =
                 registry.get("portflow.port.queue.wait").tag("port", "in_items").functionTimer();
         assertThat(wait.count()).isEqualTo(3.0);
         assertThat(wait.totalTime(TimeUnit.NANOSECONDS))
-                .isCloseTo(
-                        PortInternals.measurements(in).queueWait.sumNanos(), org.assertj.core.data.Offset.offset(1.0));
+                .isCloseTo(in.measurements().queueWait.sumNanos(), org.assertj.core.data.Offset.offset(1.0));
         FunctionTimer age = registry.get("portflow.port.message.age")
                 .tag("port", "in_items")
                 .functionTimer();
@@ -335,7 +334,7 @@ class PortMeterBinderTest {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
         composite.add(simple);
         composite.add(prometheus);
-        PortMeterBinder.bind(composite, "shop", PortInternals.measurements(in));
+        PortMeterBinder.bind(composite, "shop", in.measurements());
         traffic();
         assertThat(simple.get("portflow.port.queue.wait").functionTimer().count())
                 .isEqualTo(3.0);

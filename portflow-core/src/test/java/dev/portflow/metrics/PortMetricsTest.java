@@ -2,7 +2,6 @@ package dev.portflow.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.OverflowPolicy;
@@ -61,17 +60,17 @@ class PortMetricsTest {
         dev.portflow.FakeTicker ticker = new dev.portflow.FakeTicker();
         out.ticker(ticker);
         in.ticker(ticker);
-        PortInternals.measurements(out).component("writer");
-        PortInternals.measurements(in).component("reader");
+        out.measurements().component("writer");
+        in.measurements().component("reader");
         Ports.connect(out, in, 4, OverflowPolicy.DROP_NEWEST);
         for (int i = 0; i < 6; i++) {
             out.send("m" + i); // 4 accepted, 2 dropped
         }
         ticker.advance(7_000_000); // 7 ms in the buffer
         in.receive();
-        PortInternals.measurements(in).processDuration.record(3_000_000); // 3 ms of handling
+        in.measurements().processDuration.record(3_000_000); // 3 ms of handling
         in.receive();
-        PortInternals.measurements(in).processDuration.record(5_000_000);
+        in.measurements().processDuration.record(5_000_000);
 
         Map<String, Object> o = out.metrics().toMap();
         assertThat(o)

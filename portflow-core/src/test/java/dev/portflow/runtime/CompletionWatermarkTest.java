@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.InputPort;
@@ -40,8 +39,7 @@ class CompletionWatermarkTest {
             CompletionWatermark watermark = p.completionWatermark("a", "in_x");
             p.start();
             await().atMost(Duration.ofSeconds(10))
-                    .until(() ->
-                            PortInternals.measurements(p.inputPort("a", "in_x")).messagesFinished() == 5);
+                    .until(() -> p.inputPort("a", "in_x").measurements().messagesFinished() == 5);
             // a has finished all five, but b is still holding the first: nothing is complete
             for (int i = 0; i < 20; i++) {
                 assertThat(watermark.completed()).isZero();
@@ -202,7 +200,7 @@ class CompletionWatermarkTest {
             CompletionWatermark watermark = p.completionWatermark("a", "in_x");
             p.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> watermark.completed() == 100);
-            assertThat(PortInternals.measurements(p.inputPort("right", "in_x")).messagesFinished())
+            assertThat(p.inputPort("right", "in_x").measurements().messagesFinished())
                     .isEqualTo(50);
         }
     }

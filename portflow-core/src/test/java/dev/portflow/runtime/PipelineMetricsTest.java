@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.EventTimed;
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
@@ -126,8 +125,9 @@ class PipelineMetricsTest {
                         // One step at a time, so every reading is exact: wait until the runner has read
                         // the clock that ends this message (it records the processing time with it), not
                         // only until the handler returned, or the next advance could land in between.
-                        var processed = PortInternals.measurements(
-                                        Objects.requireNonNull(built.get()).inputPort("work", "in_n"))
+                        var processed = Objects.requireNonNull(built.get())
+                                .inputPort("work", "in_n")
+                                .measurements()
                                 .processDuration;
                         while (processed.count() <= i) {
                             Thread.sleep(1);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.FakeTicker;
 import dev.portflow.component.Emitter;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ConnectionOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -79,7 +78,8 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BUSY)).isEqualTo(n * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_n"))
+        assertThat(pipeline.inputPort("work", "in_n")
+                        .measurements()
                         .processDuration
                         .count())
                 .isEqualTo(n);
@@ -212,7 +212,8 @@ class RunnerStateChangesTest {
         assertThat(nanos(pipeline, "work", ComponentTime.BACKPRESSURED)).isEqualTo(30 * MS);
         assertThat(nanos(pipeline, "work", ComponentTime.IDLE)).isZero();
         assertThat(sum(pipeline, "work")).isEqualTo(ticker.now() - start);
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_n"))
+        assertThat(pipeline.inputPort("work", "in_n")
+                        .measurements()
                         .processDuration
                         .sumNanos())
                 .isEqualTo(15.0 * MS);

@@ -3,7 +3,6 @@ package dev.portflow.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.FakeTicker;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.metrics.Buckets;
 import dev.portflow.metrics.HistogramSnapshot;
 import dev.portflow.metrics.LatencyHistogram;
@@ -75,8 +74,9 @@ class SampledProcessingTest {
                     if (i == 0) {
                         allSent.await(); // from here on only this handler moves the clock
                     }
-                    var port = PortInternals.measurements(
-                            Objects.requireNonNull(built.get()).inputPort("work", "in_n"));
+                    var port = Objects.requireNonNull(built.get())
+                            .inputPort("work", "in_n")
+                            .measurements();
                     countLag[0] = Math.max(countLag[0], i - port.processDuration.count());
                     countLag[1] = Math.max(countLag[1], i + 1 - port.queueWait.count());
                     ticker.advance(took[i]);
@@ -89,7 +89,8 @@ class SampledProcessingTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
 
         // message 0 waited for the source: its processing time includes the whole send
-        HistogramSnapshot reported = PortInternals.measurements(pipeline.inputPort("work", "in_n"))
+        HistogramSnapshot reported = pipeline.inputPort("work", "in_n")
+                .measurements()
                 .processDuration
                 .snapshot();
         HistogramSnapshot want = truth.snapshot();
@@ -98,9 +99,7 @@ class SampledProcessingTest {
         // sampling stretch (at most 63 messages of one connection) behind
         assertThat(countLag[0]).as("processing count lag (seed %d)", seed).isBetween(0L, 63L);
         assertThat(countLag[1]).as("queue wait count lag (seed %d)", seed).isBetween(0L, 63L);
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_n"))
-                        .queueWait
-                        .count())
+        assertThat(pipeline.inputPort("work", "in_n").measurements().queueWait.count())
                 .isEqualTo(n);
         // Processing times here are independent per message, so a quantile comes from the timed ones
         // alone: p99.9 (the 0.2 % stalls, ~12 of them timed) is a sample estimate, not checked here.
@@ -191,7 +190,7 @@ class SampledProcessingTest {
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(30))).isTrue();
 
         for (String port : new String[] {"in_a", "in_b"}) {
-            var measurements = PortInternals.measurements(pipeline.inputPort("merge", port));
+            var measurements = pipeline.inputPort("merge", port).measurements();
             assertThat(measurements.processDuration.count()).as(port).isEqualTo(n / 2);
             assertThat(measurements.queueWait.count()).as(port).isEqualTo(n / 2);
         }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portflow.component.SingleWorker;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OverflowPolicy;
@@ -138,8 +137,7 @@ class WorkersTest {
         BitSet unasked = (BitSet) delivered.clone();
         unasked.andNot(accepted);
         assertThat(unasked.cardinality()).as("delivered but never accepted").isZero();
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
-                        .messagesFinished())
+        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
                 .isEqualTo(accepted.cardinality() - evicted);
         if (policy == OverflowPolicy.BLOCK) {
             assertThat(delivered.cardinality()).isEqualTo(total);
@@ -308,13 +306,11 @@ class WorkersTest {
                 .build();
         pipeline.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 99);
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
-                        .messagesFinished())
+        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
                 .isEqualTo(3);
         release.countDown();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        assertThat(PortInternals.measurements(pipeline.inputPort("work", "in_ids"))
-                        .messagesFinished())
+        assertThat(pipeline.inputPort("work", "in_ids").measurements().messagesFinished())
                 .isEqualTo(100);
     }
 

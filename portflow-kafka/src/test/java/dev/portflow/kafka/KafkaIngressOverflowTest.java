@@ -125,10 +125,12 @@ class KafkaIngressOverflowTest {
                                                     .depth()
                                             == 0);
                     // queue wait on the receiving port counts from when each record was produced
-                    assertThat(dev.portflow.internal.PortInternals.measurements( // the maximum is not API
-                                            receiver.inputPort("store", "in_requests"))
-                                    .queueWait
-                                    .maxNanos())
+                    assertThat(
+                                    receiver // the maximum is not API: read the port's internal measurements
+                                            .inputPort("store", "in_requests")
+                                            .measurements()
+                                            .queueWait
+                                            .maxNanos())
                             .isGreaterThanOrEqualTo(waited);
                     assertThat(post(client, orders, 101).statusCode()).isEqualTo(202);
                     await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() == 101);

@@ -6,7 +6,6 @@ import dev.portflow.component.Router;
 import dev.portflow.component.Sink;
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
-import dev.portflow.internal.PortInternals;
 import dev.portflow.internal.PortMeasurements;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
@@ -158,12 +157,13 @@ final class PortflowRig implements PeerRig {
             case BATCH -> "in_batches";
         };
         long expectedAtSink = shape == Shape.BATCH ? tally.batches : tally.count;
-        PortMeasurements sinkIn = PortInternals.measurements(pipeline.inputPort("sink", sinkPort));
+        PortMeasurements sinkIn = pipeline.inputPort("sink", sinkPort).measurements();
         check(
                 sinkIn.messagesIn() == expectedAtSink,
                 "sink messages.in " + sinkIn.messagesIn() + " != " + expectedAtSink);
-        PortMeasurements firstIn = PortInternals.measurements(pipeline.inputPort(
-                shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router", "in_numbers"));
+        PortMeasurements firstIn = pipeline.inputPort(
+                        shape == Shape.MAP ? "map" : shape == Shape.BATCH ? "batch" : "router", "in_numbers")
+                .measurements();
         check(firstIn.messagesIn() == messages, "first stage messages.in " + firstIn.messagesIn());
         for (String component : new String[] {"source", "sink"}) {
             check(pipeline.errorsFreeOf(component), component + " counted errors");
@@ -200,7 +200,8 @@ final class PortflowRig implements PeerRig {
         for (ComponentInfo c : pipeline.components()) {
             long blocked = 0;
             for (String port : c.outputs()) {
-                blocked += PortInternals.measurements(pipeline.outputPort(c.name(), port))
+                blocked += pipeline.outputPort(c.name(), port)
+                        .measurements()
                         .blocked
                         .count();
             }
