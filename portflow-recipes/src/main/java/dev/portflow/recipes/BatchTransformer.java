@@ -153,7 +153,7 @@ public final class BatchTransformer implements Transformer<JsonMessage, JsonMess
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", items);
         body.put("count", items.size());
-        return Documents.message(UUID.randomUUID().toString(), Objects.requireNonNull(ingest, "ingest"), event, body);
+        return new JsonMessage(UUID.randomUUID().toString(), Objects.requireNonNull(ingest, "ingest"), event, body);
     }
 
     /** Stops the window timer and emits the partial batch (the output is still open here). */

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What the sinks make of a message: a {@link JsonMessage} as it is; an {@link ErrorEnvelope} (a sink
@@ -24,22 +23,16 @@ final class Documents {
         return switch (message) {
             case JsonMessage json -> json;
             case ErrorEnvelope envelope ->
-                message(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
+                new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, deadLetter(envelope));
             default -> {
                 Instant event = message instanceof EventTimed timed ? timed.eventTime() : null;
-                yield message(
+                yield new JsonMessage(
                         UUID.randomUUID().toString(),
                         Instant.now(),
                         event,
                         Json.MAPPER.convertValue(message, Object.class));
             }
         };
-    }
-
-    /** A {@link JsonMessage} whose event time may be absent ({@code null}). */
-    static JsonMessage message(
-            String id, Instant ingestTime, @Nullable Instant declaredEventTime, @Nullable Object body) {
-        return new JsonMessage(id, ingestTime, declaredEventTime, body);
     }
 
     /**

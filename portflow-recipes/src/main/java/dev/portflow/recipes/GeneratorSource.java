@@ -65,6 +65,6 @@ public final class GeneratorSource implements Source<JsonMessage> {
     /** Message number {@code seq}, as the source emits it. */
     JsonMessage message(long seq) {
         Object body = template.render(seq);
-        return Documents.message(UUID.randomUUID().toString(), Instant.now(), Json.eventTime(body), body);
+        return new JsonMessage(UUID.randomUUID().toString(), Instant.now(), Json.eventTime(body), body);
     }
 }

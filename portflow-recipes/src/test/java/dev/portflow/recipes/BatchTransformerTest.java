@@ -103,7 +103,7 @@ class BatchTransformerTest {
         batch(
                 new BatchConfig(3, null),
                 TestSupport.source(
-                        Documents.message("1", t0.plusSeconds(5), null, 1),
+                        new JsonMessage("1", t0.plusSeconds(5), null, 1),
                         new JsonMessage("2", t0.plusSeconds(1), t0.plusSeconds(3), 2),
                         new JsonMessage("3", t0.plusSeconds(9), t0.plusSeconds(2), 3)));
         JsonMessage batch = out.received.getFirst();

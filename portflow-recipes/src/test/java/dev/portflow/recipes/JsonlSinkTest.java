@@ -92,8 +92,8 @@ class JsonlSinkTest {
                 Instant.parse("2026-01-31T12:00:01Z"),
                 Instant.parse("2026-01-31T12:00:00Z"),
                 obj("amount", 150.5, "tags", List.of("x"), "event_time", "2026-01-31T12:00:00Z"));
-        JsonMessage plain = Documents.message("id-2", Instant.parse("2026-01-31T12:00:02Z"), null, obj("amount", 3));
-        JsonMessage array = Documents.message("id-3", Instant.parse("2026-01-31T12:00:03Z"), null, List.of(1, 2));
+        JsonMessage plain = new JsonMessage("id-2", Instant.parse("2026-01-31T12:00:02Z"), null, obj("amount", 3));
+        JsonMessage array = new JsonMessage("id-3", Instant.parse("2026-01-31T12:00:03Z"), null, List.of(1, 2));
         write(new JsonlSinkConfig(file), TestSupport.source(withEventTime, plain, array));
 
         String text = Files.readString(file);

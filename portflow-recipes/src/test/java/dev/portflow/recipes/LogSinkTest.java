@@ -61,7 +61,7 @@ class LogSinkTest {
     void logsEachMessageAsOneJsonLine() throws Exception {
         log(
                 new LogSinkConfig(System.Logger.Level.WARNING, "test.audit"),
-                Documents.message("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
+                new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
             assertThat(r.getMessage())
@@ -102,7 +102,7 @@ class LogSinkTest {
             assertThat(debugLogger.getLevel()).isNull(); // inherits the root's INFO
             log(
                     new LogSinkConfig(System.Logger.Level.DEBUG, "test.audit.debug"),
-                    Documents.message("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
+                    new JsonMessage("m-1", Instant.parse("2026-01-31T12:00:00Z"), null, obj("amount", 5)));
             assertThat(records).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE);
                 assertThat(r.getMessage()).startsWith("[orders/audit] {\"_id\":\"m-1\"");

@@ -204,7 +204,7 @@ class RecipesUnderWorkersTest {
             if (i % 11 != 0) {
                 body.put("amount", i % 13 == 0 ? "many" : i % 7 == 0 ? i + 0.5 : (Object) (long) i);
             }
-            messages.add(Documents.message("m-" + i, java.time.Instant.EPOCH.plusSeconds(i), null, Json.freeze(body)));
+            messages.add(new JsonMessage("m-" + i, java.time.Instant.EPOCH.plusSeconds(i), null, Json.freeze(body)));
         }
         return List.copyOf(messages);
     }

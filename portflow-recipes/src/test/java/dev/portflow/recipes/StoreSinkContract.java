@@ -109,11 +109,11 @@ abstract class StoreSinkContract {
         Instant t = Instant.parse("2026-01-31T12:00:00Z");
         store(
                 config(table, "order_id"),
-                Documents.message("m1", t, null, obj("order_id", "o-1", "amount", 100)),
+                new JsonMessage("m1", t, null, obj("order_id", "o-1", "amount", 100)),
                 new JsonMessage(
                         "m2", t, t.minusSeconds(60), obj("order_id", "o-2", "amount", 20.5, "tags", List.of("x"))),
-                Documents.message("m3", t.plusSeconds(1), null, obj("order_id", "o-1", "amount", 150)),
-                Documents.message("m4", t, null, obj("order_id", 42, "amount", 1)));
+                new JsonMessage("m3", t.plusSeconds(1), null, obj("order_id", "o-1", "amount", 150)),
+                new JsonMessage("m4", t, null, obj("order_id", 42, "amount", 1)));
 
         Map<String, List<Object>> rows = rows(table);
         assertThat(rows.keySet()).containsExactly("42", "o-1", "o-2");

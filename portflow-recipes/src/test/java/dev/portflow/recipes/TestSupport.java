@@ -30,7 +30,7 @@ final class TestSupport {
 
     /** A message with a random id, ingested now. */
     static JsonMessage json(Object body) {
-        return Documents.message(UUID.randomUUID().toString(), Instant.now(), null, body);
+        return new JsonMessage(UUID.randomUUID().toString(), Instant.now(), null, body);
     }
 
     /** A mutable JSON object from alternating keys and values. */
