@@ -11,8 +11,10 @@ import dev.portflow.port.SendOutcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import org.jctools.queues.MpscArrayQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One bounded many-producers / one-consumer buffer under test, with the consumer loop that drains it.
@@ -263,7 +265,8 @@ abstract class HandoffChannel {
         private final OutputPort<Integer> out = new OutputPort<>("out_bench", Integer.class);
         private final InputPort<Integer> in = new InputPort<>("in_bench", Integer.class);
         private final Connection<Integer> connection;
-        private final PrometheusMeterRegistry registry;
+        /** Only when {@code timed}. */
+        private final @Nullable PrometheusMeterRegistry registry;
 
         Portflow(boolean timed, ConsumerMode mode) {
             this.timed = timed;
@@ -365,6 +368,8 @@ abstract class HandoffChannel {
             check(in.isEndOfStream(), "input port not at end of stream");
             String summary = "portflow(timed=" + timed + "): produced=" + produced + " consumed=" + consumed;
             if (timed) {
+                PrometheusMeterRegistry registry =
+                        Objects.requireNonNull(this.registry, "timed, so the constructor created a registry");
                 long waits = in.measurements().queueWait.count();
                 long ages = in.measurements().messageAge.count();
                 check(waits == consumed, "queue.wait count " + waits + " != consumed " + consumed);

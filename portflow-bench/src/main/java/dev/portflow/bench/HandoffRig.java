@@ -3,6 +3,7 @@ package dev.portflow.bench;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A channel under test with its dedicated consumer thread, started once per JMH trial.
@@ -22,7 +23,7 @@ final class HandoffRig {
     private final Thread consumer;
     private final List<Producer> producers = new CopyOnWriteArrayList<>();
     private volatile long consumed = -1;
-    private volatile Throwable consumerFailure;
+    private volatile @Nullable Throwable consumerFailure;
 
     private HandoffRig(String kind, HandoffChannel.ConsumerMode mode) {
         this.channel = HandoffChannel.create(kind, mode);
@@ -63,8 +64,9 @@ final class HandoffRig {
             throw new IllegalStateException("consumer did not reach end of stream within "
                     + TimeUnit.MILLISECONDS.toSeconds(JOIN_TIMEOUT_MILLIS) + " s (suspected hang)" + stack);
         }
-        if (consumerFailure != null) {
-            throw new IllegalStateException("consumer failed", consumerFailure);
+        Throwable failure = consumerFailure;
+        if (failure != null) {
+            throw new IllegalStateException("consumer failed", failure);
         }
         long produced = 0;
         for (Producer p : producers) {

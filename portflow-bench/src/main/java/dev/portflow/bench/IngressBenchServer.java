@@ -3,6 +3,7 @@ package dev.portflow.bench;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.IngressSettings;
 import dev.portflow.http.PortflowServer;
+import dev.portflow.json.StrictJson;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
@@ -68,7 +69,7 @@ public final class IngressBenchServer {
     }
 
     private static void bare(int port, AtomicLong consumed) {
-        JsonMapper mapper = JsonMapper.builder().build();
+        JsonMapper mapper = StrictJson.mapper(); // parses as strictly as the ingress does
         ArrayBlockingQueue<JsonNode> queue = new ArrayBlockingQueue<>(1024);
         Thread consumer = Thread.ofPlatform().daemon().start(() -> {
             try {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,8 @@ public final class KafkaEdgeThroughput {
 
             Pipeline sender = Pipeline.builder("bench_out")
                     .source("gen", JsonMessage.class, context -> {
-                        OutputPort<JsonMessage> out = context.outputPort();
+                        OutputPort<JsonMessage> out =
+                                Objects.requireNonNull(context.outputPort(), "gen has a single output port");
                         List<Thread> threads = new ArrayList<>();
                         for (int s = 0; s < senders; s++) {
                             int first = s;

@@ -11,7 +11,9 @@ import dev.portflow.port.SendOutcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,7 +77,9 @@ public class PipelineBenchmark {
     private InputPort<Integer> sinkIn;
     private Connection<Integer> first;
     private Connection<Integer> second;
-    private PrometheusMeterRegistry registry;
+    /** Only when {@code timed}. */
+    private @Nullable PrometheusMeterRegistry registry;
+
     private Thread transform;
     private Thread sink;
     private final Integer[] table = Messages.pool();
@@ -88,7 +92,7 @@ public class PipelineBenchmark {
     @SuppressWarnings("UnusedVariable") // written so that the sink's sum is not dead code to the JIT
     private volatile long checksum;
 
-    private volatile Throwable failure;
+    private volatile @Nullable Throwable failure;
 
     @Setup(Level.Trial)
     public void startStages() {
@@ -180,8 +184,9 @@ public class PipelineBenchmark {
             throw new IllegalStateException("pipeline did not drain within 30 s (suspected hang): transform "
                     + transform.getState() + ", sink " + sink.getState());
         }
-        if (failure != null) {
-            throw new IllegalStateException("a stage failed", failure);
+        Throwable failed = failure;
+        if (failed != null) {
+            throw new IllegalStateException("a stage failed", failed);
         }
         HandoffChannel.check(produced == transformed, "produced " + produced + " != transformed " + transformed);
         HandoffChannel.check(transformed == sunk, "transformed " + transformed + " != sunk " + sunk);
@@ -197,6 +202,8 @@ public class PipelineBenchmark {
         String summary = System.lineSeparator() + "[verify] pipeline(timed=" + timed + ", " + stageThreads
                 + "): produced=" + produced + " transformed=" + transformed + " sunk=" + sunk;
         if (timed) {
+            PrometheusMeterRegistry registry =
+                    Objects.requireNonNull(this.registry, "timed, so startStages created a registry");
             var age = sinkIn.measurements().messageAge;
             HandoffChannel.check(age.count() == sunk, "sink message.age count " + age.count());
             HandoffChannel.check(

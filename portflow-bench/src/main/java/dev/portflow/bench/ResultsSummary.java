@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints a Markdown summary of a JMH JSON result file ({@code -rf json}): one row per benchmark
@@ -146,7 +147,7 @@ public final class ResultsSummary {
             String unit,
             double median,
             double best,
-            Double allocNorm) {}
+            @Nullable Double allocNorm) {}
 
     static String summarize(String json) {
         List<Row> rows = rows(JmhJson.parse(json));
@@ -222,8 +223,9 @@ public final class ResultsSummary {
     static List<Row> rows(Object parsed) {
         List<Row> rows = new ArrayList<>();
         for (Object o : (List<Object>) parsed) {
-            Map<String, Object> result = (Map<String, Object>) o;
-            String benchmark = ((String) result.get("benchmark")).replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
+            Map<String, @Nullable Object> result = (Map<String, @Nullable Object>) o;
+            String benchmark =
+                    ((String) JmhJson.require(result, "benchmark")).replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
             StringBuilder params = new StringBuilder();
             Object p = result.get("params");
             if (p instanceof Map<?, ?> map) {
@@ -232,7 +234,8 @@ public final class ResultsSummary {
                         .append('=')
                         .append(v));
             }
-            Map<String, Object> primary = (Map<String, Object>) result.get("primaryMetric");
+            Map<String, @Nullable Object> primary =
+                    (Map<String, @Nullable Object>) JmhJson.require(result, "primaryMetric");
             Double alloc = null;
             Object secondary = result.get("secondaryMetrics");
             if (secondary instanceof Map<?, ?> map && map.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
@@ -259,7 +262,7 @@ public final class ResultsSummary {
                     params.toString(),
                     JmhJson.number(primary.get("score")),
                     JmhJson.number(primary.get("scoreError")),
-                    (String) primary.get("scoreUnit"),
+                    (String) JmhJson.require(primary, "scoreUnit"),
                     median,
                     best,
                     alloc));

@@ -70,11 +70,13 @@ public final class ApiEndpointRecipe extends AbstractRecipe {
     @Override
     public Component create(RecipeContext context) {
         RecipeConfig c = context.config();
+        String path = c.getString("path");
+        if (path == null) { // a required key: validation reports it missing, so a validated config has it
+            throw new IllegalStateException(
+                    "config key 'path' of component '" + context.componentName() + "' has no value");
+        }
         IngressSettings settings = new IngressSettings(
-                c.getString("path"),
-                c.getDuration("timeout_ms"),
-                c.getInt("max_body_bytes"),
-                c.getString("auth_token"));
+                path, c.getDuration("timeout_ms"), c.getInt("max_body_bytes"), c.getString("auth_token"));
         JsonSchemaDecoder decoder = context.portSchema(ApiEndpoint.OUT_PORT)
                 .map(JsonSchemaDecoder::of)
                 .orElseGet(JsonSchemaDecoder::anyJson);

@@ -35,9 +35,17 @@ final class Assembler {
         Path dataDirectory = options.dataDirectory() != null
                 ? options.dataDirectory()
                 : blueprint.directory().resolve("data");
-        AssemblyState state = new AssemblyState(
-                blueprint, Pipeline.builder(blueprint.name()).meterRegistry(registry), options::runsHere);
-        ComponentMaker.addAll(state, validated.components().values(), dataDirectory, loader);
+        String name = blueprint.name();
+        if (name == null) { // the parser's problem, which validating the model again does not repeat
+            throw new BlueprintException(List.of(Problem.at(
+                    blueprint.file(),
+                    blueprint.position(),
+                    "the blueprint has no name",
+                    "add name: <pipeline name> at the top")));
+        }
+        AssemblyState state =
+                new AssemblyState(blueprint, name, Pipeline.builder(name).meterRegistry(registry), options::runsHere);
+        ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
         List<BlueprintValidator.Edge> kafkaEdges = MemoryConnections.connect(state, validated.edges());
         KafkaEnds kafka = KafkaEnds.connect(state, kafkaEdges, options.environment());
         try {
@@ -72,7 +80,7 @@ final class Assembler {
         }
         List<Problem> failures = state.failures();
         if (!failures.isEmpty()) {
-            throw new StartFailureException(state.blueprint().name(), failures, state.failureCause());
+            throw new StartFailureException(state.pipeline(), failures, state.failureCause());
         }
     }
 }

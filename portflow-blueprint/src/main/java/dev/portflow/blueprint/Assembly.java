@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A blueprint built into a pipeline (not started) and, unless turned off, the runtime's HTTP
@@ -33,20 +34,20 @@ public final class Assembly implements AutoCloseable {
     private final Blueprint blueprint;
     private final Pipeline pipeline;
     private final PrometheusMeterRegistry registry;
-    private final PortflowServer server;
-    private final KafkaTransport kafka;
-    private final List<String> only;
+    private final @Nullable PortflowServer server;
+    private final @Nullable KafkaTransport kafka;
+    private final @Nullable List<String> only;
     private final AtomicBoolean kafkaClosed = new AtomicBoolean();
     private volatile boolean started;
-    private DrainReport drained;
+    private @Nullable DrainReport drained;
 
     Assembly(
             Blueprint blueprint,
             Pipeline pipeline,
             PrometheusMeterRegistry registry,
-            PortflowServer server,
-            KafkaTransport kafka,
-            List<String> only) {
+            @Nullable PortflowServer server,
+            @Nullable KafkaTransport kafka,
+            @Nullable List<String> only) {
         this.blueprint = blueprint;
         this.pipeline = pipeline;
         this.registry = registry;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a blueprint becomes a running pipeline. Every option has a default:
@@ -21,13 +22,13 @@ import java.util.Map;
  * @param environment   where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
  */
 public record AssemblyOptions(
-        PrometheusMeterRegistry meterRegistry,
-        Path dataDirectory,
+        @Nullable PrometheusMeterRegistry meterRegistry,
+        @Nullable Path dataDirectory,
         boolean server,
-        String host,
-        Integer port,
-        List<String> only,
-        Map<String, String> environment) {
+        @Nullable String host,
+        @Nullable Integer port,
+        @Nullable List<String> only,
+        @Nullable Map<String, String> environment) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
@@ -64,7 +65,7 @@ public record AssemblyOptions(
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
-    public AssemblyOptions only(List<String> components) {
+    public AssemblyOptions only(@Nullable List<String> components) {
         return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, components, environment);
     }
 

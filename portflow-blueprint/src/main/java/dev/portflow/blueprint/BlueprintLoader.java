@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads, validates, assembles and draws blueprints with one set of recipes and one class loader.
@@ -41,12 +42,16 @@ public final class BlueprintLoader implements AutoCloseable {
 
     private final RecipeRegistry recipes;
     private final ClassLoader classLoader;
-    private final URLClassLoader owned;
+    /** The class loader over the lib jars, if this loader made one (then it closes it). */
+    private final @Nullable URLClassLoader owned;
     /** Where {@code ${NAME}} is looked up; {@code null}: the process's environment, read at each validation. */
-    private final Map<String, String> environment;
+    private final @Nullable Map<String, String> environment;
 
     private BlueprintLoader(
-            RecipeRegistry recipes, ClassLoader classLoader, URLClassLoader owned, Map<String, String> environment) {
+            RecipeRegistry recipes,
+            ClassLoader classLoader,
+            @Nullable URLClassLoader owned,
+            @Nullable Map<String, String> environment) {
         this.recipes = Objects.requireNonNull(recipes, "recipes");
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
         this.owned = owned;
@@ -126,7 +131,7 @@ public final class BlueprintLoader implements AutoCloseable {
      * ({@code --only}; {@code null} or empty: all): also checks that they exist and that every
      * connection between one of them and another component is {@code transport: kafka}.
      */
-    public Validation validate(Path file, List<String> only) {
+    public Validation validate(Path file, @Nullable List<String> only) {
         String label = file.toString();
         BlueprintText.Read read = BlueprintText.read(label, file);
         if (read.text() == null) {
@@ -141,7 +146,7 @@ public final class BlueprintLoader implements AutoCloseable {
     }
 
     /** {@link #validate(String, String)} for a process that runs only the components {@code only} names. */
-    public Validation validate(String file, String text, List<String> only) {
+    public Validation validate(String file, String text, @Nullable List<String> only) {
         List<Problem> unreadable = BlueprintText.check(file, text);
         return unreadable.isEmpty() ? validateText(file, null, text, only) : new Validation(null, unreadable);
     }
@@ -152,7 +157,7 @@ public final class BlueprintLoader implements AutoCloseable {
      * follow from them; a value with a problem of its own (an unset environment variable, a tag that
      * does not fit, a broken alias) has that one problem only.
      */
-    private Validation validateText(String label, Path path, String text, List<String> only) {
+    private Validation validateText(String label, @Nullable Path path, String text, @Nullable List<String> only) {
         BlueprintParser.Result parsed = BlueprintParser.parse(
                 label, path, text, new EnvironmentVariables(environment != null ? environment : System.getenv()));
         if (parsed.blueprint().isEmpty()) {

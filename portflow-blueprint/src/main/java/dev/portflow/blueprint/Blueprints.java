@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import dev.portflow.blueprint.model.Blueprint;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blueprint facade for the CLI and for embedding: load, validate, assemble, draw, with the
@@ -24,7 +25,7 @@ public final class Blueprints {
 
     private Blueprints() {}
 
-    private static volatile BlueprintLoader standard;
+    private static volatile @Nullable BlueprintLoader standard;
 
     /**
      * The standard loader behind these methods, made on first use.
@@ -54,7 +55,7 @@ public final class Blueprints {
      * Reads and validates {@code file} for a process that runs only the components {@code only}
      * names ({@code --only}; {@code null} or empty: all); see {@link BlueprintLoader#validate(Path, List)}.
      */
-    public static Validation validate(Path file, List<String> only) {
+    public static Validation validate(Path file, @Nullable List<String> only) {
         return loader().validate(file, only);
     }
 

@@ -3,6 +3,7 @@ package dev.portflow.blueprint;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.blueprint.validate.ConnectionDefaults;
 import dev.portflow.blueprint.validate.IngressSends;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A blueprint as a Mermaid {@code graph LR}: one node per component, labelled with its name, its
@@ -49,21 +51,22 @@ final class MermaidGraph {
             out.append("  ").append(id).append(shape(kind, label)).append('\n');
         }
         for (ConnectionSpec c : blueprint.connections()) {
-            if (c.from() == null || c.to() == null) {
+            Endpoint fromEnd = c.from();
+            Endpoint toEnd = c.to();
+            if (fromEnd == null || toEnd == null) {
                 continue;
             }
-            String from = ids.containsKey(c.from().component())
-                    ? ids.get(c.from().component())
-                    : id(c.from().component(), ids, taken);
-            String to = ids.containsKey(c.to().component())
-                    ? ids.get(c.to().component())
-                    : id(c.to().component(), ids, taken);
-            ComponentSpec fromSpec = byName.get(c.from().component());
+            String from = ids.containsKey(fromEnd.component())
+                    ? ids.get(fromEnd.component())
+                    : id(fromEnd.component(), ids, taken);
+            String to =
+                    ids.containsKey(toEnd.component()) ? ids.get(toEnd.component()) : id(toEnd.component(), ids, taken);
+            ComponentSpec fromSpec = byName.get(fromEnd.component());
             Recipe fromRecipe = fromSpec == null || fromSpec.recipe() == null
                     ? null
                     : recipes.find(fromSpec.recipe()).orElse(null);
-            String buffer = buffer(c, fromSpec, fromRecipe);
-            String ports = c.from().port() + " → " + c.to().port();
+            String buffer = buffer(c, fromEnd, fromSpec, fromRecipe);
+            String ports = fromEnd.port() + " → " + toEnd.port();
             String arrow;
             String label;
             if (c.isKafka()) {
@@ -71,7 +74,7 @@ final class MermaidGraph {
                 String topic = blueprint.name() == null ? c.topic() : c.topicIn(blueprint.name());
                 label = ports + "<br/>kafka " + (topic == null ? "?" : topic) + "<br/>" + buffer;
             } else {
-                arrow = PortName.isError(c.from().port()) ? "-.->" : "-->";
+                arrow = PortName.isError(fromEnd.port()) ? "-.->" : "-->";
                 label = ports + "<br/>" + buffer;
             }
             out.append("  ")
@@ -88,9 +91,10 @@ final class MermaidGraph {
     }
 
     /** {@code 1024 block}, {@code 1024 block_with_timeout 2000ms}; for the ingress, what requests meet. */
-    private static String buffer(ConnectionSpec c, ComponentSpec fromSpec, Recipe fromRecipe) {
-        OverflowPolicy policy =
-                c.overflowPolicy() != null ? c.overflowPolicy() : ConnectionDefaults.defaultPolicy(fromRecipe);
+    private static String buffer(
+            ConnectionSpec c, Endpoint fromEnd, @Nullable ComponentSpec fromSpec, @Nullable Recipe fromRecipe) {
+        OverflowPolicy written = c.overflowPolicy();
+        OverflowPolicy policy = written != null ? written : ConnectionDefaults.defaultPolicy(fromRecipe);
         String name = policy.name().toLowerCase(Locale.ROOT);
         long timeout = c.timeoutMs() != null ? c.timeoutMs() : ConnectionDefaults.DEFAULT_TIMEOUT.toMillis();
         String size = Integer.toString(ConnectionDefaults.bufferSize(c));
@@ -98,7 +102,7 @@ final class MermaidGraph {
             return size + " " + name + (policy == OverflowPolicy.BLOCK_WITH_TIMEOUT ? " " + timeout + "ms" : "");
         }
         boolean waits = policy == OverflowPolicy.BLOCK || policy == OverflowPolicy.BLOCK_WITH_TIMEOUT;
-        if (!IngressSends.carriesRequests(c.from().port())) {
+        if (!IngressSends.carriesRequests(fromEnd.port())) {
             return size + " " + name + (waits ? ", no wait: dropped when full" : "");
         }
         if (!waits) {
@@ -119,11 +123,12 @@ final class MermaidGraph {
 
     /** {@code "<br/>ordered by customer_id"} for {@code ordering: key}. */
     private static String ordering(ComponentSpec c) {
-        if (!c.orderedByKey() || c.keyExpression() == null) {
+        String key = c.keyExpression();
+        if (!c.orderedByKey() || key == null) {
             return "";
         }
         // Mermaid reads a label as HTML: the expression's < and > are written as entities
-        return "<br/>ordered by " + c.keyExpression().replace("<", "#lt;").replace(">", "#gt;");
+        return "<br/>ordered by " + key.replace("<", "#lt;").replace(">", "#gt;");
     }
 
     private static String id(String name, Map<String, String> ids, Set<String> taken) {
@@ -137,7 +142,7 @@ final class MermaidGraph {
         return id;
     }
 
-    private static ComponentKind kind(ComponentSpec c, RecipeRegistry recipes, ClassLoader loader) {
+    private static @Nullable ComponentKind kind(ComponentSpec c, RecipeRegistry recipes, ClassLoader loader) {
         if (c.recipe() != null) {
             return recipes.find(c.recipe()).map(Recipe::kind).orElse(null);
         }
@@ -151,7 +156,7 @@ final class MermaidGraph {
         return null;
     }
 
-    private static String shape(ComponentKind kind, String label) {
+    private static String shape(@Nullable ComponentKind kind, String label) {
         if (kind == null) {
             return "[" + label + "]";
         }

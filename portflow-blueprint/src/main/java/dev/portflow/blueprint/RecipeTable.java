@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
  * cannot drift from what validation accepts. {@code portflow-recipes/RECIPES.md} holds its output;
  * a test keeps the two the same.
  */
-public final class RecipeTable {
+final class RecipeTable {
 
     private RecipeTable() {}
 
     /** One row per recipe, sorted by name. */
-    public static String markdown(RecipeRegistry recipes) {
+    static String markdown(RecipeRegistry recipes) {
         StringBuilder table = new StringBuilder();
         table.append("| recipe | what it does | kind | ports | config keys |\n");
         table.append("|---|---|---|---|---|\n");

@@ -2,6 +2,7 @@ package dev.portflow.blueprint;
 
 import dev.portflow.blueprint.model.Problem;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A valid blueprint could not be started because of something outside it: Kafka cannot be reached,
@@ -20,7 +21,7 @@ public final class StartFailureException extends RuntimeException {
      * @param problems what failed, at least one
      * @param cause    the first failure's exception, or {@code null}
      */
-    public StartFailureException(String pipeline, List<Problem> problems, Throwable cause) {
+    public StartFailureException(String pipeline, List<Problem> problems, @Nullable Throwable cause) {
         super(describe(pipeline, problems), cause);
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a StartFailureException needs at least one problem");

@@ -5,6 +5,7 @@ import dev.portflow.blueprint.model.Problem;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of validating a blueprint: every problem, causes first, and the model when the YAML
@@ -18,13 +19,16 @@ import java.util.stream.Collectors;
  * meant for), the other problems of a value naming an unset environment variable.
  *
  * @param blueprint the model, or {@code null} when the file is not a YAML mapping (unreadable,
- *                  syntax error, empty, over a size limit)
+ *                  syntax error, empty, over a size limit): then a problem says why
  * @param problems  every problem found, in that order; empty when the blueprint is valid
  */
-public record Validation(Blueprint blueprint, List<Problem> problems) {
+public record Validation(@Nullable Blueprint blueprint, List<Problem> problems) {
 
     public Validation {
         problems = List.copyOf(problems);
+        if (blueprint == null && problems.isEmpty()) {
+            throw new IllegalArgumentException("a validation without a model has a problem that says why");
+        }
     }
 
     /** Whether there is no problem. */
@@ -43,10 +47,10 @@ public record Validation(Blueprint blueprint, List<Problem> problems) {
      * @throws BlueprintException listing every problem
      */
     public Blueprint orThrow() {
-        if (!problems.isEmpty()) {
-            throw new BlueprintException(problems);
+        if (problems.isEmpty() && blueprint != null) { // without problems there is a model
+            return blueprint;
         }
-        return blueprint;
+        throw new BlueprintException(problems);
     }
 
     /** One formatted problem per line ({@code file:line:col: message (hint: ...)}), or "" when valid. */

@@ -10,4 +10,7 @@
  * validated model to a pipeline). This package runs them; {@code parse}, {@code validate} and {@code assemble}
  * are internal, though some of their types are public for the packages above them.
  */
+@NullMarked
 package dev.portflow.blueprint;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.spi.Position;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +20,10 @@ class BrokenBlueprintsTest {
     private static final Path DIR = Path.of("src/test/resources/broken");
 
     /** An expected problem: exact position, a part of the message, a part of the hint. */
-    private record Expected(int line, int column, String message, String hint) {}
+    private record Expected(
+            int line, int column, String message, @Nullable String hint) {}
 
-    private static Expected at(int line, int column, String message, String hint) {
+    private static Expected at(int line, int column, String message, @Nullable String hint) {
         return new Expected(line, column, message, hint);
     }
 
@@ -177,6 +179,22 @@ class BrokenBlueprintsTest {
                 at(3, 17, "schema 'Order' is not a valid JSON Schema: type: ", "draft 2020-12"),
                 at(3, 35, "schema 'Order' is not a valid JSON Schema: required: ", "draft 2020-12"),
                 at(5, 11, "schema 'NotOne' must be a JSON Schema (a mapping), found a list", "NotOne: {type: object"));
+    }
+
+    @Test
+    void aSchemaWithANumberJsonCannotHoldIsAProblemNotACrash() {
+        String blueprint = """
+                name: y
+                schemas: {Order: {type: object, properties: {n: {type: number, maximum: .inf}}}}
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 1}}
+                  - {name: sink, recipe: log_sink}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """;
+        assertThat(Blueprints.loader().validate("y.yaml", blueprint).report())
+                .isEqualTo("y.yaml:2:18: schema 'Order' is not JSON: field 'properties.n.maximum' is Infinity,"
+                        + " which JSON cannot hold (hint: a JSON Schema holds finite numbers only)");
     }
 
     @Test
@@ -422,9 +440,31 @@ class BrokenBlueprintsTest {
     }
 
     @Test
+    void aModelWithoutANameIsNotAssembled() {
+        Validation v = Blueprints.loader().validate("noname.yaml", """
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_n, to: sink.in_n}
+                """);
+        assertThat(v.report())
+                .isEqualTo(
+                        "noname.yaml:1:1: the blueprint has no name" + " (hint: add name: <pipeline name> at the top)");
+        // validating the model again finds nothing more: assembly refuses it for the parser's problem
+        assertThatThrownBy(() -> Blueprints.assemble(
+                        v.model().orElseThrow(), AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(
+                        BlueprintException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(Problem::format)
+                                .containsExactly(v.report()));
+    }
+
+    @Test
     void nothingIsAssembledWhenAnyProblemExists() {
         Validation v = Blueprints.validate(DIR.resolve("multi.yaml"));
-        assertThatThrownBy(() -> Blueprints.assemble(v.blueprint(), AssemblyOptions.defaults()))
+        assertThatThrownBy(() -> Blueprints.assemble(v.model().orElseThrow(), AssemblyOptions.defaults()))
                 .isInstanceOfSatisfying(
                         BlueprintException.class, e -> assertThat(e.problems()).hasSameSizeAs(v.problems()))
                 .hasMessageStartingWith("invalid blueprint (10 problems)");

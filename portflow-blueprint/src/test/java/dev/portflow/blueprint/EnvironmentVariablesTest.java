@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** {@code ${NAME}} in blueprint values, from the environment (a map in tests). */
@@ -45,35 +47,28 @@ class EnvironmentVariablesTest {
     void valuesTakeTheVariablesAndGeneratorPlaceholdersStay() {
         Validation v = Blueprints.loader().withEnvironment(ENVIRONMENT).validate("env.yaml", BLUEPRINT);
         assertThat(v.problems()).isEmpty();
-        Blueprint b = v.blueprint();
+        Blueprint b = v.orThrow();
         assertThat(b.server().host()).as("the default").isEqualTo("127.0.0.1");
         assertThat(b.server().port())
                 .as("typed after substitution: a plain value")
                 .isEqualTo(0);
         ComponentSpec api = b.component("api").orElseThrow();
-        assertThat(api.config().get("path").value().toJava()).isEqualTo("/orders");
-        assertThat(api.config().get("auth_token").value().toJava()).isEqualTo("s3cret");
-        assertThat(b.component("gen")
-                        .orElseThrow()
-                        .config()
-                        .get("template")
-                        .value()
-                        .toJava())
+        assertThat(value(api, "path")).isEqualTo("/orders");
+        assertThat(value(api, "auth_token")).isEqualTo("s3cret");
+        assertThat(value(b.component("gen").orElseThrow(), "template"))
                 .isEqualTo(Map.of("id", "o-${seq}", "at", "${now}"));
-        assertThat(b.schemas().get("Order").json().get("description").asString())
+        assertThat(Objects.requireNonNull(b.schemas().get("Order"))
+                        .json()
+                        .get("description")
+                        .asString())
                 .as("$${ is a literal ${")
                 .isEqualTo("costs ${AMOUNT} $5");
-        assertThat(b.component("sink")
-                        .orElseThrow()
-                        .config()
-                        .get("logger")
-                        .value()
-                        .toJava())
+        assertThat(value(b.component("sink").orElseThrow(), "logger"))
                 .as("set but empty: the default")
                 .isEqualTo("orders.audit");
         ComponentSpec store = b.component("store").orElseThrow();
-        assertThat(store.config().get("url").value().toJava()).isEqualTo("jdbc:postgresql://db:5432/shop");
-        assertThat(store.config().get("password").value().toJava())
+        assertThat(value(store, "url")).isEqualTo("jdbc:postgresql://db:5432/shop");
+        assertThat(value(store, "password"))
                 .as("a value is not substituted again")
                 .isEqualTo("pa$$w0rd ${NOT_AGAIN}");
     }
@@ -108,13 +103,11 @@ class EnvironmentVariablesTest {
                   - {from: gen.out_n, to: sink.in_n}
                 """);
         assertThat(v.problems()).isEmpty();
-        assertThat(v.blueprint()
-                        .component("sink")
-                        .orElseThrow()
-                        .config()
-                        .get("logger")
-                        .value()
-                        .toJava())
-                .isEqualTo(path);
+        assertThat(value(v.orThrow().component("sink").orElseThrow(), "logger")).isEqualTo(path);
+    }
+
+    /** The value of config key {@code key} of {@code component} as written, which must be there. */
+    private static @Nullable Object value(ComponentSpec component, String key) {
+        return Objects.requireNonNull(component.config().get(key), key).value().toJava();
     }
 }

@@ -8,6 +8,7 @@ import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.blueprint.model.Endpoint;
+import dev.portflow.blueprint.model.KafkaSpec;
 import dev.portflow.blueprint.model.PortSpec;
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.model.SchemaSpec;
@@ -27,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Good blueprints parse into the model with positions, and assemble into pipelines that run. */
@@ -38,14 +41,14 @@ class GoodBlueprintsTest {
     void specExampleParsesWithPositionsOnEveryElement() {
         Validation v = Blueprints.validate(DIR.resolve("spec-example.yaml"));
         assertThat(v.problems()).isEmpty();
-        Blueprint b = v.blueprint();
+        Blueprint b = v.orThrow();
         assertThat(b.name()).isEqualTo("orders");
         assertThat(b.position("name")).isEqualTo(new Position(1, 7));
         assertThat(b.server().host()).isEqualTo("127.0.0.1");
         assertThat(b.server().port()).isEqualTo(8080);
         assertThat(b.server().position("port")).isEqualTo(new Position(2, 33));
 
-        SchemaSpec order = b.schemas().get("Order");
+        SchemaSpec order = get(b.schemas(), "Order");
         assertThat(order.position()).isEqualTo(new Position(4, 3));
         assertThat(order.json().get("required").toString()).isEqualTo("[\"id\",\"amount\"]");
         assertThat(order.json().get("properties").get("amount").get("type").asString())
@@ -55,17 +58,18 @@ class GoodBlueprintsTest {
         ComponentSpec api = b.components().getFirst();
         assertThat(api.position()).isEqualTo(new Position(6, 5));
         assertThat(api.position("recipe")).isEqualTo(new Position(6, 25));
-        assertThat(api.config().get("path").keyPosition()).isEqualTo(new Position(6, 48));
-        assertThat(api.config().get("path").valuePosition()).isEqualTo(new Position(6, 54));
-        assertThat(api.config().get("timeout_ms").value().toJava()).isEqualTo(2000L);
+        assertThat(get(api.config(), "path").keyPosition()).isEqualTo(new Position(6, 48));
+        assertThat(get(api.config(), "path").valuePosition()).isEqualTo(new Position(6, 54));
+        assertThat(get(api.config(), "timeout_ms").value().toJava()).isEqualTo(2000L);
         assertThat(api.outputs())
                 .containsExactly(new PortSpec("out_requests", "Order", new Position(7, 23), new Position(7, 45)));
 
         ConnectionSpec first = b.connections().getFirst();
         assertThat(first.from())
                 .isEqualTo(new Endpoint("api", "out_requests", new Position(11, 12), new Position(11, 16)));
-        assertThat(first.to().toString()).isEqualTo("big.in_orders");
-        assertThat(first.to().portPosition()).isEqualTo(new Position(11, 38));
+        Endpoint to = Objects.requireNonNull(first.to(), "to");
+        assertThat(to.toString()).isEqualTo("big.in_orders");
+        assertThat(to.portPosition()).isEqualTo(new Position(11, 38));
         assertThat(first.bufferSize()).isEqualTo(1024);
         assertThat(first.overflowPolicy()).isEqualTo(OverflowPolicy.BLOCK_WITH_TIMEOUT);
         assertThat(first.timeoutMs()).isEqualTo(2000L);
@@ -82,8 +86,8 @@ class GoodBlueprintsTest {
         Blueprint block = Blueprints.load(DIR.resolve("block-style.yaml"));
         assertThat(block.name()).isEqualTo(flow.name());
         assertThat(block.server().port()).isEqualTo(flow.server().port());
-        assertThat(block.schemas().get("Order").json())
-                .isEqualTo(flow.schemas().get("Order").json());
+        assertThat(get(block.schemas(), "Order").json())
+                .isEqualTo(get(flow.schemas(), "Order").json());
         for (int i = 0; i < 3; i++) {
             ComponentSpec a = flow.components().get(i);
             ComponentSpec c = block.components().get(i);
@@ -92,12 +96,12 @@ class GoodBlueprintsTest {
             assertThat(c.config().keySet()).isEqualTo(a.config().keySet());
             c.config()
                     .forEach((k, e) -> assertThat(e.value().toJava())
-                            .isEqualTo(a.config().get(k).value().toJava()));
+                            .isEqualTo(get(a.config(), k).value().toJava()));
         }
         assertThat(block.connections())
                 .extracting(ConnectionSpec::describe)
                 .containsExactly("api.out_requests -> big.in_orders", "big.out_orders -> store.in_orders");
-        assertThat(block.components().get(1).config().get("condition").keyPosition())
+        assertThat(get(block.components().get(1).config(), "condition").keyPosition())
                 .isEqualTo(new Position(25, 7));
     }
 
@@ -185,7 +189,12 @@ class GoodBlueprintsTest {
                         JsonMessage.class, m -> assertThat(m.fields()).containsEntry("id", "a1"));
     }
 
-    private static Object field(Object message, String key) {
+    /** The value of {@code key}, which {@code map} must hold. */
+    private static <V> V get(Map<String, V> map, String key) {
+        return Objects.requireNonNull(map.get(key), key);
+    }
+
+    private static @Nullable Object field(Object message, String key) {
         return ((Map<?, ?>) message).get(key);
     }
 
@@ -233,11 +242,14 @@ class GoodBlueprintsTest {
     @Test
     void kafkaConnectionsAndTheKafkaSectionParseWithDefaults() {
         Blueprint b = Blueprints.load(DIR.resolve("kafka.yaml"));
-        assertThat(b.kafka().settings().get("bootstrap_servers").toJava()).isEqualTo("localhost:9092");
-        assertThat(b.kafka().bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(b.kafka().client()).isEmpty();
-        assertThat(b.kafka().lagRefreshMs()).isEqualTo(200);
-        assertThat(b.kafka().prefetch()).isEqualTo(500);
+        KafkaSpec kafka = Objects.requireNonNull(b.kafka(), "kafka:");
+        assertThat(Objects.requireNonNull(kafka.settings().get("bootstrap_servers"))
+                        .toJava())
+                .isEqualTo("localhost:9092");
+        assertThat(kafka.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(kafka.client()).isEmpty();
+        assertThat(kafka.lagRefreshMs()).isEqualTo(200);
+        assertThat(kafka.prefetch()).isEqualTo(500);
         assertThat(b.connections().getFirst().isKafka()).isTrue();
         assertThat(b.connections().getFirst().topic()).isEqualTo("numbers");
 
@@ -251,12 +263,14 @@ class GoodBlueprintsTest {
                 connections:
                   - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka}
                 """).orThrow();
-        assertThat(full.kafka().bootstrapServers()).isEqualTo("a:9092, b:9093");
-        assertThat(full.kafka().client())
+        KafkaSpec fullKafka = Objects.requireNonNull(full.kafka(), "kafka:");
+        assertThat(fullKafka.bootstrapServers()).isEqualTo("a:9092, b:9093");
+        assertThat(fullKafka.client())
                 .containsExactly(Map.entry("security.protocol", "SSL"), Map.entry("linger.ms", "5"));
-        assertThat(full.kafka().lagRefreshMs()).isEqualTo(50);
-        assertThat(full.kafka().prefetch()).isEqualTo(20);
-        assertThat(full.connections().getFirst().topicIn(full.name())).isEqualTo("portflow.full.gen.out_numbers");
+        assertThat(fullKafka.lagRefreshMs()).isEqualTo(50);
+        assertThat(fullKafka.prefetch()).isEqualTo(20);
+        assertThat(full.connections().getFirst().topicIn(Objects.requireNonNull(full.name())))
+                .isEqualTo("portflow.full.gen.out_numbers");
     }
 
     @Test
@@ -351,16 +365,16 @@ class GoodBlueprintsTest {
         Validation v = Blueprints.validate(DIR.resolve("workers.yaml"));
         assertThat(v.problems()).as(v.report()).isEmpty();
         Map<String, ComponentSpec> specs = new java.util.LinkedHashMap<>();
-        v.blueprint().components().forEach(c -> specs.put(c.name(), c));
-        assertThat(specs.get("gen").workers()).isNull();
-        assertThat(specs.get("enrich").workers()).isEqualTo(Workers.fixed(4));
-        assertThat(specs.get("enrich").position("workers")).isEqualTo(new Position(4, 42));
-        assertThat(specs.get("route").workers()).as("min defaults to 1").isEqualTo(Workers.between(1, 8));
-        assertThat(specs.get("route").orderedByKey()).isFalse();
-        assertThat(specs.get("audit").orderedByKey()).isTrue();
-        assertThat(specs.get("audit").keyExpression()).isEqualTo("customer.id");
-        assertThat(specs.get("log").workers()).isEqualTo(Workers.between(2, 16));
-        assertThat(specs.get("tally").workers()).isEqualTo(Workers.one());
+        v.orThrow().components().forEach(c -> specs.put(c.name(), c));
+        assertThat(get(specs, "gen").workers()).isNull();
+        assertThat(get(specs, "enrich").workers()).isEqualTo(Workers.fixed(4));
+        assertThat(get(specs, "enrich").position("workers")).isEqualTo(new Position(4, 42));
+        assertThat(get(specs, "route").workers()).as("min defaults to 1").isEqualTo(Workers.between(1, 8));
+        assertThat(get(specs, "route").orderedByKey()).isFalse();
+        assertThat(get(specs, "audit").orderedByKey()).isTrue();
+        assertThat(get(specs, "audit").keyExpression()).isEqualTo("customer.id");
+        assertThat(get(specs, "log").workers()).isEqualTo(Workers.between(2, 16));
+        assertThat(get(specs, "tally").workers()).isEqualTo(Workers.one());
     }
 
     @Test
@@ -370,17 +384,17 @@ class GoodBlueprintsTest {
                 AssemblyOptions.defaults().withoutServer());
         Map<String, ComponentInfo> components = new java.util.LinkedHashMap<>();
         assembly.pipeline().components().forEach(c -> components.put(c.name(), c));
-        assertThat(components.get("gen").workers()).isEqualTo(Workers.one());
-        assertThat(components.get("enrich").workers()).isEqualTo(Workers.fixed(4));
-        assertThat(components.get("enrich").orderedByKey()).isFalse();
-        assertThat(components.get("route").workers()).isEqualTo(Workers.between(1, 8));
-        assertThat(components.get("route").orderedByKey()).as("ordering: none").isFalse();
-        assertThat(components.get("audit").workers()).isEqualTo(Workers.fixed(8));
-        assertThat(components.get("audit").orderedByKey()).isTrue();
-        assertThat(components.get("log").workers()).isEqualTo(Workers.between(2, 16));
-        assertThat(components.get("log").orderedByKey()).isTrue();
-        assertThat(components.get("file").workers()).isEqualTo(Workers.one());
-        assertThat(components.get("tally").workers()).isEqualTo(Workers.one());
+        assertThat(get(components, "gen").workers()).isEqualTo(Workers.one());
+        assertThat(get(components, "enrich").workers()).isEqualTo(Workers.fixed(4));
+        assertThat(get(components, "enrich").orderedByKey()).isFalse();
+        assertThat(get(components, "route").workers()).isEqualTo(Workers.between(1, 8));
+        assertThat(get(components, "route").orderedByKey()).as("ordering: none").isFalse();
+        assertThat(get(components, "audit").workers()).isEqualTo(Workers.fixed(8));
+        assertThat(get(components, "audit").orderedByKey()).isTrue();
+        assertThat(get(components, "log").workers()).isEqualTo(Workers.between(2, 16));
+        assertThat(get(components, "log").orderedByKey()).isTrue();
+        assertThat(get(components, "file").workers()).isEqualTo(Workers.one());
+        assertThat(get(components, "tally").workers()).isEqualTo(Workers.one());
         assembly.close();
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -90,7 +91,7 @@ class RecipeSpiTest {
         Blueprint blueprint = loader.load(file);
         loader.assemble(blueprint, AssemblyOptions.defaults().withoutServer()).close();
 
-        RecipeContext ctx = seen.get();
+        RecipeContext ctx = Objects.requireNonNull(seen.get(), "the factory was called");
         assertThat(ctx.componentName()).isEqualTo("all");
         assertThat(ctx.pipelineName()).isEqualTo("typed");
         RecipeConfig c = ctx.config();
@@ -121,11 +122,16 @@ class RecipeSpiTest {
         assertThat(ctx.classLoader()).isSameAs(getClass().getClassLoader());
     }
 
-    @Test
-    void typedConfigProblems() {
-        BlueprintLoader loader = BlueprintLoader.of(
+    /** The built-ins plus {@code every_type}, whose config keys have one of each type. */
+    private BlueprintLoader everyTypeLoader() {
+        return BlueprintLoader.of(
                 RecipeRegistry.builtIns().with(everyType(new AtomicReference<>())),
                 getClass().getClassLoader());
+    }
+
+    @Test
+    void typedConfigProblems() {
+        BlueprintLoader loader = everyTypeLoader();
         String yaml = """
                 name: typed
                 components:
@@ -155,6 +161,22 @@ class RecipeSpiTest {
                                         + " (hint: quote the expression: \"...\")",
                                 "typed.yaml:12:17: config key 'tags[1]' must be a string, found a mapping (hint: tags: a string)",
                                 "typed.yaml:13:13: config key 'file' must not be empty (hint: file: a path (a string), a path)"));
+    }
+
+    @Test
+    void notANumberIsAProblemOfANumberKeyWithoutBounds() {
+        BlueprintLoader loader = everyTypeLoader();
+        String yaml = """
+                name: typed
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: all, recipe: every_type, config: {text: t, ratio: .nan}}
+                connections:
+                  - {from: gen.out_n, to: all.in_n}
+                """;
+        assertThat(loader.validate("nan.yaml", yaml).report())
+                .isEqualTo(
+                        "nan.yaml:4:62: config key 'ratio' must be a number, was NaN (hint: ratio: a number, a number)");
     }
 
     @Test
@@ -261,8 +283,8 @@ class RecipeSpiTest {
                 RecipeRegistry.builtIns().with(tally().build()), getClass().getClassLoader());
         Validation v = loader.validate("tally.yaml", TALLY_ON_TWO_WORKERS);
         assertThat(v.problems()).as("validation cannot know without making it").isEmpty();
-        assertThatThrownBy(() -> loader.assemble(
-                        v.blueprint(), AssemblyOptions.defaults().withoutServer()))
+        assertThatThrownBy(() ->
+                        loader.assemble(v.orThrow(), AssemblyOptions.defaults().withoutServer()))
                 .isInstanceOfSatisfying(
                         BlueprintException.class,
                         e -> assertThat(e.problems())

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /** Reads and validates the blueprint a command was given, printing every problem. */
@@ -46,7 +47,7 @@ final class BlueprintArgument {
     static int printIfValid(
             Path file,
             LibDirectories lib,
-            List<String> only,
+            @Nullable List<String> only,
             PrintWriter out,
             PrintWriter err,
             BiFunction<BlueprintLoader, Blueprint, String> render)
@@ -66,7 +67,7 @@ final class BlueprintArgument {
     }
 
     /** The validation of {@code file}, or {@code null} after printing why the file cannot be read. */
-    static Validation validate(BlueprintLoader loader, Path file, PrintWriter err) {
+    static @Nullable Validation validate(BlueprintLoader loader, Path file, PrintWriter err) {
         return validate(loader, file, null, err);
     }
 
@@ -74,7 +75,8 @@ final class BlueprintArgument {
      * The validation of {@code file} for a process that runs the components {@code only} names
      * ({@code null} or empty: all), or {@code null} after printing why the file cannot be read.
      */
-    static Validation validate(BlueprintLoader loader, Path file, List<String> only, PrintWriter err) {
+    static @Nullable Validation validate(
+            BlueprintLoader loader, Path file, @Nullable List<String> only, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             err.println("portflow: blueprint " + file + " does not exist or is not a file");
             return null;
@@ -96,7 +98,7 @@ final class BlueprintArgument {
      *
      * @throws CommandLine.ParameterException if it names no component
      */
-    static List<String> onlyNames(List<String> values, CommandLine commandLine) {
+    static @Nullable List<String> onlyNames(@Nullable List<String> values, CommandLine commandLine) {
         if (values == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.portflow.cli;
 
+import dev.portflow.json.EventTime;
+import dev.portflow.json.StrictJson;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.runtime.DrainReport;
 import java.io.BufferedWriter;
@@ -24,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class LeftoversFile {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper MAPPER = StrictJson.mapper();
 
     private LeftoversFile() {}
 
@@ -53,7 +55,7 @@ final class LeftoversFile {
             line.put("id", json.id());
             line.put("ingest_time", json.ingestTime().toString());
             if (json.declaredEventTime() != null) {
-                line.put("event_time", json.declaredEventTime().toString());
+                line.put(EventTime.FIELD, json.declaredEventTime().toString());
             }
             message = json.body();
         }

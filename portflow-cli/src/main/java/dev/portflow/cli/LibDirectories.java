@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +29,7 @@ final class LibDirectories {
      * A loader with the jars of every {@code --lib} directory (the standard one without any), or
      * {@code null} after printing why a directory is unusable.
      */
+    @Nullable
     BlueprintLoader loader(PrintWriter err) throws IOException {
         List<Path> jars = new ArrayList<>();
         for (Path dir : dirs) {

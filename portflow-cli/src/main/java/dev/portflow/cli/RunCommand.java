@@ -9,6 +9,7 @@ import dev.portflow.blueprint.Validation;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.DrainReport;
@@ -27,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,13 +55,15 @@ final class RunCommand implements Callable<Integer> {
 
     static final String DEMO_RESOURCE = "/dev/portflow/cli/demo.yaml";
 
+    private static final String DEFAULT_LOG_LEVEL = "info";
+
     @Parameters(
             index = "0",
             arity = "0..1",
             paramLabel = "BLUEPRINT",
             description =
                     "the blueprint YAML file; without it, the built-in demo (written to ./portflow-demo/demo.yaml)")
-    private Path blueprint;
+    private @Nullable Path blueprint;
 
     @CommandLine.Mixin
     private LibDirectories lib = new LibDirectories();
@@ -68,13 +72,13 @@ final class RunCommand implements Callable<Integer> {
             names = "--port",
             paramLabel = "PORT",
             description = "override the blueprint's server port (0: any free port)")
-    private Integer port;
+    private @Nullable Integer port;
 
     @Option(names = "--host", paramLabel = "HOST", description = "override the blueprint's server host")
-    private String host;
+    private @Nullable String host;
 
     @Option(names = "--only", paramLabel = "COMPONENT", split = ",", description = BlueprintArgument.ONLY_HELP)
-    private List<String> only;
+    private @Nullable List<String> only;
 
     @Option(
             names = "--drain-timeout",
@@ -89,15 +93,15 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "where a drain that timed out writes the messages it left, one JSON object per line"
                     + " (default: portflow-leftovers/<pipeline>-<time>.jsonl)")
-    private Path leftoversFile;
+    private @Nullable Path leftoversFile;
 
     @Option(
             names = "--log-level",
             paramLabel = "LEVEL",
-            defaultValue = "info",
+            defaultValue = DEFAULT_LOG_LEVEL,
             description = "trace, debug, info, warn, error or off (default: ${DEFAULT-VALUE}); debug and trace"
                     + " also print stack traces")
-    private String logLevel;
+    private String logLevel = DEFAULT_LOG_LEVEL;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -213,10 +217,15 @@ final class RunCommand implements Callable<Integer> {
             out.println("  in other processes:    " + String.join(", ", elsewhere));
         }
         for (ConnectionSpec c : assembly.blueprint().connections()) {
-            boolean sends = here.contains(c.from().component());
-            boolean receives = here.contains(c.to().component());
+            Endpoint from = c.from();
+            Endpoint to = c.to();
+            if (from == null || to == null) {
+                continue; // only in a blueprint with problems, which is not assembled
+            }
+            boolean sends = here.contains(from.component());
+            boolean receives = here.contains(to.component());
             if (c.isKafka() && (sends || receives)) {
-                String topic = c.topicIn(assembly.blueprint().name());
+                String topic = c.topicIn(assembly.pipeline().name());
                 out.println("  kafka:     " + c.describe() + "   (topic " + topic + "; "
                         + (sends && receives ? "both ends here" : sends ? "sending here" : "receiving here") + ")");
             }

@@ -3,6 +3,7 @@ package dev.portflow.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
     private Path blueprint;
 
     @Option(names = "--only", paramLabel = "COMPONENT", split = ",", description = BlueprintArgument.ONLY_HELP)
-    private List<String> only;
+    private @Nullable List<String> only;
 
     @CommandLine.Mixin
     private LibDirectories lib = new LibDirectories();

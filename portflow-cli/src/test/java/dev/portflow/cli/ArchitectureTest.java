@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The architecture the Maven modules stand for, checked on the main classes of every module on this
  * (the CLI's) class path, so a shortcut that compiles still fails the build: no package cycles
  * anywhere (a cycle only {@code jdeps} would see, like the one {@code metrics <-> port} once had),
- * core never reaches into an edge, no edge into what core does not export, each edge only into what it is built on (the blueprint loader finds
+ * core never reaches into an edge (nor into {@code dev.portflow.json}: core has no Jackson), no edge into what core does not export, each edge only into what it is built on (the blueprint loader finds
  * the recipes through their SPI, never by their classes), and the ring buffers
  * ({@code dev.portflow.channel}) stay inside core.
  */
@@ -44,6 +44,7 @@ class ArchitectureTest {
         // Guard against a rule passing because nothing was imported.
         for (String module : new String[] {
             "runtime.Pipeline",
+            "json.StrictJson",
             "http.PortflowServer",
             "dashboard.Dashboard",
             "recipes.Json",
@@ -67,6 +68,8 @@ class ArchitectureTest {
                 .consideringOnlyDependenciesInLayers()
                 .layer("Core")
                 .definedBy(CORE)
+                .layer("Json")
+                .definedBy("dev.portflow.json..")
                 .layer("Http")
                 .definedBy("dev.portflow.http..")
                 .layer("Dashboard")
@@ -88,18 +91,20 @@ class ArchitectureTest {
                 .definedBy("dev.portflow.cli..")
                 .whereLayer("Core")
                 .mayOnlyAccessLayers("Core")
+                .whereLayer("Json")
+                .mayNotAccessAnyLayer()
                 .whereLayer("Http")
-                .mayOnlyAccessLayers("Core")
+                .mayOnlyAccessLayers("Core", "Json")
                 .whereLayer("Dashboard")
-                .mayOnlyAccessLayers("Core", "Http")
+                .mayOnlyAccessLayers("Core", "Json", "Http")
                 .whereLayer("RecipeSpi")
                 .mayOnlyAccessLayers("Core")
                 .whereLayer("Recipes")
-                .mayOnlyAccessLayers("Core", "RecipeSpi")
+                .mayOnlyAccessLayers("Core", "Json", "RecipeSpi")
                 .whereLayer("Kafka")
-                .mayOnlyAccessLayers("Core")
+                .mayOnlyAccessLayers("Core", "Json")
                 .whereLayer("Blueprint")
-                .mayOnlyAccessLayers("Core", "Http", "Dashboard", "RecipeSpi", "Kafka")
+                .mayOnlyAccessLayers("Core", "Json", "Http", "Dashboard", "RecipeSpi", "Kafka")
                 .whereLayer("Cli")
                 .mayNotBeAccessedByAnyLayer()
                 .check(classes);

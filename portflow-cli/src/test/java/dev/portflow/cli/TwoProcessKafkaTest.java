@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -72,15 +73,15 @@ class TwoProcessKafkaTest {
         List<String> failures = new ArrayList<>();
         for (int run = 1; run <= RUNS; run++) {
             Path dir = Files.createDirectories(tmp.resolve("run-" + run));
-            String failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Optional<String> failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                     Duration.ofMinutes(3), () -> once(dir), "run " + run + " took over 180 s");
             System.out.printf(
                     "two-process kill run %d of %d (workers %d): %s (store retries of transient failures: %d)%n",
-                    run, RUNS, WORKERS, failure == null ? "every accepted id stored once" : failure, storeRetries(dir));
-            if (failure != null) {
+                    run, RUNS, WORKERS, failure.orElse("every accepted id stored once"), storeRetries(dir));
+            if (failure.isPresent()) {
                 Path kept = Files.createTempDirectory("portflow-kill-loss-");
                 copyTree(dir, kept);
-                failures.add("run " + run + ": " + failure + " (logs and database kept in " + kept + ")");
+                failures.add("run " + run + ": " + failure.get() + " (logs and database kept in " + kept + ")");
             }
         }
         assertThat(failures).as("runs that lost or duplicated an accepted id").isEmpty();
@@ -101,8 +102,8 @@ class TwoProcessKafkaTest {
         return n;
     }
 
-    /** One scenario; {@code null} when every accepted id is stored exactly once, else what went wrong. */
-    private static String once(Path dir) throws Exception {
+    /** One scenario: empty when every accepted id is stored exactly once, else what went wrong. */
+    private static Optional<String> once(Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("orders");
         kafka.createTopic(topic, 3);
         Path database = dir.resolve("orders-db");
@@ -215,11 +216,11 @@ class TwoProcessKafkaTest {
             Set<String> unexpected = new HashSet<>(rows);
             unexpected.removeAll(accepted);
             if (missing.isEmpty() && unexpected.isEmpty() && rows.size() == accepted.size()) {
-                return null;
+                return Optional.empty();
             }
-            return rows.size() + " rows for " + accepted.size() + " accepted ids; missing " + missing
+            return Optional.of(rows.size() + " rows for " + accepted.size() + " accepted ids; missing " + missing
                     + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected) + "; "
-                    + whereAbouts(topic, missing, dir);
+                    + whereAbouts(topic, missing, dir));
         } finally {
             a.process.destroyForcibly();
             b.process.destroyForcibly();
@@ -292,7 +293,7 @@ class TwoProcessKafkaTest {
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))
                     && System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     // the record's key is the message id (JsonMessageCodec)

@@ -39,18 +39,32 @@ public record PortMetrics(
         long clockSkewTotal,
         double lastActivity) {
 
+    // JSON field names that /metrics.json's pipeline totals share with every port's snapshot.
+    /** JSON field {@value}. */
+    public static final String MESSAGES_IN_TOTAL = "messages_in_total";
+    /** JSON field {@value}. */
+    public static final String MESSAGES_OUT_TOTAL = "messages_out_total";
+    /** JSON field {@value}. */
+    public static final String MESSAGES_DROPPED_TOTAL = "messages_dropped_total";
+    /** JSON field {@value}. */
+    public static final String ERRORS_TOTAL = "errors_total";
+    /** JSON field {@value}. */
+    public static final String QUEUE_DEPTH = "queue_depth";
+    /** JSON field {@value}. */
+    public static final String CAPACITY = "capacity";
+
     /** The snapshot with the SPEC's JSON field names (plus a few extra fields after them). */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("port_name", portName);
         map.put("component", component);
-        map.put("messages_in_total", messagesIn);
-        map.put("messages_out_total", messagesOut);
-        map.put("messages_dropped_total", messagesDropped);
+        map.put(MESSAGES_IN_TOTAL, messagesIn);
+        map.put(MESSAGES_OUT_TOTAL, messagesOut);
+        map.put(MESSAGES_DROPPED_TOTAL, messagesDropped);
         map.put("dropped_by_reason", new LinkedHashMap<>(droppedByReason));
-        map.put("errors_total", errorsTotal);
-        map.put("queue_depth", queueDepth);
-        map.put("capacity", capacity);
+        map.put(ERRORS_TOTAL, errorsTotal);
+        map.put(QUEUE_DEPTH, queueDepth);
+        map.put(CAPACITY, capacity);
         map.put("buffer_utilization", bufferUtilization);
         map.put("avg_latency_ms", avgProcessingMs);
         map.put("p99_latency_ms", p99ProcessingMs);

@@ -7,4 +7,4 @@ package dev.portflow.dashboard;
  * @param edge      its fullest input edge
  * @param reason    one sentence saying why, for people
  */
-public record Bottleneck(String component, String edge, String reason) {}
+record Bottleneck(String component, String edge, String reason) {}

@@ -2,6 +2,7 @@ package dev.portflow.dashboard;
 
 import dev.portflow.http.PortflowServer;
 import dev.portflow.http.ServerExtension;
+import dev.portflow.json.StrictJson;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineView;
 import dev.portflow.runtime.ScalingDecision;
@@ -58,7 +59,7 @@ public final class Dashboard implements ServerExtension {
     /** A stream with nothing new for this long sends a comment, so proxies and browsers keep it open. */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /** snake_case JSON of frames, topology and the other answers (package-private: tests render with it). */
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    static final JsonMapper MAPPER = StrictJson.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
@@ -174,7 +175,7 @@ public final class Dashboard implements ServerExtension {
     }
 
     /** The most recent frame (what every open page shows now). */
-    public Frame latestFrame() {
+    Frame latestFrame() {
         Serving served = serving;
         if (served == null) {
             throw new IllegalStateException("the dashboard is not part of a server yet");

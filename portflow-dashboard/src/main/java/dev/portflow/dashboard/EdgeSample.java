@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropRates      messages dropped per second by reason, only the reasons that dropped in the interval
  * @param dropsTotal     drops since start by reason (the sender's reasons and the receiver's)
  */
-public record EdgeSample(
+record EdgeSample(
         int depth,
         int capacity,
         double fill,

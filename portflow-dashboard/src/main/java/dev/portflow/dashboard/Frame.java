@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *                   most workers (empty when none)
  * @param ingress    per HTTP ingress
  */
-public record Frame(
+record Frame(
         long seq,
         long time,
         long intervalMs,

@@ -13,7 +13,7 @@ package dev.portflow.dashboard;
  * @param backpressuredTotal   503 answers since start
  * @param clientErrorsTotal    4xx answers since start
  */
-public record IngressSample(
+record IngressSample(
         String component,
         String path,
         double acceptedPerS,

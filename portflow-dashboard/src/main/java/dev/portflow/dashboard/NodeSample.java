@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param workersLimit   the most workers it can usefully have now: its max, or the ceiling its autoscaler
  *                       found below it (more workers did not raise throughput)
  */
-public record NodeSample(
+record NodeSample(
         String kind,
         double busy,
         double idle,
@@ -36,7 +36,7 @@ public record NodeSample(
         int workersLimit) {
 
     /** A sample of a component that can use as many workers as it may have. */
-    public NodeSample(
+    NodeSample(
             String kind,
             double busy,
             double idle,

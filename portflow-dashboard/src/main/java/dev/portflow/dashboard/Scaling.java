@@ -10,4 +10,4 @@ package dev.portflow.dashboard;
  * @param workersMax the most it may get
  * @param reason     one sentence saying so, for people
  */
-public record Scaling(String component, String edge, int workers, int workersMax, String reason) {}
+record Scaling(String component, String edge, int workers, int workersMax, String reason) {}

@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param edges       connections
  * @param ingress     HTTP ingress endpoints
  */
-public record Topology(
+record Topology(
         String pipeline,
         int columns,
         int rows,
@@ -41,7 +41,7 @@ public record Topology(
      * @param workersMax   the most; equal to {@code workersMin} unless the runtime sizes the stage
      * @param orderedByKey whether messages with the same key are handled in order
      */
-    public record Node(
+    record Node(
             String name,
             String kind,
             int column,
@@ -53,7 +53,7 @@ public record Topology(
             boolean orderedByKey) {
 
         /** A component on one worker. */
-        public Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs) {
+        Node(String name, String kind, int column, int row, List<String> inputs, List<String> outputs) {
             this(name, kind, column, row, inputs, outputs, 1, 1, false);
         }
 
@@ -64,11 +64,10 @@ public record Topology(
     }
 
     /** A connection; {@code id} is {@code from.fromPort->to.toPort}. */
-    public record Edge(
-            String id, String from, String fromPort, String to, String toPort, int capacity, String overflow) {}
+    record Edge(String id, String from, String fromPort, String to, String toPort, int capacity, String overflow) {}
 
     /** An HTTP ingress: its component and path. */
-    public record Endpoint(String component, String path) {}
+    record Endpoint(String component, String path) {}
 
     /** Reads the shape of {@code pipeline}. */
     static Topology of(PipelineView pipeline, long intervalMs, int historySize) {

@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import dev.portflow.runtime.PipelineHealth;
 import dev.portflow.runtime.PipelineState;
 import java.util.LinkedHashMap;
@@ -33,6 +34,6 @@ final class HealthJson {
                     .toList();
             body.put("problems", problems);
         }
-        return JsonCodec.MAPPER.writeValueAsString(body);
+        return StrictJson.mapper().writeValueAsString(body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import dev.portflow.metrics.HistogramMeters;
 import dev.portflow.metrics.LatencyHistogram;
 import dev.portflow.port.ErrorEnvelope;
@@ -395,6 +396,6 @@ public final class Ingress<T> {
             }
         }
         body.forEach(ordered::putIfAbsent);
-        return new IngressResponse(status, headers, JsonCodec.MAPPER.writeValueAsString(ordered));
+        return new IngressResponse(status, headers, StrictJson.mapper().writeValueAsString(ordered));
     }
 }

@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -17,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a request body the way the ingress accepts it: strict UTF-8, exactly one JSON value under
- * {@link JsonCodec}'s strict settings, and only valid Unicode text in its strings.
+ * {@link StrictJson}'s strict settings, and only valid Unicode text in its strings.
  *
  * <p>The last rule is not Jackson's: JSON's &#92;uXXXX escapes can spell half of a
  * UTF-16 surrogate pair, which no Unicode encoding can represent. RFC 8259 (section 8.2) leaves
@@ -65,7 +66,7 @@ final class JsonBodyParser {
         }
         JsonNode tree;
         try {
-            tree = JsonCodec.MAPPER.readTree(text);
+            tree = StrictJson.mapper().readTree(text);
         } catch (JacksonException e) {
             throw new InvalidJsonException("malformed JSON: " + describe(e, text));
         }
@@ -152,13 +153,13 @@ final class JsonBodyParser {
     private static String describeConstraint(String jacksonMessage) {
         String message = String.valueOf(jacksonMessage);
         if (message.contains("nesting depth")) {
-            return "nested deeper than " + JsonCodec.MAX_NESTING_DEPTH + " levels";
+            return "nested deeper than " + StrictJson.MAX_NESTING_DEPTH + " levels";
         }
         if (message.startsWith("Number value length")) {
-            return "a number longer than " + JsonCodec.MAX_NUMBER_LENGTH + " characters";
+            return "a number longer than " + StrictJson.MAX_NUMBER_LENGTH + " characters";
         }
         if (message.startsWith("String value length")) {
-            return "a string longer than " + JsonCodec.MAX_STRING_LENGTH + " characters";
+            return "a string longer than " + StrictJson.MAX_STRING_LENGTH + " characters";
         }
         return "exceeds a limit of the JSON parser";
     }

@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
@@ -66,7 +67,7 @@ final class JsonDirectHandler implements DirectHandler {
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)
-                .entity(JsonCodec.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8))
+                .entity(StrictJson.mapper().writeValueAsString(body).getBytes(StandardCharsets.UTF_8))
                 .build();
     }
 

@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.portflow.json.StrictJson;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.SchemaViolation;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
      */
     public static JsonSchemaDecoder of(String jsonSchema) {
         try {
-            return of(JsonCodec.MAPPER.readTree(jsonSchema));
+            return of(StrictJson.mapper().readTree(jsonSchema));
         } catch (tools.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("JSON Schema is not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -74,7 +75,7 @@ public final class JsonSchemaDecoder implements IngressDecoder<JsonMessage> {
             violations.sort(Comparator.comparing(SchemaViolation::field));
             return DecodedMessage.invalid(violations);
         }
-        Object parsed = JsonCodec.MAPPER.treeToValue(body, Object.class);
+        Object parsed = StrictJson.mapper().treeToValue(body, Object.class);
         JsonMessage message = new JsonMessage(id, ingestTime, EventTimeField.asInstant(eventTime), parsed);
         return DecodedMessage.of(message);
     }

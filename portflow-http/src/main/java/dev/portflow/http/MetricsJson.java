@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.port.Connection;
 import dev.portflow.runtime.ComponentInfo;
@@ -68,12 +69,12 @@ final class MetricsJson {
             }
         }
         Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("messages_in_total", in);
-        totals.put("messages_out_total", out);
-        totals.put("messages_dropped_total", dropped);
-        totals.put("errors_total", errors);
-        totals.put("queue_depth", depth);
-        totals.put("capacity", capacity);
+        totals.put(PortMetrics.MESSAGES_IN_TOTAL, in);
+        totals.put(PortMetrics.MESSAGES_OUT_TOTAL, out);
+        totals.put(PortMetrics.MESSAGES_DROPPED_TOTAL, dropped);
+        totals.put(PortMetrics.ERRORS_TOTAL, errors);
+        totals.put(PortMetrics.QUEUE_DEPTH, depth);
+        totals.put(PortMetrics.CAPACITY, capacity);
         root.put("totals", totals);
 
         List<Map<String, Object>> components = new ArrayList<>();
@@ -115,7 +116,7 @@ final class MetricsJson {
             connections.add(edge);
         }
         root.put("connections", connections);
-        return JsonCodec.MAPPER.writeValueAsString(root);
+        return StrictJson.mapper().writeValueAsString(root);
     }
 
     /** {@code decisions} as {@code [{"time": ISO-8601, "from", "to", "reason"}]}, in their order. */

@@ -1,5 +1,6 @@
 package dev.portflow.http;
 
+import dev.portflow.json.StrictJson;
 import dev.portflow.port.MessageValidator;
 import dev.portflow.port.SchemaViolation;
 import java.math.BigInteger;
@@ -32,7 +33,7 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  *
  * @param <T> the message type
  */
-public final class RecordDecoder<T> implements IngressDecoder<T> {
+final class RecordDecoder<T> implements IngressDecoder<T> {
 
     /** Where Jackson stands when a primitive field is absent ({@code END_OBJECT}) or {@code null}. */
     private static final Set<JsonToken> MISSING_OR_NULL = EnumSet.of(JsonToken.END_OBJECT, JsonToken.VALUE_NULL);
@@ -40,7 +41,7 @@ public final class RecordDecoder<T> implements IngressDecoder<T> {
     private final Class<T> type;
     private final MessageValidator validator;
 
-    public RecordDecoder(Class<T> type) {
+    RecordDecoder(Class<T> type) {
         this.type = Objects.requireNonNull(type, "type");
         this.validator = MessageValidator.forType(type);
     }
@@ -49,7 +50,7 @@ public final class RecordDecoder<T> implements IngressDecoder<T> {
     public DecodedMessage<T> decode(JsonNode body, String id, Instant ingestTime) {
         T message;
         try {
-            message = JsonCodec.MAPPER.treeToValue(body, type);
+            message = StrictJson.mapper().treeToValue(body, type);
         } catch (InvalidDefinitionException e) {
             throw e; // the type cannot be mapped at all: a programming error, not the client's
         } catch (JacksonException e) {

@@ -3,6 +3,7 @@ package dev.portflow.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.component.Transformer;
+import dev.portflow.json.StrictJson;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.ScalingDecision;
 import dev.portflow.runtime.Workers;
@@ -97,7 +98,7 @@ class MetricsJsonWorkersTest {
         List<ScalingDecision> decisions = List.of(
                 new ScalingDecision("store", 1, 2, "busy 98 % of worker time: widening", 1_764_201_600_000L),
                 new ScalingDecision("store", 2, 1, "idle 80 % of worker time: narrowing", 1_764_201_660_500L));
-        assertThat(JsonCodec.MAPPER.writeValueAsString(MetricsJson.scalingDecisions(decisions)))
+        assertThat(StrictJson.mapper().writeValueAsString(MetricsJson.scalingDecisions(decisions)))
                 .isEqualTo(
                         "[{\"time\":\"2025-11-27T00:00:00Z\",\"from\":1,\"to\":2,\"reason\":\"busy 98 % of worker time: widening\"},"
                                 + "{\"time\":\"2025-11-27T00:01:00.500Z\",\"from\":2,\"to\":1,\"reason\":\"idle 80 % of worker time: narrowing\"}]");

@@ -1,18 +1,16 @@
 package dev.portflow.kafka;
 
+import dev.portflow.json.StrictJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Any Jackson-mappable type (records included) as a JSON value, unkeyed. */
 final class JacksonCodec<T> implements MessageCodec<T> {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonMapper MAPPER = StrictJson.mapper();
 
     private final Class<T> type;
 

@@ -1,5 +1,6 @@
 package dev.portflow.kafka;
 
+import dev.portflow.json.StrictJson;
 import dev.portflow.message.JsonMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,9 +22,7 @@ final class JsonMessageCodec implements MessageCodec<JsonMessage> {
     static final String INGEST_TIME = "portflow-ingest-time";
     static final String SOURCE_TIME = "portflow-source-time";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonMapper MAPPER = StrictJson.mapper();
 
     @Override
     public Class<JsonMessage> type() {

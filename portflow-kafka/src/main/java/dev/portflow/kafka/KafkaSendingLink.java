@@ -20,7 +20,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>Room is reserved before the record is sent (a compare-and-set on the count of records
  * produced), so concurrent senders never take more room than there is.
  */
-public final class KafkaSendingLink<T> implements RemoteLink<T> {
+final class KafkaSendingLink<T> implements RemoteLink<T> {
 
     private static final long AWAIT_STEP_NANOS = 5_000_000L; // a blocked sender looks again every 5 ms
     /** Header with the epoch milliseconds at which the record was produced: the receiver's queue wait starts there. */
@@ -49,7 +49,7 @@ public final class KafkaSendingLink<T> implements RemoteLink<T> {
         this.lag = lag;
     }
 
-    public KafkaEdge edge() {
+    KafkaEdge edge() {
         return edge;
     }
 

@@ -1,5 +1,6 @@
 package dev.portflow.kafka;
 
+import dev.portflow.port.RemoteLink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public final class KafkaTransport implements AutoCloseable {
      * The sending end of {@code edge}, for the sender's output port. Creates the topic if it does
      * not exist (with the broker's default partitions and replication) and reads the lag once.
      */
-    public synchronized <T> KafkaSendingLink<T> sendingLink(KafkaEdge edge, MessageCodec<T> codec) {
+    public synchronized <T> RemoteLink<T> sendingLink(KafkaEdge edge, MessageCodec<T> codec) {
         ensureTopic(edge.topic());
         if (producer == null) {
             producer = new KafkaProducer<>(settings.producer(clientId));

@@ -7,6 +7,7 @@ import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.OverflowPolicy;
+import dev.portflow.port.RemoteLink;
 import dev.portflow.port.SendOutcome;
 import dev.portflow.runtime.Pipeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -156,7 +157,7 @@ class KafkaEdgeTest {
                 "lagging", "api", "out_x", "slow", "in_x", EmbeddedKafkaBroker.uniqueTopic("lagging"), 100);
         broker.createTopic(edge.topic(), 2);
         KafkaTransport kafka = transport();
-        KafkaSendingLink<JsonMessage> link = kafka.sendingLink(edge, MessageCodec.jsonMessages());
+        RemoteLink<JsonMessage> link = kafka.sendingLink(edge, MessageCodec.jsonMessages());
         OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
         out.attachRemote(
                 link,

@@ -1,5 +1,6 @@
 package dev.portflow.recipes;
 
+import dev.portflow.json.EventTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +28,11 @@ final class Template {
         Template t = new Template(compileMap(template, ""));
         Object sample = t.render(0);
         if (sample instanceof Map<?, ?> map
-                && map.get(Json.EVENT_TIME) != null
-                && (!(map.get(Json.EVENT_TIME) instanceof String text) || Json.parseInstant(text) == null)) {
-            throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '" + Json.EVENT_TIME
+                && map.get(EventTime.FIELD) != null
+                && (!(map.get(EventTime.FIELD) instanceof String text) || EventTime.parse(text) == null)) {
+            throw new IllegalArgumentException(GeneratorConfig.RECIPE + ": 'template' field '" + EventTime.FIELD
                     + "' must be an ISO-8601 date-time such as \"${now}\" or \"2026-01-31T12:00:00Z\", was "
-                    + ConfigProblems.show(map.get(Json.EVENT_TIME)));
+                    + ConfigProblems.show(map.get(EventTime.FIELD)));
         }
         return t;
     }

@@ -1,6 +1,7 @@
 package dev.portflow.bench.peers;
 
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -99,7 +100,8 @@ public class PeerBenchmark {
 
     private long reported;
     private long runs;
-    private UntimedAllocation counters;
+    /** The current iteration's counters, handed over by each {@link #run}; {@code null} before the first. */
+    private @Nullable UntimedAllocation counters;
 
     @Setup(Level.Trial)
     public void createRig() {
@@ -136,6 +138,9 @@ public class PeerBenchmark {
         runs++;
         // Hand this run's untimed allocation to the iteration's counters.
         UntimedAllocation c = counters;
+        if (c == null) {
+            throw new IllegalStateException("checkRun before any run: JMH tears an invocation down after its run");
+        }
         c.untimedBytes += untimedBytes - reported;
         c.untimedRuns++;
         reported = untimedBytes;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the JMH JSON result of {@link PeerBenchmark} ({@code -rf json}, best with {@code -prof gc})
@@ -79,7 +80,7 @@ public final class PeerResultsTable {
     }
 
     /** The content between the markers replaced by {@code section}; {@code null} if the markers are missing. */
-    static String replaceSection(String document, String section) {
+    static @Nullable String replaceSection(String document, String section) {
         int begin = document.indexOf(BEGIN);
         int end = document.indexOf(END);
         if (begin < 0
@@ -123,21 +124,21 @@ public final class PeerResultsTable {
             double min,
             double max,
             int iterations,
-            Double bytesPerMessage,
+            @Nullable Double bytesPerMessage,
             double untimedBytesPerMessage) {}
 
     @SuppressWarnings("unchecked")
     static List<Result> results(Object parsed) {
         List<Result> out = new ArrayList<>();
         for (Object o : (List<Object>) parsed) {
-            Map<String, Object> r = (Map<String, Object>) o;
+            Map<String, @Nullable Object> r = (Map<String, @Nullable Object>) o;
             if (!String.valueOf(r.get("benchmark")).endsWith("peers.PeerBenchmark.run")) {
                 continue;
             }
-            Map<String, Object> params = (Map<String, Object>) r.get("params");
+            Map<String, @Nullable Object> params = (Map<String, @Nullable Object>) JmhJson.require(r, "params");
             int messages = Integer.parseInt(String.valueOf(params.get("messages")));
             double scale = (double) messages / PeerBenchmark.OPS;
-            Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
+            Map<String, @Nullable Object> primary = (Map<String, @Nullable Object>) JmhJson.require(r, "primaryMetric");
             List<Double> iterations = new ArrayList<>();
             if (primary.get("rawData") instanceof List<?> forks) {
                 for (Object fork : forks) {
@@ -175,22 +176,14 @@ public final class PeerResultsTable {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    static String table(String json, String title, String load, String machine) {
+    static String table(String json, String title, @Nullable String load, String machine) {
         Object parsed = JmhJson.parse(json);
         List<Result> results = results(parsed);
         StringBuilder out = new StringBuilder();
         out.append("### ").append(title).append("\n\n");
-        if (results.isEmpty()) {
+        Map<String, @Nullable Object> first = firstPeerResult(parsed);
+        if (results.isEmpty() || first == null) { // both or neither: one Result per PeerBenchmark entry
             return out.append("No PeerBenchmark results in this file.\n").toString();
-        }
-        Map<String, Object> first = null;
-        for (Object o : (List<Object>) parsed) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            if (String.valueOf(r.get("benchmark")).endsWith("peers.PeerBenchmark.run")) {
-                first = r;
-                break;
-            }
         }
         out.append("| | |\n|---|---|\n");
         out.append("| date | ")
@@ -287,22 +280,35 @@ public final class PeerResultsTable {
         return out.toString();
     }
 
+    /** The first {@code PeerBenchmark} result of the parsed file, {@code null} if there is none. */
+    @SuppressWarnings("unchecked")
+    private static @Nullable Map<String, @Nullable Object> firstPeerResult(Object parsed) {
+        for (Object o : (List<Object>) parsed) {
+            Map<String, @Nullable Object> r = (Map<String, @Nullable Object>) o;
+            if (String.valueOf(r.get("benchmark")).endsWith("peers.PeerBenchmark.run")) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** Bytes per message of the timed part; the untimed setup's and checks' share (counted by -prof gc) in parentheses. */
     private static String bytes(Result r) {
-        if (r.bytesPerMessage() == null) {
+        Double timed = r.bytesPerMessage();
+        if (timed == null) {
             return "-";
         }
         if (r.untimedBytesPerMessage() < 0.005) {
-            return String.format(Locale.ROOT, "%.2f", r.bytesPerMessage());
+            return String.format(Locale.ROOT, "%.2f", timed);
         }
         return String.format(
                 Locale.ROOT,
                 "%.2f (+%.2f untimed)",
-                Math.max(0, r.bytesPerMessage() - r.untimedBytesPerMessage()),
+                Math.max(0, timed - r.untimedBytesPerMessage()),
                 r.untimedBytesPerMessage());
     }
 
-    private static String str(Object o) {
+    private static String str(@Nullable Object o) {
         return o instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : String.valueOf(o);
     }
 

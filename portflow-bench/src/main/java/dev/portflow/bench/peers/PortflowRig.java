@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Portflow side of the race: the pipeline runtime ({@code Pipeline.builder(...)}) with the core
@@ -66,8 +68,11 @@ final class PortflowRig implements PeerRig {
     private final long expectedSum;
     private final PeerMessages.Tally tally = new PeerMessages.Tally();
     private final ConnectionOptions options;
+    // Set by prepare(), always called before run(); a null check in run() would be in the measured path.
+    @SuppressWarnings("NullAway.Init")
     private Pipeline pipeline;
-    private PrometheusMeterRegistry registry;
+
+    private @Nullable PrometheusMeterRegistry registry; // the current pipeline's, only with metrics
     private int runs;
     private String last = "no run";
 
@@ -182,6 +187,8 @@ final class PortflowRig implements PeerRig {
             // scrape agrees (the scrape itself is not measured).
             check(sinkIn.messageAge.count() == expectedAtSink, "sink message.age count " + sinkIn.messageAge.count());
             check(firstIn.queueWait.count() == messages, "first stage queue.wait count " + firstIn.queueWait.count());
+            PrometheusMeterRegistry registry =
+                    Objects.requireNonNull(this.registry, "metrics, so prepare() created a registry");
             double scraped = scraped(registry.scrape(), "portflow_port_message_age_seconds_count", "sink");
             check(scraped == expectedAtSink, "scraped sink message_age count " + scraped);
             last += String.format(
@@ -254,7 +261,8 @@ final class PortflowRig implements PeerRig {
     static final class Batcher implements Transformer<Integer, List<Integer>> {
         private final int size;
         private List<Integer> pending;
-        private Emitter<List<Integer>> emitter;
+        /** The emitter of the last {@link #transform}, for the partial batch at cleanup; null if no message came. */
+        private @Nullable Emitter<List<Integer>> emitter;
 
         Batcher(int size) {
             this.size = size;

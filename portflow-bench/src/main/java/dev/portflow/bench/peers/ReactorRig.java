@@ -3,6 +3,7 @@ package dev.portflow.bench.peers;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -138,8 +139,8 @@ final class ReactorRig implements PeerRig {
         private final PeerMessages.Tally tally;
         private final boolean batches;
         final CountDownLatch done = new CountDownLatch(1);
-        volatile Throwable error;
-        private volatile Subscription subscription;
+        volatile @Nullable Throwable error;
+        private volatile @Nullable Subscription subscription;
 
         Counting(PeerMessages.Tally tally, boolean batches) {
             this.tally = tally;

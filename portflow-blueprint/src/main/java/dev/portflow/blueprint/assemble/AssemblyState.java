@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,19 +25,22 @@ import tools.jackson.databind.JsonNode;
 public final class AssemblyState {
 
     private final Blueprint blueprint;
+    private final String pipeline;
     private final PipelineBuilder builder;
     private final Predicate<String> runsHere;
     private final Map<String, JsonNode> schemas;
     private final List<Problem> problems = new ArrayList<>();
     private final List<Problem> failures = new ArrayList<>();
-    private Throwable failureCause;
+    private @Nullable Throwable failureCause;
 
     /**
+     * @param pipeline the pipeline's name (the blueprint's {@code name:})
      * @param builder  the pipeline to build into
      * @param runsHere whether a component (by name) is built and run in this process
      */
-    public AssemblyState(Blueprint blueprint, PipelineBuilder builder, Predicate<String> runsHere) {
+    public AssemblyState(Blueprint blueprint, String pipeline, PipelineBuilder builder, Predicate<String> runsHere) {
         this.blueprint = blueprint;
+        this.pipeline = pipeline;
         this.builder = builder;
         this.runsHere = runsHere;
         Map<String, JsonNode> json = new LinkedHashMap<>();
@@ -46,6 +50,11 @@ public final class AssemblyState {
 
     public Blueprint blueprint() {
         return blueprint;
+    }
+
+    /** The pipeline's name. */
+    public String pipeline() {
+        return pipeline;
     }
 
     public PipelineBuilder builder() {
@@ -62,12 +71,12 @@ public final class AssemblyState {
     }
 
     /** A problem of the blueprint. */
-    void problem(Position at, String message, String hint) {
+    void problem(Position at, String message, @Nullable String hint) {
         problems.add(Problem.at(blueprint.file(), at, message, hint));
     }
 
     /** A failure to start, caused by {@code exception}. */
-    void failure(Position at, String message, String hint, Throwable exception) {
+    void failure(Position at, String message, @Nullable String hint, Throwable exception) {
         failures.add(Problem.at(blueprint.file(), at, message, hint));
         if (failureCause == null) {
             failureCause = exception;
@@ -89,7 +98,7 @@ public final class AssemblyState {
     }
 
     /** The first failure's exception, or {@code null}. */
-    public Throwable failureCause() {
+    public @Nullable Throwable failureCause() {
         return failureCause;
     }
 }

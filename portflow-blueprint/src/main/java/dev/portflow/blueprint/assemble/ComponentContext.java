@@ -11,20 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** The {@link RecipeContext} of one component: what its recipe's factory, or its configurable user class, is given. */
+/**
+ * The {@link RecipeContext} of one component: what its recipe's factory, or its configurable user class, is given.
+ *
+ * @param pipelineName  the pipeline's name
+ * @param componentName the component's name
+ */
 record ComponentContext(
-        Blueprint blueprint, Resolved resolved, Map<String, JsonNode> schemas, Path dataDir, ClassLoader classLoader)
+        Blueprint blueprint,
+        String pipelineName,
+        String componentName,
+        Resolved resolved,
+        Map<String, JsonNode> schemas,
+        Path dataDir,
+        ClassLoader classLoader)
         implements RecipeContext {
-
-    @Override
-    public String componentName() {
-        return resolved.spec().name();
-    }
-
-    @Override
-    public String pipelineName() {
-        return blueprint.name();
-    }
 
     @Override
     public RecipeConfig config() {

@@ -3,14 +3,16 @@ package dev.portflow.blueprint.assemble;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.spi.Configurable;
 import dev.portflow.blueprint.spi.Position;
+import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
 import dev.portflow.blueprint.validate.UserClasses;
 import dev.portflow.component.Component;
 import dev.portflow.runtime.ComponentKind;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first step of assembly: makes each component that runs in this process (by its recipe's
@@ -28,56 +30,67 @@ public final class ComponentMaker {
     /**
      * Makes and adds {@code components} (those of them that run here).
      *
+     * @param components    the validated components, by name
      * @param dataDirectory where recipes keep files
      * @param loader        the class loader of the user classes and key makers
      */
     public static void addAll(
-            AssemblyState state, Collection<Resolved> components, Path dataDirectory, ClassLoader loader) {
+            AssemblyState state, Map<String, Resolved> components, Path dataDirectory, ClassLoader loader) {
         Blueprint blueprint = state.blueprint();
-        for (Resolved r : components) {
-            if (!state.runsHere(r.spec().name())) {
+        for (Map.Entry<String, Resolved> entry : components.entrySet()) {
+            String name = entry.getKey();
+            Resolved r = entry.getValue();
+            if (!state.runsHere(name)) {
                 continue;
             }
-            ComponentContext context = new ComponentContext(blueprint, r, state.schemas(), dataDirectory, loader);
+            ComponentContext context =
+                    new ComponentContext(blueprint, state.pipeline(), name, r, state.schemas(), dataDirectory, loader);
             Position at = r.spec().position(r.recipe() != null ? "recipe" : "class");
             Component component;
             try {
-                component = create(r, context);
+                component = create(name, r, context);
             } catch (Exception | LinkageError e) {
                 state.problem(
                         at,
-                        "could not create component '" + r.spec().name() + "' ("
-                                + r.spec().describeType() + "): " + ExceptionMessages.message(e),
+                        "could not create component '" + name + "' (" + r.spec().describeType() + "): "
+                                + ExceptionMessages.message(e),
                         hintFor(e));
                 continue;
             }
             ComponentKind actual = UserClasses.kindOf(component.getClass());
-            if (actual != r.kind()) {
+            ComponentKind declared = r.kind();
+            if (actual != declared) {
                 state.problem(
                         at,
                         r.spec().describeType() + " made a "
                                 + actual.name().toLowerCase(Locale.ROOT) + " ("
                                 + component.getClass().getName()
-                                + "), but it is declared a " + r.kind().name().toLowerCase(Locale.ROOT),
+                                + "), but it is declared a "
+                                + String.valueOf(declared).toLowerCase(Locale.ROOT),
                         null);
                 continue;
             }
-            state.builder().component(r.spec().name(), component);
-            WorkerSettings.apply(state, r, component, loader);
+            state.builder().component(name, component);
+            WorkerSettings.apply(state, name, r, component, loader);
         }
     }
 
-    private static Component create(Resolved r, ComponentContext context) throws Exception {
-        if (r.recipe() != null) {
-            Component c = r.recipe().create(context);
+    private static Component create(String name, Resolved r, ComponentContext context) throws Exception {
+        Recipe recipe = r.recipe();
+        if (recipe != null) {
+            Component c = recipe.create(context);
             if (c == null) {
-                throw new IllegalStateException("recipe '" + r.recipe().name() + "' made no component");
+                throw new IllegalStateException("recipe '" + recipe.name() + "' made no component");
             }
             return c;
         }
+        Class<?> userClass = r.userClass();
+        if (userClass == null) { // validation reports a component that is neither
+            throw new IllegalStateException("component '" + name + "' has neither a recipe nor a class");
+        }
         Object made;
         try {
-            made = r.userClass().getConstructor().newInstance();
+            made = userClass.getConstructor().newInstance();
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
@@ -87,7 +100,7 @@ public final class ComponentMaker {
         return (Component) made;
     }
 
-    private static String hintFor(Throwable e) {
+    private static @Nullable String hintFor(Throwable e) {
         return e instanceof LinkageError
                 ? "a class it needs is missing or incompatible: " + e.getClass().getSimpleName()
                 : null;

@@ -12,6 +12,7 @@ import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The message types of a user class's ports, read from the type arguments it gives its component
@@ -22,8 +23,11 @@ final class ComponentTypes {
 
     private ComponentTypes() {}
 
-    /** The type its input ports carry. */
-    static Class<?> inputType(Class<?> component, ComponentKind kind) {
+    /** The type its input ports carry ({@code Object} when the class or its kind is not known). */
+    static Class<?> inputType(@Nullable Class<?> component, @Nullable ComponentKind kind) {
+        if (component == null || kind == null) {
+            return Object.class;
+        }
         return switch (kind) {
             case SOURCE -> Object.class;
             case TRANSFORMER -> argument(component, Transformer.class, 0);
@@ -33,8 +37,11 @@ final class ComponentTypes {
         };
     }
 
-    /** The type its {@code out_*} ports carry. */
-    static Class<?> outputType(Class<?> component, ComponentKind kind) {
+    /** The type its {@code out_*} ports carry ({@code Object} when the class or its kind is not known). */
+    static Class<?> outputType(@Nullable Class<?> component, @Nullable ComponentKind kind) {
+        if (component == null || kind == null) {
+            return Object.class;
+        }
         return switch (kind) {
             case SOURCE -> argument(component, Source.class, 0);
             case TRANSFORMER -> argument(component, Transformer.class, 1);
@@ -50,7 +57,7 @@ final class ComponentTypes {
         return erase(found);
     }
 
-    private static Type find(Type type, Class<?> target, int index, Map<TypeVariable<?>, Type> bindings) {
+    private static @Nullable Type find(Type type, Class<?> target, int index, Map<TypeVariable<?>, Type> bindings) {
         Class<?> raw;
         Map<TypeVariable<?>, Type> here = new HashMap<>();
         if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> r) {
@@ -86,7 +93,7 @@ final class ComponentTypes {
         return type instanceof TypeVariable<?> v && bindings.containsKey(v) ? bindings.get(v) : type;
     }
 
-    private static Class<?> erase(Type type) {
+    private static Class<?> erase(@Nullable Type type) {
         if (type instanceof Class<?> c) {
             return c;
         } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c) {

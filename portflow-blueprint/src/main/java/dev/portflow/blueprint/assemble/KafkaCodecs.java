@@ -4,6 +4,7 @@ import dev.portflow.EventTimed;
 import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.http.DecodedMessage;
 import dev.portflow.http.JsonSchemaDecoder;
+import dev.portflow.json.StrictJson;
 import dev.portflow.kafka.MessageCodec;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ErrorEnvelope;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,13 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class KafkaCodecs {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper MAPPER = StrictJson.mapper();
 
     private KafkaCodecs() {}
 
     /** The codec of {@code edge}, checked against {@code schema} unless it is {@code null}. */
     @SuppressWarnings("unchecked")
-    static MessageCodec<Object> forEdge(BlueprintValidator.Edge edge, JsonNode schema) {
+    static MessageCodec<Object> forEdge(BlueprintValidator.Edge edge, @Nullable JsonNode schema) {
         Class<?> type = messageType(edge);
         MessageCodec<Object> codec =
                 type == JsonMessage.class ? new AsJsonMessages() : (MessageCodec<Object>) MessageCodec.json(type);
@@ -59,14 +61,14 @@ final class KafkaCodecs {
         if (from.recipe() != null || to.recipe() != null) {
             return JsonMessage.class;
         }
-        Class<?> sent = PortName.isError(edge.spec().from().port())
+        Class<?> sent = PortName.isError(edge.fromEnd().port())
                 ? ErrorEnvelope.class
                 : ComponentTypes.outputType(from.userClass(), from.kind());
         return sent != Object.class ? sent : ComponentTypes.inputType(to.userClass(), to.kind());
     }
 
     /** Why {@code message} fails {@code decoder}'s schema, or {@code null} when it passes. */
-    private static String violation(JsonSchemaDecoder decoder, Object message) {
+    private static @Nullable String violation(JsonSchemaDecoder decoder, Object message) {
         Object body = message instanceof JsonMessage json
                 ? json.body()
                 : asJsonMessage(message).body();
@@ -107,7 +109,7 @@ final class KafkaCodecs {
         }
 
         @Override
-        public byte[] key(Object message) {
+        public byte @Nullable [] key(Object message) {
             // a JsonMessage is keyed by its id; another message has no id until it is encoded
             return message instanceof JsonMessage json ? inner.key(json) : null;
         }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The third step of assembly: the ends of the Kafka connections that run in this process, over the
@@ -44,11 +45,11 @@ public final class KafkaEnds {
 
     private final AssemblyState state;
     /** The process's Kafka client, or {@code null} when there is none. */
-    private final KafkaTransport kafka;
+    private final @Nullable KafkaTransport kafka;
 
     private final List<Receiving> receiving = new ArrayList<>();
 
-    private KafkaEnds(AssemblyState state, KafkaTransport kafka) {
+    private KafkaEnds(AssemblyState state, @Nullable KafkaTransport kafka) {
         this.state = state;
         this.kafka = kafka;
     }
@@ -59,7 +60,8 @@ public final class KafkaEnds {
      *
      * @param environment where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
      */
-    public static KafkaEnds connect(AssemblyState state, List<Edge> kafkaEdges, Map<String, String> environment) {
+    public static KafkaEnds connect(
+            AssemblyState state, List<Edge> kafkaEdges, @Nullable Map<String, String> environment) {
         String bootstrap = kafkaEdges.isEmpty()
                 ? null
                 : bootstrapServers(state, kafkaEdges.getFirst().spec(), environment);
@@ -70,7 +72,7 @@ public final class KafkaEnds {
         KafkaEnds ends = new KafkaEnds(state, kafka);
         if (kafka != null) {
             for (Edge e : kafkaEdges) {
-                if (!ends.setUp(e)) {
+                if (!ends.setUp(e, kafka)) {
                     break; // Kafka is not reachable: the other connections would wait for it in vain
                 }
             }
@@ -79,7 +81,7 @@ public final class KafkaEnds {
     }
 
     /** The process's Kafka client, or {@code null} when no Kafka connection has an end here. */
-    public KafkaTransport transport() {
+    public @Nullable KafkaTransport transport() {
         return kafka;
     }
 
@@ -101,11 +103,13 @@ public final class KafkaEnds {
      * The Kafka bootstrap servers: {@code PORTFLOW_KAFKA_BOOTSTRAP} when set, else
      * {@code kafka.bootstrap_servers}; {@code null} with a problem at {@code first} when neither is.
      */
-    private static String bootstrapServers(AssemblyState state, ConnectionSpec first, Map<String, String> variables) {
+    private static @Nullable String bootstrapServers(
+            AssemblyState state, ConnectionSpec first, @Nullable Map<String, String> variables) {
         Blueprint blueprint = state.blueprint();
         String configured = blueprint.kafka() != null ? blueprint.kafka().bootstrapServers() : null;
         Map<String, String> environment = variables != null ? variables : System.getenv();
-        String bootstrap = KafkaSettings.bootstrapFrom(configured, environment);
+        // none in the blueprint: blank, which (without the environment variable) is reported below
+        String bootstrap = KafkaSettings.bootstrapFrom(configured != null ? configured : "", environment);
         if (bootstrap == null || bootstrap.isBlank()) {
             state.problem(
                     first.position("transport"),
@@ -122,7 +126,8 @@ public final class KafkaEnds {
      * property Kafka refuses is a problem of the blueprint; bootstrap servers that do not resolve (their
      * form was validated) are a failure to start.
      */
-    private static KafkaTransport kafkaTransport(AssemblyState state, String bootstrap, ConnectionSpec first) {
+    private static @Nullable KafkaTransport kafkaTransport(
+            AssemblyState state, String bootstrap, ConnectionSpec first) {
         Blueprint blueprint = state.blueprint();
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
         try {
@@ -158,50 +163,53 @@ public final class KafkaEnds {
      *
      * @return {@code false} when Kafka could not be reached (a failure to start was added)
      */
-    private boolean setUp(Edge e) {
+    private boolean setUp(Edge e, KafkaTransport kafka) {
         Blueprint blueprint = state.blueprint();
         PipelineBuilder builder = state.builder();
         ConnectionSpec c = e.spec();
+        Endpoint from = e.fromEnd();
+        Endpoint to = e.toEnd();
+        String topic = e.topicIn(state.pipeline());
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
         String schemaName = e.from()
                 .spec()
-                .port(c.from().port())
+                .port(from.port())
                 .map(PortSpec::schema)
-                .or(() -> e.to().spec().port(c.to().port()).map(PortSpec::schema))
+                .or(() -> e.to().spec().port(to.port()).map(PortSpec::schema))
                 .orElse(null);
         try {
             KafkaEdge edge = new KafkaEdge(
-                    blueprint.name(),
-                    c.from().component(),
-                    c.from().port(),
-                    c.to().component(),
-                    c.to().port(),
-                    c.topicIn(blueprint.name()),
+                    state.pipeline(),
+                    from.component(),
+                    from.port(),
+                    to.component(),
+                    to.port(),
+                    topic,
                     ConnectionDefaults.bufferSize(c));
             MessageCodec<Object> codec = KafkaCodecs.forEdge(
                     e, schemaName == null ? null : state.schemas().get(schemaName));
-            if (state.runsHere(c.from().component())) {
+            if (state.runsHere(from.component())) {
                 builder.connect(
-                        c.from().toString(),
+                        from.toString(),
                         kafka.sendingLink(edge, codec),
                         ConnectionDefaults.options(c, e.from().recipe()));
             }
-            if (state.runsHere(c.to().component())) {
+            if (state.runsHere(to.component())) {
                 KafkaReceiver<Object> receiver = kafka.receiver(edge, codec, spec.prefetch());
-                String name = Names.receiverName(c.to());
+                String name = Names.receiverName(to);
                 builder.component(name, receiver);
                 builder.connect(
                         name + "." + RECEIVER_PORT,
-                        c.to().toString(),
+                        to.toString(),
                         ConnectionOptions.defaults().capacity(spec.prefetch()).overflow(OverflowPolicy.BLOCK));
-                builder.bindRemote(c.to().toString(), receiver.backlog());
-                receiving.add(new Receiving(receiver, c.to()));
+                builder.bindRemote(to.toString(), receiver.backlog());
+                receiving.add(new Receiving(receiver, to));
             }
             return true;
         } catch (KafkaTransportException ex) {
             state.failure(
                     c.position("transport"),
-                    "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): "
+                    "cannot set up kafka connection " + c.describe() + " (topic " + topic + "): "
                             + ExceptionMessages.message(ex),
                     "is Kafka reachable at " + kafka.settings().bootstrapServers() + "?",
                     ex);
@@ -209,7 +217,7 @@ public final class KafkaEnds {
         } catch (RuntimeException ex) {
             state.problem(
                     c.position("transport"),
-                    "cannot set up kafka connection " + c.describe() + " (topic " + c.topicIn(blueprint.name()) + "): "
+                    "cannot set up kafka connection " + c.describe() + " (topic " + topic + "): "
                             + ExceptionMessages.message(ex),
                     null);
             return true;

@@ -23,8 +23,8 @@ public final class MemoryConnections {
         List<Edge> kafkaEdges = new ArrayList<>();
         for (Edge e : edges) {
             ConnectionSpec c = e.spec();
-            boolean sends = state.runsHere(c.from().component());
-            boolean receives = state.runsHere(c.to().component());
+            boolean sends = state.runsHere(e.fromEnd().component());
+            boolean receives = state.runsHere(e.toEnd().component());
             if (!sends && !receives) {
                 continue; // both ends run elsewhere
             }
@@ -33,8 +33,8 @@ public final class MemoryConnections {
             } else {
                 state.builder()
                         .connect(
-                                c.from().toString(),
-                                c.to().toString(),
+                                e.fromEnd().toString(),
+                                e.toEnd().toString(),
                                 ConnectionDefaults.options(c, e.from().recipe()));
             }
         }

@@ -6,6 +6,7 @@ import dev.portflow.blueprint.spi.Position;
 import dev.portflow.dashboard.Dashboard;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.Pipeline;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last step of assembly: the runtime's HTTP server for the built pipeline, with the dashboard,
@@ -27,8 +28,8 @@ public final class ServerMaker {
      * @param hostOverride the host instead of {@code server.host}, or {@code null}
      * @param portOverride the port instead of {@code server.port}, or {@code null}
      */
-    public static PortflowServer make(
-            AssemblyState state, Pipeline pipeline, String hostOverride, Integer portOverride) {
+    public static @Nullable PortflowServer make(
+            AssemblyState state, Pipeline pipeline, @Nullable String hostOverride, @Nullable Integer portOverride) {
         Blueprint blueprint = state.blueprint();
         ServerSpec spec = blueprint.server();
         String host = hostOverride != null ? hostOverride : spec.host();

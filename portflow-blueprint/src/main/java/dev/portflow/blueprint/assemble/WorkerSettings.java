@@ -1,6 +1,7 @@
 package dev.portflow.blueprint.assemble;
 
 import dev.portflow.blueprint.model.ComponentSpec;
+import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
 import dev.portflow.blueprint.validate.KeyExpressions;
 import dev.portflow.component.Component;
@@ -21,7 +22,7 @@ final class WorkerSettings {
      * {@code workers:} or {@code key:}) when the made component turns out to be {@link SingleWorker}
      * although its recipe did not say so, or the key function cannot be made.
      */
-    static void apply(AssemblyState state, Resolved r, Component component, ClassLoader loader) {
+    static void apply(AssemblyState state, String name, Resolved r, Component component, ClassLoader loader) {
         ComponentSpec c = r.spec();
         Workers workers = c.workers();
         if (workers != null) {
@@ -34,16 +35,16 @@ final class WorkerSettings {
                                 + " does not say so; remove workers: (or set workers: 1)");
                 return;
             }
-            state.builder().workers(c.name(), workers);
+            state.builder().workers(name, workers);
         }
-        if (c.orderedByKey() && c.key() != null) {
+        YamlNode.Scalar key = c.key();
+        if (c.orderedByKey() && key != null) {
             try {
-                state.builder().orderedByKey(c.name(), KeyExpressions.function(c.keyExpression(), c.name(), loader));
+                state.builder().orderedByKey(name, KeyExpressions.function(key.text(), name, loader));
             } catch (RuntimeException e) {
                 state.problem(
-                        c.key().position(),
-                        "cannot order component '" + c.name() + "' by key \"" + c.keyExpression() + "\": "
-                                + e.getMessage(),
+                        key.position(),
+                        "cannot order component '" + name + "' by key \"" + key.text() + "\": " + e.getMessage(),
                         null);
             }
         }

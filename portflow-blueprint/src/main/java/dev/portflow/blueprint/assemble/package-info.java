@@ -4,4 +4,7 @@
  * blueprint package's assembler runs them in that order. Internal: uses the model and what validation
  * understood.
  */
+@NullMarked
 package dev.portflow.blueprint.assemble;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed blueprint: the immutable model of one YAML file, every element with its position.
@@ -34,13 +35,13 @@ import java.util.Optional;
  */
 public record Blueprint(
         String file,
-        Path path,
-        String name,
+        @Nullable Path path,
+        @Nullable String name,
         ServerSpec server,
         Map<String, SchemaSpec> schemas,
         List<ComponentSpec> components,
         List<ConnectionSpec> connections,
-        KafkaSpec kafka,
+        @Nullable KafkaSpec kafka,
         Position position,
         Map<String, Position> positions) {
 

@@ -7,6 +7,7 @@ import dev.portflow.runtime.Workers;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of {@code components:}: a built-in recipe or a user class, its configuration and the
@@ -28,15 +29,15 @@ import java.util.Optional;
  *                  and {@code key} only when they have a value)
  */
 public record ComponentSpec(
-        String name,
-        String recipe,
-        String className,
+        @Nullable String name,
+        @Nullable String recipe,
+        @Nullable String className,
         Map<String, ConfigEntry> config,
         List<PortSpec> inputs,
         List<PortSpec> outputs,
-        Workers workers,
-        String ordering,
-        YamlNode.Scalar key,
+        @Nullable Workers workers,
+        @Nullable String ordering,
+        YamlNode.@Nullable Scalar key,
         Position position,
         Map<String, Position> positions) {
 
@@ -80,7 +81,7 @@ public record ComponentSpec(
     }
 
     /** The key's text, or {@code null}. */
-    public String keyExpression() {
+    public @Nullable String keyExpression() {
         return key == null ? null : key.text();
     }
 

@@ -4,6 +4,7 @@ import dev.portflow.blueprint.spi.Position;
 import dev.portflow.port.OverflowPolicy;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of {@code connections:}. Options left out are {@code null} and take the defaults at
@@ -23,13 +24,13 @@ import java.util.Map;
  * @param positions  where each key's value starts
  */
 public record ConnectionSpec(
-        Endpoint from,
-        Endpoint to,
-        Integer bufferSize,
-        String overflow,
-        Long timeoutMs,
-        String transport,
-        String topic,
+        @Nullable Endpoint from,
+        @Nullable Endpoint to,
+        @Nullable Integer bufferSize,
+        @Nullable String overflow,
+        @Nullable Long timeoutMs,
+        @Nullable String transport,
+        @Nullable String topic,
         Position position,
         Map<String, Position> positions) {
 
@@ -46,7 +47,7 @@ public record ConnectionSpec(
     }
 
     /** The overflow policy written, or {@code null} when left out or not one of the five. */
-    public OverflowPolicy overflowPolicy() {
+    public @Nullable OverflowPolicy overflowPolicy() {
         return parseOverflow(overflow);
     }
 
@@ -55,7 +56,7 @@ public record ConnectionSpec(
         return KAFKA.equals(transport);
     }
 
-    static OverflowPolicy parseOverflow(String text) {
+    static @Nullable OverflowPolicy parseOverflow(@Nullable String text) {
         if (text == null) {
             return null;
         }
@@ -70,11 +71,16 @@ public record ConnectionSpec(
      * The Kafka topic of this connection: {@code topic} as written, else
      * {@code portflow.<pipeline>.<from component>.<from port>}.
      */
-    public String topicIn(String pipeline) {
+    public @Nullable String topicIn(String pipeline) {
         if (topic != null) {
             return topic;
         }
-        return from == null ? null : "portflow." + pipeline + "." + from.component() + "." + from.port();
+        return from == null ? null : defaultTopic(pipeline, from);
+    }
+
+    /** {@code portflow.<pipeline>.<from component>.<from port>}: the topic of a Kafka connection that names none. */
+    public static String defaultTopic(String pipeline, Endpoint from) {
+        return "portflow." + pipeline + "." + from.component() + "." + from.port();
     }
 
     /** {@code from -> to}. */

@@ -3,6 +3,7 @@ package dev.portflow.blueprint.model;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.YamlNode;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The optional {@code kafka:} section: how the process reaches Kafka for the blueprint's
@@ -23,7 +24,7 @@ import java.util.Map;
  * @param settings         the section as written, with positions
  */
 public record KafkaSpec(
-        String bootstrapServers,
+        @Nullable String bootstrapServers,
         Map<String, String> client,
         int lagRefreshMs,
         int prefetch,

@@ -1,6 +1,7 @@
 package dev.portflow.blueprint.model;
 
 import dev.portflow.blueprint.spi.Position;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A port declared in a component's {@code inputs:} or {@code outputs:}, usually to give it a schema.
@@ -10,4 +11,8 @@ import dev.portflow.blueprint.spi.Position;
  * @param position       where the port's name is
  * @param schemaPosition where the schema name is, or {@code null}
  */
-public record PortSpec(String name, String schema, Position position, Position schemaPosition) {}
+public record PortSpec(
+        String name,
+        @Nullable String schema,
+        Position position,
+        @Nullable Position schemaPosition) {}

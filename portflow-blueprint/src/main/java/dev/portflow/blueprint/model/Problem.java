@@ -3,6 +3,7 @@ package dev.portflow.blueprint.model;
 import dev.portflow.blueprint.spi.Position;
 import java.util.Comparator;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing wrong with a blueprint, where it is, and what to do about it. Formatted like a
@@ -15,7 +16,12 @@ import java.util.Objects;
  * @param message what is wrong, one sentence
  * @param hint    how to fix it, or {@code null}
  */
-public record Problem(String file, int line, int column, String message, String hint) {
+public record Problem(
+        String file,
+        int line,
+        int column,
+        String message,
+        @Nullable String hint) {
 
     /** File order: by line, then column. */
     public static final Comparator<Problem> BY_POSITION =
@@ -30,7 +36,7 @@ public record Problem(String file, int line, int column, String message, String 
     }
 
     /** A problem at {@code position}. */
-    public static Problem at(String file, Position position, String message, String hint) {
+    public static Problem at(String file, @Nullable Position position, String message, @Nullable String hint) {
         Position p = position == null ? Position.START : position;
         return new Problem(file, p.line(), p.column(), message, hint);
     }

@@ -3,6 +3,7 @@ package dev.portflow.blueprint.model;
 import dev.portflow.blueprint.spi.Position;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runtime server's address and limits ({@code server:}). Port 0 picks a free port; a limit left
@@ -21,11 +22,11 @@ import java.util.Map;
 public record ServerSpec(
         String host,
         int port,
-        Integer maxConnections,
-        Integer maxConcurrentRequests,
-        Integer maxHeaderBytes,
-        Duration idleTimeout,
-        Duration readTimeout,
+        @Nullable Integer maxConnections,
+        @Nullable Integer maxConcurrentRequests,
+        @Nullable Integer maxHeaderBytes,
+        @Nullable Duration idleTimeout,
+        @Nullable Duration readTimeout,
         Position position,
         Map<String, Position> positions) {
 

@@ -3,4 +3,7 @@
  * ({@link dev.portflow.blueprint.model.Blueprint} and its parts), and the
  * {@link dev.portflow.blueprint.model.Problem}s found in it. Uses nothing else of this module.
  */
+@NullMarked
 package dev.portflow.blueprint.model;
+
+import org.jspecify.annotations.NullMarked;

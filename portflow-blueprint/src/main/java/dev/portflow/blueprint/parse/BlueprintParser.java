@@ -13,6 +13,7 @@ import dev.portflow.blueprint.spi.ConfigEntry;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.spi.YamlNode;
+import dev.portflow.json.StrictJson;
 import dev.portflow.runtime.Workers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -107,7 +110,7 @@ public final class BlueprintParser {
                     10_000,
                     "a client that sends nothing for this long in the middle of a request is cut off"));
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = StrictJson.mapper();
 
     /**
      * The model (absent when the text is not a YAML mapping, or is too large) and the problems found.
@@ -127,22 +130,23 @@ public final class BlueprintParser {
     }
 
     private final String file;
-    private final Path path;
-    private final EnvironmentVariables environment;
+    private final @Nullable Path path;
+    private final @Nullable EnvironmentVariables environment;
     private final List<Problem> problems = new ArrayList<>();
     private Set<Position> faulty = Set.of();
     private final List<Problem> fromComposer = new ArrayList<>();
     /** Set when the blueprint is beyond a size limit: it is refused without validating the rest. */
     private boolean refused;
 
-    private BlueprintParser(String file, Path path, EnvironmentVariables environment) {
+    private BlueprintParser(String file, @Nullable Path path, @Nullable EnvironmentVariables environment) {
         this.file = file;
         this.path = path;
         this.environment = environment;
     }
 
     /** Parses {@code text}, replacing {@code ${NAME}} in values from {@code environment} ({@code null}: no substitution). */
-    public static Result parse(String file, Path path, String text, EnvironmentVariables environment) {
+    public static Result parse(
+            String file, @Nullable Path path, String text, @Nullable EnvironmentVariables environment) {
         BlueprintParser parser = new BlueprintParser(file, path, environment);
         Blueprint blueprint = parser.run(text);
         return new Result(
@@ -152,11 +156,11 @@ public final class BlueprintParser {
                 List.copyOf(parser.fromComposer));
     }
 
-    private void problem(Position at, String message, String hint) {
+    private void problem(Position at, String message, @Nullable String hint) {
         problems.add(Problem.at(file, at, message, hint));
     }
 
-    private Blueprint run(String text) {
+    private @Nullable Blueprint run(String text) {
         YamlNode tree;
         try {
             LoadSettings settings = LoadSettings.builder()
@@ -347,11 +351,13 @@ public final class BlueprintParser {
             switch (e.key()) {
                 case "host" -> {
                     String h = text(e.value(), "server host");
-                    String wrong = h == null ? null : HostNames.problem(h);
-                    if (wrong != null) {
-                        problem(e.value().position(), wrong, HostNames.hint(h));
-                    } else if (h != null) {
-                        host = h;
+                    if (h != null) {
+                        String wrong = HostNames.problem(h);
+                        if (wrong != null) {
+                            problem(e.value().position(), wrong, HostNames.hint(h));
+                        } else {
+                            host = h;
+                        }
                     }
                 }
                 case "port" -> {
@@ -381,7 +387,7 @@ public final class BlueprintParser {
     }
 
     /** One of the server's limits, or {@code null} with a problem. */
-    private Long serverLimit(YamlNode value, ServerLimit limit) {
+    private @Nullable Long serverLimit(YamlNode value, ServerLimit limit) {
         Long n = integer(value, "server " + limit.key());
         if (n != null && (n < limit.min() || n > limit.max())) {
             problem(
@@ -393,11 +399,11 @@ public final class BlueprintParser {
         return n;
     }
 
-    private static Integer toInt(Long value) {
+    private static @Nullable Integer toInt(@Nullable Long value) {
         return value == null ? null : value.intValue();
     }
 
-    private static Duration toMillis(Long value) {
+    private static @Nullable Duration toMillis(@Nullable Long value) {
         return value == null ? null : Duration.ofMillis(value);
     }
 
@@ -529,7 +535,16 @@ public final class BlueprintParser {
                         "e.g. " + e.key() + ": {type: object, required: [id]}");
                 continue;
             }
-            JsonNode json = JSON.valueToTree(schema.toJava());
+            JsonNode json;
+            try {
+                json = JSON.valueToTree(schema.toJava());
+            } catch (JacksonException notJson) { // YAML can say .nan or .inf, JSON cannot
+                problem(
+                        schema.position(),
+                        "schema '" + e.key() + "' is not JSON: " + notJson.getOriginalMessage(),
+                        "a JSON Schema holds finite numbers only");
+                continue;
+            }
             schemas.put(e.key(), new SchemaSpec(e.key(), json, schema, e.keyPosition()));
         }
     }
@@ -589,7 +604,7 @@ public final class BlueprintParser {
     }
 
     /** {@code key:}: a field name or CEL expression, any scalar as its text; {@code null} with a problem. */
-    private YamlNode.Scalar keyExpression(YamlNode node) {
+    private YamlNode.@Nullable Scalar keyExpression(YamlNode node) {
         if (node instanceof YamlNode.Scalar s) {
             return s;
         }
@@ -691,7 +706,7 @@ public final class BlueprintParser {
                 from, to, bufferSize, overflow, timeoutMs, transport, topic, m.position(), positions));
     }
 
-    private Endpoint endpoint(YamlNode node, String key, String example) {
+    private @Nullable Endpoint endpoint(YamlNode node, String key, String example) {
         String text = text(node, key);
         if (text == null) {
             return null;
@@ -730,7 +745,7 @@ public final class BlueprintParser {
     }
 
     /** A scalar's text (numbers and booleans as written), or {@code null} with a problem. */
-    private String text(YamlNode node, String what) {
+    private @Nullable String text(YamlNode node, String what) {
         if (node instanceof YamlNode.Scalar s && !s.isNull()) {
             return s.text();
         }
@@ -739,7 +754,7 @@ public final class BlueprintParser {
     }
 
     /** An integer, or {@code null} with a problem. */
-    private Long integer(YamlNode node, String what) {
+    private @Nullable Long integer(YamlNode node, String what) {
         if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
             Number n = s.integerValue();
             if (n instanceof Long l) {
@@ -753,7 +768,7 @@ public final class BlueprintParser {
     }
 
     /** A hint for a number written in quotes where a number belongs, else {@code null}. */
-    public static String quotedNumberHint(YamlNode node) {
+    public static @Nullable String quotedNumberHint(YamlNode node) {
         if (node instanceof YamlNode.Scalar s
                 && s.kind() == YamlNode.Scalar.Kind.STRING
                 && s.text().matches("[-+]?[0-9][0-9_.]*")) {

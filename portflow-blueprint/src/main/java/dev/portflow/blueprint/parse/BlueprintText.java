@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text of a blueprint before it is parsed: at most {@value #MAX_BYTES} bytes of UTF-8 that YAML
@@ -36,7 +37,7 @@ public final class BlueprintText {
     private static final int MAX_REPORTED = 10;
 
     /** The text, or {@code null} with the problems why it cannot be parsed. */
-    public record Read(String text, List<Problem> problems) {}
+    public record Read(@Nullable String text, List<Problem> problems) {}
 
     private BlueprintText() {}
 

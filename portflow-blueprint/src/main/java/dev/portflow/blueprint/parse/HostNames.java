@@ -1,6 +1,7 @@
 package dev.portflow.blueprint.parse;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code server.host} may be: a host name, an IPv4 address or an IPv6 address (without
@@ -18,7 +19,7 @@ final class HostNames {
     private HostNames() {}
 
     /** Why {@code host} cannot be bound, or {@code null} when its form is fine. */
-    static String problem(String host) {
+    static @Nullable String problem(String host) {
         if (host.isBlank()) {
             return "server host must not be empty";
         }

@@ -2,6 +2,7 @@ package dev.portflow.blueprint.parse;
 
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.spi.Position;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the checks of a blueprint send the problems they find, each at its position with an
@@ -12,5 +13,5 @@ import dev.portflow.blueprint.spi.Position;
  */
 @FunctionalInterface
 public interface ProblemReporter {
-    void problem(Position at, String message, String hint);
+    void problem(Position at, String message, @Nullable String hint);
 }

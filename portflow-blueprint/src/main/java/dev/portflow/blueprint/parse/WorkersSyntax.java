@@ -1,10 +1,12 @@
 package dev.portflow.blueprint.parse;
 
+import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.runtime.Workers;
 import java.math.BigInteger;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A component's {@code workers:} value: {@code workers: 4} (a fixed number) or
@@ -25,7 +27,7 @@ final class WorkersSyntax {
     private WorkersSyntax() {}
 
     /** The workers {@code node} says, or {@code null} when it says none (no value) or has a problem. */
-    static Workers parse(YamlNode node, ProblemReporter reporter) {
+    static @Nullable Workers parse(YamlNode node, ProblemReporter reporter) {
         if (node instanceof YamlNode.Scalar s && s.isNull()) {
             return null;
         }
@@ -36,10 +38,10 @@ final class WorkersSyntax {
         return n == null ? null : Workers.fixed(n.intValue());
     }
 
-    private static Workers range(YamlNode.Mapping m, ProblemReporter reporter) {
-        Long min = 1L;
+    private static @Nullable Workers range(YamlNode.Mapping m, ProblemReporter reporter) {
+        long min = 1;
         Long max = null;
-        YamlNode minNode = null;
+        Position minAt = m.position();
         boolean ok = true;
         for (YamlNode.Entry e : m.entries()) {
             if (KEYS.contains(e.key()) && e.value() instanceof YamlNode.Scalar s && s.isNull()) {
@@ -47,9 +49,13 @@ final class WorkersSyntax {
             }
             switch (e.key()) {
                 case "min" -> {
-                    minNode = e.value();
-                    min = count(e.value(), "workers min", reporter);
-                    ok &= min != null;
+                    minAt = e.value().position();
+                    Long n = count(e.value(), "workers min", reporter);
+                    if (n != null) {
+                        min = n;
+                    } else {
+                        ok = false;
+                    }
                 }
                 case "max" -> {
                     max = count(e.value(), "workers max", reporter);
@@ -77,16 +83,16 @@ final class WorkersSyntax {
         }
         if (min > max) {
             reporter.problem(
-                    minNode.position(),
+                    minAt,
                     "workers min (" + min + ") must not be above max (" + max + ")",
                     "e.g. workers: {min: " + max + ", max: " + min + "}");
             return null;
         }
-        return Workers.between(min.intValue(), max.intValue());
+        return Workers.between((int) min, max.intValue());
     }
 
     /** A number of workers, 1..{@link Workers#MAX}, or {@code null} with a problem. */
-    private static Long count(YamlNode node, String what, ProblemReporter reporter) {
+    private static @Nullable Long count(YamlNode node, String what, ProblemReporter reporter) {
         if (!(node instanceof YamlNode.Scalar s) || s.kind() != YamlNode.Scalar.Kind.INTEGER) {
             String hint = BlueprintParser.quotedNumberHint(node);
             reporter.problem(

@@ -2,6 +2,7 @@ package dev.portflow.blueprint.parse;
 
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.YamlNode;
+import java.io.StringReader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
@@ -20,7 +21,9 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -47,17 +50,17 @@ final class YamlComposer {
     /** Where problems go. */
     @FunctionalInterface
     interface Reporter {
-        void problem(Position at, String message, String hint);
+        void problem(Position at, String message, @Nullable String hint);
     }
 
     /** A collection being read. */
     private abstract static class Frame {
         final Position position;
-        final String anchor;
+        final @Nullable String anchor;
         /** Values in it, itself included: what an alias to it stands for. */
         long size = 1;
 
-        Frame(Position position, String anchor) {
+        Frame(Position position, @Nullable String anchor) {
             this.position = position;
             this.anchor = anchor;
         }
@@ -66,7 +69,7 @@ final class YamlComposer {
     private static final class SequenceFrame extends Frame {
         final List<YamlNode> items = new ArrayList<>();
 
-        SequenceFrame(Position position, String anchor) {
+        SequenceFrame(Position position, @Nullable String anchor) {
             super(position, anchor);
         }
     }
@@ -76,12 +79,15 @@ final class YamlComposer {
         final Map<String, Position> seen = new HashMap<>();
         boolean expectingKey = true;
         /** The key read, or {@code null} when the value that follows is to be left out. */
+        @Nullable
         String key;
 
+        /** Where the key read is (the mapping's start before the first key). */
         Position keyAt;
 
-        MappingFrame(Position position, String anchor) {
+        MappingFrame(Position position, @Nullable String anchor) {
             super(position, anchor);
+            keyAt = position;
         }
     }
 
@@ -89,7 +95,7 @@ final class YamlComposer {
     private record Anchored(YamlNode node, long size) {}
 
     private final Reporter reporter;
-    private final EnvironmentVariables environment;
+    private final @Nullable EnvironmentVariables environment;
     private final ScalarResolver resolver = new CoreSchema().getScalarResolver();
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Map<String, Anchored> anchors = new HashMap<>();
@@ -100,9 +106,9 @@ final class YamlComposer {
     private long aliasedValues;
     private boolean aliasLimitReported;
     private boolean tooDeep;
-    private YamlNode root;
+    private @Nullable YamlNode root;
 
-    YamlComposer(Reporter reporter, EnvironmentVariables environment) {
+    YamlComposer(Reporter reporter, @Nullable EnvironmentVariables environment) {
         this.reporter = reporter;
         this.environment = environment;
     }
@@ -115,7 +121,9 @@ final class YamlComposer {
      */
     Optional<YamlNode> compose(String text, LoadSettings settings) {
         int documents = 0;
-        for (Event event : new Parse(settings).parseString(text)) {
+        // What snakeyaml-engine's lowlevel.Parse.parseString does; that package is not exported by its module.
+        Iterable<Event> events = () -> new ParserImpl(settings, new StreamReader(settings, new StringReader(text)));
+        for (Event event : events) {
             Event.ID id = event.getEventId();
             switch (id) {
                 case DocumentStart -> {
@@ -354,7 +362,7 @@ final class YamlComposer {
         return written == value.codePointCount(0, value.length()) + (event.isPlain() ? 0 : 2);
     }
 
-    private static String anchorOf(NodeEvent event) {
+    private static @Nullable String anchorOf(NodeEvent event) {
         return event.getAnchor().map(a -> a.getValue()).orElse(null);
     }
 

@@ -29,6 +29,9 @@ final class ApiPaths {
 
     private ApiPaths() {}
 
+    /** The endpoint that took a path first, and its {@code path:} entry. */
+    private record Claim(ComponentSpec component, ConfigEntry path) {}
+
     /**
      * Whether the runtime's server keeps {@code path} for itself ({@link PortflowServer#isReservedPath})
      * or the dashboard claims it ({@code /dashboard} and below): what the server would refuse at start.
@@ -39,7 +42,7 @@ final class ApiPaths {
 
     /** Checks every api_endpoint's path; duplicates point at the later one and name the first. */
     static void check(Collection<BlueprintValidator.Resolved> components, ProblemReporter reporter) {
-        Map<String, ComponentSpec> seen = new HashMap<>();
+        Map<String, Claim> seen = new HashMap<>();
         for (BlueprintValidator.Resolved r : components) {
             ConfigEntry entry = r.spec().config().get("path");
             String path = r.configOk() ? r.config().getString("path") : null;
@@ -55,13 +58,13 @@ final class ApiPaths {
             if (!check(path, value, reporter)) {
                 continue;
             }
-            ComponentSpec first = seen.putIfAbsent(path, r.spec());
+            Claim first = seen.putIfAbsent(path, new Claim(r.spec(), entry));
             if (first != null) {
                 reporter.problem(
                         value.position(),
-                        "path " + path + " is already used by api_endpoint '" + first.name() + "'",
-                        "line " + first.config().get("path").valuePosition().line()
-                                + "; each endpoint needs its own path");
+                        "path " + path + " is already used by api_endpoint '"
+                                + first.component().name() + "'",
+                        "line " + first.path().valuePosition().line() + "; each endpoint needs its own path");
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.portflow.blueprint.validate;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.spi.PortRule;
 import dev.portflow.blueprint.spi.Recipe;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks that need the whole blueprint: names, references, recipes and classes, configuration,
@@ -37,9 +39,9 @@ public final class BlueprintValidator {
     /** A component as validation understood it; what assembly builds from. */
     public record Resolved(
             ComponentSpec spec,
-            Recipe recipe,
-            Class<?> userClass,
-            ComponentKind kind,
+            @Nullable Recipe recipe,
+            @Nullable Class<?> userClass,
+            @Nullable ComponentKind kind,
             RecipeConfig config,
             boolean configOk,
             Set<String> inputs,
@@ -51,13 +53,30 @@ public final class BlueprintValidator {
             return type + " '" + spec.name() + "'";
         }
 
+        /** Its ports' rule, or {@code null} when its kind is not known (its recipe or class has a problem). */
+        @Nullable
         PortRule rule() {
-            return recipe != null ? recipe.ports() : PortRule.forKind(kind);
+            return recipe != null ? recipe.ports() : kind != null ? PortRule.forKind(kind) : null;
         }
     }
 
-    /** A connection whose two ends check out. */
-    public record Edge(ConnectionSpec spec, Resolved from, Resolved to) {}
+    /**
+     * A connection whose two ends check out.
+     *
+     * @param spec    the connection as written
+     * @param fromEnd its sending end ({@code spec.from()})
+     * @param toEnd   its receiving end ({@code spec.to()})
+     * @param from    the sending component
+     * @param to      the receiving component
+     */
+    public record Edge(ConnectionSpec spec, Endpoint fromEnd, Endpoint toEnd, Resolved from, Resolved to) {
+
+        /** The Kafka topic of the connection in pipeline {@code pipeline}: see {@link ConnectionSpec#topicIn}. */
+        public String topicIn(String pipeline) {
+            String topic = spec.topic();
+            return topic != null ? topic : ConnectionSpec.defaultTopic(pipeline, fromEnd);
+        }
+    }
 
     /**
      * The problems, and what was understood (complete only when there are no problems).
@@ -92,7 +111,7 @@ public final class BlueprintValidator {
      * component goes over Kafka.
      */
     public static Result validate(
-            Blueprint blueprint, SortedMap<String, Recipe> recipes, ClassLoader loader, List<String> only) {
+            Blueprint blueprint, SortedMap<String, Recipe> recipes, ClassLoader loader, @Nullable List<String> only) {
         List<String> subset = only == null || only.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(only));
         ValidationState state = new ValidationState(blueprint);
         Components components = new Components(state, recipes, loader);
@@ -114,18 +133,13 @@ public final class BlueprintValidator {
                     "add connections: with entries like - {from: <component>.out_<name>, to: <component>.in_<name>}");
         } else {
             for (Resolved r : resolved.values()) {
-                if (state.registered(r) && r.kind() != null) {
-                    PortRules.check(state, r);
+                PortRule rule = r.rule();
+                if (state.registered(r) && rule != null) {
+                    PortRules.check(state, r, rule);
                 }
             }
         }
-        RecipeChecks.run(
-                resolved.values().stream()
-                        .filter(r -> r.recipe() != null && r.configOk() && state.registered(r))
-                        .toList(),
-                state.incomplete,
-                state::problem,
-                state::pipelineProblem);
+        RecipeChecks.run(state.components, state.incomplete, state::problem, state::pipelineProblem);
         WorkerRules.check(resolved.values(), loader, state::problem);
         ApiPaths.check(state.components.values(), state::problem);
         SinkFiles.check(state.components.values(), state::problem);

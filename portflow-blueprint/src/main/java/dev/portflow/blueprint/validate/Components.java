@@ -70,25 +70,27 @@ final class Components {
         Map<String, Object> config = Map.of();
         boolean configOk = true;
         String label = name != null ? "'" + name + "'" : "this component";
-        if (c.recipe() != null && c.className() != null) {
+        String recipeName = c.recipe();
+        String className = c.className();
+        if (recipeName != null && className != null) {
             state.problem(
                     c.position("class"),
                     "component " + label + " has both recipe: and class:",
                     "keep recipe: for a built-in, or class: for your own component");
-        } else if (c.recipe() == null && c.className() == null) {
+        } else if (recipeName == null && className == null) {
             if (!c.positions().containsKey("recipe") && !c.positions().containsKey("class")) {
                 state.problem(
                         c.position("name"),
                         "component " + label + " has neither recipe: nor class:",
                         "add recipe: <" + String.join("|", recipes.keySet()) + "> or class: <your Component class>");
             }
-        } else if (c.recipe() != null) {
-            recipe = recipes.get(c.recipe());
+        } else if (recipeName != null) {
+            recipe = recipes.get(recipeName);
             if (recipe == null) {
                 state.problem(
                         c.position("recipe"),
-                        "unknown recipe '" + c.recipe() + "'",
-                        Suggestions.didYouMean(c.recipe(), recipes.keySet(), "known recipes")
+                        "unknown recipe '" + recipeName + "'",
+                        Suggestions.didYouMean(recipeName, recipes.keySet(), "known recipes")
                                 + "; or class: <your Component class>");
             } else {
                 kind = recipe.kind();
@@ -100,8 +102,8 @@ final class Components {
                         c.position(c.positions().containsKey("config") ? "config" : "name"));
                 configOk = checker.valuesOk();
             }
-        } else {
-            userClass = UserClasses.load(c, loader, state::problem);
+        } else if (className != null) {
+            userClass = UserClasses.load(c, className, loader, state::problem);
             if (userClass != null) {
                 kind = UserClasses.kindOf(userClass);
                 if (!c.config().isEmpty() && !Configurable.class.isAssignableFrom(userClass)) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Checks a {@code config:} mapping against a recipe's {@link ConfigKey}s and makes the typed values. */
 final class ConfigChecker {
@@ -114,8 +115,10 @@ final class ConfigChecker {
             case INTEGER, DURATION_MS -> integer(node, key, label);
             case NUMBER -> number(node, key, label);
             case BOOLEAN -> {
-                if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.BOOLEAN) {
-                    yield s.toJava();
+                if (node instanceof YamlNode.Scalar s
+                        && s.kind() == YamlNode.Scalar.Kind.BOOLEAN
+                        && s.toJava() instanceof Boolean b) {
+                    yield b;
                 }
                 yield wrongType(node, key, label, "write true or false");
             }
@@ -174,13 +177,14 @@ final class ConfigChecker {
         if (!(node instanceof YamlNode.Mapping m)) {
             return wrongType(node, key, label, null);
         }
-        if (key.elementType() == null
-                || (key.elementType() == ConfigType.MAP && key.elementKeys().isEmpty())) {
+        ConfigType elementType = key.elementType();
+        if (elementType == null
+                || (elementType == ConfigType.MAP && key.elementKeys().isEmpty())) {
             return m.toJava();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         boolean ok = true;
-        ConfigKey element = elementKey(key);
+        ConfigKey element = elementKey(key, elementType);
         for (YamlNode.Entry e : m.entries()) {
             Object v = value(e.value(), element, label + "." + e.key());
             if (v == ABSENT) {
@@ -202,7 +206,8 @@ final class ConfigChecker {
         if (!(node instanceof YamlNode.Sequence seq)) {
             return wrongType(node, key, label, null);
         }
-        if (key.elementType() == null) {
+        ConfigType elementType = key.elementType();
+        if (elementType == null) {
             return seq.toJava();
         }
         List<Object> out = new ArrayList<>();
@@ -235,7 +240,7 @@ final class ConfigChecker {
                     v = INVALID;
                 }
             } else {
-                v = value(item, elementKey(key), itemLabel);
+                v = value(item, elementKey(key, elementType), itemLabel);
                 if (v == ABSENT) {
                     reporter.problem(item.position(), "config key '" + itemLabel + "' needs a value", null);
                     v = INVALID;
@@ -250,11 +255,12 @@ final class ConfigChecker {
         return ok ? java.util.Collections.unmodifiableList(out) : INVALID;
     }
 
-    private static ConfigKey elementKey(ConfigKey key) {
-        return ConfigKey.required(key.name(), key.elementType(), "");
+    /** What each element of {@code key}'s list or map must be: a value of {@code elementType}. */
+    private static ConfigKey elementKey(ConfigKey key, ConfigType elementType) {
+        return ConfigKey.required(key.name(), elementType, "");
     }
 
-    private Object wrongType(YamlNode node, ConfigKey key, String label, String hint) {
+    private Object wrongType(YamlNode node, ConfigKey key, String label, @Nullable String hint) {
         reporter.problem(
                 node.position(),
                 "config key '" + label + "' must be " + key.type().withArticle() + ", found " + node.describe(),
@@ -287,12 +293,21 @@ final class ConfigChecker {
             }
             return v;
         }
-        boolean below = key.min() != null && measure < key.min();
-        boolean above = key.max() != null && measure > key.max();
+        Double min = key.min();
+        Double max = key.max();
+        boolean below = min != null && measure < min;
+        boolean above = max != null && measure > max;
         if (below || above || Double.isNaN(measure)) {
-            String range = key.min() != null && key.max() != null
-                    ? "between " + fmt(key.min()) + " and " + fmt(key.max())
-                    : key.min() != null ? "at least " + fmt(key.min()) : "at most " + fmt(key.max());
+            String range;
+            if (min != null && max != null) {
+                range = "between " + fmt(min) + " and " + fmt(max);
+            } else if (min != null) {
+                range = "at least " + fmt(min);
+            } else if (max != null) {
+                range = "at most " + fmt(max);
+            } else {
+                range = "a number"; // no bounds: only NaN gets here
+            }
             String message = what.isEmpty()
                     ? "config key '" + label + "' must be " + range + ", was " + fmt(measure)
                     : "config key '" + label + "' needs " + range + (range.endsWith(" 1") ? " entry" : " entries")

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every bad expression of a component's config, each reported at its own value. An implementation's
@@ -47,7 +48,7 @@ final class ConfigExpressions {
             RecipeCheck check,
             String recipe,
             List<ConfigKey> keys,
-            Function<Map<String, Object>, String> checker,
+            Function<Map<String, Object>, @Nullable String> checker,
             String failure,
             Position fallback) {
         String who = recipe + " '" + check.componentName() + "'";
@@ -92,7 +93,7 @@ final class ConfigExpressions {
     record CelDiagnostic(Position at, String message) {}
 
     /** CEL's first diagnostic in {@code complaint} (an expression's compile error), or {@code null} when it has none. */
-    static CelDiagnostic celDiagnostic(String complaint, YamlNode.Scalar value) {
+    static @Nullable CelDiagnostic celDiagnostic(String complaint, YamlNode.Scalar value) {
         Matcher cel = CEL_ERROR.matcher(complaint);
         if (!cel.find()) {
             return null;

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs each recipe's {@link Recipe#checkConfig} during one validation and reports what it refuses
@@ -45,7 +46,7 @@ final class ConfigValueCheck {
     }
 
     /** The recipe's complaint about {@code values}, or {@code null} when it takes them. */
-    private String complaint(Recipe recipe, RecipeConfig config, Map<String, Object> values) {
+    private @Nullable String complaint(Recipe recipe, RecipeConfig config, Map<String, Object> values) {
         Question question = new Question(recipe, values);
         Optional<String> known = complaints.get(question);
         if (known == null) {
@@ -59,7 +60,7 @@ final class ConfigValueCheck {
      * An {@link IllegalArgumentException} is the recipe's complaint about the values; anything else
      * is a fault of the recipe, reported as such by {@link RecipeChecks}.
      */
-    private static String ask(Recipe recipe, RecipeConfig config) {
+    private static @Nullable String ask(Recipe recipe, RecipeConfig config) {
         try {
             recipe.checkConfig(config);
             return null;

@@ -6,6 +6,7 @@ import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a connection's buffer is when its options are left out (see {@link ConnectionSpec}): 1024
@@ -23,16 +24,21 @@ public final class ConnectionDefaults {
 
     private ConnectionDefaults() {}
 
-    /** {@code block_with_timeout} for edges leaving an {@code api_endpoint}, else {@code block}. */
-    public static OverflowPolicy defaultPolicy(Recipe from) {
+    /**
+     * {@code block_with_timeout} for edges leaving an {@code api_endpoint}, else {@code block}.
+     *
+     * @param from the sending component's recipe; {@code null} for a user class
+     */
+    public static OverflowPolicy defaultPolicy(@Nullable Recipe from) {
         return from != null && IngressSends.API_ENDPOINT.equals(from.name())
                 ? OverflowPolicy.BLOCK_WITH_TIMEOUT
                 : OverflowPolicy.BLOCK;
     }
 
     /** The buffer of one connection: what it says, else the defaults (for Kafka: the consumer lag allowed). */
-    public static ConnectionOptions options(ConnectionSpec c, Recipe from) {
-        OverflowPolicy policy = c.overflowPolicy() != null ? c.overflowPolicy() : defaultPolicy(from);
+    public static ConnectionOptions options(ConnectionSpec c, @Nullable Recipe from) {
+        OverflowPolicy written = c.overflowPolicy();
+        OverflowPolicy policy = written != null ? written : defaultPolicy(from);
         return ConnectionOptions.defaults()
                 .capacity(bufferSize(c))
                 .overflow(policy)

@@ -1,12 +1,14 @@
 package dev.portflow.blueprint.validate;
 
 import dev.portflow.blueprint.model.ConnectionSpec;
+import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
 import dev.portflow.kafka.KafkaEdge;
 import dev.portflow.port.OverflowPolicy;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The options of one connection: {@code buffer_size}, {@code overflow}, {@code timeout_ms},
@@ -22,7 +24,7 @@ final class ConnectionSettings {
     private ConnectionSettings() {}
 
     /** The options of connection {@code c}, whose sending component is {@code from} ({@code null} when unknown). */
-    static void check(ValidationState state, ConnectionSpec c, Resolved from) {
+    static void check(ValidationState state, ConnectionSpec c, @Nullable Resolved from) {
         Integer size = c.bufferSize();
         if (size != null && size < 1) {
             state.problem(
@@ -85,7 +87,8 @@ final class ConnectionSettings {
      * answered 202 would be lost), and no {@code timeout_ms} longer than the endpoint's own, which
      * bounds every request's wait (see {@link IngressSends}).
      */
-    private static void ingressOptions(ValidationState state, ConnectionSpec c, Resolved from, OverflowPolicy policy) {
+    private static void ingressOptions(
+            ValidationState state, ConnectionSpec c, Resolved from, @Nullable OverflowPolicy policy) {
         if (policy == OverflowPolicy.DROP_OLDEST && !c.isKafka()) { // Kafka says it in its own words
             state.problem(
                     c.position("overflow"),
@@ -113,21 +116,25 @@ final class ConnectionSettings {
     }
 
     /** What a Kafka connection may say: a valid topic, no drop_oldest. */
-    private static void kafkaOptions(ValidationState state, ConnectionSpec c, OverflowPolicy policy) {
-        if (c.topic() != null) {
-            if (!KafkaEdge.isTopicName(c.topic())) {
+    private static void kafkaOptions(ValidationState state, ConnectionSpec c, @Nullable OverflowPolicy policy) {
+        String topic = c.topic();
+        Endpoint from = c.from();
+        String pipeline = state.blueprint.name();
+        if (topic != null) {
+            if (!KafkaEdge.isTopicName(topic)) {
                 state.problem(
                         c.position("topic"),
-                        "'" + c.topic() + "' is not a Kafka topic name",
+                        "'" + topic + "' is not a Kafka topic name",
                         "1 to 249 characters of a-z A-Z 0-9 . _ -, not . or ..");
             }
-        } else if (c.from() != null
-                && state.blueprint.name() != null
-                && !KafkaEdge.isTopicName(c.topicIn(state.blueprint.name()))) {
-            state.problem(
-                    c.position("transport"),
-                    "the default topic '" + c.topicIn(state.blueprint.name()) + "' is not a Kafka topic name",
-                    "give the connection a topic: (1 to 249 of a-z A-Z 0-9 . _ -)");
+        } else if (from != null && pipeline != null) {
+            String defaultTopic = ConnectionSpec.defaultTopic(pipeline, from);
+            if (!KafkaEdge.isTopicName(defaultTopic)) {
+                state.problem(
+                        c.position("transport"),
+                        "the default topic '" + defaultTopic + "' is not a Kafka topic name",
+                        "give the connection a topic: (1 to 249 of a-z A-Z 0-9 . _ -)");
+            }
         }
         if (policy == OverflowPolicy.DROP_OLDEST) {
             state.problem(

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of {@code connections:}, one at a time: each end names a declared component and a port
@@ -45,34 +46,35 @@ final class Connections {
     }
 
     private void connectionChecks(ConnectionSpec c) {
-        boolean ok = c.from() != null && c.to() != null;
-        Resolved from = c.from() == null ? null : endpoint(c.from(), true);
-        Resolved to = c.to() == null ? null : endpoint(c.to(), false);
-        ok &= from != null && to != null;
-        if (c.from() != null && c.to() != null) {
-            ConnectionSpec first = seenConnections.putIfAbsent(c.from() + ">" + c.to(), c);
+        Endpoint fromEnd = c.from();
+        Endpoint toEnd = c.to();
+        Resolved from = fromEnd == null ? null : endpoint(fromEnd, true);
+        Resolved to = toEnd == null ? null : endpoint(toEnd, false);
+        boolean duplicate = false;
+        if (fromEnd != null && toEnd != null) {
+            ConnectionSpec first = seenConnections.putIfAbsent(fromEnd + ">" + toEnd, c);
             if (first != null) {
                 state.problem(
                         c.position(),
                         "duplicate connection " + c.describe(),
                         "first declared at line " + first.position().line()
                                 + "; remove one (to broadcast, connect one out_* port to several inputs)");
-                ok = false;
+                duplicate = true;
             }
         }
         ConnectionSettings.check(state, c, from);
-        if (ok) {
-            Schemas.across(state, c, from, to);
-            from.outputs().add(c.from().port());
-            to.inputs().add(c.to().port());
-            state.edges.add(new Edge(c, from, to));
+        if (fromEnd != null && toEnd != null && from != null && to != null && !duplicate) {
+            Edge edge = new Edge(c, fromEnd, toEnd, from, to);
+            Schemas.across(state, edge);
+            from.outputs().add(fromEnd.port());
+            to.inputs().add(toEnd.port());
+            state.edges.add(edge);
         }
     }
 
     /** The component of one end of a connection if the end checks out, else {@code null}. */
-    private Resolved endpoint(Endpoint e, boolean sending) {
+    private @Nullable Resolved endpoint(Endpoint e, boolean sending) {
         Resolved r = state.components.get(e.component());
-        boolean ok = true;
         if (r == null) {
             state.problem(
                     e.position(),
@@ -84,7 +86,6 @@ final class Connections {
             if (meant != null) {
                 state.incomplete.add(meant); // this connection was probably meant for it: its count would mislead
             }
-            ok = false;
         }
         String port = e.port();
         if (sending && !PortName.isOutput(port)) {
@@ -111,10 +112,13 @@ final class Connections {
                                     + suggestSuffix(port));
             return null;
         }
-        if (!ok || r.kind() == null) {
-            return ok ? r : null;
+        if (r == null) {
+            return null;
         }
         PortRule rule = r.rule();
+        if (rule == null) {
+            return r; // its kind is not known (a problem of its recipe or class): its ports cannot be checked
+        }
         List<String> fixed = sending ? rule.fixedOutputs() : rule.fixedInputs();
         boolean declares = sending ? r.spec().declaresOutputs() : r.spec().declaresInputs();
         List<String> declaredNames = (sending ? r.spec().outputs() : r.spec().inputs())

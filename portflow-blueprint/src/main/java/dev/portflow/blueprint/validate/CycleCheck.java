@@ -21,8 +21,9 @@ final class CycleCheck {
     static void check(ValidationState state) {
         Map<String, Set<String>> next = new LinkedHashMap<>();
         state.components.keySet().forEach(c -> next.put(c, new LinkedHashSet<>()));
-        for (Edge e : state.edges) {
-            next.get(e.from().spec().name()).add(e.to().spec().name());
+        for (Edge e : state.edges) { // both ends are registered components: already keys
+            next.computeIfAbsent(e.fromEnd().component(), c -> new LinkedHashSet<>())
+                    .add(e.toEnd().component());
         }
         List<Cycles.Cycle> cycles = Cycles.find(next);
         if (cycles.isEmpty()) {
@@ -32,8 +33,8 @@ final class CycleCheck {
         cycles.forEach(cycle -> cycle.members().forEach(m -> cycleOf.put(m, cycle)));
         Map<Cycles.Cycle, Position> firstConnection = new HashMap<>(); // the loop's first connection in the file
         for (Edge e : state.edges) {
-            Cycles.Cycle cycle = cycleOf.get(e.from().spec().name());
-            if (cycle != null && cycle.equals(cycleOf.get(e.to().spec().name()))) {
+            Cycles.Cycle cycle = cycleOf.get(e.fromEnd().component());
+            if (cycle != null && cycle.equals(cycleOf.get(e.toEnd().component()))) {
                 firstConnection.merge(cycle, e.spec().position(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
             }
         }

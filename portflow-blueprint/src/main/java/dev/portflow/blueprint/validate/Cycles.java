@@ -19,6 +19,9 @@ final class Cycles {
     /** Loops longer than this are shown with their middle left out. */
     private static final int SHOWN = 16;
 
+    /** {@link #loop}'s parent of a component not reached yet. */
+    private static final int UNSEEN = -2;
+
     /**
      * One strongly connected group.
      *
@@ -51,9 +54,9 @@ final class Cycles {
             indexOf.put(names.get(i), i);
         }
         int[][] successors = new int[names.size()][];
-        for (int i = 0; i < names.size(); i++) {
-            successors[i] =
-                    next.get(names.get(i)).stream().mapToInt(indexOf::get).toArray();
+        int row = 0;
+        for (Collection<String> targets : next.values()) { // in the order of names
+            successors[row++] = targets.stream().mapToInt(indexOf::get).toArray();
         }
         List<int[]> groups = stronglyConnected(successors);
         List<Cycle> cycles = new ArrayList<>();
@@ -133,28 +136,29 @@ final class Cycles {
 
     /** A shortest path from {@code start} back to itself inside {@code group} (breadth first). */
     private static List<Integer> loop(int start, int[] group, int[][] successors) {
-        Map<Integer, Integer> parent = new HashMap<>();
+        int[] parent = new int[successors.length]; // UNSEEN until reached; -1 for start
+        Arrays.fill(parent, UNSEEN);
         boolean[] member = new boolean[successors.length];
         for (int m : group) {
             member[m] = true;
         }
         Deque<Integer> queue = new ArrayDeque<>();
         queue.add(start);
-        parent.put(start, -1);
+        parent[start] = -1;
         while (!queue.isEmpty()) {
             int v = queue.poll();
             for (int w : successors[v]) {
                 if (w == start) {
                     List<Integer> path = new ArrayList<>();
-                    for (int u = v; u != -1; u = parent.get(u)) {
+                    for (int u = v; u != -1; u = parent[u]) {
                         path.add(u);
                     }
                     java.util.Collections.reverse(path);
                     path.add(start);
                     return path;
                 }
-                if (member[w] && !parent.containsKey(w)) {
-                    parent.put(w, v);
+                if (member[w] && parent[w] == UNSEEN) {
+                    parent[w] = v;
                     queue.add(w);
                 }
             }

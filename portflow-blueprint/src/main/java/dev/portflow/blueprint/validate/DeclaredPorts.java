@@ -21,7 +21,7 @@ final class DeclaredPorts {
     /** The ports listed under {@code inputs:} and {@code outputs:}. */
     static void check(ValidationState state, Resolved r) {
         ComponentSpec c = r.spec();
-        PortRule rule = r.kind() == null ? null : r.rule();
+        PortRule rule = r.rule();
         Set<String> seen = new LinkedHashSet<>();
         for (PortSpec p : c.inputs()) {
             if (!seen.add(p.name())) {

@@ -7,6 +7,7 @@ import dev.portflow.blueprint.spi.YamlNode;
 import dev.portflow.http.IngressSettings;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.port.PortName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the HTTP ingress of an {@code api_endpoint} sends into its connections, which is not what the
@@ -31,8 +32,8 @@ public final class IngressSends {
 
     private IngressSends() {}
 
-    /** Whether {@code from} is the HTTP ingress. */
-    public static boolean isIngress(Recipe from) {
+    /** Whether {@code from} (a component's recipe; {@code null} for a user class) is the HTTP ingress. */
+    public static boolean isIngress(@Nullable Recipe from) {
         return from != null && API_ENDPOINT.equals(from.name());
     }
 

@@ -29,45 +29,49 @@ final class KafkaPorts {
         Map<String, List<Edge>> byFrom = new HashMap<>();
         Map<String, List<Edge>> byTo = new HashMap<>();
         for (Edge e : state.edges) {
-            byFrom.computeIfAbsent(e.spec().from().toString(), k -> new ArrayList<>())
+            byFrom.computeIfAbsent(e.fromEnd().toString(), k -> new ArrayList<>())
                     .add(e);
-            byTo.computeIfAbsent(e.spec().to().toString(), k -> new ArrayList<>())
-                    .add(e);
+            byTo.computeIfAbsent(e.toEnd().toString(), k -> new ArrayList<>()).add(e);
         }
+        String pipeline = state.blueprint.name();
         Map<String, Edge> topics = new HashMap<>();
         for (Edge e : state.edges) {
             ConnectionSpec c = e.spec();
             if (!c.isKafka()) {
                 continue;
             }
-            String topic = c.topicIn(state.blueprint.name());
+            // without a pipeline name (a problem of its own) a default topic is not known
+            String topic = pipeline != null ? e.topicIn(pipeline) : c.topic();
+            String onTopic = topic != null ? " (topic " + topic + ")" : "";
             @SuppressWarnings("ReferenceEquality") // the others than this very edge
-            List<Edge> alsoFrom =
-                    byFrom.get(c.from().toString()).stream().filter(o -> o != e).toList();
+            List<Edge> alsoFrom = byFrom.getOrDefault(e.fromEnd().toString(), List.of()).stream()
+                    .filter(o -> o != e)
+                    .toList();
             if (!alsoFrom.isEmpty()) {
                 state.problem(
                         c.position(),
-                        "output port " + c.from() + " sends over Kafka (topic " + topic
-                                + "), so it carries this connection only, but it also feeds "
+                        "output port " + e.fromEnd() + " sends over Kafka" + onTopic
+                                + ", so it carries this connection only, but it also feeds "
                                 + describe(alsoFrom, false),
                         "a port bound to Kafka cannot broadcast: send the other connection from another out_* port,"
                                 + " or pass it on from the receiving side of the topic");
             }
             @SuppressWarnings("ReferenceEquality") // the others than this very edge
-            List<Edge> alsoTo =
-                    byTo.get(c.to().toString()).stream().filter(o -> o != e).toList();
+            List<Edge> alsoTo = byTo.getOrDefault(e.toEnd().toString(), List.of()).stream()
+                    .filter(o -> o != e)
+                    .toList();
             if (!alsoTo.isEmpty()) {
                 state.problem(
                         c.position(),
-                        "input port " + c.to() + " receives over Kafka (topic " + topic
-                                + "), so no other connection may feed it, but " + describe(alsoTo, true)
+                        "input port " + e.toEnd() + " receives over Kafka" + onTopic
+                                + ", so no other connection may feed it, but " + describe(alsoTo, true)
                                 + (alsoTo.size() == 1 ? " does" : " do") + " too",
-                        "put a merge in front of " + c.to().component() + " and send the merge's output over Kafka");
+                        "put a merge in front of " + e.toEnd().component() + " and send the merge's output over Kafka");
             }
-            Edge first = topics.putIfAbsent(topic, e);
+            Edge first = topic == null ? null : topics.putIfAbsent(topic, e);
             if (first != null
-                    && !first.spec().from().toString().equals(c.from().toString())
-                    && !first.spec().to().toString().equals(c.to().toString())) { // those are reported above
+                    && !first.fromEnd().toString().equals(e.fromEnd().toString())
+                    && !first.toEnd().toString().equals(e.toEnd().toString())) { // those are reported above
                 state.problem(
                         c.position(c.topic() != null ? "topic" : "transport"),
                         "topic " + topic
@@ -76,7 +80,7 @@ final class KafkaPorts {
                                 + first.spec().position().line() + ")",
                         "each kafka connection needs a topic of its own: its receiver reads everything in it");
             }
-            String receiver = Names.receiverName(c.to());
+            String receiver = Names.receiverName(e.toEnd());
             ComponentSpec taken = state.declared.get(receiver);
             if (taken != null) {
                 state.problem(
@@ -92,7 +96,7 @@ final class KafkaPorts {
     private static String describe(List<Edge> others, boolean from) {
         List<String> parts = new ArrayList<>();
         for (Edge o : others) {
-            parts.add((from ? o.spec().from() : o.spec().to()) + " (line "
+            parts.add((from ? o.fromEnd() : o.toEnd()) + " (line "
                     + o.spec().position().line() + ")");
         }
         return String.join(", ", parts);

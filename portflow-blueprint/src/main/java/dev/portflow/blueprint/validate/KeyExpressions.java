@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of {@code ordering: key}: a top-level field name or a CEL expression over the message,
@@ -23,7 +24,7 @@ public final class KeyExpressions {
      * What the key maker says of {@code expression}: its complaint (CEL's diagnostics included), or
      * {@code null} when it takes it, or when there is no key maker to ask (assembly then says so).
      */
-    static String complaint(String expression, ClassLoader loader) {
+    static @Nullable String complaint(String expression, ClassLoader loader) {
         Optional<MessageKeys> keys = keyMaker(loader);
         if (keys.isEmpty()) {
             return null;

@@ -5,6 +5,7 @@ import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.validate.BlueprintValidator.Edge;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code --only} asks of a blueprint: it names components that exist, and the connections that
@@ -20,7 +21,7 @@ final class OnlySubset {
      *
      * @param only the components {@code --only} names, without duplicates; {@code null} for all
      */
-    static void check(ValidationState state, List<String> only) {
+    static void check(ValidationState state, @Nullable List<String> only) {
         if (only == null) {
             return;
         }
@@ -41,10 +42,10 @@ final class OnlySubset {
         }
         for (Edge e : state.edges) {
             ConnectionSpec c = e.spec();
-            boolean sends = here.contains(c.from().component());
-            boolean receives = here.contains(c.to().component());
+            boolean sends = here.contains(e.fromEnd().component());
+            boolean receives = here.contains(e.toEnd().component());
             if (sends != receives && !c.isKafka()) {
-                String elsewhere = sends ? c.to().component() : c.from().component();
+                String elsewhere = sends ? e.toEnd().component() : e.fromEnd().component();
                 state.problem(
                         c.position(),
                         "connection " + c.describe() + " crosses --only: " + elsewhere

@@ -17,8 +17,8 @@ final class PortRules {
 
     private PortRules() {}
 
-    /** The port counts of {@code r}, a registered component of a known kind. */
-    static void check(ValidationState state, Resolved r) {
+    /** The port counts of {@code r}, a registered component of a known kind, whose ports follow {@code rule}. */
+    static void check(ValidationState state, Resolved r, PortRule rule) {
         Set<String> ins = r.inputs();
         Set<String> outs = r.outputs();
         Position at = r.spec().position("name");
@@ -38,7 +38,6 @@ final class PortRules {
                     r.who() + " has " + errorOuts.size() + " err_* ports " + errorOuts + "; at most one is allowed",
                     "send all of its errors to one err_* port; it may feed several connections");
         }
-        PortRule rule = r.rule();
         if (rule.maxInputs() > 0 && (ins.size() < rule.minInputs() || ins.size() > rule.maxInputs())) {
             String need = rule.minInputs() == rule.maxInputs()
                     ? "exactly " + rule.minInputs()

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs each component's {@link Recipe#checkConfig} (through {@link ConfigValueCheck}) and
@@ -25,16 +26,21 @@ final class RecipeChecks {
     private RecipeChecks() {}
 
     /**
-     * @param components the components to check (a recipe, a valid config)
+     * @param components the components by name; those with a recipe and a valid config are checked
      * @param incomplete components whose connections have problems
      */
     static void run(
-            List<BlueprintValidator.Resolved> components,
+            Map<String, BlueprintValidator.Resolved> components,
             Set<String> incomplete,
             ProblemReporter elementProblems,
             ProblemReporter pipelineProblems) {
-        List<Check> checks =
-                components.stream().map(r -> new Check(r, incomplete)).toList();
+        List<Check> checks = new ArrayList<>();
+        components.forEach((name, r) -> {
+            Recipe recipe = r.recipe();
+            if (recipe != null && r.configOk()) {
+                checks.add(new Check(name, recipe, r, incomplete));
+            }
+        });
         ConfigValueCheck values = new ConfigValueCheck();
         checks.forEach(check -> check.run(values));
         for (Check check : checks) {
@@ -44,29 +50,33 @@ final class RecipeChecks {
         }
     }
 
-    private record Reported(Position at, String message, String hint, boolean pipeline) {}
+    private record Reported(
+            Position at, String message, @Nullable String hint, boolean pipeline) {}
 
     /** What a recipe's check sees of one component; collects what it reports. */
     private static final class Check implements RecipeCheck {
+        private final String name;
+        private final Recipe recipe;
         private final BlueprintValidator.Resolved r;
         private final Set<String> incomplete;
         private final List<Reported> reported = new ArrayList<>(0);
         private boolean readPorts;
 
-        Check(BlueprintValidator.Resolved r, Set<String> incomplete) {
+        Check(String name, Recipe recipe, BlueprintValidator.Resolved r, Set<String> incomplete) {
+            this.name = name;
+            this.recipe = recipe;
             this.r = r;
             this.incomplete = incomplete;
         }
 
         void run(ConfigValueCheck values) {
             try {
-                values.run(r.recipe(), this);
-                r.recipe().check(this);
+                values.run(recipe, this);
+                recipe.check(this);
             } catch (RuntimeException e) {
                 reported.add(new Reported(
                         r.spec().position("recipe"),
-                        "recipe '" + r.recipe().name() + "' failed to check component '"
-                                + r.spec().name() + "': " + e,
+                        "recipe '" + recipe.name() + "' failed to check component '" + name + "': " + e,
                         null,
                         false));
             }
@@ -74,7 +84,7 @@ final class RecipeChecks {
 
         @Override
         public String componentName() {
-            return r.spec().name();
+            return name;
         }
 
         @Override
@@ -105,8 +115,8 @@ final class RecipeChecks {
         }
 
         @Override
-        public void problem(Position at, String message, String hint) {
-            if (!readPorts || !incomplete.contains(r.spec().name())) {
+        public void problem(Position at, String message, @Nullable String hint) {
+            if (!readPorts || !incomplete.contains(name)) {
                 reported.add(new Reported(at, message, hint, readPorts));
             }
         }

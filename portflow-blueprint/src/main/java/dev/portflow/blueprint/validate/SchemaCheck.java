@@ -7,6 +7,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.YamlNode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,11 +18,12 @@ import tools.jackson.databind.JsonNode;
 final class SchemaCheck {
 
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-    private static final Schema META = loadMetaSchema();
+    /** The meta-schema, or {@code null} when it cannot be loaded (then schemas are only compiled). */
+    private static final @Nullable Schema META = loadMetaSchema();
 
     private SchemaCheck() {}
 
-    private static Schema loadMetaSchema() {
+    private static @Nullable Schema loadMetaSchema() {
         try {
             Schema meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                     .getSchema(SchemaLocation.of(META_SCHEMA));
@@ -81,8 +83,9 @@ final class SchemaCheck {
         // limit 0: trailing empty segments are dropped ("/a/" locates a)
         for (String raw : pointer.replaceFirst("^[$]?/?", "").split("/", 0)) {
             String segment = raw.replace("~1", "/").replace("~0", "~");
-            if (node instanceof YamlNode.Mapping m && m.get(segment) != null) {
-                node = m.get(segment);
+            YamlNode child = node instanceof YamlNode.Mapping m ? m.get(segment) : null;
+            if (child != null) {
+                node = child;
             } else if (node instanceof YamlNode.Sequence seq
                     && segment.matches("[0-9]+")
                     && Integer.parseInt(segment) < seq.items().size()) {

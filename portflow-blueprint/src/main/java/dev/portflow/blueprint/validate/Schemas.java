@@ -3,8 +3,9 @@ package dev.portflow.blueprint.validate;
 import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.blueprint.model.PortSpec;
 import dev.portflow.blueprint.model.SchemaSpec;
+import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.Suggestions;
-import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
+import dev.portflow.blueprint.validate.BlueprintValidator.Edge;
 import dev.portflow.http.JsonSchemaDecoder;
 
 /**
@@ -37,21 +38,29 @@ final class Schemas {
 
     /** The schema a declared port names is declared. */
     static void reference(ValidationState state, PortSpec port) {
-        if (port.schema() != null && !state.blueprint.schemas().containsKey(port.schema())) {
+        String schema = port.schema();
+        Position at = port.schemaPosition();
+        if (schema != null && !state.blueprint.schemas().containsKey(schema)) {
             state.problem(
-                    port.schemaPosition(),
-                    "unknown schema '" + port.schema() + "'",
+                    at != null ? at : port.position(),
+                    "unknown schema '" + schema + "'",
                     state.blueprint.schemas().isEmpty()
                             ? "declare it under schemas: at the top level"
                             : Suggestions.didYouMean(
-                                    port.schema(), state.blueprint.schemas().keySet(), "schemas declared"));
+                                    schema, state.blueprint.schemas().keySet(), "schemas declared"));
         }
     }
 
     /** Both ends of a connection that declare a (known) schema declare the same one. */
-    static void across(ValidationState state, ConnectionSpec c, Resolved from, Resolved to) {
-        String out = from.spec().port(c.from().port()).map(PortSpec::schema).orElse(null);
-        String in = to.spec().port(c.to().port()).map(PortSpec::schema).orElse(null);
+    static void across(ValidationState state, Edge edge) {
+        ConnectionSpec c = edge.spec();
+        String out = edge.from()
+                .spec()
+                .port(edge.fromEnd().port())
+                .map(PortSpec::schema)
+                .orElse(null);
+        String in =
+                edge.to().spec().port(edge.toEnd().port()).map(PortSpec::schema).orElse(null);
         if (out != null
                 && in != null
                 && !out.equals(in)

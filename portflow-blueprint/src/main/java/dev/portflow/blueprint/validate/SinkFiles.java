@@ -20,8 +20,11 @@ final class SinkFiles {
 
     private SinkFiles() {}
 
+    /** The sink that writes a file first, and its {@code path:} entry. */
+    private record Claim(ComponentSpec component, ConfigEntry path) {}
+
     static void check(Collection<BlueprintValidator.Resolved> components, ProblemReporter reporter) {
-        Map<Path, ComponentSpec> writers = new HashMap<>();
+        Map<Path, Claim> writers = new HashMap<>();
         for (BlueprintValidator.Resolved r : components) {
             if (r.recipe() == null || !JSONL_SINK.equals(r.recipe().name()) || !r.configOk()) {
                 continue;
@@ -31,13 +34,13 @@ final class SinkFiles {
             if (file == null || entry == null) {
                 continue;
             }
-            ComponentSpec first = writers.putIfAbsent(file, r.spec());
+            Claim first = writers.putIfAbsent(file, new Claim(r.spec(), entry));
             if (first != null) {
                 reporter.problem(
                         entry.valuePosition(),
                         "jsonl_sink '" + r.spec().name() + "' writes to the same file as"
-                                + " jsonl_sink '" + first.name() + "' (line "
-                                + first.config().get("path").valuePosition().line()
+                                + " jsonl_sink '" + first.component().name() + "' (line "
+                                + first.path().valuePosition().line()
                                 + "): " + file,
                         "two sinks appending to one file interleave their lines; give each sink its own path, or send"
                                 + " both streams to one jsonl_sink");

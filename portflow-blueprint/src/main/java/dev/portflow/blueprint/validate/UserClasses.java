@@ -12,6 +12,7 @@ import dev.portflow.component.Transformer;
 import dev.portflow.runtime.ComponentKind;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The user classes of {@code class:} components: loading one (a problem for each way it cannot be
@@ -25,11 +26,11 @@ public final class UserClasses {
     private UserClasses() {}
 
     /**
-     * The user class {@code c} names, or {@code null} with a problem: it must be found through
-     * {@code loader}, be a public, concrete, static Portflow component with a public no-arg constructor.
+     * The user class {@code className} that {@code c} names, or {@code null} with a problem: it must be
+     * found through {@code loader}, be a public, concrete, static Portflow component with a public no-arg
+     * constructor.
      */
-    static Class<?> load(ComponentSpec c, ClassLoader loader, ProblemReporter reporter) {
-        String className = c.className();
+    static @Nullable Class<?> load(ComponentSpec c, String className, ClassLoader loader, ProblemReporter reporter) {
         Position at = c.position("class");
         Class<?> type;
         try {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the checks of one validation share: the blueprint, the problems found so far in their two
@@ -42,12 +43,12 @@ final class ValidationState {
     }
 
     /** A problem of a single element. */
-    void problem(Position at, String message, String hint) {
+    void problem(Position at, String message, @Nullable String hint) {
         problems.add(Problem.at(blueprint.file(), at, message, hint));
     }
 
     /** A problem of the pipeline as a whole, listed after those of single elements. */
-    void pipelineProblem(Position at, String message, String hint) {
+    void pipelineProblem(Position at, String message, @Nullable String hint) {
         pipelineProblems.add(Problem.at(blueprint.file(), at, message, hint));
     }
 

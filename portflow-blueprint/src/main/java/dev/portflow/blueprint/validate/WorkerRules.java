@@ -9,6 +9,7 @@ import dev.portflow.component.SingleWorker;
 import dev.portflow.runtime.ComponentKind;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a component's {@code workers:}, {@code ordering:} and {@code key:} may say, given what the
@@ -63,7 +64,7 @@ final class WorkerRules {
     }
 
     /** Why the component must run on one worker, or {@code null} when it may run on several. */
-    private static String singleWorkerReason(BlueprintValidator.Resolved r) {
+    private static @Nullable String singleWorkerReason(BlueprintValidator.Resolved r) {
         if (r.recipe() != null) {
             return r.recipe().singleWorker().orElse(null);
         }

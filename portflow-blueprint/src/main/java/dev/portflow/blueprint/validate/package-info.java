@@ -6,4 +6,7 @@
  * connections whose ends check out) is what assembly builds from. Internal: uses the model and the
  * parser's helpers.
  */
+@NullMarked
 package dev.portflow.blueprint.validate;
+
+import org.jspecify.annotations.NullMarked;

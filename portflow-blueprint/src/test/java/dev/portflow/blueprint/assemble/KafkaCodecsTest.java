@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portflow.blueprint.Blueprints;
 import dev.portflow.blueprint.fixtures.Typed;
 import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.SchemaSpec;
 import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.component.Sink;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -99,14 +101,13 @@ class KafkaCodecsTest {
     @Test
     void theSchemaOfTheConnectionsPortsIsCheckedOnBothSides() {
         BlueprintValidator.Edge e = edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"));
+        SchemaSpec reading = Blueprints.loader()
+                .validate("codec.yaml", blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))
+                .orThrow()
+                .schemas()
+                .get("Reading");
         MessageCodec<Object> codec = KafkaCodecs.forEdge(
-                e,
-                Blueprints.loader()
-                        .validate("codec.yaml", blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))
-                        .orThrow()
-                        .schemas()
-                        .get("Reading")
-                        .json());
+                e, Objects.requireNonNull(reading, "schema Reading").json());
         JsonMessage good =
                 new JsonMessage("m-1", Instant.ofEpochMilli(1000), null, Map.of("sensor", "s", "celsius", 2.5));
         RecordHeaders headers = new RecordHeaders();

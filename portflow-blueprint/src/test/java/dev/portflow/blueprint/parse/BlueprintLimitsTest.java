@@ -60,10 +60,10 @@ class BlueprintLimitsTest {
         System.out.println(
                 "6000-stage chain validated in " + took.toMillis() + " ms"); // a figure, not a test: no timing asserts
 
-        String graph = LOADER.mermaid(v.blueprint());
+        String graph = LOADER.mermaid(v.orThrow());
         assertThat(graph.lines()).hasSize(1 + 6002 + 6001);
         try (Assembly assembly =
-                LOADER.assemble(v.blueprint(), AssemblyOptions.defaults().withoutServer())) {
+                LOADER.assemble(v.orThrow(), AssemblyOptions.defaults().withoutServer())) {
             assertThat(assembly.pipeline().components()).hasSize(6002);
         }
     }
