@@ -132,7 +132,7 @@ public final class PeerResultsTable {
         List<Result> out = new ArrayList<>();
         for (Object o : (List<Object>) parsed) {
             Map<String, @Nullable Object> r = (Map<String, @Nullable Object>) o;
-            if (!String.valueOf(r.get("benchmark")).endsWith("peers.PeerBenchmark.run")) {
+            if (!isPeerResult(r)) {
                 continue;
             }
             Map<String, @Nullable Object> params = (Map<String, @Nullable Object>) JmhJson.require(r, "params");
@@ -182,7 +182,7 @@ public final class PeerResultsTable {
         StringBuilder out = new StringBuilder();
         out.append("### ").append(title).append("\n\n");
         Map<String, @Nullable Object> first = firstPeerResult(parsed);
-        if (results.isEmpty() || first == null) { // both or neither: one Result per PeerBenchmark entry
+        if (first == null) { // then results is empty too: one Result per PeerBenchmark entry
             return out.append("No PeerBenchmark results in this file.\n").toString();
         }
         out.append("| | |\n|---|---|\n");
@@ -280,12 +280,17 @@ public final class PeerResultsTable {
         return out.toString();
     }
 
+    /** Whether {@code result}, one entry of a JMH result file, is a run of {@link PeerBenchmark}. */
+    private static boolean isPeerResult(Map<String, @Nullable Object> result) {
+        return String.valueOf(result.get("benchmark")).endsWith("peers.PeerBenchmark.run");
+    }
+
     /** The first {@code PeerBenchmark} result of the parsed file, {@code null} if there is none. */
     @SuppressWarnings("unchecked")
     private static @Nullable Map<String, @Nullable Object> firstPeerResult(Object parsed) {
         for (Object o : (List<Object>) parsed) {
             Map<String, @Nullable Object> r = (Map<String, @Nullable Object>) o;
-            if (String.valueOf(r.get("benchmark")).endsWith("peers.PeerBenchmark.run")) {
+            if (isPeerResult(r)) {
                 return r;
             }
         }
