@@ -1,5 +1,7 @@
 package dev.portflow.metrics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A connection's buffer kept outside this process, such as a Kafka topic read by a consumer group.
  * A port bound to one reports it as its buffer: {@code depth} is what waits there (e.g. the
@@ -20,4 +22,14 @@ public interface RemoteBuffer {
 
     /** Messages that may wait before the overflow policy applies. */
     long capacity();
+
+    /**
+     * Why the buffer takes no messages now although it may have room (e.g. {@code "disk full (No
+     * space left on device)"}), or {@code null} while it takes them. Senders see such a buffer as
+     * full, so their overflow policy applies; the HTTP ingress answers 503 with this reason, and the
+     * pipeline's health is degraded while it lasts. Must be cheap, like {@link #depth()}.
+     */
+    default @Nullable String unavailableReason() {
+        return null;
+    }
 }

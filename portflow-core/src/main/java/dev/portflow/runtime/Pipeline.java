@@ -7,6 +7,7 @@ import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
+import dev.portflow.port.RemoteLink;
 import dev.portflow.time.Ticker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -238,11 +239,29 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         for (ComponentNode n : nodes) {
             ComponentRunner runner = started.get(n);
             String problem = runner == null ? null : runner.healthProblem(healthRules, now);
+            if (problem == null) {
+                problem = unavailableOutput(n);
+            }
             if (problem != null) {
                 problems.add(new PipelineHealth.ComponentProblem(n.name, problem));
             }
         }
         return PipelineHealth.of(problems);
+    }
+
+    /** "sends to disk:x, which refuses messages: <why>" when a buffer outside the process that n sends to is unavailable. */
+    private static @Nullable String unavailableOutput(ComponentNode n) {
+        for (OutputPort<?> out : n.outputs.values()) {
+            for (Connection<?> c : out.connections()) {
+                RemoteLink<?> link = c.remote();
+                String why = link == null ? null : link.unavailableReason();
+                if (link != null && why != null) {
+                    return "its output " + out.name() + " goes to " + link.target() + ", which refuses messages: "
+                            + why;
+                }
+            }
+        }
+        return null;
     }
 
     /**

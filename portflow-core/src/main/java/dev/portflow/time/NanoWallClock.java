@@ -52,6 +52,28 @@ public final class NanoWallClock {
         return saturatingSubtract(epochNanos(instant), offsetNanos);
     }
 
+    /**
+     * Epoch nanoseconds for a nanoTime value: how a time is stored beyond this process (a disk
+     * log's record) without losing precision; {@link #fromEpochNanos} reads it back.
+     */
+    public static long toEpochNanos(long nanoTime) {
+        long offset = offsetNanos;
+        long sum = nanoTime + offset;
+        // saturate instead of wrapping (both of one sign and the sum of the other)
+        if (((nanoTime ^ sum) & (offset ^ sum)) < 0) {
+            return nanoTime < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
+    }
+
+    /** {@code epochNanos} on the nanoTime scale; {@code nowNanos} is a recent {@code System.nanoTime()}. */
+    public static long fromEpochNanos(long epochNanos, long nowNanos) {
+        if (nowNanos - calibratedAt > RECALIBRATE_EVERY_NANOS) {
+            calibrate();
+        }
+        return saturatingSubtract(epochNanos, offsetNanos);
+    }
+
     /** Epoch milliseconds for a nanoTime value. */
     public static long toEpochMillis(long nanoTime) {
         return Math.floorDiv(nanoTime + offsetNanos, 1_000_000L);

@@ -3,9 +3,11 @@ package dev.portflow.http;
 import dev.portflow.json.StrictJson;
 import dev.portflow.metrics.HistogramMeters;
 import dev.portflow.metrics.LatencyHistogram;
+import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortOverflowException;
+import dev.portflow.port.RemoteLink;
 import dev.portflow.port.SchemaViolation;
 import dev.portflow.port.SendOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -251,13 +253,31 @@ public final class Ingress<T> {
         try {
             outcome = out.send(message, settings.timeout());
         } catch (PortOverflowException full) {
-            return backpressure();
+            return refused(out);
         }
         if (outcome.isAccepted()) {
             return json(202, Map.of(), Map.of("status", "accepted", "message", "Request queued", "id", id));
         }
         if (outcome == SendOutcome.CLOSED) {
             return shuttingDown();
+        }
+        return refused(out);
+    }
+
+    /**
+     * The 503 of a send that found no room: {@code unavailable} with the reason when a buffer outside
+     * the process refuses messages (a full disk, say), else {@code backpressure}.
+     */
+    private IngressResponse refused(OutputPort<T> out) {
+        for (Connection<T> c : out.connections()) {
+            RemoteLink<T> link = c.remote();
+            String why = link == null ? null : link.unavailableReason();
+            if (why != null) {
+                return json(
+                        503,
+                        Map.of("Retry-After", Integer.toString(retryAfter())),
+                        Map.of("error", "unavailable", "message", "The pipeline cannot store requests now: " + why));
+            }
         }
         return backpressure();
     }
