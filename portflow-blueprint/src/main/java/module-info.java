@@ -27,6 +27,7 @@ module dev.portflow.blueprint {
     requires dev.portflow.json;
     requires dev.portflow.dashboard; // the server's dashboard, and its paths (reserved for it)
     requires dev.portflow.kafka; // kafka connections
+    requires dev.portflow.disk; // disk connections
     requires kafka.clients; // the Kafka codecs' ConsumerRecord and Headers
     requires tools.jackson.core;
     requires org.snakeyaml.engine; // YAML with positions

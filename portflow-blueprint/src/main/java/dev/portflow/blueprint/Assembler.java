@@ -2,6 +2,7 @@ package dev.portflow.blueprint;
 
 import dev.portflow.blueprint.assemble.AssemblyState;
 import dev.portflow.blueprint.assemble.ComponentMaker;
+import dev.portflow.blueprint.assemble.DiskEnds;
 import dev.portflow.blueprint.assemble.KafkaEnds;
 import dev.portflow.blueprint.assemble.MemoryConnections;
 import dev.portflow.blueprint.assemble.ServerMaker;
@@ -18,10 +19,11 @@ import java.util.List;
 
 /**
  * A validated blueprint to a {@link Pipeline} and its {@link PortflowServer}: the components that
- * run in this process ({@link AssemblyOptions#only()}), their in-memory connections, and the ends of
- * their Kafka connections that run here. Runs the steps of {@code dev.portflow.blueprint.assemble} in
- * that order, then builds the pipeline and its server, and turns what went wrong into a
- * {@link BlueprintException} or a {@link StartFailureException} (closing the Kafka client, if any).
+ * run in this process ({@link AssemblyOptions#only()}), their in-memory connections, the ends of
+ * their Kafka connections that run here, and their disk connections. Runs the steps of
+ * {@code dev.portflow.blueprint.assemble} in that order, then builds the pipeline and its server, and
+ * turns what went wrong into a {@link BlueprintException} or a {@link StartFailureException} (closing
+ * the Kafka client and releasing the data directory, if any).
  */
 final class Assembler {
 
@@ -46,9 +48,11 @@ final class Assembler {
         AssemblyState state =
                 new AssemblyState(blueprint, name, Pipeline.builder(name).meterRegistry(registry), options::runsHere);
         ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
-        List<BlueprintValidator.Edge> kafkaEdges = MemoryConnections.connect(state, validated.edges());
-        KafkaEnds kafka = KafkaEnds.connect(state, kafkaEdges, options.environment());
+        MemoryConnections.Elsewhere elsewhere = MemoryConnections.connect(state, validated.edges());
+        KafkaEnds kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment());
+        DiskEnds disk = null;
         try {
+            disk = DiskEnds.connect(state, elsewhere.disk(), options.diskDirectory());
             throwWhatWentWrong(state);
             Pipeline pipeline;
             try {
@@ -59,12 +63,17 @@ final class Assembler {
                         .toList());
             }
             kafka.watch(pipeline);
+            disk.watch(pipeline);
             PortflowServer server =
                     options.server() ? ServerMaker.make(state, pipeline, options.host(), options.port()) : null;
             throwWhatWentWrong(state);
-            return new Assembly(blueprint, pipeline, registry, server, kafka.transport(), options.only());
+            return new Assembly(
+                    blueprint, pipeline, registry, server, kafka.transport(), disk.transport(), options.only());
         } catch (RuntimeException e) {
             kafka.close();
+            if (disk != null) {
+                disk.close();
+            }
             throw e;
         }
     }

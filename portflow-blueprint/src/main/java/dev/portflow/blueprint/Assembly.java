@@ -2,12 +2,14 @@ package dev.portflow.blueprint;
 
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
+import dev.portflow.disk.DiskTransport;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.kafka.KafkaTransport;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineState;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * A blueprint built into a pipeline (not started) and, unless turned off, the runtime's HTTP
  * server for it: the live dashboard at {@code /}, {@code /metrics}, {@code /metrics.json},
  * {@code /health/*} and one route per {@code api_endpoint}; with Kafka connections, the process's
- * Kafka client, closed once the pipeline has drained.
+ * Kafka client, and with disk connections, the process's data directory (locked while it runs), both
+ * closed once the pipeline has drained.
  *
  * <pre>{@code
  * try (Assembly running = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults()).start()) {
@@ -36,8 +39,10 @@ public final class Assembly implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final @Nullable PortflowServer server;
     private final @Nullable KafkaTransport kafka;
+    private final @Nullable DiskTransport disk;
     private final @Nullable List<String> only;
     private final AtomicBoolean kafkaClosed = new AtomicBoolean();
+    private final AtomicBoolean diskClosed = new AtomicBoolean();
     private volatile boolean started;
     private @Nullable DrainReport drained;
 
@@ -47,12 +52,14 @@ public final class Assembly implements AutoCloseable {
             PrometheusMeterRegistry registry,
             @Nullable PortflowServer server,
             @Nullable KafkaTransport kafka,
+            @Nullable DiskTransport disk,
             @Nullable List<String> only) {
         this.blueprint = blueprint;
         this.pipeline = pipeline;
         this.registry = registry;
         this.server = server;
         this.kafka = kafka;
+        this.disk = disk;
         this.only = only;
     }
 
@@ -79,9 +86,19 @@ public final class Assembly implements AutoCloseable {
     }
 
     /**
+     * The data directory holding the logs of the pipeline's disk connections, when one runs in this
+     * process (the process holds its lock until drained): {@code --data-dir}, else the blueprint's
+     * {@code data_dir}, else {@code portflow-data/<pipeline>}; absolute.
+     */
+    public Optional<Path> diskDataDirectory() {
+        return disk == null ? Optional.empty() : Optional.of(disk.settings().dataDirectory());
+    }
+
+    /**
      * The blueprint's components that run in this process, in file order: all of them unless
      * assembled with {@link AssemblyOptions#only(List)}. (The pipeline also holds one Kafka
-     * receiver, {@code kafka_in_<component>_<port>}, per Kafka connection received here.)
+     * receiver, {@code kafka_in_<component>_<port>}, per Kafka connection received here, and one disk
+     * receiver, {@code disk_in_<component>_<port>}, per disk connection.)
      */
     public List<String> componentsHere() {
         return blueprint.components().stream()
@@ -104,7 +121,8 @@ public final class Assembly implements AutoCloseable {
     /**
      * Drains: ingress answers 503 {@code shutting_down}, readiness 503, sources stop, buffers flow
      * out to the sinks within {@code timeout}; then the server stops, and then the Kafka client is
-     * closed (what the receivers have not read stays in its topic, for the next run). Later calls
+     * closed (what the receivers have not read stays in its topic, for the next run) and the data
+     * directory released (what is not done with stays in its logs, for the next run). Later calls
      * return the first call's report.
      */
     public synchronized DrainReport drainAndStop(Duration timeout) {
@@ -115,23 +133,37 @@ public final class Assembly implements AutoCloseable {
             drained = server != null ? server.drainAndStop(timeout) : pipeline.drain(timeout);
             return drained;
         } finally {
-            closeKafka();
+            try {
+                closeKafka();
+            } finally {
+                closeDisk();
+            }
         }
     }
 
-    /** Drains for up to 30 s and stops, if started; else releases the Kafka client, if any. */
+    /** Drains for up to 30 s and stops, if started; else releases the Kafka client and the data directory, if any. */
     @Override
     public void close() {
         if (started || pipeline.state() != PipelineState.NEW) {
             drainAndStop(DEFAULT_DRAIN);
         } else {
-            closeKafka();
+            try {
+                closeKafka();
+            } finally {
+                closeDisk();
+            }
         }
     }
 
     private void closeKafka() {
         if (kafka != null && kafkaClosed.compareAndSet(false, true)) {
             kafka.close();
+        }
+    }
+
+    private void closeDisk() {
+        if (disk != null && diskClosed.compareAndSet(false, true)) {
+            disk.close();
         }
     }
 }

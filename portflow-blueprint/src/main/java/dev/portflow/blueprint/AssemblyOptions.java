@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  *                      or empty: all of them. A connection between one of them and another component
  *                      must be {@code transport: kafka}
  * @param environment   where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
+ * @param diskDirectory where {@code transport: disk} connections keep their logs ({@code --data-dir}),
+ *                      overriding the blueprint's {@code data_dir}; {@code null}: {@code data_dir}, else
+ *                      {@code portflow-data/<pipeline>} (relative to the working directory). Not the
+ *                      recipes' {@code dataDirectory}
  */
 public record AssemblyOptions(
         @Nullable PrometheusMeterRegistry meterRegistry,
@@ -28,7 +32,8 @@ public record AssemblyOptions(
         @Nullable String host,
         @Nullable Integer port,
         @Nullable List<String> only,
-        @Nullable Map<String, String> environment) {
+        @Nullable Map<String, String> environment,
+        @Nullable Path diskDirectory) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
@@ -40,33 +45,36 @@ public record AssemblyOptions(
 
     /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address, every component. */
     public static AssemblyOptions defaults() {
-        return new AssemblyOptions(null, null, true, null, null, null, null);
+        return new AssemblyOptions(null, null, true, null, null, null, null, null);
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
-        return new AssemblyOptions(registry, dataDirectory, server, host, port, only, environment);
+        return new AssemblyOptions(registry, dataDirectory, server, host, port, only, environment, diskDirectory);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
-        return new AssemblyOptions(meterRegistry, directory, server, host, port, only, environment);
+        return new AssemblyOptions(meterRegistry, directory, server, host, port, only, environment, diskDirectory);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
-        return new AssemblyOptions(meterRegistry, dataDirectory, false, host, port, only, environment);
+        return new AssemblyOptions(meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory);
     }
 
     public AssemblyOptions host(String newHost) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, newHost, port, only, environment);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, newHost, port, only, environment, diskDirectory);
     }
 
     public AssemblyOptions port(int newPort) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, newPort, only, environment);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, host, newPort, only, environment, diskDirectory);
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
     public AssemblyOptions only(@Nullable List<String> components) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, components, environment);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, host, port, components, environment, diskDirectory);
     }
 
     /** Builds and runs only {@code components}. */
@@ -76,7 +84,15 @@ public record AssemblyOptions(
 
     /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
     public AssemblyOptions environment(Map<String, String> variables) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, variables);
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory);
+    }
+
+    /**
+     * Keeps the logs of the {@code transport: disk} connections in {@code directory} ({@code --data-dir}),
+     * whatever the blueprint's {@code data_dir} says; relative to the working directory.
+     */
+    public AssemblyOptions diskDirectory(Path directory) {
+        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, environment, directory);
     }
 
     /** Whether {@code component} is built and run in this process. */

@@ -274,7 +274,7 @@ class BrokenBlueprintsTest {
                         "records read ahead of each receiving component; the default is 500"),
                 at(13, 72, "'numbers for a' is not a Kafka topic name", "1 to 249 characters of a-z A-Z 0-9 . _ -"),
                 at(14, 55, "topic only applies to transport: kafka", "add transport: kafka, or remove topic"),
-                at(15, 59, "unknown transport 'kafak'", "did you mean 'kafka'? one of: memory, kafka"),
+                at(15, 59, "unknown transport 'kafak'", "did you mean 'kafka'? one of: memory, kafka, disk"),
                 at(
                         16,
                         76,
@@ -317,6 +317,93 @@ class BrokenBlueprintsTest {
                         + " connection only, but it also feeds b.in_numbers (line 15) (hint: a port bound to Kafka cannot"
                         + " broadcast: send the other connection from another out_* port, or pass it on from the receiving"
                         + " side of the topic)");
+    }
+
+    @Test
+    void diskConnectionOptionsAndDataDir() {
+        List<Problem> problems = check(
+                "disk.yaml",
+                at(
+                        2,
+                        11,
+                        "data_dir must not be blank",
+                        "the directory of the logs of transport: disk connections, e.g. data_dir:"
+                                + " ./portflow-data/disk_checks; leave it out for portflow-data/<pipeline>"),
+                at(
+                        15,
+                        74,
+                        "overflow drop_oldest cannot apply to a disk connection: a record on disk is acknowledged as"
+                                + " durable; it cannot be evicted",
+                        "use drop_newest, block, block_with_timeout or fail"),
+                at(16, 59, "max_bytes only applies to transport: disk", "add transport: disk, or remove max_bytes"),
+                at(
+                        17,
+                        76,
+                        "max_bytes must be at least 1048576 (1 MiB), was 1048575",
+                        "the bytes the connection's log may take on disk; leave it out for the default 1073741824"
+                                + " (1 GiB)"),
+                at(18, 59, "unknown transport 'dsik'", "did you mean 'disk'? one of: memory, kafka, disk"),
+                at(19, 72, "topic only applies to transport: kafka", "add transport: kafka, or remove topic"),
+                at(19, 81, "unknown connection key 'max_byte'", "did you mean 'max_bytes'?"));
+        assertThat(problems.get(1).format())
+                .isEqualTo("src/test/resources/broken/disk.yaml:15:74: overflow drop_oldest cannot apply to a disk"
+                        + " connection: a record on disk is acknowledged as durable; it cannot be evicted (hint: use"
+                        + " drop_newest, block, block_with_timeout or fail; buffer_size is the records its log may"
+                        + " hold)");
+    }
+
+    @Test
+    void diskBoundPortsCarryTheirDiskConnectionOnly() {
+        check(
+                "disk-ports.yaml",
+                at(2, 11, "data_dir must be a string, found a list", "e.g. data_dir: ./portflow-data/orders"),
+                at(3, 1, "unknown top-level key 'data_dri'", "did you mean 'data_dir'?"),
+                at(
+                        14,
+                        12,
+                        "component name 'disk_in_d_in_numbers' is taken by the receiver of disk connection"
+                                + " gen4.out_numbers -> d.in_numbers",
+                        "rename the component"),
+                at(
+                        16,
+                        5,
+                        "output port gen.out_numbers sends to a disk log, so it carries this connection only, but it"
+                                + " also feeds b.in_numbers (line 17)",
+                        "a port bound to a disk log cannot broadcast"),
+                at(
+                        18,
+                        5,
+                        "input port c.in_numbers receives from a disk log, so no other connection may feed it, but"
+                                + " gen3.out_numbers (line 19) does too",
+                        "put a merge in front of c and send the merge's output over disk"));
+    }
+
+    @Test
+    void onlyMustRunBothEndsOfADiskConnection() {
+        Path file = Path.of("src/test/resources/split/disk.yaml");
+        assertThat(Blueprints.validate(file).problems()).as("valid as a whole").isEmpty();
+        assertThat(Blueprints.validate(file, List.of("api", "enrich")).problems())
+                .as("split at the kafka edge")
+                .isEmpty();
+        assertThat(Blueprints.validate(file, List.of("big", "store")).problems())
+                .isEmpty();
+
+        String f = file.toString();
+        assertThat(Blueprints.validate(file, List.of("enrich", "big", "store")).report())
+                .isEqualTo(f + ":8:63: connection api.out_requests -> enrich.in_orders crosses --only: api runs in"
+                        + " another process, but a disk connection's log lives in the data directory of this process,"
+                        + " so both its ends must run in the same process (hint: use transport: kafka to span"
+                        + " processes, or add api to --only)");
+        assertThat(Blueprints.validate(file, List.of("api", "enrich", "big")).report())
+                .isEqualTo(f + ":10:60: connection big.out_orders -> store.in_orders crosses --only: store runs in"
+                        + " another process, but a disk connection's log lives in the data directory of this process,"
+                        + " so both its ends must run in the same process (hint: use transport: kafka to span"
+                        + " processes, or add store to --only)");
+        assertThatThrownBy(() -> Blueprints.assemble(
+                        Blueprints.load(file),
+                        AssemblyOptions.defaults().withoutServer().only("api", "enrich", "big")))
+                .isInstanceOf(BlueprintException.class)
+                .hasMessageContaining("disk.yaml:10:60: connection big.out_orders -> store.in_orders crosses --only");
     }
 
     @Test

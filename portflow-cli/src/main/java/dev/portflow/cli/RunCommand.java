@@ -35,9 +35,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code portflow run [BLUEPRINT] [--only a,b]}: validates, assembles and runs a blueprint (or, with
- * {@code --only}, those of its components; the others run in other processes, reached over their
- * {@code transport: kafka} connections) until it ends by itself or the process gets SIGINT /
+ * {@code portflow run [BLUEPRINT] [--only a,b] [--data-dir DIR]}: validates, assembles and runs a
+ * blueprint (or, with {@code --only}, those of its components; the others run in other processes,
+ * reached over their {@code transport: kafka} connections; {@code transport: disk} connections keep
+ * their logs in {@code --data-dir}, else the blueprint's {@code data_dir}, else
+ * {@code portflow-data/<pipeline>}) until it ends by itself or the process gets SIGINT /
  * SIGTERM; then drains (ingress answers 503 shutting_down, readiness 503, buffers flow to the sinks),
  * prints what was left in each buffer, and exits 0. The server (dashboard, metrics, health) runs
  * whether or not the components here have an ingress.
@@ -81,6 +83,13 @@ final class RunCommand implements Callable<Integer> {
     private @Nullable List<String> only;
 
     @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "where transport: disk connections keep their logs, overriding the blueprint's data_dir"
+                    + " (default: data_dir, else portflow-data/<pipeline>); one process at a time may use it")
+    private @Nullable Path dataDir;
+
+    @Option(
             names = "--drain-timeout",
             paramLabel = "SECONDS",
             defaultValue = "30",
@@ -121,6 +130,9 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--host must be a host name or address, was '" + host + "'");
         }
+        if (dataDir != null && dataDir.toString().isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir must name a directory, was ''");
+        }
         try {
             CliLogging.configure(CliLogging.parse(logLevel));
         } catch (IllegalArgumentException e) {
@@ -144,6 +156,9 @@ final class RunCommand implements Callable<Integer> {
             }
             if (host != null) {
                 options = options.host(host);
+            }
+            if (dataDir != null) {
+                options = options.diskDirectory(dataDir);
             }
             Assembly assembly;
             try {
@@ -228,6 +243,10 @@ final class RunCommand implements Callable<Integer> {
                 String topic = c.topicIn(assembly.pipeline().name());
                 out.println("  kafka:     " + c.describe() + "   (topic " + topic + "; "
                         + (sends && receives ? "both ends here" : sends ? "sending here" : "receiving here") + ")");
+            }
+            if (c.isDisk() && sends && receives) {
+                out.println("  disk:      " + c.describe() + "   (log in "
+                        + assembly.diskDataDirectory().map(Path::toString).orElse("?") + ")");
             }
         }
         assembly.server().ifPresent((PortflowServer server) -> {

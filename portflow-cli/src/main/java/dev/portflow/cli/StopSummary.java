@@ -38,7 +38,8 @@ record StopSummary(DrainReport report, PipelineHealth health, long drainSeconds,
                 .filter(DrainReport.Leftover::redelivered)
                 .count();
         if (redelivered > 0) {
-            out.println(redelivered + " of them stay in their Kafka topic and are read again by the next run");
+            out.println(
+                    redelivered + " of them stay in their Kafka topic or disk log and are read again by the next run");
         }
         if (!report.unfinished().isEmpty() && report.unfinished().size() > redelivered) {
             try {

@@ -49,6 +49,7 @@ class ArchitectureTest {
             "dashboard.Dashboard",
             "recipes.Json",
             "kafka.KafkaTransport",
+            "disk.DiskTransport",
             "blueprint.Blueprints",
             "blueprint.spi.Recipe",
             "cli.PortflowCli"
@@ -80,6 +81,8 @@ class ArchitectureTest {
                 .definedBy("dev.portflow.recipes..")
                 .layer("Kafka")
                 .definedBy("dev.portflow.kafka..")
+                .layer("Disk")
+                .definedBy("dev.portflow.disk..")
                 .layer("Blueprint")
                 .definedBy(
                         "dev.portflow.blueprint",
@@ -103,8 +106,10 @@ class ArchitectureTest {
                 .mayOnlyAccessLayers("Core", "Json", "RecipeSpi")
                 .whereLayer("Kafka")
                 .mayOnlyAccessLayers("Core", "Json")
+                .whereLayer("Disk")
+                .mayOnlyAccessLayers("Core", "Json")
                 .whereLayer("Blueprint")
-                .mayOnlyAccessLayers("Core", "Json", "Http", "Dashboard", "RecipeSpi", "Kafka")
+                .mayOnlyAccessLayers("Core", "Json", "Http", "Dashboard", "RecipeSpi", "Kafka", "Disk")
                 .whereLayer("Cli")
                 .mayNotBeAccessedByAnyLayer()
                 .check(classes);

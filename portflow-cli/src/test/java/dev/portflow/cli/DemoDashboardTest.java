@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DemoDashboardTest {
 
     private static final List<String> DEMO_COMPONENTS =
-            List.of("sensors", "api", "enrich", "route", "archive", "store", "hot_readings");
+            List.of("sensors", "api", "intake", "enrich", "route", "archive", "store", "hot_readings");
 
     @Test
     void theDemoShowsItsSlowStageAsTheBottleneck(@TempDir Path dir) throws Exception {
@@ -40,7 +40,10 @@ class DemoDashboardTest {
         }
         try (Assembly demo = Blueprints.assemble(
                                 Blueprints.load(blueprint),
-                                AssemblyOptions.defaults().port(0).dataDirectory(dir))
+                                AssemblyOptions.defaults()
+                                        .port(0)
+                                        .dataDirectory(dir)
+                                        .diskDirectory(dir.resolve("disk")))
                         .start();
                 HeadlessChromium browser = HeadlessChromium.start(1440, 900)) {
             var driver = browser.driver;

@@ -94,10 +94,13 @@ public final class DiskReceiver<T> implements Source<T> {
     /**
      * The pipeline this receiver feeds (it must hold the edge's receiving component); required after
      * {@code build()} and before {@code start()}, since the position advances only past messages
-     * whose work is complete in it ({@link Pipeline#completionWatermark}).
+     * whose work is complete in it ({@link Pipeline#completionWatermark}). Registers the log's
+     * meters ({@code portflow.disk.*}) in the pipeline's registry.
      */
     public void watch(Pipeline pipeline) {
         this.watermark = pipeline.completionWatermark(edge.toComponent(), edge.toPort());
+        // bound here rather than when the receiver starts running, so the meters are there from the first scrape
+        DiskMeters.bind(pipeline.meterRegistry(), log, edge.pipeline(), edge.toComponent(), edge.toPort());
     }
 
     @Override
@@ -107,7 +110,6 @@ public final class DiskReceiver<T> implements Source<T> {
             throw new IllegalStateException("the disk receiver of " + edge.describe()
                     + " does not know the pipeline it feeds (call watch(pipeline) before start)");
         }
-        DiskMeters.bind(context.meterRegistry(), log, edge.pipeline(), edge.toComponent(), edge.toPort());
         new Reading(context, fed).run();
     }
 

@@ -1,17 +1,13 @@
 package dev.portflow.blueprint.assemble;
 
-import dev.portflow.EventTimed;
 import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.http.DecodedMessage;
 import dev.portflow.http.JsonSchemaDecoder;
 import dev.portflow.json.StrictJson;
 import dev.portflow.kafka.MessageCodec;
 import dev.portflow.message.JsonMessage;
-import dev.portflow.port.ErrorEnvelope;
-import dev.portflow.port.PortName;
 import dev.portflow.port.SchemaViolation;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -21,15 +17,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How the messages of one Kafka connection become records: decided from the blueprint alone, so the
- * sending and the receiving process agree without talking to each other.
+ * sending and the receiving process agree without talking to each other. The type is
+ * {@link EdgeMessageTypes#messageType}'s:
  *
  * <ul>
- *   <li>a recipe at either end: {@link JsonMessage}s ({@link MessageCodec#jsonMessages()}); what a
- *       user class sends that is not one is made into one as the sinks do (an {@link ErrorEnvelope}
- *       as its fields, anything else as Jackson renders it, with a fresh id);
- *   <li>user classes at both ends: JSON of the type the sender's output port carries (its type
- *       argument), else the type the receiver's input port takes, else any JSON value
- *       ({@code Object}: maps, lists, strings, numbers); {@code JsonMessage} as above.
+ *   <li>{@link JsonMessage}s ({@link MessageCodec#jsonMessages()}) when a recipe is at either end;
+ *       what a user class sends that is not one is made into one as the sinks do
+ *       ({@link EdgeMessageTypes#asJsonMessage});
+ *   <li>else JSON of that type ({@link MessageCodec#json}).
  * </ul>
  *
  * <p>When the connection's ports declare a JSON Schema, messages are checked against it on both
@@ -44,7 +39,7 @@ final class KafkaCodecs {
     /** The codec of {@code edge}, checked against {@code schema} unless it is {@code null}. */
     @SuppressWarnings("unchecked")
     static MessageCodec<Object> forEdge(BlueprintValidator.Edge edge, @Nullable JsonNode schema) {
-        Class<?> type = messageType(edge);
+        Class<?> type = EdgeMessageTypes.messageType(edge);
         MessageCodec<Object> codec =
                 type == JsonMessage.class ? new AsJsonMessages() : (MessageCodec<Object>) MessageCodec.json(type);
         if (schema != null) {
@@ -54,24 +49,11 @@ final class KafkaCodecs {
         return codec;
     }
 
-    /** The Java type a Kafka connection's records carry. */
-    static Class<?> messageType(BlueprintValidator.Edge edge) {
-        BlueprintValidator.Resolved from = edge.from();
-        BlueprintValidator.Resolved to = edge.to();
-        if (from.recipe() != null || to.recipe() != null) {
-            return JsonMessage.class;
-        }
-        Class<?> sent = PortName.isError(edge.fromEnd().port())
-                ? ErrorEnvelope.class
-                : ComponentTypes.outputType(from.userClass(), from.kind());
-        return sent != Object.class ? sent : ComponentTypes.inputType(to.userClass(), to.kind());
-    }
-
     /** Why {@code message} fails {@code decoder}'s schema, or {@code null} when it passes. */
     private static @Nullable String violation(JsonSchemaDecoder decoder, Object message) {
         Object body = message instanceof JsonMessage json
                 ? json.body()
-                : asJsonMessage(message).body();
+                : EdgeMessageTypes.asJsonMessage(message).body();
         JsonNode tree = MAPPER.valueToTree(body);
         DecodedMessage<JsonMessage> decoded = decoder.decode(tree, "schema-check", Instant.EPOCH);
         if (decoded.isValid()) {
@@ -81,21 +63,6 @@ final class KafkaCodecs {
                 .map((SchemaViolation v) ->
                         v.field() == null || v.field().isEmpty() ? v.message() : v.field() + ": " + v.message())
                 .collect(Collectors.joining("; "));
-    }
-
-    /** A message as the recipes see it (what their sinks make of one). */
-    static JsonMessage asJsonMessage(Object message) {
-        return switch (message) {
-            case JsonMessage json -> json;
-            case ErrorEnvelope envelope ->
-                new JsonMessage(UUID.randomUUID().toString(), envelope.time(), null, envelope.toMap());
-            default ->
-                new JsonMessage(
-                        UUID.randomUUID().toString(),
-                        Instant.now(),
-                        message instanceof EventTimed timed ? timed.eventTime() : null,
-                        MAPPER.convertValue(message, Object.class));
-        };
     }
 
     /** {@link MessageCodec#jsonMessages()} that also takes messages of other types (made into JsonMessages). */
@@ -116,7 +83,7 @@ final class KafkaCodecs {
 
         @Override
         public byte[] encode(Object message, Headers headers) {
-            return inner.encode(asJsonMessage(message), headers);
+            return inner.encode(EdgeMessageTypes.asJsonMessage(message), headers);
         }
 
         @Override

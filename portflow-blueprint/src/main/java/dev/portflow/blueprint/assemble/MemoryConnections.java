@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The second step of assembly: connects, in memory, the connections with an end in this process (with
  * their buffer: {@link ConnectionDefaults#options}), and sets their Kafka connections aside for
- * {@link KafkaEnds}. A connection whose two ends run elsewhere is left out.
+ * {@link KafkaEnds} and their disk connections for {@link DiskEnds}. A connection whose two ends run
+ * elsewhere is left out.
  *
  * <p>Internal: not part of the API; public for {@code dev.portflow.blueprint}, whose assembler runs
  * the steps.
@@ -18,9 +19,24 @@ public final class MemoryConnections {
 
     private MemoryConnections() {}
 
-    /** Connects the in-memory connections among {@code edges}; returns the Kafka connections with an end here. */
-    public static List<Edge> connect(AssemblyState state, List<Edge> edges) {
+    /**
+     * The connections with an end here that do not run in memory, in file order.
+     *
+     * @param kafka those over Kafka
+     * @param disk  those on disk
+     */
+    public record Elsewhere(List<Edge> kafka, List<Edge> disk) {
+
+        public Elsewhere {
+            kafka = List.copyOf(kafka);
+            disk = List.copyOf(disk);
+        }
+    }
+
+    /** Connects the in-memory connections among {@code edges}; returns the Kafka and disk connections with an end here. */
+    public static Elsewhere connect(AssemblyState state, List<Edge> edges) {
         List<Edge> kafkaEdges = new ArrayList<>();
+        List<Edge> diskEdges = new ArrayList<>();
         for (Edge e : edges) {
             ConnectionSpec c = e.spec();
             boolean sends = state.runsHere(e.fromEnd().component());
@@ -30,6 +46,8 @@ public final class MemoryConnections {
             }
             if (c.isKafka()) {
                 kafkaEdges.add(e);
+            } else if (c.isDisk()) {
+                diskEdges.add(e);
             } else {
                 state.builder()
                         .connect(
@@ -38,6 +56,6 @@ public final class MemoryConnections {
                                 ConnectionDefaults.options(c, e.from().recipe()));
             }
         }
-        return kafkaEdges;
+        return new Elsewhere(kafkaEdges, diskEdges);
     }
 }

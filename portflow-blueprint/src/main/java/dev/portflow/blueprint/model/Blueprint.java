@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param components  the components, in file order
  * @param connections the connections, in file order
  * @param kafka       the {@code kafka} section, or {@code null}
+ * @param dataDir     {@code data_dir} as written: where {@code transport: disk} connections keep their logs
+ *                    (relative to the working directory), or {@code null}
  * @param position    where the document starts
  * @param positions   where each top-level key's value starts
  */
@@ -42,6 +44,7 @@ public record Blueprint(
         List<ComponentSpec> components,
         List<ConnectionSpec> connections,
         @Nullable KafkaSpec kafka,
+        @Nullable String dataDir,
         Position position,
         Map<String, Position> positions) {
 

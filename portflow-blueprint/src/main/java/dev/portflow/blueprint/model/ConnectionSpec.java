@@ -8,18 +8,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of {@code connections:}. Options left out are {@code null} and take the defaults at
- * assembly: buffer 1024 (for a Kafka connection: a consumer lag of 10000); {@code block} (or
- * {@code block_with_timeout} for edges leaving an {@code api_endpoint}); timeout 2000 ms;
- * transport {@code memory}; the topic of a Kafka connection {@code portflow.<pipeline>.<from
- * component>.<from port>}.
+ * assembly: buffer 1024 (for a Kafka connection: a consumer lag of 10000; for a disk connection:
+ * 10000 records in its log); {@code block} (or {@code block_with_timeout} for edges leaving an
+ * {@code api_endpoint}); timeout 2000 ms; transport {@code memory}; the topic of a Kafka connection
+ * {@code portflow.<pipeline>.<from component>.<from port>}; the bytes a disk connection's log may
+ * take 1 GiB.
  *
  * @param from       the sending port ({@code null} in a model with problems)
  * @param to         the receiving port ({@code null} in a model with problems)
- * @param bufferSize {@code buffer_size} (for Kafka: the consumer lag allowed), or {@code null}
+ * @param bufferSize {@code buffer_size} (for Kafka: the consumer lag allowed; for disk: the records its
+ *                   log may hold), or {@code null}
  * @param overflow   {@code overflow} as written, or {@code null}
  * @param timeoutMs  {@code timeout_ms}, or {@code null}
  * @param transport  {@code transport} as written, or {@code null}
  * @param topic      {@code topic} (Kafka), or {@code null}
+ * @param maxBytes   {@code max_bytes} (disk: the bytes its log may take on disk), or {@code null}
  * @param position   where the entry starts
  * @param positions  where each key's value starts
  */
@@ -31,11 +34,13 @@ public record ConnectionSpec(
         @Nullable Long timeoutMs,
         @Nullable String transport,
         @Nullable String topic,
+        @Nullable Long maxBytes,
         Position position,
         Map<String, Position> positions) {
 
     public static final String MEMORY = "memory";
     public static final String KAFKA = "kafka";
+    public static final String DISK = "disk";
 
     public ConnectionSpec {
         positions = Positions.copy(positions);
@@ -51,9 +56,14 @@ public record ConnectionSpec(
         return parseOverflow(overflow);
     }
 
-    /** {@code memory} unless {@code transport: kafka}. */
+    /** Whether {@code transport: kafka}: the buffer is a Kafka topic. */
     public boolean isKafka() {
         return KAFKA.equals(transport);
+    }
+
+    /** Whether {@code transport: disk}: the buffer is a log in this process's data directory. */
+    public boolean isDisk() {
+        return DISK.equals(transport);
     }
 
     static @Nullable OverflowPolicy parseOverflow(@Nullable String text) {

@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BlueprintParser {
 
     static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "server", "schemas", "components", "connections", "kafka");
+            List.of("name", "server", "schemas", "components", "connections", "kafka", "data_dir");
     static final List<String> SERVER_KEYS = List.of(
             "host",
             "port",
@@ -57,7 +57,7 @@ public final class BlueprintParser {
             List.of("name", "recipe", "class", "config", "inputs", "outputs", "workers", "ordering", "key");
     static final List<String> PORT_KEYS = List.of("name", "schema");
     static final List<String> CONNECTION_KEYS =
-            List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic");
+            List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic", "max_bytes");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
     /** Client properties Portflow sets itself: overriding them would break the transport. */
     static final List<String> RESERVED_CLIENT_PROPERTIES = List.of(
@@ -246,6 +246,7 @@ public final class BlueprintParser {
         List<ComponentSpec> components = new ArrayList<>();
         List<ConnectionSpec> connections = new ArrayList<>();
         KafkaSpec kafka = null;
+        String dataDir = null;
         for (YamlNode.Entry e : top.entries()) {
             positions.put(e.key(), e.value().position());
             switch (e.key()) {
@@ -285,6 +286,7 @@ public final class BlueprintParser {
                                 "e.g. kafka: {bootstrap_servers: \"localhost:9092\"}");
                     }
                 }
+                case "data_dir" -> dataDir = dataDir(e.value());
                 default -> unknownKey(e, TOP_LEVEL_KEYS, "top-level key", "a blueprint has");
             }
         }
@@ -295,7 +297,19 @@ public final class BlueprintParser {
             problem(top.position(), "the blueprint has no components", "add components: with at least one component");
         }
         return new Blueprint(
-                file, path, name, server, schemas, components, connections, kafka, top.position(), positions);
+                file, path, name, server, schemas, components, connections, kafka, dataDir, top.position(), positions);
+    }
+
+    /** {@code data_dir}: a directory's path, or {@code null} with a problem (blank is validation's). */
+    private @Nullable String dataDir(YamlNode node) {
+        if (node instanceof YamlNode.Scalar s && !s.isNull()) {
+            return s.text();
+        }
+        problem(
+                node.position(),
+                "data_dir must be a string, found " + node.describe(),
+                "the directory of the logs of transport: disk connections, e.g. data_dir: ./portflow-data/orders");
+        return null;
     }
 
     /** Whether {@code items} is within {@code max}; else the blueprint is refused, with a problem at the first one too many. */
@@ -670,6 +684,7 @@ public final class BlueprintParser {
         Long timeoutMs = null;
         String transport = null;
         String topic = null;
+        Long maxBytes = null;
         Map<String, Position> positions = new LinkedHashMap<>();
         for (YamlNode.Entry e : m.entries()) {
             positions.put(e.key(), e.value().position());
@@ -693,6 +708,7 @@ public final class BlueprintParser {
                 case "timeout_ms" -> timeoutMs = integer(e.value(), "timeout_ms");
                 case "transport" -> transport = text(e.value(), "transport");
                 case "topic" -> topic = text(e.value(), "topic");
+                case "max_bytes" -> maxBytes = integer(e.value(), "max_bytes");
                 default -> unknownKey(e, CONNECTION_KEYS, "connection key", "a connection has");
             }
         }
@@ -703,7 +719,7 @@ public final class BlueprintParser {
             problem(m.position(), "a connection has no to:", "add to: <component>.<in_port>");
         }
         return Optional.of(new ConnectionSpec(
-                from, to, bufferSize, overflow, timeoutMs, transport, topic, m.position(), positions));
+                from, to, bufferSize, overflow, timeoutMs, transport, topic, maxBytes, m.position(), positions));
     }
 
     private @Nullable Endpoint endpoint(YamlNode node, String key, String example) {

@@ -117,6 +117,7 @@ public final class BlueprintValidator {
         Components components = new Components(state, recipes, loader);
         components.checkPipelineName();
         Schemas.check(state);
+        DataDirectory.check(state);
         Map<ComponentSpec, Resolved> resolved = new LinkedHashMap<>();
         for (ComponentSpec c : blueprint.components()) {
             resolved.put(c, components.resolve(c));
@@ -144,7 +145,7 @@ public final class BlueprintValidator {
         ApiPaths.check(state.components.values(), state::problem);
         SinkFiles.check(state.components.values(), state::problem);
         CycleCheck.check(state);
-        KafkaPorts.check(state);
+        RemotePorts.check(state);
         OnlySubset.check(state, subset);
         return state.result();
     }

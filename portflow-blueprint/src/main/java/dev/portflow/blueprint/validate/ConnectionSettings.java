@@ -4,6 +4,7 @@ import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
+import dev.portflow.disk.DiskEdge;
 import dev.portflow.kafka.KafkaEdge;
 import dev.portflow.port.OverflowPolicy;
 import java.util.List;
@@ -12,14 +13,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The options of one connection: {@code buffer_size}, {@code overflow}, {@code timeout_ms},
- * {@code transport} and {@code topic} are each valid and apply to it, for a connection that takes an
- * ingress's requests ({@link IngressSends}) and for one over Kafka too.
+ * {@code transport}, {@code topic} and {@code max_bytes} are each valid and apply to it, for a
+ * connection that takes an ingress's requests ({@link IngressSends}), for one over Kafka and for one
+ * on disk too.
  */
 final class ConnectionSettings {
 
     static final List<String> OVERFLOW_NAMES =
             List.of("block", "block_with_timeout", "drop_oldest", "drop_newest", "fail");
-    static final List<String> TRANSPORTS = List.of(ConnectionSpec.MEMORY, ConnectionSpec.KAFKA);
+    static final List<String> TRANSPORTS = List.of(ConnectionSpec.MEMORY, ConnectionSpec.KAFKA, ConnectionSpec.DISK);
 
     private ConnectionSettings() {}
 
@@ -32,7 +34,7 @@ final class ConnectionSettings {
                     size == 0
                             ? "buffer_size must be at least 1, was 0: a buffer with no room can never take a message"
                             : "buffer_size must be at least 1, was " + size,
-                    "use 1 for a hand-off, or leave it out for the default " + ConnectionDefaults.DEFAULT_CAPACITY);
+                    "use 1 for a hand-off, or leave it out for the default " + ConnectionDefaults.defaultBufferSize(c));
         }
         OverflowPolicy policy = c.overflowPolicy();
         if (c.overflow() != null && policy == null) {
@@ -72,13 +74,16 @@ final class ConnectionSettings {
                     c.position("transport"),
                     "unknown transport '" + transport + "'",
                     Suggestions.didYouMean(transport, TRANSPORTS, "one of"));
-        } else if (c.isKafka()) {
-            kafkaOptions(state, c, policy);
-        } else if (c.topic() != null) {
-            state.problem(
-                    c.position("topic"),
-                    "topic only applies to transport: kafka",
-                    "add transport: kafka, or remove topic");
+        } else {
+            if (c.isKafka()) {
+                kafkaOptions(state, c, policy);
+            } else if (c.topic() != null) {
+                state.problem(
+                        c.position("topic"),
+                        "topic only applies to transport: kafka",
+                        "add transport: kafka, or remove topic");
+            }
+            diskOptions(state, c, policy);
         }
     }
 
@@ -89,7 +94,7 @@ final class ConnectionSettings {
      */
     private static void ingressOptions(
             ValidationState state, ConnectionSpec c, Resolved from, @Nullable OverflowPolicy policy) {
-        if (policy == OverflowPolicy.DROP_OLDEST && !c.isKafka()) { // Kafka says it in its own words
+        if (policy == OverflowPolicy.DROP_OLDEST && !c.isKafka() && !c.isDisk()) { // they say it in their own words
             state.problem(
                     c.position("overflow"),
                     "overflow drop_oldest cannot apply to a connection from api_endpoint '"
@@ -142,6 +147,33 @@ final class ConnectionSettings {
                     "overflow drop_oldest cannot apply to a kafka connection: a record"
                             + " in a topic cannot be taken back",
                     "use drop_newest, block, block_with_timeout or fail; buffer_size is the consumer lag allowed");
+        }
+    }
+
+    /**
+     * What a disk connection may say, and what only a disk connection may: no drop_oldest, and a
+     * {@code max_bytes} of at least {@link DiskEdge#MIN_MAX_BYTES}.
+     */
+    private static void diskOptions(ValidationState state, ConnectionSpec c, @Nullable OverflowPolicy policy) {
+        Long maxBytes = c.maxBytes();
+        if (maxBytes != null && !c.isDisk()) {
+            state.problem(
+                    c.position("max_bytes"),
+                    "max_bytes only applies to transport: disk",
+                    "add transport: disk, or remove max_bytes");
+        } else if (maxBytes != null && maxBytes < DiskEdge.MIN_MAX_BYTES) {
+            state.problem(
+                    c.position("max_bytes"),
+                    "max_bytes must be at least " + DiskEdge.MIN_MAX_BYTES + " (1 MiB), was " + maxBytes,
+                    "the bytes the connection's log may take on disk; leave it out for the default "
+                            + DiskEdge.DEFAULT_MAX_BYTES + " (1 GiB)");
+        }
+        if (c.isDisk() && policy == OverflowPolicy.DROP_OLDEST) {
+            state.problem(
+                    c.position("overflow"),
+                    "overflow drop_oldest cannot apply to a disk connection: a record on disk is acknowledged as"
+                            + " durable; it cannot be evicted",
+                    "use drop_newest, block, block_with_timeout or fail; buffer_size is the records its log may hold");
         }
     }
 }

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code --only} asks of a blueprint: it names components that exist, and the connections that
- * cross from them to the components of other processes go over Kafka.
+ * cross from them to the components of other processes go over Kafka (not in memory, and not on disk:
+ * a disk connection's log lives in the data directory of one process, which runs both its ends).
  */
 final class OnlySubset {
 
@@ -17,7 +18,8 @@ final class OnlySubset {
 
     /**
      * With {@code --only}: every name is a component, and a connection between a component that runs
-     * here and one that runs in another process goes over Kafka.
+     * here and one that runs in another process goes over Kafka (a disk connection, whose log is in
+     * this process's data directory, has both ends here or neither).
      *
      * @param only the components {@code --only} names, without duplicates; {@code null} for all
      */
@@ -44,8 +46,15 @@ final class OnlySubset {
             ConnectionSpec c = e.spec();
             boolean sends = here.contains(e.fromEnd().component());
             boolean receives = here.contains(e.toEnd().component());
-            if (sends != receives && !c.isKafka()) {
-                String elsewhere = sends ? e.toEnd().component() : e.fromEnd().component();
+            String elsewhere = sends ? e.toEnd().component() : e.fromEnd().component();
+            if (sends != receives && c.isDisk()) {
+                state.problem(
+                        c.position("transport"),
+                        "connection " + c.describe() + " crosses --only: " + elsewhere
+                                + " runs in another process, but a disk connection's log lives in the data directory"
+                                + " of this process, so both its ends must run in the same process",
+                        "use transport: kafka to span processes, or add " + elsewhere + " to --only");
+            } else if (sends != receives && !c.isKafka()) {
                 state.problem(
                         c.position(),
                         "connection " + c.describe() + " crosses --only: " + elsewhere

@@ -78,22 +78,23 @@ class KafkaCodecsTest {
 
     @Test
     void aRecipeAtEitherEndMeansJsonMessages() {
-        assertThat(KafkaCodecs.messageType(edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))))
+        assertThat(EdgeMessageTypes.messageType(
+                        edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink"))))
                 .isEqualTo(JsonMessage.class);
-        assertThat(KafkaCodecs.messageType(
+        assertThat(EdgeMessageTypes.messageType(
                         edge(blueprint("class: " + FIXTURES + "Typed$Readings", "recipe: log_sink"))))
                 .isEqualTo(JsonMessage.class);
     }
 
     @Test
     void userClassesAtBothEndsUseTheSendersTypeElseTheReceivers() {
-        assertThat(KafkaCodecs.messageType(
+        assertThat(EdgeMessageTypes.messageType(
                         edge(blueprint("class: " + FIXTURES + "Typed$Readings", "class: " + FIXTURES + "Collect"))))
                 .isEqualTo(Typed.Reading.class);
-        assertThat(KafkaCodecs.messageType(edge(
+        assertThat(EdgeMessageTypes.messageType(edge(
                         blueprint("class: " + FIXTURES + "Numbers", "class: " + FIXTURES + "Typed$ReadingKeeper"))))
                 .isEqualTo(Typed.Reading.class);
-        assertThat(KafkaCodecs.messageType(
+        assertThat(EdgeMessageTypes.messageType(
                         edge(blueprint("class: " + FIXTURES + "Numbers", "class: " + FIXTURES + "Collect"))))
                 .isEqualTo(Object.class);
     }
@@ -173,7 +174,8 @@ class KafkaCodecsTest {
             assertThat(m.id()).isNotBlank();
         });
         ErrorEnvelope envelope = ErrorEnvelope.of("p", "c", "in_x", new IllegalStateException("boom"), "payload");
-        assertThat(KafkaCodecs.asJsonMessage(envelope).fields()).containsEntry("message", "boom");
-        assertThat(List.of(KafkaCodecs.asJsonMessage(envelope).ingestTime())).containsExactly(envelope.time());
+        assertThat(EdgeMessageTypes.asJsonMessage(envelope).fields()).containsEntry("message", "boom");
+        assertThat(List.of(EdgeMessageTypes.asJsonMessage(envelope).ingestTime()))
+                .containsExactly(envelope.time());
     }
 }
