@@ -48,6 +48,7 @@ class DiskCrashTest {
     private static final int DEFAULT_KILLS = 20;
     private static final int KILLS = Integer.getInteger("portflow.crash.kills", DEFAULT_KILLS);
     private static final int CLIENTS = 8;
+    private static final long PAUSE_MILLIS = 16;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     @Test
@@ -180,6 +181,10 @@ class DiskCrashTest {
                         accepted.add(m.group(1));
                     }
                 }
+                // about 500 requests a second from the 8 clients: more than the pipeline drains (the
+                // buffer fills, so there are 503s too), but not so many that a restart spends its
+                // life catching up
+                Thread.sleep(PAUSE_MILLIS);
             } catch (IOException cut) {
                 unanswered.incrementAndGet(); // the process is down or was killed mid-request
                 Thread.sleep(50);
