@@ -104,7 +104,7 @@ class DiskCrashTest {
                 assertThat(process.process.exitValue()).isEqualTo(137);
                 process = start(blueprint, dir, data, port, kill);
                 process.awaitReady(port);
-                redelivered += (long) metric(client, port, "portflow_disk_records_recovered_total");
+                redelivered += (long) PortflowProcess.metric(client, port, "portflow_disk_records_recovered_total");
             }
             Thread.sleep(300); // the last life takes requests too
             stop.set(true);
@@ -113,7 +113,7 @@ class DiskCrashTest {
             }
             // everything on disk reaches the store, then a clean stop
             await().atMost(Duration.ofMinutes(2))
-                    .until(() -> metric(
+                    .until(() -> PortflowProcess.metric(
                                     client,
                                     port,
                                     "portflow_port_queue_depth{component=\"slow\",pipeline=\"orders\","
@@ -224,21 +224,5 @@ class DiskCrashTest {
                 data.toString(),
                 "--port",
                 Integer.toString(port));
-    }
-
-    private static double metric(HttpClient client, int port, String series) throws Exception {
-        String body = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (String line : body.lines().toList()) {
-            if (line.startsWith(series + " ") || (line.startsWith(series + "{") && !series.contains("{"))) {
-                return Double.parseDouble(
-                        line.substring(line.lastIndexOf(' ') + 1).trim());
-            }
-        }
-        throw new AssertionError("no " + series + " in /metrics of port " + port);
     }
 }

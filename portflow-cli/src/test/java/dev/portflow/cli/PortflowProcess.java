@@ -77,6 +77,26 @@ final class PortflowProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The value of {@code series} in the {@code /metrics} of the process on {@code port}: a full series
+     * ({@code name{labels}}), or a bare name, which matches its first series whatever the labels.
+     */
+    static double metric(HttpClient client, int port, String series) throws Exception {
+        String body = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(series + " ") || (!series.contains("{") && line.startsWith(series + "{"))) {
+                return Double.parseDouble(
+                        line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + series + " in /metrics of port " + port);
+    }
+
     /** SIGTERM, as often as called (Process.destroy need not signal a second time). */
     void signal() throws Exception {
         new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid()))

@@ -240,7 +240,7 @@ class TwoProcessKafkaTest {
 
     /** Messages the store of the process on {@code port} has taken, from its /metrics. */
     private static double stored(HttpClient client, int port) throws Exception {
-        return metric(
+        return PortflowProcess.metric(
                 client,
                 port,
                 "portflow_port_messages_in_total{component=\"store\",pipeline=\"orders\","
@@ -249,26 +249,11 @@ class TwoProcessKafkaTest {
 
     /** The Kafka edge's depth (consumer lag) as the process on {@code port} reports it. */
     private static double kafkaDepth(HttpClient client, int port, String component, String portName) throws Exception {
-        return metric(
+        return PortflowProcess.metric(
                 client,
                 port,
                 "portflow_port_queue_depth{component=\"" + component + "\",pipeline=\"orders\"," + "port=\"" + portName
                         + "\",transport=\"kafka\"}");
-    }
-
-    private static double metric(HttpClient client, int port, String series) throws Exception {
-        String body = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (String line : body.lines().toList()) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no " + series + " in /metrics of port " + port);
     }
 
     /** Where each missing id is in the topic, the group's committed offsets, and the logs that name it. */

@@ -1,5 +1,6 @@
 package dev.portflow.disk;
 
+import dev.portflow.metrics.RemoteBuffer;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's durable buffer: an append-only log of segments in one directory.
+ * One connection's durable buffer: an append-only log of segments in one directory. As a
+ * {@link RemoteBuffer} it is what both ends of the edge report: depth is the records accepted and
+ * not yet done with.
  *
  * <p><b>Appends</b> come from any number of senders and are written by one writer thread with group
  * commit: it takes every record queued while it was busy, writes them in one write, forces the file
@@ -46,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * bytes elsewhere are reported with their place and stepped over, and the records after them are
  * still delivered.
  */
-final class DiskLog implements AutoCloseable {
+final class DiskLog implements RemoteBuffer, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.disk");
     private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.log");
@@ -295,20 +298,27 @@ final class DiskLog implements AutoCloseable {
         }
     }
 
+    @Override
+    public String transport() {
+        return DiskTransport.TRANSPORT;
+    }
+
     /** Records live (forced, not yet released by the reader) plus those queued for the writer. */
-    long depth() {
+    @Override
+    public long depth() {
         synchronized (lock) {
             return liveRecords + queuedRecords;
         }
     }
 
-    long capacity() {
+    @Override
+    public long capacity() {
         return limits.capacity();
     }
 
     /** Why the disk refuses writes now, or {@code null} when the last write succeeded. */
-    @Nullable
-    String unavailableReason() {
+    @Override
+    public @Nullable String unavailableReason() {
         return unavailableReason;
     }
 

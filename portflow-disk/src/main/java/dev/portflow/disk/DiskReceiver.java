@@ -63,27 +63,7 @@ public final class DiskReceiver<T> implements Source<T> {
 
     /** The records waiting in the log: bind the fed input port to it ({@code PipelineBuilder#bindRemote}). */
     public RemoteBuffer backlog() {
-        return new RemoteBuffer() {
-            @Override
-            public String transport() {
-                return DiskTransport.TRANSPORT;
-            }
-
-            @Override
-            public long depth() {
-                return log.depth();
-            }
-
-            @Override
-            public long capacity() {
-                return log.capacity();
-            }
-
-            @Override
-            public @Nullable String unavailableReason() {
-                return log.unavailableReason();
-            }
-        };
+        return log;
     }
 
     /** The prefetch buffer's size: records read ahead of the component, at most. */

@@ -20,19 +20,8 @@ class DataDirectoryLockTest {
 
     @Test
     void aDirectoryHeldByAnotherProcessIsRefusedWithItsPid() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process other = new ProcessBuilder(List.of(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        HoldDataDirectory.class.getName(),
-                        dataDir.toString()))
-                .redirectErrorStream(true)
-                .start();
+        Process other = holdInAnotherJvm();
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(out.readLine()).startsWith("holding");
             assertThatThrownBy(() -> DiskTransport.open(DiskSettings.of(dataDir)))
                     .isInstanceOf(DiskTransportException.class)
                     .hasMessage(
@@ -50,6 +39,15 @@ class DataDirectoryLockTest {
 
     @Test
     void aLockLeftByAKilledProcessDoesNotKeepTheDirectory() throws Exception {
+        Process other = holdInAnotherJvm();
+        other.destroyForcibly(); // kill -9: the .lock file stays, the OS lock goes with the process
+        assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(dataDir.resolve(DiskTransport.LOCK_FILE)).exists();
+        DiskTransport.open(DiskSettings.of(dataDir)).close();
+    }
+
+    /** A JVM of its own ({@link HoldDataDirectory}) holding the data directory, once it says so. */
+    private Process holdInAnotherJvm() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process other = new ProcessBuilder(List.of(
                         java,
@@ -61,9 +59,6 @@ class DataDirectoryLockTest {
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).startsWith("holding");
-        other.destroyForcibly(); // kill -9: the .lock file stays, the OS lock goes with the process
-        assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(dataDir.resolve(DiskTransport.LOCK_FILE)).exists();
-        DiskTransport.open(DiskSettings.of(dataDir)).close();
+        return other;
     }
 }
