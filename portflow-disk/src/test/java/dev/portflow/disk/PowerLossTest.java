@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Power loss at a random instant, over and over, on the {@link SimulatedStorage}: concurrent
  * senders append, a reader delivers and commits, and at a random moment the machine "loses power"
- * (every write not yet forced may be lost, cut short, or kept in part). The log is then recovered
+ * (every write not yet forced may be lost, cut short, or kept in part; every fourth cycle the
+ * power goes in the middle of a write). The log is then recovered
  * from what the disk kept, and the next cycle runs on it. Every record whose append returned
  * ACCEPTED must be delivered at some point (0 acknowledged records lost), and recovery must never
  * fail. The cycles default to 1,000 ({@code -Dportflow.powerloss.cycles=N}); the seed is printed
@@ -70,8 +71,21 @@ class PowerLossTest {
             long readerSeed = random.nextLong();
             threads.add(Thread.ofPlatform().start(() -> read(log, new Random(readerSeed), stop, delivered)));
 
-            LockSupport.parkNanos(random.nextInt(3_000_000)); // the power goes at a random instant
-            SimulatedStorage survived = storage.crash(random);
+            SimulatedStorage survived = null;
+            if (cycle % 4 == 0) {
+                // the power goes in the middle of a write: a record cut short is on the disk
+                storage.crashDuringNextWrite(random);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                survived = storage.survivor();
+                while (survived == null && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(100_000);
+                    survived = storage.survivor();
+                }
+            }
+            if (survived == null) {
+                LockSupport.parkNanos(random.nextInt(3_000_000)); // the power goes at a random instant
+                survived = storage.crash(random);
+            }
             stop.set(true);
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(10));

@@ -32,6 +32,8 @@ final class SimulatedStorage implements LogStorage {
     private long limit = Long.MAX_VALUE;
     private @Nullable String failure;
     private boolean crashed;
+    private @Nullable Random crashInWrite; // armed: the next write is cut short by the power loss
+    private @Nullable SimulatedStorage survivor; // what that power loss left
 
     /** One file: what it holds now and what survives a crash. */
     private static final class SimFile {
@@ -82,6 +84,24 @@ final class SimulatedStorage implements LogStorage {
             SimFile f = Objects.requireNonNull(files.get(name), name);
             f.current = content.clone();
             f.durable = content.clone();
+        }
+    }
+
+    /**
+     * Arms a power loss inside the next write: it writes a random part of its bytes, then the power
+     * goes ({@link #crash}); {@link #survivor()} then holds what the disk kept.
+     */
+    void crashDuringNextWrite(Random random) {
+        synchronized (lock) {
+            crashInWrite = random;
+        }
+    }
+
+    /** What the power loss armed by {@link #crashDuringNextWrite} left, once it happened; else {@code null}. */
+    @Nullable
+    SimulatedStorage survivor() {
+        synchronized (lock) {
+            return survivor;
         }
     }
 
@@ -214,6 +234,15 @@ final class SimulatedStorage implements LogStorage {
         public void write(ByteBuffer src, long position) throws IOException {
             synchronized (lock) {
                 check(true);
+                Random cut = crashInWrite;
+                if (cut != null) {
+                    crashInWrite = null;
+                    byte[] part = new byte[cut.nextInt(src.remaining())];
+                    src.get(part);
+                    place(part, position);
+                    survivor = crash(cut);
+                    throw new IOException("the machine lost power in the middle of a write");
+                }
                 int n = src.remaining();
                 long end = position + n;
                 long growth = Math.max(0, end - file.current.length);
