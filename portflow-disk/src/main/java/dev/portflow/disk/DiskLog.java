@@ -53,7 +53,10 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.disk");
     private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.log");
-    /** A batch is written in one go up to this size; what arrives beyond waits for the next. */
+    /**
+     * With a group-commit wait, the writer stops waiting once its batch holds this much. A batch is
+     * always written whole: what was queued, at most the capacity's worth of records.
+     */
     private static final int MAX_BATCH_BYTES = 4 << 20;
 
     /** How much the log may hold and how it commits; see {@link DiskSettings} for the meaning. */
