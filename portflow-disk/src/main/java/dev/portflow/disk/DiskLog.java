@@ -674,6 +674,11 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     private void reportDamage(Segment s, SegmentScanner.Damage d) {
         damagedRegions.incrementAndGet();
         bytesSkipped.addAndGet(d.to() - d.from());
+        logDamage(storage, s, d);
+    }
+
+    /** The ERROR line for damaged bytes, whether recovery or the reader found them. */
+    private static void logDamage(LogStorage storage, Segment s, SegmentScanner.Damage d) {
         LOG.log(
                 System.Logger.Level.ERROR,
                 "damaged data in " + storage.describe() + "/" + s.name + " at bytes " + d.from() + ".." + d.to()
@@ -812,12 +817,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                                     damaged++;
                                     skipped += d.to() - d.from();
                                     segment.knownDamage.add(d.from());
-                                    LOG.log(
-                                            System.Logger.Level.ERROR,
-                                            "damaged data in " + storage.describe() + "/" + segment.name + " at bytes "
-                                                    + d.from() + ".." + d.to()
-                                                    + " (checksum or framing fails): skipped; the records after it"
-                                                    + " are delivered");
+                                    logDamage(storage, segment, d);
                                 }
                             }
                         }

@@ -64,44 +64,7 @@ final class RecordFrame {
         return (int) crc.getValue();
     }
 
-    /** What is at one place of a segment. */
-    enum Check {
-        /** A valid frame. */
-        VALID,
-        /** Not a valid frame (damaged, or garbage). */
-        INVALID,
-        /** The bytes end before the frame would: a record cut short, or a damaged length. */
-        CUT
-    }
-
-    /**
-     * Whether a valid frame starts at {@code at} in {@code buffer}, whose bytes up to {@code limit}
-     * are the segment's; {@code afterSeq} is the sequence number the frame's must exceed.
-     */
-    static Check check(ByteBuffer buffer, int at, int limit, long afterSeq) {
-        if (limit - at < HEADER) {
-            return Check.CUT;
-        }
-        int length = buffer.getInt(at);
-        if (length < BODY_FIXED || length > MAX_BODY) {
-            return Check.INVALID;
-        }
-        if (limit - at - HEADER < length) {
-            return Check.CUT;
-        }
-        int body = at + HEADER;
-        if (buffer.get(body) != VERSION) {
-            return Check.INVALID;
-        }
-        long seq = buffer.getLong(body + 1);
-        // cheap before the checksum: a scan through garbage computes almost no checksums
-        if (seq <= afterSeq || seq - afterSeq > MAX_SEQ_GAP) {
-            return Check.INVALID;
-        }
-        return crc(buffer, body, length) == buffer.getInt(at + 4) ? Check.VALID : Check.INVALID;
-    }
-
-    /** The length of the frame at {@code at} (header included); call after {@link #check} said VALID. */
+    /** The length of the frame at {@code at} (header included), for a frame the scanner found valid. */
     static int frameLength(ByteBuffer buffer, int at) {
         return HEADER + buffer.getInt(at);
     }
