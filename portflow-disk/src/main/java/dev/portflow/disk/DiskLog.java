@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -23,11 +24,15 @@ import org.jspecify.annotations.Nullable;
  * {@link RemoteBuffer} it is what both ends of the edge report: depth is the records accepted and
  * not yet done with.
  *
- * <p><b>Appends</b> come from any number of senders and are written by one writer thread with group
- * commit: it takes every record queued while it was busy, writes them in one write, forces the file
- * once, and only then tells their senders they are accepted. Under load a batch is what arrived
- * during the previous fsync, so no sender waits longer than the fsync in progress plus its own
- * ({@code groupCommit} adds an optional wait for more). Room is reserved under one lock before a
+ * <p><b>Appends</b> come from any number of senders and are written with group commit by one of
+ * them at a time, the <i>leader</i>: it takes every record queued so far, writes them in one write,
+ * forces the file once, and only then tells their senders they are accepted. Records queued while
+ * it writes form the next batch, and the leader hands the lead to one of their senders. Under load
+ * a batch is what arrived during the previous fsync, so no sender waits longer than the fsync in
+ * progress plus its own ({@code groupCommit} adds an optional wait for more). A lone sender writes
+ * its own record without a hand-off to another thread; that is why there is no writer thread. The
+ * state only a writer touches ({@link #nextSeq}, the write buffer, {@link Segment#broken}) belongs to
+ * the leader: the lead passes under {@code lock}, which orders one leader's writes before the next. Room is reserved under one lock before a
  * record is queued, so the records live in the log plus those queued never exceed the capacity,
  * and the bytes on disk plus those queued never exceed {@code maxBytes}.
  *
@@ -40,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * segment, and a restart's recovery sees the stale bytes only as records nobody was told were
  * accepted).
  *
- * <p><b>Reading</b> ({@link Cursor}) goes only as far as the writer has forced ({@link Segment#size}
+ * <p><b>Reading</b> ({@link Cursor}) goes only as far as a leader has forced ({@link Segment#size}
  * is published after the force), so nothing is delivered that a crash could take back, and the
  * position committed ({@link PositionFile}) never passes what is durable.
  *
@@ -54,7 +59,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.portflow.disk");
     private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.log");
     /**
-     * With a group-commit wait, the writer stops waiting once its batch holds this much. A batch is
+     * With a group-commit wait, the leader stops waiting once its batch holds this much. A batch is
      * always written whole: what was queued, at most the capacity's worth of records.
      */
     private static final int MAX_BATCH_BYTES = 4 << 20;
@@ -85,13 +90,13 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         final long firstSeq;
         final String name;
         final LogFile file;
-        /** Bytes forced: every frame up to here is whole and durable. Written by the writer after the force. */
+        /** Bytes forced: every frame up to here is whole and durable. Written by the leader after the force. */
         volatile long size;
         /** Records in it that are not yet delivered or lost: those found at recovery plus those appended. */
         final AtomicLong records = new AtomicLong();
         /** Where recovery found damage (reported then, so the reader stays quiet about it). */
         final Set<Long> knownDamage = new HashSet<>();
-        /** A failed write could not be cut back: the writer appends no more here (writer thread only). */
+        /** A failed write could not be cut back: the leader appends no more here (the leader's). */
         boolean broken;
 
         Segment(long firstSeq, LogFile file, long size) {
@@ -107,33 +112,37 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         final byte[] payload;
         final long originEpochNanos;
         final long appendedEpochNanos;
+        /** The sender waiting for this record; {@code null} once it gave up waiting (guarded by lock). */
+        volatile @Nullable Thread waiter;
 
-        Entry(byte[] payload, long originEpochNanos, long appendedEpochNanos) {
+        Entry(byte[] payload, long originEpochNanos, long appendedEpochNanos, Thread waiter) {
             this.payload = payload;
             this.originEpochNanos = originEpochNanos;
             this.appendedEpochNanos = appendedEpochNanos;
+            this.waiter = waiter;
         }
     }
 
     /** The records one write and one force cover; their senders wait on it. */
     private static final class Batch {
-        final List<Entry> entries = new ArrayList<>();
-        long bytes;
-        private boolean finished; // guarded by this
-        private @Nullable String failure; // guarded by this
+        final List<Entry> entries = new ArrayList<>(); // guarded by lock until the leader takes the batch
+        long bytes; // guarded by lock, as entries
+        /** The sender chosen to write this batch (guarded by lock; read without it as a hint only). */
+        volatile @Nullable Thread leader;
 
-        synchronized void finish(@Nullable String why) {
-            finished = true;
+        private @Nullable String failure; // published by done
+        private volatile boolean done;
+
+        /** Publishes the outcome ({@code null}: durable) and wakes every sender still waiting. */
+        void finish(@Nullable String why) {
             failure = why;
-            notifyAll();
-        }
-
-        /** Waits for the write; {@code null} when it is durable, else why it failed. */
-        synchronized @Nullable String await() throws InterruptedException {
-            while (!finished) {
-                wait();
+            done = true;
+            for (Entry e : entries) {
+                Thread t = e.waiter;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
             }
-            return failure;
         }
     }
 
@@ -147,6 +156,8 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     // Appends: guarded by lock.
     private final Object lock = new Object();
     private Batch filling = new Batch();
+    private boolean leading; // a sender holds the lead: it writes, or is woken to write, filling
+    private boolean lingering; // the leader waits for more records (groupCommit): notify lock on append
     private long queuedRecords;
     private long queuedBytes;
     private long liveRecords; // durable and not yet released by the reader
@@ -154,7 +165,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     private long retryAt; // with unavailable: when the next sender may probe
     private boolean closed;
 
-    private final AtomicLong bytesOnDisk = new AtomicLong(); // written by the writer (+) and by commits (-)
+    private final AtomicLong bytesOnDisk = new AtomicLong(); // written by the leader (+) and by commits (-)
     private volatile @Nullable String unavailableReason; // unavailable, for readers without the lock
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicLong damagedRegions = new AtomicLong();
@@ -166,9 +177,8 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     private final Object room = new Object(); // senders wait here for room
     private volatile long cursorSegment = Long.MAX_VALUE; // first seq of the segment the cursor reads
     private volatile @Nullable Cursor cursor; // the reader, whose file close() closes
-    private long nextSeq; // writer thread once started (set by open before)
-    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 * 1024);
-    private final Thread writer;
+    private long nextSeq; // the leader's (set by open before)
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 * 1024); // the leader's
 
     private DiskLog(LogStorage storage, Limits limits, PositionFile positionFile, Recovery recovery) {
         this.storage = storage;
@@ -186,16 +196,9 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
             bytes += s.size;
         }
         this.bytesOnDisk.set(bytes);
-        this.writer = Thread.ofPlatform()
-                .daemon()
-                .name("portflow-disk-writer-" + storage.describe())
-                .unstarted(this::writeLoop);
     }
 
-    /**
-     * Opens the log in {@code storage}: recovers what is there (see the class comment) and starts the
-     * writer.
-     */
+    /** Opens the log in {@code storage}: recovers what is there (see the class comment). */
     static DiskLog open(LogStorage storage, Limits limits) throws IOException {
         PositionFile position = PositionFile.open(storage);
         if (position.damaged()) {
@@ -211,9 +214,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
             position.close();
             throw e;
         }
-        DiskLog log = new DiskLog(storage, limits, position, recovery);
-        log.writer.start();
-        return log;
+        return new DiskLog(storage, limits, position, recovery);
     }
 
     /** The name of the segment whose first record is {@code firstSeq}. */
@@ -237,6 +238,8 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                     "a message of " + payload.length + " bytes does not fit in a record (at most "
                             + Math.min(RecordFrame.MAX_PAYLOAD, limits.maxBytes() - RecordFrame.size(0)) + " bytes)");
         }
+        Thread me = Thread.currentThread();
+        Entry entry = new Entry(payload, originEpochNanos, appendedEpochNanos, me);
         Batch batch;
         synchronized (lock) {
             if (closed) {
@@ -254,14 +257,52 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                 return Append.FULL;
             }
             batch = filling;
-            batch.entries.add(new Entry(payload, originEpochNanos, appendedEpochNanos));
+            batch.entries.add(entry);
             batch.bytes += size;
             queuedRecords++;
             queuedBytes += size;
-            lock.notifyAll(); // the writer
+            if (!leading) {
+                leading = true;
+                batch.leader = me;
+            } else if (lingering) {
+                lock.notifyAll(); // the leader waits for more
+            }
         }
-        String failure = batch.await();
-        return failure == null ? Append.ACCEPTED : Append.UNAVAILABLE;
+        return awaitOrLead(batch, entry) == null ? Append.ACCEPTED : Append.UNAVAILABLE;
+    }
+
+    /**
+     * Waits until {@code batch} is written, writing it (and maybe later batches) if this sender is
+     * or becomes the leader; {@code null} when it is durable, else why it failed.
+     *
+     * <p>An interrupted sender leaves at once, unless it holds the lead: then it writes first, since
+     * the other senders wait for it, and keeps the interrupt set. A sender that left is no longer
+     * chosen as a leader; its record may still be written (and delivered) though it was told
+     * nothing, as at-least-once allows.
+     */
+    private @Nullable String awaitOrLead(Batch batch, Entry entry) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        while (!batch.done) {
+            if (batch.leader == me) {
+                lead();
+                continue;
+            }
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                synchronized (lock) {
+                    if (!batch.done && batch.leader != me) {
+                        entry.waiter = null;
+                        throw new InterruptedException();
+                    }
+                }
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            me.interrupt();
+        }
+        return batch.failure;
     }
 
     /**
@@ -306,7 +347,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         return DiskTransport.TRANSPORT;
     }
 
-    /** Records live (forced, not yet released by the reader) plus those queued for the writer. */
+    /** Records live (forced, not yet released by the reader) plus those queued to be written. */
     @Override
     public long depth() {
         synchronized (lock) {
@@ -326,30 +367,33 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // The writer
+    // Writing: the leader
 
-    private void writeLoop() {
+    /**
+     * Writes {@code filling} as its leader, then passes the lead to a sender of the records queued
+     * meanwhile, or gives it up when there are none. Keeps it while none of them is left waiting.
+     */
+    private void lead() {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
         while (true) {
             Batch batch;
             synchronized (lock) {
                 try {
-                    while (filling.entries.isEmpty() && !closed) {
-                        lock.wait();
-                    }
-                    if (filling.entries.isEmpty()) {
-                        return; // closed and nothing left to write
-                    }
                     lingerForMore();
                 } catch (InterruptedException e) {
-                    // nothing interrupts the writer on purpose (close() sets closed and notifies):
-                    // write what is queued, and the loop ends once the queue is empty and closed
-                    Thread.currentThread().interrupt();
+                    interrupted = true; // the batch is written all the same: its senders wait for it
                 }
                 batch = filling;
                 filling = new Batch();
             }
-            Thread.interrupted(); // an interrupt must not abort the force below (a FileChannel would close)
+            // An interrupt during the write would close the file (FileLogStorage reopens it, but
+            // nothing is gained): it is held back until the batch is written.
+            interrupted |= Thread.interrupted();
             String failure = write(batch);
+            interrupted |= Thread.interrupted();
+            Thread next = null;
+            boolean keep = false;
             synchronized (lock) {
                 queuedRecords -= batch.entries.size();
                 queuedBytes -= batch.bytes;
@@ -361,6 +405,16 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                     retryAt = System.nanoTime() + limits.retryNanos();
                 }
                 unavailableReason = unavailable;
+                if (filling.entries.isEmpty()) {
+                    leading = false;
+                    if (closed) {
+                        lock.notifyAll(); // close() waits for the last write
+                    }
+                } else {
+                    next = firstWaiter(filling);
+                    keep = next == null;
+                    filling.leader = keep ? me : next;
+                }
             }
             batch.finish(failure);
             wakeSenders();
@@ -369,7 +423,27 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                     readable.notifyAll();
                 }
             }
+            if (next != null) {
+                LockSupport.unpark(next);
+            }
+            if (!keep) {
+                break;
+            }
         }
+        if (interrupted) {
+            me.interrupt();
+        }
+    }
+
+    /** The first sender still waiting for a record of {@code batch}, or {@code null}. Holds lock. */
+    private static @Nullable Thread firstWaiter(Batch batch) {
+        for (Entry e : batch.entries) {
+            Thread t = e.waiter;
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** With a group-commit wait: waits (holding nothing but the wait) for more records, within bounds. */
@@ -379,9 +453,14 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + wait;
-        long left;
-        while (!closed && filling.bytes < MAX_BATCH_BYTES && (left = deadline - System.nanoTime()) > 0) {
-            TimeUnit.NANOSECONDS.timedWait(lock, left);
+        lingering = true;
+        try {
+            long left;
+            while (!closed && filling.bytes < MAX_BATCH_BYTES && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        } finally {
+            lingering = false;
         }
     }
 
@@ -587,7 +666,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
 
         /** Waits up to {@code nanos} for records to be forced, unless some are there to read. */
         void await(long nanos) throws InterruptedException {
-            synchronized (readable) { // the writer notifies under this lock after publishing: no missed wake-up
+            synchronized (readable) { // the leader notifies under this lock after publishing: no missed wake-up
                 Segment s = segment;
                 SegmentScanner current = scanner;
                 boolean waiting = (s == null || current == null)
@@ -621,7 +700,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
             if (index < 0 || index + 1 >= segments.size()) {
                 return false;
             }
-            // a next segment exists, so the writer is done with this one: its size is final, read it once more
+            // a next segment exists, so the leader is done with this one: its size is final, read it once more
             SegmentScanner current = Objects.requireNonNull(scanner);
             if (s.size > current.position()) {
                 return true; // read the rest first
@@ -724,7 +803,10 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         return storage.describe();
     }
 
-    /** Stops taking appends, writes what is queued, stops the writer and closes the files. Idempotent. */
+    /**
+     * Stops taking appends, waits (at most 30 s) for the records queued to be written, and closes
+     * the files. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (lock) {
@@ -732,14 +814,18 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                 return;
             }
             closed = true;
-            lock.notifyAll();
+            lock.notifyAll(); // a lingering leader writes now
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long left;
+            try {
+                while (leading && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         wakeSenders();
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         for (Segment s : segments) {
             try {
                 s.file.close();

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Faults: {@link #limitBytes} makes writes past a total fail with "No space left on device"
  * after writing what fits; {@link #failWith} makes every write, create and truncate fail with a
- * message (e.g. "Read-only file system").
+ * message (e.g. "Read-only file system"). Timing: {@link #holdForces} keeps every force waiting until
+ * {@link #releaseForces}, and {@link #slowForces} makes each take a random time; like a real fsync,
+ * neither wait ends on an interrupt.
  */
 final class SimulatedStorage implements LogStorage {
 
@@ -34,6 +40,9 @@ final class SimulatedStorage implements LogStorage {
     private boolean crashed;
     private @Nullable Random crashInWrite; // armed: the next write is cut short by the power loss
     private @Nullable SimulatedStorage survivor; // what that power loss left
+    private volatile @Nullable CountDownLatch forceGate; // set: forces wait for it
+    private final AtomicInteger forcesHeld = new AtomicInteger();
+    private volatile long maxForceNanos; // > 0: each force takes up to this long
 
     /** One file: what it holds now and what survives a crash. */
     private static final class SimFile {
@@ -57,6 +66,58 @@ final class SimulatedStorage implements LogStorage {
     void failWith(@Nullable String message) {
         synchronized (lock) {
             failure = message;
+        }
+    }
+
+    /** Makes every force wait (uninterruptibly) until {@link #releaseForces()}. */
+    void holdForces() {
+        forceGate = new CountDownLatch(1);
+    }
+
+    /** Lets the forces held by {@link #holdForces()} go on. */
+    void releaseForces() {
+        CountDownLatch gate = forceGate;
+        forceGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    /** How many forces wait for {@link #releaseForces()} now. */
+    int forcesHeld() {
+        return forcesHeld.get();
+    }
+
+    /** Makes each force take a random time up to {@code maxNanos} (0: none), uninterruptibly. */
+    void slowForces(long maxNanos) {
+        maxForceNanos = maxNanos;
+    }
+
+    private void waitBeforeForce() {
+        CountDownLatch gate = forceGate;
+        boolean interrupted = false;
+        if (gate != null) {
+            forcesHeld.incrementAndGet();
+            while (true) {
+                try {
+                    gate.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            forcesHeld.decrementAndGet();
+        }
+        long max = maxForceNanos;
+        if (max > 0) {
+            long end = System.nanoTime() + ThreadLocalRandom.current().nextLong(max);
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -272,6 +333,7 @@ final class SimulatedStorage implements LogStorage {
 
         @Override
         public void force() throws IOException {
+            waitBeforeForce();
             synchronized (lock) {
                 check(false);
                 file.durable = file.current.clone();
