@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp benchmarks.jar dev.portflow.bench.DiskEdgeThroughput [--seconds=6] [--rounds=8] [--senders=1,64]
+ *      [--threads=virtual|platform]
  *      [--warmup=3] [--base=portflow-bench/target/disk-bench] [--out=portflow-bench/target/disk] [--stamp=NAME]
  * </pre>
  *
@@ -54,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li><b>edge</b>: a fresh {@link DiskTransport} in a new temporary directory under {@code base};
- *       {@code senders} platform threads each call {@code link.offer(record, System.nanoTime())} on
+ *       {@code senders} threads each call {@code link.offer(record, System.nanoTime())} on
  *       the edge's sending link in a loop (one pre-built {@link Order} each, about 100 bytes of JSON
  *       through {@link DiskCodec#json}); a receiving pipeline ({@link DiskReceiver} -> a counting
  *       sink, with a {@link SimpleMeterRegistry}) drains it, so the capacity (1,000,000 records,
@@ -67,7 +68,12 @@ import org.jspecify.annotations.Nullable;
  *       one {@code force(false)} per batch, measured the same way.
  * </ul>
  *
- * Prints a line per round, then per sender count the medians, the ratio edge / raw (of the medians,
+ * <p>Senders are virtual threads by default, as Portflow runs them: every component's workers and
+ * sources, and the HTTP ingress's request handlers, are virtual threads. {@code --threads=platform}
+ * measures platform threads instead; waking 64 of them after each fsync costs a futex call and a
+ * context switch each, which on 2 cores is most of the gap to the raw loop.
+ *
+ * <p>Prints a line per round, then per sender count the medians, the ratio edge / raw (of the medians,
  * and the median of the per-pair ratios) against the 80 % target, and where a group commit's time
  * goes: wall time per group commit (window / fsyncs) against {@code force} alone, so the rest is
  * what the edge spends outside the fsync (framing, the write, waking senders, scheduling). fsync p50/p99 come from buckets
@@ -94,6 +100,7 @@ public final class DiskEdgeThroughput {
             int seconds,
             int rounds,
             List<Integer> senders,
+            boolean virtualThreads,
             int warmupSeconds,
             Path base,
             @Nullable Path out,
@@ -103,6 +110,7 @@ public final class DiskEdgeThroughput {
             int seconds = 6;
             int rounds = 8;
             List<Integer> senders = List.of(1, 64);
+            boolean virtual = true;
             int warmup = 3;
             Path base = Path.of("portflow-bench/target/disk-bench");
             Path out = null;
@@ -121,6 +129,13 @@ public final class DiskEdgeThroughput {
                         senders = Arrays.stream(value.split(","))
                                 .map(s -> Integer.parseInt(s.trim()))
                                 .toList();
+                    case "threads" ->
+                        virtual = switch (value) {
+                            case "virtual" -> true;
+                            case "platform" -> false;
+                            default ->
+                                throw new IllegalArgumentException("--threads is virtual or platform, not " + value);
+                        };
                     case "warmup" -> warmup = Integer.parseInt(value);
                     case "base" -> base = Path.of(value);
                     case "out" -> out = Path.of(value);
@@ -131,7 +146,7 @@ public final class DiskEdgeThroughput {
             if (seconds < 1 || rounds < 1 || warmup < 0 || senders.isEmpty()) {
                 throw new IllegalArgumentException("seconds and rounds must be >= 1, warmup >= 0");
             }
-            return new Options(seconds, rounds, senders, warmup, base, out, stamp);
+            return new Options(seconds, rounds, senders, virtual, warmup, base, out, stamp);
         }
     }
 
@@ -270,7 +285,8 @@ public final class DiskEdgeThroughput {
                 Stop stop = new Stop();
                 for (int s = 0; s < senders; s++) {
                     Order order = order(s);
-                    threads[s] = Thread.ofPlatform().name("sender-" + s).start(() -> {
+                    Thread.Builder builder = options.virtualThreads() ? Thread.ofVirtual() : Thread.ofPlatform();
+                    threads[s] = builder.name("sender-" + s).start(() -> {
                         try {
                             while (!stop.stopped) {
                                 switch (link.offer(order, System.nanoTime())) {
@@ -658,8 +674,9 @@ public final class DiskEdgeThroughput {
         StringBuilder s = new StringBuilder();
         s.append(String.format(
                 Locale.ROOT,
-                "%n### Disk edge against a raw write + force(false) loop (%d x %d s per kind and sender count,"
-                        + " payload %d B, frame %d B)%n%n",
+                "%n### Disk edge against a raw write + force(false) loop (%s-thread senders, %d x %d s per kind and"
+                        + " sender count, payload %d B, frame %d B)%n%n",
+                options.virtualThreads() ? "virtual" : "platform",
                 options.rounds(),
                 options.seconds(),
                 payload,
@@ -712,7 +729,7 @@ public final class DiskEdgeThroughput {
         }
         s.append(String.format(
                 Locale.ROOT,
-                "%nedge: N platform threads offering to a disk edge's sending link (accepted = fsynced), a pipeline"
+                "%nedge: N %s threads offering to a disk edge's sending link (accepted = fsynced), a pipeline"
                         + " draining it; raw: one thread, write + force(false) of round(G) frames of the same size,"
                         + " G from the latest edge round. Medians over rounds. ms per group commit: window / fsyncs"
                         + " (write, force and every hand-off); fsync: force(false) alone (the edge's from its"
@@ -721,6 +738,7 @@ public final class DiskEdgeThroughput {
                         + " value (buckets 10 %% apart). cpu: this JVM's CPU time / (wall x %d cores). The verdict"
                         + " is on the median of the per-pair ratios (each edge round against the raw round right"
                         + " after it).%n",
+                options.virtualThreads() ? "virtual" : "platform",
                 Runtime.getRuntime().availableProcessors()));
         return s.toString();
     }

@@ -416,15 +416,17 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                     filling.leader = keep ? me : next;
                 }
             }
+            if (next != null) {
+                // first: the next batch's write then runs on another core while this thread wakes
+                // the senders below, instead of queueing behind them for a core
+                LockSupport.unpark(next);
+            }
             batch.finish(failure);
             wakeSenders();
             if (failure == null) {
                 synchronized (readable) {
                     readable.notifyAll();
                 }
-            }
-            if (next != null) {
-                LockSupport.unpark(next);
             }
             if (!keep) {
                 break;
