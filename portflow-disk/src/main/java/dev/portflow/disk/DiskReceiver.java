@@ -6,10 +6,10 @@ import dev.portflow.metrics.RemoteBuffer;
 import dev.portflow.port.OutputPort;
 import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ReceivedRecords;
 import dev.portflow.time.NanoWallClock;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -95,16 +95,10 @@ public final class DiskReceiver<T> implements Source<T> {
 
     /** One run's state: what was given to the pipeline and is not yet done with. */
     private final class Reading {
-        /** A record given to the pipeline (or skipped as invalid), in log order. */
-        private record Pending(long seq, boolean emitted) {}
-
         private final SourceContext<T> context;
         private final OutputPort<T> out;
-        private final CompletionWatermark fed;
-        private final long completedAtStart;
         private final DiskLog.Cursor cursor;
-        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-        private long emittedDone; // emitted messages counted as done (their records released)
+        private final ReceivedRecords<Long> pending; // sequence numbers
         private long position; // every record below is done with
         private long lastCommit = System.nanoTime();
         private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
@@ -113,8 +107,7 @@ public final class DiskReceiver<T> implements Source<T> {
         Reading(SourceContext<T> context, CompletionWatermark fed) {
             this.context = context;
             this.out = Objects.requireNonNull(context.outputPort(), "a DiskReceiver needs exactly one output port");
-            this.fed = fed;
-            this.completedAtStart = fed.completed();
+            this.pending = new ReceivedRecords<>(fed);
             this.cursor = log.cursor();
             this.position = log.committedPosition();
         }
@@ -163,7 +156,7 @@ public final class DiskReceiver<T> implements Source<T> {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "skipping record " + frame.seq() + " of " + edge.describe() + ": " + invalid.getMessage());
-                pending.add(new Pending(frame.seq(), false));
+                pending.skipped(frame.seq());
                 return true;
             }
             long now = System.nanoTime();
@@ -174,7 +167,7 @@ public final class DiskReceiver<T> implements Source<T> {
                 refused = true;
                 return false;
             }
-            pending.add(new Pending(frame.seq(), true));
+            pending.given(frame.seq());
             return true;
         }
 
@@ -183,21 +176,12 @@ public final class DiskReceiver<T> implements Source<T> {
          * order, and makes the position durable when {@code force} or the commit interval has passed.
          */
         private void settle(boolean force) {
-            long finished = fed.completed() - completedAtStart;
-            long released = 0;
-            while (!pending.isEmpty()) {
-                Pending p = pending.peekFirst();
-                if (p.emitted()) {
-                    if (emittedDone >= finished) {
-                        break;
-                    }
-                    emittedDone++;
-                }
-                pending.pollFirst();
-                position = p.seq() + 1;
-                released++;
+            List<Long> done = pending.done();
+            if (!done.isEmpty()) {
+                pending.removeDone(done.size());
+                position = done.getLast() + 1;
+                log.release(done.size());
             }
-            log.release(released);
             long now = System.nanoTime();
             if (position > log.committedPosition() && (force || now - lastCommit >= commitIntervalNanos)) {
                 try {
@@ -219,26 +203,12 @@ public final class DiskReceiver<T> implements Source<T> {
         }
 
         private void finishAndCommit() throws InterruptedException {
-            long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
-            long progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
-            while (!pending.isEmpty()
-                    && System.nanoTime() - deadline < 0
-                    && !(refused && System.nanoTime() - progressDeadline >= 0)) {
-                int before = pending.size();
-                settle(true);
-                if (pending.size() < before) {
-                    progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
-                }
-                if (!pending.isEmpty()) {
-                    Thread.sleep(20);
-                }
-            }
-            settle(true);
-            if (!pending.isEmpty()) {
+            int left = pending.settleAll(FINISH_TIMEOUT, refused, STALL_AFTER_REFUSAL, () -> settle(true));
+            if (left > 0) {
                 LOG.log(
                         System.Logger.Level.WARNING,
-                        pending.size() + " records of " + edge.describe() + " were not finished in "
-                                + FINISH_TIMEOUT.toSeconds() + " s; they will be delivered again");
+                        left + " records of " + edge.describe() + " were not finished in " + FINISH_TIMEOUT.toSeconds()
+                                + " s; they will be delivered again");
             }
         }
     }

@@ -6,11 +6,11 @@ import dev.portflow.metrics.RemoteBuffer;
 import dev.portflow.port.OutputPort;
 import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.ReceivedRecords;
 import dev.portflow.time.NanoWallClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,7 +65,7 @@ public final class KafkaReceiver<T> implements Source<T> {
     private volatile @Nullable CompletionWatermark watermark;
 
     /** A record given to the pipeline (or skipped), waiting to be committed. */
-    private record Pending(TopicPartition partition, long offset, boolean emitted) {}
+    private record Pending(TopicPartition partition, long offset) {}
 
     KafkaReceiver(KafkaSettings settings, KafkaEdge edge, MessageCodec<T> codec, ConsumerLag lag, int prefetch) {
         this.settings = settings;
@@ -117,19 +117,15 @@ public final class KafkaReceiver<T> implements Source<T> {
         private final Consumer<byte[], byte[]> consumer;
         private final SourceContext<T> context;
         private final OutputPort<T> out;
-        private final CompletionWatermark fed;
-        private final long completedAtStart;
-        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final ReceivedRecords<Pending> pending;
         private final Set<TopicPartition> assigned = new HashSet<>();
-        private long emittedCommitted; // emitted messages whose offsets were handed to a commit
         private boolean refused; // the pipeline refused a message: what it holds will not finish
 
         Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, CompletionWatermark fed) {
             this.consumer = consumer;
             this.context = context;
             this.out = Objects.requireNonNull(context.outputPort(), "a KafkaReceiver needs exactly one output port");
-            this.fed = fed;
-            this.completedAtStart = fed.completed();
+            this.pending = new ReceivedRecords<>(fed);
         }
 
         void run() throws InterruptedException {
@@ -170,7 +166,7 @@ public final class KafkaReceiver<T> implements Source<T> {
                         System.Logger.Level.WARNING,
                         "skipping record " + partition + "@" + record.offset() + " of " + edge.describe() + ": "
                                 + invalid.getMessage());
-                pending.add(new Pending(partition, record.offset(), false));
+                pending.skipped(new Pending(partition, record.offset()));
                 return true;
             }
             long now = System.nanoTime();
@@ -183,7 +179,7 @@ public final class KafkaReceiver<T> implements Source<T> {
                 refused = true;
                 return false;
             }
-            pending.add(new Pending(partition, record.offset(), true));
+            pending.given(new Pending(partition, record.offset()));
             return true;
         }
 
@@ -207,24 +203,15 @@ public final class KafkaReceiver<T> implements Source<T> {
          * failed commit is retried by the next one.
          */
         private void commitFinished() {
-            long finished = fed.completed() - completedAtStart;
+            List<Pending> done = pending.done();
+            if (done.isEmpty()) {
+                return;
+            }
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-            int done = 0;
-            long emitted = emittedCommitted;
-            for (Pending p : pending) {
-                if (p.emitted()) {
-                    if (emitted >= finished) {
-                        break;
-                    }
-                    emitted++;
-                }
-                done++;
+            for (Pending p : done) {
                 if (assigned.contains(p.partition())) {
                     offsets.put(p.partition(), new OffsetAndMetadata(p.offset() + 1));
                 }
-            }
-            if (done == 0) {
-                return;
             }
             if (!offsets.isEmpty()) {
                 try {
@@ -239,35 +226,16 @@ public final class KafkaReceiver<T> implements Source<T> {
                     return;
                 }
             }
-            for (int i = 0; i < done; i++) {
-                pending.pollFirst();
-            }
-            emittedCommitted = emitted;
+            pending.removeDone(done.size());
         }
 
         private void finishAndCommit() throws InterruptedException {
-            long deadline = System.nanoTime() + FINISH_TIMEOUT.toNanos();
-            // After a refusal the rest will not finish (the receiving component died): wait only while
-            // what is still being handled keeps finishing, not the whole timeout.
-            long progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
-            while (!pending.isEmpty()
-                    && System.nanoTime() - deadline < 0
-                    && !(refused && System.nanoTime() - progressDeadline >= 0)) {
-                int before = pending.size();
-                commitFinished();
-                if (pending.size() < before) {
-                    progressDeadline = System.nanoTime() + STALL_AFTER_REFUSAL.toNanos();
-                }
-                if (!pending.isEmpty()) {
-                    Thread.sleep(20);
-                }
-            }
-            commitFinished();
-            if (!pending.isEmpty()) {
+            int left = pending.settleAll(FINISH_TIMEOUT, refused, STALL_AFTER_REFUSAL, this::commitFinished);
+            if (left > 0) {
                 LOG.log(
                         System.Logger.Level.WARNING,
-                        pending.size() + " records of " + edge.describe() + " were not finished in "
-                                + FINISH_TIMEOUT.toSeconds() + " s; they will be read again");
+                        left + " records of " + edge.describe() + " were not finished in " + FINISH_TIMEOUT.toSeconds()
+                                + " s; they will be read again");
             }
         }
 
