@@ -326,22 +326,7 @@ public final class DiskEdgeThroughput {
                 String check = (delivered.sum() == sent ? "ok" : "delivered_" + delivered.sum() + "_of_" + sent)
                         + ",max_backlog=" + maxBacklog;
                 double group = window.fsyncs == 0 ? 0 : (double) window.records / window.fsyncs;
-                result = new Round(
-                        "edge",
-                        senders,
-                        round,
-                        window.records,
-                        window.seconds,
-                        window.fsyncs,
-                        group,
-                        window.fsyncMeanMs(),
-                        percentile(window.buckets, 0.50),
-                        percentile(window.buckets, 0.99),
-                        window.cpu,
-                        window.iowait,
-                        window.steal,
-                        full.sum(),
-                        check);
+                result = window.round("edge", senders, round, group, full.sum(), check);
             }
         } finally {
             deleteTree(dir);
@@ -438,22 +423,7 @@ public final class DiskEdgeThroughput {
             if (failure[0] != null) {
                 throw new IllegalStateException("the raw loop failed", failure[0]);
             }
-            result = new Round(
-                    "raw",
-                    senders,
-                    round,
-                    window.records,
-                    window.seconds,
-                    window.fsyncs,
-                    batch,
-                    window.fsyncMeanMs(),
-                    percentile(window.buckets, 0.50),
-                    percentile(window.buckets, 0.99),
-                    window.cpu,
-                    window.iowait,
-                    window.steal,
-                    0,
-                    "batch=" + batch);
+            result = window.round("raw", senders, round, batch, 0, "batch=" + batch);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -488,6 +458,26 @@ public final class DiskEdgeThroughput {
 
     /** Counts at the start of a window; {@link #close} fills in the differences. */
     private static final class Window {
+        /** This window as a round of {@code kind}; {@code group} is records per fsync (the edge's) or the batch (raw). */
+        Round round(String kind, int senders, int round, double group, long full, String check) {
+            return new Round(
+                    kind,
+                    senders,
+                    round,
+                    records,
+                    seconds,
+                    fsyncs,
+                    group,
+                    fsyncMeanMs(),
+                    percentile(buckets, 0.50),
+                    percentile(buckets, 0.99),
+                    cpu,
+                    iowait,
+                    steal,
+                    full,
+                    check);
+        }
+
         private final java.util.function.LongSupplier records0;
         private final java.util.function.LongSupplier fsyncs0;
         private final java.util.function.LongSupplier fsyncNanos0;
