@@ -63,6 +63,16 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
      * always written whole: what was queued, at most the capacity's worth of records.
      */
     private static final int MAX_BATCH_BYTES = 4 << 20;
+    /**
+     * A segment file is extended with zeros this far past its records (never past the segment
+     * size), and records are then written over the zeros: forcing an overwrite of blocks that exist
+     * is a data flush only, while forcing a write that grows the file must also commit the new size
+     * to the file system's journal. The journal commit is then paid once per extension instead of at
+     * every group commit (docs/disk-transport.md, "Preallocation").
+     */
+    static final int PREALLOCATION = 1 << 20;
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     /** How much the log may hold and how it commits; see {@link DiskSettings} for the meaning. */
     record Limits(long capacity, long maxBytes, long segmentBytes, long groupCommitNanos, long retryNanos) {
@@ -98,12 +108,15 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         final Set<Long> knownDamage = new HashSet<>();
         /** A failed write could not be cut back: the leader appends no more here (the leader's). */
         boolean broken;
+        /** The file's length: the records, then zeros written ahead of them (the leader's). */
+        long allocated;
 
         Segment(long firstSeq, LogFile file, long size) {
             this.firstSeq = firstSeq;
             this.name = segmentName(firstSeq);
             this.file = file;
             this.size = size;
+            this.allocated = size;
         }
     }
 
@@ -475,8 +488,21 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         try {
             segment = activeSegment(firstSeq);
             start = segment.size;
-            ByteBuffer buffer = frames(batch, firstSeq);
-            segment.file.append(buffer);
+            long end = start + batch.bytes;
+            segment.file.write(frames(batch, firstSeq), start);
+            if (end > segment.allocated) {
+                segment.allocated = end;
+                long ahead = Math.min(end + PREALLOCATION, limits.segmentBytes()); // none once the segment is full
+                if (ahead > end) {
+                    try {
+                        writeZeros(segment.file, end, ahead);
+                        segment.allocated = ahead;
+                    } catch (IOException noRoom) {
+                        // best effort: a disk too full for the zeros still takes the records
+                        segment.file.truncate(end);
+                    }
+                }
+            }
             long before = System.nanoTime();
             segment.file.force();
             Timer timer = fsyncTimer;
@@ -493,6 +519,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
             if (segment != null) {
                 try {
                     segment.file.truncate(start);
+                    segment.allocated = start;
                 } catch (IOException | RuntimeException cut) {
                     segment.broken = true;
                 }
@@ -523,6 +550,39 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         Segment segment = new Segment(firstSeq, file, 0);
         segments.add(segment);
         return segment;
+    }
+
+    /** Writes zeros over {@code [from, to)} of {@code file}. */
+    private static void writeZeros(LogFile file, long from, long to) throws IOException {
+        for (long at = from; at < to; ) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), to - at));
+            int n = zeros.remaining();
+            file.write(zeros, at);
+            at += n;
+        }
+    }
+
+    /** The offset just after the last byte of {@code [from, to)} that is not zero; {@code from} if all are. */
+    static long endOfNonZero(LogFile file, long from, long to) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long end = from;
+        long at = from;
+        while (at < to) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), to - at));
+            int n = file.read(chunk, at);
+            if (n < 0) {
+                break;
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk.get(i) != 0) {
+                    end = at + i + 1;
+                    break;
+                }
+            }
+            at += n;
+        }
+        return end;
     }
 
     private ByteBuffer frames(Batch batch, long firstSeq) {
@@ -891,14 +951,19 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
                                 }
                             }
                             case SegmentScanner.Damage d -> {
-                                if (last && d.toEnd()) {
+                                // after the last record: zeros are preallocated space, other bytes a write cut short
+                                long torn = d.toEnd() ? endOfNonZero(file, d.from(), d.to()) - d.from() : -1;
+                                if (torn == 0) {
+                                    segment.size = d.from(); // the zeros stay, to be written over
+                                } else if (last && d.toEnd()) {
                                     file.truncate(d.from());
                                     file.force();
-                                    truncated += d.to() - d.from();
+                                    truncated += torn;
                                     segment.size = d.from();
+                                    segment.allocated = d.from();
                                     LOG.log(
                                             System.Logger.Level.WARNING,
-                                            "truncated " + (d.to() - d.from()) + " bytes at the end of "
+                                            "truncated " + torn + " bytes at the end of "
                                                     + storage.describe() + "/" + segment.name + " (from byte "
                                                     + d.from() + "): a write cut short by a crash, never acknowledged");
                                 } else {

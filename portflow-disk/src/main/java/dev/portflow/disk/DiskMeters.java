@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.Timer;
  *
  * <ul>
  *   <li>{@code portflow.disk.fsync.duration} (timer, histogram): one per group commit;
- *   <li>{@code portflow.disk.bytes} (gauge): the log's files on disk now;
+ *   <li>{@code portflow.disk.bytes} (gauge): record bytes in the log's files now (the files also hold
+ *       up to {@value DiskLog#PREALLOCATION} bytes of zeros written ahead);
  *   <li>{@code portflow.disk.available} (gauge): 1 while the disk takes writes, 0 after a failed one;
  *   <li>{@code portflow.disk.write.failures} (counter): writes refused by the disk;
  *   <li>{@code portflow.disk.records.recovered} (counter): records not yet done with found at start;
@@ -34,7 +35,8 @@ final class DiskMeters {
                 .publishPercentileHistogram()
                 .register(registry));
         Gauge.builder("portflow.disk.bytes", log, DiskLog::bytesOnDisk)
-                .description("Bytes the connection's log takes on disk")
+                .description(
+                        "Record bytes in the connection's log files (which also hold up to 1 MiB of zeros written ahead)")
                 .baseUnit("bytes")
                 .tags(tags)
                 .register(registry);

@@ -112,13 +112,6 @@ final class FileLogStorage implements LogStorage {
         }
 
         @Override
-        public void append(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                io(c -> c.write(src, c.size()));
-            }
-        }
-
-        @Override
         public void write(ByteBuffer src, long position) throws IOException {
             long at = position;
             while (src.hasRemaining()) {

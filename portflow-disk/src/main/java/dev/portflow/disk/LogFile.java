@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** One file of a log: positional reads and writes, appends at the end, force, truncate. */
+/** One file of a log: positional reads and writes, force, truncate. */
 interface LogFile extends Closeable {
 
     /** The file's size in bytes. */
@@ -12,9 +12,6 @@ interface LogFile extends Closeable {
 
     /** Reads into {@code dst} from {@code position}; the bytes read, or -1 at the end of the file. */
     int read(ByteBuffer dst, long position) throws IOException;
-
-    /** Writes all of {@code src} at the end of the file (may have written a part when it throws). */
-    void append(ByteBuffer src) throws IOException;
 
     /** Writes all of {@code src} at {@code position}, over what is there (may have written a part when it throws). */
     void write(ByteBuffer src, long position) throws IOException;

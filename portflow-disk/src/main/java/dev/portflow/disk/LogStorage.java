@@ -20,7 +20,7 @@ interface LogStorage {
     /** The names of the files in the directory. */
     List<String> list() throws IOException;
 
-    /** Opens {@code name} for reading and appending, creating it (empty) if {@code create}. */
+    /** Opens {@code name} for reading and writing, creating it (empty) if {@code create}. */
     LogFile open(String name, boolean create) throws IOException;
 
     /** Deletes {@code name} if it exists (durable after {@link #syncDirectory()}). */

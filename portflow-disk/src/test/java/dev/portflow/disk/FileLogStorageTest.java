@@ -18,7 +18,7 @@ class FileLogStorageTest {
     void anInterruptDuringAnOperationClosesNothingForGood() throws Exception {
         FileLogStorage storage = new FileLogStorage(dir);
         try (LogFile file = storage.open("a.log", true)) {
-            file.append(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+            file.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), 0);
             Thread.currentThread().interrupt(); // as a drain does to a source's thread
             ByteBuffer read = ByteBuffer.allocate(5);
             assertThat(file.read(read, 0)).isEqualTo(5);
@@ -27,7 +27,7 @@ class FileLogStorageTest {
                     .isTrue();
             assertThat(new String(read.array(), StandardCharsets.US_ASCII)).isEqualTo("hello");
             Thread.currentThread().interrupt();
-            file.append(ByteBuffer.wrap(" world".getBytes(StandardCharsets.US_ASCII)));
+            file.write(ByteBuffer.wrap(" world".getBytes(StandardCharsets.US_ASCII)), 5);
             file.force();
             assertThat(Thread.interrupted()).isTrue();
             assertThat(file.size()).isEqualTo(11);

@@ -285,13 +285,6 @@ final class SimulatedStorage implements LogStorage {
         }
 
         @Override
-        public void append(ByteBuffer src) throws IOException {
-            synchronized (lock) {
-                write(src, file.current.length);
-            }
-        }
-
-        @Override
         public void write(ByteBuffer src, long position) throws IOException {
             synchronized (lock) {
                 check(true);
