@@ -76,6 +76,21 @@ public final class OutputPort<T> {
     }
 
     /**
+     * When this port is bound to a buffer outside the process that refuses messages now (a disk edge
+     * on a full or read-only disk): {@code "<target> refuses messages: <why>"}; else {@code null}. The
+     * ingress answers its 503 with it, and pipeline health reports it.
+     */
+    public @Nullable String refusal() {
+        Connection<T>[] current = connections;
+        RemoteLink<T> link = current.length == 1 ? current[0].remote() : null; // a bound port has one connection
+        if (link == null) {
+            return null;
+        }
+        String why = link.unavailableReason();
+        return why == null ? null : link.target() + " refuses messages: " + why;
+    }
+
+    /**
      * Sends {@code message}, aged from its {@link EventTimed#eventTime() event time} if it has one,
      * else from now.
      *

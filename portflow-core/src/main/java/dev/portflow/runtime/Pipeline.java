@@ -7,7 +7,6 @@ import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
-import dev.portflow.port.RemoteLink;
 import dev.portflow.time.Ticker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -249,16 +248,12 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         return PipelineHealth.of(problems);
     }
 
-    /** "sends to disk:x, which refuses messages: <why>" when a buffer outside the process that n sends to is unavailable. */
+    /** "its output x cannot send: disk:y refuses messages: <why>" when a buffer outside the process that n sends to refuses messages. */
     private static @Nullable String unavailableOutput(ComponentNode n) {
         for (OutputPort<?> out : n.outputs.values()) {
-            for (Connection<?> c : out.connections()) {
-                RemoteLink<?> link = c.remote();
-                String why = link == null ? null : link.unavailableReason();
-                if (link != null && why != null) {
-                    return "its output " + out.name() + " goes to " + link.target() + ", which refuses messages: "
-                            + why;
-                }
+            String refusal = out.refusal();
+            if (refusal != null) {
+                return "its output " + out.name() + " cannot send: " + refusal;
             }
         }
         return null;

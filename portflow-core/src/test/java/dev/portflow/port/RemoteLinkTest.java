@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** An output port bound to a buffer outside the process applies its overflow policy around the link. */
@@ -23,6 +24,7 @@ class RemoteLinkTest {
         final List<String> held = new ArrayList<>();
         final int capacity;
         boolean closed;
+        volatile @Nullable String unavailable; // what unavailableReason answers
 
         FakeLink(int capacity) {
             this.capacity = capacity;
@@ -83,6 +85,11 @@ class RemoteLinkTest {
         public long capacity() {
             return capacity;
         }
+
+        @Override
+        public @Nullable String unavailableReason() {
+            return unavailable;
+        }
     }
 
     private static OutputPort<String> bound(FakeLink link, OverflowPolicy policy) {
@@ -123,6 +130,20 @@ class RemoteLinkTest {
         assertThat(out.send("b")).isEqualTo(SendOutcome.DROPPED);
         assertThat(out.measurements().dropped(DropReason.DROP_NEWEST)).isEqualTo(1);
         assertThat(link.held).containsExactly("a");
+    }
+
+    @Test
+    void aPortNamesTheRemoteBufferThatRefusesMessagesAndWhyWhileItDoes() {
+        FakeLink link = new FakeLink(1);
+        OutputPort<String> out = bound(link, OverflowPolicy.DROP_NEWEST);
+        assertThat(out.refusal()).isNull();
+        link.unavailable = "disk full (No space left on device)";
+        assertThat(out.refusal()).isEqualTo("fake:topic refuses messages: disk full (No space left on device)");
+        link.unavailable = null;
+        assertThat(out.refusal()).isNull();
+        assertThat(new OutputPort<>("out_y", String.class).refusal())
+                .as("not connected")
+                .isNull();
     }
 
     @Test

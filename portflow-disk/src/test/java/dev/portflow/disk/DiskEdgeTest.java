@@ -199,10 +199,12 @@ class DiskEdgeTest {
                 assertThat(response.statusCode()).isEqualTo(503);
                 assertThat(response.body())
                         .contains("\"error\":\"unavailable\"")
-                        .contains("disk full (No space left on device)");
+                        .contains(edge.target() + " refuses messages: disk full (No space left on device)");
                 assertThat(response.headers().firstValue("Retry-After")).isPresent();
                 assertThat(sender.health().isDegraded()).isTrue();
-                assertThat(sender.health().problems().getFirst().reason()).contains("refuses messages: disk full");
+                assertThat(sender.health().problems().getFirst().reason())
+                        .contains("its output out_requests cannot send: " + edge.target()
+                                + " refuses messages: disk full");
 
                 storage.limitBytes(Long.MAX_VALUE); // space returns
                 await().atMost(Duration.ofSeconds(10))

@@ -3,11 +3,9 @@ package dev.portflow.http;
 import dev.portflow.json.StrictJson;
 import dev.portflow.metrics.HistogramMeters;
 import dev.portflow.metrics.LatencyHistogram;
-import dev.portflow.port.Connection;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortOverflowException;
-import dev.portflow.port.RemoteLink;
 import dev.portflow.port.SchemaViolation;
 import dev.portflow.port.SendOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -269,15 +267,12 @@ public final class Ingress<T> {
      * the process refuses messages (a full disk, say), else {@code backpressure}.
      */
     private IngressResponse refused(OutputPort<T> out) {
-        for (Connection<T> c : out.connections()) {
-            RemoteLink<T> link = c.remote();
-            String why = link == null ? null : link.unavailableReason();
-            if (why != null) {
-                return json(
-                        503,
-                        Map.of("Retry-After", Integer.toString(retryAfter())),
-                        Map.of("error", "unavailable", "message", "The pipeline cannot store requests now: " + why));
-            }
+        String refusal = out.refusal();
+        if (refusal != null) {
+            return json(
+                    503,
+                    Map.of("Retry-After", Integer.toString(retryAfter())),
+                    Map.of("error", "unavailable", "message", "The pipeline cannot store requests now: " + refusal));
         }
         return backpressure();
     }
