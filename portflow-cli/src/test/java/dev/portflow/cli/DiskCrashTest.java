@@ -52,6 +52,7 @@ class DiskCrashTest {
     private static final int CLIENTS = 8;
     private static final long PAUSE_MILLIS = 16;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final String EDGE = "api.out_requests-slow.in_orders"; // the disk edge's directory under data
     private static final Pattern FAILED_ID = Pattern.compile("message failed: .* id=(\\S+)");
 
     @Test
@@ -108,6 +109,10 @@ class DiskCrashTest {
                 if (kill % COMPACT_EVERY == 0) {
                     compact(database);
                 }
+                Path position = data.resolve(EDGE).resolve("position");
+                if (Files.exists(position)) { // where the next life starts reading, for a failed run's report
+                    Files.copy(position, dir.resolve("life-" + kill + ".position"));
+                }
                 process = start(blueprint, dir, data, port, kill);
                 process.awaitReady(port);
                 redelivered += (long) PortflowProcess.metric(client, port, "portflow_disk_records_recovered_total");
@@ -153,17 +158,18 @@ class DiskCrashTest {
                         + " a kill), %d records delivered again after kills, %d messages failed in a component"
                         + " (logged with their id), statuses %s, %s%n",
                 KILLS, accepted.size(), rows.size(), unanswered.get(), redelivered, failed.size(), statuses, replay);
-        // A message a component finished with an error is done with: the edge moves past it, so a store
-        // write that failed for good loses its id with the disk edge working as specified. Telling the
-        // two kinds of loss apart is what a failed run needs first.
+        // Where a missing id was lost is what a failed run needs first. A message a component finished
+        // with an error is done with: the edge moves past it, so a store write that failed for good
+        // loses its id with the disk edge working as specified. A record the edge still holds tells
+        // which life's pipeline finished it (see whereInTheEdge).
         assertThat(missing)
                 .as(
-                        "ids answered 202 but not stored (%d: %d of them failed in a component and were logged,"
-                                + " %d were not; logs and database kept in %s), %s; warnings and errors of the"
+                        "ids answered 202 but not stored (%d: %d of them logged as failed by a component; %s; logs,"
+                                + " database and the edge's files kept in %s), %s; warnings and errors of the"
                                 + " process's lives:%n%s",
                         missing.size(),
                         missingThatFailed.size(),
-                        missing.size() - missingThatFailed.size(),
+                        whereInTheEdge(missing, dir, data.resolve(EDGE)),
                         dir,
                         replay,
                         problemsLogged(dir))
@@ -225,13 +231,42 @@ class DiskCrashTest {
     }
 
     /**
+     * Which life finished each missing id's record, from the edge's log (the record's sequence number)
+     * and the committed position each life started from (copied before each restart): the life before
+     * the first one that started past the record. A record the pipeline finished and the store lacks
+     * was lost after the edge; the store and that life's log are where to look.
+     */
+    private static String whereInTheEdge(Set<String> missing, Path dir, Path edge) throws IOException {
+        DiskEdgeFiles files = DiskEdgeFiles.read(edge);
+        List<Long> starts = new ArrayList<>(); // starts.get(k - 1): the position life k started from
+        for (int life = 1; life <= KILLS; life++) {
+            starts.add(DiskEdgeFiles.position(dir.resolve("life-" + life + ".position")));
+        }
+        List<String> found = new ArrayList<>();
+        for (String id : missing) {
+            Long seq = files.seqById().get(id);
+            if (seq != null) {
+                int life = 0;
+                while (life < starts.size() && starts.get(life) <= seq) {
+                    life++;
+                }
+                found.add("record " + seq + " finished in life " + life);
+            }
+        }
+        found.sort(null);
+        return found.size() + " found in the edge's log (" + String.join(", ", found) + "), "
+                + (missing.size() - found.size())
+                + " not (never written, or in a segment deleted once consumed)";
+    }
+
+    /**
      * The ids of the messages the process's lives logged as failed ({@code message failed: ... id=X},
      * one line per failure up to the error log's limit per window, so a flood may be undercounted).
      */
     private static Set<String> idsOfFailedMessages(Path dir) throws IOException {
         Set<String> ids = new HashSet<>();
         try (var logs = Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("life-"))
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("life-\\d+\\.log"))
                     .toList()) {
                 for (String line : Files.readAllLines(log)) {
                     Matcher m = FAILED_ID.matcher(line);
@@ -248,7 +283,7 @@ class DiskCrashTest {
     private static String problemsLogged(Path dir) throws IOException {
         List<String> lines = new ArrayList<>();
         try (var logs = Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("life-"))
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("life-\\d+\\.log"))
                     .sorted()
                     .toList()) {
                 for (String line : Files.readAllLines(log)) {
