@@ -1,6 +1,7 @@
 package dev.portflow.port;
 
 import dev.portflow.metrics.RemoteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending end of a connection whose buffer lives outside this process (see
@@ -41,6 +42,17 @@ public interface RemoteLink<T> extends RemoteBuffer {
      * @return {@code false} if the deadline passed first
      */
     boolean awaitRoom(long deadlineNanoTime) throws InterruptedException;
+
+    /**
+     * The acknowledgements of a pipelined link, or {@code null} (the default) when {@link #offer}
+     * returns {@link Offer#ACCEPTED} only once the remote buffer has acknowledged the message. A
+     * pipelined link numbers each hand-off and reports its acknowledgement there; the completion
+     * watermark then counts a sending component's message as done only once the prefix of
+     * acknowledged hand-offs passes what the message led to.
+     */
+    default @Nullable AcknowledgedSequence acknowledgements() {
+        return null;
+    }
 
     /** Where messages go, for people, e.g. {@code kafka:orders}. */
     String target();

@@ -1,8 +1,10 @@
 package dev.portflow.runtime;
 
+import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.Connection;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
+import dev.portflow.port.RemoteLink;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,13 +12,15 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How many of the messages an input port has taken are done with in this process: finished by the
  * port's component and everything they led to finished downstream (handled by every component
- * they reached through in-process buffers, or handed to a buffer outside the process). A
+ * they reached through in-process buffers, or handed to a buffer outside the process and, when its
+ * link is pipelined ({@link RemoteLink#acknowledgements()}), acknowledged by it). A
  * transport that must not acknowledge a message before its effects are safe (Kafka commits
  * offsets only up to {@link #completed()}) counts on it.
  *
@@ -39,6 +43,13 @@ import org.jspecify.annotations.Nullable;
  * only grow, so their sum read in any order is at most the true sum now: "every marked message has
  * left" is never concluded early, and it does become true (each message is received or evicted).
  *
+ * <p>A pipelined link answers a send before the remote buffer acknowledges it. When a component is
+ * done for the epoch (the origin at its start), the link's hand-offs are read after its finished
+ * count, so they include every record its finished messages sent; the epoch ends only once the
+ * acknowledged prefix reaches that mark. The mark counts hand-offs, not the port's accepted sends:
+ * a record handed off whose send has not returned yet may precede a counted one in the link's
+ * numbering, and a prefix over accepted sends would let that counted one through unacknowledged.
+ *
  * <p>Memory ordering: every count that says "done" is read with acquire semantics (a finished
  * count is published with a release store after the component's sends; buffer indices are
  * volatile) and the counts that depend on it are read after it, in program order, so they include
@@ -60,6 +71,19 @@ public final class CompletionWatermark {
         long received(Connection<?> c);
 
         long evicted(Connection<?> c);
+
+        /**
+         * A pipelined remote connection's hand-offs ({@link AcknowledgedSequence#handedOff()}); read
+         * only when the pipeline has one (a script of a pipeline without may leave it out).
+         */
+        default long handedOff(Connection<?> c) {
+            throw new UnsupportedOperationException("no pipelined link in this script: " + c);
+        }
+
+        /** A pipelined remote connection's acknowledged prefix ({@link AcknowledgedSequence#acknowledged()}). */
+        default long acknowledged(Connection<?> c) {
+            throw new UnsupportedOperationException("no pipelined link in this script: " + c);
+        }
     }
 
     /** The live counts. */
@@ -83,6 +107,21 @@ public final class CompletionWatermark {
         public long evicted(Connection<?> c) {
             return c.statistics().evictedTotal();
         }
+
+        @Override
+        public long handedOff(Connection<?> c) {
+            return acknowledgements(c).handedOff();
+        }
+
+        @Override
+        public long acknowledged(Connection<?> c) {
+            return acknowledgements(c).acknowledged();
+        }
+
+        private static AcknowledgedSequence acknowledgements(Connection<?> c) {
+            RemoteLink<?> link = Objects.requireNonNull(c.remote(), "not a remote connection");
+            return Objects.requireNonNull(link.acknowledgements(), "not a pipelined link");
+        }
     };
 
     /** A downstream component: its input ports and which of their connections come from the subgraph. */
@@ -97,6 +136,8 @@ public final class CompletionWatermark {
     private final Map<InputPort<?>, long[]> marks = new HashMap<>(); // accepted per feeding connection
     private final Map<InputPort<?>, Long> targets = new HashMap<>();
     private final Set<ComponentNode> done = new HashSet<>();
+    // pipelined remote connections out of the components done for the epoch: hand-offs to be acknowledged
+    private final Map<Connection<?>, Long> handOffMarks = new HashMap<>();
     private long epoch = -1; // the port's finished count the running epoch covers, -1 when none runs
     private long completed;
 
@@ -186,7 +227,7 @@ public final class CompletionWatermark {
                 reach(s.node());
             }
         }
-        if (done.size() == stages.size()) {
+        if (done.size() == stages.size() && handOffsAcknowledged()) {
             completed = Math.max(completed, epoch);
             epoch = -1;
         }
@@ -199,17 +240,33 @@ public final class CompletionWatermark {
         marks.clear();
         targets.clear();
         done.clear();
+        handOffMarks.clear();
         reach(origin);
     }
 
     private void reach(ComponentNode n) {
         for (OutputPort<?> out : n.outputs.values()) {
             for (Connection<?> c : out.connections()) {
+                RemoteLink<?> link = c.remote();
                 if (c.to() != null) {
                     reached.add(c);
+                } else if (link != null && link.acknowledgements() != null) {
+                    // n is done for the epoch (its finished count was read with acquire), so the
+                    // hand-offs counted now include every record its finished messages sent
+                    handOffMarks.put(c, counts.handedOff(c));
                 }
             }
         }
+    }
+
+    /** Whether every pipelined hand-off marked for the epoch is acknowledged. */
+    private boolean handOffsAcknowledged() {
+        for (Map.Entry<Connection<?>, Long> mark : handOffMarks.entrySet()) {
+            if (counts.acknowledged(mark.getKey()) < mark.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.component.Transformer;
+import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OverflowPolicy;
+import dev.portflow.port.RemoteLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,6 +221,146 @@ class CompletionWatermarkTest {
             CompletionWatermark watermark = p.completionWatermark("s", "in_x");
             p.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> watermark.completed() == 10);
+        }
+    }
+
+    /** A remote buffer that takes everything and acknowledges only when the test says so. */
+    private static final class PipelinedLink implements RemoteLink<Integer> {
+        final AcknowledgedSequence acks = new AcknowledgedSequence();
+
+        @Override
+        public Offer offer(Integer message, long originNanoTime) {
+            acks.handOff();
+            return Offer.ACCEPTED; // handed over; the acknowledgement comes later
+        }
+
+        @Override
+        public boolean awaitRoom(long deadlineNanoTime) {
+            return true;
+        }
+
+        @Override
+        public AcknowledgedSequence acknowledgements() {
+            return acks;
+        }
+
+        @Override
+        public String target() {
+            return "fake:pipelined";
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String transport() {
+            return "fake";
+        }
+
+        @Override
+        public long depth() {
+            return 0;
+        }
+
+        @Override
+        public long capacity() {
+            return 1_000;
+        }
+    }
+
+    @Test
+    void aMessageSentOnAPipelinedLinkIsCompleteOnlyOnceTheLinkAcknowledgedIt() throws Exception {
+        PipelinedLink link = new PipelinedLink();
+        try (Pipeline p = Pipeline.builder("w")
+                .source("feed", Integer.class, context -> {
+                    for (int i = 0; i < 5; i++) {
+                        context.emit(i);
+                    }
+                    while (context.isRunning()) {
+                        context.pause(Duration.ofMillis(50));
+                    }
+                })
+                .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
+                .connect("feed.out_x", "a.in_x")
+                .connect("a.out_x", link, ConnectionOptions.defaults().capacity(1_000))
+                .build()) {
+            CompletionWatermark watermark = p.completionWatermark("a", "in_x");
+            p.start();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> p.inputPort("a", "in_x").measurements().messagesFinished() == 5);
+            link.acks.acknowledge(1);
+            link.acks.acknowledge(2);
+            for (int i = 0; i < 20; i++) {
+                assertThat(watermark.completed())
+                        .as("a finished all five, the link acknowledged none from the first")
+                        .isZero();
+                Thread.sleep(5);
+            }
+            link.acks.acknowledge(0);
+            link.acks.acknowledge(3);
+            // the epoch covering all five waits for the fifth; a later one may cover fewer
+            await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> watermark.completed() < 5);
+            link.acks.acknowledge(4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> watermark.completed() == 5);
+        }
+    }
+
+    /**
+     * The mark is the link's hand-offs read once the component is done, not its accepted sends: a
+     * hand-off made after the mark (a message of the next epoch) is not waited for, and one made
+     * before it is, even while the sends counted as accepted are fewer.
+     */
+    @Test
+    void anEpochWaitsForTheHandOffsMadeBeforeItsMarkAndNoOthers() {
+        PipelinedLink link = new PipelinedLink();
+        try (Pipeline p = Pipeline.builder("w")
+                .source("feed", Integer.class, context -> {})
+                .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
+                .connect("feed.out_x", "a.in_x")
+                .connect("a.out_x", link, ConnectionOptions.defaults().capacity(1_000))
+                .build()) {
+            long[] handedOff = {3}; // a finished 2 messages; 3 records handed off by then
+            long[] acknowledged = {2};
+            CompletionWatermark watermark = p.completionWatermark("a", "in_x", new CompletionWatermark.Counts() {
+                @Override
+                public long finished(InputPort<?> port) {
+                    return 2;
+                }
+
+                @Override
+                public long accepted(Connection<?> c) {
+                    return 2; // fewer than the hand-offs: the third send has not returned yet
+                }
+
+                @Override
+                public long received(Connection<?> c) {
+                    return 2;
+                }
+
+                @Override
+                public long evicted(Connection<?> c) {
+                    return 0;
+                }
+
+                @Override
+                public long handedOff(Connection<?> c) {
+                    long value = handedOff[0];
+                    handedOff[0] += 10; // the next epoch's messages are handed off right after the mark
+                    return value;
+                }
+
+                @Override
+                public long acknowledged(Connection<?> c) {
+                    return acknowledged[0];
+                }
+            });
+            assertThat(watermark.completed())
+                    .as("hand-off 2 is not acknowledged")
+                    .isZero();
+            acknowledged[0] = 3;
+            assertThat(watermark.completed())
+                    .as("the hand-offs after the mark are not waited for")
+                    .isEqualTo(2);
         }
     }
 }
