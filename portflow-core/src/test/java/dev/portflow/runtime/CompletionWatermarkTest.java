@@ -3,6 +3,7 @@ package dev.portflow.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
 import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.Connection;
@@ -21,18 +22,23 @@ import org.junit.jupiter.api.Test;
 /** Messages count as complete only when everything they led to downstream is finished. */
 class CompletionWatermarkTest {
 
+    /** Emits 0..4, then idles until stopped. */
+    private static Source<Integer> fiveThenIdle() {
+        return context -> {
+            for (int i = 0; i < 5; i++) {
+                context.emit(i);
+            }
+            while (context.isRunning()) {
+                context.pause(Duration.ofMillis(50));
+            }
+        };
+    }
+
     @Test
     void aMessageIsCompleteOnlyOnceTheSinkBehindItHasFinished() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (Pipeline p = Pipeline.builder("w")
-                .source("feed", Integer.class, context -> {
-                    for (int i = 0; i < 5; i++) {
-                        context.emit(i);
-                    }
-                    while (context.isRunning()) {
-                        context.pause(Duration.ofMillis(50));
-                    }
-                })
+                .source("feed", Integer.class, fiveThenIdle())
                 .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
                 .sink("b", Integer.class, x -> release.await(30, TimeUnit.SECONDS))
                 .connect("feed.out_x", "a.in_x")
@@ -272,14 +278,7 @@ class CompletionWatermarkTest {
     void aMessageSentOnAPipelinedLinkIsCompleteOnlyOnceTheLinkAcknowledgedIt() throws Exception {
         PipelinedLink link = new PipelinedLink();
         try (Pipeline p = Pipeline.builder("w")
-                .source("feed", Integer.class, context -> {
-                    for (int i = 0; i < 5; i++) {
-                        context.emit(i);
-                    }
-                    while (context.isRunning()) {
-                        context.pause(Duration.ofMillis(50));
-                    }
-                })
+                .source("feed", Integer.class, fiveThenIdle())
                 .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
                 .connect("feed.out_x", "a.in_x")
                 .connect("a.out_x", link, ConnectionOptions.defaults().capacity(1_000))
