@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li><b>edge</b>: a fresh {@link DiskTransport} in a new temporary directory under {@code base};
- *       {@code senders} threads each call {@code link.offer(record, System.nanoTime())} on
+ *       {@code senders} threads each call {@code link.offer(record, System.nanoTime(), NOT_PIPELINED)} on
  *       the edge's sending link in a loop (one pre-built {@link Order} each, about 100 bytes of JSON
  *       through {@link DiskCodec#json}); a receiving pipeline ({@link DiskReceiver} -> a counting
  *       sink, with a {@link SimpleMeterRegistry}) drains it, so the capacity (1,000,000 records,
@@ -289,7 +289,7 @@ public final class DiskEdgeThroughput {
                     threads[s] = builder.name("sender-" + s).start(() -> {
                         try {
                             while (!stop.stopped) {
-                                switch (link.offer(order, System.nanoTime())) {
+                                switch (link.offer(order, System.nanoTime(), RemoteLink.NOT_PIPELINED)) {
                                     case ACCEPTED -> accepted.increment();
                                     case FULL -> {
                                         full.increment();

@@ -1,6 +1,7 @@
 package dev.portflow.port;
 
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The acknowledgements of a pipelined {@link RemoteLink}: a link that hands a message over and
@@ -23,6 +24,7 @@ public final class AcknowledgedSequence {
     private long handedOff; // guarded by this
     private volatile long acknowledged; // written under this, read by the watermark without the lock
     private final TreeSet<Long> acknowledgedAhead = new TreeSet<>(); // guarded by this: above the prefix
+    private int waiters; // guarded by this: threads in awaitAcknowledged
 
     /** A sequence with nothing handed off yet. */
     public AcknowledgedSequence() {}
@@ -44,8 +46,8 @@ public final class AcknowledgedSequence {
         }
         long prefix = acknowledged;
         if (number != prefix) {
-            if (number > prefix) {
-                acknowledgedAhead.add(number);
+            if (number > prefix && acknowledgedAhead.add(number) && waiters > 0) {
+                notifyAll(); // a sender may wait for this one alone
             }
             return;
         }
@@ -55,6 +57,40 @@ public final class AcknowledgedSequence {
             prefix++;
         }
         acknowledged = prefix;
+        if (waiters > 0) {
+            notifyAll();
+        }
+    }
+
+    /** Whether hand-off {@code number} itself is acknowledged (the prefix may still wait for earlier ones). */
+    public synchronized boolean isAcknowledged(long number) {
+        return number < acknowledged || acknowledgedAhead.contains(number);
+    }
+
+    /**
+     * Waits until hand-off {@code number} itself is acknowledged or {@code deadlineNanoTime}
+     * ({@code System.nanoTime()} scale; {@code Long.MAX_VALUE} for no limit) passes.
+     *
+     * @return {@code false} if the deadline passed first
+     */
+    public synchronized boolean awaitAcknowledged(long number, long deadlineNanoTime) throws InterruptedException {
+        waiters++;
+        try {
+            while (!isAcknowledged(number)) {
+                if (deadlineNanoTime == Long.MAX_VALUE) {
+                    wait();
+                    continue;
+                }
+                long left = deadlineNanoTime - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        } finally {
+            waiters--;
+        }
     }
 
     /** How many hand-offs were numbered. */

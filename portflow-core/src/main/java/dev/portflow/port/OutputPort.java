@@ -110,7 +110,7 @@ public final class OutputPort<T> {
      * messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
-        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN);
+        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN, false);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class OutputPort<T> {
      * covers that wait too.
      */
     public SendOutcome send(T message, long originNanoTime, long enqueuedNanoTime) throws InterruptedException {
-        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime);
+        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime, false);
     }
 
     /**
@@ -132,11 +132,26 @@ public final class OutputPort<T> {
      * its {@code timeout_ms}.
      */
     public SendOutcome send(T message, Duration maxWait) throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN);
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, false);
     }
 
-    /** @param enqueuedAt when the message's queue wait starts, or {@code NO_ORIGIN} for when it enters the buffer */
-    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos, long enqueuedAt)
+    /**
+     * As {@link #send(Object, Duration)}, and when the port is bound to a pipelined link
+     * ({@link RemoteLink#acknowledgements()}), {@link SendOutcome#ACCEPTED} only once the remote
+     * buffer has acknowledged this message, waiting for that within the same {@code maxWait}. If
+     * the acknowledgement does not come in time the outcome is {@link SendOutcome#TIMED_OUT}
+     * although the message was handed over and may still be stored (not counted as a drop). An HTTP
+     * ingress sends with this, so its 202 means stored whatever the link.
+     */
+    public SendOutcome sendAcknowledged(T message, Duration maxWait) throws InterruptedException {
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true);
+    }
+
+    /**
+     * @param enqueuedAt   when the message's queue wait starts, or {@code NO_ORIGIN} for when it enters the buffer
+     * @param acknowledged whether a pipelined link's acknowledgement is awaited (see {@link #sendAcknowledged})
+     */
+    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos, long enqueuedAt, boolean acknowledged)
             throws InterruptedException {
         if (message == null) { // not requireNonNull with a lambda: that may allocate per call
             throw new NullPointerException("cannot send null to port '" + name + "'");
@@ -182,7 +197,8 @@ public final class OutputPort<T> {
         long waitLimit =
                 maxWaitNanos == Deadlines.NONE ? Deadlines.NONE : Deadlines.after(realNow(clock, now), maxWaitNanos);
         if (cs.length == 1) {
-            SendOutcome outcome = sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt);
+            SendOutcome outcome =
+                    sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt, acknowledged);
             if (outcome == null) {
                 throw overflow(cs[0]);
             }
@@ -196,7 +212,7 @@ public final class OutputPort<T> {
                 sharedDeadline = Deadlines.after(
                         realNow(clock, now), Deadlines.nanos(c.options().timeout()));
             }
-            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt);
+            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt, acknowledged);
             if (outcome == null) {
                 failed = c;
             } else {
@@ -232,11 +248,18 @@ public final class OutputPort<T> {
      * @param waitLimit the caller's own limit on waiting, or MAX_VALUE
      */
     private @Nullable SendOutcome sendTo(
-            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit, long enqueuedAt)
+            Connection<T> c,
+            T message,
+            long now,
+            long origin,
+            long deadline,
+            long waitLimit,
+            long enqueuedAt,
+            boolean acknowledged)
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         if (channel == null) {
-            return sendRemote(c, message, now, origin, deadline, waitLimit);
+            return sendRemote(c, message, now, origin, deadline, waitLimit, acknowledged);
         }
         int result = channel.offer(message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
         if (result == BoundedChannel.OFFERED) {
@@ -326,7 +349,7 @@ public final class OutputPort<T> {
 
     /** {@link #sendTo} for a connection leaving the process: the same policies around its remote buffer. */
     private @Nullable SendOutcome sendRemote(
-            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit)
+            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit, boolean acknowledged)
             throws InterruptedException {
         RemoteLink<T> link = Objects.requireNonNull(c.remote()); // sendTo found no channel: the connection leads out
         long originNanos;
@@ -336,46 +359,64 @@ public final class OutputPort<T> {
             long read = ticker.read();
             originNanos = originOf(message, NO_ORIGIN, read, true, read);
         }
-        RemoteLink.Offer offer = link.offer(message, originNanos);
-        if (offer == RemoteLink.Offer.FULL) {
-            switch (c.options().overflow()) {
-                case DROP_NEWEST, DROP_OLDEST -> { // DROP_OLDEST cannot evict from a remote buffer: refused at attach
-                    measurements.drop(DropReason.DROP_NEWEST);
-                    return SendOutcome.DROPPED;
-                }
-                case FAIL -> {
-                    measurements.drop(DropReason.FAIL);
-                    return null;
-                }
-                case BLOCK, BLOCK_WITH_TIMEOUT -> {
-                    long limit = c.options().overflow() == OverflowPolicy.BLOCK
-                            ? waitLimit
-                            : Math.min(
-                                    waitLimit,
-                                    deadline != Long.MIN_VALUE
-                                            ? deadline
-                                            : Deadlines.after(
-                                                    realNow(timed, now),
-                                                    Deadlines.nanos(c.options().timeout())));
-                    offer = waitRemote(link, message, originNanos, limit);
-                    if (offer == null) {
-                        return SendOutcome.TIMED_OUT;
+        // A pipelined link's hand-off is numbered before the offer, so the completion watermark,
+        // reading the hand-offs once this component is done, waits for it; a send that hands
+        // nothing over settles its number at once (finally), leaving nothing to wait for.
+        AcknowledgedSequence acks = link.acknowledgements();
+        long handOff = acks == null ? RemoteLink.NOT_PIPELINED : acks.handOff();
+        boolean handedOver = false;
+        try {
+            RemoteLink.Offer offer = link.offer(message, originNanos, handOff);
+            if (offer == RemoteLink.Offer.FULL) {
+                switch (c.options().overflow()) {
+                    case DROP_NEWEST,
+                            DROP_OLDEST -> { // DROP_OLDEST cannot evict from a remote buffer: refused at attach
+                        measurements.drop(DropReason.DROP_NEWEST);
+                        return SendOutcome.DROPPED;
+                    }
+                    case FAIL -> {
+                        measurements.drop(DropReason.FAIL);
+                        return null;
+                    }
+                    case BLOCK, BLOCK_WITH_TIMEOUT -> {
+                        long limit = c.options().overflow() == OverflowPolicy.BLOCK
+                                ? waitLimit
+                                : Math.min(
+                                        waitLimit,
+                                        deadline != Long.MIN_VALUE
+                                                ? deadline
+                                                : Deadlines.after(
+                                                        realNow(timed, now),
+                                                        Deadlines.nanos(
+                                                                c.options().timeout())));
+                        offer = waitRemote(link, message, originNanos, handOff, limit);
+                        if (offer == null) {
+                            return SendOutcome.TIMED_OUT;
+                        }
                     }
                 }
             }
+            if (offer == RemoteLink.Offer.CLOSED) {
+                measurements.drop(DropReason.CLOSED);
+                return SendOutcome.CLOSED;
+            }
+            handedOver = true;
+            measurements.sentRemotely();
+            measurements.touch(ticker.read());
+            if (acknowledged && acks != null && !acks.awaitAcknowledged(handOff, waitLimit)) {
+                return SendOutcome.TIMED_OUT; // handed over and not yet acknowledged: it may still be stored
+            }
+            return SendOutcome.ACCEPTED;
+        } finally {
+            if (acks != null && !handedOver) {
+                acks.acknowledge(handOff);
+            }
         }
-        if (offer == RemoteLink.Offer.CLOSED) {
-            measurements.drop(DropReason.CLOSED);
-            return SendOutcome.CLOSED;
-        }
-        measurements.sentRemotely();
-        measurements.touch(ticker.read());
-        return SendOutcome.ACCEPTED;
     }
 
     /** Waits for room in a remote buffer; {@code null} (counted as a timeout) if {@code deadline} passed first. */
-    private RemoteLink.@Nullable Offer waitRemote(RemoteLink<T> link, T message, long originNanos, long deadline)
-            throws InterruptedException {
+    private RemoteLink.@Nullable Offer waitRemote(
+            RemoteLink<T> link, T message, long originNanos, long handOff, long deadline) throws InterruptedException {
         long start = ticker.read();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
@@ -385,7 +426,7 @@ public final class OutputPort<T> {
                     measurements.drop(DropReason.TIMEOUT);
                     return null;
                 }
-                RemoteLink.Offer offer = link.offer(message, originNanos);
+                RemoteLink.Offer offer = link.offer(message, originNanos, handOff);
                 if (offer != RemoteLink.Offer.FULL) {
                     return offer;
                 }

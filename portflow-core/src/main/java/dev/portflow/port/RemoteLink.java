@@ -28,13 +28,22 @@ public interface RemoteLink<T> extends RemoteBuffer {
     }
 
     /**
-     * Sends {@code message} if the remote buffer has room, waiting only for its acknowledgement.
+     * Sends {@code message} if the remote buffer has room: waiting for its acknowledgement, or, for
+     * a pipelined link ({@link #acknowledgements()} not null), handing it over and reporting
+     * {@code acknowledge(handOff)} to its {@link AcknowledgedSequence} once the remote buffer holds
+     * it (a link that cannot write it keeps trying: the prefix waits). The sending port numbers the
+     * hand-off before the offer and settles the number itself when the offer does not hand the
+     * message over ({@link Offer#FULL}, {@link Offer#CLOSED}, an exception).
      *
      * @param originNanoTime when the message's age starts, on the sending port's ticker scale ({@code System.nanoTime()} by default)
+     * @param handOff        this hand-off's number in {@link #acknowledgements()}; {@link #NOT_PIPELINED} for a link without
      * @throws RuntimeException     if the remote buffer cannot be reached or refuses the message
      * @throws InterruptedException if interrupted while waiting for the acknowledgement
      */
-    Offer offer(T message, long originNanoTime) throws InterruptedException;
+    Offer offer(T message, long originNanoTime, long handOff) throws InterruptedException;
+
+    /** The {@code handOff} passed to a link that is not pipelined. */
+    long NOT_PIPELINED = -1;
 
     /**
      * Waits until the remote buffer may have room or {@code deadlineNanoTime} passes.

@@ -50,6 +50,29 @@ class AcknowledgedSequenceTest {
         assertThatThrownBy(() -> acks.acknowledge(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aWaiterWakesForItsOwnAcknowledgementEvenAheadOfTheGapAndGivesUpAtItsDeadline() throws Exception {
+        AcknowledgedSequence acks = new AcknowledgedSequence();
+        acks.handOff();
+        acks.handOff();
+        Thread acknowledger = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            acks.acknowledge(1); // 0 still open: the prefix stays 0
+        });
+        assertThat(acks.awaitAcknowledged(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)))
+                .isTrue();
+        acknowledger.join();
+        assertThat(acks.acknowledged()).isZero();
+        long start = System.nanoTime();
+        assertThat(acks.awaitAcknowledged(0, start + TimeUnit.MILLISECONDS.toNanos(30)))
+                .isFalse();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(30));
+    }
+
     /** Seeded random orders: after every acknowledgement the prefix is the lowest unacknowledged number. */
     @Test
     void inAnyOrderThePrefixIsTheLowestUnacknowledgedHandOff() {

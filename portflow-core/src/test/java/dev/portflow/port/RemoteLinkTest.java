@@ -26,12 +26,18 @@ class RemoteLinkTest {
         boolean closed;
         volatile @Nullable String unavailable; // what unavailableReason answers
 
+        @Nullable
+        AcknowledgedSequence pipelined; // set: a pipelined link, which the test acknowledges
+
+        final List<Long> handOffs = new ArrayList<>(); // the numbers offers were given, in order
+
         FakeLink(int capacity) {
             this.capacity = capacity;
         }
 
         @Override
-        public synchronized Offer offer(String message, long originNanoTime) {
+        public synchronized Offer offer(String message, long originNanoTime, long handOff) {
+            handOffs.add(handOff);
             if (closed) {
                 return Offer.CLOSED;
             }
@@ -90,6 +96,11 @@ class RemoteLinkTest {
         public @Nullable String unavailableReason() {
             return unavailable;
         }
+
+        @Override
+        public @Nullable AcknowledgedSequence acknowledgements() {
+            return pipelined;
+        }
     }
 
     private static OutputPort<String> bound(FakeLink link, OverflowPolicy policy) {
@@ -144,6 +155,56 @@ class RemoteLinkTest {
         assertThat(new OutputPort<>("out_y", String.class).refusal())
                 .as("not connected")
                 .isNull();
+    }
+
+    @Test
+    void aPipelinedLinkGetsNumberedHandOffsAndASendThatHandsNothingOverLeavesNothingToWaitFor() throws Exception {
+        FakeLink link = new FakeLink(1);
+        link.pipelined = new AcknowledgedSequence();
+        OutputPort<String> out = bound(link, OverflowPolicy.DROP_NEWEST);
+        assertThat(out.send("a")).as("handed over, not waiting").isEqualTo(SendOutcome.ACCEPTED);
+        assertThat(out.send("b")).isEqualTo(SendOutcome.DROPPED);
+        assertThat(link.handOffs).containsExactly(0L, 1L);
+        assertThat(link.pipelined.isAcknowledged(1))
+                .as("the dropped send's number is settled")
+                .isTrue();
+        assertThat(link.pipelined.acknowledged())
+                .as("a is not acknowledged yet")
+                .isZero();
+        link.pipelined.acknowledge(0);
+        assertThat(link.pipelined.acknowledged()).isEqualTo(2);
+        assertThat(new FakeLink(1).handOffs).isEmpty();
+        FakeLink plain = new FakeLink(1);
+        bound(plain, OverflowPolicy.DROP_NEWEST).send("c");
+        assertThat(plain.handOffs).containsExactly(RemoteLink.NOT_PIPELINED);
+    }
+
+    @Test
+    void sendAcknowledgedAnswersOnlyOnceTheLinkAcknowledgedTheMessage() throws Exception {
+        FakeLink link = new FakeLink(4);
+        AcknowledgedSequence acks = new AcknowledgedSequence();
+        link.pipelined = acks;
+        OutputPort<String> out = bound(link, OverflowPolicy.BLOCK);
+        Thread acknowledger = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            acks.acknowledge(0);
+        });
+        long start = System.nanoTime();
+        assertThat(out.sendAcknowledged("a", Duration.ofSeconds(10))).isEqualTo(SendOutcome.ACCEPTED);
+        assertThat(acks.isAcknowledged(0)).isTrue();
+        assertThat(System.nanoTime() - start)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
+        acknowledger.join();
+
+        // no acknowledgement in time: timed out, handed over all the same, and no drop counted
+        assertThat(out.sendAcknowledged("b", Duration.ofMillis(50))).isEqualTo(SendOutcome.TIMED_OUT);
+        assertThat(link.held).containsExactly("a", "b");
+        assertThat(out.measurements().dropped(DropReason.TIMEOUT)).isZero();
+        assertThat(acks.isAcknowledged(1)).isFalse();
     }
 
     @Test

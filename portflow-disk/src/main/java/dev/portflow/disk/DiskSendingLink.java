@@ -26,7 +26,7 @@ final class DiskSendingLink<T> implements RemoteLink<T> {
     }
 
     @Override
-    public Offer offer(T message, long originNanoTime) throws InterruptedException {
+    public Offer offer(T message, long originNanoTime, long handOff) throws InterruptedException {
         if (closed) {
             return Offer.CLOSED;
         }

@@ -249,7 +249,8 @@ public final class Ingress<T> {
         T message = Objects.requireNonNull(decoded.message(), "a valid DecodedMessage carries a message");
         SendOutcome outcome;
         try {
-            outcome = out.send(message, settings.timeout());
+            // 202 means stored: a pipelined link's acknowledgement is awaited within the same timeout
+            outcome = out.sendAcknowledged(message, settings.timeout());
         } catch (PortOverflowException full) {
             return refused(out);
         }

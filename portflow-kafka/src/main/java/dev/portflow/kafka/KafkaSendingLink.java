@@ -54,7 +54,7 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
     }
 
     @Override
-    public Offer offer(T message, long originNanoTime) throws InterruptedException {
+    public Offer offer(T message, long originNanoTime, long handOff) throws InterruptedException {
         if (closed) {
             return Offer.CLOSED;
         }

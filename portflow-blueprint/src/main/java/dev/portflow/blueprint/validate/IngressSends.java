@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the HTTP ingress of an {@code api_endpoint} sends into its connections, which is not what the
- * connection's policy alone says (see {@code Ingress} and {@code OutputPort.send(message, maxWait)}):
+ * connection's policy alone says (see {@code Ingress} and {@code OutputPort.sendAcknowledged(message, maxWait)}):
  * <ul>
  *   <li>{@code out_requests}: a request waits at most the endpoint's {@code timeout_ms} for room,
  *       whatever the policy: under {@code block} it waits exactly that long, under
