@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -162,17 +165,18 @@ class DiskCrashTest {
         // with an error is done with: the edge moves past it, so a store write that failed for good
         // loses its id with the disk edge working as specified. A record the edge still holds tells
         // which life's pipeline finished it (see whereInTheEdge).
+        // The description reads the edge's files and every life's log: built only when the assertion fails.
         assertThat(missing)
-                .as(
-                        "ids answered 202 but not stored (%d: %d of them logged as failed by a component; %s; logs,"
+                .as(() -> ("ids answered 202 but not stored (%d: %d of them logged as failed by a component; %s; logs,"
                                 + " database and the edge's files kept in %s), %s; warnings and errors of the"
-                                + " process's lives:%n%s",
-                        missing.size(),
-                        missingThatFailed.size(),
-                        whereInTheEdge(missing, dir, data.resolve(EDGE)),
-                        dir,
-                        replay,
-                        problemsLogged(dir))
+                                + " process's lives:%n%s")
+                        .formatted(
+                                missing.size(),
+                                missingThatFailed.size(),
+                                unchecked(() -> whereInTheEdge(missing, dir, data.resolve(EDGE))),
+                                dir,
+                                replay,
+                                unchecked(() -> problemsLogged(dir))))
                 .isEmpty();
         assertThat(new HashSet<>(rows)).as("rows are unique").hasSize(rows.size());
         assertThat(statuses).as("only 202 and 503 are answered").isSubsetOf(202, 503);
@@ -242,7 +246,7 @@ class DiskCrashTest {
         for (int life = 1; life <= KILLS; life++) {
             starts.add(DiskEdgeFiles.position(dir.resolve("life-" + life + ".position")));
         }
-        List<String> found = new ArrayList<>();
+        Map<Long, Integer> lifeBySeq = new TreeMap<>(); // in record order
         for (String id : missing) {
             Long seq = files.seqById().get(id);
             if (seq != null) {
@@ -250,10 +254,11 @@ class DiskCrashTest {
                 while (life < starts.size() && starts.get(life) <= seq) {
                     life++;
                 }
-                found.add("record " + seq + " finished in life " + life);
+                lifeBySeq.put(seq, life);
             }
         }
-        found.sort(null);
+        List<String> found = new ArrayList<>();
+        lifeBySeq.forEach((seq, life) -> found.add("record " + seq + " finished in life " + life));
         return found.size() + " found in the edge's log (" + String.join(", ", found) + "), "
                 + (missing.size() - found.size())
                 + " not (never written, or in a segment deleted once consumed)";
@@ -265,35 +270,50 @@ class DiskCrashTest {
      */
     private static Set<String> idsOfFailedMessages(Path dir) throws IOException {
         Set<String> ids = new HashSet<>();
-        try (var logs = Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().matches("life-\\d+\\.log"))
-                    .toList()) {
-                for (String line : Files.readAllLines(log)) {
-                    Matcher m = FAILED_ID.matcher(line);
-                    if (m.find()) {
-                        ids.add(m.group(1));
-                    }
+        for (Path log : lifeLogs(dir)) {
+            for (String line : Files.readAllLines(log)) {
+                Matcher m = FAILED_ID.matcher(line);
+                if (m.find()) {
+                    ids.add(m.group(1));
                 }
             }
         }
         return ids;
     }
 
+    /** The logs of the process's lives ({@code life-N.log}), in name order. */
+    private static List<Path> lifeLogs(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("life-\\d+\\.log"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** A report that reads files, for a lazily built assertion description. */
+    private interface Report {
+        String read() throws IOException;
+    }
+
+    private static String unchecked(Report report) {
+        try {
+            return report.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The first warnings and errors the process's lives logged, one per line, with the life's log named. */
     private static String problemsLogged(Path dir) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (var logs = Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().matches("life-\\d+\\.log"))
-                    .sorted()
-                    .toList()) {
-                for (String line : Files.readAllLines(log)) {
-                    boolean problem = line.contains("WARN")
-                            || line.contains("ERROR")
-                            || line.contains("SEVERE")
-                            || line.contains("store:");
-                    if (problem && lines.size() < 40) {
-                        lines.add(log.getFileName() + ": " + line);
-                    }
+        for (Path log : lifeLogs(dir)) {
+            for (String line : Files.readAllLines(log)) {
+                boolean problem = line.contains("WARN")
+                        || line.contains("ERROR")
+                        || line.contains("SEVERE")
+                        || line.contains("store:");
+                if (problem && lines.size() < 40) {
+                    lines.add(log.getFileName() + ": " + line);
                 }
             }
         }
