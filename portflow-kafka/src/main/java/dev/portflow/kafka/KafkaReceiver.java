@@ -56,6 +56,13 @@ public final class KafkaReceiver<T> implements Source<T> {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.kafka");
     private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * While running, finished records are committed at most this often: a commit is a broker round
+     * trip on the reading thread (committing after every poll took a tenth of it in
+     * {@code bench/run-kafka}); a crash redelivers at most this much more. Revocation and drain
+     * commit at once.
+     */
+    static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
 
     private final KafkaSettings settings;
     private final KafkaEdge edge;
@@ -105,7 +112,7 @@ public final class KafkaReceiver<T> implements Source<T> {
             throw new IllegalStateException("the Kafka receiver of " + edge.describe()
                     + " does not know the pipeline it feeds (call watch(pipeline) before start)");
         }
-        Properties properties = settings.consumer(
+        Properties properties = settings.consumerProperties(
                 edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(), prefetch);
         try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             new Reading(consumer, context, fed).run();
@@ -130,6 +137,7 @@ public final class KafkaReceiver<T> implements Source<T> {
 
         void run() throws InterruptedException {
             consumer.subscribe(List.of(edge.topic()), this);
+            long lastCommit = System.nanoTime();
             try {
                 reading:
                 while (context.isRunning()) {
@@ -141,7 +149,11 @@ public final class KafkaReceiver<T> implements Source<T> {
                             break reading;
                         }
                     }
-                    commitFinished();
+                    long now = System.nanoTime();
+                    if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                        lastCommit = now;
+                        commitFinished();
+                    }
                 }
             } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
                 if (context.isRunning()) {

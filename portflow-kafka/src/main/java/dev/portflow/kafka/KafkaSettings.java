@@ -23,6 +23,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
 
     /** The environment variable that names the bootstrap servers; it overrides the blueprint. */
     public static final String BOOTSTRAP_ENV = "PORTFLOW_KAFKA_BOOTSTRAP";
+    /** The producer's {@code linger.ms} unless {@code kafka.client} sets it. */
+    public static final int DEFAULT_LINGER_MS = 5;
+    /** The producer's {@code batch.size} (bytes per partition batch) unless {@code kafka.client} sets it. */
+    public static final int DEFAULT_BATCH_SIZE = 64 * 1024;
     /** Default period of lag reads: frequent enough for overflow, light on the broker. */
     public static final Duration DEFAULT_LAG_REFRESH = Duration.ofMillis(200);
 
@@ -60,23 +64,32 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         return new KafkaSettings(bootstrapServers, properties, lagRefresh);
     }
 
-    /** An idempotent producer that waits for every in-sync replica: an acknowledged record is durable. */
-    Properties producer(String clientId) {
+    /**
+     * The properties of the producer behind this process's sending edges (and of a baseline that
+     * wants to compare with them): idempotent, waiting for every in-sync replica, so an
+     * acknowledged record is durable; the client properties override these.
+     */
+    public Properties producerProperties(String clientId) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(
-                ProducerConfig.LINGER_MS_CONFIG,
-                0); // no wait for a lone sender; concurrent sends still share batches while one is in flight
+        // Sends are pipelined, so batching pays: bench/run-kafka measured linger 5 ms + 64 KiB batches
+        // at 1.1-2x the one-sender throughput of linger 0 + 16 KiB (lz4 cost more than it saved on
+        // 127.0.0.1). A lone request waits up to linger.ms more for its acknowledgement.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return withOverrides(p);
     }
 
-    /** A consumer in {@code groupId} that commits only by hand, from the earliest record when it has no commit. */
-    Properties consumer(String groupId, String clientId, int maxPollRecords) {
+    /**
+     * The properties of a receiving edge's consumer: in {@code groupId}, committing only by hand,
+     * from the earliest record when the group has no commit; the client properties override these.
+     */
+    public Properties consumerProperties(String groupId, String clientId, int maxPollRecords) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

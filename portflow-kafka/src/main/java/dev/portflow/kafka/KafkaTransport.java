@@ -3,8 +3,11 @@ package dev.portflow.kafka;
 import dev.portflow.port.RemoteLink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +45,8 @@ public final class KafkaTransport implements AutoCloseable {
     private final String clientId = "portflow-" + ProcessHandle.current().pid();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private @Nullable Producer<byte[], byte[]> producer;
+    // sends again the records the producer gave up on (one thread: resends are rare and back off)
+    private @Nullable ScheduledExecutorService resender;
 
     private KafkaTransport(KafkaSettings settings) {
         this.settings = settings;
@@ -64,13 +69,26 @@ public final class KafkaTransport implements AutoCloseable {
     public synchronized <T> RemoteLink<T> sendingLink(KafkaEdge edge, MessageCodec<T> codec) {
         ensureTopic(edge.topic());
         if (producer == null) {
-            producer = new KafkaProducer<>(settings.producer(clientId));
+            producer = new KafkaProducer<>(settings.producerProperties(clientId));
+            resender = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "portflow-kafka-resend");
+                t.setDaemon(true);
+                return t;
+            });
         }
         AtomicLong produced = new AtomicLong();
         AtomicLong written = new AtomicLong();
         ConsumerLag lag = new ConsumerLag(admin, edge, settings.lagRefresh(), produced, written).start();
         owned.add(lag);
-        return new KafkaSendingLink<>(edge, codec, producer, produced, written, lag);
+        return new KafkaSendingLink<>(
+                edge,
+                codec,
+                producer,
+                produced,
+                written,
+                lag,
+                Objects.requireNonNull(resender),
+                KafkaSendingLink.STALL_NANOS);
     }
 
     /** The receiving end of {@code edge}: a source to add to the pipeline, feeding the receiving port. */
@@ -123,6 +141,10 @@ public final class KafkaTransport implements AutoCloseable {
             }
         }
         owned.clear();
+        if (resender != null) {
+            resender.shutdownNow(); // a record still waiting was not acknowledged: its upstream was not committed
+            resender = null;
+        }
         // bounded: a broker gone at shutdown must not hold the process
         if (producer != null) {
             producer.close(CLOSE_TIMEOUT);

@@ -193,7 +193,7 @@ class KafkaEdgeTest {
                 org.apache.kafka.clients.admin.Admin.create(settings.admin("inflight"));
         toClose.add(admin);
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> real =
-                new org.apache.kafka.clients.producer.KafkaProducer<>(settings.producer("inflight"));
+                new org.apache.kafka.clients.producer.KafkaProducer<>(settings.producerProperties("inflight"));
         toClose.add(real);
         // a producer that, once held, keeps a record from the broker until released
         java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
@@ -216,8 +216,18 @@ class KafkaEdgeTest {
         // read at start, then once a second: one read falls inside the hold below, none right after it
         ConsumerLag lag = new ConsumerLag(admin, edge, Duration.ofSeconds(1), produced, written).start();
         toClose.add(lag);
-        KafkaSendingLink<JsonMessage> link =
-                new KafkaSendingLink<>(edge, MessageCodec.jsonMessages(), held, produced, written, lag);
+        java.util.concurrent.ScheduledExecutorService resender =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        toClose.add(resender);
+        KafkaSendingLink<JsonMessage> link = new KafkaSendingLink<>(
+                edge,
+                MessageCodec.jsonMessages(),
+                held,
+                produced,
+                written,
+                lag,
+                resender,
+                KafkaSendingLink.STALL_NANOS);
         OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
         out.attachRemote(
                 link,
