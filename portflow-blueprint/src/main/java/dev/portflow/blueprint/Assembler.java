@@ -49,7 +49,7 @@ final class Assembler {
                 new AssemblyState(blueprint, name, Pipeline.builder(name).meterRegistry(registry), options::runsHere);
         ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
         MemoryConnections.Elsewhere elsewhere = MemoryConnections.connect(state, validated.edges());
-        KafkaEnds kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment());
+        KafkaEnds kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment(), options.instanceId());
         DiskEnds disk = null;
         try {
             disk = DiskEnds.connect(state, elsewhere.disk(), options.diskDirectory());

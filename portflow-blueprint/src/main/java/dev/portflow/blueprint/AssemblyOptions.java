@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.kafka.KafkaSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -24,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  *                      overriding the blueprint's {@code data_dir}; {@code null}: {@code data_dir}, else
  *                      {@code portflow-data/<pipeline>} (relative to the working directory). Not the
  *                      recipes' {@code dataDirectory}
+ * @param instanceId    this process's instance id among the processes running the same components
+ *                      ({@code --instance-id}); {@code null}: {@code PORTFLOW_INSTANCE_ID} in the
+ *                      environment, else none. Its Kafka consumers join their groups as static members
  */
 public record AssemblyOptions(
         @Nullable PrometheusMeterRegistry meterRegistry,
@@ -33,7 +37,8 @@ public record AssemblyOptions(
         @Nullable Integer port,
         @Nullable List<String> only,
         @Nullable Map<String, String> environment,
-        @Nullable Path diskDirectory) {
+        @Nullable Path diskDirectory,
+        @Nullable String instanceId) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
@@ -41,40 +46,46 @@ public record AssemblyOptions(
         }
         only = only == null || only.isEmpty() ? null : List.copyOf(new LinkedHashSet<>(only));
         environment = environment == null ? null : Map.copyOf(environment);
+        if (instanceId != null) {
+            KafkaSettings.requireInstanceId(instanceId);
+        }
     }
 
     /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address, every component. */
     public static AssemblyOptions defaults() {
-        return new AssemblyOptions(null, null, true, null, null, null, null, null);
+        return new AssemblyOptions(null, null, true, null, null, null, null, null, null);
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
-        return new AssemblyOptions(registry, dataDirectory, server, host, port, only, environment, diskDirectory);
+        return new AssemblyOptions(
+                registry, dataDirectory, server, host, port, only, environment, diskDirectory, instanceId);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
-        return new AssemblyOptions(meterRegistry, directory, server, host, port, only, environment, diskDirectory);
+        return new AssemblyOptions(
+                meterRegistry, directory, server, host, port, only, environment, diskDirectory, instanceId);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
-        return new AssemblyOptions(meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory, instanceId);
     }
 
     public AssemblyOptions host(String newHost) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, newHost, port, only, environment, diskDirectory);
+                meterRegistry, dataDirectory, server, newHost, port, only, environment, diskDirectory, instanceId);
     }
 
     public AssemblyOptions port(int newPort) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, newPort, only, environment, diskDirectory);
+                meterRegistry, dataDirectory, server, host, newPort, only, environment, diskDirectory, instanceId);
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
     public AssemblyOptions only(@Nullable List<String> components) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, components, environment, diskDirectory);
+                meterRegistry, dataDirectory, server, host, port, components, environment, diskDirectory, instanceId);
     }
 
     /** Builds and runs only {@code components}. */
@@ -84,7 +95,8 @@ public record AssemblyOptions(
 
     /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
     public AssemblyOptions environment(Map<String, String> variables) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory, instanceId);
     }
 
     /**
@@ -92,7 +104,20 @@ public record AssemblyOptions(
      * whatever the blueprint's {@code data_dir} says; relative to the working directory.
      */
     public AssemblyOptions diskDirectory(Path directory) {
-        return new AssemblyOptions(meterRegistry, dataDirectory, server, host, port, only, environment, directory);
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, host, port, only, environment, directory, instanceId);
+    }
+
+    /**
+     * This process's instance id ({@code --instance-id}): its Kafka consumers join their groups as
+     * static members, so a restart with the same id gets the same partitions back at once. Processes
+     * that run the same components need different ids.
+     *
+     * @throws IllegalArgumentException if {@code id} is not 1 to 200 of a-z A-Z 0-9 . _ -
+     */
+    public AssemblyOptions instanceId(@Nullable String id) {
+        return new AssemblyOptions(
+                meterRegistry, dataDirectory, server, host, port, only, environment, diskDirectory, id);
     }
 
     /** Whether {@code component} is built and run in this process. */

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * workers when more than one ({@code enrich ×4}, {@code store ×1..16}), its recipe (or class) and
  * the key it is ordered by, if any ({@code ordered by customer_id}), shaped by kind (sources as
  * stadiums, routers as rhombi, sinks as cylinders); one edge per connection, labelled with its ports, buffer size and overflow policy. Error edges
- * are dotted; Kafka edges are thick and name their topic (the default one when none is given) and
- * the consumer lag they allow; disk edges are thick and say {@code disk} (and their {@code max_bytes},
+ * are dotted; Kafka edges are thick and name their topic (the default one when none is given), its
+ * partitions and record key when given, and the consumer lag they allow; disk edges are thick and say {@code disk} (and their {@code max_bytes},
  * when given) and the records their log may hold. An edge out of an {@code api_endpoint} shows what applies to requests
  * (see {@link IngressSends}): how long a request waits before its 503, or that rejected requests'
  * envelopes are never waited for. Linear in the size of the blueprint.
@@ -73,7 +73,9 @@ final class MermaidGraph {
             if (c.isKafka()) {
                 arrow = "==>";
                 String topic = blueprint.name() == null ? c.topic() : c.topicIn(blueprint.name());
-                label = ports + "<br/>kafka " + (topic == null ? "?" : topic) + "<br/>" + buffer;
+                label = ports + "<br/>kafka " + (topic == null ? "?" : topic)
+                        + (c.partitions() == null ? "" : ", " + c.partitions() + " partitions")
+                        + (c.key() == null ? "" : ", key " + c.key()) + "<br/>" + buffer;
             } else if (c.isDisk()) {
                 arrow = "==>";
                 label = ports + "<br/>disk" + (c.maxBytes() == null ? "" : " max_bytes " + c.maxBytes()) + "<br/>"

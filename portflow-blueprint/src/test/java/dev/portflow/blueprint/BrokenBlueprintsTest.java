@@ -285,6 +285,71 @@ class BrokenBlueprintsTest {
     }
 
     @Test
+    void kafkaPartitionsAndKey() {
+        String notKafka = "add transport: kafka, or remove ";
+        String partitionsHint = "the partitions the topic is created with when it does not exist (up to as many"
+                + " receiving processes as partitions share the work); leave it out for the broker's default";
+        List<Problem> problems = check(
+                "kafka-keys.yaml",
+                at(
+                        23,
+                        39,
+                        "key only applies to transport: kafka: it is the record key of the connection's topic",
+                        notKafka + "key; to keep messages with one key in order on a component with several"
+                                + " workers, give that component ordering: key and key: <field>"),
+                at(
+                        24,
+                        63,
+                        "partitions only applies to transport: kafka: it is the partition count of the"
+                                + " connection's topic",
+                        notKafka + "partitions"),
+                at(24, 71, "key only applies to transport: kafka", notKafka + "key"),
+                at(
+                        25,
+                        64,
+                        "partitions must be at least 1, was 0: a topic needs a partition to hold records",
+                        partitionsHint),
+                at(26, 64, "partitions must be at least 1, was -1", partitionsHint),
+                at(27, 64, "partitions must be an integer, found the string \"three\"", null),
+                at(28, 64, "partitions must be at most 10000, was 10001", partitionsHint),
+                at(
+                        29,
+                        57,
+                        "key must name a field of the message, was empty",
+                        "the key is a top-level field of the JSON message: 1 to 255 letters, digits, '_' and '-',"
+                                + " starting with a letter or '_'"),
+                at(
+                        30,
+                        57,
+                        "key 'customer.id' is not a field name",
+                        "a nested one cannot be named): copy it to the top level with a map component before the"
+                                + " connection, e.g. fields: {customer_id: \"customer.id\"}"),
+                at(31, 57, "key must be a string, found a list", null),
+                at(
+                        32,
+                        64,
+                        "key 'custmer_id' is not a field of schema 'Order': messages without it would be sent"
+                                + " unkeyed",
+                        "did you mean 'customer_id'? its fields: customer_id, items; or add it to the schema's"
+                                + " properties"),
+                at(
+                        33,
+                        64,
+                        "key 'items' is of type array in schema 'Order': a record key is a string, a number or a"
+                                + " boolean",
+                        "key the connection by a field that holds one"),
+                at(
+                        34,
+                        62,
+                        "key 'customer_id' needs messages that are JSON objects, but schema 'Text' is of type string",
+                        "remove key, or send objects"),
+                at(36, 48, "partitions only applies to transport: kafka", notKafka + "partitions"));
+        assertThat(problems.get(3).format())
+                .isEqualTo("src/test/resources/broken/kafka-keys.yaml:25:64: partitions must be at least 1, was 0: a"
+                        + " topic needs a partition to hold records (hint: " + partitionsHint + ")");
+    }
+
+    @Test
     void kafkaBoundPortsCarryTheirKafkaConnectionOnly() {
         List<Problem> problems = check(
                 "kafka-ports.yaml",

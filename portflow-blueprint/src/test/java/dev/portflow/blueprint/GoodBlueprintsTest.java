@@ -358,6 +358,19 @@ class GoodBlueprintsTest {
                 .as("the default topic and lag allowed")
                 .contains(
                         "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers<br/>10000 block\"| c_sink");
+        Blueprint keyed = Blueprints.loader().validate("keyed.yaml", """
+                name: spread
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_numbers, to: sink.in_numbers, transport: kafka, partitions: 6, key: customer_id}
+                """).orThrow();
+        assertThat(Blueprints.mermaid(keyed))
+                .as("partitions and key")
+                .contains(
+                        "c_gen ==>|\"out_numbers → in_numbers<br/>kafka portflow.spread.gen.out_numbers, 6 partitions,"
+                                + " key customer_id<br/>10000 block\"| c_sink");
     }
 
     @Test

@@ -11,15 +11,29 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,5 +190,117 @@ class KafkaBlueprintsTest {
             assertThat(report.completed()).isTrue();
         }
         assertEveryMessageOnce(out);
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    private static int partitionsOf(Admin admin, String topic) throws Exception {
+        TopicDescription description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
+        return Objects.requireNonNull(description, topic).partitions().size();
+    }
+
+    /**
+     * gen(count 200) -> map (customer c0..c4, null for every tenth) -[kafka, topic, options]-> jsonl_sink:
+     * options such as {@code , partitions: 3, key: customer}.
+     */
+    private static Blueprint keyed(Path dir, String pipeline, String topic, String options) throws IOException {
+        Path file = Files.writeString(dir.resolve(pipeline + ".yaml"), """
+                name: %s
+                kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50, prefetch: 64}
+                components:
+                  - {name: gen, recipe: generator, config: {rate: 100000, count: %d, template: {n: "${seq}"}}}
+                  - {name: tag, recipe: map, config: {fields: {customer: "n %% 10 == 9 ? dyn(null) : dyn('c' + string(n %% 5))"}}}
+                  - {name: out, recipe: jsonl_sink, config: {path: out.jsonl, flush_ms: 20}}
+                connections:
+                  - {from: gen.out_x, to: tag.in_x}
+                  - {from: tag.out_x, to: out.in_x, transport: kafka, topic: %s%s}
+                """.formatted(
+                        pipeline, kafka.bootstrapServers(), COUNT, topic, options));
+        return Blueprints.load(file);
+    }
+
+    @Test
+    void theTopicIsCreatedWithThePartitionsAndRecordsAreKeyedByTheField(@TempDir Path dir) throws Exception {
+        String topic = EmbeddedKafkaBroker.uniqueTopic("keyed");
+        Blueprint b = keyed(dir, "keyed", topic, ", partitions: 3, key: customer");
+        Path out = dir.resolve("out.jsonl");
+        try (Assembly assembly =
+                Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {
+            assembly.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            assertThat(assembly.drainAndStop(Duration.ofSeconds(20)).completed())
+                    .isTrue();
+        }
+        assertEveryMessageOnce(out);
+
+        try (Admin admin = admin();
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            assertThat(partitionsOf(admin, topic)).isEqualTo(3);
+            List<TopicPartition> partitions =
+                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (records.size() < COUNT && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            assertThat(records).hasSize(COUNT);
+            Map<String, Integer> partitionOfKey = new HashMap<>();
+            Map<String, List<Long>> nsOfKey = new HashMap<>();
+            int unkeyed = 0;
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                JsonNode value = JSON.readTree(r.value());
+                if (value.get("customer").isNull()) {
+                    assertThat(r.key()).as("customer null: unkeyed").isNull();
+                    unkeyed++;
+                    continue;
+                }
+                assertThat(r.key()).as("the others are keyed").isNotNull();
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                assertThat(key)
+                        .as("the key is the field's value")
+                        .isEqualTo(value.get("customer").asString());
+                assertThat(partitionOfKey.computeIfAbsent(key, k -> r.partition()))
+                        .as("key " + key + " in one partition")
+                        .isEqualTo(r.partition());
+                nsOfKey.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(value.get("n").asLong());
+            }
+            assertThat(unkeyed)
+                    .as("sent, delivered (assertEveryMessageOnce) and unkeyed")
+                    .isEqualTo(COUNT / 10);
+            assertThat(nsOfKey).containsOnlyKeys("c0", "c1", "c2", "c3", "c4");
+            nsOfKey.forEach((key, ns) ->
+                    assertThat(ns).as("key " + key + " in the order sent").isSorted());
+        }
+    }
+
+    @Test
+    void eitherEndAloneCreatesTheTopicWithThePartitions(@TempDir Path dir) throws Exception {
+        String receivedFirst = EmbeddedKafkaBroker.uniqueTopic("received-first");
+        String sentFirst = EmbeddedKafkaBroker.uniqueTopic("sent-first");
+        try (Admin admin = admin()) {
+            try (Assembly receiving = Blueprints.assemble(
+                    keyed(dir, "receiving", receivedFirst, ", partitions: 2"),
+                    AssemblyOptions.defaults().withoutServer().only("out"))) {
+                assertThat(receiving.componentsHere()).containsExactly("out");
+                assertThat(partitionsOf(admin, receivedFirst)).isEqualTo(2);
+            }
+            try (Assembly sending = Blueprints.assemble(
+                    keyed(dir, "sending", sentFirst, ", partitions: 5"),
+                    AssemblyOptions.defaults().withoutServer().only("gen", "tag"))) {
+                assertThat(sending.componentsHere()).containsExactlyInAnyOrder("gen", "tag");
+                assertThat(partitionsOf(admin, sentFirst)).isEqualTo(5);
+            }
+        }
     }
 }

@@ -90,6 +90,14 @@ final class RunCommand implements Callable<Integer> {
     private @Nullable Path dataDir;
 
     @Option(
+            names = "--instance-id",
+            paramLabel = "ID",
+            description = "this process's name among the processes that run the same components (default: the"
+                    + " environment variable PORTFLOW_INSTANCE_ID): its Kafka consumers are static group members,"
+                    + " so a restart with the same id gets its partitions back at once; 1 to 200 of a-z A-Z 0-9 . _ -")
+    private @Nullable String instanceId;
+
+    @Option(
             names = "--drain-timeout",
             paramLabel = "SECONDS",
             defaultValue = "30",
@@ -130,6 +138,13 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--host must be a host name or address, was '" + host + "'");
         }
+        if (instanceId != null) {
+            try {
+                AssemblyOptions.defaults().instanceId(instanceId);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--instance-id: " + e.getMessage());
+            }
+        }
         if (dataDir != null && dataDir.toString().isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir must name a directory, was ''");
         }
@@ -160,6 +175,7 @@ final class RunCommand implements Callable<Integer> {
             if (dataDir != null) {
                 options = options.diskDirectory(dataDir);
             }
+            options = options.instanceId(instanceId);
             Assembly assembly;
             try {
                 assembly = loader.assemble(model, options);

@@ -8,6 +8,7 @@ import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.ReceivedRecords;
 import dev.portflow.time.NanoWallClock;
+import io.micrometer.core.instrument.Gauge;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,6 +65,8 @@ public final class KafkaReceiver<T> implements Source<T> {
      * commit at once.
      */
     static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+    /** The gauge of the partitions a receiving edge's consumer owns: the process's share of the group. */
+    public static final String PARTITIONS_ASSIGNED = "portflow.kafka.partitions.assigned";
 
     private final KafkaSettings settings;
     private final KafkaEdge edge;
@@ -70,6 +74,8 @@ public final class KafkaReceiver<T> implements Source<T> {
     private final ConsumerLag lag;
     private final int prefetch;
     private volatile @Nullable CompletionWatermark watermark;
+    // partitions this process's consumer owns now: its share of the group's work
+    private final AtomicInteger partitionsAssigned = new AtomicInteger();
 
     /** A record given to the pipeline (or skipped), waiting to be committed. */
     private record Pending(TopicPartition partition, long offset) {}
@@ -103,6 +109,18 @@ public final class KafkaReceiver<T> implements Source<T> {
      */
     public void watch(Pipeline pipeline) {
         this.watermark = pipeline.completionWatermark(edge.toComponent(), edge.toPort());
+        Gauge.builder(PARTITIONS_ASSIGNED, partitionsAssigned, AtomicInteger::get)
+                .description("partitions of the Kafka edge's topic this process's consumer owns now")
+                .tag("pipeline", edge.pipeline())
+                .tag("component", edge.toComponent())
+                .tag("port", edge.toPort())
+                .tag("topic", edge.topic())
+                .register(pipeline.meterRegistry());
+    }
+
+    /** Partitions of the topic this process's consumer owns now ({@value #PARTITIONS_ASSIGNED}). */
+    public int partitionsAssigned() {
+        return partitionsAssigned.get();
     }
 
     @Override
@@ -116,6 +134,8 @@ public final class KafkaReceiver<T> implements Source<T> {
                 edge.groupId(), edge.groupId() + "-" + ProcessHandle.current().pid(), prefetch);
         try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             new Reading(consumer, context, fed).run();
+        } finally {
+            partitionsAssigned.set(0); // the consumer has left (or, a static member, stopped)
         }
     }
 
@@ -255,11 +275,20 @@ public final class KafkaReceiver<T> implements Source<T> {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitFinished(); // what is finished is committed while we still own it
             assigned.removeAll(partitions);
+            partitionsAssigned.set(assigned.size());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // another member owns them already (this one missed its session): nothing may be committed
+            assigned.removeAll(partitions);
+            partitionsAssigned.set(assigned.size());
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assigned.addAll(partitions);
+            partitionsAssigned.set(assigned.size());
         }
     }
 }

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach Kafka: the bootstrap servers, extra client properties (e.g. security settings,
@@ -18,11 +20,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param bootstrapServers {@code host:port[,host:port...]}
  * @param clientProperties extra Kafka client properties; they override the defaults below
  * @param lagRefresh       how often the lag that stands for a Kafka edge's depth is read (at most)
+ * @param instanceId       this process's stable name among the processes that share a stage
+ *                         ({@code --instance-id}, {@value #INSTANCE_ID_ENV}), or {@code null}: its
+ *                         consumers are static members ({@code group.instance.id}), so a restarted
+ *                         process gets its partitions back without a rebalance
  */
-public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Duration lagRefresh) {
+public record KafkaSettings(
+        String bootstrapServers,
+        Map<String, String> clientProperties,
+        Duration lagRefresh,
+        @Nullable String instanceId) {
 
     /** The environment variable that names the bootstrap servers; it overrides the blueprint. */
     public static final String BOOTSTRAP_ENV = "PORTFLOW_KAFKA_BOOTSTRAP";
+    /** The environment variable that names this process's instance id; {@code --instance-id} overrides it. */
+    public static final String INSTANCE_ID_ENV = "PORTFLOW_INSTANCE_ID";
+
+    private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
     /** The producer's {@code linger.ms} unless {@code kafka.client} sets it. */
     public static final int DEFAULT_LINGER_MS = 5;
     /** The producer's {@code batch.size} (bytes per partition batch) unless {@code kafka.client} sets it. */
@@ -40,11 +55,27 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         if (lagRefresh.toMillis() < 10) {
             throw new IllegalArgumentException("lag refresh must be at least 10 ms, was " + lagRefresh);
         }
+        if (instanceId != null) {
+            requireInstanceId(instanceId);
+        }
+    }
+
+    /**
+     * {@code id} if it is a valid instance id (1 to 200 of a-z A-Z 0-9 . _ -).
+     *
+     * @throws IllegalArgumentException saying what a valid one looks like
+     */
+    public static String requireInstanceId(String id) {
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + id + "' is not an instance id: 1 to 200 of a-z A-Z 0-9 . _ -"
+                    + " (unique among the processes that run the same components, stable across their restarts)");
+        }
+        return id;
     }
 
     /** {@code bootstrapServers} with the default client properties and lag refresh. */
     public static KafkaSettings of(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, Map.of(), DEFAULT_LAG_REFRESH);
+        return new KafkaSettings(bootstrapServers, Map.of(), DEFAULT_LAG_REFRESH, null);
     }
 
     /**
@@ -57,11 +88,36 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     public KafkaSettings withLagRefresh(Duration refresh) {
-        return new KafkaSettings(bootstrapServers, clientProperties, refresh);
+        return new KafkaSettings(bootstrapServers, clientProperties, refresh, instanceId);
     }
 
     public KafkaSettings withClientProperties(Map<String, String> properties) {
-        return new KafkaSettings(bootstrapServers, properties, lagRefresh);
+        return new KafkaSettings(bootstrapServers, properties, lagRefresh, instanceId);
+    }
+
+    /**
+     * This process's instance id ({@code null}: none): each receiving edge's consumer joins its group
+     * as the static member {@code id}, so a process restarted with the same id gets its partitions
+     * back at once instead of after a rebalance. Processes sharing a stage need different ids.
+     * A static member that stops (or dies) keeps its partitions until {@code session.timeout.ms}
+     * (Kafka's default 45 s) passes without it: scaling down pauses those partitions that long.
+     *
+     * @throws IllegalArgumentException if {@code id} is not 1 to 200 of a-z A-Z 0-9 . _ -
+     */
+    public KafkaSettings withInstanceId(@Nullable String id) {
+        return new KafkaSettings(bootstrapServers, clientProperties, lagRefresh, id);
+    }
+
+    /**
+     * The instance id from {@code given} (the command line) when not null, else from
+     * {@value #INSTANCE_ID_ENV} in {@code environment} when set, else {@code null}.
+     */
+    public static @Nullable String instanceIdFrom(@Nullable String given, Map<String, String> environment) {
+        if (given != null) {
+            return given;
+        }
+        String fromEnvironment = environment.get(INSTANCE_ID_ENV);
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment.trim() : null;
     }
 
     /**
@@ -98,6 +154,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (instanceId != null) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return withOverrides(p);

@@ -17,7 +17,10 @@ public interface MessageCodec<T> {
     /** The message type. */
     Class<T> type();
 
-    /** The record key (records with one key keep their order), or {@code null} for none. */
+    /**
+     * The record key (records with one key go to one partition and keep their order), or {@code null}
+     * for none (the producer spreads unkeyed records over the partitions).
+     */
     byte @Nullable [] key(T message);
 
     /** The record value; may add {@code headers}. */
@@ -35,9 +38,51 @@ public interface MessageCodec<T> {
         return new JsonMessageCodec();
     }
 
+    /**
+     * JSON documents as {@link JsonMessage}s, as {@link #jsonMessages()}, but keyed by the value of their
+     * top-level field {@code keyField} ({@link JsonFieldKey}: a string as UTF-8, a number or boolean as
+     * its JSON text), so documents with one value there keep their order; a document without a usable
+     * value there is sent unkeyed (and logged).
+     *
+     * @throws IllegalArgumentException if {@code keyField} is not a field name ({@link JsonFieldKey#FIELD_NAME_RULE})
+     */
+    static MessageCodec<JsonMessage> jsonMessages(String keyField) {
+        JsonFieldKey key = JsonFieldKey.of(keyField);
+        return jsonMessages().keyedBy(key::keyOf);
+    }
+
     /** {@code type} as JSON (Jackson), unkeyed. */
     static <T> MessageCodec<T> json(Class<T> type) {
         return new JacksonCodec<>(type);
+    }
+
+    /**
+     * This codec with another record key: {@code key} gives a message's key, or {@code null} to send
+     * it unkeyed (e.g. {@code JsonFieldKey.of("customer_id")::keyOf}). Decoding is unchanged.
+     */
+    default MessageCodec<T> keyedBy(Function<? super T, byte @Nullable []> key) {
+        MessageCodec<T> inner = this;
+        return new MessageCodec<>() {
+            @Override
+            public Class<T> type() {
+                return inner.type();
+            }
+
+            @Override
+            public byte @Nullable [] key(T message) {
+                return key.apply(message);
+            }
+
+            @Override
+            public byte[] encode(T message, Headers headers) {
+                return inner.encode(message, headers);
+            }
+
+            @Override
+            public T decode(ConsumerRecord<byte[], byte[]> record) {
+                return inner.decode(record);
+            }
+        };
     }
 
     /**

@@ -4,10 +4,12 @@ import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.http.DecodedMessage;
 import dev.portflow.http.JsonSchemaDecoder;
 import dev.portflow.json.StrictJson;
+import dev.portflow.kafka.JsonFieldKey;
 import dev.portflow.kafka.MessageCodec;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.SchemaViolation;
 import java.time.Instant;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -29,6 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>When the connection's ports declare a JSON Schema, messages are checked against it on both
  * sides: an invalid message is refused before it is sent and skipped when received.
+ *
+ * <p>Records are keyed by the message id, or with {@code key: <field>} by the value of that top-level
+ * field of the message as the records' value has it ({@link JsonFieldKey}; unkeyed when a message has
+ * no usable value there), which needs messages that are JSON objects ({@link #keyProblem}).
  */
 final class KafkaCodecs {
 
@@ -42,11 +48,55 @@ final class KafkaCodecs {
         Class<?> type = EdgeMessageTypes.messageType(edge);
         MessageCodec<Object> codec =
                 type == JsonMessage.class ? new AsJsonMessages() : (MessageCodec<Object>) MessageCodec.json(type);
+        String keyField = edge.spec().key();
+        if (keyField != null) { // validated: a field name
+            JsonFieldKey key = JsonFieldKey.of(
+                    keyField, "records of kafka connection " + edge.spec().describe());
+            codec = type == JsonMessage.class
+                    // what the record's value will be: a user class's message as the recipes see it
+                    ? codec.keyedBy(message -> key.keyOf(
+                            message instanceof JsonMessage ? message : EdgeMessageTypes.asJsonMessage(message)))
+                    : codec.keyedBy(key::keyOf); // Jackson renders the value, and the key reads that rendering
+        }
         if (schema != null) {
             JsonSchemaDecoder decoder = JsonSchemaDecoder.of(schema);
             codec = codec.checked(message -> violation(decoder, message));
         }
         return codec;
+    }
+
+    /**
+     * Why {@code edge}'s {@code key:} cannot apply to the messages it carries, or {@code null} when it
+     * can (or there is none): a key is read from a field of a JSON object, and a type Jackson renders as a
+     * string, a number, a list (the JDK's value types, arrays, enums) has none. {@code Object} and JSON
+     * trees may hold objects: they are keyed, or sent unkeyed, message by message.
+     */
+    static @Nullable String keyProblem(BlueprintValidator.Edge edge) {
+        String key = edge.spec().key();
+        if (key == null) {
+            return null;
+        }
+        Class<?> type = EdgeMessageTypes.messageType(edge);
+        if (rendersAsObject(type)) {
+            return null;
+        }
+        return "key '" + key + "' needs messages that are JSON objects, but connection "
+                + edge.spec().describe() + " carries " + type.getName() + " messages, which have no fields";
+    }
+
+    /** Whether messages of {@code type} may be JSON objects as Jackson renders them. */
+    private static boolean rendersAsObject(Class<?> type) {
+        if (type == Object.class || JsonNode.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
+            return true;
+        }
+        if (type.isPrimitive() || type.isArray() || type.isEnum()) {
+            return false;
+        }
+        if (type.isRecord()) {
+            return true;
+        }
+        String pkg = type.getPackageName();
+        return !pkg.startsWith("java.") && !pkg.startsWith("javax."); // String, Long, List, Instant, UUID: values
     }
 
     /** Why {@code message} fails {@code decoder}'s schema, or {@code null} when it passes. */

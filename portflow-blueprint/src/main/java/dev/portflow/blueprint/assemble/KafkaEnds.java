@@ -58,16 +58,25 @@ public final class KafkaEnds {
      * Sets up the ends of {@code kafkaEdges} (the Kafka connections with an end here), in order, until
      * Kafka turns out unreachable; problems and failures to start go to {@code state}.
      *
-     * @param environment where {@code PORTFLOW_KAFKA_BOOTSTRAP} is looked up; {@code null}: the process's
+     * @param environment where {@code PORTFLOW_KAFKA_BOOTSTRAP} and {@code PORTFLOW_INSTANCE_ID} are looked
+     *                    up; {@code null}: the process's
+     * @param instanceId  {@code --instance-id}, which overrides {@code PORTFLOW_INSTANCE_ID}; or {@code null}
      */
     public static KafkaEnds connect(
-            AssemblyState state, List<Edge> kafkaEdges, @Nullable Map<String, String> environment) {
+            AssemblyState state,
+            List<Edge> kafkaEdges,
+            @Nullable Map<String, String> environment,
+            @Nullable String instanceId) {
         String bootstrap = kafkaEdges.isEmpty()
                 ? null
                 : bootstrapServers(state, kafkaEdges.getFirst().spec(), environment);
+        keyProblems(state, kafkaEdges);
         KafkaTransport kafka = null;
         if (bootstrap != null && !state.hasProblems()) { // Kafka is contacted only for a pipeline that can be built
-            kafka = kafkaTransport(state, bootstrap, kafkaEdges.getFirst().spec());
+            String instance =
+                    KafkaSettings.instanceIdFrom(instanceId, environment != null ? environment : System.getenv());
+            kafka = kafkaTransport(
+                    state, bootstrap, instance, kafkaEdges.getFirst().spec());
         }
         KafkaEnds ends = new KafkaEnds(state, kafka);
         if (kafka != null) {
@@ -78,6 +87,22 @@ public final class KafkaEnds {
             }
         }
         return ends;
+    }
+
+    /**
+     * A problem at {@code key:} of each of {@code kafkaEdges} whose messages cannot have the key field
+     * ({@link KafkaCodecs#keyProblem}): found before Kafka is contacted, as the blueprint's other problems.
+     */
+    private static void keyProblems(AssemblyState state, List<Edge> kafkaEdges) {
+        for (Edge e : kafkaEdges) {
+            String problem = KafkaCodecs.keyProblem(e);
+            if (problem != null) {
+                state.problem(
+                        e.spec().position("key"),
+                        problem,
+                        "send JSON objects (a record, a Map, a JsonMessage) over it, or remove key");
+            }
+        }
     }
 
     /** The process's Kafka client, or {@code null} when no Kafka connection has an end here. */
@@ -127,13 +152,24 @@ public final class KafkaEnds {
      * form was validated) are a failure to start.
      */
     private static @Nullable KafkaTransport kafkaTransport(
-            AssemblyState state, String bootstrap, ConnectionSpec first) {
+            AssemblyState state, String bootstrap, @Nullable String instanceId, ConnectionSpec first) {
         Blueprint blueprint = state.blueprint();
         KafkaSpec spec = blueprint.kafka() != null ? blueprint.kafka() : KafkaSpec.defaults(blueprint.position());
+        KafkaSettings settings;
         try {
-            return KafkaTransport.create(KafkaSettings.of(bootstrap)
+            settings = KafkaSettings.of(bootstrap)
                     .withLagRefresh(Duration.ofMillis(spec.lagRefreshMs()))
-                    .withClientProperties(spec.client()));
+                    .withClientProperties(spec.client())
+                    .withInstanceId(instanceId);
+        } catch (IllegalArgumentException e) { // the instance id: from --instance-id or the environment
+            state.problem(
+                    first.position("transport"),
+                    String.valueOf(e.getMessage()),
+                    "give --instance-id, or set " + KafkaSettings.INSTANCE_ID_ENV + ", to such a name");
+            return null;
+        }
+        try {
+            return KafkaTransport.create(settings);
         } catch (RuntimeException e) {
             Position at = blueprint.kafka() != null ? spec.position() : first.position("transport");
             String message = "cannot set up the Kafka client for " + bootstrap + ": " + ExceptionMessages.message(e);
@@ -186,6 +222,10 @@ public final class KafkaEnds {
                     to.port(),
                     topic,
                     ConnectionDefaults.bufferSize(c));
+            Long partitions = c.partitions();
+            if (partitions != null) { // validated: 1 to MAX_PARTITIONS; both ends ask for it (either may create it)
+                edge = edge.withPartitions(partitions.intValue());
+            }
             MessageCodec<Object> codec = KafkaCodecs.forEdge(
                     e, schemaName == null ? null : state.schemas().get(schemaName));
             if (state.runsHere(from.component())) {

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * 10000 records in its log); {@code block} (or {@code block_with_timeout} for edges leaving an
  * {@code api_endpoint}); timeout 2000 ms; transport {@code memory}; the topic of a Kafka connection
  * {@code portflow.<pipeline>.<from component>.<from port>}; the bytes a disk connection's log may
- * take 1 GiB.
+ * take 1 GiB; the partitions a Kafka connection's topic is created with, the broker's default; the
+ * record key of a Kafka connection, the message id.
  *
  * @param from       the sending port ({@code null} in a model with problems)
  * @param to         the receiving port ({@code null} in a model with problems)
@@ -23,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param transport  {@code transport} as written, or {@code null}
  * @param topic      {@code topic} (Kafka), or {@code null}
  * @param maxBytes   {@code max_bytes} (disk: the bytes its log may take on disk), or {@code null}
+ * @param partitions {@code partitions} (Kafka: the partitions its topic is created with when missing), or
+ *                   {@code null}
+ * @param key        {@code key} (Kafka: the top-level field of the message whose value is the record key),
+ *                   or {@code null}
  * @param position   where the entry starts
  * @param positions  where each key's value starts
  */
@@ -35,6 +40,8 @@ public record ConnectionSpec(
         @Nullable String transport,
         @Nullable String topic,
         @Nullable Long maxBytes,
+        @Nullable Long partitions,
+        @Nullable String key,
         Position position,
         Map<String, Position> positions) {
 

@@ -56,8 +56,17 @@ public final class BlueprintParser {
     static final List<String> COMPONENT_KEYS =
             List.of("name", "recipe", "class", "config", "inputs", "outputs", "workers", "ordering", "key");
     static final List<String> PORT_KEYS = List.of("name", "schema");
-    static final List<String> CONNECTION_KEYS =
-            List.of("from", "to", "buffer_size", "overflow", "timeout_ms", "transport", "topic", "max_bytes");
+    static final List<String> CONNECTION_KEYS = List.of(
+            "from",
+            "to",
+            "buffer_size",
+            "overflow",
+            "timeout_ms",
+            "transport",
+            "topic",
+            "max_bytes",
+            "partitions",
+            "key");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
     /** Client properties Portflow sets itself: overriding them would break the transport. */
     static final List<String> RESERVED_CLIENT_PROPERTIES = List.of(
@@ -685,6 +694,8 @@ public final class BlueprintParser {
         String transport = null;
         String topic = null;
         Long maxBytes = null;
+        Long partitions = null;
+        String key = null;
         Map<String, Position> positions = new LinkedHashMap<>();
         for (YamlNode.Entry e : m.entries()) {
             positions.put(e.key(), e.value().position());
@@ -709,6 +720,8 @@ public final class BlueprintParser {
                 case "transport" -> transport = text(e.value(), "transport");
                 case "topic" -> topic = text(e.value(), "topic");
                 case "max_bytes" -> maxBytes = integer(e.value(), "max_bytes");
+                case "partitions" -> partitions = integer(e.value(), "partitions");
+                case "key" -> key = text(e.value(), "key");
                 default -> unknownKey(e, CONNECTION_KEYS, "connection key", "a connection has");
             }
         }
@@ -719,7 +732,18 @@ public final class BlueprintParser {
             problem(m.position(), "a connection has no to:", "add to: <component>.<in_port>");
         }
         return Optional.of(new ConnectionSpec(
-                from, to, bufferSize, overflow, timeoutMs, transport, topic, maxBytes, m.position(), positions));
+                from,
+                to,
+                bufferSize,
+                overflow,
+                timeoutMs,
+                transport,
+                topic,
+                maxBytes,
+                partitions,
+                key,
+                m.position(),
+                positions));
     }
 
     private @Nullable Endpoint endpoint(YamlNode node, String key, String example) {

@@ -5,6 +5,7 @@ import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.spi.Suggestions;
 import dev.portflow.blueprint.validate.BlueprintValidator.Resolved;
 import dev.portflow.disk.DiskEdge;
+import dev.portflow.kafka.JsonFieldKey;
 import dev.portflow.kafka.KafkaEdge;
 import dev.portflow.port.OverflowPolicy;
 import java.util.List;
@@ -13,9 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The options of one connection: {@code buffer_size}, {@code overflow}, {@code timeout_ms},
- * {@code transport}, {@code topic} and {@code max_bytes} are each valid and apply to it, for a
- * connection that takes an ingress's requests ({@link IngressSends}), for one over Kafka and for one
- * on disk too.
+ * {@code transport}, {@code topic}, {@code max_bytes}, {@code partitions} and {@code key} are each valid
+ * and apply to it, for a connection that takes an ingress's requests ({@link IngressSends}), for one
+ * over Kafka and for one on disk too. (Whether a Kafka connection's {@code key} fits the schema of its
+ * messages is {@link KafkaKeys}'.)
  */
 final class ConnectionSettings {
 
@@ -77,11 +79,8 @@ final class ConnectionSettings {
         } else {
             if (c.isKafka()) {
                 kafkaOptions(state, c, policy);
-            } else if (c.topic() != null) {
-                state.problem(
-                        c.position("topic"),
-                        "topic only applies to transport: kafka",
-                        "add transport: kafka, or remove topic");
+            } else {
+                kafkaOnly(state, c);
             }
             diskOptions(state, c, policy);
         }
@@ -120,8 +119,9 @@ final class ConnectionSettings {
         }
     }
 
-    /** What a Kafka connection may say: a valid topic, no drop_oldest. */
+    /** What a Kafka connection may say: a valid topic, partitions and key, no drop_oldest. */
     private static void kafkaOptions(ValidationState state, ConnectionSpec c, @Nullable OverflowPolicy policy) {
+        kafkaScaleOut(state, c);
         String topic = c.topic();
         Endpoint from = c.from();
         String pipeline = state.blueprint.name();
@@ -147,6 +147,61 @@ final class ConnectionSettings {
                     "overflow drop_oldest cannot apply to a kafka connection: a record"
                             + " in a topic cannot be taken back",
                     "use drop_newest, block, block_with_timeout or fail; buffer_size is the consumer lag allowed");
+        }
+    }
+
+    /** The options only a Kafka connection has, on a connection that is not one. */
+    private static void kafkaOnly(ValidationState state, ConnectionSpec c) {
+        if (c.topic() != null) {
+            state.problem(
+                    c.position("topic"),
+                    "topic only applies to transport: kafka",
+                    "add transport: kafka, or remove topic");
+        }
+        if (c.partitions() != null) {
+            state.problem(
+                    c.position("partitions"),
+                    "partitions only applies to transport: kafka: it is the partition count of the connection's"
+                            + " topic",
+                    "add transport: kafka, or remove partitions");
+        }
+        if (c.key() != null) {
+            state.problem(
+                    c.position("key"),
+                    "key only applies to transport: kafka: it is the record key of the connection's topic",
+                    "add transport: kafka, or remove key; to keep messages with one key in order on a component"
+                            + " with several workers, give that component ordering: key and key: <field>");
+        }
+    }
+
+    /**
+     * A Kafka connection's {@code partitions} (1 to {@value KafkaEdge#MAX_PARTITIONS}) and {@code key}
+     * (a top-level field name, {@link JsonFieldKey#FIELD_NAME_RULE}).
+     */
+    private static void kafkaScaleOut(ValidationState state, ConnectionSpec c) {
+        Long partitions = c.partitions();
+        if (partitions != null && (partitions < 1 || partitions > KafkaEdge.MAX_PARTITIONS)) {
+            state.problem(
+                    c.position("partitions"),
+                    partitions < 1
+                            ? "partitions must be at least 1, was " + partitions
+                                    + ": a topic needs a partition to hold records"
+                            : "partitions must be at most " + KafkaEdge.MAX_PARTITIONS + ", was " + partitions,
+                    "the partitions the topic is created with when it does not exist (up to as many receiving"
+                            + " processes as partitions share the work); leave it out for the broker's default");
+        }
+        String key = c.key();
+        if (key != null && !JsonFieldKey.isFieldName(key)) {
+            state.problem(
+                    c.position("key"),
+                    key.isEmpty()
+                            ? "key must name a field of the message, was empty"
+                            : "key '" + key + "' is not a field name",
+                    key.contains(".")
+                            ? "the key is a top-level field of the JSON message (a nested one cannot be named):"
+                                    + " copy it to the top level with a map component before the connection, e.g."
+                                    + " fields: {" + key.replace('.', '_') + ": \"" + key + "\"}"
+                            : "the key is a top-level field of the JSON message: " + JsonFieldKey.FIELD_NAME_RULE);
         }
     }
 

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * The entries of {@code connections:}, one at a time: each end names a declared component and a port
  * it can have (an output port to an input port), no connection is declared twice, its options fit
  * ({@link ConnectionSettings}) and so do the schemas at its ends ({@link Schemas}). A connection whose
- * ends check out becomes an {@link Edge}, and adds its ports to its components; the components a
+ * ends check out becomes an {@link Edge} (a Kafka connection's key is checked against its schemas,
+ * {@link KafkaKeys}), and adds its ports to its components; the components a
  * connection with a problem names (or was probably meant for) are marked incomplete.
  */
 final class Connections {
@@ -66,6 +67,7 @@ final class Connections {
         if (fromEnd != null && toEnd != null && from != null && to != null && !duplicate) {
             Edge edge = new Edge(c, fromEnd, toEnd, from, to);
             Schemas.across(state, edge);
+            KafkaKeys.check(state, edge);
             from.outputs().add(fromEnd.port());
             to.inputs().add(toEnd.port());
             state.edges.add(edge);

@@ -3,10 +3,14 @@ package dev.portflow.blueprint.assemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portflow.blueprint.AssemblyOptions;
+import dev.portflow.blueprint.BlueprintException;
 import dev.portflow.blueprint.Blueprints;
 import dev.portflow.blueprint.fixtures.Typed;
 import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.model.SchemaSpec;
+import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.Recipe;
 import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.component.Sink;
@@ -25,7 +29,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Which codec a Kafka connection gets, from the blueprint alone, and its schema check (no broker needed). */
 class KafkaCodecsTest {
@@ -42,6 +48,11 @@ class KafkaCodecsTest {
     }
 
     private static String blueprint(String from, String to) {
+        return blueprint(from, to, "");
+    }
+
+    /** a -[kafka]-> b, with {@code options} (", key: sensor") added to the connection. */
+    private static String blueprint(String from, String to, String options) {
         return """
                 name: codec
                 schemas:
@@ -50,8 +61,12 @@ class KafkaCodecsTest {
                   - {name: a, %s, outputs: [{name: out_x, schema: Reading}]}
                   - {name: b, %s}
                 connections:
-                  - {from: a.out_x, to: b.in_x, transport: kafka}
-                """.formatted(from, to);
+                  - {from: a.out_x, to: b.in_x, transport: kafka%s}
+                """.formatted(from, to, options);
+    }
+
+    private static @Nullable String text(byte @Nullable [] key) {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
     }
 
     @Test
@@ -148,6 +163,100 @@ class KafkaCodecsTest {
         assertThatThrownBy(() -> codec.decode(badRecord))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("message fails its schema: celsius");
+    }
+
+    @Test
+    void recordsAreKeyedByTheMessageIdUnlessTheConnectionNamesAKeyField() {
+        JsonMessage reading =
+                new JsonMessage("m-1", Instant.ofEpochMilli(1000), null, Map.of("sensor", "boiler", "celsius", 71.5));
+        String recipes = "recipe: generator, config: {rate: 1}";
+        assertThat(text(KafkaCodecs.forEdge(edge(blueprint(recipes, "recipe: log_sink")), null)
+                        .key(reading)))
+                .as("no key: the id")
+                .isEqualTo("m-1");
+
+        MessageCodec<Object> bySensor =
+                KafkaCodecs.forEdge(edge(blueprint(recipes, "recipe: log_sink", ", key: sensor")), null);
+        assertThat(text(bySensor.key(reading))).isEqualTo("boiler");
+        MessageCodec<Object> byCelsius =
+                KafkaCodecs.forEdge(edge(blueprint(recipes, "recipe: log_sink", ", key: celsius")), null);
+        assertThat(text(byCelsius.key(reading))).as("a number: its JSON text").isEqualTo("71.5");
+        assertThat(bySensor.key(reading.withBody(Map.of("celsius", 2))))
+                .as("no such field: unkeyed")
+                .isNull();
+
+        // a user class's record to a recipe: keyed as the JsonMessage it is sent as
+        MessageCodec<Object> toRecipe = KafkaCodecs.forEdge(
+                edge(blueprint("class: " + FIXTURES + "Typed$Readings", "recipe: log_sink", ", key: sensor")), null);
+        assertThat(text(toRecipe.key(new Typed.Reading("s7", 20.0)))).isEqualTo("s7");
+        // records between user classes: keyed by the field of their JSON rendering
+        MessageCodec<Object> typed = KafkaCodecs.forEdge(
+                edge(blueprint(
+                        "class: " + FIXTURES + "Typed$Readings", "class: " + FIXTURES + "Collect", ", key: sensor")),
+                null);
+        assertThat(typed.type()).isEqualTo(Typed.Reading.class);
+        assertThat(text(typed.key(new Typed.Reading("s8", 20.0)))).isEqualTo("s8");
+
+        // checked against the schema too: the key survives the check's wrapper
+        JsonNode schema = Objects.requireNonNull(Blueprints.loader()
+                        .validate("codec.yaml", blueprint(recipes, "recipe: log_sink"))
+                        .orThrow()
+                        .schemas()
+                        .get("Reading"))
+                .json();
+        assertThat(text(KafkaCodecs.forEdge(edge(blueprint(recipes, "recipe: log_sink", ", key: sensor")), schema)
+                        .key(reading)))
+                .isEqualTo("boiler");
+    }
+
+    @Test
+    void aKeyNeedsMessagesThatAreJsonObjects() {
+        String names = """
+                name: codec
+                components:
+                  - {name: a, class: %1$sTyped$Readings}
+                  - {name: n, class: %1$sTyped$Names}
+                  - {name: b, class: %1$sCollect}
+                connections:
+                  - {from: a.out_x, to: n.in_x}
+                  - {from: n.out_x, to: b.in_x, transport: kafka, key: sensor}
+                """.formatted(FIXTURES);
+        BlueprintValidator.Edge strings = edge(names);
+        assertThat(EdgeMessageTypes.messageType(strings)).isEqualTo(String.class);
+        assertThat(KafkaCodecs.keyProblem(strings))
+                .isEqualTo("key 'sensor' needs messages that are JSON objects, but connection n.out_x -> b.in_x"
+                        + " carries java.lang.String messages, which have no fields");
+        assertThat(KafkaCodecs.keyProblem(edge(blueprint(
+                        "class: " + FIXTURES + "Typed$Readings", "class: " + FIXTURES + "Collect", ", key: sensor"))))
+                .as("a record")
+                .isNull();
+        assertThat(KafkaCodecs.keyProblem(edge(blueprint(
+                        "class: " + FIXTURES + "Numbers", "class: " + FIXTURES + "Collect", ", key: sensor"))))
+                .as("Object: known message by message")
+                .isNull();
+        assertThat(KafkaCodecs.keyProblem(
+                        edge(blueprint("recipe: generator, config: {rate: 1}", "recipe: log_sink", ", key: sensor"))))
+                .isNull();
+        assertThat(KafkaCodecs.keyProblem(edge(names.replace(", key: sensor", ""))))
+                .as("no key")
+                .isNull();
+
+        // assembly reports it at the key, before Kafka is contacted (nothing listens on port 1)
+        Blueprint b = Blueprints.loader()
+                .validate(
+                        "codec.yaml",
+                        names.replace("name: codec", "name: codec\nkafka: {bootstrap_servers: \"127.0.0.1:1\"}"))
+                .orThrow();
+        assertThatThrownBy(
+                        () -> Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer()))
+                .isInstanceOfSatisfying(BlueprintException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    Problem p = e.problems().getFirst();
+                    assertThat(p.position()).isEqualTo(new Position(9, 56));
+                    assertThat(p.message()).startsWith("key 'sensor' needs messages that are JSON objects");
+                    assertThat(p.hint())
+                            .isEqualTo("send JSON objects (a record, a Map, a JsonMessage) over it, or remove key");
+                });
     }
 
     @Test
