@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * the link closes: its hand-off number stays unacknowledged meanwhile, so nothing upstream of it is
  * committed (at-least-once). A re-sent record lands after records sent later (per-key order holds
  * across the producer's own retries, not across these). A record refused before it was handed over
- * (e.g. larger than {@code max.request.size}) fails the send instead.
+ * (e.g. larger than {@code max.request.size}) fails the send instead, except for want of topic
+ * metadata within {@code max.block.ms} (1 s by default here; the broker is out of reach), which is
+ * reported as no room.
  *
  * <p>While records are in flight and none has been acknowledged for {@link #STALL_NANOS}, or a send
  * failed and waits to be sent again, the link reports itself unavailable: senders see it as full (their
@@ -53,6 +56,12 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
     private static final long MAX_RESEND_DELAY_MILLIS = 5_000;
     /** Records in flight and no acknowledgement for this long (by default): the broker is taken as unreachable. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * After the producer could not take a record (no metadata within {@code max.block.ms}), the edge
+     * reports itself unavailable this long before a send tries again, so senders do not each block
+     * for {@code max.block.ms} in turn.
+     */
+    static final long UNREACHABLE_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Header with the epoch milliseconds at which the record was produced: the receiver's queue wait starts there. */
     static final String PRODUCED_AT = "portflow-produced-at";
 
@@ -69,6 +78,7 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
     private final AtomicLong resends = new AtomicLong();
     private volatile long lastAcknowledgedNanos = System.nanoTime();
     private volatile @Nullable String lastFailure;
+    private volatile long unreachableSince = System.nanoTime() - Long.MAX_VALUE / 2; // long ago: reachable
     private volatile long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
     private volatile boolean closed;
 
@@ -146,6 +156,14 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
         Exception refused = delivery.handedOver();
         if (refused != null) { // the producer refused it in send(): not handed over, the port settles the number
             produced.decrementAndGet();
+            if (refused instanceof TimeoutException) {
+                // no topic metadata (or no buffer) within max.block.ms: the broker is out of reach, which
+                // is the edge being unable to take messages (the overflow policy applies), not a failed send
+                unreachableSince = System.nanoTime();
+                lastFailure = refused.toString();
+                warn("Kafka did not take a record for " + edge.target() + " within max.block.ms: " + refused);
+                return Offer.FULL;
+            }
             throw failure(refused);
         }
         return Offer.ACCEPTED;
@@ -263,11 +281,15 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
     }
 
     /**
-     * Why the edge takes no records now: a record waits to be sent again, or records are in flight
-     * and none was acknowledged for the stall time ({@link #STALL_NANOS}); {@code null} otherwise.
+     * Why the edge takes no records now: the producer could not take one within {@code max.block.ms}
+     * in the last {@link #UNREACHABLE_HOLD_NANOS}, a record waits to be sent again, or records are in
+     * flight and none was acknowledged for the stall time ({@link #STALL_NANOS}); {@code null} otherwise.
      */
     @Override
     public @Nullable String unavailableReason() {
+        if (System.nanoTime() - unreachableSince < UNREACHABLE_HOLD_NANOS) {
+            return "Kafka did not take a record for " + edge.target() + " within max.block.ms (" + lastFailure + ")";
+        }
         if (waitingToResend.get() > 0) {
             return "Kafka did not acknowledge a record for " + edge.target() + " (" + lastFailure
                     + "); sending it again";

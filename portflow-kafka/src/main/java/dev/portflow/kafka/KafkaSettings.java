@@ -42,6 +42,8 @@ public record KafkaSettings(
     public static final int DEFAULT_LINGER_MS = 5;
     /** The producer's {@code batch.size} (bytes per partition batch) unless {@code kafka.client} sets it. */
     public static final int DEFAULT_BATCH_SIZE = 64 * 1024;
+    /** The producer's {@code max.block.ms} (how long a send may wait for metadata) unless {@code kafka.client} sets it. */
+    public static final int DEFAULT_MAX_BLOCK_MS = 1000;
     /** Default period of lag reads: frequent enough for overflow, light on the broker. */
     public static final Duration DEFAULT_LAG_REFRESH = Duration.ofMillis(200);
 
@@ -136,6 +138,10 @@ public record KafkaSettings(
         // 127.0.0.1). A lone request waits up to linger.ms more for its acknowledgement.
         p.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
+        // send() blocks for topic metadata (or buffer space) up to this; Kafka's 60 s would hold a sender
+        // (an ingress request) far past its timeout while the broker is down. The link reports the
+        // timeout as no room, so the port's overflow policy decides what happens next.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return withOverrides(p);

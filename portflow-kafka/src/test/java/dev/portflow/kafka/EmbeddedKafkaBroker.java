@@ -38,6 +38,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real, single-node Apache Kafka broker running inside the current JVM, for tests.
@@ -129,15 +130,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         });
     }
 
-    private final KafkaRaftServer server;
+    private volatile @Nullable KafkaRaftServer server; // null while stopped (stop(), before restart())
+    private final KafkaConfig config;
     private final Path logDir;
     private final String bootstrapServers;
     private final Admin admin;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers, Admin admin) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, KafkaConfig config, Path logDir, String bootstrapServers, Admin admin) {
         this.server = server;
+        this.config = config;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
         this.admin = admin;
@@ -196,7 +200,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                     30_000));
             awaitReady(admin);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, bootstrap, admin);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, config, logDir, bootstrap, admin);
             LOG.info(() -> "embedded Kafka broker at " + bootstrap + " ready in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) + " ms");
             return broker;
@@ -357,6 +361,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return clean + "-" + TOPIC_COUNTER.incrementAndGet() + "-" + random;
     }
 
+    /**
+     * Stops the broker as an outage would, keeping its log directory and its ports: clients lose it
+     * until {@link #restart()}. A stopped broker stays stopped until then.
+     */
+    public synchronized void stop() {
+        requireOpen();
+        KafkaRaftServer running = server;
+        if (running != null) {
+            server = null;
+            stopQuietly(running);
+        }
+    }
+
+    /** Starts the stopped broker again on the same ports and log directory, and waits until it serves clients. */
+    public synchronized void restart() {
+        requireOpen();
+        if (server != null) {
+            return;
+        }
+        KafkaRaftServer again = new KafkaRaftServer(config, Time.SYSTEM);
+        again.startup();
+        server = again;
+        try {
+            awaitReady(admin);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the broker restarted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the restarted broker did not serve clients", e);
+        }
+    }
+
     /** Stops the broker and deletes its log directory. Idempotent. */
     @Override
     public void close() {
@@ -376,7 +412,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         admin.close(Duration.ofSeconds(5));
-        stopQuietly(server);
+        KafkaRaftServer running = server;
+        if (running != null) {
+            stopQuietly(running);
+        }
         deleteRecursively(logDir);
     }
 

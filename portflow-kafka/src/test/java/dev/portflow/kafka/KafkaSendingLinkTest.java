@@ -146,31 +146,50 @@ class KafkaSendingLinkTest {
         assertThat(link.resends()).isZero();
     }
 
+    /** A producer that, as KafkaProducer does for an ApiException inside send, fails the record through the callback before send returns. */
+    private static MockProducer<byte[], byte[]> refusingInSend(RuntimeException refusal) {
+        return new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+                callback.onCompletion(null, refusal);
+                return CompletableFuture.failedFuture(refusal);
+            }
+        };
+    }
+
+    private KafkaSendingLink<JsonMessage> link(MockProducer<byte[], byte[]> producer) {
+        ConsumerLag lag = new ConsumerLag(admin, EDGE, Duration.ofSeconds(1), produced, written);
+        return new KafkaSendingLink<>(
+                EDGE, MessageCodec.jsonMessages(), producer, produced, written, lag, resender, Long.MAX_VALUE);
+    }
+
     @Test
     void aRecordFailedInsideSendFailsTheOfferWithoutBeingSentAgain() throws Exception {
-        // KafkaProducer reports some refusals (an ApiException in send, e.g. metadata not available
-        // in max.block.ms) through the callback before send returns, and returns a failed future
-        MockProducer<byte[], byte[]> refusing =
-                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
-                    @Override
-                    public synchronized Future<RecordMetadata> send(
-                            ProducerRecord<byte[], byte[]> record, Callback callback) {
-                        TimeoutException e =
-                                new TimeoutException("Topic orders not present in metadata after 60000 ms.");
-                        callback.onCompletion(null, e);
-                        return CompletableFuture.failedFuture(e);
-                    }
-                };
-        ConsumerLag lag = new ConsumerLag(admin, EDGE, Duration.ofSeconds(1), produced, written);
-        KafkaSendingLink<JsonMessage> link = new KafkaSendingLink<>(
-                EDGE, MessageCodec.jsonMessages(), refusing, produced, written, lag, resender, Long.MAX_VALUE);
+        KafkaSendingLink<JsonMessage> link =
+                link(refusingInSend(new RecordTooLargeException("The message is 2000000 bytes when serialized")));
         long number = link.acknowledgements().handOff();
         assertThatThrownBy(() -> link.offer(message(0), System.nanoTime(), number))
                 .isInstanceOf(KafkaTransportException.class)
-                .hasMessageContaining("not present in metadata");
+                .hasMessageContaining("2000000 bytes");
         assertThat(produced.get()).isZero();
         assertThat(link.unavailableReason()).isNull(); // nothing waits to be sent again
         TimeUnit.MILLISECONDS.sleep(300);
+        assertThat(link.resends()).isZero();
+    }
+
+    @Test
+    void noMetadataWithinMaxBlockIsNoRoomForAWhileNotAFailedSend() throws Exception {
+        // what KafkaProducer reports when the broker is out of reach and the topic's metadata is gone
+        KafkaSendingLink<JsonMessage> link =
+                link(refusingInSend(new TimeoutException("Topic orders not present in metadata after 1000 ms.")));
+        long number = link.acknowledgements().handOff();
+        assertThat(link.offer(message(0), System.nanoTime(), number)).isEqualTo(Offer.FULL);
+        assertThat(produced.get()).isZero();
+        assertThat(link.unavailableReason())
+                .contains("did not take a record for kafka:orders within max.block.ms")
+                .contains("not present in metadata");
+        assertThat(link.awaitRoom(System.nanoTime() + 50_000_000L)).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.unavailableReason() == null);
         assertThat(link.resends()).isZero();
     }
 
