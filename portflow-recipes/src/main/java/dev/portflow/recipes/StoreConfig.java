@@ -18,13 +18,18 @@ import org.jspecify.annotations.Nullable;
  *                 redelivered messages never duplicate rows
  * @param user     the database user, or {@code null}
  * @param password the database password, or {@code null}
+ * @param outageTimeoutMs how long one message waits, retrying, while the database cannot be reached
+ *                 before it fails (to the {@code err_*} port when one is connected); {@code null}: no
+ *                 limit, the message waits until the database is back (its buffer fills meanwhile and
+ *                 backpressure reaches the senders)
  */
 public record StoreConfig(
         @Nullable String url,
         @Nullable String table,
         @Nullable String key,
         @Nullable String user,
-        @Nullable String password) {
+        @Nullable String password,
+        @Nullable Long outageTimeoutMs) {
 
     static final String RECIPE = "store";
     static final String H2_PREFIX = "jdbc:h2:";
@@ -49,15 +54,32 @@ public record StoreConfig(
         if (table != null) {
             requireIdentifier("table", table);
         }
+        if (outageTimeoutMs != null && outageTimeoutMs < 1) {
+            throw ConfigProblems.problem(
+                    RECIPE,
+                    "outage_timeout_ms",
+                    "a duration of at least 1 ms (or absent for no limit)",
+                    outageTimeoutMs);
+        }
         if (key != null && key.isBlank()) {
             throw ConfigProblems.problem(
                     RECIPE, "key", "the name of a top-level field (or absent for the message id)", key);
         }
     }
 
+    /** As the canonical constructor, waiting for an unreachable database without limit. */
+    public StoreConfig(
+            @Nullable String url,
+            @Nullable String table,
+            @Nullable String key,
+            @Nullable String user,
+            @Nullable String password) {
+        this(url, table, key, user, password, null);
+    }
+
     /** Defaults everywhere: H2 in the data directory, table named after the component, keyed by message id. */
     public StoreConfig() {
-        this(null, null, null, null, null);
+        this(null, null, null, null, null, null);
     }
 
     /** Whether {@code url} names a PostgreSQL database. */

@@ -33,7 +33,15 @@ public final class StoreRecipe extends AbstractRecipe {
                                 null,
                                 "field used as primary key (upsert); default: insert only"),
                         ConfigKey.optional("user", ConfigType.STRING, null, "database user"),
-                        ConfigKey.optional("password", ConfigType.STRING, null, "database password")),
+                        ConfigKey.optional("password", ConfigType.STRING, null, "database password"),
+                        ConfigKey.optional(
+                                        "outage_timeout_ms",
+                                        ConfigType.DURATION_MS,
+                                        null,
+                                        "how long a message waits, retrying, for an unreachable database before it"
+                                                + " fails to the err_* port; default: no limit (the buffer fills,"
+                                                + " backpressure reaches the senders)")
+                                .range(1, 31_536_000_000L)),
                 StoreSink.class);
     }
 
@@ -53,6 +61,7 @@ public final class StoreRecipe extends AbstractRecipe {
                 c.getString("table"),
                 c.getString("key"),
                 c.getString("user"),
-                c.getString("password"));
+                c.getString("password"),
+                c.has("outage_timeout_ms") ? c.getLong("outage_timeout_ms") : null);
     }
 }

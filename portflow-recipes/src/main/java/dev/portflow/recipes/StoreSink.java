@@ -3,6 +3,7 @@ package dev.portflow.recipes;
 import dev.portflow.component.ComponentContext;
 import dev.portflow.component.Sink;
 import dev.portflow.message.JsonMessage;
+import io.micrometer.core.instrument.Counter;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -44,10 +47,12 @@ import org.jspecify.annotations.Nullable;
  * is in use, so there are at most as many as workers ever called at once, and all are closed in
  * {@code cleanup}. A pool rather than a connection per thread: an autoscaled stage's threads come and
  * go, and a connection per thread would stay open after its thread ended. Each message is its own
- * auto-committed statement. When a connection breaks, the failing message is an error (its envelope
- * goes to the {@code err_*} port) and that connection is closed with the idle ones (what broke one,
- * such as a database restart, most likely broke them all); the next message that needs one opens a
- * new one. A transient failure (a lock wait that timed out, a deadlock, a serialization failure) is
+ * auto-committed statement. When a connection breaks, it is closed with the idle ones (what broke
+ * one, such as a database restart, most likely broke them all). A database out of reach
+ * ({@link #isUnreachable}) never fails the message: the call reconnects and writes again, with
+ * backoff ({@value #FIRST_OUTAGE_PAUSE_MILLIS} ms doubling to {@value #MAX_OUTAGE_PAUSE_MILLIS} ms),
+ * until it can, or until {@code outage_timeout_ms} passes for that message; meanwhile the buffer in
+ * front fills and backpressure reaches the senders. A transient failure (a lock wait that timed out, a deadlock, a serialization failure) is
  * retried up to {@value #TRANSIENT_RETRIES} times, 25 to 400 ms apart, before the message fails. On
  * embedded H2 the upserts themselves take turns (see {@code h2Writes}).
  */
@@ -79,6 +84,10 @@ public final class StoreSink implements Sink<Object> {
      * (bench/probes/H2KillProbe.java). Workers still overlap everything else (reading, JSON, the stages around).
      */
     private final ReentrantLock h2Writes = new ReentrantLock();
+    /** Attempts retried because the database could not be reached ({@value #RETRIES_METER}); set at setup. */
+    private volatile @Nullable Counter unreachableRetries;
+
+    private final AtomicLong lastOutageWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private boolean serializeWrites;
 
     /** One connection and its prepared upsert, used by one call at a time. */
@@ -111,8 +120,17 @@ public final class StoreSink implements Sink<Object> {
         return table;
     }
 
+    /** The counter of writes retried while the database could not be reached (tags pipeline, component, cause). */
+    public static final String RETRIES_METER = "portflow.store.retries";
+
     @Override
     public void setup(ComponentContext context) throws SQLException {
+        unreachableRetries = Counter.builder(RETRIES_METER)
+                .description("store writes retried: the database could not be reached")
+                .tag("pipeline", context.pipelineName())
+                .tag("component", context.componentName())
+                .tag("cause", "unreachable")
+                .register(context.meterRegistry());
         String configured = config.url() != null
                 ? config.url()
                 : StoreConfig.H2_PREFIX + dataDir.toAbsolutePath().resolve(context.pipelineName());
@@ -257,6 +275,44 @@ public final class StoreSink implements Sink<Object> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store: " + e.getMessage(), e);
         }
+        long outageStart = 0;
+        long pause = FIRST_OUTAGE_PAUSE_MILLIS;
+        while (true) {
+            try {
+                writeOnce(key, json, document);
+                if (outageStart != 0) {
+                    LOG.log(Level.INFO, () -> "store: " + shownUrl + " is reachable again");
+                }
+                return;
+            } catch (SQLException e) {
+                if (!isUnreachable(e)) {
+                    throw e;
+                }
+                long now = System.nanoTime();
+                if (outageStart == 0) {
+                    outageStart = now;
+                }
+                Long limit = config.outageTimeoutMs();
+                if (limit != null && now - outageStart >= TimeUnit.MILLISECONDS.toNanos(limit)) {
+                    e.addSuppressed(new SQLException(
+                            "store: gave up after waiting " + limit + " ms (outage_timeout_ms) for " + shownUrl));
+                    throw e;
+                }
+                countRetry();
+                warnUnreachable(e, pause);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt(); // stopping: the message fails, the drain reports it
+                    throw e;
+                }
+                pause = Math.min(MAX_OUTAGE_PAUSE_MILLIS, pause * 2);
+            }
+        }
+    }
+
+    /** One attempt: a session (a new connection if none is idle), the upsert with its transient retries. */
+    private void writeOnce(String key, String json, JsonMessage document) throws SQLException {
         Session session = idle.pollFirst();
         if (session == null) {
             session = open(false); // every open connection is in use (several workers), or the last one broke
@@ -272,8 +328,7 @@ public final class StoreSink implements Sink<Object> {
             if (lost) {
                 LOG.log(
                         Level.WARNING,
-                        "store: lost the connection to " + shownUrl + " (" + e.getMessage()
-                                + "); reconnecting with the next message");
+                        "store: lost the connection to " + shownUrl + " (" + e.getMessage() + "); reconnecting");
             }
             throw e;
         } finally {
@@ -289,6 +344,56 @@ public final class StoreSink implements Sink<Object> {
                     closeIdle(); // a call that outlived cleanup must not leave its connection open
                 }
             }
+        }
+    }
+
+    /** The first wait after the database was found unreachable; doubles up to {@link #MAX_OUTAGE_PAUSE_MILLIS}. */
+    static final long FIRST_OUTAGE_PAUSE_MILLIS = 100;
+
+    static final long MAX_OUTAGE_PAUSE_MILLIS = 5_000;
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /**
+     * The database cannot be reached, as opposed to refusing this message: SQLSTATE class 08
+     * (connection exception: refused, broken, closed), PostgreSQL's 57P01-57P03 (the server is
+     * shutting down or starting), and JDBC's connection exception types. Retried with backoff:
+     * failing the message would lose it (a Kafka edge upstream commits past a failed message).
+     */
+    static boolean isUnreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void countRetry() {
+        Counter counter = unreachableRetries;
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    private void warnUnreachable(SQLException e, long pause) {
+        long now = System.nanoTime();
+        long last = lastOutageWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastOutageWarning.compareAndSet(last, now)) {
+            Long limit = config.outageTimeoutMs();
+            LOG.log(
+                    Level.WARNING,
+                    "store: cannot reach " + shownUrl + " (" + e.getMessage() + "); retrying every " + pause
+                            + " ms and up to " + MAX_OUTAGE_PAUSE_MILLIS + " ms apart, "
+                            + (limit == null
+                                    ? "for as long as it takes (no outage_timeout_ms)"
+                                    : "for " + limit + " ms per message"));
         }
     }
 

@@ -117,7 +117,7 @@ class StoreSinkPostgresTest extends StoreSinkContract {
     }
 
     @Test
-    void aLostConnectionTakesTheIdleOnesWithItSoOneMessageFailsNotOnePerConnection() throws Exception {
+    void aLostConnectionTakesTheIdleOnesWithItAndItsMessageIsWrittenOnANewOne() throws Exception {
         StoreSink sink = new StoreSink(config(table, null));
         sink.setup(TestSupport.context("orders", "store"));
         try {
@@ -144,7 +144,10 @@ class StoreSinkPostgresTest extends StoreSinkContract {
                     failed++;
                 }
             }
-            assertThat(failed).as("messages failed on dead connections").isEqualTo(1);
+            // the first write finds its connection dead (57P01 / 08006: the database out of reach), reconnects
+            // and writes again; the idle connections that died with it were closed, not tried one by one
+            assertThat(failed).as("messages failed on dead connections").isZero();
+            assertThat(rows(table)).hasSize(WORKERS * 50 + 5);
             assertThat(sink.openConnections()).isEqualTo(1);
         } finally {
             sink.cleanup();
