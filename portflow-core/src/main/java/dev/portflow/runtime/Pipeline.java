@@ -248,6 +248,20 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         return PipelineHealth.of(problems);
     }
 
+    /** A stage's counters for its drain-time gauge: finished messages, backlog and capacity over its inputs. */
+    private static DrainTime.Reading drainReading(ComponentNode n) {
+        long finished = 0;
+        long depth = 0;
+        long capacity = 0;
+        for (InputPort<?> port : n.inputs.values()) {
+            var m = port.measurements();
+            finished += m.messagesFinished();
+            depth += m.depth();
+            capacity += m.capacity();
+        }
+        return new DrainTime.Reading(finished, depth, capacity);
+    }
+
     /** "its output x cannot send: disk:y refuses messages: <why>" when a buffer outside the process that n sends to refuses messages. */
     private static @Nullable String unavailableOutput(ComponentNode n) {
         for (OutputPort<?> out : n.outputs.values()) {
@@ -563,6 +577,17 @@ public final class Pipeline implements PipelineView, AutoCloseable {
                             .tags("pipeline", name, "component", n.name, "direction", widening ? "up" : "down")
                             .register(registry);
                 }
+            } else if (!n.inputs.isEmpty()) {
+                DrainTime drain = new DrainTime(
+                        () -> drainReading(n),
+                        System::nanoTime,
+                        scalingSettings.fullFraction(),
+                        scalingSettings.drainSecondsCap());
+                Gauge.builder("portflow.component.drain.seconds", drain, DrainTime::seconds)
+                        .description("Seconds the component's input backlog takes at its recent throughput")
+                        .baseUnit("seconds")
+                        .tags("pipeline", name, "component", n.name)
+                        .register(registry);
             }
             Gauge.builder("portflow.component.degraded", this, p -> p.isDegraded(n) ? 1 : 0)
                     .description("1 while the component fails every message, hangs on one or stopped after an error")
