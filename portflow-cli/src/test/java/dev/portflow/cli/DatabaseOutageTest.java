@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PostgreSQL stops for {@value #OUTAGE_SECONDS} s under a steady HTTP stream into {@code api_endpoint
+ * PostgreSQL stops for {@code portflow.outage.seconds} (10 s in {@code verify}, 30 s in {@code bench/run-outages}) under a steady HTTP stream into {@code api_endpoint
  * -> store} ({@code portflow run} as a separate process), then starts again. The store retries with
  * backoff ({@code portflow_store_retries_total} counts it), its buffer fills, the ingress answers 503
  * with {@code Retry-After} (never another error), and once the database is back every id answered
@@ -52,7 +52,8 @@ class DatabaseOutageTest {
     private static final String URL = env("PORTFLOW_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/portflow");
     private static final String USER = env("PORTFLOW_TEST_POSTGRES_USER", "portflow");
     private static final String PASSWORD = env("PORTFLOW_TEST_POSTGRES_PASSWORD", "portflow");
-    private static final long OUTAGE_SECONDS = 30;
+    /** {@code ./mvnw verify} runs a 10 s outage; {@code bench/run-outages} the 30 s one ({@code -Dportflow.outage.seconds=30}). */
+    private static final long OUTAGE_SECONDS = Long.getLong("portflow.outage.seconds", 10);
     private static final int CLIENTS = 4;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern PORT = Pattern.compile("jdbc:postgresql://[^:/]+:(\\d+)/");

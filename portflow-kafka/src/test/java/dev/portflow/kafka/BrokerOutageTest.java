@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker stops for {@value #OUTAGE_SECONDS} s in the middle of a steady HTTP stream into an
+ * The broker stops for {@code portflow.outage.seconds} (10 s in {@code verify}, 30 s in {@code bench/run-outages}) in the middle of a steady HTTP stream into an
  * ingress whose edge is a Kafka topic, then comes back on the same port and log directory. While it
  * is down the ingress answers only 503 with {@code Retry-After}, each within its {@code timeout_ms}
  * (plus scheduling slack), and health names the edge; once it is back, 202s resume by themselves
@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerOutageTest {
 
-    private static final long OUTAGE_SECONDS = 30;
+    /** {@code ./mvnw verify} runs a 10 s outage; {@code bench/run-outages} the 30 s one ({@code -Dportflow.outage.seconds=30}). */
+    private static final long OUTAGE_SECONDS = Long.getLong("portflow.outage.seconds", 10);
     private static final Duration INGRESS_TIMEOUT = Duration.ofSeconds(1);
     private static final int CLIENTS = 4;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
