@@ -2,7 +2,6 @@ package dev.portflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
@@ -11,11 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedStageKafkaTest {
 
-    private static final String URL = env("PORTFLOW_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/portflow");
-    private static final String USER = env("PORTFLOW_TEST_POSTGRES_USER", "portflow");
-    private static final String PASSWORD = env("PORTFLOW_TEST_POSTGRES_PASSWORD", "portflow");
     private static final int CLIENTS = 8;
     private static final int REQUESTS_PER_CLIENT = 300;
     private static final int PARTITIONS = 8;
@@ -64,11 +54,6 @@ class SharedStageKafkaTest {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     private static EmbeddedKafkaBroker kafka;
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 
     @BeforeAll
     static void startKafka() {
@@ -84,12 +69,11 @@ class SharedStageKafkaTest {
 
     @Test
     void processesShareTheStageAndARestartedInstanceGetsItsPartitionsBackAtOnce(@TempDir Path dir) throws Exception {
-        requirePostgres();
+        TestPostgres.require();
         String table = "shared_" + Long.toHexString(System.nanoTime());
         String topic = EmbeddedKafkaBroker.uniqueTopic("shared");
         kafka.createTopic(topic, PARTITIONS);
-        Path blueprint = Files.writeString(
-                dir.resolve("shared.yaml"), """
+        Path blueprint = Files.writeString(dir.resolve("shared.yaml"), """
                 name: shared
                 kafka:
                   bootstrap_servers: "%s"
@@ -105,7 +89,8 @@ class SharedStageKafkaTest {
                 connections:
                   - {from: api.out_requests, to: work.in_orders, transport: kafka, topic: %s, buffer_size: 100000}
                   - {from: work.out_orders, to: store.in_orders, buffer_size: 16}
-                """.formatted(kafka.bootstrapServers(), URL, USER, PASSWORD, table, topic));
+                """.formatted(
+                kafka.bootstrapServers(), TestPostgres.URL, TestPostgres.USER, TestPostgres.PASSWORD, table, topic));
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Map<String, Stage> stages = new LinkedHashMap<>();
@@ -205,7 +190,7 @@ class SharedStageKafkaTest {
                 assertThat(s.process.process.exitValue()).as(s.process.output()).isZero();
             }
 
-            List<String> rows = rows(table);
+            List<String> rows = TestPostgres.ids(table);
             Set<String> missing = new HashSet<>(accepted);
             rows.forEach(missing::remove);
             assertThat(missing).as("ids answered 202 and not stored").isEmpty();
@@ -217,7 +202,7 @@ class SharedStageKafkaTest {
                 s.process.close();
             }
             client.close();
-            dropTable(table);
+            TestPostgres.drop(table);
         }
     }
 
@@ -304,38 +289,5 @@ class SharedStageKafkaTest {
             total += reading.read(s, client);
         }
         return total;
-    }
-
-    private static void requirePostgres() {
-        try (Connection db = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            assertThat(db.isValid(5)).isTrue();
-        } catch (SQLException e) {
-            String why = "no PostgreSQL at " + URL + " (" + e.getMessage() + "); .ci/postgres.sh starts one";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true: the shared-stage test must run, but " + why);
-            }
-            Assumptions.abort(why);
-        }
-    }
-
-    private static List<String> rows(String table) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection(URL, USER, PASSWORD);
-                Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id FROM " + table)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static void dropTable(String table) {
-        try (Connection db = DriverManager.getConnection(URL, USER, PASSWORD);
-                Statement st = db.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + table);
-        } catch (SQLException ignored) {
-            // the server went away: nothing to clean
-        }
     }
 }

@@ -45,6 +45,7 @@ class BrokerOutageTest {
 
     /** {@code ./mvnw verify} runs a 10 s outage; {@code bench/run-outages} the 30 s one ({@code -Dportflow.outage.seconds=30}). */
     private static final long OUTAGE_SECONDS = Long.getLong("portflow.outage.seconds", 10);
+
     private static final Duration INGRESS_TIMEOUT = Duration.ofSeconds(1);
     private static final int CLIENTS = 4;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
