@@ -159,9 +159,14 @@ class AutoscalerTest {
             String trace = "workers " + workers + ", decisions " + pipeline.scalingDecisions("stage") + ", status "
                     + pipeline.scalingStatus("stage");
             assertThat(workers.subList(20, 30)).as(trace).allMatch(w -> w <= 3);
-            assertThat(pipeline.scalingDecisions("stage"))
+            // and says why: a widening it measured and took back, or (when the widening helped a little,
+            // as it can on 2 cores shared with the rest of a CI run) the hold it is in now
+            boolean tookBack = pipeline.scalingDecisions("stage").stream()
+                    .anyMatch(d -> d.reason().contains("more workers do not help"));
+            assertThat(tookBack
+                            || String.valueOf(pipeline.scalingStatus("stage")).contains("not widening"))
                     .as(trace)
-                    .anySatisfy(d -> assertThat(d.reason()).contains("more workers do not help"));
+                    .isTrue();
         } finally {
             pipeline.drain(Duration.ofSeconds(30));
         }
