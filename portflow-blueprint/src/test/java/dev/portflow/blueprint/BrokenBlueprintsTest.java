@@ -577,7 +577,7 @@ class BrokenBlueprintsTest {
                                         ", ", Blueprints.loader().recipes().names())
                                 + "; or class: <your Component class>)",
                         f + ":13:44: unknown config key 'tabel' for store 'store' (hint: did you mean 'table'?"
-                                + " store 'store' takes: url, table, key, user, password)",
+                                + " store 'store' takes: url, table, key, user, password, outage_timeout_ms)",
                         f
                                 + ":15:62: buffer_size must be at least 1, was 0: a buffer with no room can never take a message"
                                 + " (hint: use 1 for a hand-off, or leave it out for the default 1024)",
