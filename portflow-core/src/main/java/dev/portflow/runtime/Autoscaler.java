@@ -38,7 +38,14 @@ final class Autoscaler {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("portflow-" + pipeline + "-autoscaler").start(this::run);
+        // A platform thread, not a virtual one: the stages it measures run on virtual threads, and a
+        // CPU-bound handler holds its carrier until it blocks. On a virtual thread the sampler would
+        // wait for a carrier behind the very workers it should judge (seen on 2 cores: no sample for
+        // seconds after a widening 1 -> 4, so the widening was never judged or taken back).
+        thread = Thread.ofPlatform()
+                .daemon()
+                .name("portflow-" + pipeline + "-autoscaler")
+                .start(this::run);
     }
 
     void stop() {

@@ -708,10 +708,13 @@ final class ScalingPolicy {
         // hidden); NaN when the widening was sized from a visible demand
         final double finishedBefore;
         long busy;
+        long workerNanos;
+        long idle;
         long finished;
         long nanos;
         boolean inputStayedFull = true;
         boolean outputsStayedFree = true;
+        boolean backlogStayed = true;
         String verdict = "";
 
         Evaluation(int from, int to, double throughputBefore, double finishedBefore) {
@@ -723,11 +726,15 @@ final class ScalingPolicy {
 
         void add(Interval iv, double fullFraction, double maxBackpressured) {
             busy += iv.busy();
+            idle += iv.idle();
+            workerNanos += iv.workerNanos();
             finished += iv.finished();
             nanos += iv.nanos();
             outputsStayedFree &= iv.backpressuredShare() < maxBackpressured;
             // full input and free outputs: the stage itself was the limit all along
             inputStayedFull &= iv.capacity() > 0 && iv.depth() >= fullFraction * iv.capacity() && outputsStayedFree;
+            // messages waiting at both ends of every interval: an idle worker was not short of input
+            backlogStayed &= iv.depthBefore() > backlogFloor(iv.capacity()) && iv.depth() > backlogFloor(iv.capacity());
         }
 
         /**
@@ -745,6 +752,13 @@ final class ScalingPolicy {
             if (inputStayedFull) {
                 return Math.min(fullUse, actual);
             }
+            // Messages waited the whole time, yet workers were idle a fair share of it: they waited
+            // for a core (virtual threads behind CPU-bound neighbours, docs/workers.md), for the
+            // receive lock or for their key, not for work. Idle time then says nothing about what
+            // they could do; what they finished does.
+            if (backlogStayed && idle >= IDLE_WITH_BACKLOG * workerNanos) {
+                return Math.min(fullUse, actual);
+            }
             // A blind widening (the demand was hidden behind a full input) after which the stage
             // finished no more: the widened workers starved their neighbours of cores (CPU-bound work
             // on few cores), so the stage's own source left its input empty, or its sink let its
@@ -757,6 +771,9 @@ final class ScalingPolicy {
             }
             return fullUse;
         }
+
+        /** Idle share of worker time, with messages waiting throughout, that says workers could not run. */
+        private static final double IDLE_WITH_BACKLOG = 0.10;
 
         /** Finished per second below this multiple of before counts as no rise. */
         private static final double UNCHANGED = 1.15;
