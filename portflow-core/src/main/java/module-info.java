@@ -19,4 +19,5 @@ module dev.portflow.core {
     exports dev.portflow.port;
     exports dev.portflow.runtime;
     exports dev.portflow.time;
+    exports dev.portflow.trace;
 }

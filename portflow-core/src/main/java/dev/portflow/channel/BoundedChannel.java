@@ -64,6 +64,11 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     // Only when timed: slot i's enqueue stamp at [2i], its origin at [2i + 1]. One array, so the
     // receiver's reads and the producers' writes of a slot's stamps touch one cache line, not two.
     private final long @Nullable [] stamps;
+    // Only when the pipeline traces messages (carryTraceContexts, before any thread uses the channel):
+    // slot i's trace context, null for an untraced message. Written before the element is published,
+    // read and cleared by the receiver with the stamps. Null otherwise: the fast path pays one null
+    // check per message, no store (docs/tracing.md).
+    private @Nullable Object @Nullable [] contexts;
     private final ReceiverWakeup wakeup;
     private final ProducerGate gate = new ProducerGate();
     private final LongAdder evicted = new LongAdder();
@@ -134,6 +139,22 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
         return stamps != null;
     }
 
+    /**
+     * Makes the slots carry a trace context beside each message ({@link #offer(Object, long, long,
+     * Object)}, {@link #polledContext()}). Call before any producer or receiver uses the channel (the
+     * runtime does, when it builds a traced pipeline: the threads it starts then see the array).
+     */
+    public void carryTraceContexts() {
+        if (contexts == null) {
+            contexts = new Object[ringSize];
+        }
+    }
+
+    /** Whether slots carry trace contexts. */
+    public boolean carriesTraceContexts() {
+        return contexts != null;
+    }
+
     public ReceiverWakeup wakeup() {
         return wakeup;
     }
@@ -145,7 +166,15 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
      */
     public int offer(T element, long enqueuedAtNanos, long originAtNanos) {
-        return offer(element, enqueuedAtNanos, originAtNanos, 0L, null);
+        return offer(element, enqueuedAtNanos, originAtNanos, 0L, null, null);
+    }
+
+    /**
+     * As {@link #offer(Object, long, long)}, with the message's trace context (kept only by a channel
+     * that {@link #carriesTraceContexts()}; the receiver reads it from {@link #polledContext()}).
+     */
+    public int offer(T element, long enqueuedAtNanos, long originAtNanos, @Nullable Object context) {
+        return offer(element, enqueuedAtNanos, originAtNanos, 0L, null, context);
     }
 
     /**
@@ -162,7 +191,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
      */
     public int offerSampled(T element, long originAtNanos, long coarseNow, dev.portflow.time.Ticker clock) {
-        return offer(element, 0L, originAtNanos, coarseNow, java.util.Objects.requireNonNull(clock));
+        return offer(element, 0L, originAtNanos, coarseNow, java.util.Objects.requireNonNull(clock), null);
     }
 
     // clock == null: stamps given (exact). Otherwise sample as offerSampled says.
@@ -171,7 +200,8 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
             long enqueuedAtNanos,
             long originAtNanos,
             long coarseNow,
-            dev.portflow.time.@Nullable Ticker clock) {
+            dev.portflow.time.@Nullable Ticker clock,
+            @Nullable Object context) {
         long exactNow = 0L; // a reading taken before the claim (0: none)
         long floor = coarseNow; // otherwise the latest reading known before the claim: a lower bound
         long t;
@@ -227,6 +257,10 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
             stamps[2 * i] = clock == null || exactNow != 0L ? enqueued & ~1L : enqueued | 1L;
             stamps[2 * i + 1] = originAtNanos;
         }
+        Object[] cs = contexts;
+        if (cs != null) {
+            cs[i] = context; // before the element is published, as the stamps
+        }
         // Publish with a volatile store (not just release): it must be visible before we read the
         // receiver's waiter field in signal(), the producer half of the Dekker handshake.
         if (multiConsumer) {
@@ -269,6 +303,11 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
             polledEnqueuedAt = stamps[2 * i];
             polledOriginAt = stamps[2 * i + 1];
         }
+        Object[] cs = contexts;
+        if (cs != null) {
+            polledContext = cs[i];
+            cs[i] = null; // ordered before the release of the slot, as the element below
+        }
         elements[i] = null; // ordered before the release store of head that frees the slot
         setHeadRelease(h + 1);
         gate.roomMade();
@@ -284,10 +323,15 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * @return how many messages were evicted before {@code element} was accepted ({@code >= 0}), or
      *     {@code -1} when the channel is closed, in which case nothing was evicted
      */
-    @SuppressWarnings("NullAway") // evictionLock is non-null on a multiConsumer channel, checked by requireEvicting()
     public int offerEvicting(T element, long enqueuedAtNanos, long originAtNanos) {
+        return offerEvicting(element, enqueuedAtNanos, originAtNanos, null);
+    }
+
+    /** As {@link #offerEvicting(Object, long, long)}, with the message's trace context (see {@link #offer(Object, long, long, Object)}). */
+    @SuppressWarnings("NullAway") // evictionLock is non-null on a multiConsumer channel, checked by requireEvicting()
+    public int offerEvicting(T element, long enqueuedAtNanos, long originAtNanos, @Nullable Object context) {
         requireEvicting();
-        int result = offer(element, enqueuedAtNanos, originAtNanos);
+        int result = offer(element, enqueuedAtNanos, originAtNanos, context);
         if (result != FULL) {
             return result == OFFERED ? 0 : -1;
         }
@@ -295,7 +339,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
         try {
             int evictedHere = 0;
             while (true) {
-                result = offer(element, enqueuedAtNanos, originAtNanos);
+                result = offer(element, enqueuedAtNanos, originAtNanos, context);
                 if (result == OFFERED) {
                     return evictedHere;
                 }
@@ -359,6 +403,13 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
                     polledEnqueuedAt = stamps[2 * i];
                     polledOriginAt = stamps[2 * i + 1];
                 }
+                Object[] cs = contexts;
+                if (cs != null) {
+                    if (receiver) {
+                        polledContext = cs[i];
+                    }
+                    cs[i] = null;
+                }
                 elements[i] = null;
                 SEQ.setRelease(sequences, i, h + ringSize);
                 gate.roomMade();
@@ -393,6 +444,11 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     /** Origin time (event or ingest time, on the {@code nanoTime} scale) of the element last polled. */
     public long polledOriginAt() {
         return polledOriginAt;
+    }
+
+    /** Trace context of the element last returned by {@link #poll()}: null when untraced, or the channel carries none. */
+    public @Nullable Object polledContext() {
+        return polledContext;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.portflow.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which messages a timed channel times exactly: state written by producers only at timed positions
@@ -92,5 +93,9 @@ abstract class ChannelSampling extends ChannelTail {
 abstract class ChannelReceiverScratch extends ChannelSampling {
     long polledEnqueuedAt;
     long polledOriginAt;
+
+    @Nullable
+    Object polledContext;
+
     long u00, u01, u02, u03, u04, u05, u06, u07, u08, u09, u10, u11, u12, u13, u14, u15;
 }

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param payload          the failed message: the object itself, or text of at most
  *                         {@link #MAX_PAYLOAD_BYTES} UTF-8 bytes; may be {@code null}
  * @param payloadTruncated whether a text {@code payload} was cut
+ * @param traceId          the trace of the failed message when it was traced (docs/tracing.md), else null
  */
 public record ErrorEnvelope(
         Instant time,
@@ -33,7 +34,8 @@ public record ErrorEnvelope(
         String errorType,
         String message,
         @Nullable Object payload,
-        boolean payloadTruncated) {
+        boolean payloadTruncated,
+        @Nullable String traceId) {
 
     /** 64 KiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -62,14 +64,27 @@ public record ErrorEnvelope(
             String text = chars.toString();
             String cut = truncateUtf8(text);
             return new ErrorEnvelope(
-                    Instant.now(), pipeline, component, port, errorType, message, cut, cut.length() != text.length());
+                    Instant.now(),
+                    pipeline,
+                    component,
+                    port,
+                    errorType,
+                    message,
+                    cut,
+                    cut.length() != text.length(),
+                    null);
         }
-        return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, payload, false);
+        return new ErrorEnvelope(Instant.now(), pipeline, component, port, errorType, message, payload, false, null);
     }
 
     /** This envelope stamped at {@code at} (a port or runner stamps with its ticker's wall clock). */
     public ErrorEnvelope at(Instant at) {
-        return new ErrorEnvelope(at, pipeline, component, port, errorType, message, payload, payloadTruncated);
+        return new ErrorEnvelope(at, pipeline, component, port, errorType, message, payload, payloadTruncated, traceId);
+    }
+
+    /** This envelope naming the trace of the failed message (its {@code trace_id} in JSON). */
+    public ErrorEnvelope withTraceId(@Nullable String id) {
+        return new ErrorEnvelope(time, pipeline, component, port, errorType, message, payload, payloadTruncated, id);
     }
 
     /**
@@ -128,6 +143,9 @@ public record ErrorEnvelope(
             map.put("payload", payload);
         }
         map.put("payload_truncated", payloadTruncated);
+        if (traceId != null) {
+            map.put("trace_id", traceId);
+        }
         return map;
     }
 }

@@ -7,6 +7,7 @@ import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortCounters;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.time.Ticker;
+import dev.portflow.trace.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +79,10 @@ public final class InputPort<T> {
     static final long SETTLE_NANOS = 500_000;
 
     private long lastOrigin = OutputPort.NO_ORIGIN;
+    // Tracing only (carryTraceContexts): the last message's trace context and exact enqueue time.
+    private boolean tracing;
+    private @Nullable TraceContext lastContext;
+    private long lastEnqueuedAt;
 
     /**
      * @param name {@code in_*}
@@ -309,6 +314,31 @@ public final class InputPort<T> {
         return lastOrigin;
     }
 
+    /**
+     * Makes this port's connections carry trace contexts beside messages ({@link #lastContext()}).
+     * The runtime calls it while it builds a traced pipeline, before any thread sends or receives.
+     */
+    public void carryTraceContexts() {
+        tracing = true;
+        for (var channel : measurements.channels()) {
+            channel.carryTraceContexts();
+        }
+    }
+
+    /** The trace context the last message carried, or null (untraced, or the pipeline traces nothing). */
+    public @Nullable TraceContext lastContext() {
+        return lastContext;
+    }
+
+    /**
+     * When the last message entered its buffer, on the port's ticker, in a pipeline that traces (0
+     * otherwise, or on an untimed connection): exact for a message with a {@link #lastContext() trace
+     * context} (traced messages are timed exactly), a lower bound for others.
+     */
+    public long lastEnqueuedAt() {
+        return lastEnqueuedAt;
+    }
+
     // ---- package internals used by Inbox and Ports ----
 
     private Inbox inbox() {
@@ -378,6 +408,9 @@ public final class InputPort<T> {
             while (message != null) {
                 next = i + 1 == n ? 0 : i + 1;
                 accept(channel, i, nowHint);
+                if (tracing) {
+                    traced(channel);
+                }
                 if (!validator.isActive() || isValid(message)) {
                     return message;
                 }
@@ -388,6 +421,11 @@ public final class InputPort<T> {
             settle(ticker.read()); // about to wait, perhaps long: count and bound the untimed ones now
         }
         return null;
+    }
+
+    private void traced(BoundedChannel<T> channel) {
+        lastContext = (TraceContext) channel.polledContext();
+        lastEnqueuedAt = channel.isTimed() ? BoundedChannel.stampNanos(channel.polledEnqueuedAt()) : 0L;
     }
 
     private void accept(BoundedChannel<T> channel, int index, long nowHint) {

@@ -7,6 +7,7 @@ import dev.portflow.metrics.DropReason;
 import dev.portflow.metrics.PortCounters;
 import dev.portflow.metrics.PortMetrics;
 import dev.portflow.time.Ticker;
+import dev.portflow.trace.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -110,7 +111,18 @@ public final class OutputPort<T> {
      * messages derived from it.
      */
     public SendOutcome send(T message, long originNanoTime) throws InterruptedException {
-        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN, false);
+        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN, false, null);
+    }
+
+    /**
+     * As {@link #send(Object, long)}, for a message that carries a trace context: the context travels
+     * beside it to the stage that takes it (see {@link dev.portflow.trace}), and the message is timed
+     * exactly whatever the port's sampling. A null context is a plain send. Runtimes and transports use
+     * this; a component's emitter does it for the component.
+     */
+    public SendOutcome send(T message, long originNanoTime, @Nullable TraceContext context)
+            throws InterruptedException {
+        return send(message, originNanoTime, Long.MAX_VALUE, NO_ORIGIN, false, context);
     }
 
     /**
@@ -121,7 +133,7 @@ public final class OutputPort<T> {
      * covers that wait too.
      */
     public SendOutcome send(T message, long originNanoTime, long enqueuedNanoTime) throws InterruptedException {
-        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime, false);
+        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime, false, null);
     }
 
     /**
@@ -132,7 +144,7 @@ public final class OutputPort<T> {
      * its {@code timeout_ms}.
      */
     public SendOutcome send(T message, Duration maxWait) throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, false);
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, false, null);
     }
 
     /**
@@ -144,14 +156,20 @@ public final class OutputPort<T> {
      * ingress sends with this, so its 202 means stored whatever the link.
      */
     public SendOutcome sendAcknowledged(T message, Duration maxWait) throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true);
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true, null);
     }
 
     /**
      * @param enqueuedAt   when the message's queue wait starts, or {@code NO_ORIGIN} for when it enters the buffer
      * @param acknowledged whether a pipelined link's acknowledgement is awaited (see {@link #sendAcknowledged})
      */
-    private SendOutcome send(T message, long originNanoTime, long maxWaitNanos, long enqueuedAt, boolean acknowledged)
+    private SendOutcome send(
+            T message,
+            long originNanoTime,
+            long maxWaitNanos,
+            long enqueuedAt,
+            boolean acknowledged,
+            @Nullable TraceContext context)
             throws InterruptedException {
         if (message == null) { // not requireNonNull with a lambda: that may allocate per call
             throw new NullPointerException("cannot send null to port '" + name + "'");
@@ -171,7 +189,7 @@ public final class OutputPort<T> {
             return SendOutcome.CLOSED;
         }
         boolean clock = timed;
-        if (clock && cs.length == 1 && enqueuedAt == NO_ORIGIN) {
+        if (clock && cs.length == 1 && enqueuedAt == NO_ORIGIN && context == null) {
             BoundedChannel<T> channel = cs[0].channel();
             if (channel != null) {
                 // The fast path: no clock read unless the channel times this message exactly (its
@@ -198,7 +216,7 @@ public final class OutputPort<T> {
                 maxWaitNanos == Deadlines.NONE ? Deadlines.NONE : Deadlines.after(realNow(clock, now), maxWaitNanos);
         if (cs.length == 1) {
             SendOutcome outcome =
-                    sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt, acknowledged);
+                    sendTo(cs[0], message, now, origin, Long.MIN_VALUE, waitLimit, enqueuedAt, acknowledged, context);
             if (outcome == null) {
                 throw overflow(cs[0]);
             }
@@ -212,7 +230,8 @@ public final class OutputPort<T> {
                 sharedDeadline = Deadlines.after(
                         realNow(clock, now), Deadlines.nanos(c.options().timeout()));
             }
-            SendOutcome outcome = sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt, acknowledged);
+            SendOutcome outcome =
+                    sendTo(c, message, now, origin, sharedDeadline, waitLimit, enqueuedAt, acknowledged, context);
             if (outcome == null) {
                 failed = c;
             } else {
@@ -255,13 +274,14 @@ public final class OutputPort<T> {
             long deadline,
             long waitLimit,
             long enqueuedAt,
-            boolean acknowledged)
+            boolean acknowledged,
+            @Nullable TraceContext context)
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         if (channel == null) {
             return sendRemote(c, message, now, origin, deadline, waitLimit, acknowledged);
         }
-        int result = channel.offer(message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
+        int result = channel.offer(message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin, context);
         if (result == BoundedChannel.OFFERED) {
             if (timed) {
                 measurements.touch(now);
@@ -281,8 +301,9 @@ public final class OutputPort<T> {
                 measurements.drop(DropReason.FAIL);
                 yield null;
             }
-            case DROP_OLDEST -> evictAndOffer(channel, message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin);
-            case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt);
+            case DROP_OLDEST ->
+                evictAndOffer(channel, message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin, context);
+            case BLOCK -> waitAndOffer(channel, message, origin, waitLimit, enqueuedAt, context);
             case BLOCK_WITH_TIMEOUT ->
                 waitAndOffer(
                         channel,
@@ -295,13 +316,15 @@ public final class OutputPort<T> {
                                         : Deadlines.after(
                                                 realNow(timed, now),
                                                 Deadlines.nanos(c.options().timeout()))),
-                        enqueuedAt);
+                        enqueuedAt,
+                        context);
         };
     }
 
-    private SendOutcome evictAndOffer(BoundedChannel<T> channel, T message, long now, long origin) {
+    private SendOutcome evictAndOffer(
+            BoundedChannel<T> channel, T message, long now, long origin, @Nullable TraceContext context) {
         // Evicting and accepting are one step with respect to close(): a send told CLOSED evicted nothing.
-        int evictions = channel.offerEvicting(message, now, origin);
+        int evictions = channel.offerEvicting(message, now, origin, context);
         if (evictions < 0) {
             measurements.drop(DropReason.CLOSED);
             return SendOutcome.CLOSED;
@@ -318,7 +341,12 @@ public final class OutputPort<T> {
     }
 
     private SendOutcome waitAndOffer(
-            BoundedChannel<T> channel, T message, long origin, long deadline, long enqueuedAtOrNone)
+            BoundedChannel<T> channel,
+            T message,
+            long origin,
+            long deadline,
+            long enqueuedAtOrNone,
+            @Nullable TraceContext context)
             throws InterruptedException {
         long start = ticker.read();
         BackpressureListener listener = backpressureListener;
@@ -330,7 +358,8 @@ public final class OutputPort<T> {
                     return SendOutcome.TIMED_OUT;
                 }
                 long now = ticker.read(); // queue wait starts when the message is in the queue
-                int result = channel.offer(message, enqueuedAtOrNone == NO_ORIGIN ? now : enqueuedAtOrNone, origin);
+                int result =
+                        channel.offer(message, enqueuedAtOrNone == NO_ORIGIN ? now : enqueuedAtOrNone, origin, context);
                 if (result == BoundedChannel.OFFERED) {
                     measurements.touch(now);
                     return SendOutcome.ACCEPTED;

@@ -7,6 +7,7 @@ import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortName;
 import dev.portflow.time.Ticker;
+import dev.portflow.trace.MessageTracer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ final class ComponentNode {
     final Workers workers;
     final ScalingLog scalingLog = new ScalingLog();
     final @Nullable Function<Object, ?> key; // null: no per-key order
+
+    @Nullable
+    MessageTracer tracer; // the pipeline's, set by the builder before any thread starts; null: no tracing
 
     @SuppressWarnings("NullAway.Init") // set by the builder with the inputs; only a component with inputs reads it
     Inbox inbox;

@@ -6,6 +6,7 @@ import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import dev.portflow.trace.TraceContext;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -153,15 +154,24 @@ abstract sealed class ComponentRunner implements BackpressureListener permits So
      * error port, or to the fallback reporter when there is none (or it refused the envelope).
      */
     final void reportError(PortMeasurements measurements, Throwable error, Object payload, long origin) {
+        reportError(measurements, error, payload, origin, null);
+    }
+
+    /** As above, for a traced message: the envelope names its trace and carries its context on. */
+    final void reportError(
+            PortMeasurements measurements, Throwable error, Object payload, long origin, @Nullable TraceContext trace) {
         measurements.error(error.getClass().getSimpleName());
         lastFailure = describe(error);
         failuresInARow.incrementAndGet();
         ErrorEnvelope envelope = ErrorEnvelope.of(pipelineName, node.name, measurements.portName(), error, payload)
                 .at(Instant.ofEpochSecond(0, node.ticker.wallNanos()));
+        if (trace != null) {
+            envelope = envelope.withTraceId(trace.traceId());
+        }
         OutputPort<ErrorEnvelope> errorPort = node.errorPort();
         if (errorPort != null && errorPort.isConnected()) {
             try {
-                SendOutcome outcome = errorPort.send(envelope, origin);
+                SendOutcome outcome = errorPort.send(envelope, origin, trace);
                 if (outcome.isAccepted()) {
                     return;
                 }

@@ -11,6 +11,9 @@ import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.StageSpan;
+import dev.portflow.trace.TraceContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +59,7 @@ final class HandlerRunner extends ComponentRunner {
     private final @Nullable OutputPort<Object> output; // the one data output, or null
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
     private final @Nullable KeyedOrder keyed; // null: no per-key order
+    private final @Nullable MessageTracer tracer; // null: the pipeline traces nothing (docs/tracing.md)
 
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final List<Worker> workers = new CopyOnWriteArrayList<>(); // running, and ended with a message unfinished
@@ -87,6 +91,7 @@ final class HandlerRunner extends ComponentRunner {
         int max = node.workers.max();
         this.shared = max > 1;
         this.keyed = node.key == null ? null : new KeyedOrder(node.key, max);
+        this.tracer = node.tracer;
         if (shared) {
             for (InputPort<?> port : node.inputs.values()) {
                 port.measurements().finishInAnyOrder();
@@ -180,7 +185,8 @@ final class HandlerRunner extends ComponentRunner {
         for (Worker w : workers) {
             if (w.unfinished != null) {
                 // set with unfinished, and the worker has ended
-                left.add(new KeyedOrder.Parked(w.unfinished, Objects.requireNonNull(w.unfinishedPort), 0L, 0L, 0L));
+                left.add(new KeyedOrder.Parked(
+                        w.unfinished, Objects.requireNonNull(w.unfinishedPort), 0L, 0L, 0L, null, 0L));
             }
         }
         if (keyed != null) {
@@ -246,6 +252,7 @@ final class HandlerRunner extends ComponentRunner {
         volatile @Nullable Thread thread; // set by start()
         // State of the message being handled; this worker's thread only.
         private long currentOrigin = OutputPort.NO_ORIGIN;
+        private @Nullable TraceContext currentTrace; // the span of the message being handled, when traced
         private long lastEnd; // the clock reading that ended the last message (0: none, or untimed)
         // Sampling (docs/metrics-fast-path.md): a message its port did not time counts the last timed
         // processing time of the same port; the next exact reading counts the stretch and bounds it
@@ -276,6 +283,8 @@ final class HandlerRunner extends ComponentRunner {
         private long takenAt;
         private long takenOrigin;
         private long takenSequence;
+        private @Nullable TraceContext takenContext;
+        private long takenEnqueuedAt;
         private @Nullable Object key; // null is a key too
         private @Nullable RuntimeException keyFailure;
 
@@ -330,7 +339,15 @@ final class HandlerRunner extends ComponentRunner {
                     }
                 }
                 InputPort<?> port = node.inbox.lastPort();
-                now = handle(message, port, receiveTime(port), port.lastOrigin(), -1L, null);
+                now = handle(
+                        message,
+                        port,
+                        receiveTime(port),
+                        port.lastOrigin(),
+                        -1L,
+                        null,
+                        port.lastContext(),
+                        port.lastEnqueuedAt());
             }
         }
 
@@ -345,11 +362,27 @@ final class HandlerRunner extends ComponentRunner {
                 if (outcome != TOOK) {
                     return outcome == LEAVE;
                 }
-                long end = handle(taken, takenPort, takenAt, takenOrigin, takenSequence, keyFailure);
+                long end = handle(
+                        taken,
+                        takenPort,
+                        takenAt,
+                        takenOrigin,
+                        takenSequence,
+                        keyFailure,
+                        takenContext,
+                        takenEnqueuedAt);
                 if (keyed != null && keyFailure == null) {
                     for (KeyedOrder.Parked next = keyed.next(key); next != null; next = keyed.next(key)) {
                         // its wait ended with the last message (0 when untimed); its queue wait was measured when taken
-                        end = handle(next.message(), next.port(), end, next.origin(), next.sequence(), null);
+                        end = handle(
+                                next.message(),
+                                next.port(),
+                                end,
+                                next.origin(),
+                                next.sequence(),
+                                null,
+                                next.context(),
+                                next.enqueuedAt());
                     }
                 }
             }
@@ -466,20 +499,26 @@ final class HandlerRunner extends ComponentRunner {
                     InputPort<?> port = node.inbox.lastPort();
                     long at = receiveTime(port);
                     if (keyed == null) {
-                        set(message, port, at, port.lastOrigin(), port.lastSequence(), null, null);
+                        set(message, port, at, null, null);
                         return TOOK;
                     }
                     Object k;
                     try {
                         k = keyed.keyOf(message);
                     } catch (RuntimeException e) {
-                        set(message, port, at, port.lastOrigin(), port.lastSequence(), null, e); // fails alone
+                        set(message, port, at, null, e); // fails alone
                         return TOOK;
                     }
-                    KeyedOrder.Parked p =
-                            new KeyedOrder.Parked(message, port, at, port.lastOrigin(), port.lastSequence());
+                    KeyedOrder.Parked p = new KeyedOrder.Parked(
+                            message,
+                            port,
+                            at,
+                            port.lastOrigin(),
+                            port.lastSequence(),
+                            port.lastContext(),
+                            port.lastEnqueuedAt());
                     if (keyed.claimOrPark(k, p)) {
-                        set(message, port, at, port.lastOrigin(), port.lastSequence(), k, null);
+                        set(message, port, at, k, null);
                         return TOOK;
                     }
                     // parked behind the worker that holds its key; take another
@@ -489,19 +528,16 @@ final class HandlerRunner extends ComponentRunner {
             }
         }
 
+        /** Keeps what take() took from {@code port} (read under the receive lock: the port's last message). */
         private void set(
-                Object message,
-                InputPort<?> port,
-                long at,
-                long origin,
-                long sequence,
-                @Nullable Object k,
-                @Nullable RuntimeException failure) {
+                Object message, InputPort<?> port, long at, @Nullable Object k, @Nullable RuntimeException failure) {
             taken = message;
             takenPort = port;
             takenAt = at;
-            takenOrigin = origin;
-            takenSequence = sequence;
+            takenOrigin = port.lastOrigin();
+            takenSequence = port.lastSequence();
+            takenContext = port.lastContext();
+            takenEnqueuedAt = port.lastEnqueuedAt();
             key = k;
             keyFailure = failure;
         }
@@ -510,8 +546,10 @@ final class HandlerRunner extends ComponentRunner {
          * Handles one message taken from {@code port}: errors to err_* or the reporter, drops, the
          * finished count, processing time. Returns the clock read that ended it (0 when untimed).
          *
-         * @param sequence its place in the port's order (several workers), or -1 (one worker)
-         * @param failure  a failure to report instead of handling it (its key could not be computed)
+         * @param sequence   its place in the port's order (several workers), or -1 (one worker)
+         * @param failure    a failure to report instead of handling it (its key could not be computed)
+         * @param context    its trace context, or null (untraced, or no tracer)
+         * @param enqueuedAt when it entered its buffer (tracing only: exact for a traced message)
          */
         private long handle(
                 Object message,
@@ -519,7 +557,9 @@ final class HandlerRunner extends ComponentRunner {
                 long receivedAt,
                 long origin,
                 long sequence,
-                @Nullable RuntimeException failure)
+                @Nullable RuntimeException failure,
+                @Nullable TraceContext context,
+                long enqueuedAt)
                 throws InterruptedException {
             PortMeasurements measurements = port.measurements();
             int sample = timed ? sampleIndex(port) : -1;
@@ -538,7 +578,9 @@ final class HandlerRunner extends ComponentRunner {
             currentOrigin = origin;
             emitted = 0;
             blockedNanos = 0;
-            boolean failed = false;
+            StageSpan span = tracer == null ? null : beginSpan(tracer, port, context, enqueuedAt, receivedAt, origin);
+            currentTrace = span == null ? null : span.context();
+            Throwable failedWith = null;
             try {
                 if (failure != null) {
                     throw failure;
@@ -550,11 +592,17 @@ final class HandlerRunner extends ComponentRunner {
                 if (!(fatal instanceof StackOverflowError)) {
                     throw fatal;
                 }
-                failed = true;
-                reportError(measurements, fatal, message, currentOrigin);
+                failedWith = fatal;
             } catch (Throwable error) {
-                failed = true;
-                reportError(measurements, error, message, currentOrigin);
+                failedWith = error;
+            }
+            boolean failed = failedWith != null;
+            if (failedWith != null) {
+                if (tracer != null && span == null) {
+                    span = lateSpan(tracer, port, origin, enqueuedAt, receivedAt, "error");
+                    currentTrace = span == null ? null : span.context();
+                }
+                reportError(measurements, failedWith, message, currentOrigin, currentTrace);
             }
             if (!failed) {
                 succeeded();
@@ -569,16 +617,59 @@ final class HandlerRunner extends ComponentRunner {
             }
             unfinished = null;
             unfinishedPort = null;
+            long end;
             if (!timed) {
-                return 0L;
-            }
-            if (receivedAt == 0L) {
+                end = 0L;
+            } else if (receivedAt == 0L) {
                 processRepeats[sample]++; // counted at the next exact reading (settleProcessing)
                 untimedSinceExact = true;
                 lastEnd = 0L;
-                return 0L;
+                end = 0L;
+            } else {
+                end = endTimed(measurements, sample, receivedAt);
             }
-            return endTimed(measurements, sample, receivedAt);
+            if (span != null) {
+                span.end(end != 0L ? end : node.ticker.read(), blockedNanos, failedWith);
+                currentTrace = null;
+            }
+            return end;
+        }
+
+        /**
+         * The span of a traced message at this stage, or of an untraced one whose age passed the
+         * tracer's threshold (traced late, from here on); null otherwise. A traced message was timed
+         * exactly on its way in; on an untimed connection its wait is not known and counts as none.
+         */
+        private @Nullable StageSpan beginSpan(
+                MessageTracer tracer,
+                InputPort<?> port,
+                @Nullable TraceContext context,
+                long enqueuedAt,
+                long receivedAt,
+                long origin) {
+            if (context != null) {
+                long received = receivedAt != 0L ? receivedAt : node.ticker.read();
+                long enqueued = enqueuedAt != 0L && enqueuedAt - received <= 0 ? enqueuedAt : received;
+                return tracer.stage(context, node.name, port.name(), enqueued, received);
+            }
+            long slowAfter = tracer.slowAfterNanos();
+            if (slowAfter == Long.MAX_VALUE || origin == OutputPort.NO_ORIGIN) {
+                return null;
+            }
+            long now = receivedAt != 0L ? receivedAt : node.ticker.coarse();
+            if (now - origin < slowAfter) {
+                return null;
+            }
+            return lateSpan(tracer, port, origin, enqueuedAt, receivedAt, "slow");
+        }
+
+        /** Starts the trace of an untraced message here ({@code why}: slow or error), if the tracer takes it. */
+        private @Nullable StageSpan lateSpan(
+                MessageTracer tracer, InputPort<?> port, long origin, long enqueuedAt, long receivedAt, String why) {
+            long received = receivedAt != 0L ? receivedAt : node.ticker.read();
+            long enqueued = enqueuedAt != 0L && enqueuedAt - received <= 0 ? enqueuedAt : received;
+            long from = origin != OutputPort.NO_ORIGIN && origin - enqueued <= 0 ? origin : enqueued;
+            return tracer.late(node.name, port.name(), from, enqueued, received, why);
         }
 
         /** A timed message starts: the receive reading (read now if there is none) and the state change it makes. */
@@ -649,7 +740,7 @@ final class HandlerRunner extends ComponentRunner {
         @SuppressWarnings("NullAway") // port is a transformer's or a merger's output, or a router's chosen one
         private SendOutcome send(@Nullable OutputPort<Object> port, Object message) throws InterruptedException {
             emitted++;
-            return port.send(message, currentOrigin);
+            return port.send(message, currentOrigin, currentTrace);
         }
     }
 }

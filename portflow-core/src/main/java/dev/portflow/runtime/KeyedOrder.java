@@ -1,6 +1,7 @@
 package dev.portflow.runtime;
 
 import dev.portflow.port.InputPort;
+import dev.portflow.trace.TraceContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class KeyedOrder {
 
-    /** A message taken from an input and waiting for its key. */
-    record Parked(Object message, InputPort<?> port, long receivedAt, long origin, long sequence) {}
+    /** A message taken from an input and waiting for its key; {@code context}, {@code enqueuedAt}: when traced. */
+    record Parked(
+            Object message,
+            InputPort<?> port,
+            long receivedAt,
+            long origin,
+            long sequence,
+            @Nullable TraceContext context,
+            long enqueuedAt) {}
 
     private final Function<Object, ?> keyOf;
     private final int parkLimit;

@@ -18,6 +18,8 @@ import dev.portflow.port.PortName;
 import dev.portflow.port.Ports;
 import dev.portflow.port.RemoteLink;
 import dev.portflow.time.Ticker;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class PipelineBuilder {
     private ConnectionOptions defaults = ConnectionOptions.defaults();
     private HealthRules healthRules = HealthRules.defaults();
     private Ticker ticker = Ticker.system();
+    private @Nullable Tracing tracing;
 
     PipelineBuilder(String name) {
         if (name == null || !COMPONENT_NAME.matcher(name).matches()) {
@@ -108,6 +111,16 @@ public final class PipelineBuilder {
      */
     public PipelineBuilder ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker);
+        return this;
+    }
+
+    /**
+     * Traces messages through the pipeline with {@code tracing} (docs/tracing.md): sampled messages,
+     * and untraced ones that turn out slow or fail, get one span per stage and per buffer wait.
+     * Without it (the default) nothing is traced and the hot path pays nothing for it.
+     */
+    public PipelineBuilder tracing(Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing);
         return this;
     }
 
@@ -512,6 +525,13 @@ public final class PipelineBuilder {
             String[] t = to.split("\\.", 2);
             known(known(nodes, t[0]).inputs, t[1]).measurements().bindRemote(buffer);
         });
+        if (tracing != null) {
+            MessageTracer tracer = tracing.forPipeline(name, ticker);
+            for (ComponentNode node : nodes.values()) {
+                node.tracer = tracer;
+                node.inputs.values().forEach(InputPort::carryTraceContexts);
+            }
+        }
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
         return new Pipeline(
                 name,

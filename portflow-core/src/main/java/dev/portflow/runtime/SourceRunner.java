@@ -5,6 +5,8 @@ import dev.portflow.component.SourceContext;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.StageSpan;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +100,7 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             throw new IllegalStateException("source '" + node.name + "' has several output ports "
                     + node.outputs.keySet() + "; use emit(port, message)");
         }
-        return defaultOutput.send(message);
+        return send(defaultOutput, message);
     }
 
     @Override
@@ -109,7 +111,22 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             throw new IllegalArgumentException("source '" + node.name + "' has no output port '" + outputPort
                     + "'; its ports are " + node.outputs.keySet());
         }
-        return port.send(message);
+        return send(port, message);
+    }
+
+    /** A message enters the pipeline here: in a traced pipeline, the tracer decides whether it is traced. */
+    private SendOutcome send(OutputPort<Object> port, Object message) throws InterruptedException {
+        MessageTracer tracer = node.tracer;
+        if (tracer == null) {
+            return port.send(message);
+        }
+        StageSpan entry = tracer.enter(node.name, null, node.ticker.read());
+        if (entry == null) {
+            return port.send(message);
+        }
+        SendOutcome outcome = port.send(message, OutputPort.NO_ORIGIN, entry.context());
+        entry.end(node.ticker.read(), 0L, null);
+        return outcome;
     }
 
     @Override
