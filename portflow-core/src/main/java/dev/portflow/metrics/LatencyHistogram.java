@@ -1,5 +1,6 @@
 package dev.portflow.metrics;
 
+import dev.portflow.trace.TraceContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -77,6 +78,7 @@ public final class LatencyHistogram {
     private long ownerMin = Long.MAX_VALUE;
 
     private final AtomicLongArray sharedCounts = new AtomicLongArray(BUCKETS);
+    private volatile @Nullable HistogramExemplars exemplars; // created at the first traced sample
     private final DoubleAdder sharedSum = new DoubleAdder();
     private final LongAccumulator sharedMax = new LongAccumulator(Math::max, 0);
     private final LongAccumulator sharedMin = new LongAccumulator(Math::min, Long.MAX_VALUE);
@@ -217,6 +219,29 @@ public final class LatencyHistogram {
     public long minNanos() {
         long min = Math.min((long) OWNER_MIN.getOpaque(this), sharedMin.get());
         return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /**
+     * Keeps {@code nanos}, a sample already {@link #record recorded} for a traced message, as its
+     * bucket's exemplar (the trace an OpenMetrics scrape points at). Only traced messages come here.
+     */
+    public void exemplar(long nanos, TraceContext context) {
+        HistogramExemplars e = exemplars;
+        if (e == null) {
+            synchronized (this) { // once per histogram, at its first traced sample
+                e = exemplars;
+                if (e == null) {
+                    e = new HistogramExemplars();
+                    exemplars = e;
+                }
+            }
+        }
+        e.offer(nanos, context, System.currentTimeMillis());
+    }
+
+    /** The exemplars of traced samples, or null when none was recorded. */
+    public @Nullable HistogramExemplars exemplars() {
+        return exemplars;
     }
 
     /** Largest sample in nanoseconds (0 when empty). */

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -92,7 +93,7 @@ final class PrometheusHistogramExport {
                         exportedCounts(snapshot),
                         snapshot.sumNanos() / 1e9,
                         point.labels(),
-                        Exemplars.EMPTY,
+                        exemplars(point.histogram()),
                         createdMillis));
                 maxima.add(new GaugeDataPointSnapshot(snapshot.maxNanos() / 1e9, point.labels(), null));
             }
@@ -107,6 +108,24 @@ final class PrometheusHistogramExport {
         public List<String> getPrometheusNames() {
             return List.of(name, name + "_max");
         }
+    }
+
+    /** The traced samples' exemplars (OpenMetrics shows one per bucket), in seconds as the buckets. */
+    static Exemplars exemplars(LatencyHistogram histogram) {
+        HistogramExemplars kept = histogram.exemplars();
+        if (kept == null) {
+            return Exemplars.EMPTY;
+        }
+        List<Exemplar> out = new ArrayList<>();
+        for (HistogramExemplars.Exemplar e : kept.all()) {
+            out.add(Exemplar.builder()
+                    .value(e.nanos() / 1e9)
+                    .traceId(e.traceId())
+                    .spanId(e.spanId())
+                    .timestampMillis(e.epochMillis())
+                    .build());
+        }
+        return Exemplars.of(out);
     }
 
     /** Non-cumulative counts per exported bucket, from the histogram's finer buckets. */

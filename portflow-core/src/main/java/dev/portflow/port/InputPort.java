@@ -407,10 +407,10 @@ public final class InputPort<T> {
             T message = channel.poll();
             while (message != null) {
                 next = i + 1 == n ? 0 : i + 1;
-                accept(channel, i, nowHint);
                 if (tracing) {
-                    traced(channel);
+                    traced(channel); // before accept: its exact timing gives the histograms exemplars
                 }
+                accept(channel, i, nowHint);
                 if (!validator.isActive() || isValid(message)) {
                     return message;
                 }
@@ -481,6 +481,11 @@ public final class InputPort<T> {
             // wait and age, counted as clock skew), so read the clock anew.
             long now = nowHint != 0L && enqueued - nowHint <= 0 ? nowHint : ticker.read();
             recordExact(index, now, enqueued, origin);
+            TraceContext context = lastContext;
+            if (context != null) { // a traced message (tracing on): the trace its wait and age point at
+                measurements.queueWait.exemplar(sampleWait[index], context);
+                measurements.messageAge.exemplar(sampleAge[index], context);
+            }
         } else {
             // Untimed, 0.5 ms after the last exact reading: a slow receiver. Settle at a reading taken
             // now, and let the runner time this one.

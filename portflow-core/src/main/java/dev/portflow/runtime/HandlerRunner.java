@@ -695,6 +695,10 @@ final class HandlerRunner extends ComponentRunner {
             long now = node.ticker.read();
             long took = now - receivedAt - blockedNanos;
             measurements.processDuration.record(took);
+            TraceContext trace = currentTrace;
+            if (trace != null) {
+                measurements.processDuration.exemplar(took, trace); // its span: the stage's handling
+            }
             settleProcessing(now);
             if (sample >= 0) {
                 lastProcessNanos[sample] = Math.max(0L, took);

@@ -50,6 +50,9 @@ import org.jspecify.annotations.Nullable;
 public final class PortflowServer implements AutoCloseable {
 
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    // Asked for by a Prometheus that keeps exemplars (Accept: application/openmetrics-text): the same
+    // meters, and the histograms' exemplars of traced messages (docs/tracing.md).
+    private static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final String JSON = "application/json";
 
     /** What a connection beyond the limit may still ask for (see {@link Builder#maxConnections}). */
@@ -257,8 +260,13 @@ public final class PortflowServer implements AutoCloseable {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.CONTENT_TYPE, TEXT_FORMAT);
-        res.send(registry.scrape().getBytes(StandardCharsets.UTF_8));
+        boolean openMetrics = req.headers()
+                .first(HeaderNames.ACCEPT)
+                .map(accept -> accept.contains("application/openmetrics-text"))
+                .orElse(false);
+        String format = openMetrics ? OPEN_METRICS : TEXT_FORMAT;
+        res.header(HeaderNames.CONTENT_TYPE, format);
+        res.send(registry.scrape(format).getBytes(StandardCharsets.UTF_8));
     }
 
     private void metricsJson(ServerRequest req, ServerResponse res) {
