@@ -631,4 +631,14 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             return registry;
         }
     }
+
+    /**
+     * The recent traced messages with their per-stage breakdown (the dashboard's slowest-traces list),
+     * or null when the pipeline was built without {@link PipelineBuilder#tracing tracing}.
+     */
+    public dev.portflow.trace.@Nullable RecentTraces recentTraces() {
+        return nodes.isEmpty() || !(nodes.get(0).tracer instanceof dev.portflow.trace.RecentTraces recent)
+                ? null
+                : recent;
+    }
 }

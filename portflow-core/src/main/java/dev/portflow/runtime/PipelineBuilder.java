@@ -19,6 +19,7 @@ import dev.portflow.port.Ports;
 import dev.portflow.port.RemoteLink;
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.RecentTraces;
 import dev.portflow.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -526,7 +527,8 @@ public final class PipelineBuilder {
             known(known(nodes, t[0]).inputs, t[1]).measurements().bindRemote(buffer);
         });
         if (tracing != null) {
-            MessageTracer tracer = tracing.forPipeline(name, ticker);
+            // in front of the backend's tracer: the dashboard's list of the slowest recent traced messages
+            MessageTracer tracer = new RecentTraces(tracing.forPipeline(name, ticker), ticker);
             for (ComponentNode node : nodes.values()) {
                 node.tracer = tracer;
                 node.inputs.values().forEach(InputPort::carryTraceContexts);
