@@ -54,21 +54,37 @@ final class DrainTime {
                 break;
             }
         }
-        if (r.depth() <= 0) {
-            return 0;
-        }
-        if (r.capacity() > 0 && r.depth() >= fullFraction * r.capacity()) {
-            return cap;
-        }
         long[] oldest = samples.peekFirst();
         long elapsed = oldest == null ? 0 : now - oldest[0];
         if (oldest == null || elapsed < STEP_NANOS) {
-            return Double.NaN;
+            // no throughput yet: unknown, unless the rule needs none (no backlog, or a full input)
+            return r.depth() <= 0 || isFull(r.depth(), r.capacity(), fullFraction)
+                    ? seconds(r, Double.NaN)
+                    : Double.NaN;
         }
-        double throughput = (r.finished() - oldest[1]) / (elapsed / 1e9);
-        if (!(throughput > 0)) {
+        return seconds(r, (r.finished() - oldest[1]) / (elapsed / 1e9));
+    }
+
+    private double seconds(Reading r, double throughput) {
+        return seconds(r.depth(), r.capacity(), throughput, fullFraction, cap);
+    }
+
+    /**
+     * The drain-time rule, shared with the autoscaler ({@link ScalingPolicy#drainSeconds()}): 0 without a
+     * backlog; {@code cap} when the input is full (arrivals are held back upstream, unmeasured) or nothing
+     * finished; else the backlog over the throughput, at most {@code cap}.
+     */
+    static double seconds(long depth, long capacity, double throughput, double fullFraction, double cap) {
+        if (depth <= 0) {
+            return 0;
+        }
+        if (!(throughput > 0) || isFull(depth, capacity, fullFraction)) {
             return cap;
         }
-        return Math.min(cap, r.depth() / throughput);
+        return Math.min(cap, depth / throughput);
+    }
+
+    static boolean isFull(long depth, long capacity, double fullFraction) {
+        return capacity > 0 && depth >= fullFraction * capacity;
     }
 }

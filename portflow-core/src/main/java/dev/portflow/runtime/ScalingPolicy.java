@@ -516,18 +516,13 @@ final class ScalingPolicy {
     }
 
     private double drainTime(StageSample sample, double throughput) {
-        if (sample.depth() <= 0) {
-            return 0;
-        }
-        if (!(throughput > 0) || isFull(sample.depth(), sample.capacity())) {
-            // a full input holds arrivals back: the real backlog is upstream, unmeasured, and not draining
-            return settings.drainSecondsCap();
-        }
-        return Math.min(settings.drainSecondsCap(), sample.depth() / throughput);
+        // a full input holds arrivals back: the real backlog is upstream, unmeasured, and not draining
+        return DrainTime.seconds(
+                sample.depth(), sample.capacity(), throughput, settings.fullFraction(), settings.drainSecondsCap());
     }
 
     private boolean isFull(int depth, int capacity) {
-        return capacity > 0 && depth >= settings.fullFraction() * capacity;
+        return DrainTime.isFull(depth, capacity, settings.fullFraction());
     }
 
     /** Seconds the backlog would take to drain at the interval's net rate (shrink of the depth); +Infinity if it did not shrink. */
