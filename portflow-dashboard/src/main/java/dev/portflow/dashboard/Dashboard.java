@@ -6,6 +6,7 @@ import dev.portflow.json.StrictJson;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineView;
 import dev.portflow.runtime.ScalingDecision;
+import dev.portflow.trace.RecentTraces;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -33,8 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The live dashboard at {@code GET /} of the runtime's server: the pipeline as a graph with each
  * buffer's fill, throughput, message age and drops, each component's busy/idle/backpressured
- * shares and workers, the bottleneck and why (and the autoscaled stages still widening), and
- * 5-minute charts of any edge or component, updated over Server-Sent Events.
+ * shares and workers, the bottleneck and why (and the autoscaled stages still widening),
+ * 5-minute charts of any edge or component, updated over Server-Sent Events, and, for a pipeline
+ * that traces, the slowest recent traced messages with each stage's wait and handling.
  *
  * <pre>{@code
  * PortflowServer server = PortflowServer.builder(pipeline).extension(new Dashboard()).build();
@@ -74,9 +76,17 @@ public final class Dashboard implements ServerExtension {
     private @Nullable ScheduledExecutorService ticker;
     private @Nullable ScheduledFuture<?> ticks;
 
-    /** The pipeline a dashboard serves and what it keeps of it, all made when it joins a server's routing. */
+    /**
+     * The pipeline a dashboard serves and what it keeps of it, all made when it joins a server's routing;
+     * {@code traces} is null when the pipeline does not trace.
+     */
     private record Serving(
-            PipelineView pipeline, Topology topology, PipelineSampler sampler, History history, FrameHub hub) {}
+            PipelineView pipeline,
+            Topology topology,
+            PipelineSampler sampler,
+            History history,
+            FrameHub hub,
+            @Nullable RecentTraces traces) {}
 
     /** A dashboard sampling every second and keeping 5 minutes. */
     public Dashboard() {
@@ -108,7 +118,7 @@ public final class Dashboard implements ServerExtension {
         PipelineSampler sampler = new PipelineSampler(pipeline, topology);
         History history = new History(topology, historySize);
         FrameHub hub = new FrameHub(sampler.sample(System.nanoTime(), System.currentTimeMillis()));
-        Serving served = new Serving(pipeline, topology, sampler, history, hub);
+        Serving served = new Serving(pipeline, topology, sampler, history, hub, pipeline.recentTraces());
         this.serving = served;
         routing.get("/", (req, res) -> asset(res, assets.own("index.html")))
                 .get(
@@ -123,6 +133,7 @@ public final class Dashboard implements ServerExtension {
                 .get("/dashboard/api/frame", (req, res) -> json(res, 200, hub.latest()))
                 .get("/dashboard/api/history", (req, res) -> history(history, req, res))
                 .get("/dashboard/api/decisions", (req, res) -> decisions(served, req, res))
+                .get("/dashboard/api/traces", (req, res) -> traces(served, req, res))
                 .get("/dashboard/events", (req, res) -> events(hub, res));
     }
 
@@ -238,6 +249,19 @@ public final class Dashboard implements ServerExtension {
                 ? List.of()
                 : served.pipeline().scalingDecisions(name);
         json(res, 200, DecisionLog.json(node.get(), decisions));
+    }
+
+    /** The slowest traced messages of the last 5 minutes: fetched by the page every few seconds. */
+    private static void traces(Serving served, ServerRequest req, ServerResponse res) {
+        var query = req.query();
+        int limit;
+        try {
+            limit = TraceList.limit(query.contains("limit") ? query.get("limit") : null);
+        } catch (IllegalArgumentException e) {
+            json(res, 400, Map.of("error", "bad_request", "message", String.valueOf(e.getMessage())));
+            return;
+        }
+        json(res, 200, TraceList.json(served.traces(), limit));
     }
 
     private void events(FrameHub hub, ServerResponse res) {

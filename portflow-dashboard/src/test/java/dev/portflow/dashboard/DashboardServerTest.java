@@ -18,7 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -290,6 +292,86 @@ class DashboardServerTest {
         assertThat(edge.dropsPerS()).isPositive();
         assertThat(edge.dropsTotal().get("drop_newest")).isPositive();
         assertThat(edge.dropsTotal().get("timeout")).isZero();
+    }
+
+    @Test
+    void tracesListsTheSlowestTracedMessagesFirstWithEachStagesWaitAndHandling() throws Exception {
+        TracedPipeline p = new TracedPipeline(true);
+        toClose.add(p);
+        String base = p.start().baseUri();
+        // every message traced; done once each has both its stages (work, then store or dead)
+        JsonNode answer = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> getJson(base, "/dashboard/api/traces"),
+                        a -> a.get("traces").size() == TracedPipeline.MESSAGES
+                                && a.get("traces")
+                                        .valueStream()
+                                        .allMatch(t -> t.get("stages").size() == 2));
+        assertThat(answer.get("tracing").asBoolean()).isTrue();
+        assertThat(answer.get("window_s").asInt()).isEqualTo(300);
+        assertThat(answer.get("limit").asInt()).isEqualTo(TraceList.DEFAULT_LIMIT);
+        List<JsonNode> traces = answer.get("traces").valueStream().toList();
+        assertThat(traces).extracting(t -> t.get("total_ms").asDouble()).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(traces).extracting(t -> t.get("trace_id").asString()).doesNotHaveDuplicates();
+
+        JsonNode slowest = traces.getFirst(); // the last message: it waited behind all the others
+        assertThat(slowest.get("trace_id").asString()).matches("[0-9a-f]{32}");
+        assertThat(slowest.get("why").asString()).isEqualTo("sampled");
+        assertThat(Instant.parse(slowest.get("ended_at").asString()))
+                .isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(slowest.get("entry_ms").asDouble()).isNotNegative();
+        assertThat(slowest.get("before_ms").asDouble()).isZero();
+        JsonNode work = slowest.get("stages").get(0);
+        assertThat(work.get("component").asString()).isEqualTo("work");
+        assertThat(work.get("port").asString()).isEqualTo("in_n");
+        assertThat(work.get("handling_ms").asDouble()).isGreaterThanOrEqualTo(TracedPipeline.SLOWEST_HANDLING_MS);
+        assertThat(work.get("wait_ms").asDouble()).isGreaterThan(50.0); // behind messages 1 to 6
+        assertThat(work.get("failed").asBoolean()).isFalse();
+        assertThat(slowest.get("stages").get(1).get("component").asString()).isEqualTo("store");
+        assertThat(slowest.get("total_ms").asDouble())
+                .isGreaterThanOrEqualTo(
+                        work.get("wait_ms").asDouble() + work.get("handling_ms").asDouble());
+
+        // the failed message: marked at work, then its envelope at dead
+        List<JsonNode> failed = traces.stream()
+                .filter(t -> t.get("stages")
+                        .valueStream()
+                        .anyMatch(s -> s.get("failed").asBoolean()))
+                .toList();
+        assertThat(failed).hasSize(1);
+        assertThat(failed.getFirst()
+                        .get("stages")
+                        .valueStream()
+                        .map(s -> s.get("component").asString() + ":"
+                                + s.get("failed").asBoolean()))
+                .containsExactly("work:true", "dead:false");
+
+        JsonNode three = getJson(base, "/dashboard/api/traces?limit=3");
+        assertThat(three.get("traces").valueStream().map(t -> t.get("trace_id").asString()))
+                .containsExactlyElementsOf(traces.subList(0, 3).stream()
+                        .map(t -> t.get("trace_id").asString())
+                        .toList());
+        JsonNode capped = getJson(base, "/dashboard/api/traces?limit=100000");
+        assertThat(capped.get("limit").asInt()).isEqualTo(TraceList.MAX_LIMIT);
+        assertThat(capped.get("traces").size()).isEqualTo(TracedPipeline.MESSAGES);
+    }
+
+    @Test
+    void tracesSaysWhenThePipelineDoesNotTraceAndRefusesABadLimit() throws Exception {
+        TracedPipeline p = new TracedPipeline(false);
+        toClose.add(p);
+        String base = p.start().baseUri();
+        JsonNode answer = getJson(base, "/dashboard/api/traces");
+        assertThat(answer.get("tracing").asBoolean()).isFalse();
+        assertThat(answer.get("traces").size()).isZero();
+
+        for (String bad : List.of("0", "-1", "ten", "2.5", "", "%20")) {
+            HttpResponse<String> refused = get(base, "/dashboard/api/traces?limit=" + bad);
+            assertThat(refused.statusCode()).as("limit=%s", bad).isEqualTo(400);
+            JsonNode error = JsonMapper.shared().readTree(refused.body());
+            assertThat(error.get("error").asString()).isEqualTo("bad_request");
+            assertThat(error.get("message").asString()).startsWith("limit must be a whole number from 1");
+        }
     }
 
     @Test

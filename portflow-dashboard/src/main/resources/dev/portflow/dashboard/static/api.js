@@ -19,4 +19,7 @@ export const getHistory = (kind, id) => getJSON(`/dashboard/api/history?${kind}=
 // A node's latest scaling decisions (oldest first) and its bounds.
 export const getDecisions = (node) => getJSON(`/dashboard/api/decisions?node=${encodeURIComponent(node)}`);
 
+// The slowest traced messages of the last 5 minutes, slowest first ({ tracing, traces }).
+export const getTraces = (limit) => getJSON(`/dashboard/api/traces?limit=${limit}`);
+
 export const EVENTS_URL = '/dashboard/events';

@@ -7,6 +7,7 @@ import { createHeader } from './header.js';
 import { createIngress } from './ingress.js';
 import { createPanel } from './panel.js';
 import { openStream } from './stream.js';
+import { createTraces } from './traces.js';
 
 const RETRY_MS = 2000;
 
@@ -16,6 +17,7 @@ let resyncNeeded = false;
 
 const header = createHeader();
 const ingress = createIngress(document.getElementById('ingress'));
+const traces = createTraces(document.getElementById('traces'));
 const panel = createPanel(document.getElementById('detail-panel'), {
   topology: () => topology,
   onClose: () => graph.select(null),
@@ -49,6 +51,7 @@ function render(t) {
   header.pipeline(t.pipeline);
   graph.render(t);
   ingress.render(t);
+  traces.refresh(); // a (possibly restarted) server: it may trace now, or no longer
   const open = panel.current();
   if (open && graph.has(open)) panel.open(open, graph.element(open), lastFrame, true);
   else if (open) panel.close();
@@ -62,6 +65,7 @@ function applyFrame(frame) {
   ingress.update(frame);
   header.frame(frame);
   panel.append(frame, topology);
+  traces.frame();
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
