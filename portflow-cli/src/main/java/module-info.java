@@ -13,6 +13,7 @@ module dev.portflow.cli {
     requires dev.portflow.core;
     requires dev.portflow.http;
     requires dev.portflow.json;
+    requires dev.portflow.tracing; // portflow run's tracing: OpenTelemetry, configured by the OTEL_* variables
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires info.picocli;

@@ -11,6 +11,7 @@ import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.validate.BlueprintValidator;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.runtime.PipelineBuilder;
 import dev.portflow.runtime.PipelineDefinitionException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -45,8 +46,11 @@ final class Assembler {
                     "the blueprint has no name",
                     "add name: <pipeline name> at the top")));
         }
-        AssemblyState state =
-                new AssemblyState(blueprint, name, Pipeline.builder(name).meterRegistry(registry), options::runsHere);
+        PipelineBuilder builder = Pipeline.builder(name).meterRegistry(registry);
+        if (options.tracing() != null) {
+            builder.tracing(options.tracing());
+        }
+        AssemblyState state = new AssemblyState(blueprint, name, builder, options::runsHere);
         ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
         MemoryConnections.Elsewhere elsewhere = MemoryConnections.connect(state, validated.edges());
         KafkaEnds kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment(), options.instanceId());

@@ -1,6 +1,7 @@
 package dev.portflow.blueprint;
 
 import dev.portflow.kafka.KafkaSettings;
+import dev.portflow.trace.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param instanceId    this process's instance id among the processes running the same components
  *                      ({@code --instance-id}); {@code null}: {@code PORTFLOW_INSTANCE_ID} in the
  *                      environment, else none. Its Kafka consumers join their groups as static members
+ * @param tracing       traces the pipeline's messages (docs/tracing.md); {@code null}: none
  */
 public record AssemblyOptions(
         @Nullable PrometheusMeterRegistry meterRegistry,
@@ -38,7 +40,8 @@ public record AssemblyOptions(
         @Nullable List<String> only,
         @Nullable Map<String, String> environment,
         @Nullable Path diskDirectory,
-        @Nullable String instanceId) {
+        @Nullable String instanceId,
+        @Nullable Tracing tracing) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
@@ -53,39 +56,66 @@ public record AssemblyOptions(
 
     /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address, every component. */
     public static AssemblyOptions defaults() {
-        return new AssemblyOptions(null, null, true, null, null, null, null, null, null);
+        return new AssemblyOptions(null, null, true, null, null, null, null, null, null, null);
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
         return new AssemblyOptions(
-                registry, dataDirectory, server, host, port, only, environment, diskDirectory, instanceId);
+                registry, dataDirectory, server, host, port, only, environment, diskDirectory, instanceId, tracing);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
         return new AssemblyOptions(
-                meterRegistry, directory, server, host, port, only, environment, diskDirectory, instanceId);
+                meterRegistry, directory, server, host, port, only, environment, diskDirectory, instanceId, tracing);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory, instanceId);
+                meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory, instanceId, tracing);
     }
 
     public AssemblyOptions host(String newHost) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, newHost, port, only, environment, diskDirectory, instanceId);
+                meterRegistry,
+                dataDirectory,
+                server,
+                newHost,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing);
     }
 
     public AssemblyOptions port(int newPort) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, newPort, only, environment, diskDirectory, instanceId);
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                newPort,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing);
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
     public AssemblyOptions only(@Nullable List<String> components) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, components, environment, diskDirectory, instanceId);
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                components,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing);
     }
 
     /** Builds and runs only {@code components}. */
@@ -96,7 +126,7 @@ public record AssemblyOptions(
     /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
     public AssemblyOptions environment(Map<String, String> variables) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory, instanceId);
+                meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory, instanceId, tracing);
     }
 
     /**
@@ -105,7 +135,7 @@ public record AssemblyOptions(
      */
     public AssemblyOptions diskDirectory(Path directory) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, environment, directory, instanceId);
+                meterRegistry, dataDirectory, server, host, port, only, environment, directory, instanceId, tracing);
     }
 
     /**
@@ -117,7 +147,27 @@ public record AssemblyOptions(
      */
     public AssemblyOptions instanceId(@Nullable String id) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, environment, diskDirectory, id);
+                meterRegistry, dataDirectory, server, host, port, only, environment, diskDirectory, id, tracing);
+    }
+
+    /**
+     * Traces the pipeline's messages with {@code newTracing} (docs/tracing.md), e.g. {@code portflow-tracing}'s
+     * {@code OpenTelemetryTracing}, which the blueprint's {@code tracing:} section configures in {@code portflow
+     * run}; {@code null}: no tracing (the default). The caller keeps it, and closes it after the pipeline
+     * drained.
+     */
+    public AssemblyOptions tracing(@Nullable Tracing newTracing) {
+        return new AssemblyOptions(
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                newTracing);
     }
 
     /** Whether {@code component} is built and run in this process. */

@@ -472,6 +472,39 @@ class BrokenBlueprintsTest {
     }
 
     @Test
+    void tracingSectionKeysAndValues() {
+        check(
+                "tracing.yaml",
+                at(
+                        3,
+                        17,
+                        "tracing sample_ratio must be between 0 and 1, was 1.5",
+                        "the share of entering messages traced: 0.01 traces one in a hundred, 1 every one;"
+                                + " the default is 0.01"),
+                at(4, 12, "tracing slow_ms must be 0 or more, was -1", "the default is 1000"),
+                at(
+                        5,
+                        3,
+                        "unknown tracing key 'sample_rate'",
+                        "did you mean 'sample_ratio'? tracing has sample_ratio, slow_ms"));
+        check(
+                "tracing-types.yaml",
+                at(
+                        2,
+                        25,
+                        "tracing sample_ratio must be a number between 0 and 1, found the string \"0.5\"",
+                        "write 0.5 without quotes"),
+                at(2, 41, "tracing slow_ms must be an integer, found the number 1.5", null));
+        check(
+                "tracing-shape.yaml",
+                at(
+                        2,
+                        10,
+                        "tracing must be a mapping, found a list",
+                        "e.g. tracing: {sample_ratio: 0.01, slow_ms: 500}"));
+    }
+
+    @Test
     void kafkaSectionKeysAndValues() {
         check(
                 "kafka-section.yaml",

@@ -12,6 +12,7 @@ import dev.portflow.blueprint.model.KafkaSpec;
 import dev.portflow.blueprint.model.PortSpec;
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.model.SchemaSpec;
+import dev.portflow.blueprint.model.TracingSpec;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.Connection;
@@ -20,6 +21,9 @@ import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.Workers;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.StageSpan;
+import dev.portflow.trace.TraceContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +33,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -155,6 +161,54 @@ class GoodBlueprintsTest {
                 .contains("pipeline=\"numbers\"");
     }
 
+    /** AssemblyOptions.tracing reaches the pipeline: every message that enters asks the tracer. */
+    @Test
+    void theTracingOfTheOptionsTracesThePipeline() throws Exception {
+        Collect.bucket("numbers-yaml").clear();
+        List<String> pipelines = new CopyOnWriteArrayList<>();
+        AtomicInteger entered = new AtomicInteger();
+        MessageTracer tracer = new MessageTracer() {
+            @Override
+            public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
+                entered.incrementAndGet();
+                return null; // not sampled
+            }
+
+            @Override
+            public StageSpan stage(
+                    TraceContext parent, String component, String port, long enqueuedNanos, long receivedNanos) {
+                throw new AssertionError("no message is traced");
+            }
+
+            @Override
+            public @Nullable StageSpan late(
+                    String component,
+                    String port,
+                    long originNanos,
+                    long enqueuedNanos,
+                    long receivedNanos,
+                    String why) {
+                return null;
+            }
+
+            @Override
+            public long slowAfterNanos() {
+                return Long.MAX_VALUE;
+            }
+        };
+        Assembly assembly = Blueprints.assemble(
+                Blueprints.load(DIR.resolve("numbers.yaml")),
+                AssemblyOptions.defaults().withoutServer().tracing((pipeline, ticker) -> {
+                    pipelines.add(pipeline);
+                    return tracer;
+                }));
+        assembly.start();
+        assertThat(assembly.pipeline().awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pipelines).containsExactly("numbers");
+        assertThat(entered).hasValue(100);
+        assertThat(Collect.bucket("numbers-yaml")).hasSize(100);
+    }
+
     @Test
     void apiEndpointRecipeServesOnTheBlueprintsServer() throws Exception {
         Collect.bucket("api-yaml").clear();
@@ -237,6 +291,46 @@ class GoodBlueprintsTest {
                         .report())
                 .isEqualTo("nth.yaml:4:50: config key 'n' must be between 1 and 100, was 300"
                         + " (hint: n: an integer, keep one message in n)");
+    }
+
+    @Test
+    void theTracingSectionCarriesWhatIsWrittenAndNullForTheDefaults() {
+        String yaml = """
+                name: traced
+                components:
+                  - {name: gen, class: dev.portflow.blueprint.fixtures.Numbers}
+                  - {name: sink, class: dev.portflow.blueprint.fixtures.Collect}
+                connections:
+                  - {from: gen.out_numbers, to: sink.in_numbers}
+                """;
+        assertThat(Blueprints.loader().validate("none.yaml", yaml).orThrow().tracing())
+                .isNull();
+
+        Blueprint full = Blueprints.loader()
+                .validate("full.yaml", yaml + "tracing: {sample_ratio: 0.25, slow_ms: 500}\n")
+                .orThrow();
+        TracingSpec tracing = Objects.requireNonNull(full.tracing(), "tracing:");
+        assertThat(tracing.sampleRatio()).isEqualTo(0.25);
+        assertThat(tracing.slowMs()).isEqualTo(500L);
+        assertThat(tracing.position("slow_ms")).isEqualTo(new Position(7, 40));
+        assertThat(full.position("tracing")).isEqualTo(new Position(7, 10));
+
+        Blueprint bounds = Blueprints.loader()
+                .validate("bounds.yaml", yaml + "tracing: {sample_ratio: 1, slow_ms: 0}\n")
+                .orThrow();
+        assertThat(Objects.requireNonNull(bounds.tracing()).sampleRatio()).isEqualTo(1.0);
+        assertThat(Objects.requireNonNull(bounds.tracing()).slowMs()).isZero();
+
+        for (String defaults : List.of("tracing: {}\n", "tracing:\n", "tracing: {sample_ratio: null, slow_ms: }\n")) {
+            TracingSpec on = Objects.requireNonNull(
+                    Blueprints.loader()
+                            .validate("on.yaml", yaml + defaults)
+                            .orThrow()
+                            .tracing(),
+                    defaults);
+            assertThat(on.sampleRatio()).as(defaults).isNull();
+            assertThat(on.slowMs()).as(defaults).isNull();
+        }
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  *
  * <p>The libraries under Portflow log what a user cannot act on at {@code info}: Helidon its
  * features and bind lines (the command prints the endpoints itself), Kafka's clients every
- * configuration value. At {@code info} and above they print warnings and errors only; at
+ * configuration value, OpenTelemetry's SDK its configuration steps. At {@code info} and above they print warnings and errors only; at
  * {@code debug} and {@code trace} they log at the level asked for, like Portflow.
  */
 final class CliLogging {
@@ -52,7 +52,7 @@ final class CliLogging {
     }
 
     /** Loggers of the libraries quieted at {@code info}, see the class comment. */
-    static final List<String> LIBRARIES = List.of("io.helidon", "org.apache.kafka");
+    static final List<String> LIBRARIES = List.of("io.helidon", "org.apache.kafka", "io.opentelemetry");
 
     /* Held here: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
     private static final List<Logger> LIBRARY_LOGGERS = new ArrayList<>();
@@ -116,7 +116,8 @@ final class CliLogging {
             return line.append(System.lineSeparator()).toString();
         }
 
-        private static String chain(Throwable thrown) {
+        /** {@code Exception: why <- Cause: why}, five deep at most. */
+        static String chain(Throwable thrown) {
             StringBuilder chain = new StringBuilder();
             int depth = 0;
             for (Throwable t = thrown; t != null && depth < 5; t = t.getCause(), depth++) {

@@ -14,6 +14,8 @@ import dev.portflow.http.ApiEndpoint;
 import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.PipelineState;
+import dev.portflow.tracing.OpenTelemetryTracing;
+import dev.portflow.tracing.TracingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Parameters;
  * {@code portflow-data/<pipeline>}) until it ends by itself or the process gets SIGINT /
  * SIGTERM; then drains (ingress answers 503 shutting_down, readiness 503, buffers flow to the sinks),
  * prints what was left in each buffer, and exits 0. The server (dashboard, metrics, health) runs
- * whether or not the components here have an ingress.
+ * whether or not the components here have an ingress. With a {@code tracing:} section in the blueprint, or
+ * an OTLP endpoint in the environment ({@link RunTracing}), it traces messages with OpenTelemetry and
+ * shuts the SDK down after the drain, which exports the last spans.
  */
 @Command(
         name = "run",
@@ -176,22 +180,41 @@ final class RunCommand implements Callable<Integer> {
                 options = options.diskDirectory(dataDir);
             }
             options = options.instanceId(instanceId);
-            Assembly assembly;
-            try {
-                assembly = loader.assemble(model, options);
-            } catch (BlueprintException e) {
-                err.println(e.getMessage());
-                return PortflowCli.INVALID;
-            } catch (StartFailureException e) {
-                err.println("portflow: "
-                        + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
-                return PortflowCli.FAILED;
+            TracingSettings tracingSettings = RunTracing.settings(model.tracing(), System.getenv());
+            OpenTelemetryTracing tracing = null;
+            if (tracingSettings != null) {
+                try {
+                    tracing = OpenTelemetryTracing.fromEnvironment(tracingSettings);
+                } catch (RuntimeException e) { // an OTEL_* variable the SDK cannot use
+                    err.println("portflow: tracing: cannot configure OpenTelemetry from the OTEL_* variables: "
+                            + CliLogging.OneLine.chain(e));
+                    return PortflowCli.INVALID;
+                }
+                options = options.tracing(tracing);
             }
-            return run(assembly, out, err);
+            try {
+                Assembly assembly;
+                try {
+                    assembly = loader.assemble(model, options);
+                } catch (BlueprintException e) {
+                    err.println(e.getMessage());
+                    return PortflowCli.INVALID;
+                } catch (StartFailureException e) {
+                    err.println("portflow: "
+                            + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
+                    return PortflowCli.FAILED;
+                }
+                return run(assembly, out, err, tracingSettings);
+            } finally {
+                if (tracing != null) {
+                    tracing.close(); // after the drain: exports the spans still in the batch, the drain's too
+                }
+            }
         }
     }
 
-    private int run(Assembly assembly, PrintWriter out, PrintWriter err) throws InterruptedException {
+    private int run(Assembly assembly, PrintWriter out, PrintWriter err, @Nullable TracingSettings tracing)
+            throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();
         ShutdownSignals.onTerminate(() -> {
@@ -211,7 +234,7 @@ final class RunCommand implements Callable<Integer> {
             assembly.close();
             return PortflowCli.FAILED;
         }
-        printWhere(assembly, out);
+        printWhere(assembly, out, tracing);
         while (!stop.await(200, TimeUnit.MILLISECONDS)) {
             if (assembly.pipeline().state() == PipelineState.STOPPED) {
                 out.println("pipeline '" + assembly.pipeline().name() + "' ended: every source finished");
@@ -235,7 +258,7 @@ final class RunCommand implements Callable<Integer> {
         return Path.of("portflow-leftovers", assembly.pipeline().name() + "-" + time + ".jsonl");
     }
 
-    private static void printWhere(Assembly assembly, PrintWriter out) {
+    private static void printWhere(Assembly assembly, PrintWriter out, @Nullable TracingSettings tracing) {
         out.println("pipeline '" + assembly.pipeline().name() + "' running ("
                 + assembly.pipeline().components().size() + " components). Ctrl-C or SIGTERM drains and exits.");
         List<String> here = assembly.componentsHere();
@@ -264,6 +287,9 @@ final class RunCommand implements Callable<Integer> {
                 out.println("  disk:      " + c.describe() + "   (log in "
                         + assembly.diskDataDirectory().map(Path::toString).orElse("?") + ")");
             }
+        }
+        if (tracing != null) {
+            out.println("  tracing:   " + RunTracing.describe(tracing));
         }
         assembly.server().ifPresent((PortflowServer server) -> {
             String base = server.baseUri();

@@ -30,7 +30,8 @@ class ArchitectureTest {
         "dev.portflow.metrics..",
         "dev.portflow.port..",
         "dev.portflow.runtime..",
-        "dev.portflow.time.."
+        "dev.portflow.time..",
+        "dev.portflow.trace.."
     };
 
     private static JavaClasses classes;
@@ -45,6 +46,7 @@ class ArchitectureTest {
         for (String module : new String[] {
             "runtime.Pipeline",
             "json.StrictJson",
+            "tracing.OpenTelemetryTracing",
             "http.PortflowServer",
             "dashboard.Dashboard",
             "recipes.Json",
@@ -71,6 +73,8 @@ class ArchitectureTest {
                 .definedBy(CORE)
                 .layer("Json")
                 .definedBy("dev.portflow.json..")
+                .layer("Tracing")
+                .definedBy("dev.portflow.tracing..")
                 .layer("Http")
                 .definedBy("dev.portflow.http..")
                 .layer("Dashboard")
@@ -96,6 +100,8 @@ class ArchitectureTest {
                 .mayOnlyAccessLayers("Core")
                 .whereLayer("Json")
                 .mayNotAccessAnyLayer()
+                .whereLayer("Tracing")
+                .mayOnlyAccessLayers("Core")
                 .whereLayer("Http")
                 .mayOnlyAccessLayers("Core", "Json")
                 .whereLayer("Dashboard")

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,14 +34,21 @@ final class PortflowProcess implements AutoCloseable {
     }
 
     static PortflowProcess start(Path dir, Path log, String... args) throws IOException {
+        return start(dir, log, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with {@code environment} added to this process's. */
+    static PortflowProcess start(Path dir, Path log, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 PortflowCli.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  *   - {name: log, recipe: log_sink}
  * connections:
  *   - {from: api.out_requests, to: log.in_orders, buffer_size: 1024, overflow: block_with_timeout}
+ * tracing: {sample_ratio: 0.01, slow_ms: 500}
  * }</pre>
  *
  * @param file        the file name used in problems
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param kafka       the {@code kafka} section, or {@code null}
  * @param dataDir     {@code data_dir} as written: where {@code transport: disk} connections keep their logs
  *                    (relative to the working directory), or {@code null}
+ * @param tracing     the {@code tracing} section, or {@code null}: the blueprint asks for no traces
  * @param position    where the document starts
  * @param positions   where each top-level key's value starts
  */
@@ -45,6 +47,7 @@ public record Blueprint(
         List<ConnectionSpec> connections,
         @Nullable KafkaSpec kafka,
         @Nullable String dataDir,
+        @Nullable TracingSpec tracing,
         Position position,
         Map<String, Position> positions) {
 

@@ -9,6 +9,7 @@ import dev.portflow.blueprint.model.PortSpec;
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.model.SchemaSpec;
 import dev.portflow.blueprint.model.ServerSpec;
+import dev.portflow.blueprint.model.TracingSpec;
 import dev.portflow.blueprint.spi.ConfigEntry;
 import dev.portflow.blueprint.spi.Position;
 import dev.portflow.blueprint.spi.Suggestions;
@@ -44,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BlueprintParser {
 
     static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "server", "schemas", "components", "connections", "kafka", "data_dir");
+            List.of("name", "server", "schemas", "components", "connections", "kafka", "data_dir", "tracing");
     static final List<String> SERVER_KEYS = List.of(
             "host",
             "port",
@@ -68,6 +69,7 @@ public final class BlueprintParser {
             "partitions",
             "key");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
+    static final List<String> TRACING_KEYS = List.of("sample_ratio", "slow_ms");
     /** Client properties Portflow sets itself: overriding them would break the transport. */
     static final List<String> RESERVED_CLIENT_PROPERTIES = List.of(
             "bootstrap.servers",
@@ -256,6 +258,7 @@ public final class BlueprintParser {
         List<ConnectionSpec> connections = new ArrayList<>();
         KafkaSpec kafka = null;
         String dataDir = null;
+        TracingSpec tracing = null;
         for (YamlNode.Entry e : top.entries()) {
             positions.put(e.key(), e.value().position());
             switch (e.key()) {
@@ -296,6 +299,7 @@ public final class BlueprintParser {
                     }
                 }
                 case "data_dir" -> dataDir = dataDir(e.value());
+                case "tracing" -> tracing = tracing(e.value());
                 default -> unknownKey(e, TOP_LEVEL_KEYS, "top-level key", "a blueprint has");
             }
         }
@@ -306,7 +310,18 @@ public final class BlueprintParser {
             problem(top.position(), "the blueprint has no components", "add components: with at least one component");
         }
         return new Blueprint(
-                file, path, name, server, schemas, components, connections, kafka, dataDir, top.position(), positions);
+                file,
+                path,
+                name,
+                server,
+                schemas,
+                components,
+                connections,
+                kafka,
+                dataDir,
+                tracing,
+                top.position(),
+                positions);
     }
 
     /** {@code data_dir}: a directory's path, or {@code null} with a problem (blank is validation's). */
@@ -318,6 +333,69 @@ public final class BlueprintParser {
                 node.position(),
                 "data_dir must be a string, found " + node.describe(),
                 "the directory of the logs of transport: disk connections, e.g. data_dir: ./portflow-data/orders");
+        return null;
+    }
+
+    /**
+     * {@code tracing:}: the section (written without a value: on, with the defaults), or {@code null} with a
+     * problem. Each key left out, or written without a value, is the default of the tracing implementation.
+     */
+    private @Nullable TracingSpec tracing(YamlNode node) {
+        if (isNull(node)) {
+            return new TracingSpec(null, null, new YamlNode.Mapping(List.of(), node.position()));
+        }
+        if (!(node instanceof YamlNode.Mapping m)) {
+            problem(
+                    node.position(),
+                    "tracing must be a mapping, found " + node.describe(),
+                    "e.g. tracing: {sample_ratio: 0.01, slow_ms: 500}");
+            return null;
+        }
+        Double sampleRatio = null;
+        Long slowMs = null;
+        for (YamlNode.Entry e : m.entries()) {
+            if (isNull(e.value()) && TRACING_KEYS.contains(e.key())) {
+                continue; // no value: the default
+            }
+            switch (e.key()) {
+                case "sample_ratio" -> sampleRatio = sampleRatio(e.value());
+                case "slow_ms" -> {
+                    Long ms = integer(e.value(), "tracing slow_ms");
+                    if (ms != null && ms < 0) {
+                        problem(
+                                e.value().position(),
+                                "tracing slow_ms must be 0 or more, was " + ms,
+                                "the age in milliseconds from which a message not sampled at its entry is traced;"
+                                        + " the default is 1000");
+                    } else {
+                        slowMs = ms;
+                    }
+                }
+                default -> unknownKey(e, TRACING_KEYS, "tracing key", "tracing has");
+            }
+        }
+        return new TracingSpec(sampleRatio, slowMs, m);
+    }
+
+    /** {@code tracing: {sample_ratio: ...}}: a number from 0 to 1, or {@code null} with a problem. */
+    private @Nullable Double sampleRatio(YamlNode node) {
+        String hint = "the share of entering messages traced: 0.01 traces one in a hundred, 1 every one;"
+                + " the default is 0.01";
+        if (node instanceof YamlNode.Scalar s
+                && (s.kind() == YamlNode.Scalar.Kind.INTEGER || s.kind() == YamlNode.Scalar.Kind.FLOAT)) {
+            double ratio =
+                    s.kind() == YamlNode.Scalar.Kind.INTEGER ? s.integerValue().doubleValue() : s.floatValue();
+            if (ratio >= 0.0 && ratio <= 1.0) {
+                return ratio;
+            }
+            problem(node.position(), "tracing sample_ratio must be between 0 and 1, was " + s.text(), hint);
+            return null;
+        }
+        String quoted = quotedNumberHint(node);
+        problem(
+                node.position(),
+                "tracing sample_ratio must be a number between 0 and 1, found " + node.describe(),
+                quoted != null ? quoted : hint);
         return null;
     }
 

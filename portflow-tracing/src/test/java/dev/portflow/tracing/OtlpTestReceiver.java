@@ -1,0 +1,218 @@
+package dev.portflow.tracing;
+
+import com.google.protobuf.ByteString;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An OTLP/HTTP trace receiver for tests (this module's and, through its test-jar, the CLI's): listens on
+ * {@code 127.0.0.1} on a free port with the JDK's HTTP server, takes {@code POST /v1/traces} with an
+ * {@code application/x-protobuf} body (gzip too), decodes the {@code ExportTraceServiceRequest} and keeps
+ * its spans. A JSON body gets 415, another path 404, another method 405. Point an exporter at {@link
+ * #endpoint()} ({@code OTEL_EXPORTER_OTLP_ENDPOINT}: the exporter adds {@code /v1/traces}).
+ */
+public final class OtlpTestReceiver implements AutoCloseable {
+
+    /**
+     * One span as received.
+     *
+     * @param name         its name
+     * @param kind         {@code INTERNAL}, {@code SERVER}, {@code CLIENT}, {@code PRODUCER} or {@code CONSUMER}
+     * @param traceId      32 hex digits
+     * @param spanId       16 hex digits
+     * @param parentSpanId 16 hex digits, or empty for a root
+     * @param startNanos   epoch nanoseconds
+     * @param endNanos     epoch nanoseconds
+     * @param attributes   its attributes (strings, longs, doubles, booleans; other values as text)
+     * @param status       {@code UNSET}, {@code OK} or {@code ERROR}
+     * @param resource     its resource's attributes, e.g. {@code service.name}
+     */
+    public record ReceivedSpan(
+            String name,
+            String kind,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            long startNanos,
+            long endNanos,
+            Map<String, Object> attributes,
+            String status,
+            Map<String, Object> resource) {
+
+        public boolean isRoot() {
+            return parentSpanId.isEmpty();
+        }
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<ReceivedSpan> spans = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private OtlpTestReceiver(HttpServer server) {
+        this.server = server;
+    }
+
+    /** A receiver listening on 127.0.0.1 on a free port. */
+    public static OtlpTestReceiver start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        OtlpTestReceiver receiver = new OtlpTestReceiver(server);
+        server.createContext("/", receiver::handle);
+        server.setExecutor(receiver.executor);
+        server.start();
+        return receiver;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the value of {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The spans received so far, in the order they arrived. */
+    public List<ReceivedSpan> spans() {
+        synchronized (spans) {
+            return List.copyOf(spans);
+        }
+    }
+
+    /** How many export requests were taken (200). */
+    public int requests() {
+        return requests.get();
+    }
+
+    /**
+     * Waits up to {@code timeout} until the spans received satisfy {@code done}; returns them.
+     *
+     * @throws AssertionError with the spans received when they never do
+     */
+    public List<ReceivedSpan> await(Predicate<List<ReceivedSpan>> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ReceivedSpan> now = spans();
+            if (done.test(now)) {
+                return now;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the spans received did not arrive within " + timeout + "; received: "
+                        + now.stream().map(ReceivedSpan::name).toList());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals("/v1/traces")) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-protobuf")) {
+                exchange.sendResponseHeaders(415, -1);
+                return;
+            }
+            String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+            byte[] body;
+            try (InputStream in = "gzip".equalsIgnoreCase(encoding)
+                    ? new GZIPInputStream(exchange.getRequestBody())
+                    : exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
+            for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+                Map<String, Object> resource =
+                        attributes(resourceSpans.getResource().getAttributesList());
+                for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+                    for (Span span : scopeSpans.getSpansList()) {
+                        spans.add(received(span, resource));
+                    }
+                }
+            }
+            requests.incrementAndGet();
+            byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            if (response.length > 0) {
+                exchange.getResponseBody().write(response);
+            }
+        }
+    }
+
+    private static ReceivedSpan received(Span span, Map<String, Object> resource) {
+        return new ReceivedSpan(
+                span.getName(),
+                span.getKind().name().replace("SPAN_KIND_", ""),
+                hex(span.getTraceId()),
+                hex(span.getSpanId()),
+                hex(span.getParentSpanId()),
+                span.getStartTimeUnixNano(),
+                span.getEndTimeUnixNano(),
+                attributes(span.getAttributesList()),
+                span.getStatus().getCode().name().replace("STATUS_CODE_", ""),
+                resource);
+    }
+
+    private static String hex(ByteString bytes) {
+        return HEX.formatHex(bytes.toByteArray());
+    }
+
+    private static Map<String, Object> attributes(List<KeyValue> keyValues) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (KeyValue kv : keyValues) {
+            attributes.put(kv.getKey(), value(kv.getValue()));
+        }
+        return Collections.unmodifiableMap(attributes);
+    }
+
+    private static Object value(AnyValue value) {
+        return switch (value.getValueCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case INT_VALUE -> value.getIntValue();
+            case DOUBLE_VALUE -> value.getDoubleValue();
+            case BOOL_VALUE -> value.getBoolValue();
+            default -> value.toString().strip();
+        };
+    }
+
+    /** The first span named {@code name} in {@code spans}, or null. */
+    public static @Nullable ReceivedSpan named(List<ReceivedSpan> spans, String name) {
+        return spans.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.close();
+    }
+}
