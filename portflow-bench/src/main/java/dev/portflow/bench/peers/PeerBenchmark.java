@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * <p><b>Variants</b> ({@code variant}): {@code portflow_metrics} (pipeline runtime, connections timed,
  * meters on a {@code PrometheusMeterRegistry}: full SPEC metrics), {@code portflow_nometrics}
- * (connections {@code timed(false)}, default registry: exact counters only), {@code reactor}
+ * (connections {@code timed(false)}, default registry: exact counters only), {@code portflow_traced}
+ * (as {@code portflow_metrics}, plus OpenTelemetry tracing of 1 % of the messages; not in the default
+ * list: {@code -p variant=portflow_metrics,portflow_traced}), {@code reactor}
  * ({@code publishOn} boundaries on single-thread schedulers), {@code pekko} ({@code .async} islands
  * with {@code .buffer(1024, backpressure)}). How each is built: {@link PortflowRig},
  * {@link ReactorRig}, {@link PekkoRig}.

@@ -43,11 +43,13 @@ interface PeerRig {
         return switch (variant) {
             case "portflow_metrics" -> new PortflowRig(s, messages, true);
             case "portflow_nometrics" -> new PortflowRig(s, messages, false);
+            case "portflow_traced" -> PortflowRig.traced(s, messages, 0.01);
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
             default ->
                 throw new IllegalArgumentException(
-                        "variant: portflow_metrics, portflow_nometrics, reactor or pekko," + " not " + variant);
+                        "variant: portflow_metrics, portflow_nometrics, portflow_traced, reactor or pekko, not "
+                                + variant);
         };
     }
 

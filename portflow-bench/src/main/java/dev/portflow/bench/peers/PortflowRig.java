@@ -14,8 +14,14 @@ import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineBuilder;
+import dev.portflow.tracing.OpenTelemetryTracing;
+import dev.portflow.tracing.TracingSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +71,7 @@ final class PortflowRig implements PeerRig {
     private final Shape shape;
     private final int messages;
     private final boolean metrics;
+    private final @Nullable OpenTelemetryTracing tracing; // portflow_traced only
     private final long expectedSum;
     private final PeerMessages.Tally tally = new PeerMessages.Tally();
     private final ConnectionOptions options;
@@ -77,14 +84,35 @@ final class PortflowRig implements PeerRig {
     private String last = "no run";
 
     PortflowRig(Shape shape, int messages, boolean metrics) {
+        this(shape, messages, metrics, null);
+    }
+
+    private PortflowRig(Shape shape, int messages, boolean metrics, @Nullable OpenTelemetryTracing tracing) {
         this.shape = shape;
         this.messages = messages;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.expectedSum = shape.expectedSum(messages);
         this.options = ConnectionOptions.defaults()
                 .capacity(CAPACITY)
                 .overflow(OverflowPolicy.BLOCK)
                 .timed(metrics);
+    }
+
+    /**
+     * {@code portflow_traced}: full metrics, and OpenTelemetry tracing sampling {@code ratio} of the
+     * messages at the source. The SDK batches the spans (BatchSpanProcessor, as in production) into an
+     * exporter that drops them: the cost measured is Portflow's and the SDK's, not a network's.
+     */
+    static PortflowRig traced(Shape shape, int messages, double ratio) {
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(BatchSpanProcessor.builder(SpanExporter.composite())
+                                .build())
+                        .build())
+                .build();
+        TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
+        return new PortflowRig(shape, messages, true, OpenTelemetryTracing.create(sdk, settings));
     }
 
     @Override
@@ -95,6 +123,9 @@ final class PortflowRig implements PeerRig {
         }
         tally.reset();
         PipelineBuilder b = Pipeline.builder("peers-" + shape.name().toLowerCase(Locale.ROOT));
+        if (tracing != null) {
+            b.tracing(tracing);
+        }
         if (metrics) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             b.meterRegistry(registry);
@@ -175,10 +206,11 @@ final class PortflowRig implements PeerRig {
         }
         last = String.format(
                 Locale.ROOT,
-                "portflow(%s, metrics=%s) run %d: sink saw %d messages; sends that found"
+                "portflow(%s, metrics=%s, traced=%s) run %d: sink saw %d messages; sends that found"
                         + " the buffer full, per 1000 messages: %s",
                 shape,
                 metrics,
+                tracing != null,
                 runs,
                 tally.count,
                 blockedSends());
@@ -249,6 +281,9 @@ final class PortflowRig implements PeerRig {
         }
         if (registry != null) {
             registry.close();
+        }
+        if (tracing != null) {
+            tracing.close();
         }
     }
 
