@@ -44,6 +44,7 @@ interface PeerRig {
             case "portflow_metrics" -> new PortflowRig(s, messages, true);
             case "portflow_nometrics" -> new PortflowRig(s, messages, false);
             case "portflow_traced" -> PortflowRig.traced(s, messages, 0.01);
+            case "portflow_traced_none" -> PortflowRig.traced(s, messages, 0.0); // tracing on, nothing sampled
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
             default ->
