@@ -137,6 +137,17 @@ public final class OutputPort<T> {
     }
 
     /**
+     * As {@link #send(Object, long, long)}, for a message that arrives with a trace context from
+     * outside the process (a Kafka receiver reads it from the record's {@code traceparent} header, a
+     * disk receiver from the record): the receiving stage's wait span then covers the time outside
+     * the process too, from {@code enqueuedNanoTime}. A null context is a plain send.
+     */
+    public SendOutcome send(T message, long originNanoTime, long enqueuedNanoTime, @Nullable TraceContext context)
+            throws InterruptedException {
+        return send(message, originNanoTime, Long.MAX_VALUE, enqueuedNanoTime, false, context);
+    }
+
+    /**
      * Sends {@code message} but waits at most {@code maxWait} for room, whatever the policy: a
      * {@code BLOCK} connection then gives up like {@code BLOCK_WITH_TIMEOUT} ({@link SendOutcome#TIMED_OUT},
      * reason {@code timeout}), and a {@code BLOCK_WITH_TIMEOUT} connection waits for the shorter of
@@ -156,7 +167,16 @@ public final class OutputPort<T> {
      * ingress sends with this, so its 202 means stored whatever the link.
      */
     public SendOutcome sendAcknowledged(T message, Duration maxWait) throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true, null);
+        return sendAcknowledged(message, maxWait, null);
+    }
+
+    /**
+     * As {@link #sendAcknowledged(Object, Duration)}, with the trace context of the message's entry
+     * span (an HTTP ingress in a traced pipeline), or null for an untraced message.
+     */
+    public SendOutcome sendAcknowledged(T message, Duration maxWait, @Nullable TraceContext context)
+            throws InterruptedException {
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true, context);
     }
 
     /**
@@ -279,7 +299,7 @@ public final class OutputPort<T> {
             throws InterruptedException {
         BoundedChannel<T> channel = c.channel();
         if (channel == null) {
-            return sendRemote(c, message, now, origin, deadline, waitLimit, acknowledged);
+            return sendRemote(c, message, now, origin, deadline, waitLimit, acknowledged, context);
         }
         int result = channel.offer(message, enqueuedAt == NO_ORIGIN ? now : enqueuedAt, origin, context);
         if (result == BoundedChannel.OFFERED) {
@@ -378,7 +398,14 @@ public final class OutputPort<T> {
 
     /** {@link #sendTo} for a connection leaving the process: the same policies around its remote buffer. */
     private @Nullable SendOutcome sendRemote(
-            Connection<T> c, T message, long now, long origin, long deadline, long waitLimit, boolean acknowledged)
+            Connection<T> c,
+            T message,
+            long now,
+            long origin,
+            long deadline,
+            long waitLimit,
+            boolean acknowledged,
+            @Nullable TraceContext context)
             throws InterruptedException {
         RemoteLink<T> link = Objects.requireNonNull(c.remote()); // sendTo found no channel: the connection leads out
         long originNanos;
@@ -395,7 +422,7 @@ public final class OutputPort<T> {
         long handOff = acks == null ? RemoteLink.NOT_PIPELINED : acks.handOff();
         boolean handedOver = false;
         try {
-            RemoteLink.Offer offer = link.offer(message, originNanos, handOff);
+            RemoteLink.Offer offer = link.offer(message, originNanos, handOff, context);
             if (offer == RemoteLink.Offer.FULL) {
                 switch (c.options().overflow()) {
                     case DROP_NEWEST,
@@ -418,7 +445,7 @@ public final class OutputPort<T> {
                                                         realNow(timed, now),
                                                         Deadlines.nanos(
                                                                 c.options().timeout())));
-                        offer = waitRemote(link, message, originNanos, handOff, limit);
+                        offer = waitRemote(link, message, originNanos, handOff, limit, context);
                         if (offer == null) {
                             return SendOutcome.TIMED_OUT;
                         }
@@ -445,7 +472,13 @@ public final class OutputPort<T> {
 
     /** Waits for room in a remote buffer; {@code null} (counted as a timeout) if {@code deadline} passed first. */
     private RemoteLink.@Nullable Offer waitRemote(
-            RemoteLink<T> link, T message, long originNanos, long handOff, long deadline) throws InterruptedException {
+            RemoteLink<T> link,
+            T message,
+            long originNanos,
+            long handOff,
+            long deadline,
+            @Nullable TraceContext context)
+            throws InterruptedException {
         long start = ticker.read();
         BackpressureListener listener = backpressureListener;
         listener.waitStarted(start);
@@ -455,7 +488,7 @@ public final class OutputPort<T> {
                     measurements.drop(DropReason.TIMEOUT);
                     return null;
                 }
-                RemoteLink.Offer offer = link.offer(message, originNanos, handOff);
+                RemoteLink.Offer offer = link.offer(message, originNanos, handOff, context);
                 if (offer != RemoteLink.Offer.FULL) {
                     return offer;
                 }

@@ -1,6 +1,7 @@
 package dev.portflow.port;
 
 import dev.portflow.metrics.RemoteBuffer;
+import dev.portflow.trace.TraceContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,20 @@ public interface RemoteLink<T> extends RemoteBuffer {
      * @throws InterruptedException if interrupted while waiting for the acknowledgement
      */
     Offer offer(T message, long originNanoTime, long handOff) throws InterruptedException;
+
+    /**
+     * As {@link #offer(Object, long, long)}, for a message that may be traced: {@code context} is the
+     * span the message's next spans hang from, or {@code null} for an untraced message (always null
+     * in a pipeline that traces nothing). A link that can carry it to the receiving end overrides
+     * this (a Kafka link puts its {@link TraceContext#traceparent() traceparent} in a record header,
+     * a disk link in the record); the default drops it, so the trace stops at this link. The sending
+     * port calls this one; a traced message was timed exactly, so {@code originNanoTime} is an exact
+     * reading.
+     */
+    default Offer offer(T message, long originNanoTime, long handOff, @Nullable TraceContext context)
+            throws InterruptedException {
+        return offer(message, originNanoTime, handOff);
+    }
 
     /** The {@code handOff} passed to a link that is not pipelined. */
     long NOT_PIPELINED = -1;

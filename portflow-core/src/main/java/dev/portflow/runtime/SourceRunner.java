@@ -5,6 +5,7 @@ import dev.portflow.component.SourceContext;
 import dev.portflow.port.ErrorReporter;
 import dev.portflow.port.OutputPort;
 import dev.portflow.port.SendOutcome;
+import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.StageSpan;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,6 +162,16 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         } finally {
             time.enter(ComponentTime.BUSY, node.ticker.read());
         }
+    }
+
+    @Override
+    public @Nullable MessageTracer tracer() {
+        return node.tracer;
+    }
+
+    @Override
+    public Ticker ticker() {
+        return node.ticker;
     }
 
     @Override

@@ -123,13 +123,15 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
     /** A record waiting to be written. */
     private static final class Entry {
         final byte[] payload;
+        final byte @Nullable [] trace;
         final long originEpochNanos;
         final long appendedEpochNanos;
         /** The sender waiting for this record; {@code null} once it gave up waiting (guarded by lock). */
         volatile @Nullable Thread waiter;
 
-        Entry(byte[] payload, long originEpochNanos, long appendedEpochNanos, Thread waiter) {
+        Entry(byte[] payload, byte @Nullable [] trace, long originEpochNanos, long appendedEpochNanos, Thread waiter) {
             this.payload = payload;
+            this.trace = trace;
             this.originEpochNanos = originEpochNanos;
             this.appendedEpochNanos = appendedEpochNanos;
             this.waiter = waiter;
@@ -245,14 +247,23 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
      *     {@code maxBytes} allows
      */
     Append append(byte[] payload, long originEpochNanos, long appendedEpochNanos) throws InterruptedException {
-        int size = RecordFrame.size(payload.length);
+        return append(payload, null, originEpochNanos, appendedEpochNanos);
+    }
+
+    /**
+     * As {@link #append(byte[], long, long)}, for a record that carries a trace context ({@code trace}:
+     * {@link RecordFrame#TRACE_BYTES} bytes, see {@link RecordTrace}) or, when it is null, none.
+     */
+    Append append(byte[] payload, byte @Nullable [] trace, long originEpochNanos, long appendedEpochNanos)
+            throws InterruptedException {
+        int size = RecordFrame.size(payload.length, trace != null);
         if (payload.length > RecordFrame.MAX_PAYLOAD || size > limits.maxBytes()) {
             throw new IllegalArgumentException(
                     "a message of " + payload.length + " bytes does not fit in a record (at most "
                             + Math.min(RecordFrame.MAX_PAYLOAD, limits.maxBytes() - RecordFrame.size(0)) + " bytes)");
         }
         Thread me = Thread.currentThread();
-        Entry entry = new Entry(payload, originEpochNanos, appendedEpochNanos, me);
+        Entry entry = new Entry(payload, trace, originEpochNanos, appendedEpochNanos, me);
         Batch batch;
         synchronized (lock) {
             if (closed) {
@@ -592,7 +603,7 @@ final class DiskLog implements RemoteBuffer, AutoCloseable {
         ByteBuffer buffer = writeBuffer.clear();
         long seq = firstSeq;
         for (Entry e : batch.entries) {
-            RecordFrame.write(buffer, seq++, e.originEpochNanos, e.appendedEpochNanos, e.payload);
+            RecordFrame.write(buffer, seq++, e.originEpochNanos, e.appendedEpochNanos, e.trace, e.payload);
         }
         return buffer.flip();
     }

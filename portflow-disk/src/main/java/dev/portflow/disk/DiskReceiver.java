@@ -8,6 +8,7 @@ import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.ReceivedRecords;
 import dev.portflow.time.NanoWallClock;
+import dev.portflow.trace.TraceContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * the last commit; an idempotent sink (the {@code store} recipe upserts by id) makes that
  * exactly-once in effect. A record whose payload is not a valid message is logged, counted as an
  * error of this source ({@code invalid_record}) and passed, so one bad record cannot stop the edge.
+ *
+ * <p>In a pipeline that traces, a record's trace context (written for a traced message) goes with
+ * its message, so the receiving stage's spans continue the sender's trace, and its wait span starts
+ * when the record was appended.
  *
  * <p>On drain it stops reading, waits (up to {@link #FINISH_TIMEOUT}) for the component to finish
  * what it was given, commits, and ends; as a Kafka receiver does, it stops waiting early when the
@@ -103,6 +108,7 @@ public final class DiskReceiver<T> implements Source<T> {
         private long lastCommit = System.nanoTime();
         private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
         private boolean refused;
+        private final boolean traced; // the pipeline traces: records' trace contexts are carried on
 
         Reading(SourceContext<T> context, CompletionWatermark fed) {
             this.context = context;
@@ -110,6 +116,7 @@ public final class DiskReceiver<T> implements Source<T> {
             this.pending = new ReceivedRecords<>(fed);
             this.cursor = log.cursor();
             this.position = log.committedPosition();
+            this.traced = context.tracer() != null;
         }
 
         void run() throws InterruptedException {
@@ -163,7 +170,11 @@ public final class DiskReceiver<T> implements Source<T> {
             long origin = NanoWallClock.fromEpochNanos(frame.originEpochNanos(), now);
             // queue wait counts from when the sender handed the record over: its wait on disk is the edge's
             long appended = Math.min(now, NanoWallClock.fromEpochNanos(frame.appendedEpochNanos(), now));
-            if (!out.send(message, origin, appended).isAccepted()) {
+            // a traced message continues its trace (only a pipeline that traces reads the record's context);
+            // its wait span covers the time on disk too
+            byte[] stored = traced ? frame.trace() : null;
+            TraceContext trace = stored == null ? null : RecordTrace.decode(stored);
+            if (!out.send(message, origin, appended, trace).isAccepted()) {
                 refused = true;
                 return false;
             }

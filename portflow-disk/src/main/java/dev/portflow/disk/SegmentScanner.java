@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Reads the frames of one segment in order, from an offset up to a limit, and steps over damaged
  * bytes: where no valid frame starts, it looks byte by byte for the next place one does and reports
  * the bytes in between as {@link Damage}. A random match is practically impossible: a candidate
- * needs a plausible length, the version byte, a sequence number just after the last one seen (a
+ * needs a known version byte, a plausible length for it, a sequence number just after the last one seen (a
  * window of 2^40 out of 2^64), and only then a matching CRC32C; garbage fails the cheap checks
  * first, so a scan through it computes almost no checksums.
  */
@@ -17,9 +17,19 @@ final class SegmentScanner {
     /** What the scan found next. */
     sealed interface Item permits Frame, Damage {}
 
-    /** A valid record at {@code offset}, {@code length} bytes long. */
+    /**
+     * A valid record at {@code offset}, {@code length} bytes long; {@code trace} is its trace context
+     * ({@link RecordFrame#TRACE_BYTES} bytes, see {@link RecordTrace}), or null for an untraced one.
+     */
     @SuppressWarnings("ArrayRecordComponent") // read once by the receiver; equality is never used
-    record Frame(long offset, int length, long seq, long originEpochNanos, long appendedEpochNanos, byte[] payload)
+    record Frame(
+            long offset,
+            int length,
+            long seq,
+            long originEpochNanos,
+            long appendedEpochNanos,
+            byte @Nullable [] trace,
+            byte[] payload)
             implements Item {}
 
     /**
@@ -95,12 +105,11 @@ final class SegmentScanner {
         }
         int i = (int) (at - windowStart);
         int length = window.getInt(i);
-        if (length < RecordFrame.BODY_FIXED
+        int minBody = RecordFrame.minBody(window.get(i + RecordFrame.HEADER)); // -1: no such version
+        if (minBody < 0
+                || length < minBody
                 || length > RecordFrame.MAX_BODY
                 || limit - at - RecordFrame.HEADER < length) {
-            return false;
-        }
-        if (window.get(i + RecordFrame.HEADER) != RecordFrame.VERSION) {
             return false;
         }
         long seq = window.getLong(i + RecordFrame.HEADER + 1);
@@ -121,6 +130,7 @@ final class SegmentScanner {
                 RecordFrame.seq(window, i),
                 RecordFrame.origin(window, i),
                 RecordFrame.appended(window, i),
+                RecordFrame.trace(window, i),
                 RecordFrame.payload(window, i));
     }
 

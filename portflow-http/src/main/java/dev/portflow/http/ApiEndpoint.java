@@ -76,7 +76,7 @@ public final class ApiEndpoint<T> implements Source<T> {
             throw new IllegalStateException(
                     "api_endpoint '" + context.componentName() + "' needs its " + OUT_PORT + " port connected");
         }
-        ingress.open(out, (OutputPort<ErrorEnvelope>) context.outputPort(ERR_PORT));
+        ingress.open(out, (OutputPort<ErrorEnvelope>) context.outputPort(ERR_PORT), context.tracer(), context.ticker());
         try {
             while (context.isRunning() && context.pause(Duration.ofSeconds(1))) {
                 // requests are served on the server's threads; this thread only waits for shutdown

@@ -8,6 +8,9 @@ import dev.portflow.port.OutputPort;
 import dev.portflow.port.PortOverflowException;
 import dev.portflow.port.SchemaViolation;
 import dev.portflow.port.SendOutcome;
+import dev.portflow.time.Ticker;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.StageSpan;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -52,11 +55,24 @@ import tools.jackson.databind.JsonNode;
  * <p>Rejected bodies (400, 422) are also sent, as {@link ErrorEnvelope}s, to the endpoint's error
  * port when one is connected; the client's answer never waits for that.
  *
+ * <p>In a pipeline that traces ({@link #open(OutputPort, OutputPort, MessageTracer, Ticker)}), a
+ * request that gets as far as the send is a message entering the pipeline: the tracer decides
+ * whether it is traced, continuing the caller's W3C {@code traceparent} header when it is sampled,
+ * and a traced one is answered with a {@code traceresponse} header naming its trace and entry span
+ * (docs/http-ingress.md, "Tracing").
+ *
  * @param <T> the message type sent into the pipeline
  */
 public final class Ingress<T> {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.http");
+    /** The request header with the caller's W3C trace context (https://www.w3.org/TR/trace-context/). */
+    static final String TRACEPARENT = "traceparent";
+    /**
+     * The response header naming a traced request's trace and entry span, in the {@code traceparent}
+     * format (W3C Trace Context Level 2, a draft).
+     */
+    static final String TRACERESPONSE = "traceresponse";
 
     private enum State {
         STARTING,
@@ -74,6 +90,8 @@ public final class Ingress<T> {
     private volatile @Nullable OutputPort<T> output;
     private volatile @Nullable OutputPort<ErrorEnvelope> errors;
     private volatile @Nullable DrainRate drainRate;
+    private volatile @Nullable MessageTracer tracer; // null: the pipeline traces nothing
+    private volatile Ticker ticker = Ticker.system(); // the tracer's time scale
     private volatile @Nullable MeterRegistry registry;
     private volatile Tags tags = Tags.empty();
     private String pipeline = "standalone";
@@ -113,10 +131,25 @@ public final class Ingress<T> {
 
     /** Starts accepting: messages go to {@code port}, rejected bodies to {@code errorPort} (may be null). */
     public void open(OutputPort<T> port, @Nullable OutputPort<ErrorEnvelope> errorPort) {
+        open(port, errorPort, null, Ticker.system());
+    }
+
+    /**
+     * As {@link #open(OutputPort, OutputPort)}, in a pipeline that traces with {@code tracer} (null:
+     * it traces nothing) on {@code ticker}'s time scale: every request that reaches the send is an
+     * entry the tracer decides on ({@link MessageTracer#enter}).
+     */
+    public void open(
+            OutputPort<T> port,
+            @Nullable OutputPort<ErrorEnvelope> errorPort,
+            @Nullable MessageTracer tracer,
+            Ticker ticker) {
         this.output = port;
         this.errors = errorPort;
         this.drainRate = new DrainRate(port.counters());
-        this.state = State.ACCEPTING;
+        this.tracer = tracer;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.state = State.ACCEPTING; // last: a request that sees ACCEPTING sees the fields above
     }
 
     /** From now on every request is answered 503 {@code shutting_down}. */
@@ -152,9 +185,12 @@ public final class Ingress<T> {
     /** Answers one request. Never throws for any input. */
     public IngressResponse handle(IngressRequest request) {
         long start = System.nanoTime();
+        // in a traced pipeline the entry starts with the request, on the tracer's time scale
+        MessageTracer t = tracer;
+        long traceStart = t == null ? 0L : ticker == Ticker.system() ? start : ticker.read();
         IngressResponse response;
         try {
-            response = answer(request);
+            response = answer(request, t, traceStart);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = shuttingDown();
@@ -174,7 +210,12 @@ public final class Ingress<T> {
         return response;
     }
 
-    private IngressResponse answer(IngressRequest request) throws InterruptedException {
+    /**
+     * @param t          the pipeline's tracer, or null when it traces nothing
+     * @param traceStart with a tracer: when the request began to be handled, on its ticker
+     */
+    private IngressResponse answer(IngressRequest request, @Nullable MessageTracer t, long traceStart)
+            throws InterruptedException {
         if (!"POST".equals(request.method().toUpperCase(Locale.ROOT))) {
             return json(
                     405,
@@ -196,13 +237,14 @@ public final class Ingress<T> {
                         Map.of("Retry-After", "1"),
                         Map.of("error", "not_ready", "message", "Pipeline is starting, please retry"));
             }
-            return accept(request);
+            return accept(request, t, traceStart);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private IngressResponse accept(IngressRequest request) throws InterruptedException {
+    private IngressResponse accept(IngressRequest request, @Nullable MessageTracer t, long traceStart)
+            throws InterruptedException {
         String contentType = request.header("Content-Type").orElse("");
         if (!isJson(contentType)) {
             return json(
@@ -247,20 +289,69 @@ public final class Ingress<T> {
         // accepting means open() has set the output; a decoded message without violations has its message
         OutputPort<T> out = Objects.requireNonNull(output, "output");
         T message = Objects.requireNonNull(decoded.message(), "a valid DecodedMessage carries a message");
-        SendOutcome outcome;
+        // in a traced pipeline the tracer decides whether this message is traced (a sampled traceparent is)
+        StageSpan entry = t == null ? null : t.enter(component, traceparent(request), traceStart);
+        Throwable failure = null;
         try {
-            // 202 means stored: a pipelined link's acknowledgement is awaited within the same timeout
-            outcome = out.sendAcknowledged(message, settings.timeout());
-        } catch (PortOverflowException full) {
-            return refused(out);
+            SendOutcome outcome;
+            try {
+                // 202 means stored: a pipelined link's acknowledgement is awaited within the same timeout
+                outcome = out.sendAcknowledged(message, settings.timeout(), entry == null ? null : entry.context());
+            } catch (PortOverflowException full) {
+                failure = full;
+                return withTraceResponse(refused(out), entry);
+            }
+            if (outcome.isAccepted()) {
+                return withTraceResponse(
+                        json(202, Map.of(), Map.of("status", "accepted", "message", "Request queued", "id", id)),
+                        entry);
+            }
+            IngressResponse response = outcome == SendOutcome.CLOSED ? shuttingDown() : refused(out);
+            if (entry != null) {
+                failure = new RefusedRequest("answered " + response.status() + ", send outcome " + outcome);
+            }
+            return withTraceResponse(response, entry);
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
+        } finally {
+            if (entry != null) {
+                // after the answer is decided: the entry covers the request up to its 202 or 503
+                entry.end(ticker.read(), 0L, failure);
+            }
         }
-        if (outcome.isAccepted()) {
-            return json(202, Map.of(), Map.of("status", "accepted", "message", "Request queued", "id", id));
+    }
+
+    /**
+     * The request's W3C {@code traceparent}, or null when it has none or more than one (W3C: such a
+     * request is treated as having none). The tracer parses and validates it: a malformed one counts
+     * as absent (a new trace, if head sampling picks it), never as a failed request.
+     */
+    private static @Nullable String traceparent(IngressRequest request) {
+        List<String> values = request.headers().get(TRACEPARENT);
+        return values == null || values.size() != 1 ? null : values.get(0);
+    }
+
+    /**
+     * {@code response} with a {@code traceresponse} header naming the trace and entry span of the
+     * request's message; {@code response} itself when it is not traced.
+     */
+    private static IngressResponse withTraceResponse(IngressResponse response, @Nullable StageSpan entry) {
+        if (entry == null) {
+            return response;
         }
-        if (outcome == SendOutcome.CLOSED) {
-            return shuttingDown();
+        Map<String, String> headers = new LinkedHashMap<>(response.headers());
+        headers.put(TRACERESPONSE, entry.context().traceparent());
+        return new IngressResponse(response.status(), headers, response.body());
+    }
+
+    /** What a traced request's entry span records when the answer was not a 202 (no stack: it is an outcome, not a bug). */
+    static final class RefusedRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedRequest(String message) {
+            super(message, null, false, false);
         }
-        return refused(out);
     }
 
     /**

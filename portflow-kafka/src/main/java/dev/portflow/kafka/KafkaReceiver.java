@@ -8,6 +8,7 @@ import dev.portflow.runtime.CompletionWatermark;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.ReceivedRecords;
 import dev.portflow.time.NanoWallClock;
+import dev.portflow.trace.TraceContext;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,11 @@ import org.jspecify.annotations.Nullable;
  * receiving component died and its input refuses messages), it stops reading the same way, but
  * waits only while what is still being handled keeps finishing. The input port it feeds reports the
  * group's lag as its depth ({@link #backlog()}).
+ *
+ * <p>In a pipeline that traces, a record's {@code traceparent} header (written by the sending
+ * link for a traced message) goes with its message: the receiving stage's spans continue the
+ * sender's trace, and its wait span starts when the record was produced. A malformed header is
+ * ignored (logged at most once a minute); the message is delivered untraced.
  */
 public final class KafkaReceiver<T> implements Source<T> {
 
@@ -58,6 +64,7 @@ public final class KafkaReceiver<T> implements Source<T> {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.kafka");
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long TRACE_WARNING_EVERY_NANOS = 60_000_000_000L;
     /**
      * While running, finished records are committed at most this often: a commit is a broker round
      * trip on the reading thread (committing after every poll took a tenth of it in
@@ -147,12 +154,15 @@ public final class KafkaReceiver<T> implements Source<T> {
         private final ReceivedRecords<Pending> pending;
         private final Set<TopicPartition> assigned = new HashSet<>();
         private boolean refused; // the pipeline refused a message: what it holds will not finish
+        private final boolean traced; // the pipeline traces: records' trace headers are read
+        private long lastTraceWarning = System.nanoTime() - TRACE_WARNING_EVERY_NANOS;
 
         Reading(Consumer<byte[], byte[]> consumer, SourceContext<T> context, CompletionWatermark fed) {
             this.consumer = consumer;
             this.context = context;
             this.out = Objects.requireNonNull(context.outputPort(), "a KafkaReceiver needs exactly one output port");
             this.pending = new ReceivedRecords<>(fed);
+            this.traced = context.tracer() != null;
         }
 
         void run() throws InterruptedException {
@@ -203,8 +213,11 @@ public final class KafkaReceiver<T> implements Source<T> {
             }
             long now = System.nanoTime();
             long origin = NanoWallClock.toNanoTime(Instant.ofEpochMilli(record.timestamp()), now);
+            // only a pipeline that traces reads the trace header: a traced message continues its trace here
+            TraceContext trace = traced ? traceContext(record, partition) : null;
             // queue wait counts from when the record was produced: its wait in the topic is the edge's
-            if (!out.send(message, origin, producedAt(record, now)).isAccepted()) {
+            // (and a traced message's wait span covers it too)
+            if (!out.send(message, origin, producedAt(record, now), trace).isAccepted()) {
                 // Only a closing pipeline or a dead receiving component refuses (the prefetch edge
                 // blocks): reading stops here and this record and the rest of the batch stay
                 // uncommitted, to be read again by the next run.
@@ -213,6 +226,32 @@ public final class KafkaReceiver<T> implements Source<T> {
             }
             pending.given(new Pending(partition, record.offset()));
             return true;
+        }
+
+        /**
+         * The trace context in the record's {@value Traceparent#HEADER} header: null when it has none or
+         * it is not sampled, and when it is malformed (logged, at most once a minute: the message is
+         * delivered untraced, never refused for it).
+         */
+        private @Nullable TraceContext traceContext(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
+            Header header = record.headers().lastHeader(Traceparent.HEADER);
+            if (header == null || header.value() == null) {
+                return null;
+            }
+            try {
+                return Traceparent.parse(header.value());
+            } catch (IllegalArgumentException malformed) {
+                long now = System.nanoTime();
+                if (now - lastTraceWarning >= TRACE_WARNING_EVERY_NANOS) {
+                    lastTraceWarning = now;
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "ignoring the malformed " + Traceparent.HEADER + " header of record " + partition + "@"
+                                    + record.offset() + " of " + edge.describe() + " (" + malformed.getMessage()
+                                    + "): its message goes on untraced; further ones are not logged for a minute");
+                }
+                return null;
+            }
         }
 
         /** When the record was produced (its header), else its timestamp, on the nanoTime scale. */

@@ -3,6 +3,7 @@ package dev.portflow.kafka;
 import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.RemoteLink;
 import dev.portflow.time.NanoWallClock;
+import dev.portflow.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Future;
@@ -46,6 +47,9 @@ import org.jspecify.annotations.Nullable;
  * <p>While records are in flight and none has been acknowledged for {@link #STALL_NANOS}, or a send
  * failed and waits to be sent again, the link reports itself unavailable: senders see it as full (their
  * overflow policy applies), the ingress answers 503 naming the reason, and health is degraded.
+ *
+ * <p>A traced message's record carries its W3C {@code traceparent} in the header of that name; an
+ * untraced one's carries none (docs/kafka-transport.md, "Trace context").
  */
 final class KafkaSendingLink<T> implements RemoteLink<T> {
 
@@ -117,6 +121,13 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
 
     @Override
     public Offer offer(T message, long originNanoTime, long handOff) throws InterruptedException {
+        return offer(message, originNanoTime, handOff, null);
+    }
+
+    /** Sends as {@link #offer(Object, long, long)}; a traced message's record carries its {@code traceparent} header. */
+    @Override
+    public Offer offer(T message, long originNanoTime, long handOff, @Nullable TraceContext context)
+            throws InterruptedException {
         if (closed) {
             return Offer.CLOSED;
         }
@@ -128,6 +139,10 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
             RecordHeaders headers = new RecordHeaders();
             byte[] value = codec.encode(message, headers);
             headers.add(PRODUCED_AT, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
+            if (context != null) { // only a traced message: an untraced one carries no trace header at all
+                headers.remove(Traceparent.HEADER); // the link's, not one a codec may have added
+                headers.add(Traceparent.HEADER, context.traceparent().getBytes(StandardCharsets.US_ASCII));
+            }
             // the record's timestamp is when the message's age started, so the receiver's age continues it
             record = new ProducerRecord<>(
                     edge.topic(),

@@ -1,0 +1,331 @@
+package dev.portflow.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.OverflowPolicy;
+import dev.portflow.runtime.Pipeline;
+import dev.portflow.time.Ticker;
+import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.StageSpan;
+import dev.portflow.trace.TraceContext;
+import dev.portflow.trace.Tracing;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The ingress in a traced pipeline (docs/http-ingress.md, "Tracing"): the request's W3C
+ * {@code traceparent} reaches the tracer, the message goes into the pipeline with its entry span's
+ * context, the entry span ends with the answer, and the answer names the trace.
+ */
+@Timeout(60)
+class IngressTracingTest {
+
+    private static final String CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CALLER_SPAN = "00f067aa0ba902b7";
+    private static final String SAMPLED = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
+
+    /**
+     * A tracer that records what it is told and, as a W3C implementation does, continues a
+     * well-formed sampled {@code traceparent} and otherwise asks its head sampler.
+     */
+    static final class Recorder implements Tracing, MessageTracer {
+        record Span(
+                String traceId,
+                String spanId,
+                @Nullable String parentId,
+                String name,
+                long start,
+                long end,
+                @Nullable Throwable error) {}
+
+        record Context(String traceId, String spanId) implements TraceContext {}
+
+        private static final Pattern W3C = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-0([13])");
+
+        final AtomicBoolean headSampled = new AtomicBoolean();
+        final Queue<Span> spans = new ConcurrentLinkedQueue<>();
+        final List<@Nullable String> traceparents = new CopyOnWriteArrayList<>(); // as enter was given them
+        private final AtomicLong ids = new AtomicLong(0x1000);
+
+        @Override
+        public MessageTracer forPipeline(String pipeline, Ticker ticker) {
+            return this;
+        }
+
+        private String id() {
+            return String.format("%016x", ids.incrementAndGet());
+        }
+
+        @Override
+        public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
+            traceparents.add(traceparent);
+            Matcher m = traceparent == null ? null : W3C.matcher(traceparent);
+            if (m != null && m.matches()) {
+                return open(m.group(1), m.group(2), "enter " + component, originNanos);
+            }
+            return headSampled.get() ? open(id() + id(), null, "enter " + component, originNanos) : null;
+        }
+
+        @Override
+        public StageSpan stage(TraceContext parent, String component, String port, long enqueued, long received) {
+            spans.add(new Span(
+                    parent.traceId(),
+                    id(),
+                    parent.spanId(),
+                    "wait " + component + "." + port,
+                    enqueued,
+                    received,
+                    null));
+            return open(parent.traceId(), parent.spanId(), component, received);
+        }
+
+        private StageSpan open(String trace, @Nullable String parent, String name, long start) {
+            Context mine = new Context(trace, id());
+            return new StageSpan() {
+                @Override
+                public TraceContext context() {
+                    return mine;
+                }
+
+                @Override
+                public void end(long endNanos, long blockedNanos, @Nullable Throwable error) {
+                    spans.add(new Span(trace, mine.spanId(), parent, name, start, endNanos, error));
+                }
+            };
+        }
+
+        @Override
+        public @Nullable StageSpan late(
+                String component, String port, long origin, long enqueued, long received, String why) {
+            return null;
+        }
+
+        @Override
+        public long slowAfterNanos() {
+            return Long.MAX_VALUE;
+        }
+
+        Span named(String name) {
+            return spans.stream()
+                    .filter(s -> s.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no span '" + name + "' in " + spans));
+        }
+    }
+
+    /** A traced pipeline api -> store whose ingress is driven directly. */
+    private static final class Traced implements AutoCloseable {
+        final Recorder tracer = new Recorder();
+        final ApiEndpoint<JsonMessage> api;
+        final Pipeline pipeline;
+        final List<JsonMessage> stored = new CopyOnWriteArrayList<>();
+
+        Traced(IngressSettings settings, ConnectionOptions options, CountDownLatch storeMayGo) {
+            api = ApiEndpoint.json(settings);
+            pipeline = Pipeline.builder("orders")
+                    .tracing(tracer)
+                    .source("api", JsonMessage.class, api)
+                    .sink("store", JsonMessage.class, m -> {
+                        storeMayGo.await();
+                        stored.add(m);
+                    })
+                    .connect("api.out_requests", "store.in_orders", options)
+                    .build()
+                    .start();
+            await().atMost(Duration.ofSeconds(10)).until(api.ingress()::isAccepting);
+        }
+
+        Traced() {
+            this(IngressSettings.of("/orders"), ConnectionOptions.defaults(), new CountDownLatch(0));
+        }
+
+        IngressResponse post(String... traceparents) {
+            Map<String, List<String>> headers = traceparents.length == 0
+                    ? Map.of("Content-Type", List.of("application/json"))
+                    : Map.of("Content-Type", List.of("application/json"), "TraceParent", Arrays.asList(traceparents));
+            return api.ingress()
+                    .handle(new IngressRequest("POST", headers, "{\"n\":1}".getBytes(StandardCharsets.UTF_8), 7));
+        }
+
+        @Override
+        public void close() {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void aRequestWithASampledTraceparentContinuesTheCallersTrace() throws Exception {
+        try (Traced traced = new Traced()) {
+            IngressResponse response = traced.post(SAMPLED); // the head sampler says no: the header decides
+            assertThat(response.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
+
+            Recorder.Span enter = traced.tracer.named("enter api");
+            Recorder.Span wait = traced.tracer.named("wait store.in_orders");
+            Recorder.Span store = traced.tracer.named("store");
+            assertThat(traced.tracer.traceparents).containsExactly(SAMPLED);
+            assertThat(enter.traceId()).isEqualTo(CALLER_TRACE);
+            assertThat(enter.parentId()).isEqualTo(CALLER_SPAN);
+            assertThat(enter.error()).isNull();
+            assertThat(enter.end()).isGreaterThanOrEqualTo(enter.start());
+            // the message went in with the entry span's context: the stage's spans hang from it
+            assertThat(wait.traceId()).isEqualTo(CALLER_TRACE);
+            assertThat(wait.parentId()).isEqualTo(enter.spanId());
+            assertThat(store.parentId()).isEqualTo(enter.spanId());
+            assertThat(wait.start()).isBetween(enter.start(), enter.end());
+            // the answer names the trace and the entry span, in the traceparent format
+            assertThat(response.headers())
+                    .containsEntry("traceresponse", "00-" + CALLER_TRACE + "-" + enter.spanId() + "-01");
+        }
+    }
+
+    @Test
+    void withoutTheHeaderTheHeadSamplerDecides() throws Exception {
+        try (Traced traced = new Traced()) {
+            IngressResponse untraced = traced.post();
+            assertThat(untraced.status()).isEqualTo(202);
+            assertThat(untraced.headers()).doesNotContainKey("traceresponse");
+
+            traced.tracer.headSampled.set(true);
+            IngressResponse sampled = traced.post();
+            assertThat(sampled.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> traced.stored.size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
+
+            assertThat(traced.tracer.traceparents).containsExactly(null, null);
+            Recorder.Span enter = traced.tracer.named("enter api");
+            assertThat(enter.parentId()).isNull(); // a new trace
+            assertThat(traced.tracer.named("store").traceId()).isEqualTo(enter.traceId());
+            assertThat(sampled.headers())
+                    .containsEntry("traceresponse", "00-" + enter.traceId() + "-" + enter.spanId() + "-01");
+        }
+    }
+
+    @Test
+    void aMalformedOrRepeatedTraceparentDoesNotFailTheRequest() throws Exception {
+        try (Traced traced = new Traced()) {
+            String[] malformed = {
+                "garbage",
+                "00-" + CALLER_TRACE.toUpperCase(java.util.Locale.ROOT) + "-" + CALLER_SPAN + "-01",
+                "",
+                "00-"
+            };
+            for (String header : malformed) {
+                IngressResponse response = traced.post(header);
+                assertThat(response.status()).as(header).isEqualTo(202);
+                assertThat(response.headers()).as(header).doesNotContainKey("traceresponse");
+            }
+            // two traceparent headers: the request has none (W3C), so the head sampler decides
+            IngressResponse twice = traced.post(SAMPLED, SAMPLED);
+            assertThat(twice.status()).isEqualTo(202);
+            assertThat(twice.headers()).doesNotContainKey("traceresponse");
+
+            traced.tracer.headSampled.set(true);
+            IngressResponse sampled = traced.post("00-not-a-trace-01");
+            assertThat(sampled.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> traced.stored.size() == 6);
+            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
+            Recorder.Span enter = traced.tracer.named("enter api");
+            assertThat(enter.parentId()).isNull();
+            assertThat(enter.traceId()).isNotEqualTo(CALLER_TRACE);
+            List<@Nullable String> given = new ArrayList<>(Arrays.asList(malformed));
+            given.add(null);
+            given.add("00-not-a-trace-01");
+            assertThat(traced.tracer.traceparents).containsExactlyElementsOf(given);
+        }
+    }
+
+    @Test
+    void aRequestAnswered503EndsItsEntrySpanWithAnError() throws Exception {
+        CountDownLatch storeMayGo = new CountDownLatch(1);
+        try (Traced traced = new Traced(
+                IngressSettings.of("/orders").timeout(Duration.ofMillis(100)),
+                ConnectionOptions.defaults().capacity(1).overflow(OverflowPolicy.BLOCK_WITH_TIMEOUT),
+                storeMayGo)) {
+            try {
+                assertThat(traced.post(SAMPLED).status()).isEqualTo(202); // taken by the store, which waits
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> traced.pipeline
+                                        .inputPort("store", "in_orders")
+                                        .counters()
+                                        .depth()
+                                == 0);
+                assertThat(traced.post(SAMPLED).status()).isEqualTo(202); // fills the buffer
+                IngressResponse refused = traced.post(SAMPLED);
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.headers()).containsKey("traceresponse").containsKey("Retry-After");
+
+                String refusedSpan = java.util.Objects.requireNonNull(
+                                refused.headers().get("traceresponse"))
+                        .substring(36, 52); // 00-<trace id>-<span id>-01
+                Recorder.Span enter = traced.tracer.spans.stream()
+                        .filter(s -> s.spanId().equals(refusedSpan))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(enter.name()).isEqualTo("enter api");
+                assertThat(enter.error())
+                        .isInstanceOf(Ingress.RefusedRequest.class)
+                        .hasMessage("answered 503, send outcome TIMED_OUT");
+                assertThat(enter.end() - enter.start())
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
+                assertThat(traced.tracer.spans)
+                        .filteredOn(
+                                s -> s.name().equals("enter api") && !s.spanId().equals(refusedSpan))
+                        .allSatisfy(s -> assertThat(s.error()).isNull());
+            } finally {
+                storeMayGo.countDown(); // a failed assertion must not leave the store waiting
+            }
+        }
+    }
+
+    @Test
+    void theTraceresponseHeaderReachesTheHttpClient() throws Exception {
+        Recorder tracer = new Recorder();
+        Pipeline pipeline = Pipeline.builder("orders")
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .tracing(tracer)
+                .source("api", JsonMessage.class, ApiEndpoint.json(IngressSettings.of("/orders")))
+                .sink("store", JsonMessage.class, m -> {})
+                .connect("api.out_requests", "store.in_orders")
+                .build();
+        PortflowServer server = PortflowServer.builder(pipeline).port(0).build().start();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUri() + "/orders"))
+                            .header("Content-Type", "application/json")
+                            .header("traceparent", SAMPLED)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(response.headers().firstValue("traceresponse"))
+                    .hasValueSatisfying(v -> assertThat(v).matches("00-" + CALLER_TRACE + "-[0-9a-f]{16}-01"));
+        } finally {
+            server.drainAndStop(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.portflow.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portflow.component.Emitter;
+import dev.portflow.message.JsonMessage;
+import dev.portflow.port.ConnectionOptions;
+import dev.portflow.port.OverflowPolicy;
+import dev.portflow.runtime.Pipeline;
+import dev.portflow.trace.RecordingTracing;
+import dev.portflow.trace.RecordingTracing.Span;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Traces across a Kafka edge (docs/kafka-transport.md, "Trace context"): a traced message's record
+ * carries its {@code traceparent} header, and the receiving stage's spans continue the trace as
+ * children of the sending stage's span, its wait span covering the time in the topic.
+ */
+@Timeout(120)
+class KafkaTraceContextTest {
+
+    private static final long MS = 1_000_000L;
+
+    private static EmbeddedKafkaBroker broker;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    private KafkaTransport transport() {
+        KafkaTransport t = KafkaTransport.create(
+                KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
+        toClose.add(t);
+        return t;
+    }
+
+    /** The receiving half, traced with {@code tracer}: the Kafka receiver feeding a sink that records ids. */
+    private Pipeline receiver(KafkaEdge edge, KafkaTransport kafka, RecordingTracing tracer, List<String> ids) {
+        KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
+        String to = edge.toComponent() + "." + edge.toPort();
+        Pipeline p = Pipeline.builder("orders")
+                .tracing(tracer)
+                .source("kafka_in", JsonMessage.class, in)
+                .sink(edge.toComponent(), JsonMessage.class, m -> ids.add(m.id()))
+                .connect(
+                        "kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
+                .bindRemote(to, in.backlog())
+                .build();
+        in.watch(p);
+        toClose.add(p);
+        return p;
+    }
+
+    /** Every record of {@code topic}, read by a consumer of its own, by message id. */
+    private static Map<String, ConsumerRecord<byte[], byte[]>> records(String topic, int count) {
+        Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
+        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(settings.consumerProperties(topic + "-reader", topic + "-reader", 500))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (byId.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    Header id = r.headers().lastHeader(JsonMessageCodec.ID);
+                    byId.put(new String(id.value(), StandardCharsets.UTF_8), r);
+                }
+            }
+        }
+        return byId;
+    }
+
+    private static List<Span> named(RecordingTracing tracing, String name) {
+        return tracing.spans().stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    @Test
+    void aTracedMessageContinuesItsTraceAcrossTheTopicAndAnUntracedOneCarriesNoHeader() throws Exception {
+        KafkaEdge edge = new KafkaEdge(
+                "orders", "map", "out_orders", "store", "in_orders", EmbeddedKafkaBroker.uniqueTopic("traced"), 1000);
+        broker.createTopic(edge.topic(), 1);
+        KafkaTransport kafka = transport();
+        // what "traced" emits is sampled at its entry, what "plain" emits is not; both go through map
+        RecordingTracing sending = new RecordingTracing(source -> source.equals("traced"), Long.MAX_VALUE);
+        Pipeline sender = Pipeline.builder("orders")
+                .tracing(sending)
+                .source("traced", JsonMessage.class, context -> emit(context, "t"))
+                .source("plain", JsonMessage.class, context -> emit(context, "p"))
+                .transformer(
+                        "map",
+                        JsonMessage.class,
+                        JsonMessage.class,
+                        (JsonMessage m, Emitter<JsonMessage> out) -> out.emit(m))
+                .connect("traced.out_orders", "map.in_orders")
+                .connect("plain.out_orders", "map.in_orders")
+                .connect(
+                        "map.out_orders",
+                        kafka.sendingLink(edge, MessageCodec.jsonMessages()),
+                        ConnectionOptions.defaults().capacity(1000).overflow(OverflowPolicy.BLOCK))
+                .build();
+        toClose.add(sender);
+        sender.start();
+        assertThat(sender.awaitTermination(Duration.ofSeconds(30))).isTrue();
+        List<Span> mapSpans = named(sending, "map");
+        assertThat(mapSpans).hasSize(5);
+
+        Thread.sleep(500); // the records wait in the topic before anyone reads them
+        RecordingTracing receiving = new RecordingTracing(source -> false, Long.MAX_VALUE);
+        List<String> ids = new CopyOnWriteArrayList<>();
+        receiver(edge, kafka, receiving, ids).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() == 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiving.spans().size() == 10);
+
+        // the sampled ones' records name map's span of their trace; the others' carry no trace header
+        Map<String, ConsumerRecord<byte[], byte[]>> records = records(edge.topic(), 10);
+        List<String> headers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Header traced = Objects.requireNonNull(records.get("t-" + i), "t-" + i)
+                    .headers()
+                    .lastHeader("traceparent");
+            assertThat(traced).as("t-%d", i).isNotNull();
+            headers.add(new String(traced.value(), StandardCharsets.US_ASCII));
+            assertThat(Objects.requireNonNull(records.get("p-" + i), "p-" + i)
+                            .headers()
+                            .lastHeader("traceparent"))
+                    .as("p-%d was not traced: its record has no traceparent", i)
+                    .isNull();
+        }
+        assertThat(headers)
+                .containsExactlyInAnyOrderElementsOf(mapSpans.stream()
+                        .map(map -> "00-" + map.traceId() + "-" + map.spanId() + "-01")
+                        .toList());
+        // not a new entry at the receiver: a continuation, whose spans are children of map's
+        assertThat(receiving.spans()).noneMatch(s -> s.name().startsWith("enter"));
+        for (Span map : mapSpans) {
+            Span wait = only(receiving, "wait store.in_orders", map);
+            Span store = only(receiving, "store", map);
+            assertThat(wait.traceId()).isEqualTo(map.traceId());
+            assertThat(store.traceId()).isEqualTo(map.traceId());
+            assertThat(store.start()).isEqualTo(wait.end());
+            // the wait starts when the record was produced, inside the sending span (to the millisecond
+            // of the produced-at header), so it covers the half second in the topic
+            assertThat(wait.start()).isBetween(map.start() - 20 * MS, map.end() + 20 * MS);
+            assertThat(wait.nanos()).isGreaterThanOrEqualTo(500 * MS);
+        }
+    }
+
+    private static void emit(dev.portflow.component.SourceContext<JsonMessage> context, String prefix)
+            throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            context.emit(new JsonMessage(prefix + "-" + i, Instant.now(), null, Map.of("n", i)));
+        }
+    }
+
+    /** The one span named {@code name} whose parent is {@code parent}. */
+    private static Span only(RecordingTracing tracing, String name, Span parent) {
+        List<Span> found = named(tracing, name).stream()
+                .filter(s -> parent.spanId().equals(s.parentId()))
+                .toList();
+        assertThat(found).as("%s under %s: %s", name, parent, tracing.spans()).hasSize(1);
+        return found.getFirst();
+    }
+
+    @Test
+    void aMalformedOrUnsampledTraceparentIsIgnoredAndItsMessageDelivered() throws Exception {
+        KafkaEdge edge = new KafkaEdge(
+                "orders",
+                "api",
+                "out_orders",
+                "store",
+                "in_orders",
+                EmbeddedKafkaBroker.uniqueTopic("malformed"),
+                1000);
+        broker.createTopic(edge.topic(), 1);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String span = "00f067aa0ba902b7";
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("garbage", "not a traceparent");
+        headers.put("upper", "00-" + trace.toUpperCase(java.util.Locale.ROOT) + "-" + span + "-01");
+        headers.put("zero-trace", "00-" + "0".repeat(32) + "-" + span + "-01");
+        headers.put("version-ff", "ff-" + trace + "-" + span + "-01");
+        headers.put("too-long", "00-" + trace + "-" + span + "-01-more");
+        headers.put("unsampled", "00-" + trace + "-" + span + "-00");
+        headers.put("sampled", "00-" + trace + "-" + span + "-01");
+        headers.put("later-version", "01-" + trace + "-" + span + "-01-what-comes-next");
+        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        MessageCodec<JsonMessage> codec = MessageCodec.jsonMessages();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producerProperties("malformed"))) {
+            for (Map.Entry<String, String> e : headers.entrySet()) {
+                RecordHeaders recordHeaders = new RecordHeaders();
+                byte[] value = codec.encode(new JsonMessage(e.getKey(), Instant.now(), null, Map.of()), recordHeaders);
+                recordHeaders.add("traceparent", e.getValue().getBytes(StandardCharsets.US_ASCII));
+                producer.send(new ProducerRecord<>(edge.topic(), null, null, (byte[]) null, value, recordHeaders))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        RecordingTracing receiving = new RecordingTracing(source -> false, Long.MAX_VALUE);
+        List<String> ids = new CopyOnWriteArrayList<>();
+        Pipeline in = receiver(edge, transport(), receiving, ids).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() == headers.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiving.spans().size() == 4);
+
+        assertThat(ids).containsExactlyElementsOf(headers.keySet()); // none refused, none failed
+        assertThat(in.outputPort("kafka_in", "out_records").counters().errorsTotal())
+                .isZero();
+        // only the two valid sampled ones continue their trace (a later version's extra fields are allowed)
+        assertThat(named(receiving, "store")).hasSize(2).allSatisfy(s -> {
+            assertThat(s.traceId()).isEqualTo(trace);
+            assertThat(s.parentId()).isEqualTo(span);
+        });
+    }
+}
