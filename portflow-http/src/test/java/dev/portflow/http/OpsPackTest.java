@@ -328,7 +328,13 @@ class OpsPackTest {
                     .as("a 503 once the buffer in front of the held gate is full")
                     .isOne();
             gate.countDown();
+            var gateInput = pipeline.inputPort("gate", "in_requests");
             for (String body : List.of("{\"filter\": true}", "{\"fail\": true}", "{\"n\": \"last\"}")) {
+                // the buffer in front of the gate holds one message: wait until the gate took the last
+                // one, or the post finds it full and is answered 503 (seen in a CI run)
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> gateInput.metrics().queueDepth() == 0);
                 assertThat(post(client, orders, body)).as(body).isEqualTo(202);
             }
             int expected = accepted + 1;
