@@ -64,12 +64,6 @@ class BoundedChannelLincheckTest {
                 .invocationsPerIteration(LONG ? 1_000 : 200);
     }
 
-    // Stress mode runs the scenarios on real threads that spin on each other. On 2 cores, once an
-    // earlier test in the same JVM has started the coarse clock's refresher (a thread waking every
-    // 200 us), the two stress runs took 55 s and 156 s instead of 3 s and 1.5 s (a new test class
-    // ran before this one from 2026-12-03). So ./mvnw verify runs 200 invocations per iteration; the
-    // deliberate breakages are caught by model checking (bench/run-breakages), and bench/run-checker
-    // runs 5,000.
     private static StressOptions stress() {
         return new StressOptions()
                 .threads(3)
@@ -77,7 +71,7 @@ class BoundedChannelLincheckTest {
                 .actorsBefore(2)
                 .actorsAfter(2)
                 .iterations(LONG ? 50 : 8)
-                .invocationsPerIteration(LONG ? 5_000 : 200);
+                .invocationsPerIteration(LONG ? 5_000 : 500);
     }
 
     private static void check(Options<?, ?> options, Class<?> model, Class<?> channel) {
