@@ -167,16 +167,19 @@ public final class OutputPort<T> {
      * ingress sends with this, so its 202 means stored whatever the link.
      */
     public SendOutcome sendAcknowledged(T message, Duration maxWait) throws InterruptedException {
-        return sendAcknowledged(message, maxWait, null);
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true, null);
     }
 
     /**
-     * As {@link #sendAcknowledged(Object, Duration)}, with the trace context of the message's entry
-     * span (an HTTP ingress in a traced pipeline), or null for an untraced message.
+     * As {@link #sendAcknowledged(Object, Duration)}, for a traced message: {@code context} is its
+     * entry span's (an HTTP ingress in a traced pipeline), and {@code handOffNanoTime} the reading at
+     * which that span ends. The message's queue wait, and so the receiving stage's wait span, start
+     * at that reading (a wait for room in a full buffer is part of it); spans then tile the
+     * message's life ({@link dev.portflow.trace.MessageTracer}).
      */
-    public SendOutcome sendAcknowledged(T message, Duration maxWait, @Nullable TraceContext context)
+    public SendOutcome sendAcknowledged(T message, Duration maxWait, long handOffNanoTime, TraceContext context)
             throws InterruptedException {
-        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), NO_ORIGIN, true, context);
+        return send(message, NO_ORIGIN, Math.max(0, Deadlines.nanos(maxWait)), handOffNanoTime, true, context);
     }
 
     /**

@@ -60,6 +60,7 @@ final class HandlerRunner extends ComponentRunner {
     private final Map<String, OutputPort<Object>> routes = new HashMap<>();
     private final @Nullable KeyedOrder keyed; // null: no per-key order
     private final @Nullable MessageTracer tracer; // null: the pipeline traces nothing (docs/tracing.md)
+    private final long slowAfterNanos; // the tracer's, read once: an interface call per message costs (MAX: never)
 
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final List<Worker> workers = new CopyOnWriteArrayList<>(); // running, and ended with a message unfinished
@@ -92,6 +93,7 @@ final class HandlerRunner extends ComponentRunner {
         this.shared = max > 1;
         this.keyed = node.key == null ? null : new KeyedOrder(node.key, max);
         this.tracer = node.tracer;
+        this.slowAfterNanos = tracer == null ? Long.MAX_VALUE : tracer.slowAfterNanos();
         if (shared) {
             for (InputPort<?> port : node.inputs.values()) {
                 port.measurements().finishInAnyOrder();
@@ -648,16 +650,14 @@ final class HandlerRunner extends ComponentRunner {
                 long receivedAt,
                 long origin) {
             if (context != null) {
-                long received = receivedAt != 0L ? receivedAt : node.ticker.read();
-                long enqueued = enqueuedAt != 0L && enqueuedAt - received <= 0 ? enqueuedAt : received;
-                return tracer.stage(context, node.name, port.name(), enqueued, received);
+                long received = receivedReading(receivedAt);
+                return tracer.stage(context, node.name, port.name(), waitStart(enqueuedAt, received), received);
             }
-            long slowAfter = tracer.slowAfterNanos();
-            if (slowAfter == Long.MAX_VALUE || origin == OutputPort.NO_ORIGIN) {
+            if (slowAfterNanos == Long.MAX_VALUE || origin == OutputPort.NO_ORIGIN) {
                 return null;
             }
             long now = receivedAt != 0L ? receivedAt : node.ticker.coarse();
-            if (now - origin < slowAfter) {
+            if (now - origin < slowAfterNanos) {
                 return null;
             }
             return lateSpan(tracer, port, origin, enqueuedAt, receivedAt, "slow");
@@ -666,10 +666,20 @@ final class HandlerRunner extends ComponentRunner {
         /** Starts the trace of an untraced message here ({@code why}: slow or error), if the tracer takes it. */
         private @Nullable StageSpan lateSpan(
                 MessageTracer tracer, InputPort<?> port, long origin, long enqueuedAt, long receivedAt, String why) {
-            long received = receivedAt != 0L ? receivedAt : node.ticker.read();
-            long enqueued = enqueuedAt != 0L && enqueuedAt - received <= 0 ? enqueuedAt : received;
+            long received = receivedReading(receivedAt);
+            long enqueued = waitStart(enqueuedAt, received);
             long from = origin != OutputPort.NO_ORIGIN && origin - enqueued <= 0 ? origin : enqueued;
             return tracer.late(node.name, port.name(), from, enqueued, received, why);
+        }
+
+        /** A span's receive reading: the message's, or now for one that has none (an untimed connection). */
+        private long receivedReading(long receivedAt) {
+            return receivedAt != 0L ? receivedAt : node.ticker.read();
+        }
+
+        /** Where a span's wait starts: the enqueue reading, or {@code received} when unknown (0) or later. */
+        private static long waitStart(long enqueuedAt, long received) {
+            return enqueuedAt != 0L && enqueuedAt - received <= 0 ? enqueuedAt : received;
         }
 
         /** A timed message starts: the receive reading (read now if there is none) and the state change it makes. */

@@ -121,13 +121,17 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         if (tracer == null) {
             return port.send(message);
         }
-        StageSpan entry = tracer.enter(node.name, null, node.ticker.read());
+        StageSpan entry = tracer.enter(node.name, node.ticker); // reads the clock only for a traced message
         if (entry == null) {
             return port.send(message);
         }
-        SendOutcome outcome = port.send(message, OutputPort.NO_ORIGIN, entry.context());
-        entry.end(node.ticker.read(), 0L, null);
-        return outcome;
+        // the entry ends at the hand-off, where the next stage's wait span starts (MessageTracer: spans tile)
+        long handOff = node.ticker.read();
+        try {
+            return port.send(message, handOff, handOff, entry.context());
+        } finally {
+            entry.end(handOff, 0L, null);
+        }
     }
 
     @Override

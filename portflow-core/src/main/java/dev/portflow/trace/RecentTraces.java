@@ -98,6 +98,22 @@ public final class RecentTraces implements MessageTracer {
     }
 
     @Override
+    public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
+        StageSpan span = delegate.enter(component, sourceTicker);
+        if (span == null) {
+            return null;
+        }
+        // the delegate read the start; this reading, a few ns later, stands for it in the trace's entry time
+        long originNanos = sourceTicker.read();
+        String traceId = span.context().traceId();
+        return new Noting(span, (end, failed) -> {
+            Building b = building(traceId, "sampled", originNanos);
+            b.entry = Math.max(b.entry, end - originNanos);
+            b.ended(end);
+        });
+    }
+
+    @Override
     public StageSpan stage(TraceContext parent, String component, String port, long enqueuedNanos, long receivedNanos) {
         StageSpan span = delegate.stage(parent, component, port, enqueuedNanos, receivedNanos);
         return noted(span, parent.traceId(), "sampled", enqueuedNanos, component, port, enqueuedNanos, receivedNanos);

@@ -292,11 +292,17 @@ public final class Ingress<T> {
         // in a traced pipeline the tracer decides whether this message is traced (a sampled traceparent is)
         StageSpan entry = t == null ? null : t.enter(component, traceparent(request), traceStart);
         Throwable failure = null;
+        long handOff = 0L; // a traced message's: where its entry span ends and its wait starts
         try {
             SendOutcome outcome;
             try {
                 // 202 means stored: a pipelined link's acknowledgement is awaited within the same timeout
-                outcome = out.sendAcknowledged(message, settings.timeout(), entry == null ? null : entry.context());
+                if (entry == null) {
+                    outcome = out.sendAcknowledged(message, settings.timeout());
+                } else {
+                    handOff = ticker.read();
+                    outcome = out.sendAcknowledged(message, settings.timeout(), handOff, entry.context());
+                }
             } catch (PortOverflowException full) {
                 failure = full;
                 return withTraceResponse(refused(out), entry);
@@ -316,8 +322,9 @@ public final class Ingress<T> {
             throw e;
         } finally {
             if (entry != null) {
-                // after the answer is decided: the entry covers the request up to its 202 or 503
-                entry.end(ticker.read(), 0L, failure);
+                // Accepted: at the hand-off, where the next stage's wait span starts (spans tile the
+                // message's life, whatever delays the answer). Refused: when the answer was decided.
+                entry.end(failure == null && handOff != 0L ? handOff : ticker.read(), 0L, failure);
             }
         }
     }

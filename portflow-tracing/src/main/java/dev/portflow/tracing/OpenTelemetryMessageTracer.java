@@ -71,6 +71,17 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         if (!(caller != null && caller.isSampled()) && !headSampled()) {
             return null;
         }
+        return entry(component, caller, originNanos);
+    }
+
+    /** A source's message: the clock is read only once head sampling has picked it. */
+    @Override
+    public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
+        return headSampled() ? entry(component, null, sourceTicker.read()) : null;
+    }
+
+    /** The entry span of a message head sampling (or its caller) picked, continuing {@code caller}'s trace if any. */
+    private @Nullable StageSpan entry(String component, @Nullable SpanContext caller, long originNanos) {
         SpanBuilder builder = span("enter " + component, SpanKind.PRODUCER, component, originNanos);
         if (caller == null) {
             builder.setNoParent();

@@ -334,6 +334,40 @@ class OpenTelemetryTracingTest {
         assertThat(always.malformedTraceparents()).isEqualTo(malformed.size());
     }
 
+    /** A source asks per message; the clock read is the untraced path's main cost, so only a traced one reads it. */
+    @Test
+    void aSourceReadsTheClockOnlyForMessagesItTraces() {
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        Ticker counting = new Ticker() {
+            @Override
+            public long read() {
+                return 1_000L * reads.incrementAndGet();
+            }
+
+            @Override
+            public long wallNanos() {
+                return OffsetTicker.EPOCH_2030; // read once, by the pipeline's clock mapping
+            }
+        };
+        MessageTracer never =
+                tracing(TracingSettings.defaults().withSampleRatio(0.0)).forPipeline("p", Ticker.system());
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(never.enter("gen", counting)).isNull();
+        }
+        assertThat(reads).hasValue(0);
+
+        MessageTracer always =
+                tracing(TracingSettings.defaults().withSampleRatio(1.0)).forPipeline("p", counting);
+        long readsBefore = reads.get();
+        StageSpan entry = Objects.requireNonNull(always.enter("gen", counting));
+        assertThat(reads.get() - readsBefore).isEqualTo(1);
+        entry.end(counting.read(), 0L, null);
+        SpanData span = exporter.getFinishedSpanItems().get(0);
+        assertThat(span.getName()).isEqualTo("enter gen");
+        // started at the one reading enter took, ended 1 µs (one reading) later on the same scale
+        assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(1_000L);
+    }
+
     @Test
     void aStageThatWaitedOnAFullOutputSaysHowLong() {
         MessageTracer tracer =
