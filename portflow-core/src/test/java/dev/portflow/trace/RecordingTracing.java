@@ -4,11 +4,18 @@ import dev.portflow.time.Ticker;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** A tracer for tests: keeps every span it is told about; samples the entries {@code sampled} picks. */
+/**
+ * A tracer for tests: keeps every span it is told about; samples the entries {@code sampled} picks and,
+ * as a W3C implementation does, continues a well-formed sampled {@code traceparent} whatever that says.
+ * The {@code traceparent} values {@code enter} was given are kept ({@link #traceparents()}).
+ */
 public final class RecordingTracing implements Tracing, MessageTracer {
 
     /** One recorded span; {@code end} is -1 while open. */
@@ -32,6 +39,9 @@ public final class RecordingTracing implements Tracing, MessageTracer {
     private final long slowAfterNanos;
     private final AtomicLong ids = new AtomicLong();
     private final Queue<Span> spans = new ConcurrentLinkedQueue<>();
+    private final List<@Nullable String> traceparents = new CopyOnWriteArrayList<>();
+
+    private static final Pattern SAMPLED_TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-0[13]");
 
     /**
      * @param sampled        whether an entering message (by its source's name) is traced
@@ -46,6 +56,19 @@ public final class RecordingTracing implements Tracing, MessageTracer {
         return List.copyOf(spans);
     }
 
+    /** The first span named {@code name}; fails the test when there is none. */
+    public Span named(String name) {
+        return spans.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no span '" + name + "' in " + spans));
+    }
+
+    /** The {@code traceparent} each {@code enter} was given (null: none), in order. */
+    public List<@Nullable String> traceparents() {
+        return java.util.Collections.unmodifiableList(new java.util.ArrayList<>(traceparents)); // holds nulls
+    }
+
     @Override
     public MessageTracer forPipeline(String pipeline, Ticker ticker) {
         return this;
@@ -57,6 +80,11 @@ public final class RecordingTracing implements Tracing, MessageTracer {
 
     @Override
     public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
+        traceparents.add(traceparent);
+        Matcher caller = traceparent == null ? null : SAMPLED_TRACEPARENT.matcher(traceparent);
+        if (caller != null && caller.matches()) {
+            return span(caller.group(1), caller.group(2), "enter " + component, component, originNanos);
+        }
         if (!sampled.test(component)) {
             return null;
         }

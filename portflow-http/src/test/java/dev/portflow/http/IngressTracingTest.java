@@ -8,11 +8,7 @@ import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
-import dev.portflow.time.Ticker;
-import dev.portflow.trace.MessageTracer;
-import dev.portflow.trace.StageSpan;
-import dev.portflow.trace.TraceContext;
-import dev.portflow.trace.Tracing;
+import dev.portflow.trace.RecordingTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -25,14 +21,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,98 +40,10 @@ class IngressTracingTest {
     private static final String CALLER_SPAN = "00f067aa0ba902b7";
     private static final String SAMPLED = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
 
-    /**
-     * A tracer that records what it is told and, as a W3C implementation does, continues a
-     * well-formed sampled {@code traceparent} and otherwise asks its head sampler.
-     */
-    static final class Recorder implements Tracing, MessageTracer {
-        record Span(
-                String traceId,
-                String spanId,
-                @Nullable String parentId,
-                String name,
-                long start,
-                long end,
-                @Nullable Throwable error) {}
-
-        record Context(String traceId, String spanId) implements TraceContext {}
-
-        private static final Pattern W3C = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-0([13])");
-
-        final AtomicBoolean headSampled = new AtomicBoolean();
-        final Queue<Span> spans = new ConcurrentLinkedQueue<>();
-        final List<@Nullable String> traceparents = new CopyOnWriteArrayList<>(); // as enter was given them
-        private final AtomicLong ids = new AtomicLong(0x1000);
-
-        @Override
-        public MessageTracer forPipeline(String pipeline, Ticker ticker) {
-            return this;
-        }
-
-        private String id() {
-            return String.format("%016x", ids.incrementAndGet());
-        }
-
-        @Override
-        public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
-            traceparents.add(traceparent);
-            Matcher m = traceparent == null ? null : W3C.matcher(traceparent);
-            if (m != null && m.matches()) {
-                return open(m.group(1), m.group(2), "enter " + component, originNanos);
-            }
-            return headSampled.get() ? open(id() + id(), null, "enter " + component, originNanos) : null;
-        }
-
-        @Override
-        public StageSpan stage(TraceContext parent, String component, String port, long enqueued, long received) {
-            spans.add(new Span(
-                    parent.traceId(),
-                    id(),
-                    parent.spanId(),
-                    "wait " + component + "." + port,
-                    enqueued,
-                    received,
-                    null));
-            return open(parent.traceId(), parent.spanId(), component, received);
-        }
-
-        private StageSpan open(String trace, @Nullable String parent, String name, long start) {
-            Context mine = new Context(trace, id());
-            return new StageSpan() {
-                @Override
-                public TraceContext context() {
-                    return mine;
-                }
-
-                @Override
-                public void end(long endNanos, long blockedNanos, @Nullable Throwable error) {
-                    spans.add(new Span(trace, mine.spanId(), parent, name, start, endNanos, error));
-                }
-            };
-        }
-
-        @Override
-        public @Nullable StageSpan late(
-                String component, String port, long origin, long enqueued, long received, String why) {
-            return null;
-        }
-
-        @Override
-        public long slowAfterNanos() {
-            return Long.MAX_VALUE;
-        }
-
-        Span named(String name) {
-            return spans.stream()
-                    .filter(s -> s.name().equals(name))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no span '" + name + "' in " + spans));
-        }
-    }
-
     /** A traced pipeline api -> store whose ingress is driven directly. */
     private static final class Traced implements AutoCloseable {
-        final Recorder tracer = new Recorder();
+        final AtomicBoolean headSampled = new AtomicBoolean(); // the head sampler's answer, set by a test
+        final RecordingTracing tracer = new RecordingTracing(component -> headSampled.get(), Long.MAX_VALUE);
         final ApiEndpoint<JsonMessage> api;
         final Pipeline pipeline;
         final List<JsonMessage> stored = new CopyOnWriteArrayList<>();
@@ -183,12 +86,13 @@ class IngressTracingTest {
         try (Traced traced = new Traced()) {
             IngressResponse response = traced.post(SAMPLED); // the head sampler says no: the header decides
             assertThat(response.status()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> traced.tracer.spans().size() == 3);
 
-            Recorder.Span enter = traced.tracer.named("enter api");
-            Recorder.Span wait = traced.tracer.named("wait store.in_orders");
-            Recorder.Span store = traced.tracer.named("store");
-            assertThat(traced.tracer.traceparents).containsExactly(SAMPLED);
+            RecordingTracing.Span enter = traced.tracer.named("enter api");
+            RecordingTracing.Span wait = traced.tracer.named("wait store.in_orders");
+            RecordingTracing.Span store = traced.tracer.named("store");
+            assertThat(traced.tracer.traceparents()).containsExactly(SAMPLED);
             assertThat(enter.traceId()).isEqualTo(CALLER_TRACE);
             assertThat(enter.parentId()).isEqualTo(CALLER_SPAN);
             assertThat(enter.error()).isNull();
@@ -212,14 +116,15 @@ class IngressTracingTest {
             assertThat(untraced.status()).isEqualTo(202);
             assertThat(untraced.headers()).doesNotContainKey("traceresponse");
 
-            traced.tracer.headSampled.set(true);
+            traced.headSampled.set(true);
             IngressResponse sampled = traced.post();
             assertThat(sampled.status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> traced.stored.size() == 2);
-            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> traced.tracer.spans().size() == 3);
 
-            assertThat(traced.tracer.traceparents).containsExactly(null, null);
-            Recorder.Span enter = traced.tracer.named("enter api");
+            assertThat(traced.tracer.traceparents()).containsExactly(null, null);
+            RecordingTracing.Span enter = traced.tracer.named("enter api");
             assertThat(enter.parentId()).isNull(); // a new trace
             assertThat(traced.tracer.named("store").traceId()).isEqualTo(enter.traceId());
             assertThat(sampled.headers())
@@ -246,18 +151,19 @@ class IngressTracingTest {
             assertThat(twice.status()).isEqualTo(202);
             assertThat(twice.headers()).doesNotContainKey("traceresponse");
 
-            traced.tracer.headSampled.set(true);
+            traced.headSampled.set(true);
             IngressResponse sampled = traced.post("00-not-a-trace-01");
             assertThat(sampled.status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> traced.stored.size() == 6);
-            await().atMost(Duration.ofSeconds(10)).until(() -> traced.tracer.spans.size() == 3);
-            Recorder.Span enter = traced.tracer.named("enter api");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> traced.tracer.spans().size() == 3);
+            RecordingTracing.Span enter = traced.tracer.named("enter api");
             assertThat(enter.parentId()).isNull();
             assertThat(enter.traceId()).isNotEqualTo(CALLER_TRACE);
             List<@Nullable String> given = new ArrayList<>(Arrays.asList(malformed));
             given.add(null);
             given.add("00-not-a-trace-01");
-            assertThat(traced.tracer.traceparents).containsExactlyElementsOf(given);
+            assertThat(traced.tracer.traceparents()).containsExactlyElementsOf(given);
         }
     }
 
@@ -284,7 +190,7 @@ class IngressTracingTest {
                 String refusedSpan = java.util.Objects.requireNonNull(
                                 refused.headers().get("traceresponse"))
                         .substring(36, 52); // 00-<trace id>-<span id>-01
-                Recorder.Span enter = traced.tracer.spans.stream()
+                RecordingTracing.Span enter = traced.tracer.spans().stream()
                         .filter(s -> s.spanId().equals(refusedSpan))
                         .findFirst()
                         .orElseThrow();
@@ -294,7 +200,7 @@ class IngressTracingTest {
                         .hasMessage("answered 503, send outcome TIMED_OUT");
                 assertThat(enter.end() - enter.start())
                         .isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
-                assertThat(traced.tracer.spans)
+                assertThat(traced.tracer.spans())
                         .filteredOn(
                                 s -> s.name().equals("enter api") && !s.spanId().equals(refusedSpan))
                         .allSatisfy(s -> assertThat(s.error()).isNull());
@@ -306,7 +212,7 @@ class IngressTracingTest {
 
     @Test
     void theTraceresponseHeaderReachesTheHttpClient() throws Exception {
-        Recorder tracer = new Recorder();
+        RecordingTracing tracer = new RecordingTracing(component -> false, Long.MAX_VALUE);
         Pipeline pipeline = Pipeline.builder("orders")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .tracing(tracer)
