@@ -5,6 +5,7 @@ import dev.portflow.blueprint.assemble.ComponentMaker;
 import dev.portflow.blueprint.assemble.DiskEnds;
 import dev.portflow.blueprint.assemble.KafkaEnds;
 import dev.portflow.blueprint.assemble.MemoryConnections;
+import dev.portflow.blueprint.assemble.OtlpExport;
 import dev.portflow.blueprint.assemble.ServerMaker;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.Problem;
@@ -15,13 +16,15 @@ import dev.portflow.runtime.PipelineBuilder;
 import dev.portflow.runtime.PipelineDefinitionException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpConfig;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A validated blueprint to a {@link Pipeline} and its {@link PortflowServer}: the components that
  * run in this process ({@link AssemblyOptions#only()}), their in-memory connections, the ends of
- * their Kafka connections that run here, and their disk connections. Runs the steps of
+ * their Kafka connections that run here, and their disk connections; with {@link AssemblyOptions#otlpMetrics()},
+ * the OTLP export of the pipeline's meters, started last. Runs the steps of
  * {@code dev.portflow.blueprint.assemble} in that order, then builds the pipeline and its server, and
  * turns what went wrong into a {@link BlueprintException} or a {@link StartFailureException} (closing
  * the Kafka client and releasing the data directory, if any).
@@ -46,6 +49,9 @@ final class Assembler {
                     "the blueprint has no name",
                     "add name: <pipeline name> at the top")));
         }
+        OtlpMetricsSettings otlp = options.otlpMetrics();
+        // checked before anything is built: an OTEL_* variable Micrometer cannot use is an IllegalArgumentException
+        OtlpConfig otlpConfig = otlp == null ? null : OtlpExport.config(otlp.url(), otlp.step(), name);
         PipelineBuilder builder = Pipeline.builder(name).meterRegistry(registry);
         if (options.tracing() != null) {
             builder.tracing(options.tracing());
@@ -71,8 +77,10 @@ final class Assembler {
             PortflowServer server =
                     options.server() ? ServerMaker.make(state, pipeline, options.host(), options.port()) : null;
             throwWhatWentWrong(state);
+            // last: every meter registered so far is mirrored at once, and those registered later as they come
+            OtlpExport export = otlpConfig == null ? null : OtlpExport.start(registry, otlpConfig);
             return new Assembly(
-                    blueprint, pipeline, registry, server, kafka.transport(), disk.transport(), options.only());
+                    blueprint, pipeline, registry, server, kafka.transport(), disk.transport(), export, options.only());
         } catch (RuntimeException e) {
             kafka.close();
             if (disk != null) {

@@ -1,5 +1,6 @@
 package dev.portflow.blueprint;
 
+import dev.portflow.blueprint.assemble.OtlpExport;
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.disk.DiskTransport;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * server for it: the live dashboard at {@code /}, {@code /metrics}, {@code /metrics.json},
  * {@code /health/*} and one route per {@code api_endpoint}; with Kafka connections, the process's
  * Kafka client, and with disk connections, the process's data directory (locked while it runs), both
- * closed once the pipeline has drained.
+ * closed once the pipeline has drained; with {@link AssemblyOptions#otlpMetrics(OtlpMetricsSettings)}, the OTLP
+ * export of its meters, which pushes once more when it is closed, last.
  *
  * <pre>{@code
  * try (Assembly running = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults()).start()) {
@@ -40,9 +42,11 @@ public final class Assembly implements AutoCloseable {
     private final @Nullable PortflowServer server;
     private final @Nullable KafkaTransport kafka;
     private final @Nullable DiskTransport disk;
+    private final @Nullable OtlpExport otlp;
     private final @Nullable List<String> only;
     private final AtomicBoolean kafkaClosed = new AtomicBoolean();
     private final AtomicBoolean diskClosed = new AtomicBoolean();
+    private final AtomicBoolean otlpClosed = new AtomicBoolean();
     private volatile boolean started;
     private @Nullable DrainReport drained;
 
@@ -53,6 +57,7 @@ public final class Assembly implements AutoCloseable {
             @Nullable PortflowServer server,
             @Nullable KafkaTransport kafka,
             @Nullable DiskTransport disk,
+            @Nullable OtlpExport otlp,
             @Nullable List<String> only) {
         this.blueprint = blueprint;
         this.pipeline = pipeline;
@@ -60,6 +65,7 @@ public final class Assembly implements AutoCloseable {
         this.server = server;
         this.kafka = kafka;
         this.disk = disk;
+        this.otlp = otlp;
         this.only = only;
     }
 
@@ -73,6 +79,25 @@ public final class Assembly implements AutoCloseable {
 
     public PrometheusMeterRegistry meterRegistry() {
         return registry;
+    }
+
+    /**
+     * Where and how often the meters are pushed over OTLP, as resolved (the step is the environment's or the default
+     * when the options gave none), when assembled with {@link AssemblyOptions#otlpMetrics(OtlpMetricsSettings)}.
+     */
+    public Optional<OtlpMetricsSettings> otlpMetrics() {
+        return otlp == null ? Optional.empty() : Optional.of(new OtlpMetricsSettings(otlp.url(), otlp.step()));
+    }
+
+    /** The {@code service.name} the OTLP export's resource carries, when there is one. */
+    public Optional<String> otlpServiceName() {
+        return otlp == null ? Optional.empty() : Optional.of(otlp.serviceName());
+    }
+
+    /** The OTLP export, for this package's tests. */
+    @Nullable
+    OtlpExport otlpExport() {
+        return otlp;
     }
 
     /** The server, unless assembled {@link AssemblyOptions#withoutServer() without} one. */
@@ -121,9 +146,10 @@ public final class Assembly implements AutoCloseable {
     /**
      * Drains: ingress answers 503 {@code shutting_down}, readiness 503, sources stop, buffers flow
      * out to the sinks within {@code timeout}; then the server stops, and then the Kafka client is
-     * closed (what the receivers have not read stays in its topic, for the next run) and the data
-     * directory released (what is not done with stays in its logs, for the next run). Later calls
-     * return the first call's report.
+     * closed (what the receivers have not read stays in its topic, for the next run), the data
+     * directory released (what is not done with stays in its logs, for the next run) and the OTLP
+     * export closed, which pushes the meters' final values (waiting for the endpoint up to Micrometer's
+     * connect and read timeouts, 1 s and 10 s). Later calls return the first call's report.
      */
     public synchronized DrainReport drainAndStop(Duration timeout) {
         if (drained != null) {
@@ -133,25 +159,38 @@ public final class Assembly implements AutoCloseable {
             drained = server != null ? server.drainAndStop(timeout) : pipeline.drain(timeout);
             return drained;
         } finally {
-            try {
-                closeKafka();
-            } finally {
-                closeDisk();
-            }
+            release();
         }
     }
 
-    /** Drains for up to 30 s and stops, if started; else releases the Kafka client and the data directory, if any. */
+    /**
+     * Drains for up to 30 s and stops, if started; else releases the Kafka client, the data directory and the
+     * OTLP export, if any.
+     */
     @Override
     public void close() {
         if (started || pipeline.state() != PipelineState.NEW) {
             drainAndStop(DEFAULT_DRAIN);
         } else {
+            release();
+        }
+    }
+
+    private void release() {
+        try {
+            closeKafka();
+        } finally {
             try {
-                closeKafka();
-            } finally {
                 closeDisk();
+            } finally {
+                closeOtlp();
             }
+        }
+    }
+
+    private void closeOtlp() {
+        if (otlp != null && otlpClosed.compareAndSet(false, true)) {
+            otlp.close(); // after everything else: the final push has the drain's counts
         }
     }
 

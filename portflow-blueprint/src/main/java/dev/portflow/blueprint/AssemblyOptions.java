@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  *                      ({@code --instance-id}); {@code null}: {@code PORTFLOW_INSTANCE_ID} in the
  *                      environment, else none. Its Kafka consumers join their groups as static members
  * @param tracing       traces the pipeline's messages (docs/tracing.md); {@code null}: none
+ * @param otlpMetrics   pushes the pipeline's meters over OTLP too (docs/metrics-export.md); {@code null}: only
+ *                      {@code GET /metrics}
  */
 public record AssemblyOptions(
         @Nullable PrometheusMeterRegistry meterRegistry,
@@ -41,7 +43,8 @@ public record AssemblyOptions(
         @Nullable Map<String, String> environment,
         @Nullable Path diskDirectory,
         @Nullable String instanceId,
-        @Nullable Tracing tracing) {
+        @Nullable Tracing tracing,
+        @Nullable OtlpMetricsSettings otlpMetrics) {
 
     public AssemblyOptions {
         if (port != null && (port < 0 || port > 65535)) {
@@ -56,23 +59,53 @@ public record AssemblyOptions(
 
     /** A new registry, {@code <blueprint directory>/data}, a server at the blueprint's address, every component. */
     public static AssemblyOptions defaults() {
-        return new AssemblyOptions(null, null, true, null, null, null, null, null, null, null);
+        return new AssemblyOptions(null, null, true, null, null, null, null, null, null, null, null);
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
         return new AssemblyOptions(
-                registry, dataDirectory, server, host, port, only, environment, diskDirectory, instanceId, tracing);
+                registry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing,
+                otlpMetrics);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
         return new AssemblyOptions(
-                meterRegistry, directory, server, host, port, only, environment, diskDirectory, instanceId, tracing);
+                meterRegistry,
+                directory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing,
+                otlpMetrics);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, false, host, port, only, environment, diskDirectory, instanceId, tracing);
+                meterRegistry,
+                dataDirectory,
+                false,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing,
+                otlpMetrics);
     }
 
     public AssemblyOptions host(String newHost) {
@@ -86,7 +119,8 @@ public record AssemblyOptions(
                 environment,
                 diskDirectory,
                 instanceId,
-                tracing);
+                tracing,
+                otlpMetrics);
     }
 
     public AssemblyOptions port(int newPort) {
@@ -100,7 +134,8 @@ public record AssemblyOptions(
                 environment,
                 diskDirectory,
                 instanceId,
-                tracing);
+                tracing,
+                otlpMetrics);
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
@@ -115,7 +150,8 @@ public record AssemblyOptions(
                 environment,
                 diskDirectory,
                 instanceId,
-                tracing);
+                tracing,
+                otlpMetrics);
     }
 
     /** Builds and runs only {@code components}. */
@@ -126,7 +162,17 @@ public record AssemblyOptions(
     /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
     public AssemblyOptions environment(Map<String, String> variables) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, variables, diskDirectory, instanceId, tracing);
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                variables,
+                diskDirectory,
+                instanceId,
+                tracing,
+                otlpMetrics);
     }
 
     /**
@@ -135,7 +181,17 @@ public record AssemblyOptions(
      */
     public AssemblyOptions diskDirectory(Path directory) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, environment, directory, instanceId, tracing);
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                directory,
+                instanceId,
+                tracing,
+                otlpMetrics);
     }
 
     /**
@@ -147,7 +203,17 @@ public record AssemblyOptions(
      */
     public AssemblyOptions instanceId(@Nullable String id) {
         return new AssemblyOptions(
-                meterRegistry, dataDirectory, server, host, port, only, environment, diskDirectory, id, tracing);
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                id,
+                tracing,
+                otlpMetrics);
     }
 
     /**
@@ -167,7 +233,29 @@ public record AssemblyOptions(
                 environment,
                 diskDirectory,
                 instanceId,
-                newTracing);
+                newTracing,
+                otlpMetrics);
+    }
+
+    /**
+     * Pushes the pipeline's meters over OTLP as well ({@code newSettings}; docs/metrics-export.md), which
+     * {@code portflow run} sets from the blueprint's {@code metrics:} section and the {@code OTEL_*} environment
+     * variables; {@code null}: none (the default), only {@code GET /metrics}. The {@link Assembly} owns the OTLP
+     * registry: it pushes once more after the drain, when it closes it.
+     */
+    public AssemblyOptions otlpMetrics(@Nullable OtlpMetricsSettings newSettings) {
+        return new AssemblyOptions(
+                meterRegistry,
+                dataDirectory,
+                server,
+                host,
+                port,
+                only,
+                environment,
+                diskDirectory,
+                instanceId,
+                tracing,
+                newSettings);
     }
 
     /** Whether {@code component} is built and run in this process. */

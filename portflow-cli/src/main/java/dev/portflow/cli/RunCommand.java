@@ -46,7 +46,9 @@ import picocli.CommandLine.Parameters;
  * prints what was left in each buffer, and exits 0. The server (dashboard, metrics, health) runs
  * whether or not the components here have an ingress. With a {@code tracing:} section in the blueprint, or
  * an OTLP endpoint in the environment ({@link RunTracing}), it traces messages with OpenTelemetry and
- * shuts the SDK down after the drain, which exports the last spans.
+ * shuts the SDK down after the drain, which exports the last spans. With a {@code metrics:} section, or an
+ * OTLP endpoint in the environment ({@link RunMetrics}), it pushes the pipeline's meters over OTLP too, the
+ * last time after the drain.
  */
 @Command(
         name = "run",
@@ -180,6 +182,17 @@ final class RunCommand implements Callable<Integer> {
                 options = options.diskDirectory(dataDir);
             }
             options = options.instanceId(instanceId);
+            RunMetrics.Export metrics;
+            try {
+                metrics = RunMetrics.settings(model.metrics(), System.getenv());
+                if (metrics != null) {
+                    metrics.settings().checkEnvironment(); // what Micrometer reads from the OTEL_* variables itself
+                    options = options.otlpMetrics(metrics.settings());
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("portflow: metrics: " + e.getMessage());
+                return PortflowCli.INVALID;
+            }
             TracingSettings tracingSettings = RunTracing.settings(model.tracing(), System.getenv());
             OpenTelemetryTracing tracing = null;
             if (tracingSettings != null) {
@@ -204,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
                             + e.getMessage()); // Kafka unreachable, a host that does not resolve: not the file's fault
                     return PortflowCli.FAILED;
                 }
-                return run(assembly, out, err, tracingSettings);
+                return run(assembly, out, err, tracingSettings, metrics == null ? null : metrics.source());
             } finally {
                 if (tracing != null) {
                     tracing.close(); // after the drain: exports the spans still in the batch, the drain's too
@@ -213,7 +226,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Assembly assembly, PrintWriter out, PrintWriter err, @Nullable TracingSettings tracing)
+    private int run(
+            Assembly assembly,
+            PrintWriter out,
+            PrintWriter err,
+            @Nullable TracingSettings tracing,
+            @Nullable String metricsSource)
             throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();
@@ -234,7 +252,7 @@ final class RunCommand implements Callable<Integer> {
             assembly.close();
             return PortflowCli.FAILED;
         }
-        printWhere(assembly, out, tracing);
+        printWhere(assembly, out, tracing, metricsSource);
         while (!stop.await(200, TimeUnit.MILLISECONDS)) {
             if (assembly.pipeline().state() == PipelineState.STOPPED) {
                 out.println("pipeline '" + assembly.pipeline().name() + "' ended: every source finished");
@@ -258,7 +276,8 @@ final class RunCommand implements Callable<Integer> {
         return Path.of("portflow-leftovers", assembly.pipeline().name() + "-" + time + ".jsonl");
     }
 
-    private static void printWhere(Assembly assembly, PrintWriter out, @Nullable TracingSettings tracing) {
+    private static void printWhere(
+            Assembly assembly, PrintWriter out, @Nullable TracingSettings tracing, @Nullable String metricsSource) {
         out.println("pipeline '" + assembly.pipeline().name() + "' running ("
                 + assembly.pipeline().components().size() + " components). Ctrl-C or SIGTERM drains and exits.");
         List<String> here = assembly.componentsHere();
@@ -291,16 +310,32 @@ final class RunCommand implements Callable<Integer> {
         if (tracing != null) {
             out.println("  tracing:   " + RunTracing.describe(tracing));
         }
-        assembly.server().ifPresent((PortflowServer server) -> {
-            String base = server.baseUri();
-            out.println("  dashboard: " + base + "/");
-            out.println("  metrics:   " + base + "/metrics   (JSON: " + base + "/metrics.json)");
-            out.println("  health:    " + base + "/health/live, " + base + "/health/ready");
-            for (ApiEndpoint<?> endpoint : assembly.pipeline().componentsOfType(ApiEndpoint.class)) {
-                out.println("  ingress:   POST " + base + endpoint.path() + "   (component "
-                        + assembly.pipeline().nameOf(endpoint) + ")");
-            }
-        });
+        String otlp = assembly.otlpMetrics()
+                .map(resolved -> RunMetrics.describe(
+                        resolved,
+                        metricsSource == null ? "AssemblyOptions" : metricsSource,
+                        assembly.otlpServiceName().orElse(null)))
+                .orElse(null);
+        assembly.server()
+                .ifPresentOrElse(
+                        (PortflowServer server) -> {
+                            String base = server.baseUri();
+                            out.println("  dashboard: " + base + "/");
+                            out.println("  metrics:   " + base + "/metrics   (JSON: " + base + "/metrics.json)");
+                            if (otlp != null) {
+                                out.println("             " + otlp);
+                            }
+                            out.println("  health:    " + base + "/health/live, " + base + "/health/ready");
+                            for (ApiEndpoint<?> endpoint : assembly.pipeline().componentsOfType(ApiEndpoint.class)) {
+                                out.println("  ingress:   POST " + base + endpoint.path() + "   (component "
+                                        + assembly.pipeline().nameOf(endpoint) + ")");
+                            }
+                        },
+                        () -> {
+                            if (otlp != null) {
+                                out.println("  metrics:   " + otlp);
+                            }
+                        });
         out.flush();
     }
 

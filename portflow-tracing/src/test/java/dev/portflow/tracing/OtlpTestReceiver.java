@@ -3,10 +3,19 @@ package dev.portflow.tracing;
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -30,11 +39,12 @@ import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An OTLP/HTTP trace receiver for tests (this module's and, through its test-jar, the CLI's): listens on
- * {@code 127.0.0.1} on a free port with the JDK's HTTP server, takes {@code POST /v1/traces} with an
- * {@code application/x-protobuf} body (gzip too), decodes the {@code ExportTraceServiceRequest} and keeps
- * its spans. A JSON body gets 415, another path 404, another method 405. Point an exporter at {@link
- * #endpoint()} ({@code OTEL_EXPORTER_OTLP_ENDPOINT}: the exporter adds {@code /v1/traces}).
+ * An OTLP/HTTP trace and metrics receiver for tests (this module's and, through its test-jar, the CLI's and the
+ * blueprints'): listens on {@code 127.0.0.1} on a free port with the JDK's HTTP server, takes {@code POST
+ * /v1/traces} and {@code POST /v1/metrics} with an {@code application/x-protobuf} body (gzip too), decodes the
+ * {@code ExportTraceServiceRequest} or {@code ExportMetricsServiceRequest} and keeps its spans or its metrics' data
+ * points. A JSON body gets 415, another path 404, another method 405. Point an exporter at {@link #endpoint()}
+ * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}: the exporters add {@code /v1/traces} and {@code /v1/metrics}).
  */
 public final class OtlpTestReceiver implements AutoCloseable {
 
@@ -69,12 +79,47 @@ public final class OtlpTestReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * One data point of a metric, as received.
+     *
+     * @param name        the metric's name, e.g. {@code portflow.port.messages.out}
+     * @param kind        {@code GAUGE}, {@code SUM}, {@code HISTOGRAM}, {@code EXPONENTIAL_HISTOGRAM} or {@code
+     *                    SUMMARY}
+     * @param unit        the metric's unit, or empty
+     * @param monotonic   for a {@code SUM}: whether it only grows (a counter)
+     * @param value       a gauge's or sum's value; a histogram's or summary's sum
+     * @param count       a histogram's or summary's count; 0 for a gauge or sum
+     * @param attributes  the data point's attributes (strings, longs, doubles, booleans; other values as text)
+     * @param timeNanos   the data point's time, epoch nanoseconds
+     * @param resource    its resource's attributes, e.g. {@code service.name}
+     * @param request     which export request carried it: 1 for the first taken on {@code /v1/metrics}, and so on
+     */
+    public record ReceivedMetric(
+            String name,
+            String kind,
+            String unit,
+            boolean monotonic,
+            double value,
+            long count,
+            Map<String, Object> attributes,
+            long timeNanos,
+            Map<String, Object> resource,
+            int request) {
+
+        /** Whether its attributes hold every entry of {@code expected}. */
+        public boolean has(Map<String, ?> expected) {
+            return expected.entrySet().stream().allMatch(e -> e.getValue().equals(attributes.get(e.getKey())));
+        }
+    }
+
     private static final HexFormat HEX = HexFormat.of();
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<ReceivedSpan> spans = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<ReceivedMetric> metrics = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger metricRequests = new AtomicInteger();
 
     private OtlpTestReceiver(HttpServer server) {
         this.server = server;
@@ -93,6 +138,63 @@ public final class OtlpTestReceiver implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}: the value of {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>/v1/metrics}: the value of {@code OTEL_EXPORTER_OTLP_METRICS_ENDPOINT}. */
+    public String metricsEndpoint() {
+        return endpoint() + "/v1/metrics";
+    }
+
+    /** The metrics' data points received so far, in the order they arrived. */
+    public List<ReceivedMetric> metrics() {
+        synchronized (metrics) {
+            return List.copyOf(metrics);
+        }
+    }
+
+    /** How many metrics export requests were taken (200). */
+    public int metricRequests() {
+        return metricRequests.get();
+    }
+
+    /**
+     * Waits up to {@code timeout} until the data points received satisfy {@code done}; returns them.
+     *
+     * @throws AssertionError with the names received when they never do
+     */
+    public List<ReceivedMetric> awaitMetrics(Predicate<List<ReceivedMetric>> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ReceivedMetric> now = metrics();
+            if (done.test(now)) {
+                return now;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the metrics received did not arrive within " + timeout + "; received: "
+                        + now.stream()
+                                .map(ReceivedMetric::name)
+                                .distinct()
+                                .sorted()
+                                .toList());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The data point of metric {@code name} whose attributes hold {@code attributes}, from the latest request that
+     * carried one, or null.
+     */
+    public static @Nullable ReceivedMetric latest(
+            List<ReceivedMetric> metrics, String name, Map<String, ?> attributes) {
+        ReceivedMetric latest = null;
+        for (ReceivedMetric m : metrics) {
+            if (m.name().equals(name) && m.has(attributes) && (latest == null || m.request() >= latest.request())) {
+                latest = m;
+            }
+        }
+        return latest;
     }
 
     /** The spans received so far, in the order they arrived. */
@@ -129,7 +231,8 @@ public final class OtlpTestReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!exchange.getRequestURI().getPath().equals("/v1/traces")) {
+            String path = exchange.getRequestURI().getPath();
+            if (!path.equals("/v1/traces") && !path.equals("/v1/metrics")) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
@@ -149,6 +252,10 @@ public final class OtlpTestReceiver implements AutoCloseable {
                     : exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            if (path.equals("/v1/metrics")) {
+                takeMetrics(exchange, body);
+                return;
+            }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
             for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
                 Map<String, Object> resource =
@@ -167,6 +274,121 @@ public final class OtlpTestReceiver implements AutoCloseable {
                 exchange.getResponseBody().write(response);
             }
         }
+    }
+
+    private void takeMetrics(HttpExchange exchange, byte[] body) throws IOException {
+        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body);
+        List<ReceivedMetric> received = new ArrayList<>();
+        synchronized (metrics) { // request numbers in the order the points are kept
+            int number = metricRequests.get() + 1;
+            for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+                Map<String, Object> resource =
+                        attributes(resourceMetrics.getResource().getAttributesList());
+                for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
+                    for (Metric metric : scopeMetrics.getMetricsList()) {
+                        received.addAll(points(metric, resource, number));
+                    }
+                }
+            }
+            metrics.addAll(received);
+            metricRequests.incrementAndGet();
+        }
+        byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+        exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+        if (response.length > 0) {
+            exchange.getResponseBody().write(response);
+        }
+    }
+
+    private static List<ReceivedMetric> points(Metric metric, Map<String, Object> resource, int request) {
+        List<ReceivedMetric> points = new ArrayList<>();
+        String name = metric.getName();
+        String unit = metric.getUnit();
+        switch (metric.getDataCase()) {
+            case GAUGE -> {
+                for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
+                    points.add(new ReceivedMetric(
+                            name,
+                            "GAUGE",
+                            unit,
+                            false,
+                            number(p),
+                            0,
+                            attributes(p.getAttributesList()),
+                            p.getTimeUnixNano(),
+                            resource,
+                            request));
+                }
+            }
+            case SUM -> {
+                for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
+                    points.add(new ReceivedMetric(
+                            name,
+                            "SUM",
+                            unit,
+                            metric.getSum().getIsMonotonic(),
+                            number(p),
+                            0,
+                            attributes(p.getAttributesList()),
+                            p.getTimeUnixNano(),
+                            resource,
+                            request));
+                }
+            }
+            case HISTOGRAM -> {
+                for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
+                    points.add(new ReceivedMetric(
+                            name,
+                            "HISTOGRAM",
+                            unit,
+                            false,
+                            p.getSum(),
+                            p.getCount(),
+                            attributes(p.getAttributesList()),
+                            p.getTimeUnixNano(),
+                            resource,
+                            request));
+                }
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+                for (ExponentialHistogramDataPoint p :
+                        metric.getExponentialHistogram().getDataPointsList()) {
+                    points.add(new ReceivedMetric(
+                            name,
+                            "EXPONENTIAL_HISTOGRAM",
+                            unit,
+                            false,
+                            p.getSum(),
+                            p.getCount(),
+                            attributes(p.getAttributesList()),
+                            p.getTimeUnixNano(),
+                            resource,
+                            request));
+                }
+            }
+            case SUMMARY -> {
+                for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
+                    points.add(new ReceivedMetric(
+                            name,
+                            "SUMMARY",
+                            unit,
+                            false,
+                            p.getSum(),
+                            p.getCount(),
+                            attributes(p.getAttributesList()),
+                            p.getTimeUnixNano(),
+                            resource,
+                            request));
+                }
+            }
+            default -> {} // DATA_NOT_SET: nothing to keep
+        }
+        return points;
+    }
+
+    private static double number(NumberDataPoint point) {
+        return point.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? point.getAsInt() : point.getAsDouble();
     }
 
     private static ReceivedSpan received(Span span, Map<String, Object> resource) {

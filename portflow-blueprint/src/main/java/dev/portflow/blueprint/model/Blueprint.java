@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * connections:
  *   - {from: api.out_requests, to: log.in_orders, buffer_size: 1024, overflow: block_with_timeout}
  * tracing: {sample_ratio: 0.01, slow_ms: 500}
+ * metrics: {otlp_endpoint: "http://collector:4318/v1/metrics", step_s: 10}
  * }</pre>
  *
  * @param file        the file name used in problems
@@ -34,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param dataDir     {@code data_dir} as written: where {@code transport: disk} connections keep their logs
  *                    (relative to the working directory), or {@code null}
  * @param tracing     the {@code tracing} section, or {@code null}: the blueprint asks for no traces
+ * @param metrics     the {@code metrics} section, or {@code null}: the blueprint asks for no OTLP export of its
+ *                    meters ({@code GET /metrics} serves them either way)
  * @param position    where the document starts
  * @param positions   where each top-level key's value starts
  */
@@ -48,6 +51,7 @@ public record Blueprint(
         @Nullable KafkaSpec kafka,
         @Nullable String dataDir,
         @Nullable TracingSpec tracing,
+        @Nullable MetricsSpec metrics,
         Position position,
         Map<String, Position> positions) {
 

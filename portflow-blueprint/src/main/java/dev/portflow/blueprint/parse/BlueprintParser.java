@@ -5,6 +5,7 @@ import dev.portflow.blueprint.model.ComponentSpec;
 import dev.portflow.blueprint.model.ConnectionSpec;
 import dev.portflow.blueprint.model.Endpoint;
 import dev.portflow.blueprint.model.KafkaSpec;
+import dev.portflow.blueprint.model.MetricsSpec;
 import dev.portflow.blueprint.model.PortSpec;
 import dev.portflow.blueprint.model.Problem;
 import dev.portflow.blueprint.model.SchemaSpec;
@@ -44,8 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BlueprintParser {
 
-    static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "server", "schemas", "components", "connections", "kafka", "data_dir", "tracing");
+    static final List<String> TOP_LEVEL_KEYS = List.of(
+            "name", "server", "schemas", "components", "connections", "kafka", "data_dir", "tracing", "metrics");
     static final List<String> SERVER_KEYS = List.of(
             "host",
             "port",
@@ -70,6 +71,7 @@ public final class BlueprintParser {
             "key");
     static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "client", "lag_refresh_ms", "prefetch");
     static final List<String> TRACING_KEYS = List.of("sample_ratio", "slow_ms");
+    static final List<String> METRICS_KEYS = List.of("otlp_endpoint", "step_s");
     /** Client properties Portflow sets itself: overriding them would break the transport. */
     static final List<String> RESERVED_CLIENT_PROPERTIES = List.of(
             "bootstrap.servers",
@@ -259,6 +261,7 @@ public final class BlueprintParser {
         KafkaSpec kafka = null;
         String dataDir = null;
         TracingSpec tracing = null;
+        MetricsSpec metrics = null;
         for (YamlNode.Entry e : top.entries()) {
             positions.put(e.key(), e.value().position());
             switch (e.key()) {
@@ -300,6 +303,7 @@ public final class BlueprintParser {
                 }
                 case "data_dir" -> dataDir = dataDir(e.value());
                 case "tracing" -> tracing = tracing(e.value());
+                case "metrics" -> metrics = metrics(e.value());
                 default -> unknownKey(e, TOP_LEVEL_KEYS, "top-level key", "a blueprint has");
             }
         }
@@ -320,6 +324,7 @@ public final class BlueprintParser {
                 kafka,
                 dataDir,
                 tracing,
+                metrics,
                 top.position(),
                 positions);
     }
@@ -375,6 +380,62 @@ public final class BlueprintParser {
             }
         }
         return new TracingSpec(sampleRatio, slowMs, m);
+    }
+
+    /**
+     * {@code metrics:}: the section (written without a value: OTLP export on, to the environment's endpoint), or
+     * {@code null} with a problem. Each key left out, or written without a value, is the environment's or the
+     * default.
+     */
+    private @Nullable MetricsSpec metrics(YamlNode node) {
+        String example = "e.g. metrics: {otlp_endpoint: \"http://collector:4318/v1/metrics\", step_s: 10}";
+        if (isNull(node)) {
+            return new MetricsSpec(null, null, new YamlNode.Mapping(List.of(), node.position()));
+        }
+        if (!(node instanceof YamlNode.Mapping m)) {
+            problem(node.position(), "metrics must be a mapping, found " + node.describe(), example);
+            return null;
+        }
+        String endpoint = null;
+        Long stepS = null;
+        for (YamlNode.Entry e : m.entries()) {
+            if (isNull(e.value()) && METRICS_KEYS.contains(e.key())) {
+                continue; // no value: the environment's, else the default
+            }
+            switch (e.key()) {
+                case "otlp_endpoint" -> endpoint = otlpEndpoint(e.value());
+                case "step_s" -> {
+                    Long s = integer(e.value(), "metrics step_s");
+                    if (s != null && (s < 1 || s > MetricsSpec.MAX_STEP_S)) {
+                        problem(
+                                e.value().position(),
+                                "metrics step_s must be between 1 and " + MetricsSpec.MAX_STEP_S + ", was " + s,
+                                "the seconds between two pushes over OTLP; the default is OTEL_METRIC_EXPORT_INTERVAL,"
+                                        + " else 60");
+                    } else {
+                        stepS = s;
+                    }
+                }
+                default -> unknownKey(e, METRICS_KEYS, "metrics key", "metrics has");
+            }
+        }
+        return new MetricsSpec(endpoint, stepS, m);
+    }
+
+    /** {@code metrics: {otlp_endpoint: ...}}: an http or https URL, or {@code null} with a problem. */
+    private @Nullable String otlpEndpoint(YamlNode node) {
+        String hint = "the OTLP/HTTP endpoint of the collector, e.g. http://collector:4318/v1/metrics"
+                + " (/v1/metrics is added when the URL does not end with it)";
+        if (!(node instanceof YamlNode.Scalar s) || s.kind() != YamlNode.Scalar.Kind.STRING) {
+            problem(node.position(), "metrics otlp_endpoint must be a URL, found " + node.describe(), hint);
+            return null;
+        }
+        String wrong = MetricsSpec.endpointProblem(s.text());
+        if (wrong != null) {
+            problem(node.position(), "metrics otlp_endpoint '" + s.text() + "' " + wrong, hint);
+            return null;
+        }
+        return s.text().strip();
     }
 
     /** {@code tracing: {sample_ratio: ...}}: a number from 0 to 1, or {@code null} with a problem. */
