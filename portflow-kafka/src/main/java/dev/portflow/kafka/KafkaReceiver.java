@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>In a pipeline that traces, a record's {@code traceparent} header (written by the sending
  * link for a traced message) goes with its message: the receiving stage's spans continue the
- * sender's trace, and its wait span starts when the record was produced. A malformed header is
- * ignored (logged at most once a minute); the message is delivered untraced.
+ * sender's trace, and its wait span starts when the record was produced (to the nanosecond). A
+ * malformed header is ignored (logged at most once a minute); the message is delivered untraced.
  */
 public final class KafkaReceiver<T> implements Source<T> {
 
@@ -254,8 +254,21 @@ public final class KafkaReceiver<T> implements Source<T> {
             }
         }
 
-        /** When the record was produced (its header), else its timestamp, on the nanoTime scale. */
+        /**
+         * When the record was produced, on the nanoTime scale: to the nanosecond for a traced message's
+         * record ({@value KafkaSendingLink#PRODUCED_AT_NANOS}), else to the millisecond (its {@value
+         * KafkaSendingLink#PRODUCED_AT} header), else its timestamp; never after {@code now}.
+         */
         private long producedAt(ConsumerRecord<byte[], byte[]> record, long now) {
+            Header nanos = record.headers().lastHeader(KafkaSendingLink.PRODUCED_AT_NANOS);
+            if (nanos != null && nanos.value() != null) {
+                try {
+                    long epochNanos = Long.parseLong(new String(nanos.value(), StandardCharsets.US_ASCII).trim());
+                    return Math.min(now, NanoWallClock.fromEpochNanos(epochNanos, now));
+                } catch (NumberFormatException ignored) {
+                    // not ours: the millisecond header, or the timestamp
+                }
+            }
             Header header = record.headers().lastHeader(KafkaSendingLink.PRODUCED_AT);
             long millis = record.timestamp();
             if (header != null && header.value() != null) {

@@ -5,6 +5,7 @@ import dev.portflow.port.RemoteLink;
 import dev.portflow.time.NanoWallClock;
 import dev.portflow.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,8 +49,9 @@ import org.jspecify.annotations.Nullable;
  * failed and waits to be sent again, the link reports itself unavailable: senders see it as full (their
  * overflow policy applies), the ingress answers 503 naming the reason, and health is degraded.
  *
- * <p>A traced message's record carries its W3C {@code traceparent} in the header of that name; an
- * untraced one's carries none (docs/kafka-transport.md, "Trace context").
+ * <p>A traced message's record carries its W3C {@code traceparent} in the header of that name, and its
+ * produce time to the nanosecond ({@value #PRODUCED_AT_NANOS}); an untraced one's carries neither
+ * (docs/kafka-transport.md, "Trace context").
  */
 final class KafkaSendingLink<T> implements RemoteLink<T> {
 
@@ -68,6 +70,12 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
     static final long UNREACHABLE_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Header with the epoch milliseconds at which the record was produced: the receiver's queue wait starts there. */
     static final String PRODUCED_AT = "portflow-produced-at";
+    /**
+     * Header of a traced message's record with the same instant in epoch nanoseconds (as precise as the
+     * wall clock): the receiver starts the wait span there, so the spans on either side of the hop meet
+     * where the sending stage handed the record over, not up to a millisecond before it.
+     */
+    static final String PRODUCED_AT_NANOS = "portflow-produced-at-nanos";
 
     private final KafkaEdge edge;
     private final MessageCodec<T> codec;
@@ -138,8 +146,15 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
         try {
             RecordHeaders headers = new RecordHeaders();
             byte[] value = codec.encode(message, headers);
-            headers.add(PRODUCED_AT, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
-            if (context != null) { // only a traced message: an untraced one carries no trace header at all
+            if (context == null) {
+                headers.add(
+                        PRODUCED_AT, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
+            } else { // only a traced message: an untraced one carries no trace header at all
+                Instant now = Instant.now();
+                headers.add(PRODUCED_AT, Long.toString(now.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+                // its wait span starts here: to the millisecond it could start before the span that sent it
+                headers.remove(PRODUCED_AT_NANOS);
+                headers.add(PRODUCED_AT_NANOS, Long.toString(epochNanos(now)).getBytes(StandardCharsets.US_ASCII));
                 headers.remove(Traceparent.HEADER); // the link's, not one a codec may have added
                 headers.add(Traceparent.HEADER, context.traceparent().getBytes(StandardCharsets.US_ASCII));
             }
@@ -182,6 +197,11 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
             throw failure(refused);
         }
         return Offer.ACCEPTED;
+    }
+
+    /** {@code instant} in nanoseconds since the epoch (until the year 2262). */
+    static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     private KafkaTransportException failure(Exception e) {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,11 +155,20 @@ class KafkaTraceContextTest {
                     .lastHeader("traceparent");
             assertThat(traced).as("t-%d", i).isNotNull();
             headers.add(new String(traced.value(), StandardCharsets.US_ASCII));
-            assertThat(Objects.requireNonNull(records.get("p-" + i), "p-" + i)
-                            .headers()
-                            .lastHeader("traceparent"))
+            // its produce time to the nanosecond too, the same instant as the millisecond header
+            var tracedHeaders = Objects.requireNonNull(records.get("t-" + i)).headers();
+            long producedNanos = headerValue(tracedHeaders.lastHeader("portflow-produced-at-nanos"));
+            assertThat(Math.floorDiv(producedNanos, MS))
+                    .isEqualTo(headerValue(tracedHeaders.lastHeader("portflow-produced-at")));
+            var plainHeaders =
+                    Objects.requireNonNull(records.get("p-" + i), "p-" + i).headers();
+            assertThat(plainHeaders.lastHeader("traceparent"))
                     .as("p-%d was not traced: its record has no traceparent", i)
                     .isNull();
+            assertThat(plainHeaders.lastHeader("portflow-produced-at-nanos"))
+                    .as("p-%d was not traced: its record is as before tracing", i)
+                    .isNull();
+            assertThat(plainHeaders.lastHeader("portflow-produced-at")).isNotNull();
         }
         assertThat(headers)
                 .containsExactlyInAnyOrderElementsOf(mapSpans.stream()
@@ -172,11 +182,17 @@ class KafkaTraceContextTest {
             assertThat(wait.traceId()).isEqualTo(map.traceId());
             assertThat(store.traceId()).isEqualTo(map.traceId());
             assertThat(store.start()).isEqualTo(wait.end());
-            // the wait starts when the record was produced, inside the sending span (to the millisecond
-            // of the produced-at header), so it covers the half second in the topic
-            assertThat(wait.start()).isBetween(map.start() - 20 * MS, map.end() + 20 * MS);
+            // the wait starts when the record was produced, inside the sending span (to the nanosecond of
+            // the produced-at header, give or take the wall clock's mapping to nanoTime: to the millisecond
+            // it started up to 1 ms before map did), so it covers the half second in the topic
+            assertThat(wait.start()).isBetween(map.start() - MS / 2, map.end() + MS / 2);
             assertThat(wait.nanos()).isGreaterThanOrEqualTo(500 * MS);
         }
+    }
+
+    private static long headerValue(@Nullable Header header) {
+        assertThat(header).isNotNull();
+        return Long.parseLong(new String(Objects.requireNonNull(header).value(), StandardCharsets.US_ASCII));
     }
 
     private static void emit(dev.portflow.component.SourceContext<JsonMessage> context, String prefix)

@@ -1,6 +1,7 @@
 package dev.portflow.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.portflow.time.Ticker;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,34 @@ class EpochClockTest {
         assertThat(clock.epochNanos(500L))
                 .as("an older reading, with the new offset")
                 .isEqualTo(500L + first + 777);
+    }
+
+    /**
+     * The first wall-clock read of a process is slow (it loads classes): an offset taken from one ticker
+     * reading before it would put every span that much late. The bracketed measurement picks a narrow try.
+     */
+    @Test
+    void aSlowWallClockReadDoesNotShiftTheOffset() {
+        long offset = 5_000_000_000_000_000_000L;
+        Ticker slowFirst = new Ticker() {
+            long now = 1_000L;
+            boolean first = true;
+
+            @Override
+            public long read() {
+                return now += 10; // each reading 10 ns after the last
+            }
+
+            @Override
+            public long wallNanos() {
+                if (first) {
+                    first = false;
+                    now += 300_000; // 300 us pass inside the first wall-clock read
+                }
+                return now + offset;
+            }
+        };
+        EpochClock clock = new EpochClock(slowFirst);
+        assertThat(clock.epochNanos(2_000_000L)).isCloseTo(2_000_000L + offset, within(10L));
     }
 }
