@@ -580,7 +580,10 @@ final class HandlerRunner extends ComponentRunner {
             currentOrigin = origin;
             emitted = 0;
             blockedNanos = 0;
-            StageSpan span = tracer == null ? null : beginSpan(tracer, port, context, enqueuedAt, receivedAt, origin);
+            // Untraced and young, as nearly every message is: two tests inline, the span work out of line
+            StageSpan span = tracer != null && (context != null || slow(origin, receivedAt))
+                    ? beginSpan(tracer, port, context, enqueuedAt, receivedAt, origin)
+                    : null;
             currentTrace = span == null ? null : span.context();
             Throwable failedWith = null;
             try {
@@ -637,10 +640,20 @@ final class HandlerRunner extends ComponentRunner {
             return end;
         }
 
+        /** Whether an untraced message's age passed the tracer's threshold (never when it has none). */
+        private boolean slow(long origin, long receivedAt) {
+            if (slowAfterNanos == Long.MAX_VALUE || origin == OutputPort.NO_ORIGIN) {
+                return false;
+            }
+            long now = receivedAt != 0L ? receivedAt : node.ticker.coarse();
+            return now - origin >= slowAfterNanos;
+        }
+
         /**
-         * The span of a traced message at this stage, or of an untraced one whose age passed the
-         * tracer's threshold (traced late, from here on); null otherwise. A traced message was timed
-         * exactly on its way in; on an untimed connection its wait is not known and counts as none.
+         * The span of a traced message at this stage ({@code context} non-null), or of an untraced one
+         * that turned {@link #slow} (traced late, from here on; null when the tracer declines). A traced
+         * message was timed exactly on its way in; on an untimed connection its wait is not known and
+         * counts as none.
          */
         private @Nullable StageSpan beginSpan(
                 MessageTracer tracer,
@@ -652,13 +665,6 @@ final class HandlerRunner extends ComponentRunner {
             if (context != null) {
                 long received = receivedReading(receivedAt);
                 return tracer.stage(context, node.name, port.name(), waitStart(enqueuedAt, received), received);
-            }
-            if (slowAfterNanos == Long.MAX_VALUE || origin == OutputPort.NO_ORIGIN) {
-                return null;
-            }
-            long now = receivedAt != 0L ? receivedAt : node.ticker.coarse();
-            if (now - origin < slowAfterNanos) {
-                return null;
             }
             return lateSpan(tracer, port, origin, enqueuedAt, receivedAt, "slow");
         }
