@@ -307,11 +307,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
         }
         Object[] cs = contexts;
         if (cs != null) {
-            Object context = cs[i];
-            if (context != null) {
-                cs[i] = null; // ordered before the release of the slot, as the element below
-            }
-            polledContext = context;
+            polledContext = takeContext(cs, i); // before the release of the slot, as the element below
         }
         elements[i] = null; // ordered before the release store of head that frees the slot
         setHeadRelease(h + 1);
@@ -410,10 +406,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
                 }
                 Object[] cs = contexts;
                 if (cs != null) {
-                    Object context = cs[i];
-                    if (context != null) {
-                        cs[i] = null; // before the release of the slot below
-                    }
+                    Object context = takeContext(cs, i); // before the release of the slot below
                     if (receiver) {
                         polledContext = context;
                     }
@@ -452,6 +445,18 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
     /** Origin time (event or ingest time, on the {@code nanoTime} scale) of the element last polled. */
     public long polledOriginAt() {
         return polledOriginAt;
+    }
+
+    /**
+     * Slot {@code i}'s trace context, cleared when there is one (a free slot's is null, so an untraced
+     * message's slot is only read). Out of line: it keeps {@code poll} small enough to inline.
+     */
+    private static @Nullable Object takeContext(@Nullable Object[] cs, int i) {
+        Object context = cs[i];
+        if (context != null) {
+            cs[i] = null;
+        }
+        return context;
     }
 
     /** Trace context of the element last returned by {@link #poll()}: null when untraced, or the channel carries none. */
