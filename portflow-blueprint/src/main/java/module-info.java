@@ -33,7 +33,6 @@ module dev.portflow.blueprint {
     requires org.snakeyaml.engine; // YAML with positions
     requires com.networknt.schema; // the blueprint's JSON Schemas are compiled when validated
     requires micrometer.registry.otlp; // AssemblyOptions.otlpMetrics: the meters pushed over OTLP too (OtlpExport)
-    requires io.prometheus.metrics.model; // the latency histograms' Prometheus snapshots, mirrored to OTLP
 
     exports dev.portflow.blueprint;
     exports dev.portflow.blueprint.model;

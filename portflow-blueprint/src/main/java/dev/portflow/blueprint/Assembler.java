@@ -14,6 +14,9 @@ import dev.portflow.http.PortflowServer;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineBuilder;
 import dev.portflow.runtime.PipelineDefinitionException;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.registry.otlp.OtlpConfig;
@@ -23,11 +26,11 @@ import java.util.List;
 /**
  * A validated blueprint to a {@link Pipeline} and its {@link PortflowServer}: the components that
  * run in this process ({@link AssemblyOptions#only()}), their in-memory connections, the ends of
- * their Kafka connections that run here, and their disk connections; with {@link AssemblyOptions#otlpMetrics()},
- * the OTLP export of the pipeline's meters, started last. Runs the steps of
- * {@code dev.portflow.blueprint.assemble} in that order, then builds the pipeline and its server, and
- * turns what went wrong into a {@link BlueprintException} or a {@link StartFailureException} (closing
- * the Kafka client and releasing the data directory, if any).
+ * their Kafka connections that run here, and their disk connections. With {@link AssemblyOptions#otlpMetrics()},
+ * the pipeline's registry is a {@code CompositeMeterRegistry} of the Prometheus registry and an OTLP one, made
+ * first. Runs the steps of {@code dev.portflow.blueprint.assemble} in that order, then builds the pipeline and its
+ * server, and turns what went wrong into a {@link BlueprintException} or a {@link StartFailureException} (closing
+ * the Kafka client, releasing the data directory and stopping the OTLP registry without a push, if any).
  */
 final class Assembler {
 
@@ -51,17 +54,27 @@ final class Assembler {
         }
         OtlpMetricsSettings otlp = options.otlpMetrics();
         // checked before anything is built: an OTEL_* variable Micrometer cannot use is an IllegalArgumentException
-        OtlpConfig otlpConfig = otlp == null ? null : OtlpExport.config(otlp.url(), otlp.step(), name);
-        PipelineBuilder builder = Pipeline.builder(name).meterRegistry(registry);
-        if (options.tracing() != null) {
-            builder.tracing(options.tracing());
-        }
-        AssemblyState state = new AssemblyState(blueprint, name, builder, options::runsHere);
-        ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
-        MemoryConnections.Elsewhere elsewhere = MemoryConnections.connect(state, validated.edges());
-        KafkaEnds kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment(), options.instanceId());
+        OtlpConfig otlpConfig =
+                otlp == null ? null : OtlpExport.config(otlp.url(), otlp.step(), name, options.instanceId());
+        // With OTLP, every meter goes through a composite of the Prometheus registry (/metrics) and the OTLP one,
+        // made before any meter is registered: the pipeline, its ports' histograms (core's HistogramMeters, member
+        // by member), the Kafka and disk ends (through the pipeline's registry), the ingress and the server's JVM
+        // meters all register there.
+        OtlpExport export = otlpConfig == null ? null : OtlpExport.start(otlpConfig);
+        MeterRegistry meters = export == null
+                ? registry
+                : new CompositeMeterRegistry(Clock.SYSTEM, List.of(registry, export.registry()));
+        KafkaEnds kafka = null;
         DiskEnds disk = null;
         try {
+            PipelineBuilder builder = Pipeline.builder(name).meterRegistry(meters);
+            if (options.tracing() != null) {
+                builder.tracing(options.tracing());
+            }
+            AssemblyState state = new AssemblyState(blueprint, name, builder, options::runsHere);
+            ComponentMaker.addAll(state, validated.components(), dataDirectory, loader);
+            MemoryConnections.Elsewhere elsewhere = MemoryConnections.connect(state, validated.edges());
+            kafka = KafkaEnds.connect(state, elsewhere.kafka(), options.environment(), options.instanceId());
             disk = DiskEnds.connect(state, elsewhere.disk(), options.diskDirectory());
             throwWhatWentWrong(state);
             Pipeline pipeline;
@@ -77,14 +90,20 @@ final class Assembler {
             PortflowServer server =
                     options.server() ? ServerMaker.make(state, pipeline, options.host(), options.port()) : null;
             throwWhatWentWrong(state);
-            // last: every meter registered so far is mirrored at once, and those registered later as they come
-            OtlpExport export = otlpConfig == null ? null : OtlpExport.start(registry, otlpConfig);
             return new Assembly(
                     blueprint, pipeline, registry, server, kafka.transport(), disk.transport(), export, options.only());
         } catch (RuntimeException e) {
-            kafka.close();
-            if (disk != null) {
-                disk.close();
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+                if (disk != null) {
+                    disk.close();
+                }
+            } finally {
+                if (export != null) {
+                    export.discard(); // the pipeline never ran: nothing to push
+                }
             }
             throw e;
         }

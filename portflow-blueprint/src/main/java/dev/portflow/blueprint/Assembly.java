@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * {@code /health/*} and one route per {@code api_endpoint}; with Kafka connections, the process's
  * Kafka client, and with disk connections, the process's data directory (locked while it runs), both
  * closed once the pipeline has drained; with {@link AssemblyOptions#otlpMetrics(OtlpMetricsSettings)}, the OTLP
- * export of its meters, which pushes once more when it is closed, last.
+ * registry its meters are pushed through, which pushes once more when it is closed, last.
  *
  * <pre>{@code
  * try (Assembly running = Blueprints.assemble(Blueprints.load(file), AssemblyOptions.defaults()).start()) {
@@ -77,6 +77,11 @@ public final class Assembly implements AutoCloseable {
         return pipeline;
     }
 
+    /**
+     * The Prometheus registry {@code GET /metrics} renders. Without OTLP it is the pipeline's registry; with
+     * {@link AssemblyOptions#otlpMetrics(OtlpMetricsSettings)}, {@code pipeline().meterRegistry()} is a {@code
+     * CompositeMeterRegistry} of this and the OTLP registry: register meters there, so that both have them.
+     */
     public PrometheusMeterRegistry meterRegistry() {
         return registry;
     }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * How a blueprint becomes a running pipeline. Every option has a default:
  * {@code AssemblyOptions.defaults().port(0).dataDirectory(dir).only(List.of("api", "enrich"))}.
  *
- * @param meterRegistry the registry for the pipeline's meters; {@code null}: a new one
+ * @param meterRegistry the registry for the pipeline's meters, which {@code /metrics} renders ({@code null}: a new
+ *                      one); with {@code otlpMetrics}, a member of the pipeline's composite registry
  * @param dataDirectory where recipes keep files; {@code null}: {@code <blueprint directory>/data}
  * @param server        whether to build the runtime's HTTP server (metrics, health, ingress)
  * @param host          overrides {@code server.host}; {@code null}: the blueprint's
@@ -28,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  *                      recipes' {@code dataDirectory}
  * @param instanceId    this process's instance id among the processes running the same components
  *                      ({@code --instance-id}); {@code null}: {@code PORTFLOW_INSTANCE_ID} in the
- *                      environment, else none. Its Kafka consumers join their groups as static members
+ *                      environment, else none. Its Kafka consumers join their groups as static members;
+ *                      given here, it is also the OTLP metrics' {@code service.instance.id}, unless
+ *                      {@code OTEL_RESOURCE_ATTRIBUTES} names one
  * @param tracing       traces the pipeline's messages (docs/tracing.md); {@code null}: none
  * @param otlpMetrics   pushes the pipeline's meters over OTLP too (docs/metrics-export.md); {@code null}: only
  *                      {@code GET /metrics}

@@ -8,11 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Pushes the pipeline's meters over OTLP/HTTP as well, besides {@code GET /metrics} (docs/metrics-export.md):
- * {@code AssemblyOptions.defaults().otlpMetrics(OtlpMetricsSettings.to("http://collector:4318"))}. Every meter of
- * the pipeline's {@code PrometheusMeterRegistry} goes to a Micrometer {@code OtlpMeterRegistry} too, pushed every
- * {@code step} and once more when the assembly has drained. What is not set here (the headers, the resource
- * attributes, the temporality, the compression) Micrometer's {@code OtlpConfig} reads from the standard
- * {@code OTEL_*} environment variables; {@code service.name} defaults to the pipeline's name.
+ * {@code AssemblyOptions.defaults().otlpMetrics(OtlpMetricsSettings.to("http://collector:4318"))}. The pipeline's
+ * meters are registered in a {@code CompositeMeterRegistry} of the {@code PrometheusMeterRegistry} and a Micrometer
+ * {@code OtlpMeterRegistry}, which pushes them every {@code step} and once more when the assembly has drained. What
+ * is not set here (the headers, the resource attributes, the temporality, the compression) Micrometer's {@code
+ * OtlpConfig} reads from the standard {@code OTEL_*} environment variables; {@code service.name} defaults to the
+ * pipeline's name, and {@code service.instance.id} to {@link AssemblyOptions#instanceId()} when it is set.
  *
  * @param url  the OTLP/HTTP metrics endpoint: an absolute http or https URL, with {@code /v1/metrics} added unless
  *             it ends with it (so a collector's base address, {@code http://collector:4318}, works too), as
@@ -64,7 +65,7 @@ public record OtlpMetricsSettings(String url, @Nullable Duration step) {
      * @throws IllegalArgumentException naming the variable whose value cannot be used
      */
     public OtlpMetricsSettings checkEnvironment() {
-        OtlpExport.config(url, step, "portflow");
+        OtlpExport.config(url, step, "portflow", null);
         return this;
     }
 

@@ -2,18 +2,22 @@ package dev.portflow.blueprint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portflow.blueprint.assemble.MeterMirror;
 import dev.portflow.blueprint.model.Blueprint;
+import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.KafkaReceiver;
 import dev.portflow.runtime.PipelineState;
 import dev.portflow.tracing.OtlpTestReceiver;
 import dev.portflow.tracing.OtlpTestReceiver.ReceivedMetric;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Label;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +90,14 @@ class OtlpMetricsExportTest {
                 assertThat(assembly.otlpMetrics())
                         .contains(new OtlpMetricsSettings(receiver.metricsEndpoint(), Duration.ofMinutes(10)));
                 assertThat(assembly.otlpServiceName()).contains("pushed");
+                assertThat(assembly.pipeline().meterRegistry())
+                        .as("the pipeline's meters go to /metrics' registry and the OTLP one")
+                        .isInstanceOfSatisfying(
+                                CompositeMeterRegistry.class,
+                                composite -> assertThat(composite.getRegistries())
+                                        .hasSize(2)
+                                        .contains(prometheus)
+                                        .anyMatch(OtlpMeterRegistry.class::isInstance));
                 for (int i = 0; i < MESSAGES; i++) {
                     HttpResponse<String> answer = client.send(
                             HttpRequest.newBuilder(URI.create(base + "/events"))
@@ -157,54 +170,133 @@ class OtlpMetricsExportTest {
                             .count())
                     .isEqualTo(MESSAGES);
 
-            // every meter /metrics has is in the push, under the same name and tags
-            Set<String> pushed = last.stream()
-                    .map(m -> m.name() + new TreeMap<>(m.attributes()))
-                    .collect(Collectors.toSet());
-            Set<String> expected = new HashSet<>();
-            for (Meter meter : prometheus.getMeters()) {
-                String tags = new TreeMap<>(
-                                meter.getId().getTags().stream().collect(Collectors.toMap(Tag::getKey, Tag::getValue)))
-                        .toString();
-                expected.add(meter.getId().getName() + tags);
-                if (meter.getId().getType() == Meter.Type.TIMER) {
-                    expected.add(meter.getId().getName() + ".max" + tags);
-                }
-            }
-            NamingConvention convention = prometheus.config().namingConvention();
-            Set<String> micrometerHistograms = new HashSet<>();
-            for (Meter meter : prometheus.getMeters()) {
-                micrometerHistograms.add(convention.name(
-                        meter.getId().getName(),
-                        meter.getId().getType(),
-                        meter.getId().getBaseUnit()));
-            }
-            for (MetricSnapshot snapshot : prometheus.getPrometheusRegistry().scrape()) {
-                String family = snapshot.getMetadata().getPrometheusName();
-                if (!(snapshot instanceof HistogramSnapshot histogram) || micrometerHistograms.contains(family)) {
-                    continue;
-                }
-                String name = MeterMirror.NATIVE_HISTOGRAMS.stream()
-                        .filter(n ->
-                                convention.name(n, Meter.Type.TIMER, "seconds").equals(family))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError(
-                                "the native histogram " + family + " is missing from MeterMirror.NATIVE_HISTOGRAMS"));
-                for (HistogramSnapshot.HistogramDataPointSnapshot data : histogram.getDataPoints()) {
-                    Map<String, String> labels = new TreeMap<>();
-                    for (Label label : data.getLabels()) {
-                        labels.put(label.getName(), label.getValue());
-                    }
-                    expected.add(name + labels);
-                    expected.add(name + ".max" + labels);
-                }
-            }
-            assertThat(expected)
+            assertThat(prometheus.getMeters())
                     .as("jvm meters too")
-                    .anyMatch(e -> e.startsWith("jvm.memory.used"))
-                    .anyMatch(e -> e.startsWith("portflow.component.time"));
-            assertThat(pushed).containsAll(expected);
+                    .anyMatch(m -> m.getId().getName().equals("jvm.memory.used"))
+                    .anyMatch(m -> m.getId().getName().equals("portflow.component.time"));
+            assertEveryMeterOfMetricsIsPushed(prometheus, last);
         }
+    }
+
+    /**
+     * Kafka and disk connections register their meters (the ports' with {@code transport} kafka or disk, the
+     * partitions a receiver owns, the disk log's) through the pipeline's registry too: the push on close has them,
+     * and every other meter {@code /metrics} has.
+     */
+    @Test
+    void theMetersOfKafkaAndDiskConnectionsArePushedToo(@TempDir Path dir) throws Exception {
+        int count = 20;
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
+                OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            String topic = EmbeddedKafkaBroker.uniqueTopic("otlp");
+            kafka.createTopic(topic, 1);
+            Path file = Files.writeString(dir.resolve("hops.yaml"), """
+                    name: hops
+                    kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50, prefetch: 64}
+                    data_dir: "%s"
+                    components:
+                      - {name: gen, recipe: generator, config: {rate: 100000, count: %d, template: {n: "${seq}"}}}
+                      - {name: gen2, recipe: generator, config: {rate: 100000, count: %3$d, template: {n: "${seq}"}}}
+                      - {name: viakafka, recipe: jsonl_sink, config: {path: kafka.jsonl, flush_ms: 20}}
+                      - {name: viadisk, recipe: jsonl_sink, config: {path: disk.jsonl, flush_ms: 20}}
+                    connections:
+                      - {from: gen.out_x, to: viakafka.in_x, transport: kafka, topic: %s}
+                      - {from: gen2.out_x, to: viadisk.in_x, transport: disk}
+                    """.formatted(
+                            kafka.bootstrapServers(), dir.resolve("data").toAbsolutePath(), count, topic));
+            Assembly assembly = Blueprints.assemble(
+                            Blueprints.load(file),
+                            AssemblyOptions.defaults()
+                                    .withoutServer()
+                                    .otlpMetrics(OtlpMetricsSettings.to(receiver.endpoint())
+                                            .withStep(Duration.ofMinutes(10))))
+                    .start();
+            int before;
+            try {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> lines(dir.resolve("kafka.jsonl")) >= count
+                                && lines(dir.resolve("disk.jsonl")) >= count);
+                before = receiver.metricRequests();
+            } finally {
+                assertThat(assembly.drainAndStop(Duration.ofSeconds(20)).completed())
+                        .isTrue();
+            }
+            List<ReceivedMetric> last = receiver.metrics().stream()
+                    .filter(m -> m.request() > before)
+                    .toList();
+            Map<String, String> kafkaPort = Map.of("pipeline", "hops", "component", "viakafka", "port", "in_x");
+            Map<String, String> diskPort = Map.of("pipeline", "hops", "component", "viadisk", "port", "in_x");
+            assertThat(point(last, "portflow.port.messages.in", kafkaPort).attributes())
+                    .containsEntry("transport", "kafka");
+            assertThat(value(last, "portflow.port.messages.in", kafkaPort)).isEqualTo(count);
+            assertThat(point(last, KafkaReceiver.PARTITIONS_ASSIGNED, kafkaPort).kind())
+                    .as("the receiver's gauge, registered when it watches the pipeline (0 by the last push: the"
+                            + " consumer left its group when the Kafka client closed)")
+                    .isEqualTo("GAUGE");
+            assertThat(point(last, "portflow.port.messages.in", diskPort).attributes())
+                    .containsEntry("transport", "disk");
+            assertThat(value(last, "portflow.port.messages.in", diskPort)).isEqualTo(count);
+            ReceivedMetric fsync = point(last, "portflow.disk.fsync.duration", diskPort);
+            assertThat(fsync.kind()).isEqualTo("HISTOGRAM");
+            assertThat(fsync.count()).isPositive();
+            assertThat(point(last, "portflow.disk.bytes", diskPort).kind()).isEqualTo("GAUGE");
+            assertEveryMeterOfMetricsIsPushed(assembly.meterRegistry(), last);
+        }
+    }
+
+    /**
+     * Every meter {@code prometheus} (what {@code /metrics} renders) has is in {@code pushed}, under the same name
+     * and tags: its Micrometer meters (a timer with a {@code .max} gauge too, as Micrometer's OTLP registry pushes a
+     * timer with cumulative temporality), and each series of the latency histograms core registers in it natively
+     * (not Micrometer meters there), as a meter whose name the Prometheus naming turns into the family's, with its
+     * {@code .max}.
+     */
+    private static void assertEveryMeterOfMetricsIsPushed(
+            PrometheusMeterRegistry prometheus, List<ReceivedMetric> pushed) {
+        Set<String> pushedSeries = pushed.stream()
+                .map(m -> m.name() + new TreeMap<>(m.attributes()))
+                .collect(Collectors.toSet());
+        Set<String> pushedNames = pushed.stream().map(ReceivedMetric::name).collect(Collectors.toSet());
+        NamingConvention convention = prometheus.config().namingConvention();
+        Set<String> expected = new HashSet<>();
+        Set<String> micrometerFamilies = new HashSet<>();
+        for (Meter meter : prometheus.getMeters()) {
+            Meter.Id id = meter.getId();
+            String tags = new TreeMap<>(id.getTags().stream().collect(Collectors.toMap(Tag::getKey, Tag::getValue)))
+                    .toString();
+            expected.add(id.getName() + tags);
+            if (id.getType() == Meter.Type.TIMER) {
+                expected.add(id.getName() + ".max" + tags);
+            }
+            micrometerFamilies.add(convention.name(id.getName(), id.getType(), id.getBaseUnit()));
+        }
+        int nativeHistograms = 0;
+        for (MetricSnapshot snapshot : prometheus.getPrometheusRegistry().scrape()) {
+            String family = snapshot.getMetadata().getPrometheusName();
+            if (!(snapshot instanceof HistogramSnapshot histogram) || micrometerFamilies.contains(family)) {
+                continue;
+            }
+            nativeHistograms++;
+            String name = pushedNames.stream()
+                    .filter(n -> convention.name(n, Meter.Type.TIMER, "seconds").equals(family))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("the histogram " + family + " of /metrics is not pushed"));
+            for (HistogramSnapshot.HistogramDataPointSnapshot data : histogram.getDataPoints()) {
+                Map<String, String> labels = new TreeMap<>();
+                for (Label label : data.getLabels()) {
+                    labels.put(label.getName(), label.getValue());
+                }
+                expected.add(name + labels);
+                expected.add(name + ".max" + labels);
+            }
+        }
+        assertThat(nativeHistograms).as("the ports' latency histograms").isPositive();
+        assertThat(pushedSeries).containsAll(expected);
+    }
+
+    private static long lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 
     @Test
@@ -238,6 +330,7 @@ class OtlpMetricsExportTest {
                 .assemble(blueprint(dir), AssemblyOptions.defaults().withoutServer())) {
             assertThat(assembly.otlpMetrics()).isEmpty();
             assertThat(assembly.otlpExport()).isNull();
+            assertThat(assembly.pipeline().meterRegistry()).isSameAs(assembly.meterRegistry());
         }
     }
 

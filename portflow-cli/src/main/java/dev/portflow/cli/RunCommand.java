@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "ID",
             description = "this process's name among the processes that run the same components (default: the"
                     + " environment variable PORTFLOW_INSTANCE_ID): its Kafka consumers are static group members,"
-                    + " so a restart with the same id gets its partitions back at once; 1 to 200 of a-z A-Z 0-9 . _ -")
+                    + " so a restart with the same id gets its partitions back at once; given here, it is also the"
+                    + " service.instance.id of the traces and the OTLP metrics; 1 to 200 of a-z A-Z 0-9 . _ -")
     private @Nullable String instanceId;
 
     @Option(
@@ -197,7 +199,10 @@ final class RunCommand implements Callable<Integer> {
             OpenTelemetryTracing tracing = null;
             if (tracingSettings != null) {
                 try {
-                    tracing = OpenTelemetryTracing.fromEnvironment(tracingSettings);
+                    // the resource as the metrics' has it: service.name the pipeline's, service.instance.id
+                    // --instance-id's, unless OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES say otherwise
+                    tracing = OpenTelemetryTracing.fromEnvironment(
+                            tracingSettings, Objects.requireNonNullElse(model.name(), "portflow"), instanceId);
                 } catch (RuntimeException e) { // an OTEL_* variable the SDK cannot use
                     err.println("portflow: tracing: cannot configure OpenTelemetry from the OTEL_* variables: "
                             + CliLogging.OneLine.chain(e));

@@ -363,13 +363,13 @@ public class TracedKafkaHopProcessTest {
             assertThat(trace.span(name).resource())
                     .as("%s comes from the sending process", name)
                     .containsEntry("service.instance.id", "sender")
-                    .containsEntry("service.name", "portflow");
+                    .containsEntry("service.name", "hop"); // the pipeline's name under portflow run
         }
         for (String name : RECEIVER_SPANS) {
             assertThat(trace.span(name).resource())
                     .as("%s comes from the receiving process", name)
                     .containsEntry("service.instance.id", "receiver")
-                    .containsEntry("service.name", "portflow");
+                    .containsEntry("service.name", "hop"); // the pipeline's name under portflow run
         }
         byName.forEach((name, s) -> {
             assertThat(s.attributes()).as(name).containsEntry("portflow.pipeline", "hop");

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code portflow run} of a blueprint with {@code tracing:} as a separate process, exporting to an OTLP
  * receiver named by {@code OTEL_EXPORTER_OTLP_ENDPOINT}: one message posted, SIGTERM, and the message's
  * spans, one per stage and buffer, arrive. The batch is set to wait 10 minutes, so they can only arrive
- * through the SDK's shutdown after the drain.
+ * through the SDK's shutdown after the drain. The spans' resource and the pushed meters' are the same:
+ * {@code service.name} the pipeline's, {@code service.instance.id} {@code --instance-id}'s.
  */
 @Timeout(60)
 class TracingProcessTest {
@@ -53,7 +54,9 @@ class TracingProcessTest {
                         dir.resolve("portflow.log"),
                         Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(), "OTEL_BSP_SCHEDULE_DELAY", "600000"),
                         "run",
-                        blueprint.toString())) {
+                        blueprint.toString(),
+                        "--instance-id",
+                        "traced-1")) {
             portflow.awaitReady(port);
             assertThat(portflow.output()).contains("tracing:   OpenTelemetry, sample_ratio 1.0, slow_ms 0");
             HttpResponse<String> accepted = client.send(
@@ -89,10 +92,19 @@ class TracingProcessTest {
             assertThat(span(spans, "wait out.in_events").parentSpanId()).isEqualTo(slow.spanId());
             assertThat(out.parentSpanId()).isEqualTo(slow.spanId());
             assertThat(slow.endNanos() - slow.startNanos()).isGreaterThanOrEqualTo(5_000_000L);
+            // the resource names the pipeline and --instance-id, as the metrics' does (pushed to the same receiver)
             assertThat(spans).allSatisfy(s -> {
                 assertThat(s.attributes()).containsEntry("portflow.pipeline", "traced");
-                assertThat(s.resource()).containsEntry("service.name", "portflow");
+                assertThat(s.resource())
+                        .containsEntry("service.name", "traced")
+                        .containsEntry("service.instance.id", "traced-1");
             });
+            assertThat(receiver.metrics())
+                    .as("the meters, pushed after the drain")
+                    .isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.resource())
+                            .containsEntry("service.name", "traced")
+                            .containsEntry("service.instance.id", "traced-1"));
         }
     }
 

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer's standard JVM and process meters (memory, GC, threads, classes, CPU, uptime, open
- * files, JVM version) on the server's registry, so {@code /metrics} shows the process next to its
- * pipeline. {@link #close()} unregisters the GC listeners.
+ * files, JVM version) on the pipeline's registry (every member of a composite), so {@code /metrics} shows
+ * the process next to its pipeline. {@link #close()} unregisters the GC listeners.
  */
 final class JvmMetrics implements AutoCloseable {
 

@@ -10,6 +10,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * endpoints plus {@code GET /metrics} (Prometheus text), {@code GET /metrics.json},
  * {@code GET /health/live} and {@code GET /health/ready} (503 while starting or draining), and what
  * {@link ServerExtension extensions} add (the dashboard at {@code GET /}).
+ *
+ * <p>The pipeline's meter registry must be a {@code PrometheusMeterRegistry}, or a {@code CompositeMeterRegistry}
+ * with exactly one {@code PrometheusMeterRegistry} member, which {@code /metrics} renders (see {@link
+ * #builder(Pipeline)}); the JVM meters ({@link Builder#jvmMetrics(boolean)}) are registered in the pipeline's
+ * registry, so every member of a composite has them.
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -71,12 +78,7 @@ public final class PortflowServer implements AutoCloseable {
 
     private PortflowServer(Builder b) {
         this.pipeline = b.pipeline;
-        if (b.pipeline.meterRegistry() instanceof PrometheusMeterRegistry prometheus) {
-            this.registry = prometheus;
-        } else {
-            throw new IllegalArgumentException("pipeline '" + b.pipeline.name() + "' must be built with a"
-                    + " PrometheusMeterRegistry (Pipeline.builder(..).meterRegistry(..)) to serve /metrics");
-        }
+        this.registry = prometheusRegistry(b.pipeline);
         this.endpoints = List.copyOf(b.pipeline.componentsOfType(ApiEndpoint.class).stream()
                 .map(e -> (ApiEndpoint<?>) e)
                 .toList());
@@ -111,12 +113,43 @@ public final class PortflowServer implements AutoCloseable {
         // A hard cap above every ingress's own limit: the ingress answers 413 itself after reading at most
         // its limit + 1 bytes; this bounds what Helidon reads and discards for any other route.
         this.maxPayloadBytes = Math.max(1 << 20, 2 * largestBody);
-        this.jvmMetrics = b.jvmMetrics ? JvmMetrics.bindTo(registry) : null;
+        // the pipeline's registry, not the member /metrics renders: a composite's other members get them too
+        this.jvmMetrics = b.jvmMetrics ? JvmMetrics.bindTo(b.pipeline.meterRegistry()) : null;
     }
 
-    /** Starts building a server for {@code pipeline} (built with a {@code PrometheusMeterRegistry}). */
+    /**
+     * Starts building a server for {@code pipeline}, which must be built with a {@code PrometheusMeterRegistry}, or
+     * with a {@code CompositeMeterRegistry} that has exactly one {@code PrometheusMeterRegistry} among its members
+     * (e.g. next to an OTLP registry that pushes the same meters): {@code /metrics} renders that one.
+     *
+     * @throws IllegalArgumentException at {@link Builder#build()} if the pipeline's registry is neither
+     */
     public static Builder builder(Pipeline pipeline) {
         return new Builder(pipeline);
+    }
+
+    /** The registry {@code /metrics} renders: the pipeline's, or the one Prometheus member of its composite. */
+    private static PrometheusMeterRegistry prometheusRegistry(Pipeline pipeline) {
+        MeterRegistry registry = pipeline.meterRegistry();
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            return prometheus;
+        }
+        String needed = " a PrometheusMeterRegistry, or a CompositeMeterRegistry with exactly one among its members"
+                + " (Pipeline.builder(..).meterRegistry(..)), to serve /metrics";
+        if (registry instanceof CompositeMeterRegistry composite) {
+            List<PrometheusMeterRegistry> members = composite.getRegistries().stream()
+                    .filter(PrometheusMeterRegistry.class::isInstance)
+                    .map(PrometheusMeterRegistry.class::cast)
+                    .toList();
+            if (members.size() == 1) {
+                return members.getFirst();
+            }
+            throw new IllegalArgumentException("pipeline '" + pipeline.name() + "' is built with a"
+                    + " CompositeMeterRegistry with " + members.size() + " PrometheusMeterRegistry members; it needs"
+                    + needed);
+        }
+        throw new IllegalArgumentException("pipeline '" + pipeline.name() + "' is built with a "
+                + registry.getClass().getSimpleName() + "; it needs" + needed);
     }
 
     /**
@@ -423,8 +456,8 @@ public final class PortflowServer implements AutoCloseable {
 
         /**
          * Whether {@code /metrics} also shows the JVM and the process (Micrometer's memory, GC, thread,
-         * class-loader, processor, uptime, file-descriptor and JVM-info meters, bound to the registry when the
-         * server is built); default {@code true}.
+         * class-loader, processor, uptime, file-descriptor and JVM-info meters, bound to the pipeline's registry,
+         * every member of a composite, when the server is built); default {@code true}.
          */
         public Builder jvmMetrics(boolean enabled) {
             this.jvmMetrics = enabled;

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.resources.ResourceBuilder;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.HashMap;
 import java.util.Locale;
@@ -31,8 +32,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code OTEL_*} environment variables (and {@code otel.*} system properties): OTLP over
  *       {@code http/protobuf} unless {@code OTEL_EXPORTER_OTLP_PROTOCOL} says otherwise, to
  *       {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), as
- *       {@code OTEL_SERVICE_NAME} (default {@code portflow}), through a batch span processor
- *       ({@code OTEL_BSP_*}). {@link #close()} shuts it down, which exports the spans still in the batch.
+ *       {@code OTEL_SERVICE_NAME} (default {@code portflow}, or the name given), through a batch span processor
+ *       ({@code OTEL_BSP_*}), with no metrics and no logs whatever {@code OTEL_METRICS_EXPORTER} and {@code
+ *       OTEL_LOGS_EXPORTER} say. {@link #close()} shuts it down, which exports the spans still in the batch.
  *   <li>{@link #create} uses an OpenTelemetry the application already has; closing this leaves it open.
  * </ul>
  *
@@ -54,18 +56,24 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
 
     /**
      * The SDK's configuration where the environment and system properties say nothing: spans over OTLP
-     * (http/protobuf), no metrics and no logs (Portflow's metrics are Micrometer's, scraped by
-     * Prometheus), an always-on sampler (see the class comment; also forced, below).
+     * (http/protobuf), an always-on sampler (see the class comment; also forced, below).
      */
     static final Map<String, String> SDK_DEFAULTS = Map.of(
             "otel.traces.exporter", "otlp",
             "otel.exporter.otlp.protocol", "http/protobuf",
-            "otel.metrics.exporter", "none",
-            "otel.logs.exporter", "none",
             "otel.traces.sampler", "always_on");
+
+    /**
+     * What the SDK is told whatever the environment says: no metrics and no logs. Portflow's metrics are
+     * Micrometer's ({@code /metrics}, and the OTLP push of {@code portflow-blueprint}, which reads {@code
+     * OTEL_METRICS_EXPORTER} itself); the SDK would start an idle metrics exporter for {@code otlp} and refuse to
+     * start for {@code prometheus}, an exporter it does not have.
+     */
+    static final Map<String, String> SDK_FORCED = Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none");
 
     private static final Set<String> ALWAYS_ON = Set.of("always_on", "parentbased_always_on");
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+    private static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
     private static final String DEFAULT_SERVICE_NAME = "portflow";
 
     private final Tracer tracer;
@@ -95,7 +103,21 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      *                                                                        cannot use
      */
     public static OpenTelemetryTracing fromEnvironment(TracingSettings settings) {
-        return fromEnvironment(settings, Map.of());
+        return fromEnvironment(settings, DEFAULT_SERVICE_NAME, null);
+    }
+
+    /**
+     * As {@link #fromEnvironment(TracingSettings)}, with the resource's {@code service.name} {@code serviceName}
+     * (e.g. the pipeline's name) unless {@code OTEL_SERVICE_NAME} or {@code OTEL_RESOURCE_ATTRIBUTES} names the
+     * service, and its {@code service.instance.id} {@code serviceInstanceId} unless {@code OTEL_RESOURCE_ATTRIBUTES}
+     * names it ({@code null}: none of this).
+     *
+     * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException if a variable has a value the SDK
+     *                                                                        cannot use
+     */
+    public static OpenTelemetryTracing fromEnvironment(
+            TracingSettings settings, String serviceName, @Nullable String serviceInstanceId) {
+        return fromEnvironment(settings, Map.of(), serviceName, serviceInstanceId);
     }
 
     /**
@@ -104,12 +126,23 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      * exporter somewhere without changing the process's environment.
      */
     static OpenTelemetryTracing fromEnvironment(TracingSettings settings, Map<String, String> properties) {
+        return fromEnvironment(settings, properties, DEFAULT_SERVICE_NAME, null);
+    }
+
+    static OpenTelemetryTracing fromEnvironment(
+            TracingSettings settings,
+            Map<String, String> properties,
+            String serviceName,
+            @Nullable String serviceInstanceId) {
+        Objects.requireNonNull(serviceName, "serviceName");
         Map<String, String> defaults = new HashMap<>(SDK_DEFAULTS);
         defaults.putAll(properties);
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(config -> SDK_FORCED) // over the environment and system properties too
                 .addSamplerCustomizer((configured, config) -> alwaysOn(config))
-                .addResourceCustomizer((resource, config) -> withServiceName(resource))
+                .addResourceCustomizer(
+                        (resource, config) -> withDefaults(resource, config, serviceName, serviceInstanceId))
                 .disableShutdownHook() // close() is the owner's, after the pipeline drained: see docs/tracing.md
                 .build()
                 .getOpenTelemetrySdk();
@@ -128,13 +161,23 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         return Sampler.alwaysOn();
     }
 
-    /** {@code service.name} {@code portflow} unless the environment named the service. */
-    private static Resource withServiceName(Resource resource) {
+    /**
+     * {@code service.name} {@code serviceName} unless the environment named the service, and {@code
+     * service.instance.id} {@code instanceId} (if any) unless {@code OTEL_RESOURCE_ATTRIBUTES} named it: in place of
+     * the random one the SDK makes up.
+     */
+    private static Resource withDefaults(
+            Resource resource, ConfigProperties config, String serviceName, @Nullable String instanceId) {
+        ResourceBuilder builder = resource.toBuilder();
         String name = resource.getAttribute(SERVICE_NAME);
         if (name == null || name.startsWith("unknown_service")) {
-            return resource.toBuilder().put(SERVICE_NAME, DEFAULT_SERVICE_NAME).build();
+            builder.put(SERVICE_NAME, serviceName);
         }
-        return resource;
+        if (instanceId != null
+                && !config.getMap("otel.resource.attributes").containsKey(SERVICE_INSTANCE_ID.getKey())) {
+            builder.put(SERVICE_INSTANCE_ID, instanceId);
+        }
+        return builder.build();
     }
 
     /** Which messages are traced. */

@@ -113,4 +113,80 @@ class OtlpExportTest {
                     .allSatisfy(s -> assertThat(s.resource()).containsEntry("service.name", "orders-eu"));
         }
     }
+
+    @Test
+    void theResourceNamesTheServiceAndInstanceGivenUnlessTheEnvironmentDoes() throws Exception {
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            OpenTelemetryTracing given = OpenTelemetryTracing.fromEnvironment(
+                    TracingSettings.defaults().withSampleRatio(1.0),
+                    Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()),
+                    "orders",
+                    "orders-1");
+            try {
+                run(given, 1);
+            } finally {
+                given.close();
+            }
+            assertThat(receiver.spans())
+                    .hasSize(5)
+                    .allSatisfy(s -> assertThat(s.resource())
+                            .containsEntry("service.name", "orders")
+                            .containsEntry("service.instance.id", "orders-1"));
+        }
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            // what OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES would say
+            OpenTelemetryTracing named = OpenTelemetryTracing.fromEnvironment(
+                    TracingSettings.defaults().withSampleRatio(1.0),
+                    Map.of(
+                            "otel.exporter.otlp.endpoint", receiver.endpoint(),
+                            "otel.service.name", "orders-eu",
+                            "otel.resource.attributes", "service.instance.id=pod-7"),
+                    "orders",
+                    "orders-1");
+            try {
+                run(named, 1);
+            } finally {
+                named.close();
+            }
+            assertThat(receiver.spans())
+                    .hasSize(5)
+                    .allSatisfy(s -> assertThat(s.resource())
+                            .containsEntry("service.name", "orders-eu")
+                            .containsEntry("service.instance.id", "pod-7"));
+        }
+    }
+
+    /**
+     * {@code OTEL_METRICS_EXPORTER} is read by the OTLP push of the pipeline's meters too, so a user may well set it:
+     * the tracing SDK exports no metrics and no logs whatever it (or {@code OTEL_LOGS_EXPORTER}) says. System
+     * properties stand in for the variables here: they rank alike, above the defaults.
+     */
+    @Test
+    void theSdkExportsNoMetricsOrLogsWhateverTheEnvironmentSays() throws Exception {
+        for (String exporter : List.of("otlp", "prometheus")) {
+            System.setProperty("otel.metrics.exporter", exporter);
+            System.setProperty("otel.logs.exporter", exporter);
+            System.setProperty("otel.metric.export.interval", "50");
+            try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+                // prometheus: the SDK has no such exporter and would refuse to start
+                OpenTelemetryTracing tracing = OpenTelemetryTracing.fromEnvironment(
+                        TracingSettings.defaults().withSampleRatio(1.0),
+                        Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
+                try {
+                    run(tracing, 2);
+                    Thread.sleep(300); // six metric intervals
+                } finally {
+                    tracing.close(); // exports the spans, and would flush a metric reader
+                }
+                assertThat(receiver.spans()).as(exporter).hasSize(2 * 5);
+                assertThat(receiver.metricRequests())
+                        .as("metrics pushed by the tracing SDK with %s", exporter)
+                        .isZero();
+            } finally {
+                System.clearProperty("otel.metrics.exporter");
+                System.clearProperty("otel.logs.exporter");
+                System.clearProperty("otel.metric.export.interval");
+            }
+        }
+    }
 }

@@ -3,7 +3,6 @@ package dev.portflow.blueprint.assemble;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.validate.Validated;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import java.time.Duration;
@@ -14,26 +13,28 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OTLP side of a pipeline's meters: a Micrometer {@link OtlpMeterRegistry} that the {@link MeterMirror} fills
- * from the pipeline's Prometheus registry, pushing every step and once more on {@link #close()}. Its
- * {@link OtlpConfig} takes the URL and the step given (a step of {@code null}: Micrometer reads
+ * The OTLP side of a pipeline's meters: a Micrometer {@link OtlpMeterRegistry}, which the assembler makes a member
+ * of the pipeline's {@code CompositeMeterRegistry} next to the Prometheus registry {@code /metrics} renders, so
+ * every meter registered through the composite is in both. It pushes every step and once more on {@link #close()}.
+ * Its {@link OtlpConfig} takes the URL and the step given (a step of {@code null}: Micrometer reads
  * {@code OTEL_METRIC_EXPORT_INTERVAL}, else one minute) and reads everything else from the {@code OTEL_*}
  * environment variables itself, as Micrometer 1.17 does: the headers ({@code OTEL_EXPORTER_OTLP_HEADERS}, {@code
  * OTEL_EXPORTER_OTLP_METRICS_HEADERS}), the resource ({@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_SERVICE_NAME};
- * {@code service.name} is the pipeline's name when neither gives one), the temporality, the compression and the
- * histogram aggregation.
+ * {@code service.name} is the pipeline's name when neither gives one, and {@code service.instance.id} the instance
+ * id when one is given and they name none), the temporality, the compression and the histogram aggregation.
+ *
+ * <p>Internal: not part of the API; public for {@code dev.portflow.blueprint}, whose assembler runs it.
  */
 public final class OtlpExport implements AutoCloseable {
 
     private static final String SERVICE_NAME = "service.name";
+    private static final String SERVICE_INSTANCE_ID = "service.instance.id";
 
-    private final PortflowOtlpRegistry registry;
-    private final MeterMirror mirror;
+    private final OtlpMeterRegistry registry;
     private final OtlpConfig config;
 
-    private OtlpExport(PortflowOtlpRegistry registry, MeterMirror mirror, OtlpConfig config) {
+    private OtlpExport(OtlpMeterRegistry registry, OtlpConfig config) {
         this.registry = registry;
-        this.mirror = mirror;
         this.config = config;
     }
 
@@ -44,9 +45,12 @@ public final class OtlpExport implements AutoCloseable {
      * @param step               the time between two pushes, or {@code null}: the environment's, else one minute
      * @param defaultServiceName {@code service.name} unless {@code OTEL_SERVICE_NAME} or {@code
      *                           OTEL_RESOURCE_ATTRIBUTES} names the service
+     * @param defaultInstanceId  {@code service.instance.id} unless {@code OTEL_RESOURCE_ATTRIBUTES} names it; {@code
+     *                           null}: none
      * @throws IllegalArgumentException naming the environment variable whose value Micrometer cannot use
      */
-    public static OtlpConfig config(String url, @Nullable Duration step, String defaultServiceName) {
+    public static OtlpConfig config(
+            String url, @Nullable Duration step, String defaultServiceName, @Nullable String defaultInstanceId) {
         OtlpConfig config = new OtlpConfig() {
             @Override
             public @Nullable String get(String key) {
@@ -67,6 +71,9 @@ public final class OtlpExport implements AutoCloseable {
             public Map<String, String> resourceAttributes() {
                 Map<String, String> attributes = new HashMap<>(OtlpConfig.super.resourceAttributes());
                 attributes.putIfAbsent(SERVICE_NAME, defaultServiceName);
+                if (defaultInstanceId != null) {
+                    attributes.putIfAbsent(SERVICE_INSTANCE_ID, defaultInstanceId);
+                }
                 return attributes;
             }
         };
@@ -107,15 +114,15 @@ public final class OtlpExport implements AutoCloseable {
         }
     }
 
-    /** Starts pushing {@code source}'s meters as {@code config} says (see {@link #config}). */
-    public static OtlpExport start(PrometheusMeterRegistry source, OtlpConfig config) {
-        PortflowOtlpRegistry registry = new PortflowOtlpRegistry(config);
-        MeterMirror mirror = MeterMirror.start(source, registry);
-        registry.beforePublish = mirror::discover;
-        return new OtlpExport(registry, mirror, config);
+    /**
+     * Starts an OTLP registry that pushes as {@code config} says (see {@link #config}): make it a member of the
+     * pipeline's composite before any meter is registered, as core registers its latency histograms member by member.
+     */
+    public static OtlpExport start(OtlpConfig config) {
+        return new OtlpExport(new OtlpMeterRegistry(config, Clock.SYSTEM), config);
     }
 
-    /** The registry pushed over OTLP (for tests). */
+    /** The registry pushed over OTLP. */
     public MeterRegistry registry() {
         return registry;
     }
@@ -135,36 +142,18 @@ public final class OtlpExport implements AutoCloseable {
         return config.resourceAttributes().getOrDefault(SERVICE_NAME, "");
     }
 
-    /** Pushes the meters' values once more (waiting for the endpoint, up to Micrometer's timeouts) and stops. */
+    /**
+     * Pushes the meters' values once more (waiting for the endpoint, up to Micrometer's timeouts) and stops; meters
+     * registered later are not pushed.
+     */
     @Override
     public void close() {
-        try {
-            registry.close();
-        } finally {
-            mirror.close();
-        }
+        registry.close();
     }
 
-    /** An OTLP registry that adds the histogram series that appeared since the last push before each push. */
-    private static final class PortflowOtlpRegistry extends OtlpMeterRegistry {
-        volatile @Nullable Runnable beforePublish;
-
-        PortflowOtlpRegistry(OtlpConfig config) {
-            super(config, Clock.SYSTEM);
-        }
-
-        @Override
-        protected void publish() {
-            Runnable before = beforePublish;
-            if (before != null) {
-                try {
-                    before.run();
-                } catch (RuntimeException e) { // the meters known so far are pushed all the same
-                    System.getLogger("dev.portflow.blueprint")
-                            .log(System.Logger.Level.WARNING, "metrics: cannot read the latency histograms", e);
-                }
-            }
-            super.publish();
-        }
+    /** Stops without pushing again: for an assembly that failed, whose pipeline never ran. */
+    public void discard() {
+        registry.clear(); // nothing left to push: closing sends no request
+        registry.close();
     }
 }
