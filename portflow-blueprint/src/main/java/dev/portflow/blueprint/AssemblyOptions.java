@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,95 +67,29 @@ public record AssemblyOptions(
     }
 
     public AssemblyOptions meterRegistry(PrometheusMeterRegistry registry) {
-        return new AssemblyOptions(
-                registry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.meterRegistry = registry);
     }
 
     public AssemblyOptions dataDirectory(Path directory) {
-        return new AssemblyOptions(
-                meterRegistry,
-                directory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.dataDirectory = directory);
     }
 
     /** No HTTP server: the pipeline alone (api_endpoint components then answer nothing). */
     public AssemblyOptions withoutServer() {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                false,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.server = false);
     }
 
     public AssemblyOptions host(String newHost) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                newHost,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.host = newHost);
     }
 
     public AssemblyOptions port(int newPort) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                newPort,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.port = newPort);
     }
 
     /** Builds and runs only {@code components} (duplicates ignored; {@code null} or empty: all). */
     public AssemblyOptions only(@Nullable List<String> components) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                components,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.only = components);
     }
 
     /** Builds and runs only {@code components}. */
@@ -164,18 +99,7 @@ public record AssemblyOptions(
 
     /** The environment variables to read instead of the process's (e.g. {@code PORTFLOW_KAFKA_BOOTSTRAP}). */
     public AssemblyOptions environment(Map<String, String> variables) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                variables,
-                diskDirectory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.environment = variables);
     }
 
     /**
@@ -183,18 +107,7 @@ public record AssemblyOptions(
      * whatever the blueprint's {@code data_dir} says; relative to the working directory.
      */
     public AssemblyOptions diskDirectory(Path directory) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                directory,
-                instanceId,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.diskDirectory = directory);
     }
 
     /**
@@ -205,18 +118,7 @@ public record AssemblyOptions(
      * @throws IllegalArgumentException if {@code id} is not 1 to 200 of a-z A-Z 0-9 . _ -
      */
     public AssemblyOptions instanceId(@Nullable String id) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                id,
-                tracing,
-                otlpMetrics);
+        return with(copy -> copy.instanceId = id);
     }
 
     /**
@@ -226,18 +128,7 @@ public record AssemblyOptions(
      * drained.
      */
     public AssemblyOptions tracing(@Nullable Tracing newTracing) {
-        return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                newTracing,
-                otlpMetrics);
+        return with(copy -> copy.tracing = newTracing);
     }
 
     /**
@@ -247,18 +138,74 @@ public record AssemblyOptions(
      * registry: it pushes once more after the drain, when it closes it.
      */
     public AssemblyOptions otlpMetrics(@Nullable OtlpMetricsSettings newSettings) {
+        return with(copy -> copy.otlpMetrics = newSettings);
+    }
+
+    /** These options with one changed by {@code change} (on a mutable copy), checked again as new ones. */
+    private AssemblyOptions with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
         return new AssemblyOptions(
-                meterRegistry,
-                dataDirectory,
-                server,
-                host,
-                port,
-                only,
-                environment,
-                diskDirectory,
-                instanceId,
-                tracing,
-                newSettings);
+                copy.meterRegistry,
+                copy.dataDirectory,
+                copy.server,
+                copy.host,
+                copy.port,
+                copy.only,
+                copy.environment,
+                copy.diskDirectory,
+                copy.instanceId,
+                copy.tracing,
+                copy.otlpMetrics);
+    }
+
+    /** The components of an {@code AssemblyOptions}, one of which a wither changes: one constructor call for all of them. */
+    private static final class Copy {
+        @Nullable
+        PrometheusMeterRegistry meterRegistry;
+
+        @Nullable
+        Path dataDirectory;
+
+        boolean server;
+
+        @Nullable
+        String host;
+
+        @Nullable
+        Integer port;
+
+        @Nullable
+        List<String> only;
+
+        @Nullable
+        Map<String, String> environment;
+
+        @Nullable
+        Path diskDirectory;
+
+        @Nullable
+        String instanceId;
+
+        @Nullable
+        Tracing tracing;
+
+        @Nullable
+        OtlpMetricsSettings otlpMetrics;
+
+        Copy(AssemblyOptions o) {
+            meterRegistry = o.meterRegistry;
+            dataDirectory = o.dataDirectory;
+            server = o.server;
+            host = o.host;
+            port = o.port;
+            only = o.only;
+            environment = o.environment;
+            diskDirectory = o.diskDirectory;
+            instanceId = o.instanceId;
+            tracing = o.tracing;
+            otlpMetrics = o.otlpMetrics;
+        }
     }
 
     /** Whether {@code component} is built and run in this process. */
