@@ -86,15 +86,7 @@ public final class RecentTraces implements MessageTracer {
     @Override
     public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
         StageSpan span = delegate.enter(component, traceparent, originNanos);
-        if (span == null) {
-            return null;
-        }
-        String traceId = span.context().traceId();
-        return new Noting(span, (end, failed) -> {
-            Building b = building(traceId, "sampled", originNanos);
-            b.entry = Math.max(b.entry, end - originNanos);
-            b.ended(end);
-        });
+        return span == null ? null : notedEntry(span, originNanos);
     }
 
     @Override
@@ -104,7 +96,11 @@ public final class RecentTraces implements MessageTracer {
             return null;
         }
         // the delegate read the start; this reading, a few ns later, stands for it in the trace's entry time
-        long originNanos = sourceTicker.read();
+        return notedEntry(span, sourceTicker.read());
+    }
+
+    /** An entry span whose end notes the trace's entry time, from {@code originNanos}. */
+    private StageSpan notedEntry(StageSpan span, long originNanos) {
         String traceId = span.context().traceId();
         return new Noting(span, (end, failed) -> {
             Building b = building(traceId, "sampled", originNanos);
