@@ -64,6 +64,23 @@ public final class RecordingTracing implements Tracing, MessageTracer {
                 .orElseThrow(() -> new AssertionError("no span '" + name + "' in " + spans));
     }
 
+    /** Every span named {@code name}, in the order they ended. */
+    public List<Span> allNamed(String name) {
+        return spans.stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    /** The one span named {@code name} whose parent is {@code parent}; fails the test when there is not exactly one. */
+    public Span childNamed(String name, Span parent) {
+        List<Span> found = allNamed(name).stream()
+                .filter(s -> parent.spanId().equals(s.parentId()))
+                .toList();
+        if (found.size() != 1) {
+            throw new AssertionError(
+                    name + " under " + parent + ": expected one, found " + found.size() + " in " + spans);
+        }
+        return found.getFirst();
+    }
+
     /** The {@code traceparent} each {@code enter} was given (null: none), in order. */
     public List<@Nullable String> traceparents() {
         return java.util.Collections.unmodifiableList(new java.util.ArrayList<>(traceparents)); // holds nulls

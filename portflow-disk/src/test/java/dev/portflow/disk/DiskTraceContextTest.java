@@ -89,19 +89,6 @@ class DiskTraceContextTest {
         return p;
     }
 
-    private static List<Span> named(RecordingTracing tracing, String name) {
-        return tracing.spans().stream().filter(s -> s.name().equals(name)).toList();
-    }
-
-    /** The one span named {@code name} whose parent is {@code parent}. */
-    private static Span only(RecordingTracing tracing, String name, Span parent) {
-        List<Span> found = named(tracing, name).stream()
-                .filter(s -> parent.spanId().equals(s.parentId()))
-                .toList();
-        assertThat(found).as("%s under %s: %s", name, parent, tracing.spans()).hasSize(1);
-        return found.getFirst();
-    }
-
     /**
      * Each sampled message's spans past the edge: the same trace, children of the sending stage's
      * span ({@code map}'s), the wait starting when the record was appended (inside that span); the
@@ -109,11 +96,11 @@ class DiskTraceContextTest {
      */
     private static void assertContinued(List<Span> mapSpans, RecordingTracing receiver, long minWait) {
         assertThat(mapSpans).hasSize(5);
-        assertThat(named(receiver, "wait store.in_orders")).hasSize(5);
+        assertThat(receiver.allNamed("wait store.in_orders")).hasSize(5);
         assertThat(receiver.spans()).noneMatch(s -> s.name().equals("enter disk_in"));
         for (Span map : mapSpans) {
-            Span wait = only(receiver, "wait store.in_orders", map);
-            Span store = only(receiver, "store", map);
+            Span wait = receiver.childNamed("wait store.in_orders", map);
+            Span store = receiver.childNamed("store", map);
             assertThat(wait.traceId()).isEqualTo(map.traceId());
             assertThat(store.traceId()).isEqualTo(map.traceId());
             assertThat(store.start()).isEqualTo(wait.end());
@@ -132,11 +119,11 @@ class DiskTraceContextTest {
                 pipeline.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ids.size() == 10);
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> named(tracer, "store").size() == 5);
+                        .until(() -> tracer.allNamed("store").size() == 5);
                 pipeline.drain(Duration.ofSeconds(10));
             }
         }
-        assertContinued(named(tracer, "map"), tracer, 0);
+        assertContinued(tracer.allNamed("map"), tracer, 0);
     }
 
     @Test
@@ -156,11 +143,11 @@ class DiskTraceContextTest {
                 pipeline.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ids.size() == 10);
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> named(after, "store").size() == 5);
+                        .until(() -> after.allNamed("store").size() == 5);
                 pipeline.drain(Duration.ofSeconds(10));
             }
         }
-        assertContinued(named(before, "map"), after, 300 * MS);
+        assertContinued(before.allNamed("map"), after, 300 * MS);
     }
 
     private static TraceContext context(String traceId, String spanId) {

@@ -105,10 +105,6 @@ class KafkaTraceContextTest {
         return byId;
     }
 
-    private static List<Span> named(RecordingTracing tracing, String name) {
-        return tracing.spans().stream().filter(s -> s.name().equals(name)).toList();
-    }
-
     @Test
     void aTracedMessageContinuesItsTraceAcrossTheTopicAndAnUntracedOneCarriesNoHeader() throws Exception {
         KafkaEdge edge = new KafkaEdge(
@@ -136,7 +132,7 @@ class KafkaTraceContextTest {
         toClose.add(sender);
         sender.start();
         assertThat(sender.awaitTermination(Duration.ofSeconds(30))).isTrue();
-        List<Span> mapSpans = named(sending, "map");
+        List<Span> mapSpans = sending.allNamed("map");
         assertThat(mapSpans).hasSize(5);
 
         Thread.sleep(500); // the records wait in the topic before anyone reads them
@@ -177,8 +173,8 @@ class KafkaTraceContextTest {
         // not a new entry at the receiver: a continuation, whose spans are children of map's
         assertThat(receiving.spans()).noneMatch(s -> s.name().startsWith("enter"));
         for (Span map : mapSpans) {
-            Span wait = only(receiving, "wait store.in_orders", map);
-            Span store = only(receiving, "store", map);
+            Span wait = receiving.childNamed("wait store.in_orders", map);
+            Span store = receiving.childNamed("store", map);
             assertThat(wait.traceId()).isEqualTo(map.traceId());
             assertThat(store.traceId()).isEqualTo(map.traceId());
             assertThat(store.start()).isEqualTo(wait.end());
@@ -200,15 +196,6 @@ class KafkaTraceContextTest {
         for (int i = 0; i < 5; i++) {
             context.emit(new JsonMessage(prefix + "-" + i, Instant.now(), null, Map.of("n", i)));
         }
-    }
-
-    /** The one span named {@code name} whose parent is {@code parent}. */
-    private static Span only(RecordingTracing tracing, String name, Span parent) {
-        List<Span> found = named(tracing, name).stream()
-                .filter(s -> parent.spanId().equals(s.parentId()))
-                .toList();
-        assertThat(found).as("%s under %s: %s", name, parent, tracing.spans()).hasSize(1);
-        return found.getFirst();
     }
 
     @Test
@@ -254,7 +241,7 @@ class KafkaTraceContextTest {
         assertThat(in.outputPort("kafka_in", "out_records").counters().errorsTotal())
                 .isZero();
         // only the two valid sampled ones continue their trace (a later version's extra fields are allowed)
-        assertThat(named(receiving, "store")).hasSize(2).allSatisfy(s -> {
+        assertThat(receiving.allNamed("store")).hasSize(2).allSatisfy(s -> {
             assertThat(s.traceId()).isEqualTo(trace);
             assertThat(s.parentId()).isEqualTo(span);
         });
