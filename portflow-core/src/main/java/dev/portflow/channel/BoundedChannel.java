@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * in a {@link ProducerGate} that the receiver signals only when someone waits. See those classes
  * for why no wake-up is lost.
  */
-public final class BoundedChannel<T> extends ChannelReceiverScratch {
+public final class BoundedChannel<T> extends ChannelPad3 {
 
     /** Outcome codes of {@link #offer}. */
     public static final int OFFERED = 0;
@@ -85,10 +85,6 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      * their CASes on head would have serialised them).
      */
     private final @Nullable ReentrantLock evictionLock;
-
-    // With several consumers head also counts evictions. Written by the receiver only (release,
-    // after the head CAS it counts), read by observers (acquire/opaque).
-    private long receivedByReceiver;
 
     /**
      * @param capacity      maximum number of buffered messages, at least 1
@@ -290,7 +286,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
                 // Release, after the CAS on head that took e: an observer that reads this count
                 // (acquire) also sees head at or past it. snapshot() relies on it; a plain store
                 // on x86, as the opaque store it replaces.
-                RECEIVED.setRelease(this, receivedByReceiver + 1);
+                setReceivedRelease(receivedByReceiver + 1);
             }
             return e;
         }
@@ -490,7 +486,7 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
             // (CAS) and then counts itself (release store / LongAdder CAS). Reading the counters
             // (acquire) before head gives received + evicted <= head, with equality exactly when no
             // removal below head is uncounted. With one receiver head is the received count.
-            long received = multiConsumer ? (long) RECEIVED.getAcquire(this) : 0L;
+            long received = multiConsumer ? receivedAcquire() : 0L;
             long evictedNow = multiConsumer ? evicted.sum() : 0L;
             long h = headVolatile();
             long t = tailVolatile();
@@ -528,10 +524,6 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
         // With evicting producers head counts evictions too, and an eviction's counter lags its CAS:
         // the receiver's own count is exact and monotonic.
         return multiConsumer ? receivedOpaque() : headVolatile();
-    }
-
-    private long receivedOpaque() {
-        return (long) RECEIVED.getOpaque(this);
     }
 
     /** Total messages evicted by {@code DROP_OLDEST}. */
@@ -639,15 +631,5 @@ public final class BoundedChannel<T> extends ChannelReceiverScratch {
      */
     public boolean awaitRoom(long deadlineNanos) throws InterruptedException {
         return gate.await(this, deadlineNanos);
-    }
-
-    private static final VarHandle RECEIVED;
-
-    static {
-        try {
-            RECEIVED = MethodHandles.lookup().findVarHandle(BoundedChannel.class, "receivedByReceiver", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

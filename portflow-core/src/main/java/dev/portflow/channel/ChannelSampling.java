@@ -6,9 +6,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which messages a timed channel times exactly: state written by producers only at timed positions
- * (about one message in {@code S}), on its own cache line after {@code tail}'s, so the producers'
- * every-message reads of it stay cache hits. Then the receiving thread's per-message scratch, padded
- * off the lines producers read on every offer. See {@code docs/metrics-fast-path.md}.
+ * (about one message in {@code S}), after {@code tail}'s padding (HotSpot puts the int {@code
+ * sampleMask} in the object header's spare 4 bytes), away from the receiver's lines, so the
+ * producers' every-message reads of it stay cache hits. Then the receiving thread's per-message
+ * scratch, padded off the lines producers read on every offer. See {@code docs/metrics-fast-path.md}
+ * and {@code ChannelLayoutTest}, which checks the layout.
  */
 abstract class ChannelSampling extends ChannelTail {
 
@@ -89,13 +91,51 @@ abstract class ChannelSampling extends ChannelTail {
     }
 }
 
-/** The receiving thread's stamps of the message it polled last: written per message, padded off the producers' lines. */
+/**
+ * The receiving thread's stamps and trace context of the message it polled last, and its count of
+ * received messages (several consumers only): written per message, padded off the producers' lines
+ * on both sides (ChannelSampling's padding before, ChannelPad3's after). The padding after must be a
+ * class of its own: HotSpot lays out a class's reference fields after its longs, so padding declared
+ * here would come before {@code polledContext}, which would then share a line with BoundedChannel's
+ * fields that every offer reads (a traced pipeline ran at half the rate of an untraced one until this
+ * was split: docs/channel-design.md).
+ */
 abstract class ChannelReceiverScratch extends ChannelSampling {
+    private static final VarHandle RECEIVED;
+
+    static {
+        try {
+            RECEIVED = MethodHandles.lookup()
+                    .findVarHandle(ChannelReceiverScratch.class, "receivedByReceiver", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // With several consumers head also counts evictions: the receiver's own count. Written by the
+    // receiver only (release, after the head CAS it counts), read by observers (acquire/opaque).
+    long receivedByReceiver;
+
     long polledEnqueuedAt;
     long polledOriginAt;
 
     @Nullable
     Object polledContext;
 
+    final void setReceivedRelease(long value) {
+        RECEIVED.setRelease(this, value);
+    }
+
+    final long receivedAcquire() {
+        return (long) RECEIVED.getAcquire(this);
+    }
+
+    final long receivedOpaque() {
+        return (long) RECEIVED.getOpaque(this);
+    }
+}
+
+abstract class ChannelPad3 extends ChannelReceiverScratch {
+    int u; // fills the 4 bytes after polledContext, where the JVM would otherwise place a subclass int
     long u00, u01, u02, u03, u04, u05, u06, u07, u08, u09, u10, u11, u12, u13, u14, u15;
 }
