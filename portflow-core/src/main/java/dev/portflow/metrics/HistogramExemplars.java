@@ -20,7 +20,9 @@ public final class HistogramExemplars {
     HistogramExemplars() {}
 
     void offer(long nanos, TraceContext context, long epochMillis) {
-        latest.set(
+        // release, not volatile: a scrape (volatile get) needs to see a whole exemplar, not the
+        // latest one at once, and a volatile store would fence the traced message's stage
+        latest.setRelease(
                 LatencyHistogram.bucketIndex(Math.max(0, nanos)),
                 new Exemplar(Math.max(0, nanos), context.traceId(), context.spanId(), epochMillis));
     }

@@ -53,6 +53,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
     private final long slowAfterNanos;
     private final LateTraceLimit lateLimit;
     private final Traceparents traceparents;
+    private final SpanNames names = new SpanNames();
 
     OpenTelemetryMessageTracer(
             Tracer tracer, String pipeline, Ticker ticker, TracingSettings settings, Traceparents traceparents) {
@@ -82,7 +83,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
 
     /** The entry span of a message head sampling (or its caller) picked, continuing {@code caller}'s trace if any. */
     private @Nullable StageSpan entry(String component, @Nullable SpanContext caller, long originNanos) {
-        SpanBuilder builder = span("enter " + component, SpanKind.PRODUCER, component, originNanos);
+        SpanBuilder builder = span(names.entryName(component), SpanKind.PRODUCER, component, originNanos);
         if (caller == null) {
             builder.setNoParent();
         } else {
@@ -107,8 +108,8 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
 
     @Override
     public StageSpan stage(TraceContext parent, String component, String port, long enqueuedNanos, long receivedNanos) {
-        Context parentContext = Context.root().with(Span.wrap(spanContext(parent)));
-        span("wait " + component + "." + port, SpanKind.INTERNAL, component, enqueuedNanos)
+        Context parentContext = parentContext(parent);
+        span(names.waitName(component, port), SpanKind.INTERNAL, component, enqueuedNanos)
                 .setParent(parentContext)
                 .setAttribute(PORT, port)
                 .startSpan()
@@ -120,13 +121,17 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         return new OpenTelemetryStageSpan(stage, clock);
     }
 
-    /** The OpenTelemetry span context of {@code context}: its own, or one made from its ids (carried over a wire). */
-    private static SpanContext spanContext(TraceContext context) {
-        if (context instanceof OpenTelemetryTraceContext ours) {
-            return ours.spanContext();
+    /**
+     * The OpenTelemetry context whose span is {@code parent}: the span itself when it is one of ours,
+     * or one made from its ids (a context carried over a wire).
+     */
+    private static Context parentContext(TraceContext parent) {
+        if (parent instanceof OpenTelemetryTraceContext ours) {
+            return ours.asParent();
         }
-        return SpanContext.createFromRemoteParent(
-                context.traceId(), context.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+        return Context.root()
+                .with(Span.wrap(SpanContext.createFromRemoteParent(
+                        parent.traceId(), parent.spanId(), TraceFlags.getSampled(), TraceState.getDefault())));
     }
 
     @Override
@@ -145,8 +150,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         if (!recording) {
             return null;
         }
-        return stage(
-                new OpenTelemetryTraceContext(before.getSpanContext()), component, port, enqueuedNanos, receivedNanos);
+        return stage(new OpenTelemetryTraceContext(before), component, port, enqueuedNanos, receivedNanos);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class OpenTelemetryStageSpan implements StageSpan {
 
     OpenTelemetryStageSpan(Span span, EpochClock clock) {
         this.span = span;
-        this.context = new OpenTelemetryTraceContext(span.getSpanContext());
+        this.context = new OpenTelemetryTraceContext(span);
         this.clock = clock;
     }
 
