@@ -33,13 +33,11 @@ public final class NanoWallClock {
     private NanoWallClock() {}
 
     private static void calibrate() {
-        long before = System.nanoTime();
-        Instant wall = Instant.now();
-        long after = System.nanoTime();
-        // The wall clock was read somewhere in [before, after]; the midpoint errs by at most half
-        // of it (nanoseconds, unless this thread was descheduled right there).
-        offsetNanos = epochNanos(wall) - (before + (after - before) / 2);
-        calibratedAt = after;
+        // bracketed, the narrowest of a few tries: one pair read across a descheduling would put
+        // every mapped time off by as much until the next calibration
+        ClockOffset offset = ClockOffset.measure(System::nanoTime, () -> epochNanos(Instant.now()));
+        offsetNanos = offset.nanos();
+        calibratedAt = offset.measuredAt();
     }
 
     /** {@code instant} on the nanoTime scale; {@code nowNanos} is a recent {@code System.nanoTime()}. */

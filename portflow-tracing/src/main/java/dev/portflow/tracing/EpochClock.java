@@ -1,5 +1,6 @@
 package dev.portflow.tracing;
 
+import dev.portflow.time.ClockOffset;
 import dev.portflow.time.Ticker;
 
 /**
@@ -22,47 +23,22 @@ final class EpochClock {
     /** How long an offset is used before it is measured again: 5 s. */
     static final long REFRESH_NANOS = 5_000_000_000L;
 
-    private static final int MEASURE_TRIES = 10;
-    private static final long GOOD_ENOUGH_NANOS = 2_000L; // a bracket this narrow: stop trying
-
-    /** An offset and the ticker reading it was measured at. */
-    private record Offset(long nanos, long measuredAt) {}
-
     private final Ticker ticker;
-    private volatile Offset offset;
+    private volatile ClockOffset offset;
 
     EpochClock(Ticker ticker) {
         this.ticker = ticker;
         this.offset = measure(ticker);
     }
 
-    /**
-     * The offset, from the narrowest of a few bracketed tries: the wall clock was read somewhere between
-     * two ticker readings, so the midpoint errs by at most half their distance. One unbracketed pair
-     * was off by 0.1-11 ms in a fresh process (the first wall-clock read loads classes, or the thread is
-     * descheduled between the two reads), which shifted every span late until the next measurement.
-     */
-    private static Offset measure(Ticker ticker) {
-        long bestWidth = Long.MAX_VALUE;
-        long bestOffset = 0L;
-        long at = 0L;
-        for (int i = 0; i < MEASURE_TRIES && bestWidth > GOOD_ENOUGH_NANOS; i++) {
-            long before = ticker.read();
-            long wall = ticker.wallNanos();
-            long after = ticker.read();
-            long width = after - before;
-            if (width < bestWidth) {
-                bestWidth = width;
-                bestOffset = wall - (before + width / 2);
-                at = after;
-            }
-        }
-        return new Offset(bestOffset, at);
+    /** The ticker's offset to its wall clock, bracketed (ClockOffset). */
+    private static ClockOffset measure(Ticker ticker) {
+        return ClockOffset.measure(ticker::read, ticker::wallNanos);
     }
 
     /** {@code reading} (a value of the ticker) in nanoseconds since the epoch. */
     long epochNanos(long reading) {
-        Offset current = offset;
+        ClockOffset current = offset;
         if (reading - current.measuredAt() > REFRESH_NANOS) {
             current = measure(ticker); // racy on purpose: two threads measuring at once store equal offsets
             offset = current;
