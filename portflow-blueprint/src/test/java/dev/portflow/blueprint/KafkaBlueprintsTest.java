@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portflow.blueprint.model.Blueprint;
 import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.EmbeddedKafkaExtension;
 import dev.portflow.runtime.DrainReport;
 import java.io.IOException;
 import java.net.URI;
@@ -34,10 +35,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,24 +53,12 @@ class KafkaBlueprintsTest {
     private static final int COUNT = 200;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /** generator(count 200) -[kafka]-> jsonl_sink, on a fresh topic. */
     private static Blueprint blueprint(Path dir, String pipeline, String topic) throws IOException {
-        Path file = Files.writeString(
-                dir.resolve(pipeline + ".yaml"), """
+        Path file = Files.writeString(dir.resolve(pipeline + ".yaml"), """
                 name: %s
                 kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50, prefetch: 64}
                 components:
@@ -78,7 +66,8 @@ class KafkaBlueprintsTest {
                   - {name: out, recipe: jsonl_sink, config: {path: out.jsonl, flush_ms: 20}}
                 connections:
                   - {from: gen.out_x, to: out.in_x, transport: kafka, topic: %s}
-                """.formatted(pipeline, kafka.bootstrapServers(), COUNT, topic));
+                """.formatted(
+                        pipeline, KAFKA.broker().bootstrapServers(), COUNT, topic));
         return Blueprints.load(file);
     }
 
@@ -105,7 +94,7 @@ class KafkaBlueprintsTest {
     @Test
     void bothEndsInOneProcessGoThroughTheTopic(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("one");
-        kafka.createTopic(topic, 1);
+        KAFKA.broker().createTopic(topic, 1);
         Blueprint b = blueprint(dir, "one", topic);
         Path out = dir.resolve("out.jsonl");
         try (Assembly assembly =
@@ -131,7 +120,7 @@ class KafkaBlueprintsTest {
     @Test
     void twoAssembliesSplitWithOnlyShareTheTopicAndKeepTheMetricNames(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("split");
-        kafka.createTopic(topic, 1);
+        KAFKA.broker().createTopic(topic, 1);
         Blueprint b = blueprint(dir, "split", topic);
         Path out = dir.resolve("out.jsonl");
         try (Assembly receiving = Blueprints.assemble(
@@ -193,7 +182,8 @@ class KafkaBlueprintsTest {
     }
 
     private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()));
     }
 
     private static int partitionsOf(Admin admin, String topic) throws Exception {
@@ -220,7 +210,7 @@ class KafkaBlueprintsTest {
                   - {from: gen.out_x, to: tag.in_x}
                   - {from: tag.out_x, to: out.in_x, transport: kafka, topic: %s%s}
                 """.formatted(
-                        pipeline, kafka.bootstrapServers(), COUNT, topic, options));
+                        pipeline, KAFKA.broker().bootstrapServers(), COUNT, topic, options));
         return Blueprints.load(file);
     }
 
@@ -240,7 +230,7 @@ class KafkaBlueprintsTest {
 
         try (Admin admin = admin();
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
                         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             assertThat(partitionsOf(admin, topic)).isEqualTo(3);

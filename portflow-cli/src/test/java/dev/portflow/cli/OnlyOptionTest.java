@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,9 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,19 +29,8 @@ class OnlyOptionTest {
 
     private static final int COUNT = 100;
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static CliRun run(String... args) {
         return CliRun.of(args);
@@ -114,9 +103,9 @@ class OnlyOptionTest {
     @Test
     void oneBlueprintRunsAsTwoProcessesJoinedByKafka(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("cli");
-        kafka.createTopic(topic, 1);
-        Path blueprint =
-                Files.writeString(dir.resolve("spread.yaml"), """
+        KAFKA.broker().createTopic(topic, 1);
+        Path blueprint = Files.writeString(
+                dir.resolve("spread.yaml"), """
                 name: spread
                 kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50}
                 components:
@@ -124,7 +113,7 @@ class OnlyOptionTest {
                   - {name: out, recipe: jsonl_sink, config: {path: out.jsonl, flush_ms: 20}}
                 connections:
                   - {from: gen.out_x, to: out.in_x, transport: kafka, topic: %s}
-                """.formatted(kafka.bootstrapServers(), COUNT, topic));
+                """.formatted(KAFKA.broker().bootstrapServers(), COUNT, topic));
         Path log = dir.resolve("receiver.log");
         Process receiver =
                 PortflowProcess.start(dir, log, "run", blueprint.toString(), "--only", "out", "--port", "0").process;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.EmbeddedKafkaExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,26 +53,15 @@ class SharedStageKafkaTest {
 
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void processesShareTheStageAndARestartedInstanceGetsItsPartitionsBackAtOnce(@TempDir Path dir) throws Exception {
         TestPostgres.require();
         String table = "shared_" + Long.toHexString(System.nanoTime());
         String topic = EmbeddedKafkaBroker.uniqueTopic("shared");
-        kafka.createTopic(topic, PARTITIONS);
+        KAFKA.broker().createTopic(topic, PARTITIONS);
         Path blueprint = Files.writeString(dir.resolve("shared.yaml"), """
                 name: shared
                 kafka:
@@ -90,7 +79,12 @@ class SharedStageKafkaTest {
                   - {from: api.out_requests, to: work.in_orders, transport: kafka, topic: %s, buffer_size: 100000}
                   - {from: work.out_orders, to: store.in_orders, buffer_size: 16}
                 """.formatted(
-                kafka.bootstrapServers(), TestPostgres.URL, TestPostgres.USER, TestPostgres.PASSWORD, table, topic));
+                        KAFKA.broker().bootstrapServers(),
+                        TestPostgres.URL,
+                        TestPostgres.USER,
+                        TestPostgres.PASSWORD,
+                        table,
+                        topic));
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Map<String, Stage> stages = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.portflow.component.Emitter;
 import dev.portflow.component.Transformer;
 import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.EmbeddedKafkaExtension;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.tracing.OtlpTestReceiver;
 import dev.portflow.tracing.OtlpTestReceiver.ReceivedSpan;
@@ -40,10 +41,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -145,7 +145,8 @@ public class TracedKafkaHopProcessTest {
     /** The receiving side's consumer group: {@code portflow.<pipeline>.<component>.<port>}. */
     private static final String GROUP = "portflow.hop.store.in_orders";
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /**
      * The stage made to stall: holds each message for its {@code stall_ms} field (0 when it has none), then
@@ -189,26 +190,13 @@ public class TracedKafkaHopProcessTest {
         }
     }
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void aTracedRequestsSpansTileItsAgeAcrossTheKafkaHopAndItsExemplarsNameIt(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("hop");
-        kafka.createTopic(topic, 1);
+        KAFKA.broker().createTopic(topic, 1);
         int senderPort = PortflowProcess.freePort();
         int receiverPort = PortflowProcess.freePort();
-        Path blueprint = Files.writeString(
-                dir.resolve("hop.yaml"), """
+        Path blueprint = Files.writeString(dir.resolve("hop.yaml"), """
                 name: hop
                 kafka: {bootstrap_servers: "%s", lag_refresh_ms: 50}
                 tracing: {sample_ratio: 0.0, slow_ms: 60000}
@@ -221,12 +209,14 @@ public class TracedKafkaHopProcessTest {
                   - {from: api.out_requests, to: stall.in_orders}
                   - {from: stall.out_orders, to: map.in_orders}
                   - {from: map.out_orders, to: store.in_orders, transport: kafka, topic: %s}
-                """.formatted(kafka.bootstrapServers(), Stall.class.getName(), topic));
+                """.formatted(
+                        KAFKA.broker().bootstrapServers(), Stall.class.getName(), topic));
         try (OtlpTestReceiver otlp = OtlpTestReceiver.start();
                 HttpClient client = HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(2))
                         .build();
-                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+                Admin admin =
+                        Admin.create(Map.of("bootstrap.servers", KAFKA.broker().bootstrapServers()));
                 PortflowProcess sender = start(dir, blueprint, otlp, "sender", "api,stall,map", senderPort);
                 PortflowProcess receiver = start(dir, blueprint, otlp, "receiver", "store", receiverPort)) {
             sender.awaitReady(senderPort);
@@ -384,7 +374,7 @@ public class TracedKafkaHopProcessTest {
      */
     private static Map<String, Long> producedAtByTrace(String topic, int count) {
         Map<String, Object> config = Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
+                "bootstrap.servers", KAFKA.broker().bootstrapServers(),
                 "key.deserializer", ByteArrayDeserializer.class.getName(),
                 "value.deserializer", ByteArrayDeserializer.class.getName(),
                 "auto.offset.reset", "earliest",

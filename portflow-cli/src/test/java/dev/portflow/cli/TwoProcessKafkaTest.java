@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
+import dev.portflow.kafka.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +29,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,19 +54,8 @@ class TwoProcessKafkaTest {
     private static final int REQUESTS_PER_CLIENT = 100;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void everyAcceptedIdIsStoredExactlyOnceAcrossASigkilledReceiver(@TempDir Path tmp) throws Exception {
@@ -105,7 +94,7 @@ class TwoProcessKafkaTest {
     /** One scenario: empty when every accepted id is stored exactly once, else what went wrong. */
     private static Optional<String> once(Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("orders");
-        kafka.createTopic(topic, 3);
+        KAFKA.broker().createTopic(topic, 3);
         Path database = dir.resolve("orders-db");
         Path blueprint = Files.writeString(dir.resolve("orders.yaml"), """
                 name: orders
@@ -129,7 +118,7 @@ class TwoProcessKafkaTest {
                   - {from: enrich.out_orders, to: slow.in_orders, buffer_size: 64}
                   - {from: slow.out_orders, to: store.in_orders, buffer_size: 64}
                 """.formatted(
-                        kafka.bootstrapServers(), WORKERS, WORKERS, WORKERS, database, topic));
+                        KAFKA.broker().bootstrapServers(), WORKERS, WORKERS, WORKERS, database, topic));
         int portA = PortflowProcess.freePort();
         int portB = PortflowProcess.freePort();
         HttpClient client =
@@ -261,7 +250,7 @@ class TwoProcessKafkaTest {
         StringBuilder found = new StringBuilder();
         java.util.Map<String, Object> config = java.util.Map.of(
                 "bootstrap.servers",
-                kafka.bootstrapServers(),
+                KAFKA.broker().bootstrapServers(),
                 "key.deserializer",
                 org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
                 "value.deserializer",
@@ -299,7 +288,7 @@ class TwoProcessKafkaTest {
             }
         }
         try (var admin = org.apache.kafka.clients.admin.Admin.create(
-                java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                java.util.Map.of("bootstrap.servers", KAFKA.broker().bootstrapServers()))) {
             var groups = admin.listGroups().all().get();
             for (var group : groups) {
                 var offsets = admin.listConsumerGroupOffsets(group.groupId())
