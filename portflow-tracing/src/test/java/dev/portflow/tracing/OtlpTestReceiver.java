@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -164,22 +166,16 @@ public final class OtlpTestReceiver implements AutoCloseable {
      */
     public List<ReceivedMetric> awaitMetrics(Predicate<List<ReceivedMetric>> done, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<ReceivedMetric> now = metrics();
-            if (done.test(now)) {
-                return now;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the metrics received did not arrive within " + timeout + "; received: "
-                        + now.stream()
-                                .map(ReceivedMetric::name)
-                                .distinct()
-                                .sorted()
-                                .toList());
-            }
-            Thread.sleep(20);
-        }
+        return awaitUntil(
+                this::metrics,
+                done,
+                timeout,
+                "metrics",
+                now -> now.stream()
+                        .map(ReceivedMetric::name)
+                        .distinct()
+                        .sorted()
+                        .toList());
     }
 
     /**
@@ -215,15 +211,31 @@ public final class OtlpTestReceiver implements AutoCloseable {
      * @throws AssertionError with the spans received when they never do
      */
     public List<ReceivedSpan> await(Predicate<List<ReceivedSpan>> done, Duration timeout) throws InterruptedException {
+        return awaitUntil(
+                this::spans,
+                done,
+                timeout,
+                "spans",
+                now -> now.stream().map(ReceivedSpan::name).toList());
+    }
+
+    /** Polls {@code received} every 20 ms until {@code done} holds, or fails after {@code timeout} naming what came. */
+    private static <T> List<T> awaitUntil(
+            Supplier<List<T>> received,
+            Predicate<List<T>> done,
+            Duration timeout,
+            String what,
+            Function<List<T>, Object> describe)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<ReceivedSpan> now = spans();
+            List<T> now = received.get();
             if (done.test(now)) {
                 return now;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the spans received did not arrive within " + timeout + "; received: "
-                        + now.stream().map(ReceivedSpan::name).toList());
+                throw new AssertionError("the " + what + " received did not arrive within " + timeout + "; received: "
+                        + describe.apply(now));
             }
             Thread.sleep(20);
         }
