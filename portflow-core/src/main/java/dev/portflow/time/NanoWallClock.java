@@ -78,7 +78,7 @@ public final class NanoWallClock {
     }
 
     /** Epoch nanoseconds of {@code instant}, saturating far outside ±292 years. */
-    static long epochNanos(Instant instant) {
+    public static long epochNanos(Instant instant) {
         long seconds = instant.getEpochSecond();
         if (seconds > 9_223_372_035L) {
             return Long.MAX_VALUE;

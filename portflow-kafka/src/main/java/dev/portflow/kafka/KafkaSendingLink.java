@@ -154,7 +154,9 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
                 headers.add(PRODUCED_AT, Long.toString(now.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
                 // its wait span starts here: to the millisecond it could start before the span that sent it
                 headers.remove(PRODUCED_AT_NANOS);
-                headers.add(PRODUCED_AT_NANOS, Long.toString(epochNanos(now)).getBytes(StandardCharsets.US_ASCII));
+                headers.add(
+                        PRODUCED_AT_NANOS,
+                        Long.toString(NanoWallClock.epochNanos(now)).getBytes(StandardCharsets.US_ASCII));
                 headers.remove(Traceparent.HEADER); // the link's, not one a codec may have added
                 headers.add(Traceparent.HEADER, context.traceparent().getBytes(StandardCharsets.US_ASCII));
             }
@@ -197,11 +199,6 @@ final class KafkaSendingLink<T> implements RemoteLink<T> {
             throw failure(refused);
         }
         return Offer.ACCEPTED;
-    }
-
-    /** {@code instant} in nanoseconds since the epoch (until the year 2262). */
-    static long epochNanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     private KafkaTransportException failure(Exception e) {
