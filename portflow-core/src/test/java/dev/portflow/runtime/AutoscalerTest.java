@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -144,6 +145,7 @@ class AutoscalerTest {
     /** A CPU-bound stage on 2 cores stops widening at 3 workers at most, and says why. */
     @Test
     void aCpuBoundStageStopsWideningWhenMoreWorkersDoNotHelp() throws Exception {
+        long perMillisecond = iterationsPerMillisecond();
         Pipeline pipeline = Pipeline.builder("cpu")
                 .source("gen", Integer.class, ctx -> {
                     for (int i = 0; ctx.isRunning(); i++) {
@@ -151,10 +153,10 @@ class AutoscalerTest {
                     }
                 })
                 .transformer("stage", Integer.class, Integer.class, (Integer i, Emitter<Integer> out) -> {
-                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait(); // 1 ms of CPU
-                    }
+                    // about 1 ms of CPU: a fixed amount of work, not a spin until a wall-clock deadline,
+                    // which ends on time even for a thread the OS keeps descheduled and so scaled with
+                    // the workers beyond the cores (2 -> 4 "raised throughput 101 %", a failed run)
+                    burned.addAndGet(work(perMillisecond));
                     out.emit(i);
                 })
                 .sink("sink", Integer.class, i -> {})
@@ -184,6 +186,30 @@ class AutoscalerTest {
         } finally {
             pipeline.drain(Duration.ofSeconds(30));
         }
+    }
+
+    /** Where {@link #work}'s results go, so the JIT cannot drop the work. */
+    private final AtomicLong burned = new AtomicLong();
+
+    /** {@code iterations} steps of a linear congruential generator: CPU work that takes no memory. */
+    private static long work(long iterations) {
+        long x = iterations;
+        for (long k = 0; k < iterations; k++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+        }
+        return x;
+    }
+
+    /** How many {@link #work} iterations take about 1 ms on this machine (the fastest of a few warmed-up tries). */
+    private long iterationsPerMillisecond() {
+        long iterations = 1_000_000;
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            burned.addAndGet(work(iterations));
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        return Math.max(1, iterations * TimeUnit.MILLISECONDS.toNanos(1) / Math.max(1, best));
     }
 
     private static void sleepUntil(long origin, int seconds) throws InterruptedException {
