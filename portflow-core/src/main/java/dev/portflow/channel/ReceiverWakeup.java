@@ -14,27 +14,27 @@ import org.jspecify.annotations.Nullable;
  * fence in between, so at least one of them sees the other. Only the producer that wins the CAS on
  * {@code waiter} pays for {@code unpark}: a burst of sends to a parked receiver costs one wake-up
  * (the receiver then drains everything that arrived in a batch).
+ *
+ * <p>Producers read {@code waiter} on every send and the receiver writes it whenever it is about to
+ * park, so it sits alone between two 128-byte paddings (this class's fields after it, {@code
+ * ReceiverWakeupPad0}'s before): a small object allocated next to the receiving port's per-message
+ * fields would otherwise share their cache line, and every message the receiver counts would cost the
+ * producers a cache miss on their next send.
  */
-public final class ReceiverWakeup {
+public final class ReceiverWakeup extends ReceiverWakeupWaiter {
 
     private static final VarHandle WAITER;
 
+    @SuppressWarnings("unused") // padding: see the class comment
+    private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+
     static {
         try {
-            WAITER = MethodHandles.lookup().findVarHandle(ReceiverWakeup.class, "waiter", Thread.class);
+            WAITER = MethodHandles.lookup().findVarHandle(ReceiverWakeupWaiter.class, "waiter", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /*
-     * The receiver, while it is about to park or parked; null otherwise. Written by the receiver
-     * (volatile store, then the fence in prepareToPark; cleared opaque in cancelPark) and cleared by
-     * the one producer whose CAS wins in signal(), which reads it with a volatile load after its
-     * volatile publication of an element.
-     */
-    @SuppressWarnings("unused") // accessed through WAITER
-    private volatile @Nullable Thread waiter;
 
     /** Called by the receiver before its final re-check of the channels. */
     public void prepareToPark() {
@@ -85,4 +85,25 @@ public final class ReceiverWakeup {
             LockSupport.unpark(t);
         }
     }
+}
+
+/** Padding before {@code waiter} (see ReceiverWakeup). */
+abstract class ReceiverWakeupPad0 {
+    @SuppressWarnings("unused")
+    int p; // takes the header's spare 4 bytes, where HotSpot would otherwise put waiter
+
+    @SuppressWarnings("unused")
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The one field of ReceiverWakeup, between two paddings. */
+abstract class ReceiverWakeupWaiter extends ReceiverWakeupPad0 {
+    /*
+     * The receiver, while it is about to park or parked; null otherwise. Written by the receiver
+     * (volatile store, then the fence in prepareToPark; cleared opaque in cancelPark) and cleared by
+     * the one producer whose CAS wins in signal(), which reads it with a volatile load after its
+     * volatile publication of an element.
+     */
+    @SuppressWarnings("unused") // accessed through WAITER
+    volatile @Nullable Thread waiter;
 }

@@ -98,6 +98,24 @@ class ChannelLayoutTest {
                 .isEmpty();
     }
 
+    /**
+     * Producers read {@code ReceiverWakeup.waiter} on every send: nothing else in that object within
+     * two lines of it, so whatever HotSpot allocates next to it (the receiving port's per-message
+     * fields, at first) is two lines away too.
+     */
+    @Test
+    void theReceiversWaiterHasTwoLinesToItselfOnEachSide() {
+        ClassLayout layout = ClassLayout.parseClass(ReceiverWakeup.class);
+        FieldLayout waiter = layout.fields().stream()
+                .filter(f -> f.name().equals("waiter"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(waiter.offset()).as(layout.toPrintable()).isGreaterThanOrEqualTo(APART);
+        assertThat(layout.instanceSize() - (waiter.offset() + waiter.size()))
+                .as(layout.toPrintable())
+                .isGreaterThanOrEqualTo(APART);
+    }
+
     private static List<FieldLayout> fields() {
         List<FieldLayout> named = new ArrayList<>();
         for (FieldLayout f : ClassLayout.parseClass(BoundedChannel.class).fields()) {
