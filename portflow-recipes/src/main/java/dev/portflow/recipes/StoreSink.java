@@ -60,6 +60,9 @@ public final class StoreSink implements Sink<Object> {
 
     private static final System.Logger LOG = System.getLogger(StoreSink.class.getName());
 
+    /** Tries of the table's creation when other instances create it at the same moment; see createTable. */
+    private static final int CREATE_ATTEMPTS = 3;
+
     private final StoreConfig config;
     private final Path dataDir;
     // Set by setup.
@@ -246,7 +249,7 @@ public final class StoreSink implements Sink<Object> {
     private void prepareTable(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             try {
-                s.execute(create);
+                createTable(s);
             } catch (SQLException e) {
                 throw new SQLException(
                         "store: cannot create table " + table + " in " + shownUrl + ": " + redact(FailureReason.of(e)),
@@ -261,6 +264,28 @@ public final class StoreSink implements Sink<Object> {
                                 + " ingest_time, event_time this recipe writes: " + FailureReason.of(e),
                         e.getSQLState(),
                         e);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's {@code CREATE TABLE IF NOT EXISTS} is not safe against itself: when several
+     * instances of a stage start at once, the one that loses the race to create the table fails with
+     * a unique violation on the catalog ({@code 23505}, "pg_type_typname_nsp_index"),
+     * {@code duplicate_object} ({@code 42710}, "type ... already exists") or {@code duplicate_table}
+     * ({@code 42P07}) although the table now exists. Trying again finds it.
+     */
+    private void createTable(Statement s) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s.execute(create);
+                return;
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                boolean lostTheRace = "23505".equals(state) || "42710".equals(state) || "42P07".equals(state);
+                if (!lostTheRace || attempt == CREATE_ATTEMPTS) {
+                    throw e;
+                }
             }
         }
     }

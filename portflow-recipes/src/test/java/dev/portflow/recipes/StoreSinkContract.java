@@ -174,6 +174,29 @@ abstract class StoreSinkContract {
                         + " exists but does not have the columns id, body, ingest_time, event_time");
     }
 
+    // Several instances of one stage (processes sharing a Kafka topic) start at once and each creates
+    // the table if it is missing. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself:
+    // the loser of the race fails with a unique violation on pg_type (23505) or duplicate_table (42P07).
+    @Test
+    void sinksSetUpAtOnceAllCreateOrFindTheirTable() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String fresh = table + "_" + round;
+            created.add(fresh);
+            assertThat(TestSupport.concurrently(WORKERS, w -> {
+                        StoreSink sink = sink(config(fresh, null));
+                        sink.setup(TestSupport.context("orders", "store"));
+                        try {
+                            sink.accept(TestSupport.json(obj("w", w)));
+                        } finally {
+                            sink.cleanup();
+                        }
+                    }))
+                    .as("setups of %s at once", fresh)
+                    .isEmpty();
+            assertThat(rows(sqlName(fresh))).hasSize(WORKERS);
+        }
+    }
+
     // Workers: N threads call one StoreSink at once. A JDBC connection (and its prepared statement,
     // whose parameters are shared state) is not for concurrent use: each worker needs its own.
     static final int WORKERS = 8;
