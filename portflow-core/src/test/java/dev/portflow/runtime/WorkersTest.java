@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -255,6 +256,61 @@ class WorkersTest {
                 + pipeline.componentSeconds("check", ComponentState.IDLE)
                 + pipeline.componentSeconds("check", ComponentState.BACKPRESSURED);
         assertThat(workerSeconds).as("4 workers x %.2f s of wall time", wall).isBetween(4 * wall * 0.9, 4 * wall);
+    }
+
+    /**
+     * A worker's time counts from when it is started, idle until its thread runs: a virtual thread
+     * waits for a carrier first, and behind CPU-bound threads that never block it can wait for seconds.
+     * Uncounted, that wait let a widened stage look fully busy with half its workers never run.
+     */
+    @Test
+    void aWorkerWaitingForACarrierIsIdleFromItsStart() throws Exception {
+        int carriers = Integer.getInteger(
+                "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        CountDownLatch spinning = new CountDownLatch(carriers);
+        AtomicBoolean release = new AtomicBoolean();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<Thread> spinners = new ArrayList<>();
+        for (int i = 0; i < carriers; i++) {
+            // computes without blocking, so it keeps its carrier until released
+            spinners.add(Thread.ofVirtual().start(() -> {
+                spinning.countDown();
+                while (!release.get() && System.nanoTime() < giveUp) {
+                    Thread.onSpinWait();
+                }
+            }));
+        }
+        Pipeline pipeline = null;
+        try {
+            spinning.await();
+            pipeline = Pipeline.builder("no-carrier")
+                    .source("ids", Integer.class, ctx -> {
+                        while (ctx.isRunning()) {
+                            Thread.sleep(1);
+                        }
+                    })
+                    .sink("wait", Integer.class, i -> {})
+                    .connect("ids.out_ids", "wait.in_ids")
+                    .workers("wait", 3)
+                    .build()
+                    .start();
+            long started = System.nanoTime();
+            Thread.sleep(400);
+            double idle = pipeline.componentSeconds("wait", ComponentState.IDLE);
+            double waited = (System.nanoTime() - started) / 1e9;
+            assertThat(idle)
+                    .as("3 workers that never got a carrier, for %.2f s", waited)
+                    .isGreaterThanOrEqualTo(3 * 0.4);
+            assertThat(pipeline.componentSeconds("wait", ComponentState.BUSY)).isZero();
+        } finally {
+            release.set(true);
+            for (Thread t : spinners) {
+                t.join();
+            }
+            if (pipeline != null) {
+                pipeline.drain(Duration.ofSeconds(20));
+            }
+        }
     }
 
     /** A forced stop counts every worker's message as left, exactly. */
