@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * meters on a {@code PrometheusMeterRegistry}: full SPEC metrics), {@code portflow_nometrics}
  * (connections {@code timed(false)}, default registry: exact counters only), {@code portflow_traced}
  * (as {@code portflow_metrics}, plus OpenTelemetry tracing of 1 % of the messages; not in the default
- * list: {@code -p variant=portflow_metrics,portflow_traced}), {@code reactor}
+ * list: {@code -p variant=portflow_metrics,portflow_traced}; {@code portflow_traced_none} samples
+ * nothing, {@code portflow_traced_simple} and {@code portflow_traced_noproc} change the span processor,
+ * see {@link PortflowRig#tracedSimple}), {@code reactor}
  * ({@code publishOn} boundaries on single-thread schedulers), {@code pekko} ({@code .async} islands
  * with {@code .buffer(1024, backpressure)}). How each is built: {@link PortflowRig},
  * {@link ReactorRig}, {@link PekkoRig}.

@@ -45,11 +45,15 @@ interface PeerRig {
             case "portflow_nometrics" -> new PortflowRig(s, messages, false);
             case "portflow_traced" -> PortflowRig.traced(s, messages, 0.01);
             case "portflow_traced_none" -> PortflowRig.traced(s, messages, 0.0); // tracing on, nothing sampled
+            // 1 % sampled, spans exported on the ending thread / built but handed to no processor
+            case "portflow_traced_simple" -> PortflowRig.tracedSimple(s, messages, 0.01, true);
+            case "portflow_traced_noproc" -> PortflowRig.tracedSimple(s, messages, 0.01, false);
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
             default ->
                 throw new IllegalArgumentException(
-                        "variant: portflow_metrics, portflow_nometrics, portflow_traced, reactor or pekko, not "
+                        "variant: portflow_metrics, portflow_nometrics, portflow_traced, portflow_traced_none,"
+                                + " portflow_traced_simple, portflow_traced_noproc, reactor or pekko, not "
                                 + variant);
         };
     }

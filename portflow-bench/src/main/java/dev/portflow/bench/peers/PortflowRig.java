@@ -115,6 +115,24 @@ final class PortflowRig implements PeerRig {
         return new PortflowRig(shape, messages, true, OpenTelemetryTracing.create(sdk, settings));
     }
 
+    /**
+     * As {@link #traced}, with another span processor, to tell the spans' cost from their hand-off's:
+     * {@code processor} true, a {@code SimpleSpanProcessor} (each span turned into its export data and
+     * exported on the thread that ends it; no queue, no thread) into the same dropping exporter;
+     * false, no processor at all (the SDK still builds and ends every sampled span).
+     */
+    static PortflowRig tracedSimple(Shape shape, int messages, double ratio, boolean processor) {
+        var provider = SdkTracerProvider.builder();
+        if (processor) {
+            provider.addSpanProcessor(
+                    io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(SpanExporter.composite()));
+        }
+        OpenTelemetrySdk sdk =
+                OpenTelemetrySdk.builder().setTracerProvider(provider.build()).build();
+        TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
+        return new PortflowRig(shape, messages, true, OpenTelemetryTracing.create(sdk, settings));
+    }
+
     @Override
     public void prepare() {
         if (registry != null) {
