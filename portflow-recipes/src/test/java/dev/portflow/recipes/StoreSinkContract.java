@@ -176,7 +176,8 @@ abstract class StoreSinkContract {
 
     // Several instances of one stage (processes sharing a Kafka topic) start at once and each creates
     // the table if it is missing. PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself:
-    // the loser of the race fails with a unique violation on pg_type (23505) or duplicate_table (42P07).
+    // the loser of the race fails with a unique violation on pg_type (23505), "type ... already exists"
+    // (42710) or duplicate_table (42P07).
     @Test
     void sinksSetUpAtOnceAllCreateOrFindTheirTable() throws Exception {
         for (int round = 0; round < 10; round++) {
