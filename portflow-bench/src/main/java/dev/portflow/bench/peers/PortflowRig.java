@@ -20,7 +20,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,14 +108,11 @@ final class PortflowRig implements PeerRig {
      * exporter that drops them: the cost measured is Portflow's and the SDK's, not a network's.
      */
     static PortflowRig traced(Shape shape, int messages, double ratio) {
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(BatchSpanProcessor.builder(SpanExporter.composite())
-                                .build())
-                        .build())
-                .build();
-        TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
-        return new PortflowRig(shape, messages, true, OpenTelemetryTracing.create(sdk, settings));
+        return traced(
+                shape,
+                messages,
+                ratio,
+                BatchSpanProcessor.builder(SpanExporter.composite()).build());
     }
 
     /**
@@ -122,10 +122,14 @@ final class PortflowRig implements PeerRig {
      * false, no processor at all (the SDK still builds and ends every sampled span).
      */
     static PortflowRig tracedSimple(Shape shape, int messages, double ratio, boolean processor) {
-        var provider = SdkTracerProvider.builder();
-        if (processor) {
-            provider.addSpanProcessor(
-                    io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(SpanExporter.composite()));
+        return traced(shape, messages, ratio, processor ? SimpleSpanProcessor.create(SpanExporter.composite()) : null);
+    }
+
+    /** Traced through an SDK whose only span processor is {@code processor} (none when null). */
+    private static PortflowRig traced(Shape shape, int messages, double ratio, @Nullable SpanProcessor processor) {
+        SdkTracerProviderBuilder provider = SdkTracerProvider.builder();
+        if (processor != null) {
+            provider.addSpanProcessor(processor);
         }
         OpenTelemetrySdk sdk =
                 OpenTelemetrySdk.builder().setTracerProvider(provider.build()).build();
