@@ -17,10 +17,14 @@ module dev.portflow.tracing {
     requires transitive io.opentelemetry.api;
     requires io.opentelemetry.context;
     requires io.opentelemetry.sdk; // OpenTelemetrySdk, shut down by close()
-    requires io.opentelemetry.sdk.common; // CompletableResultCode, Resource
-    requires io.opentelemetry.sdk.trace; // Sampler.alwaysOn()
+    // OpenTelemetryTracing.exporting takes a SpanExporter and a Resource
+    requires transitive io.opentelemetry.sdk.common; // Resource, CompletableResultCode
+    requires transitive io.opentelemetry.sdk.trace; // SpanExporter; BatchSpanProcessor, ReadableSpan, SpanData
     requires io.opentelemetry.sdk.autoconfigure; // fromEnvironment: the OTEL_* variables
     requires io.opentelemetry.sdk.autoconfigure.spi; // ConfigProperties, in its customizers
+
+    // fromEnvironment makes the exporters OTEL_TRACES_EXPORTER names itself (ConfiguredSpanExporters)
+    uses io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 
     exports dev.portflow.tracing;
 }

@@ -12,7 +12,12 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.resources.ResourceBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessorBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +42,14 @@ import org.jspecify.annotations.Nullable;
  *       {@code OTEL_SERVICE_NAME} (default {@code portflow}, or the name given), through a batch span processor
  *       ({@code OTEL_BSP_*}), with no metrics and no logs whatever {@code OTEL_METRICS_EXPORTER} and {@code
  *       OTEL_LOGS_EXPORTER} say. {@link #close()} shuts it down, which exports the spans still in the batch.
+ *   <li>{@link #exporting} hands the spans to an exporter the application made, through a batch span
+ *       processor; {@link #close()} shuts both down.
  *   <li>{@link #create} uses an OpenTelemetry the application already has; closing this leaves it open.
  * </ul>
+ *
+ * <p>The first two record the spans themselves, a fraction of the cost of the SDK's spans, and hand them
+ * straight to the batch processor; with {@link #create} the application's tracer makes them, so its span
+ * processors see them (docs/tracing.md, "What it costs").
  *
  * <p>The SDK's sampler is always {@code always_on}: Portflow decides which messages are traced (the ratio at
  * the entry, slow and failed messages later) and then needs every span of a traced message, since the
@@ -76,22 +89,63 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     private static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
     private static final String DEFAULT_SERVICE_NAME = "portflow";
 
-    private final Tracer tracer;
+    /** What {@code otel.traces.exporter} said, kept while autoconfiguration is told {@code none}: see fromEnvironment. */
+    private static final String TRACES_EXPORTER = "portflow.traces.exporter";
+
+    /** The application's tracer ({@link #create}); null when Portflow records its spans. */
+    private final @Nullable Tracer tracer;
+    /** Where recorded spans go as they end ({@link #fromEnvironment}, {@link #exporting}); null with a tracer. */
+    private final @Nullable SpanProcessor processor;
+
+    private final Resource resource;
     private final TracingSettings settings;
-    private final @Nullable OpenTelemetrySdk owned;
+    /** What {@link #close()} shuts down (and so flushes): the SDK or the processor this built; null for create's. */
+    private final @Nullable Supplier<CompletableResultCode> owned;
+
     private final Traceparents traceparents = new Traceparents();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OpenTelemetryTracing(
-            OpenTelemetry openTelemetry, TracingSettings settings, @Nullable OpenTelemetrySdk owned) {
-        this.tracer = openTelemetry.getTracer(SCOPE);
+            @Nullable Tracer tracer,
+            @Nullable SpanProcessor processor,
+            Resource resource,
+            TracingSettings settings,
+            @Nullable Supplier<CompletableResultCode> owned) {
+        this.tracer = tracer;
+        this.processor = processor;
+        this.resource = resource;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
 
     /** Traces with {@code openTelemetry}, which the caller keeps and closes ({@link #close()} leaves it open). */
     public static OpenTelemetryTracing create(OpenTelemetry openTelemetry, TracingSettings settings) {
-        return new OpenTelemetryTracing(Objects.requireNonNull(openTelemetry, "openTelemetry"), settings, null);
+        Tracer tracer = Objects.requireNonNull(openTelemetry, "openTelemetry").getTracer(SCOPE);
+        return new OpenTelemetryTracing(tracer, null, Resource.getDefault(), settings, null);
+    }
+
+    /**
+     * Traces straight into {@code exporter}: Portflow records the spans itself and hands them to the SDK's
+     * {@code BatchSpanProcessor} (its defaults: export every 5 s or 512 spans, at most 2048 waiting, more are
+     * dropped and never block a stage), as {@link #fromEnvironment} does; no OpenTelemetry SDK is built and the
+     * application's span processors see nothing. The cheapest way to trace (docs/tracing.md, "What it costs").
+     * {@link #close()} exports the spans still waiting and shuts the exporter down.
+     *
+     * @param resource the resource of every span ({@code service.name} and the like)
+     */
+    public static OpenTelemetryTracing exporting(SpanExporter exporter, Resource resource, TracingSettings settings) {
+        SpanProcessor processor = batch(BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter")));
+        return new OpenTelemetryTracing(
+                null, processor, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
+    }
+
+    /**
+     * The batch processor recorded spans go to. It takes every span without asking whether it is sampled (they
+     * all are: Portflow sampled them), so the pipeline's threads never make a span's ids in hex: the export
+     * thread does, when the exporter reads them.
+     */
+    private static BatchSpanProcessor batch(BatchSpanProcessorBuilder builder) {
+        return builder.setExportUnsampledSpans(true).build();
     }
 
     /**
@@ -137,16 +191,74 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         Objects.requireNonNull(serviceName, "serviceName");
         Map<String, String> defaults = new HashMap<>(SDK_DEFAULTS);
         defaults.putAll(properties);
+        AtomicReference<@Nullable Resource> resource = new AtomicReference<>();
+        AtomicReference<@Nullable SpanProcessor> processor = new AtomicReference<>();
+        AtomicBoolean tracesConfigured = new AtomicBoolean(); // not with otel.sdk.disabled
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
-                .addPropertiesCustomizer(config -> SDK_FORCED) // over the environment and system properties too
+                .addPropertiesCustomizer(OpenTelemetryTracing::forced) // over the environment and properties too
                 .addSamplerCustomizer((configured, config) -> alwaysOn(config))
-                .addResourceCustomizer(
-                        (resource, config) -> withDefaults(resource, config, serviceName, serviceInstanceId))
+                .addResourceCustomizer((configured, config) -> {
+                    Resource named = withDefaults(configured, config, serviceName, serviceInstanceId);
+                    resource.set(named);
+                    return named;
+                })
+                .addTracerProviderCustomizer((builder, config) -> {
+                    tracesConfigured.set(true);
+                    // the exporters autoconfiguration was told not to make (see forced), in a batch processor of
+                    // Portflow's that the SDK owns: shutting the SDK down flushes it
+                    SpanExporter exporter = ConfiguredSpanExporters.create(config.getList(TRACES_EXPORTER), config);
+                    if (exporter != null) {
+                        BatchSpanProcessor batch = batch(configured(BatchSpanProcessor.builder(exporter), config));
+                        processor.set(batch);
+                        builder.addSpanProcessor(batch);
+                    }
+                    return builder;
+                })
                 .disableShutdownHook() // close() is the owner's, after the pipeline drained: see docs/tracing.md
                 .build()
                 .getOpenTelemetrySdk();
-        return new OpenTelemetryTracing(sdk, settings, sdk);
+        Resource named = resource.get();
+        if (named == null || !tracesConfigured.get()) { // otel.sdk.disabled: its tracer records nothing
+            return new OpenTelemetryTracing(sdk.getTracer(SCOPE), null, Resource.getDefault(), settings, sdk::shutdown);
+        }
+        // otel.traces.exporter=none: spans are still made (the dashboard's list fills), and go nowhere
+        SpanProcessor recorded = Objects.requireNonNullElse(processor.get(), SpanProcessor.composite());
+        return new OpenTelemetryTracing(null, recorded, named, settings, sdk::shutdown);
+    }
+
+    /**
+     * What the SDK is told whatever the environment says: {@link #SDK_FORCED}, and no trace exporter, the
+     * exporters asked for being kept under {@value #TRACES_EXPORTER}: autoconfiguration would put them behind a
+     * batch processor fed by the SDK's own spans, and Portflow records its spans itself (see {@link
+     * SpanRecorder}) into a batch processor of its own, made from the same {@code otel.bsp.*} settings.
+     */
+    private static Map<String, String> forced(ConfigProperties config) {
+        Map<String, String> forced = new HashMap<>(SDK_FORCED);
+        forced.put(TRACES_EXPORTER, String.join(",", config.getList("otel.traces.exporter")));
+        forced.put("otel.traces.exporter", "none");
+        return forced;
+    }
+
+    /** {@code builder} with the {@code otel.bsp.*} settings there are, as autoconfiguration reads them. */
+    private static BatchSpanProcessorBuilder configured(BatchSpanProcessorBuilder builder, ConfigProperties config) {
+        Duration scheduleDelay = config.getDuration("otel.bsp.schedule.delay");
+        if (scheduleDelay != null) {
+            builder.setScheduleDelay(scheduleDelay);
+        }
+        Integer maxQueue = config.getInt("otel.bsp.max.queue.size");
+        if (maxQueue != null) {
+            builder.setMaxQueueSize(maxQueue);
+        }
+        Integer maxExportBatch = config.getInt("otel.bsp.max.export.batch.size");
+        if (maxExportBatch != null) {
+            builder.setMaxExportBatchSize(maxExportBatch);
+        }
+        Duration timeout = config.getDuration("otel.bsp.export.timeout");
+        if (timeout != null) {
+            builder.setExporterTimeout(timeout);
+        }
+        return builder;
     }
 
     private static Sampler alwaysOn(ConfigProperties config) {
@@ -192,7 +304,16 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
 
     @Override
     public MessageTracer forPipeline(String pipeline, Ticker ticker) {
-        return new OpenTelemetryMessageTracer(tracer, pipeline, ticker, settings, traceparents);
+        EpochClock clock = new EpochClock(ticker);
+        SpanMaker spans = tracer != null
+                ? new TracerSpanMaker(tracer, clock)
+                : new SpanRecorder(Objects.requireNonNull(processor), resource, clock);
+        return new OpenTelemetryMessageTracer(spans, clock, pipeline, ticker, settings, traceparents);
+    }
+
+    /** Exports the recorded spans that wait in the batch now, not at the next schedule (tests). */
+    CompletableResultCode flush() {
+        return processor != null ? processor.forceFlush() : CompletableResultCode.ofSuccess();
     }
 
     /**
@@ -206,7 +327,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         if (owned == null || !closed.compareAndSet(false, true)) {
             return;
         }
-        CompletableResultCode shutdown = owned.shutdown().join(10, TimeUnit.SECONDS);
+        CompletableResultCode shutdown = owned.get().join(10, TimeUnit.SECONDS);
         if (!shutdown.isSuccess()) {
             LOG.log(
                     System.Logger.Level.WARNING,

@@ -56,7 +56,7 @@ class OpenTelemetryTracingTest {
         }
     }
 
-    private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private OpenTelemetrySdk sdk;
 
     @BeforeEach
@@ -73,12 +73,18 @@ class OpenTelemetryTracingTest {
         sdk.close();
     }
 
-    private OpenTelemetryTracing tracing(TracingSettings settings) {
+    /** The tracing under test: spans through the SDK's tracer (see {@link RecordedSpansTracingTest} for the other way). */
+    OpenTelemetryTracing tracing(TracingSettings settings) {
         return OpenTelemetryTracing.create(sdk, settings);
     }
 
+    /** The spans ended so far (the SDK's simple processor exports each as it ends). */
+    List<SpanData> finished() {
+        return exporter.getFinishedSpanItems();
+    }
+
     private Map<String, List<SpanData>> traces() {
-        return exporter.getFinishedSpanItems().stream().collect(Collectors.groupingBy(SpanData::getTraceId));
+        return finished().stream().collect(Collectors.groupingBy(SpanData::getTraceId));
     }
 
     private static SpanData named(List<SpanData> trace, String name) {
@@ -121,7 +127,7 @@ class OpenTelemetryTracingTest {
         long after = System.nanoTime();
 
         Map<String, List<SpanData>> traces = traces();
-        assertThat(traces).as("%s", exporter.getFinishedSpanItems()).hasSize(3);
+        assertThat(traces).as("%s", finished()).hasSize(3);
         for (List<SpanData> trace : traces.values()) {
             assertThat(names(trace))
                     .containsExactlyInAnyOrder("enter gen", "wait work.in_n", "work", "wait store.in_n", "store");
@@ -180,7 +186,7 @@ class OpenTelemetryTracingTest {
                 .build()
                 .start();
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(20))).isTrue();
-        assertThat(exporter.getFinishedSpanItems()).isEmpty();
+        assertThat(finished()).isEmpty();
     }
 
     @Test
@@ -208,7 +214,7 @@ class OpenTelemetryTracingTest {
         List<SpanData> trace = traces().values().stream()
                 .filter(t -> names(t).contains("before sink (slow)"))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no late trace: " + exporter.getFinishedSpanItems()));
+                .orElseThrow(() -> new AssertionError("no late trace: " + finished()));
         assertThat(names(trace)).containsExactlyInAnyOrder("before sink (slow)", "wait sink.in_n", "sink");
         SpanData root = named(trace, "before sink (slow)");
         assertThat(root.getParentSpanContext().isValid()).isFalse();
@@ -216,7 +222,7 @@ class OpenTelemetryTracingTest {
         assertThat(root.getEndEpochNanos() - root.getStartEpochNanos()).isGreaterThanOrEqualTo(60 * MS);
         assertThat(named(trace, "sink").getParentSpanId()).isEqualTo(root.getSpanId());
         assertThat(named(trace, "wait sink.in_n").getParentSpanId()).isEqualTo(root.getSpanId());
-        assertThat(exporter.getFinishedSpanItems()).noneMatch(s -> s.getName().startsWith("enter"));
+        assertThat(finished()).noneMatch(s -> s.getName().startsWith("enter"));
     }
 
     @Test
@@ -254,7 +260,14 @@ class OpenTelemetryTracingTest {
         SpanData check = named(trace, "check");
         assertThat(check.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(check.getStatus().getDescription()).contains("IllegalArgumentException: three");
-        assertThat(check.getEvents()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+        assertThat(check.getEvents()).singleElement().satisfies(e -> {
+            assertThat(e.getName()).isEqualTo("exception");
+            assertThat(e.getAttributes().get(RecordedSpan.EXCEPTION_TYPE))
+                    .isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(e.getAttributes().get(RecordedSpan.EXCEPTION_MESSAGE)).isEqualTo("three");
+            assertThat(e.getAttributes().get(RecordedSpan.EXCEPTION_STACKTRACE))
+                    .startsWith("java.lang.IllegalArgumentException: three");
+        });
         assertThat(named(trace, "dead").getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).traceId()).isEqualTo(check.getTraceId());
@@ -272,7 +285,7 @@ class OpenTelemetryTracingTest {
         assertThat(entry.context().traceparent()).startsWith("00-" + CALLER_TRACE + "-");
         entry.end(Ticker.system().read(), 0L, null);
 
-        SpanData span = exporter.getFinishedSpanItems().getFirst();
+        SpanData span = finished().getFirst();
         assertThat(span.getName()).isEqualTo("enter api");
         assertThat(span.getTraceId()).isEqualTo(CALLER_TRACE);
         assertThat(span.getParentSpanId()).isEqualTo(CALLER_SPAN);
@@ -293,7 +306,7 @@ class OpenTelemetryTracingTest {
                         .forPipeline("api", Ticker.system())
                         .enter("api", unsampled, Ticker.system().read()));
         entry.end(Ticker.system().read(), 0L, null);
-        SpanData span = exporter.getFinishedSpanItems().getFirst();
+        SpanData span = finished().getFirst();
         assertThat(span.getTraceId()).isEqualTo(CALLER_TRACE);
         assertThat(span.getParentSpanId()).isEqualTo(CALLER_SPAN);
         assertThat(span.getSpanContext().isSampled()).isTrue();
@@ -327,7 +340,7 @@ class OpenTelemetryTracingTest {
                     alwaysTracer.enter("api", value, Ticker.system().read()));
             entry.end(Ticker.system().read(), 0L, null);
         }
-        assertThat(exporter.getFinishedSpanItems()).hasSize(malformed.size()).allSatisfy(s -> {
+        assertThat(finished()).hasSize(malformed.size()).allSatisfy(s -> {
             assertThat(s.getParentSpanContext().isValid()).as("a new root").isFalse();
             assertThat(s.getTraceId()).isNotEqualTo(CALLER_TRACE);
         });
@@ -362,7 +375,7 @@ class OpenTelemetryTracingTest {
         StageSpan entry = Objects.requireNonNull(always.enter("gen", counting));
         assertThat(reads.get() - readsBefore).isEqualTo(1);
         entry.end(counting.read(), 0L, null);
-        SpanData span = exporter.getFinishedSpanItems().get(0);
+        SpanData span = finished().get(0);
         assertThat(span.getName()).isEqualTo("enter gen");
         // started at the one reading enter took, ended 1 µs (one reading) later on the same scale
         assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(1_000L);
@@ -377,12 +390,10 @@ class OpenTelemetryTracingTest {
         StageSpan stage = tracer.stage(entry.context(), "work", "in_n", t + MS, t + 2 * MS);
         stage.end(t + 10 * MS, 3_500_000L, null);
         entry.end(t + MS, 0L, null);
-        SpanData work = named(exporter.getFinishedSpanItems(), "work");
+        SpanData work = named(finished(), "work");
         assertThat(work.getAttributes().get(OpenTelemetryStageSpan.BLOCKED_MS)).isEqualTo(3.5);
         assertThat(work.getEndEpochNanos() - work.getStartEpochNanos()).isEqualTo(8 * MS);
-        assertThat(named(exporter.getFinishedSpanItems(), "enter gen")
-                        .getAttributes()
-                        .get(OpenTelemetryStageSpan.BLOCKED_MS))
+        assertThat(named(finished(), "enter gen").getAttributes().get(OpenTelemetryStageSpan.BLOCKED_MS))
                 .isNull();
     }
 }

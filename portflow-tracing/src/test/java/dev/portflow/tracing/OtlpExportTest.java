@@ -1,10 +1,13 @@
 package dev.portflow.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portflow.component.Emitter;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.time.Ticker;
 import dev.portflow.tracing.OtlpTestReceiver.ReceivedSpan;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +190,40 @@ class OtlpExportTest {
                 System.clearProperty("otel.logs.exporter");
                 System.clearProperty("otel.metric.export.interval");
             }
+        }
+    }
+
+    @Test
+    void theExportersOtelTracesExporterNamesAreFoundOrRefusedWithTheOnesThereAre() throws Exception {
+        TracingSettings all = TracingSettings.defaults().withSampleRatio(1.0);
+        assertThatThrownBy(() -> OpenTelemetryTracing.fromEnvironment(all, Map.of("otel.traces.exporter", "zipkin")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Unrecognized value for otel.traces.exporter: zipkin (the exporters here: [otlp])");
+        assertThatThrownBy(() -> OpenTelemetryTracing.fromEnvironment(all, Map.of("otel.traces.exporter", "otlp,none")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("none along with other exporters");
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            // none: traced (the dashboard's list still fills) but nothing exported, even to an endpoint given
+            try (OpenTelemetryTracing none = OpenTelemetryTracing.fromEnvironment(
+                    all, Map.of("otel.traces.exporter", "none", "otel.exporter.otlp.endpoint", receiver.endpoint()))) {
+                run(none, 2);
+            }
+            assertThat(receiver.spans()).isEmpty();
+            try (OpenTelemetryTracing otlp = OpenTelemetryTracing.fromEnvironment(
+                    all,
+                    Map.of("otel.traces.exporter", " otlp ", "otel.exporter.otlp.endpoint", receiver.endpoint()))) {
+                run(otlp, 1);
+            }
+            assertThat(receiver.spans()).hasSize(5);
+        }
+    }
+
+    @Test
+    void aDisabledSdkTracesNothingAndDoesNotFail() {
+        try (OpenTelemetryTracing disabled = OpenTelemetryTracing.fromEnvironment(
+                TracingSettings.defaults().withSampleRatio(1.0), Map.of("otel.sdk.disabled", "true"))) {
+            assertThat(disabled.forPipeline("p", Ticker.system()).enter("api", null, System.nanoTime()))
+                    .isNull();
         }
     }
 }

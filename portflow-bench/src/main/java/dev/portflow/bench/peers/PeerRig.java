@@ -45,15 +45,14 @@ interface PeerRig {
             case "portflow_nometrics" -> new PortflowRig(s, messages, false);
             case "portflow_traced" -> PortflowRig.traced(s, messages, 0.01);
             case "portflow_traced_none" -> PortflowRig.traced(s, messages, 0.0); // tracing on, nothing sampled
-            // 1 % sampled, spans exported on the ending thread / built but handed to no processor
-            case "portflow_traced_simple" -> PortflowRig.tracedSimple(s, messages, 0.01, true);
-            case "portflow_traced_noproc" -> PortflowRig.tracedSimple(s, messages, 0.01, false);
+            case "portflow_traced_tenth" -> PortflowRig.traced(s, messages, 0.001); // 0.1 % sampled
+            case "portflow_traced_sdk" -> PortflowRig.tracedThroughSdk(s, messages, 0.01); // the SDK's spans
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
             default ->
                 throw new IllegalArgumentException(
                         "variant: portflow_metrics, portflow_nometrics, portflow_traced, portflow_traced_none,"
-                                + " portflow_traced_simple, portflow_traced_noproc, reactor or pekko, not "
+                                + " portflow_traced_tenth, portflow_traced_sdk, reactor or pekko, not "
                                 + variant);
         };
     }

@@ -19,11 +19,9 @@ import dev.portflow.tracing.TracingSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,36 +101,32 @@ final class PortflowRig implements PeerRig {
     }
 
     /**
-     * {@code portflow_traced}: full metrics, and OpenTelemetry tracing sampling {@code ratio} of the
-     * messages at the source. The SDK batches the spans (BatchSpanProcessor, as in production) into an
-     * exporter that drops them: the cost measured is Portflow's and the SDK's, not a network's.
+     * {@code portflow_traced}: full metrics, and OpenTelemetry tracing sampling {@code ratio} of the messages
+     * at the source, as {@code portflow run} traces: Portflow records the spans and hands them to the SDK's
+     * batch span processor ({@code OpenTelemetryTracing.exporting}), here into an exporter that drops them: the
+     * cost measured is Portflow's and the SDK's, not a network's.
      */
     static PortflowRig traced(Shape shape, int messages, double ratio) {
-        return traced(
+        TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
+        return new PortflowRig(
                 shape,
                 messages,
-                ratio,
-                BatchSpanProcessor.builder(SpanExporter.composite()).build());
+                true,
+                OpenTelemetryTracing.exporting(SpanExporter.composite(), Resource.getDefault(), settings));
     }
 
     /**
-     * As {@link #traced}, with another span processor, to tell the spans' cost from their hand-off's:
-     * {@code processor} true, a {@code SimpleSpanProcessor} (each span turned into its export data and
-     * exported on the thread that ends it; no queue, no thread) into the same dropping exporter;
-     * false, no processor at all (the SDK still builds and ends every sampled span).
+     * {@code portflow_traced_sdk}: as {@link #traced}, through an OpenTelemetry SDK the application gives
+     * ({@code OpenTelemetryTracing.create}): the SDK's tracer builds every span, its batch span processor
+     * takes them, into the same dropping exporter.
      */
-    static PortflowRig tracedSimple(Shape shape, int messages, double ratio, boolean processor) {
-        return traced(shape, messages, ratio, processor ? SimpleSpanProcessor.create(SpanExporter.composite()) : null);
-    }
-
-    /** Traced through an SDK whose only span processor is {@code processor} (none when null). */
-    private static PortflowRig traced(Shape shape, int messages, double ratio, @Nullable SpanProcessor processor) {
-        SdkTracerProviderBuilder provider = SdkTracerProvider.builder();
-        if (processor != null) {
-            provider.addSpanProcessor(processor);
-        }
+    static PortflowRig tracedThroughSdk(Shape shape, int messages, double ratio) {
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .addSpanProcessor(
+                        BatchSpanProcessor.builder(SpanExporter.composite()).build())
+                .build();
         OpenTelemetrySdk sdk =
-                OpenTelemetrySdk.builder().setTracerProvider(provider.build()).build();
+                OpenTelemetrySdk.builder().setTracerProvider(provider).build();
         TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
         return new PortflowRig(shape, messages, true, OpenTelemetryTracing.create(sdk, settings));
     }
