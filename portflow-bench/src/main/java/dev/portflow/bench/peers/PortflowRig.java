@@ -14,6 +14,7 @@ import dev.portflow.runtime.ComponentInfo;
 import dev.portflow.runtime.DrainReport;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.runtime.PipelineBuilder;
+import dev.portflow.trace.Tracing;
 import dev.portflow.tracing.OpenTelemetryTracing;
 import dev.portflow.tracing.TracingSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -72,7 +73,7 @@ final class PortflowRig implements PeerRig {
     private final Shape shape;
     private final int messages;
     private final boolean metrics;
-    private final @Nullable OpenTelemetryTracing tracing; // portflow_traced only
+    private final @Nullable Tracing tracing; // the portflow_traced variants only
     private final long expectedSum;
     private final PeerMessages.Tally tally = new PeerMessages.Tally();
     private final ConnectionOptions options;
@@ -88,7 +89,7 @@ final class PortflowRig implements PeerRig {
         this(shape, messages, metrics, null);
     }
 
-    private PortflowRig(Shape shape, int messages, boolean metrics, @Nullable OpenTelemetryTracing tracing) {
+    private PortflowRig(Shape shape, int messages, boolean metrics, @Nullable Tracing tracing) {
         this.shape = shape;
         this.messages = messages;
         this.metrics = metrics;
@@ -113,6 +114,31 @@ final class PortflowRig implements PeerRig {
                 messages,
                 true,
                 OpenTelemetryTracing.exporting(SpanExporter.composite(), Resource.getDefault(), settings));
+    }
+
+    /**
+     * {@code portflow_traced_noexport}: as {@link #traced}, with {@code OTEL_TRACES_EXPORTER=none} (here the
+     * system property, which autoconfiguration reads; this JMH fork runs this variant only): the spans are
+     * recorded and handed to no processor, so against {@code portflow_traced} it shows the batch processor's
+     * and its thread's cost.
+     */
+    static PortflowRig tracedNoExport(Shape shape, int messages, double ratio) {
+        System.setProperty("otel.traces.exporter", "none");
+        try {
+            return new PortflowRig(
+                    shape,
+                    messages,
+                    true,
+                    OpenTelemetryTracing.fromEnvironment(
+                            TracingSettings.defaults().withSampleRatio(ratio)));
+        } finally {
+            System.clearProperty("otel.traces.exporter");
+        }
+    }
+
+    /** {@code portflow_traced_hollow}: see {@link HollowTracing}. */
+    static PortflowRig tracedHollow(Shape shape, int messages, double ratio) {
+        return new PortflowRig(shape, messages, true, new HollowTracing(ratio));
     }
 
     /**
@@ -298,8 +324,8 @@ final class PortflowRig implements PeerRig {
         if (registry != null) {
             registry.close();
         }
-        if (tracing != null) {
-            tracing.close();
+        if (tracing instanceof OpenTelemetryTracing openTelemetry) {
+            openTelemetry.close();
         }
     }
 
