@@ -127,19 +127,12 @@ class RecordedSpansTracingTest extends OpenTelemetryTracingTest {
         StageSpan late = Objects.requireNonNull(
                 tracer.late("store", "in_orders", ticker.now - 50_000, ticker.now, ticker.now + 2_000, "slow"));
         late.end(ticker.now + 4_000, 0, null);
-        TraceContext wire = new TraceContext() {
-            @Override
-            public String traceId() {
-                return "4bf92f3577b34da6a3ce929d0e0e4736";
-            }
-
-            @Override
-            public String spanId() {
-                return "00f067aa0ba902b7";
-            }
-        };
+        TraceContext wire = new CarriedIds("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
         tracer.stage(wire, "sink", "in_orders", ticker.now, ticker.now + 1_000).end(ticker.now + 2_000, 0, null);
     }
+
+    /** A context as it arrives over a wire (a Kafka header, a disk record): ids only. */
+    private record CarriedIds(String traceId, String spanId) implements TraceContext {}
 
     /** The spans as comparable text, parents by name, sorted: what both ways must agree on. */
     private static List<String> comparable(List<SpanData> spans) {
