@@ -93,7 +93,7 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
     void endAt(long endEpochNanos) {
         this.endEpochNanos = endEpochNanos;
         this.ended = true;
-        recorder.ended(this);
+        recorder.handOff(this);
     }
 
     // StageSpan: the runtime ends a stage's or an entry's span

@@ -46,7 +46,8 @@ final class SpanRecorder implements SpanMaker {
         return clock.epochNanos(reading);
     }
 
-    void ended(RecordedSpan span) {
+    /** An ended span, to the processor (its queue publishes the span to the export thread). */
+    void handOff(RecordedSpan span) {
         processor.onEnd(span);
     }
 
