@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -92,12 +93,14 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     /** What {@code otel.traces.exporter} said, kept while autoconfiguration is told {@code none}: see fromEnvironment. */
     private static final String TRACES_EXPORTER = "portflow.traces.exporter";
 
-    /** The application's tracer ({@link #create}); null when Portflow records its spans. */
-    private final @Nullable Tracer tracer;
-    /** Where recorded spans go as they end ({@link #fromEnvironment}, {@link #exporting}); null with a tracer. */
+    /**
+     * Each pipeline's span maker, on its clock: the application's tracer ({@link #create}), or Portflow's recorded
+     * spans into {@link #processor} ({@link #fromEnvironment}, {@link #exporting}).
+     */
+    private final Function<EpochClock, SpanMaker> spanMakers;
+    /** Where recorded spans go as they end; null when a tracer makes the spans. */
     private final @Nullable SpanProcessor processor;
 
-    private final Resource resource;
     private final TracingSettings settings;
     /** What {@link #close()} shuts down (and so flushes): the SDK or the processor this built; null for create's. */
     private final @Nullable Supplier<CompletableResultCode> owned;
@@ -105,15 +108,23 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     private final Traceparents traceparents = new Traceparents();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Spans made by {@code tracer}. */
     private OpenTelemetryTracing(
-            @Nullable Tracer tracer,
-            @Nullable SpanProcessor processor,
+            Tracer tracer, TracingSettings settings, @Nullable Supplier<CompletableResultCode> owned) {
+        this.spanMakers = clock -> new TracerSpanMaker(tracer, clock);
+        this.processor = null;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.owned = owned;
+    }
+
+    /** Spans recorded by Portflow, with {@code resource}, handed to {@code processor}. */
+    private OpenTelemetryTracing(
+            SpanProcessor processor,
             Resource resource,
             TracingSettings settings,
             @Nullable Supplier<CompletableResultCode> owned) {
-        this.tracer = tracer;
+        this.spanMakers = clock -> new SpanRecorder(processor, resource, clock);
         this.processor = processor;
-        this.resource = resource;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
@@ -121,7 +132,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     /** Traces with {@code openTelemetry}, which the caller keeps and closes ({@link #close()} leaves it open). */
     public static OpenTelemetryTracing create(OpenTelemetry openTelemetry, TracingSettings settings) {
         Tracer tracer = Objects.requireNonNull(openTelemetry, "openTelemetry").getTracer(SCOPE);
-        return new OpenTelemetryTracing(tracer, null, Resource.getDefault(), settings, null);
+        return new OpenTelemetryTracing(tracer, settings, null);
     }
 
     /**
@@ -136,7 +147,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     public static OpenTelemetryTracing exporting(SpanExporter exporter, Resource resource, TracingSettings settings) {
         SpanProcessor processor = batch(BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter")));
         return new OpenTelemetryTracing(
-                null, processor, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
+                processor, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
     }
 
     /**
@@ -220,11 +231,11 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
                 .getOpenTelemetrySdk();
         Resource named = resource.get();
         if (named == null || !tracesConfigured.get()) { // otel.sdk.disabled: its tracer records nothing
-            return new OpenTelemetryTracing(sdk.getTracer(SCOPE), null, Resource.getDefault(), settings, sdk::shutdown);
+            return new OpenTelemetryTracing(sdk.getTracer(SCOPE), settings, sdk::shutdown);
         }
         // otel.traces.exporter=none: spans are still made (the dashboard's list fills), and go nowhere
         SpanProcessor recorded = Objects.requireNonNullElse(processor.get(), SpanProcessor.composite());
-        return new OpenTelemetryTracing(null, recorded, named, settings, sdk::shutdown);
+        return new OpenTelemetryTracing(recorded, named, settings, sdk::shutdown);
     }
 
     /**
@@ -305,10 +316,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     @Override
     public MessageTracer forPipeline(String pipeline, Ticker ticker) {
         EpochClock clock = new EpochClock(ticker);
-        SpanMaker spans = tracer != null
-                ? new TracerSpanMaker(tracer, clock)
-                : new SpanRecorder(Objects.requireNonNull(processor), resource, clock);
-        return new OpenTelemetryMessageTracer(spans, clock, pipeline, ticker, settings, traceparents);
+        return new OpenTelemetryMessageTracer(spanMakers.apply(clock), clock, pipeline, ticker, settings, traceparents);
     }
 
     /** Exports the recorded spans that wait in the batch now, not at the next schedule (tests). */

@@ -142,8 +142,11 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
         if (parentSpanId == 0L) {
             return SpanContext.getInvalid();
         }
-        return SpanContext.create(
-                traceId(), SpanId.fromLong(parentSpanId), TraceFlags.getSampled(), TraceState.getDefault());
+        return SpanContext.create( // the trace id's hex from this span's own context, made once
+                getSpanContext().getTraceId(),
+                SpanId.fromLong(parentSpanId),
+                TraceFlags.getSampled(),
+                TraceState.getDefault());
     }
 
     @Override
@@ -187,9 +190,10 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
                 .build();
     }
 
+    /** As many as {@link #getAttributes()} has, counted without building them again. */
     @Override
     public int getTotalAttributeCount() {
-        return getAttributes().size();
+        return shape.attributes().size() + (blockedNanos > 0 ? 1 : 0);
     }
 
     @Override
