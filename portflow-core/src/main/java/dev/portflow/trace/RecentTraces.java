@@ -3,25 +3,31 @@ package dev.portflow.trace;
 import dev.portflow.time.Ticker;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The recent traced messages of one pipeline with their per-stage breakdown, for the dashboard's list
  * of the slowest ones. A {@link MessageTracer} in front of the pipeline's own: it passes every call
- * on unchanged (the contexts are the delegate's) and notes the spans' times as they end. Keeps the
- * newest {@link #CAPACITY} traces; a trace is what spans with the same trace id told, so a message
- * that fanned out shows each branch's stages.
+ * on unchanged (the contexts are the delegate's) and notes each span as it ends. It keeps the newest
+ * {@link #NOTES} span ends, a few per trace; {@link #slowest} groups them into traces by trace id, so
+ * a message that fanned out shows each branch's stages.
  *
- * <p>Only traced messages come here (1 % by default, plus the slow and failed ones), so one lock
- * around a small map costs nothing the hot path would notice.
+ * <p>The pipeline's threads only publish: a span's end stores its note into a ring (one atomic
+ * increment and one release store, no lock, no trace id built), and the reader groups the ring's
+ * notes and builds the ids. So noting never blocks a stage, and costs a traced message no more than
+ * its span's own wrapper. What that gives up: a trace whose earliest span ends have been overwritten
+ * shows the stages still held, and a stage delayed between taking its slot and storing into it for a
+ * whole turn of the ring (another {@link #NOTES} span ends) overwrites a newer note, which is lost.
  */
 public final class RecentTraces implements MessageTracer {
 
-    /** How many traces are kept: the newest ones, by the time their latest span ended. */
-    public static final int CAPACITY = 512;
+    /** How many span ends are kept: the newest (about this many over stages-plus-one traces). */
+    public static final int NOTES = 4096;
 
     /**
      * One stage a traced message went through: its buffer wait and its handling, which started at
@@ -56,12 +62,8 @@ public final class RecentTraces implements MessageTracer {
 
     private final MessageTracer delegate;
     private final Ticker ticker;
-    private final Map<String, Building> traces = new LinkedHashMap<>(CAPACITY * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Building> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final AtomicReferenceArray<Noting> notes = new AtomicReferenceArray<>(NOTES);
+    private final AtomicLong ends = new AtomicLong(); // span ends so far: the next one's place in the ring
 
     public RecentTraces(MessageTracer delegate, Ticker ticker) {
         this.delegate = delegate;
@@ -71,12 +73,19 @@ public final class RecentTraces implements MessageTracer {
     /** The slowest of the traces whose latest span ended in the last {@code windowNanos}, slowest first. */
     public List<Trace> slowest(int limit, long windowNanos) {
         long since = ticker.read() - windowNanos;
+        Map<String, Building> traces = new HashMap<>();
+        long newest = ends.get();
+        for (long k = Math.max(0, newest - NOTES); k < newest; k++) { // oldest first: the order they ended in
+            Noting note = notes.getAcquire((int) (k & (NOTES - 1)));
+            if (note != null) {
+                traces.computeIfAbsent(note.span.context().traceId(), id -> new Building(id, note))
+                        .add(note);
+            }
+        }
         List<Trace> recent = new ArrayList<>();
-        synchronized (traces) {
-            for (Building b : traces.values()) {
-                if (b.end - since >= 0) {
-                    recent.add(b.snapshot(ticker));
-                }
+        for (Building b : traces.values()) {
+            if (b.end - since >= 0) {
+                recent.add(b.snapshot(ticker));
             }
         }
         recent.sort(Comparator.comparingLong(Trace::totalNanos).reversed());
@@ -86,7 +95,7 @@ public final class RecentTraces implements MessageTracer {
     @Override
     public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
         StageSpan span = delegate.enter(component, traceparent, originNanos);
-        return span == null ? null : notedEntry(span, originNanos);
+        return span == null ? null : new Noting(span, "sampled", originNanos, null, null, 0L, 0L);
     }
 
     @Override
@@ -96,33 +105,20 @@ public final class RecentTraces implements MessageTracer {
             return null;
         }
         // the delegate read the start; this reading, a few ns later, stands for it in the trace's entry time
-        return notedEntry(span, sourceTicker.read());
-    }
-
-    /** An entry span whose end notes the trace's entry time, from {@code originNanos}. */
-    private StageSpan notedEntry(StageSpan span, long originNanos) {
-        String traceId = span.context().traceId();
-        return new Noting(span, (end, failed) -> {
-            Building b = building(traceId, "sampled", originNanos);
-            b.entry = Math.max(b.entry, end - originNanos);
-            b.ended(end);
-        });
+        return new Noting(span, "sampled", sourceTicker.read(), null, null, 0L, 0L);
     }
 
     @Override
     public StageSpan stage(TraceContext parent, String component, String port, long enqueuedNanos, long receivedNanos) {
         StageSpan span = delegate.stage(parent, component, port, enqueuedNanos, receivedNanos);
-        return noted(span, parent.traceId(), "sampled", enqueuedNanos, component, port, enqueuedNanos, receivedNanos);
+        return new Noting(span, "sampled", enqueuedNanos, component, port, enqueuedNanos, receivedNanos);
     }
 
     @Override
     public @Nullable StageSpan late(
             String component, String port, long originNanos, long enqueuedNanos, long receivedNanos, String why) {
         StageSpan span = delegate.late(component, port, originNanos, enqueuedNanos, receivedNanos, why);
-        if (span == null) {
-            return null;
-        }
-        return noted(span, span.context().traceId(), why, originNanos, component, port, enqueuedNanos, receivedNanos);
+        return span == null ? null : new Noting(span, why, originNanos, component, port, enqueuedNanos, receivedNanos);
     }
 
     @Override
@@ -130,49 +126,37 @@ public final class RecentTraces implements MessageTracer {
         return delegate.slowAfterNanos();
     }
 
-    private StageSpan noted(
-            StageSpan span,
-            String traceId,
-            String why,
-            long startNanos,
-            String component,
-            String port,
-            long enqueuedNanos,
-            long receivedNanos) {
-        return new Noting(span, (end, failed) -> {
-            Building b = building(traceId, why, startNanos);
-            b.stages.add(new Stage(
-                    component, port, receivedNanos, receivedNanos - enqueuedNanos, end - receivedNanos, failed));
-            b.ended(end);
-        });
-    }
-
-    /** The trace {@code traceId}, created if new; called with the map's lock held (from Noting.end). */
-    private Building building(String traceId, String why, long startNanos) {
-        Building b = traces.get(traceId);
-        if (b == null) {
-            b = new Building(traceId, why, startNanos);
-            traces.put(traceId, b);
-        } else if (startNanos - b.start < 0) {
-            b.start = startNanos;
-        }
-        return b;
-    }
-
-    /** What a span's end adds to its trace; called with the map's lock held. */
-    @FunctionalInterface
-    private interface Note {
-        void ended(long endNanos, boolean failed);
-    }
-
-    /** Passes end() on, then notes the end reading (and whether it failed) under the lock. */
+    /**
+     * A span passed on, and once it has ended, its note in the ring: an entry's ({@code component}
+     * null) or a stage's. Its end fields are written before the release store that publishes it, so
+     * a reader that finds it (acquire) sees them.
+     */
     private final class Noting implements StageSpan {
-        private final StageSpan span;
-        private final Note note;
+        final StageSpan span;
+        final String why;
+        final long startNanos;
+        final @Nullable String component; // null: the entry span
+        final @Nullable String port;
+        final long enqueuedNanos;
+        final long receivedNanos;
+        long endNanos;
+        boolean failed;
 
-        Noting(StageSpan span, Note note) {
+        Noting(
+                StageSpan span,
+                String why,
+                long startNanos,
+                @Nullable String component,
+                @Nullable String port,
+                long enqueuedNanos,
+                long receivedNanos) {
             this.span = span;
-            this.note = note;
+            this.why = why;
+            this.startNanos = startNanos;
+            this.component = component;
+            this.port = port;
+            this.enqueuedNanos = enqueuedNanos;
+            this.receivedNanos = receivedNanos;
         }
 
         @Override
@@ -183,31 +167,45 @@ public final class RecentTraces implements MessageTracer {
         @Override
         public void end(long endNanos, long blockedNanos, @Nullable Throwable error) {
             span.end(endNanos, blockedNanos, error);
-            synchronized (traces) {
-                note.ended(endNanos, error != null);
-            }
+            this.endNanos = endNanos;
+            this.failed = error != null;
+            notes.setRelease((int) (ends.getAndIncrement() & (NOTES - 1)), this);
         }
     }
 
-    /** A trace being noted; guarded by the map's lock. */
+    /** One trace being grouped by {@link #slowest}, from its notes oldest first. */
     private static final class Building {
         final String traceId;
-        final String why;
+        final String why; // its first note's: the entry's for a sampled message, else the stage that traced it
         long start;
         long end;
         long entry;
         final List<Stage> stages = new ArrayList<>();
 
-        Building(String traceId, String why, long start) {
+        Building(String traceId, Noting first) {
             this.traceId = traceId;
-            this.why = why;
-            this.start = start;
-            this.end = start;
+            this.why = first.why;
+            this.start = first.startNanos;
+            this.end = first.startNanos;
         }
 
-        void ended(long at) {
-            if (at - end > 0) {
-                end = at;
+        void add(Noting note) {
+            if (note.startNanos - start < 0) {
+                start = note.startNanos;
+            }
+            if (note.endNanos - end > 0) {
+                end = note.endNanos;
+            }
+            if (note.component == null) {
+                entry = Math.max(entry, note.endNanos - note.startNanos);
+            } else {
+                stages.add(new Stage(
+                        note.component,
+                        java.util.Objects.requireNonNull(note.port),
+                        note.receivedNanos,
+                        note.receivedNanos - note.enqueuedNanos,
+                        note.endNanos - note.receivedNanos,
+                        note.failed));
             }
         }
 
