@@ -9,11 +9,23 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The latest traced sample of each bucket of one {@link LatencyHistogram}: what an OpenMetrics
  * scrape shows as the bucket's exemplar, pointing at the trace of a message that landed there. Only
  * a pipeline that traces creates one, at its first traced sample; one allocation per traced sample.
+ * The ids are read from the sample's context when a scrape asks, not on the pipeline's thread.
  */
 public final class HistogramExemplars {
 
     /** One traced sample: its value, the trace and span it belongs to, and when it was taken. */
-    public record Exemplar(long nanos, String traceId, String spanId, long epochMillis) {}
+    public record Exemplar(long nanos, TraceContext trace, long epochMillis) {
+
+        /** The sample's trace id, 32 hex digits. */
+        public String traceId() {
+            return trace.traceId();
+        }
+
+        /** The id of the span the sample belongs to, 16 hex digits. */
+        public String spanId() {
+            return trace.spanId();
+        }
+    }
 
     private final AtomicReferenceArray<Exemplar> latest = new AtomicReferenceArray<>(LatencyHistogram.BUCKETS);
 
@@ -24,7 +36,7 @@ public final class HistogramExemplars {
         // latest one at once, and a volatile store would fence the traced message's stage
         latest.setRelease(
                 LatencyHistogram.bucketIndex(Math.max(0, nanos)),
-                new Exemplar(Math.max(0, nanos), context.traceId(), context.spanId(), epochMillis));
+                new Exemplar(Math.max(0, nanos), context, epochMillis));
     }
 
     /** The exemplars now, in bucket order (at most one per bucket). */

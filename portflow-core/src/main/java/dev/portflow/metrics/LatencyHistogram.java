@@ -224,8 +224,11 @@ public final class LatencyHistogram {
     /**
      * Keeps {@code nanos}, a sample already {@link #record recorded} for a traced message, as its
      * bucket's exemplar (the trace an OpenMetrics scrape points at). Only traced messages come here.
+     *
+     * @param epochMillis when it was taken, as wall time: the caller's reading of its ticker, converted
+     *                    ({@code Ticker.toEpochMillis}), so no clock is read here
      */
-    public void exemplar(long nanos, TraceContext context) {
+    public void exemplar(long nanos, TraceContext context, long epochMillis) {
         HistogramExemplars e = exemplars;
         if (e == null) {
             synchronized (this) { // once per histogram, at its first traced sample
@@ -236,7 +239,7 @@ public final class LatencyHistogram {
                 }
             }
         }
-        e.offer(nanos, context, System.currentTimeMillis());
+        e.offer(nanos, context, epochMillis);
     }
 
     /** The exemplars of traced samples, or null when none was recorded. */

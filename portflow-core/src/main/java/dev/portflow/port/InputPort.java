@@ -483,8 +483,9 @@ public final class InputPort<T> {
             recordExact(index, now, enqueued, origin);
             TraceContext context = lastContext;
             if (context != null) { // a traced message (tracing on): the trace its wait and age point at
-                measurements.queueWait.exemplar(sampleWait[index], context);
-                measurements.messageAge.exemplar(sampleAge[index], context);
+                long at = ticker.toEpochMillis(now);
+                measurements.queueWait.exemplar(sampleWait[index], context, at);
+                measurements.messageAge.exemplar(sampleAge[index], context, at);
             }
         } else {
             // Untimed, 0.5 ms after the last exact reading: a slow receiver. Settle at a reading taken

@@ -717,7 +717,8 @@ final class HandlerRunner extends ComponentRunner {
             measurements.processDuration.record(took);
             TraceContext trace = currentTrace;
             if (trace != null) {
-                measurements.processDuration.exemplar(took, trace); // its span: the stage's handling
+                // its span: the stage's handling
+                measurements.processDuration.exemplar(took, trace, node.ticker.toEpochMillis(now));
             }
             settleProcessing(now);
             if (sample >= 0) {

@@ -22,7 +22,8 @@ class ExemplarsTest {
 
     private static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final Pattern EXEMPLAR = Pattern.compile(
-            "^(portflow_port_[a-z_]+_seconds_bucket)\\{[^}]*\\} \\S+ # \\{([^}]*)\\} (\\S+)", Pattern.MULTILINE);
+            "^(portflow_port_[a-z_]+_seconds_bucket)\\{[^}]*\\} \\S+ # \\{([^}]*)\\} (\\S+) (\\S+)$",
+            Pattern.MULTILINE);
     private static final Pattern TRACE_ID = Pattern.compile("trace_id=\"([0-9a-f]+)\"");
 
     private static PrometheusMeterRegistry run(RecordingTracing tracing) throws InterruptedException {
@@ -61,7 +62,9 @@ class ExemplarsTest {
                     }
                 },
                 Long.MAX_VALUE);
+        long before = System.currentTimeMillis();
         String text = run(tracing).scrape(OPEN_METRICS);
+        long after = System.currentTimeMillis();
 
         Set<String> traced = tracing.spans().stream().map(Span::traceId).collect(Collectors.toSet());
         assertThat(traced).hasSize(5);
@@ -77,6 +80,10 @@ class ExemplarsTest {
                     .as("exemplar %s points at a traced message", m.group())
                     .contains(id.group(1));
             assertThat(m.group(2)).contains("span_id=\"");
+            // when it was taken: the pipeline's ticker reading as wall time (seconds), within the run
+            assertThat((long) (Double.parseDouble(m.group(4)) * 1000))
+                    .as("exemplar time of %s", m.group())
+                    .isBetween(before - 50, after + 50); // the ticker's wall offset is calibrated, not read per call
         }
         assertThat(families)
                 .as(text)
