@@ -7,6 +7,7 @@ import dev.portflow.trace.StageSpan;
 import dev.portflow.tracing.OpenTelemetryTracing;
 import dev.portflow.tracing.TracingSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -36,11 +37,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ({@code MessageTracer.enter(component, ticker)}): what every untraced message pays at its entry.
  *   <li>{@code tracedMessage}: the whole life of one traced message: its entry span, then a wait and a
  *       stage span at {@code map} and at {@code sink}, each ended (5 OpenTelemetry spans, batched into
- *       an exporter that drops them, as {@code PeerBenchmark}'s {@code portflow_traced}). At a head
- *       ratio r, a pipeline pays r times this per message, plus the exporter thread's work on them.
+ *       an exporter that drops them). At a head ratio r, a pipeline pays r times this per message, plus
+ *       the exporter thread's work on them.
  * </ul>
  * {@code recent}: through {@link RecentTraces}, as a pipeline wraps its tracer for the dashboard
- * ({@code true}), or the OpenTelemetry tracer alone ({@code false}).
+ * ({@code true}), or the OpenTelemetry tracer alone ({@code false}). {@code spans}: {@code recorded}, as
+ * {@code portflow run} and {@code OpenTelemetryTracing.exporting} trace ({@code PeerBenchmark}'s {@code
+ * portflow_traced}), or {@code sdk}, the SDK's tracer building them ({@code OpenTelemetryTracing.create},
+ * {@code portflow_traced_sdk}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,6 +56,9 @@ public class TracedMessageBenchmark {
 
     @Param({"true", "false"})
     public boolean recent;
+
+    @Param({"recorded", "sdk"})
+    public String spans;
 
     private @Nullable OpenTelemetryTracing sampleAll;
     private @Nullable OpenTelemetryTracing sampleNone;
@@ -71,14 +78,21 @@ public class TracedMessageBenchmark {
         return recent ? new RecentTraces(tracer, ticker) : tracer;
     }
 
-    private static OpenTelemetryTracing tracing(double ratio) {
+    private OpenTelemetryTracing tracing(double ratio) {
+        TracingSettings settings = TracingSettings.defaults().withSampleRatio(ratio);
+        if (spans.equals("recorded")) {
+            return OpenTelemetryTracing.exporting(SpanExporter.composite(), Resource.getDefault(), settings);
+        }
+        if (!spans.equals("sdk")) {
+            throw new IllegalArgumentException("spans: recorded or sdk, not " + spans);
+        }
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder()
                         .addSpanProcessor(BatchSpanProcessor.builder(SpanExporter.composite())
                                 .build())
                         .build())
                 .build();
-        return OpenTelemetryTracing.create(sdk, TracingSettings.defaults().withSampleRatio(ratio));
+        return OpenTelemetryTracing.create(sdk, settings);
     }
 
     @TearDown(Level.Trial)

@@ -5,31 +5,39 @@ import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.StageSpan;
 import dev.portflow.trace.TraceContext;
 import dev.portflow.trace.Tracing;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code portflow_traced_hollow}: a tracer that samples like the real one ({@code ratio} of the messages at the
- * source) and does nothing else: every span is one shared object whose end is empty. What a pipeline pays for
- * carrying traced messages through the runtime (contexts, exact timing, the dashboard's list), without the
- * spans: the cost of 1 % sampled minus this is the spans' own.
+ * source) and does nothing else: a span is a trace id (new at the entry, the parent's at a stage) whose end is
+ * empty. What a pipeline pays for carrying traced messages through the runtime (contexts, exact timing,
+ * exemplars, the dashboard's list), without the spans: the cost of 1 % sampled minus this is the spans' own.
  */
 final class HollowTracing implements Tracing {
 
-    /** The one context of every hollow span: W3C ids, as any context has. */
-    private record Ids(String traceId, String spanId) implements TraceContext {}
+    /** A span that records nothing; its ids are made only when asked (an exemplar scrape, the dashboard). */
+    private record HollowSpan(long traceHigh, long traceLow) implements StageSpan, TraceContext {
 
-    private static final TraceContext CONTEXT = new Ids("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
-
-    private static final StageSpan SPAN = new StageSpan() {
         @Override
         public TraceContext context() {
-            return CONTEXT;
+            return this;
         }
 
         @Override
         public void end(long endNanos, long blockedNanos, @Nullable Throwable error) {}
-    };
+
+        @Override
+        public String traceId() {
+            return HexFormat.of().toHexDigits(traceHigh) + HexFormat.of().toHexDigits(traceLow);
+        }
+
+        @Override
+        public String spanId() {
+            return "00f067aa0ba902b7";
+        }
+    }
 
     private final double ratio;
 
@@ -37,23 +45,30 @@ final class HollowTracing implements Tracing {
         this.ratio = ratio;
     }
 
+    private @Nullable StageSpan sampled() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return random.nextDouble() < ratio ? new HollowSpan(random.nextLong(), random.nextLong()) : null;
+    }
+
     @Override
     public MessageTracer forPipeline(String pipeline, Ticker ticker) {
         return new MessageTracer() {
             @Override
             public @Nullable StageSpan enter(String component, @Nullable String traceparent, long originNanos) {
-                return ThreadLocalRandom.current().nextDouble() < ratio ? SPAN : null;
+                return sampled();
             }
 
             @Override
             public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
-                return ThreadLocalRandom.current().nextDouble() < ratio ? SPAN : null;
+                return sampled();
             }
 
             @Override
             public StageSpan stage(
                     TraceContext parent, String component, String port, long enqueuedNanos, long receivedNanos) {
-                return SPAN;
+                // the parent is always one of ours: this tracer made every context of the pipeline
+                HollowSpan of = (HollowSpan) parent;
+                return new HollowSpan(of.traceHigh(), of.traceLow());
             }
 
             @Override
