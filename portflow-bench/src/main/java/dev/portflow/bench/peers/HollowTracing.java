@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * source) and does nothing else: a span is a trace id (new at the entry, the parent's at a stage) whose end is
  * empty. What a pipeline pays for carrying traced messages through the runtime (contexts, exact timing,
  * exemplars, the dashboard's list), without the spans: the cost of 1 % sampled minus this is the spans' own.
+ * The system property {@value #RATIO_PROPERTY} overrides the ratio ({@code -jvmArgsAppend
+ * -Dportflow.bench.hollowRatio=0.1}): how the cost of a traced message grows with their share.
  */
 final class HollowTracing implements Tracing {
 
@@ -39,10 +41,15 @@ final class HollowTracing implements Tracing {
         }
     }
 
+    static final String RATIO_PROPERTY = "portflow.bench.hollowRatio";
+
     private final double ratio;
 
     HollowTracing(double ratio) {
-        this.ratio = ratio;
+        this.ratio = Double.parseDouble(System.getProperty(RATIO_PROPERTY, Double.toString(ratio)));
+        if (!(this.ratio >= 0.0 && this.ratio <= 1.0)) {
+            throw new IllegalArgumentException(RATIO_PROPERTY + ": a ratio from 0 to 1, not " + this.ratio);
+        }
     }
 
     private @Nullable StageSpan sampled() {
