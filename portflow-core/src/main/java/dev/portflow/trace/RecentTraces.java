@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
@@ -201,7 +202,7 @@ public final class RecentTraces implements MessageTracer {
             } else {
                 stages.add(new Stage(
                         note.component,
-                        java.util.Objects.requireNonNull(note.port),
+                        Objects.requireNonNull(note.port),
                         note.receivedNanos,
                         note.receivedNanos - note.enqueuedNanos,
                         note.endNanos - note.receivedNanos,

@@ -5,7 +5,7 @@ import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.StageSpan;
 import dev.portflow.trace.TraceContext;
 import dev.portflow.trace.Tracing;
-import java.util.HexFormat;
+import io.opentelemetry.api.trace.TraceId;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +32,7 @@ final class HollowTracing implements Tracing {
 
         @Override
         public String traceId() {
-            return HexFormat.of().toHexDigits(traceHigh) + HexFormat.of().toHexDigits(traceLow);
+            return TraceId.fromLongs(traceHigh, traceLow);
         }
 
         @Override
