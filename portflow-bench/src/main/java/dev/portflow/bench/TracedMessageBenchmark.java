@@ -3,6 +3,7 @@ package dev.portflow.bench;
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.RecentTraces;
+import dev.portflow.trace.SamplingGaps;
 import dev.portflow.trace.StageSpan;
 import dev.portflow.tracing.OpenTelemetryTracing;
 import dev.portflow.tracing.TracingSettings;
@@ -33,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PeerBenchmark}).
  *
  * <ul>
- *   <li>{@code untracedEntry}: a source's per-message question to a tracer sampling nothing
- *       ({@code MessageTracer.enter(component, ticker)}): what every untraced message pays at its entry.
+ *   <li>{@code gapDraw}: a source's head sampling at 1 % ({@code SamplingGaps.draw}, what {@code
+ *       MessageTracer.untracedGap} does): paid once per traced message; an untraced one costs the source
+ *       a decrement.
  *   <li>{@code tracedMessage}: the whole life of one traced message: its entry span, then a wait and a
  *       stage span at {@code map} and at {@code sink}, each ended (5 OpenTelemetry spans, batched into
  *       an exporter that drops them). At a head ratio r, a pipeline pays r times this per message, plus
@@ -61,17 +63,13 @@ public class TracedMessageBenchmark {
     public String spans;
 
     private @Nullable OpenTelemetryTracing sampleAll;
-    private @Nullable OpenTelemetryTracing sampleNone;
     private MessageTracer all;
-    private MessageTracer none;
     private final Ticker ticker = Ticker.system();
 
     @Setup(Level.Trial)
     public void setUp() {
         sampleAll = tracing(1.0);
-        sampleNone = tracing(0.0);
         all = wrap(sampleAll.forPipeline("bench", ticker));
-        none = wrap(sampleNone.forPipeline("bench", ticker));
     }
 
     private MessageTracer wrap(MessageTracer tracer) {
@@ -100,19 +98,16 @@ public class TracedMessageBenchmark {
         if (sampleAll != null) {
             sampleAll.close();
         }
-        if (sampleNone != null) {
-            sampleNone.close();
-        }
     }
 
     @Benchmark
-    public @Nullable StageSpan untracedEntry() {
-        return none.enter("gen", ticker);
+    public long gapDraw() {
+        return SamplingGaps.draw(0.01);
     }
 
     @Benchmark
     public StageSpan tracedMessage() {
-        StageSpan entry = java.util.Objects.requireNonNull(all.enter("gen", ticker));
+        StageSpan entry = java.util.Objects.requireNonNull(all.enterPicked("gen", ticker));
         long handOff = ticker.read();
         entry.end(handOff, 0L, null);
         long received = ticker.read();

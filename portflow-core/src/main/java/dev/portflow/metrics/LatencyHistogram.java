@@ -222,8 +222,9 @@ public final class LatencyHistogram {
     }
 
     /**
-     * Keeps {@code nanos}, a sample already {@link #record recorded} for a traced message, as its
-     * bucket's exemplar (the trace an OpenMetrics scrape points at). Only traced messages come here.
+     * Offers {@code nanos}, a sample already {@link #record recorded} for a traced message, as its
+     * bucket's exemplar (the trace an OpenMetrics scrape points at): kept if the bucket has none, or
+     * if its exemplar is {@link HistogramExemplars#RENEW_AFTER_MILLIS} old. Only traced messages come here.
      *
      * @param epochMillis when it was taken, as wall time: the caller's reading of its ticker, converted
      *                    ({@code Ticker.toEpochMillis}), so no clock is read here

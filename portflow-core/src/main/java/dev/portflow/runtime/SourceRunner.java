@@ -21,6 +21,13 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
     private final MeterRegistry registry;
     private final ComponentTime time;
     private volatile @Nullable Thread thread; // set by start()
+    /*
+     * Messages still to send untraced before the next one the tracer picks (-1: no gap drawn yet).
+     * Plain: a source emits from its own thread; a component that emits from several threads at
+     * once may lose or repeat a decrement, which shortens or stretches a gap (the sampled share is
+     * then approximate), never more than that.
+     */
+    private long untracedLeft = -1;
 
     @SuppressWarnings("unchecked")
     SourceRunner(ComponentNode node, String pipelineName, ErrorReporter fallbackReporter, MeterRegistry registry) {
@@ -121,7 +128,17 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         if (tracer == null) {
             return port.send(message);
         }
-        StageSpan entry = tracer.enter(node.name, node.ticker); // reads the clock only for a traced message
+        // head sampling by gaps (MessageTracer.untracedGap): an untraced message costs a decrement
+        long left = untracedLeft;
+        if (left < 0) { // the first message: draw the first gap
+            left = tracer.untracedGap();
+        }
+        if (left > 0) {
+            untracedLeft = left - 1;
+            return port.send(message);
+        }
+        untracedLeft = tracer.untracedGap(); // the gap after this one, drawn before its trace starts
+        StageSpan entry = tracer.enterPicked(node.name, node.ticker); // reads the clock only if it traces
         if (entry == null) {
             return port.send(message);
         }

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
  * What the runtime tells about the path of messages, for one pipeline. Times are readings of the
  * pipeline's {@link Ticker} (given to {@link Tracing#forPipeline}); an implementation maps them to
  * wall time. Called on the threads that move messages, so implementations must be thread-safe and
- * cheap for the untraced case: the runtime asks only {@link #enter} per entering message (the head
- * sampling decision) and nothing per untraced message after it except an age comparison against
+ * cheap for the untraced case: the runtime asks {@link #enter} per message entering through an
+ * ingress (the head sampling decision), a source's messages are sampled by gaps ({@link
+ * #untracedGap}), and nothing is asked per untraced message after that except an age comparison against
  * {@link #slowAfterNanos()}, which it reads once, when it builds the pipeline. Spans are children of
  * the context the message carried: a stage's wait and its handling both hang from the span of the
  * stage (or entry) that sent the message.
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 public interface MessageTracer {
 
     /**
-     * A message enters the pipeline at {@code component} (a source's emit, an ingress request).
+     * A message enters the pipeline at {@code component} (an ingress request; a source samples by
+     * {@link #untracedGap} instead).
      * Decides whether it is traced (head sampling; a {@code traceparent} that is sampled is always
      * continued) and, if so, starts the entry span at {@code originNanos}. The caller reads the
      * hand-off time, sends the message with the span's {@link StageSpan#context() context} and that
@@ -35,15 +37,29 @@ public interface MessageTracer {
     StageSpan enter(String component, @Nullable String traceparent, long originNanos);
 
     /**
-     * A source emits a message at {@code component}: as {@link #enter(String, String, long) enter(component,
-     * null, ticker.read())}, but an implementation should read {@code ticker} only for a message it
-     * traces. A source calls this per message, and a clock read for each untraced one costs more than
-     * the rest of tracing's untraced path (docs/tracing.md, "Cost"). This default reads it always.
+     * Head sampling for a source, by gaps: how many of its next messages to send untraced before the
+     * next one it starts a trace for with {@link #enterPicked}. A source draws a gap, sends that many
+     * messages without asking again, then calls {@code enterPicked} for the next and draws the next gap.
+     * For a ratio {@code p} the gaps are geometric, so each message is traced with probability {@code
+     * p}, independently of the others, as a draw per message would decide, for one draw per traced
+     * message: an untraced message costs the source a decrement (docs/tracing.md, "What it costs").
+     * {@link Long#MAX_VALUE}: trace none. The default, 0, makes the source call {@code enterPicked} for
+     * every message.
+     */
+    default long untracedGap() {
+        return 0L;
+    }
+
+    /**
+     * A source's message at the end of a gap ({@link #untracedGap}) enters the pipeline at {@code
+     * component}: starts its entry span at a reading of {@code ticker}, as {@link #enter(String, String,
+     * long)} does for a message it traces. A tracer that draws gaps traces it; the default, for a
+     * tracer that does not, decides per message: {@code enter(component, null, ticker.read())}.
      *
      * @param ticker the pipeline's ticker
      * @return the entry span, or null when the message is not traced
      */
-    default @Nullable StageSpan enter(String component, Ticker ticker) {
+    default @Nullable StageSpan enterPicked(String component, Ticker ticker) {
         return enter(component, null, ticker.read());
     }
 

@@ -100,8 +100,13 @@ public final class RecentTraces implements MessageTracer {
     }
 
     @Override
-    public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
-        StageSpan span = delegate.enter(component, sourceTicker);
+    public long untracedGap() {
+        return delegate.untracedGap();
+    }
+
+    @Override
+    public @Nullable StageSpan enterPicked(String component, Ticker sourceTicker) {
+        StageSpan span = delegate.enterPicked(component, sourceTicker);
         if (span == null) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.portflow.tracing;
 
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.SamplingGaps;
 import dev.portflow.trace.StageSpan;
 import dev.portflow.trace.TraceContext;
 import io.opentelemetry.api.common.AttributeKey;
@@ -72,12 +73,16 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         return spans.open(shapes.entry(component), null, caller, clock.epochNanos(originNanos));
     }
 
-    /** A source's message: the clock is read only once head sampling has picked it. */
+    /** A source's head sampling: a geometric gap, one draw per traced message. */
     @Override
-    public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
-        return headSampled()
-                ? spans.open(shapes.entry(component), null, null, clock.epochNanos(sourceTicker.read()))
-                : null;
+    public long untracedGap() {
+        return SamplingGaps.draw(sampleRatio);
+    }
+
+    /** A source's message at the end of its gap: traced; the clock is read only now. */
+    @Override
+    public @Nullable StageSpan enterPicked(String component, Ticker sourceTicker) {
+        return spans.open(shapes.entry(component), null, null, clock.epochNanos(sourceTicker.read()));
     }
 
     private boolean headSampled() {

@@ -347,9 +347,9 @@ class OpenTelemetryTracingTest {
         assertThat(always.malformedTraceparents()).isEqualTo(malformed.size());
     }
 
-    /** A source asks per message; the clock read is the untraced path's main cost, so only a traced one reads it. */
+    /** A source samples by gaps: nothing is asked per untraced message, and a traced one reads the clock once. */
     @Test
-    void aSourceReadsTheClockOnlyForMessagesItTraces() {
+    void aSourceSamplesByGapsAndReadsTheClockOnceForAMessageItTraces() {
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         Ticker counting = new Ticker() {
             @Override
@@ -364,20 +364,25 @@ class OpenTelemetryTracingTest {
         };
         MessageTracer never =
                 tracing(TracingSettings.defaults().withSampleRatio(0.0)).forPipeline("p", Ticker.system());
-        for (int i = 0; i < 1_000; i++) {
-            assertThat(never.enter("gen", counting)).isNull();
+        assertThat(never.untracedGap()).isEqualTo(Long.MAX_VALUE);
+        MessageTracer tenth =
+                tracing(TracingSettings.defaults().withSampleRatio(0.1)).forPipeline("p", Ticker.system());
+        long untraced = 0;
+        for (int i = 0; i < 10_000; i++) {
+            untraced += tenth.untracedGap();
         }
-        assertThat(reads).hasValue(0);
+        assertThat(10_000.0 / (10_000 + untraced)).isBetween(0.09, 0.11); // 1 in 10 traced (mean gap 9)
 
         MessageTracer always =
                 tracing(TracingSettings.defaults().withSampleRatio(1.0)).forPipeline("p", counting);
+        assertThat(always.untracedGap()).isZero();
         long readsBefore = reads.get();
-        StageSpan entry = Objects.requireNonNull(always.enter("gen", counting));
+        StageSpan entry = Objects.requireNonNull(always.enterPicked("gen", counting));
         assertThat(reads.get() - readsBefore).isEqualTo(1);
         entry.end(counting.read(), 0L, null);
         SpanData span = finished().get(0);
         assertThat(span.getName()).isEqualTo("enter gen");
-        // started at the one reading enter took, ended 1 µs (one reading) later on the same scale
+        // started at the one reading enterPicked took, ended 1 µs (one reading) later on the same scale
         assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(1_000L);
     }
 

@@ -2,6 +2,7 @@ package dev.portflow.bench.peers;
 
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
+import dev.portflow.trace.SamplingGaps;
 import dev.portflow.trace.StageSpan;
 import dev.portflow.trace.TraceContext;
 import dev.portflow.trace.Tracing;
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code portflow_traced_hollow}: a tracer that samples like the real one ({@code ratio} of the messages at the
- * source) and does nothing else: a span is a trace id (new at the entry, the parent's at a stage) whose end is
+ * source, by gaps) and does nothing else: a span is a trace id (new at the entry, the parent's at a stage) whose end is
  * empty. What a pipeline pays for carrying traced messages through the runtime (contexts, exact timing,
  * exemplars, the dashboard's list), without the spans: the cost of 1 % sampled minus this is the spans' own.
  * The system property {@value #RATIO_PROPERTY} overrides the ratio ({@code -jvmArgsAppend
@@ -66,8 +67,14 @@ final class HollowTracing implements Tracing {
             }
 
             @Override
-            public @Nullable StageSpan enter(String component, Ticker sourceTicker) {
-                return sampled();
+            public long untracedGap() {
+                return SamplingGaps.draw(ratio);
+            }
+
+            @Override
+            public StageSpan enterPicked(String component, Ticker sourceTicker) {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                return new HollowSpan(random.nextLong(), random.nextLong());
             }
 
             @Override

@@ -1,0 +1,36 @@
+package dev.portflow.trace;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Head sampling at a ratio by gaps ({@link MessageTracer#untracedGap}): instead of a random draw per
+ * message, one draw per traced message says how many untraced ones come before it. The gaps are
+ * geometric, so the sampled messages are exactly as likely, and as independent of one another, as with
+ * a draw per message.
+ */
+public final class SamplingGaps {
+
+    private SamplingGaps() {}
+
+    /** A gap for {@code ratio}, drawn with the calling thread's {@link ThreadLocalRandom}. */
+    public static long draw(double ratio) {
+        return gap(ratio, ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * How many messages go untraced before the next traced one when each is traced with probability
+     * {@code ratio}, for a uniform {@code u} in [0, 1): {@code floor(ln(1 - u) / ln(1 - ratio))}, so at
+     * least {@code k} go untraced with probability {@code (1 - ratio)^k}. 0 for a ratio of 1 or more;
+     * {@link Long#MAX_VALUE} for a ratio of 0 or less (and for a gap past a long's range, as the cast
+     * clamps it).
+     */
+    public static long gap(double ratio, double u) {
+        if (ratio >= 1.0) {
+            return 0L;
+        }
+        if (ratio <= 0.0) {
+            return Long.MAX_VALUE;
+        }
+        return (long) Math.floor(Math.log1p(-u) / Math.log1p(-ratio));
+    }
+}
