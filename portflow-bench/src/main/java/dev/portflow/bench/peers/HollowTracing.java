@@ -54,8 +54,13 @@ final class HollowTracing implements Tracing {
     }
 
     private @Nullable StageSpan sampled() {
+        return ThreadLocalRandom.current().nextDouble() < ratio ? newTrace() : null;
+    }
+
+    /** The entry of a new trace: a trace id of its own. */
+    private static HollowSpan newTrace() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return random.nextDouble() < ratio ? new HollowSpan(random.nextLong(), random.nextLong()) : null;
+        return new HollowSpan(random.nextLong(), random.nextLong());
     }
 
     @Override
@@ -73,8 +78,7 @@ final class HollowTracing implements Tracing {
 
             @Override
             public StageSpan enterPicked(String component, Ticker sourceTicker) {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                return new HollowSpan(random.nextLong(), random.nextLong());
+                return newTrace();
             }
 
             @Override
