@@ -5,8 +5,10 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,29 +19,42 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConfiguredSpanExporters {
 
+    /** How long the exporters made before one that failed get to shut down (nothing was exported through them). */
+    private static final long SHUTDOWN_SECONDS = 10;
+
     private ConfiguredSpanExporters() {}
 
     /**
      * The exporter for {@code names} ({@code otel.traces.exporter}'s list; empty means {@code otlp}), one
-     * exporter for several names; null for {@code none}.
+     * exporter for several names (a name given twice counts once); null for {@code none}.
      *
      * @throws ConfigurationException for a name no provider has, or {@code none} with others, with the SDK's
      *                                words
      */
     static @Nullable SpanExporter create(List<String> names, ConfigProperties config) {
+        List<ConfigurableSpanExporterProvider> providers = new ArrayList<>();
+        ServiceLoader.load(ConfigurableSpanExporterProvider.class, ConfiguredSpanExporters.class.getClassLoader())
+                .forEach(providers::add);
+        return create(names, config, providers);
+    }
+
+    /**
+     * As {@link #create(List, ConfigProperties)}, from {@code providers}. Every name is matched to its provider
+     * before any exporter is made, so a name refused makes none; an exporter that fails to be made (its
+     * provider throws) shuts down the ones made before it, and its exception is thrown.
+     */
+    static @Nullable SpanExporter create(
+            List<String> names, ConfigProperties config, List<ConfigurableSpanExporterProvider> providers) {
         if (names.contains("none")) {
             if (names.size() > 1) {
                 throw new ConfigurationException("otel.traces.exporter contains none along with other exporters");
             }
             return null;
         }
-        List<String> wanted = names.isEmpty() ? List.of("otlp") : names;
-        List<ConfigurableSpanExporterProvider> providers = new ArrayList<>();
-        ServiceLoader.load(ConfigurableSpanExporterProvider.class, ConfiguredSpanExporters.class.getClassLoader())
-                .forEach(providers::add);
-        List<SpanExporter> exporters = new ArrayList<>();
+        List<String> wanted = names.isEmpty() ? List.of("otlp") : List.copyOf(new LinkedHashSet<>(names));
+        List<ConfigurableSpanExporterProvider> chosen = new ArrayList<>();
         for (String name : wanted) {
-            ConfigurableSpanExporterProvider provider = providers.stream()
+            chosen.add(providers.stream()
                     .filter(p -> p.getName().equals(name))
                     .findFirst()
                     .orElseThrow(() -> new ConfigurationException("Unrecognized value for otel.traces.exporter: "
@@ -48,8 +63,22 @@ final class ConfiguredSpanExporters {
                                     .map(ConfigurableSpanExporterProvider::getName)
                                     .sorted()
                                     .toList()
-                            + ")"));
-            exporters.add(provider.createExporter(config));
+                            + ")")));
+        }
+        List<SpanExporter> exporters = new ArrayList<>();
+        try {
+            for (ConfigurableSpanExporterProvider provider : chosen) {
+                exporters.add(provider.createExporter(config));
+            }
+        } catch (RuntimeException failed) {
+            for (SpanExporter made : exporters) {
+                try {
+                    made.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+                } catch (RuntimeException alsoFailed) {
+                    failed.addSuppressed(alsoFailed);
+                }
+            }
+            throw failed;
         }
         return SpanExporter.composite(exporters);
     }
