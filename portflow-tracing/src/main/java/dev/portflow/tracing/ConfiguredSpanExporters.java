@@ -32,6 +32,9 @@ final class ConfiguredSpanExporters {
      *                                words
      */
     static @Nullable SpanExporter create(List<String> names, ConfigProperties config) {
+        if (names.contains("none")) {
+            return create(names, config, List.of()); // no provider is looked for
+        }
         List<ConfigurableSpanExporterProvider> providers = new ArrayList<>();
         ServiceLoader.load(ConfigurableSpanExporterProvider.class, ConfiguredSpanExporters.class.getClassLoader())
                 .forEach(providers::add);
@@ -41,7 +44,8 @@ final class ConfiguredSpanExporters {
     /**
      * As {@link #create(List, ConfigProperties)}, from {@code providers}. Every name is matched to its provider
      * before any exporter is made, so a name refused makes none; an exporter that fails to be made (its
-     * provider throws) shuts down the ones made before it, and its exception is thrown.
+     * provider throws, an exception or an error) shuts down the ones made before it, and what it threw is
+     * thrown.
      */
     static @Nullable SpanExporter create(
             List<String> names, ConfigProperties config, List<ConfigurableSpanExporterProvider> providers) {
@@ -70,7 +74,7 @@ final class ConfiguredSpanExporters {
             for (ConfigurableSpanExporterProvider provider : chosen) {
                 exporters.add(provider.createExporter(config));
             }
-        } catch (RuntimeException failed) {
+        } catch (RuntimeException | Error failed) { // an Error too: a provider's missing class, say
             for (SpanExporter made : exporters) {
                 try {
                     made.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);

@@ -41,6 +41,25 @@ class ConfiguredSpanExportersTest {
     }
 
     @Test
+    void aProviderThatCannotLoadItsClassesStillLeavesNoExporterOpen() {
+        Made first = new Made("first");
+        ConfigurableSpanExporterProvider broken = new Failing() {
+            @Override
+            public SpanExporter createExporter(ConfigProperties config) {
+                throw new NoClassDefFoundError("io/example/Sender");
+            }
+        };
+
+        assertThatThrownBy(() ->
+                        ConfiguredSpanExporters.create(List.of("first", "failing"), CONFIG, List.of(first, broken)))
+                .isInstanceOf(NoClassDefFoundError.class);
+
+        assertThat(first.exporters)
+                .singleElement()
+                .satisfies(e -> assertThat(e.shutDown).isTrue());
+    }
+
+    @Test
     void aNameNoProviderHasIsRefusedBeforeAnyExporterIsMade() {
         Made first = new Made("first");
 
@@ -91,7 +110,7 @@ class ConfiguredSpanExportersTest {
     }
 
     /** A provider whose exporter cannot be made, as OTLP's with a malformed endpoint. */
-    private static final class Failing implements ConfigurableSpanExporterProvider {
+    private static class Failing implements ConfigurableSpanExporterProvider {
         @Override
         public SpanExporter createExporter(ConfigProperties config) {
             throw new ConfigurationException("failing: no endpoint");
