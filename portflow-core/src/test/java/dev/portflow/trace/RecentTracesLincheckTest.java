@@ -34,7 +34,7 @@ class RecentTracesLincheckTest {
                 .actorsPerThread(2)
                 .actorsBefore(1)
                 .actorsAfter(1)
-                .iterations(LONG ? 50 : 6)
+                .iterations(LONG ? 50 : 3)
                 .invocationsPerIteration(LONG ? 1_000 : 100)
                 .check(Ring.class);
     }
