@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,29 +33,30 @@ final class ConfiguredSpanExporters {
      *                                words
      */
     static @Nullable SpanExporter create(List<String> names, ConfigProperties config) {
-        if (names.contains("none")) {
-            return create(names, config, List.of()); // no provider is looked for
-        }
-        List<ConfigurableSpanExporterProvider> providers = new ArrayList<>();
-        ServiceLoader.load(ConfigurableSpanExporterProvider.class, ConfiguredSpanExporters.class.getClassLoader())
-                .forEach(providers::add);
-        return create(names, config, providers);
+        return create(names, config, () -> {
+            List<ConfigurableSpanExporterProvider> providers = new ArrayList<>();
+            ServiceLoader.load(ConfigurableSpanExporterProvider.class, ConfiguredSpanExporters.class.getClassLoader())
+                    .forEach(providers::add);
+            return providers;
+        });
     }
 
     /**
-     * As {@link #create(List, ConfigProperties)}, from {@code providers}. Every name is matched to its provider
+     * As {@link #create(List, ConfigProperties)}, from the providers {@code found} gives (asked only when a
+     * name is not {@code none}). Every name is matched to its provider
      * before any exporter is made, so a name refused makes none; an exporter that fails to be made (its
      * provider throws, an exception or an error) shuts down the ones made before it, and what it threw is
      * thrown.
      */
     static @Nullable SpanExporter create(
-            List<String> names, ConfigProperties config, List<ConfigurableSpanExporterProvider> providers) {
+            List<String> names, ConfigProperties config, Supplier<List<ConfigurableSpanExporterProvider>> found) {
         if (names.contains("none")) {
             if (names.size() > 1) {
                 throw new ConfigurationException("otel.traces.exporter contains none along with other exporters");
             }
             return null;
         }
+        List<ConfigurableSpanExporterProvider> providers = found.get();
         List<String> wanted = names.isEmpty() ? List.of("otlp") : List.copyOf(new LinkedHashSet<>(names));
         List<ConfigurableSpanExporterProvider> chosen = new ArrayList<>();
         for (String name : wanted) {

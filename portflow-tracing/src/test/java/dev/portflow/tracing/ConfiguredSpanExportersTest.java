@@ -27,8 +27,8 @@ class ConfiguredSpanExportersTest {
         Made second = new Made("second");
         List<ConfigurableSpanExporterProvider> providers = List.of(first, second, new Failing());
 
-        assertThatThrownBy(
-                        () -> ConfiguredSpanExporters.create(List.of("first", "second", "failing"), CONFIG, providers))
+        assertThatThrownBy(() ->
+                        ConfiguredSpanExporters.create(List.of("first", "second", "failing"), CONFIG, () -> providers))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("failing: no endpoint");
 
@@ -50,8 +50,8 @@ class ConfiguredSpanExportersTest {
             }
         };
 
-        assertThatThrownBy(() ->
-                        ConfiguredSpanExporters.create(List.of("first", "failing"), CONFIG, List.of(first, broken)))
+        assertThatThrownBy(() -> ConfiguredSpanExporters.create(
+                        List.of("first", "failing"), CONFIG, () -> List.of(first, broken)))
                 .isInstanceOf(NoClassDefFoundError.class);
 
         assertThat(first.exporters)
@@ -63,7 +63,8 @@ class ConfiguredSpanExportersTest {
     void aNameNoProviderHasIsRefusedBeforeAnyExporterIsMade() {
         Made first = new Made("first");
 
-        assertThatThrownBy(() -> ConfiguredSpanExporters.create(List.of("first", "zipkin"), CONFIG, List.of(first)))
+        assertThatThrownBy(
+                        () -> ConfiguredSpanExporters.create(List.of("first", "zipkin"), CONFIG, () -> List.of(first)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("Unrecognized value for otel.traces.exporter: zipkin (the exporters here: [first])");
 
@@ -75,8 +76,8 @@ class ConfiguredSpanExportersTest {
         Made first = new Made("first");
         Made second = new Made("second");
 
-        SpanExporter exporter =
-                ConfiguredSpanExporters.create(List.of("first", "second", "first"), CONFIG, List.of(first, second));
+        SpanExporter exporter = ConfiguredSpanExporters.create(
+                List.of("first", "second", "first"), CONFIG, () -> List.of(first, second));
 
         assertThat(exporter).isNotNull();
         assertThat(first.exporters)
