@@ -28,6 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,9 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code stall} ({@link Stall}) holds a message for its {@code stall_ms} field, so the same pipeline in
  * the same processes carries messages that stall 0 ms and {@value #STALL_MS} ms. The blueprint traces with
  * {@code sample_ratio: 0.0} and {@code slow_ms: 60000}: only a request with a sampled {@code traceparent}
- * is traced (such a one is always continued). After {@value #WARM_UP} untraced warm-up messages and one
- * traced warm-up pair (the first traced message of a JVM loads the classes of the traced paths: tens of
- * milliseconds that are not what is measured here), {@value #PAIRS} measured pairs of traced requests
+ * is traced (such a one is always continued). After {@value #WARM_UP} untraced warm-up messages (sent
+ * {@value #WARM_UP_SENDERS} at a time, so that the stages' code, the store's JDBC path above all, runs
+ * compiled when timed) and {@value #TRACED_WARM_UP_PAIRS} traced warm-up pairs (the first traced message of
+ * a JVM loads the classes of the traced paths: tens of milliseconds that are not what is measured here), {@value #PAIRS} measured pairs of traced requests
  * (stall 0, then stall {@value #STALL_MS}), each with a {@code traceparent} whose trace id and span id the
  * test chose, one at a time: the next is posted once the receiving group has committed the record of the
  * last (watched at the broker). Nothing scrapes the processes meanwhile, and their spans stay in the SDK's
@@ -110,11 +114,11 @@ import org.junit.jupiter.api.io.TempDir;
  * send tail on a busy 2-core host), the figures are printed, not asserted.
  *
  * <p><b>A stage made to stall 50 ms shows up as at least 95 % of the extra time in that stage's span.</b>
- * The extra time is split by span: for each span of {@code C}, the median over the pairs of how much longer
- * it was for the stalled message than for the other; their sum is the extra time, and the stall span's part
- * must be at least 95 % of it (medians, so that one message's hiccup elsewhere does not decide; time that
- * leaked from the stall into another span would show in every pair). And the stall span's part is at least
- * 95 % of the {@value #STALL_MS} ms.
+ * The extra time is split by span: for each span of {@code C}, the median of how much longer it was for a
+ * stalled message than for an unstalled one, over every such couple of measured messages; their sum is the
+ * extra time, and the stall span's part must be at least 95 % of it (medians, so that one message's hiccup
+ * elsewhere does not decide; time that leaked from the stall into another span would show in every couple).
+ * And the stall span's part is at least 95 % of the {@value #STALL_MS} ms.
  *
  * <p>All timing problems are reported together; the figures (ages, sums, deviations, the overlaps at each
  * boundary, the hop's split, the extra time by span) are printed.
@@ -122,8 +126,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 public class TracedKafkaHopProcessTest {
 
-    private static final int PAIRS = 7;
-    private static final int WARM_UP = 20;
+    private static final int PAIRS = 11;
+    private static final int TRACED_WARM_UP_PAIRS = 3;
+    private static final int WARM_UP = 1_000;
+    private static final int WARM_UP_SENDERS = 8;
     private static final long STALL_MS = 50;
     private static final long MS = 1_000_000L;
     /** How far the two processes' mappings of their clocks to wall time may disagree (one host). */
@@ -225,11 +231,25 @@ public class TracedKafkaHopProcessTest {
             TopicPartition partition = new TopicPartition(topic, 0);
 
             // untraced warm-up: the producer has the topic's metadata, the consumer its partition, the JITs
-            // their paths; nothing of it is traced (ratio 0, nothing near 60 s old)
-            for (int i = 0; i < WARM_UP; i++) {
-                assertThat(post(client, senderPort, null, "{\"warm_up\":" + i + "}")
-                                .statusCode())
-                        .isEqualTo(202);
+            // their paths; nothing of it is traced (ratio 0, nothing near 60 s old). Sent by a few senders at
+            // once, so that the stages' code (the store's JDBC path above all) is compiled before anything
+            // is timed
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < WARM_UP; i++) {
+                    String body = "{\"warm_up\":" + i + "}";
+                    statuses.add(senders.submit(
+                            () -> post(client, senderPort, null, body).statusCode()));
+                    if (statuses.size() % WARM_UP_SENDERS == 0) { // at most WARM_UP_SENDERS in flight
+                        for (Future<Integer> status : statuses) {
+                            assertThat(status.get()).isEqualTo(202);
+                        }
+                        statuses.clear();
+                    }
+                }
+                for (Future<Integer> status : statuses) {
+                    assertThat(status.get()).isEqualTo(202);
+                }
             }
             awaitCommitted(admin, partition, WARM_UP);
 
@@ -238,7 +258,7 @@ public class TracedKafkaHopProcessTest {
             // wait in the batch until they stop)
             List<Traced> traced = new ArrayList<>();
             Map<String, String> entrySpans = new HashMap<>(); // trace id -> the traceresponse's span id
-            for (int pair = -1; pair < PAIRS; pair++) { // pair -1: the traced warm-up
+            for (int pair = -TRACED_WARM_UP_PAIRS; pair < PAIRS; pair++) { // pairs below 0: the traced warm-up
                 for (long stallMs : new long[] {0, STALL_MS}) {
                     Traced t = new Traced(randomHex(16), randomHex(8), stallMs, pair >= 0);
                     traced.add(t);
@@ -517,22 +537,28 @@ public class TracedKafkaHopProcessTest {
 
     /**
      * The {@value #STALL_MS} ms stall shows up as at least 95 % of the extra time, in the stall stage's span.
-     * The extra time is split by span: for each span of the chain, the median over the pairs of how much
-     * longer it was for the stalled message than for the other (the median, so that one message's hiccup in
-     * a stage does not decide; time that leaked out of the stall span into another would show in every pair);
-     * their sum is the extra time, the stall span's part its share.
+     * The extra time is split by span: for each span of the chain, the median of how much longer it was for
+     * a stalled message than for an unstalled one, over all {@value #PAIRS} x {@value #PAIRS} such couples
+     * (the Hodges-Lehmann shift: one message's hiccup in a stage does not decide, and it varies less than
+     * the median of the {@value #PAIRS} pairs' differences when a stage's time is noisy, as the Kafka hop's
+     * wait is by several milliseconds on a busy host; time that leaked out of the stall span into another
+     * would show in every couple); their sum is the extra time, the stall span's part its share.
      */
     private static List<String> stallShareProblems(List<Trace> traces) {
         List<String> failures = new ArrayList<>();
         Map<String, Double> extraBySpan = new LinkedHashMap<>();
+        List<Trace> unstalled =
+                traces.stream().filter(t -> t.request().stallMs() == 0).toList();
+        List<Trace> stalled =
+                traces.stream().filter(t -> t.request().stallMs() == STALL_MS).toList();
+        assertThat(unstalled).hasSize(PAIRS);
+        assertThat(stalled).hasSize(PAIRS);
         for (String name : CHAIN) {
             List<Double> differences = new ArrayList<>();
-            for (int pair = 0; pair < PAIRS; pair++) {
-                Trace unstalled = traces.get(2 * pair);
-                Trace stalled = traces.get(2 * pair + 1);
-                assertThat(unstalled.request().stallMs()).isZero();
-                assertThat(stalled.request().stallMs()).isEqualTo(STALL_MS);
-                differences.add((double) (stalled.duration(name) - unstalled.duration(name)));
+            for (Trace s : stalled) {
+                for (Trace u : unstalled) {
+                    differences.add((double) (s.duration(name) - u.duration(name)));
+                }
             }
             extraBySpan.put(name, median(differences));
         }
@@ -544,7 +570,8 @@ public class TracedKafkaHopProcessTest {
                 .collect(Collectors.joining(", "));
         System.out.printf(
                 Locale.ROOT,
-                "the stall's extra time (µs, medians over %d pairs): %.1f, of it in the stall span %.1f (%.2f %%): %s%n",
+                "the stall's extra time (µs, medians over %d x %d couples): %.1f, of it in the stall span %.1f (%.2f %%): %s%n",
+                PAIRS,
                 PAIRS,
                 extra / 1e3,
                 inStall / 1e3,
