@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portflow.component.Source;
 import dev.portflow.component.Transformer;
-import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.Connection;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.InputPort;
 import dev.portflow.port.OverflowPolicy;
-import dev.portflow.port.RemoteLink;
+import dev.portflow.port.PipelinedTestLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,52 +229,9 @@ class CompletionWatermarkTest {
         }
     }
 
-    /** A remote buffer that takes everything and acknowledges only when the test says so. */
-    private static final class PipelinedLink implements RemoteLink<Integer> {
-        final AcknowledgedSequence acks = new AcknowledgedSequence();
-
-        @Override
-        public Offer offer(Integer message, long originNanoTime, long handOff) {
-            return Offer.ACCEPTED; // handed over; the test acknowledges it later
-        }
-
-        @Override
-        public boolean awaitRoom(long deadlineNanoTime) {
-            return true;
-        }
-
-        @Override
-        public AcknowledgedSequence acknowledgements() {
-            return acks;
-        }
-
-        @Override
-        public String target() {
-            return "fake:pipelined";
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public String transport() {
-            return "fake";
-        }
-
-        @Override
-        public long depth() {
-            return 0;
-        }
-
-        @Override
-        public long capacity() {
-            return 1_000;
-        }
-    }
-
     @Test
     void aMessageSentOnAPipelinedLinkIsCompleteOnlyOnceTheLinkAcknowledgedIt() throws Exception {
-        PipelinedLink link = new PipelinedLink();
+        PipelinedTestLink<Integer> link = new PipelinedTestLink<>();
         try (Pipeline p = Pipeline.builder("w")
                 .source("feed", Integer.class, fiveThenIdle())
                 .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))
@@ -310,7 +266,7 @@ class CompletionWatermarkTest {
      */
     @Test
     void anEpochWaitsForTheHandOffsMadeBeforeItsMarkAndNoOthers() {
-        PipelinedLink link = new PipelinedLink();
+        PipelinedTestLink<Integer> link = new PipelinedTestLink<>();
         try (Pipeline p = Pipeline.builder("w")
                 .source("feed", Integer.class, context -> {})
                 .transformer("a", Integer.class, Integer.class, Transformer.map(x -> x))

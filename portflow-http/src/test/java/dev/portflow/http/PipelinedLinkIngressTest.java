@@ -3,10 +3,9 @@ package dev.portflow.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portflow.message.JsonMessage;
-import dev.portflow.port.AcknowledgedSequence;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
-import dev.portflow.port.RemoteLink;
+import dev.portflow.port.PipelinedTestLink;
 import dev.portflow.runtime.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,9 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,54 +27,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PipelinedLinkIngressTest {
 
-    /** Takes every message and acknowledges one only when the test says so. */
-    private static final class PipelinedLink implements RemoteLink<JsonMessage> {
-        final AcknowledgedSequence acks = new AcknowledgedSequence();
-        final List<Long> handedOver = new CopyOnWriteArrayList<>();
-
-        @Override
-        public Offer offer(JsonMessage message, long originNanoTime, long handOff) {
-            handedOver.add(handOff);
-            return Offer.ACCEPTED;
-        }
-
-        @Override
-        public boolean awaitRoom(long deadlineNanoTime) {
-            return true;
-        }
-
-        @Override
-        public AcknowledgedSequence acknowledgements() {
-            return acks;
-        }
-
-        @Override
-        public String target() {
-            return "fake:pipelined";
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public String transport() {
-            return "fake";
-        }
-
-        @Override
-        public long depth() {
-            return 0;
-        }
-
-        @Override
-        public long capacity() {
-            return 1_000;
-        }
-    }
-
     @Test
     void theIngressAnswers202OnlyOnceThePipelinedLinkAcknowledgedTheMessageAnd503WithoutIt() throws Exception {
-        PipelinedLink link = new PipelinedLink();
+        PipelinedTestLink<JsonMessage> link = new PipelinedTestLink<>();
         Pipeline pipeline = Pipeline.builder("orders")
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .source(
