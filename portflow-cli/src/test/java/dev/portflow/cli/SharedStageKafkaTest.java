@@ -5,26 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portflow.kafka.EmbeddedKafkaBroker;
 import dev.portflow.kafka.EmbeddedKafkaExtension;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +42,6 @@ class SharedStageKafkaTest {
     private static final int PARTITIONS = 8;
     /** Static membership must hand a restarted process its partitions well inside this. */
     private static final Duration RESUME_LIMIT = Duration.ofSeconds(5);
-
-    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -109,10 +99,11 @@ class SharedStageKafkaTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> sum(client, stages.values(), Stage::partitions) == PARTITIONS);
 
-            Set<String> accepted = ConcurrentHashMap.newKeySet();
-            Set<Integer> statuses = ConcurrentHashMap.newKeySet();
             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
-            List<Future<?>> burst = burst(client, apiPort, clients, accepted, statuses);
+            // a steady stream for 30 s, so the joined and the restarted process get work
+            OrderBurst burst =
+                    new OrderBurst(client, apiPort, clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ofMillis(100));
+            Set<String> accepted = burst.accepted;
 
             // a fourth process joins while the burst runs, and gets a share
             await().atMost(Duration.ofSeconds(60)).until(() -> sum(client, stages.values(), Stage::stored) >= 100);
@@ -149,11 +140,9 @@ class SharedStageKafkaTest {
                     .as("a restarted static member resumes its partitions at once")
                     .isLessThan(RESUME_LIMIT);
 
-            for (Future<?> f : burst) {
-                f.get(180, TimeUnit.SECONDS);
-            }
+            burst.await(Duration.ofMinutes(3));
             clients.close();
-            assertThat(statuses).as("ingress statuses").containsOnly(202);
+            assertThat(burst.statuses).as("ingress statuses").containsOnly(202);
             assertThat(accepted).hasSize(CLIENTS * REQUESTS_PER_CLIENT);
 
             // the group's lag returns to 0, as every stage process reports it
@@ -198,35 +187,6 @@ class SharedStageKafkaTest {
             client.close();
             TestPostgres.drop(table);
         }
-    }
-
-    private static List<Future<?>> burst(
-            HttpClient client, int port, ExecutorService clients, Set<String> accepted, Set<Integer> statuses) {
-        URI orders = URI.create("http://127.0.0.1:" + port + "/orders");
-        List<Future<?>> burst = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            int clientNo = c;
-            burst.add(clients.submit(() -> {
-                for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
-                    HttpResponse<String> response = client.send(
-                            HttpRequest.newBuilder(orders)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(
-                                            "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    statuses.add(response.statusCode());
-                    if (response.statusCode() == 202) {
-                        Matcher m = ID.matcher(response.body());
-                        assertThat(m.find()).isTrue();
-                        accepted.add(m.group(1));
-                    }
-                    Thread.sleep(100); // a steady stream for 30 s, so the joined and the restarted process get work
-                }
-                return null;
-            }));
-        }
-        return burst;
     }
 
     /** A process running the shared stage, {@code --only work,store --instance-id ID}. */

@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.portflow.kafka.EmbeddedKafkaBroker;
 import dev.portflow.kafka.EmbeddedKafkaExtension;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,13 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +45,6 @@ class TwoProcessKafkaTest {
 
     private static final int CLIENTS = 8;
     private static final int REQUESTS_PER_CLIENT = 100;
-    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -130,32 +122,9 @@ class TwoProcessKafkaTest {
             awaitReady(b, portB);
 
             // the burst, in the background
-            Set<String> accepted = ConcurrentHashMap.newKeySet();
-            Set<Integer> statuses = ConcurrentHashMap.newKeySet();
-            URI orders = URI.create("http://127.0.0.1:" + portA + "/orders");
             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
-            List<Future<?>> burst = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                int clientNo = c;
-                burst.add(clients.submit(() -> {
-                    for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
-                        HttpResponse<String> response = client.send(
-                                HttpRequest.newBuilder(orders)
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(
-                                                "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        statuses.add(response.statusCode());
-                        if (response.statusCode() == 202) {
-                            Matcher m = ID.matcher(response.body());
-                            assertThat(m.find()).isTrue();
-                            accepted.add(m.group(1));
-                        }
-                    }
-                    return null;
-                }));
-            }
+            OrderBurst burst = new OrderBurst(client, portA, clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ZERO);
+            Set<String> accepted = burst.accepted;
 
             // B is killed without warning once it has stored some, while messages are in flight in it
             await().atMost(Duration.ofSeconds(60)).until(() -> stored(client, portB) >= 100);
@@ -168,11 +137,9 @@ class TwoProcessKafkaTest {
             b = start(blueprint, dir, "enrich,slow,store", portB, "b2.log");
             awaitReady(b, portB);
 
-            for (Future<?> f : burst) {
-                f.get(120, TimeUnit.SECONDS);
-            }
+            burst.await(Duration.ofMinutes(2));
             clients.close();
-            assertThat(statuses).containsOnly(202);
+            assertThat(burst.statuses).containsOnly(202);
             assertThat(accepted).hasSize(CLIENTS * REQUESTS_PER_CLIENT);
 
             // the lag returns to 0, seen from both processes

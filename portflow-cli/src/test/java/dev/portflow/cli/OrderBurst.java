@@ -1,0 +1,75 @@
+package dev.portflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP clients posting orders to a process's {@code /orders} ingress in the background, each {@code
+ * requests} times ({@code {"client": c, "request": r}}), keeping every status answered and the id of
+ * every order answered 202.
+ */
+final class OrderBurst {
+
+    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+
+    /** The ids of the orders answered 202. */
+    final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    /** Every status answered. */
+    final Set<Integer> statuses = ConcurrentHashMap.newKeySet();
+
+    private final List<Future<?>> clients = new ArrayList<>();
+
+    /**
+     * Starts {@code clients} clients on {@code executor}, each posting {@code requests} orders to the
+     * process on {@code port}, {@code pause} apart.
+     */
+    OrderBurst(HttpClient client, int port, ExecutorService executor, int clients, int requests, Duration pause) {
+        URI orders = URI.create("http://127.0.0.1:" + port + "/orders");
+        for (int c = 0; c < clients; c++) {
+            int clientNo = c;
+            this.clients.add(executor.submit(() -> {
+                for (int r = 0; r < requests; r++) {
+                    HttpResponse<String> response = client.send(
+                            HttpRequest.newBuilder(orders)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    statuses.add(response.statusCode());
+                    if (response.statusCode() == 202) {
+                        Matcher m = ID.matcher(response.body());
+                        assertThat(m.find()).isTrue();
+                        accepted.add(m.group(1));
+                    }
+                    if (!pause.isZero()) {
+                        Thread.sleep(pause);
+                    }
+                }
+                return null;
+            }));
+        }
+    }
+
+    /** Waits up to {@code atMost} in all for every client to finish, failing with the first one's failure. */
+    void await(Duration atMost) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        for (Future<?> f : clients) {
+            f.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+}
