@@ -65,10 +65,10 @@ import org.junit.jupiter.api.io.TempDir;
  * is traced (such a one is always continued). After {@value #WARM_UP} untraced warm-up messages (sent
  * {@value #WARM_UP_SENDERS} at a time, so that the stages' code, the store's JDBC path above all, runs
  * compiled when timed) and {@value #TRACED_WARM_UP_PAIRS} traced warm-up pairs (the first traced message of
- * a JVM loads the classes of the traced paths: tens of milliseconds that are not what is measured here), {@value #PAIRS} measured pairs of traced requests
- * (stall 0, then stall {@value #STALL_MS}), each with a {@code traceparent} whose trace id and span id the
- * test chose, one at a time: the next is posted once the receiving group has committed the record of the
- * last (watched at the broker). Nothing scrapes the processes meanwhile, and their spans stay in the SDK's
+ * a JVM loads the classes of the traced paths: tens of milliseconds that are not what is measured here),
+ * {@value #PAIRS} measured pairs of traced requests (stall 0, then stall {@value #STALL_MS}), each with a
+ * {@code traceparent} whose trace id and span id the test chose, one at a time: the next is posted once the
+ * receiving group has committed the record of the last (watched at the broker). Nothing scrapes the processes meanwhile, and their spans stay in the SDK's
  * batch ({@code OTEL_BSP_SCHEDULE_DELAY} 10 minutes) until SIGTERM, when each exports them as it closes
  * the SDK after the drain; so no export runs while messages are timed.
  *
@@ -120,8 +120,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in every couple). The stall span's part must be at least 95 % of the extra time, where another span's
  * part counts beyond its own noise (two standard errors of its shift: the Kafka hop's wait and the store's
  * insert vary by milliseconds on a busy host, the sending process's spans by tens to hundreds of
- * microseconds). And the stall
- * span's part is at least 95 % of the {@value #STALL_MS} ms.
+ * microseconds). And the stall span's part is at least 95 % of the {@value #STALL_MS} ms.
  *
  * <p>All timing problems are reported together; the figures (ages, sums, deviations, the overlaps at each
  * boundary, the hop's split, the extra time by span) are printed.
