@@ -2,21 +2,14 @@ package dev.portflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,33 +43,13 @@ class RunProcessEndToEndTest {
             portflow.awaitReady(port);
             Process process = portflow.process;
 
-            Set<String> accepted = ConcurrentHashMap.newKeySet();
-            Set<Integer> statuses = ConcurrentHashMap.newKeySet();
-            URI events = URI.create("http://127.0.0.1:" + port + "/events");
+            Set<String> accepted;
+            Set<Integer> statuses;
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<?>> done = new ArrayList<>();
-                for (int c = 0; c < 16; c++) {
-                    int clientNo = c;
-                    done.add(clients.submit(() -> {
-                        for (int r = 0; r < 40; r++) {
-                            HttpResponse<String> response = client.send(
-                                    HttpRequest.newBuilder(events)
-                                            .header("Content-Type", "application/json")
-                                            .POST(HttpRequest.BodyPublishers.ofString(
-                                                    "{\"c\":" + clientNo + ",\"r\":" + r + "}"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            statuses.add(response.statusCode());
-                            if (response.statusCode() == 202) {
-                                accepted.add(response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
+                PostBurst burst = new PostBurst(client, port, "/events", clients, 16, 40, Duration.ZERO);
+                burst.await(Duration.ofMinutes(2));
+                accepted = burst.accepted;
+                statuses = burst.statuses;
             }
             assertThat(statuses).isSubsetOf(202, 503).contains(202, 503);
 

@@ -101,8 +101,8 @@ class SharedStageKafkaTest {
 
             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
             // a steady stream for 30 s, so the joined and the restarted process get work
-            OrderBurst burst =
-                    new OrderBurst(client, apiPort, clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ofMillis(100));
+            PostBurst burst = new PostBurst(
+                    client, apiPort, "/orders", clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ofMillis(100));
             Set<String> accepted = burst.accepted;
 
             // a fourth process joins while the burst runs, and gets a share

@@ -123,7 +123,8 @@ class TwoProcessKafkaTest {
 
             // the burst, in the background
             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
-            OrderBurst burst = new OrderBurst(client, portA, clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ZERO);
+            PostBurst burst =
+                    new PostBurst(client, portA, "/orders", clients, CLIENTS, REQUESTS_PER_CLIENT, Duration.ZERO);
             Set<String> accepted = burst.accepted;
 
             // B is killed without warning once it has stored some, while messages are in flight in it

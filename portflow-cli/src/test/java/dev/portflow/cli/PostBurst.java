@@ -18,15 +18,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HTTP clients posting orders to a process's {@code /orders} ingress in the background, each {@code
- * requests} times ({@code {"client": c, "request": r}}), keeping every status answered and the id of
- * every order answered 202.
+ * HTTP clients posting JSON messages to a process's ingress in the background, each {@code requests} times
+ * ({@code {"client": c, "request": r}}), keeping every status answered and the id of every message
+ * answered 202 (whose body must name it).
  */
-final class OrderBurst {
+final class PostBurst {
 
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    /** The ids of the orders answered 202. */
+    /** The ids of the messages answered 202. */
     final Set<String> accepted = ConcurrentHashMap.newKeySet();
     /** Every status answered. */
     final Set<Integer> statuses = ConcurrentHashMap.newKeySet();
@@ -34,17 +34,24 @@ final class OrderBurst {
     private final List<Future<?>> clients = new ArrayList<>();
 
     /**
-     * Starts {@code clients} clients on {@code executor}, each posting {@code requests} orders to the
-     * process on {@code port}, {@code pause} apart.
+     * Starts {@code clients} clients on {@code executor}, each posting {@code requests} messages to {@code
+     * path} (as {@code /orders}) of the process on {@code port}, {@code pause} apart.
      */
-    OrderBurst(HttpClient client, int port, ExecutorService executor, int clients, int requests, Duration pause) {
-        URI orders = URI.create("http://127.0.0.1:" + port + "/orders");
+    PostBurst(
+            HttpClient client,
+            int port,
+            String path,
+            ExecutorService executor,
+            int clients,
+            int requests,
+            Duration pause) {
+        URI target = URI.create("http://127.0.0.1:" + port + path);
         for (int c = 0; c < clients; c++) {
             int clientNo = c;
             this.clients.add(executor.submit(() -> {
                 for (int r = 0; r < requests; r++) {
                     HttpResponse<String> response = client.send(
-                            HttpRequest.newBuilder(orders)
+                            HttpRequest.newBuilder(target)
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(
                                             "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
