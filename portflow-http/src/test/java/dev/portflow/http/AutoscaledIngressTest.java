@@ -78,9 +78,9 @@ class AutoscaledIngressTest {
                 senders.add(Thread.ofVirtual().start(() -> {
                     long next = System.nanoTime() + sender * 1_000_000L;
                     for (int r = 0; System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds); r++) {
-                        // Paced, never catching up: a sender behind schedule (a slow answer, a slow host) skips the
-                        // slots it missed instead of catching up in a burst, so the offered load never
-                        // tops 20 requests a second per sender.
+                        // Paced, never catching up: a sender behind schedule (a slow answer, a slow
+                        // host) skips the slots it missed instead of catching up in a burst, so the
+                        // offered load never tops 20 requests a second per sender.
                         next = Math.max(next + 50_000_000L, System.nanoTime());
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
