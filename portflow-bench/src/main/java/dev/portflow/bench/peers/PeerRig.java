@@ -46,6 +46,9 @@ interface PeerRig {
             case "portflow_traced" -> PortflowRig.traced(s, messages, 0.01);
             case "portflow_traced_none" -> PortflowRig.traced(s, messages, 0.0); // tracing on, nothing sampled
             case "portflow_traced_tenth" -> PortflowRig.traced(s, messages, 0.001); // 0.1 % sampled
+            // 10 %: a traced message's own cost stands well above the run-to-run noise
+            case "portflow_traced_ten" -> PortflowRig.traced(s, messages, 0.1);
+            case "portflow_traced_hollow_ten" -> PortflowRig.tracedHollow(s, messages, 0.1);
             case "portflow_traced_hollow" -> PortflowRig.tracedHollow(s, messages, 0.01); // 1 %, no spans
             case "portflow_traced_noexport" -> PortflowRig.tracedNoExport(s, messages, 0.01); // spans to no processor
             case "portflow_traced_sdk" -> PortflowRig.tracedThroughSdk(s, messages, 0.01); // the SDK's spans
@@ -54,8 +57,9 @@ interface PeerRig {
             default ->
                 throw new IllegalArgumentException(
                         "variant: portflow_metrics, portflow_nometrics, portflow_traced, portflow_traced_none,"
-                                + " portflow_traced_tenth, portflow_traced_hollow, portflow_traced_noexport,"
-                                + " portflow_traced_sdk, reactor or pekko, not "
+                                + " portflow_traced_tenth, portflow_traced_ten, portflow_traced_hollow,"
+                                + " portflow_traced_hollow_ten, portflow_traced_noexport, portflow_traced_sdk,"
+                                + " reactor or pekko, not "
                                 + variant);
         };
     }
