@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PeerBenchmark}).
  *
  * <ul>
- *   <li>{@code gapDraw}: a source's head sampling at 1 % ({@code SamplingGaps.draw}, what {@code
+ *   <li>{@code gapDraw}: a source's head sampling at 1 % ({@code SamplingGaps.draw()}, what {@code
  *       MessageTracer.untracedGap} does): paid once per traced message; an untraced one costs the source
  *       a decrement.
  *   <li>{@code tracedMessage}: the whole life of one traced message: its entry span, then a wait and a
@@ -55,6 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class TracedMessageBenchmark {
+
+    private static final SamplingGaps ONE_PERCENT = SamplingGaps.atRatio(0.01);
 
     @Param({"true", "false"})
     public boolean recent;
@@ -102,7 +104,7 @@ public class TracedMessageBenchmark {
 
     @Benchmark
     public long gapDraw() {
-        return SamplingGaps.draw(0.01);
+        return ONE_PERCENT.draw();
     }
 
     @Benchmark

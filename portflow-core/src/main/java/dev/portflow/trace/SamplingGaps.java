@@ -10,27 +10,44 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SamplingGaps {
 
-    private SamplingGaps() {}
+    private final double ratio;
+    private final double logUntraced; // ln(1 - ratio), taken once: a draw then costs one intrinsic logarithm
 
-    /** A gap for {@code ratio}, drawn with the calling thread's {@link ThreadLocalRandom}. */
-    public static long draw(double ratio) {
-        return gap(ratio, ThreadLocalRandom.current().nextDouble());
+    private SamplingGaps(double ratio) {
+        this.ratio = ratio;
+        this.logUntraced = Math.log1p(-ratio);
+    }
+
+    /** Gaps for tracing each message with probability {@code ratio}. */
+    public static SamplingGaps atRatio(double ratio) {
+        return new SamplingGaps(ratio);
+    }
+
+    /** The ratio the gaps are drawn for. */
+    public double ratio() {
+        return ratio;
+    }
+
+    /** A gap, drawn with the calling thread's {@link ThreadLocalRandom}. */
+    public long draw() {
+        return gap(ThreadLocalRandom.current().nextDouble());
     }
 
     /**
      * How many messages go untraced before the next traced one when each is traced with probability
-     * {@code ratio}, for a uniform {@code u} in [0, 1): {@code floor(ln(1 - u) / ln(1 - ratio))}, so at
+     * {@link #ratio()}, for a uniform {@code u} in [0, 1): {@code floor(ln(1 - u) / ln(1 - ratio))}, so at
      * least {@code k} go untraced with probability {@code (1 - ratio)^k}. 0 for a ratio of 1 or more;
      * {@link Long#MAX_VALUE} for a ratio of 0 or less (and for a gap past a long's range, as the cast
      * clamps it).
      */
-    public static long gap(double ratio, double u) {
+    public long gap(double u) {
         if (ratio >= 1.0) {
             return 0L;
         }
         if (ratio <= 0.0) {
             return Long.MAX_VALUE;
         }
-        return (long) Math.floor(Math.log1p(-u) / Math.log1p(-ratio));
+        // 1 - u is uniform in (0, 1] as u is in [0, 1); Math.log is an intrinsic, log1p is not
+        return (long) Math.floor(Math.log(1.0 - u) / logUntraced);
     }
 }

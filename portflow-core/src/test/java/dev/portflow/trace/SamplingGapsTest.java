@@ -14,13 +14,13 @@ class SamplingGapsTest {
 
     @Test
     void theEdgesTraceEveryMessageOrNone() {
-        assertThat(SamplingGaps.gap(1.0, 0.7)).isZero();
-        assertThat(SamplingGaps.gap(2.0, 0.7)).isZero();
-        assertThat(SamplingGaps.gap(0.0, 0.7)).isEqualTo(Long.MAX_VALUE);
-        assertThat(SamplingGaps.gap(-1.0, 0.7)).isEqualTo(Long.MAX_VALUE);
-        assertThat(SamplingGaps.gap(0.01, 0.0)).isZero(); // the smallest uniform: no message skipped
-        assertThat(SamplingGaps.gap(1e-300, Math.nextDown(1.0))).isEqualTo(Long.MAX_VALUE); // past a long
-        assertThat(SamplingGaps.draw(0.5)).isNotNegative();
+        assertThat(SamplingGaps.atRatio(1.0).gap(0.7)).isZero();
+        assertThat(SamplingGaps.atRatio(2.0).gap(0.7)).isZero();
+        assertThat(SamplingGaps.atRatio(0.0).gap(0.7)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SamplingGaps.atRatio(-1.0).gap(0.7)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SamplingGaps.atRatio(0.01).gap(0.0)).isZero(); // the smallest uniform: no message skipped
+        assertThat(SamplingGaps.atRatio(1e-300).gap(Math.nextDown(1.0))).isEqualTo(Long.MAX_VALUE); // past a long
+        assertThat(SamplingGaps.atRatio(0.5).draw()).isNotNegative();
     }
 
     @Test
@@ -28,12 +28,13 @@ class SamplingGapsTest {
         long seed = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
         for (double ratio : new double[] {0.5, 0.1, 0.01, 0.001}) {
+            SamplingGaps gaps = SamplingGaps.atRatio(ratio);
             int draws = 200_000;
             long untraced = 0;
             int[] atLeast = new int[4]; // gaps of at least k = 0, 1, 5, 50
             long[] ks = {0, 1, 5, 50};
             for (int i = 0; i < draws; i++) {
-                long gap = SamplingGaps.gap(ratio, random.nextDouble());
+                long gap = gaps.gap(random.nextDouble());
                 assertThat(gap).as("seed %d, ratio %s", seed, ratio).isNotNegative();
                 untraced += gap;
                 for (int k = 0; k < ks.length; k++) {

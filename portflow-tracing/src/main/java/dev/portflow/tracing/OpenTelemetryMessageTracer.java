@@ -44,6 +44,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
     private final SpanShapes shapes;
     private final EpochClock clock;
     private final double sampleRatio;
+    private final SamplingGaps gaps;
     private final long slowAfterNanos;
     private final LateTraceLimit lateLimit;
     private final Traceparents traceparents;
@@ -59,6 +60,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         this.shapes = new SpanShapes(pipeline);
         this.clock = clock;
         this.sampleRatio = settings.sampleRatio();
+        this.gaps = SamplingGaps.atRatio(sampleRatio);
         this.slowAfterNanos = settings.slowAfterNanos();
         this.lateLimit = new LateTraceLimit(settings.lateTracesPerSecond(), ticker.read());
         this.traceparents = traceparents;
@@ -76,7 +78,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
     /** A source's head sampling: a geometric gap, one draw per traced message. */
     @Override
     public long untracedGap() {
-        return SamplingGaps.draw(sampleRatio);
+        return gaps.draw();
     }
 
     /** A source's message at the end of its gap: traced; the clock is read only now. */

@@ -45,12 +45,14 @@ final class HollowTracing implements Tracing {
     static final String RATIO_PROPERTY = "portflow.bench.hollowRatio";
 
     private final double ratio;
+    private final SamplingGaps gaps;
 
     HollowTracing(double ratio) {
         this.ratio = Double.parseDouble(System.getProperty(RATIO_PROPERTY, Double.toString(ratio)));
         if (!(this.ratio >= 0.0 && this.ratio <= 1.0)) {
             throw new IllegalArgumentException(RATIO_PROPERTY + ": a ratio from 0 to 1, not " + this.ratio);
         }
+        this.gaps = SamplingGaps.atRatio(this.ratio);
     }
 
     private @Nullable StageSpan sampled() {
@@ -73,7 +75,7 @@ final class HollowTracing implements Tracing {
 
             @Override
             public long untracedGap() {
-                return SamplingGaps.draw(ratio);
+                return gaps.draw();
             }
 
             @Override
