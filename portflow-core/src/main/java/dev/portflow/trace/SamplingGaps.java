@@ -18,8 +18,15 @@ public final class SamplingGaps {
         this.logUntraced = Math.log1p(-ratio);
     }
 
-    /** Gaps for tracing each message with probability {@code ratio}. */
+    /**
+     * Gaps for tracing each message with probability {@code ratio}.
+     *
+     * @throws IllegalArgumentException if {@code ratio} is NaN
+     */
     public static SamplingGaps atRatio(double ratio) {
+        if (Double.isNaN(ratio)) {
+            throw new IllegalArgumentException("sampling ratio must be a number, was NaN");
+        }
         return new SamplingGaps(ratio);
     }
 

@@ -1,6 +1,7 @@
 package dev.portflow.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
@@ -21,6 +22,9 @@ class SamplingGapsTest {
         assertThat(SamplingGaps.atRatio(0.01).gap(0.0)).isZero(); // the smallest uniform: no message skipped
         assertThat(SamplingGaps.atRatio(1e-300).gap(Math.nextDown(1.0))).isEqualTo(Long.MAX_VALUE); // past a long
         assertThat(SamplingGaps.atRatio(0.5).draw()).isNotNegative();
+        assertThatThrownBy(() -> SamplingGaps.atRatio(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NaN");
     }
 
     @Test
