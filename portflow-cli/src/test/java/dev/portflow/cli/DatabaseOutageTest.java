@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,11 +80,8 @@ class DatabaseOutageTest {
                 clients.add(pool.submit(() -> {
                     for (int r = 0; !stop.get(); r++) {
                         HttpResponse<String> response = client.send(
-                                HttpRequest.newBuilder(orders)
+                                PostBurst.order(orders, clientNo, r)
                                         .timeout(Duration.ofSeconds(30))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(
-                                                "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong())

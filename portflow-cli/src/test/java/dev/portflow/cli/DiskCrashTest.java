@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,11 +207,8 @@ class DiskCrashTest {
         for (int r = 0; !stop.get(); r++) {
             try {
                 HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(orders)
+                        PostBurst.order(orders, clientNo, r)
                                 .timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 statuses.add(response.statusCode());

@@ -50,13 +50,8 @@ final class PostBurst {
             int clientNo = c;
             this.clients.add(executor.submit(() -> {
                 for (int r = 0; r < requests; r++) {
-                    HttpResponse<String> response = client.send(
-                            HttpRequest.newBuilder(target)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(
-                                            "{\"client\":" + clientNo + ",\"request\":" + r + "}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response =
+                            client.send(order(target, clientNo, r).build(), HttpResponse.BodyHandlers.ofString());
                     statuses.add(response.statusCode());
                     if (response.statusCode() == 202) {
                         Matcher m = ID.matcher(response.body());
@@ -70,6 +65,16 @@ final class PostBurst {
                 return null;
             }));
         }
+    }
+
+    /**
+     * The POST of one JSON message, {@code {"client": clientNo, "request": request}}, to {@code target}: what
+     * these clients send, and the posting loops of the crash and outage tests (which add a timeout).
+     */
+    static HttpRequest.Builder order(URI target, int clientNo, int request) {
+        return HttpRequest.newBuilder(target)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"client\":" + clientNo + ",\"request\":" + request + "}"));
     }
 
     /** Waits up to {@code atMost} in all for every client to finish, failing with the first one's failure. */
