@@ -68,9 +68,10 @@ import org.junit.jupiter.api.io.TempDir;
  * a JVM loads the classes of the traced paths: tens of milliseconds that are not what is measured here),
  * {@value #PAIRS} measured pairs of traced requests (stall 0, then stall {@value #STALL_MS}), each with a
  * {@code traceparent} whose trace id and span id the test chose, one at a time: the next is posted once the
- * receiving group has committed the record of the last (watched at the broker). Nothing scrapes the processes meanwhile, and their spans stay in the SDK's
- * batch ({@code OTEL_BSP_SCHEDULE_DELAY} 10 minutes) until SIGTERM, when each exports them as it closes
- * the SDK after the drain; so no export runs while messages are timed.
+ * receiving group has committed the record of the last (watched at the broker). Nothing scrapes the
+ * processes meanwhile, and their spans stay in the SDK's batch ({@code OTEL_BSP_SCHEDULE_DELAY} 10 minutes)
+ * until SIGTERM, when each exports them as it closes the SDK after the drain; so no export runs while
+ * messages are timed.
  *
  * <p><b>The trace</b> (every traced request, warm-up ones included). Every span received belongs to one of
  * the chosen traces (the untraced warm-up left none). Each trace has exactly the spans {@code enter api},

@@ -30,11 +30,6 @@ public final class SamplingGaps {
         return new SamplingGaps(ratio);
     }
 
-    /** The ratio the gaps are drawn for. */
-    public double ratio() {
-        return ratio;
-    }
-
     /** A gap, drawn with the calling thread's {@link ThreadLocalRandom}. */
     public long draw() {
         return gap(ThreadLocalRandom.current().nextDouble());
@@ -42,10 +37,10 @@ public final class SamplingGaps {
 
     /**
      * How many messages go untraced before the next traced one when each is traced with probability
-     * {@link #ratio()}, for a uniform {@code u} in [0, 1): {@code floor(ln(1 - u) / ln(1 - ratio))}, so at
-     * least {@code k} go untraced with probability {@code (1 - ratio)^k}. 0 for a ratio of 1 or more;
-     * {@link Long#MAX_VALUE} for a ratio of 0 or less (and for a gap past a long's range, as the cast
-     * clamps it).
+     * {@code ratio} (as given to {@link #atRatio}), for a uniform {@code u} in [0, 1): {@code
+     * floor(ln(1 - u) / ln(1 - ratio))}, so at least {@code k} go untraced with probability {@code (1 -
+     * ratio)^k}. 0 for a ratio of 1 or more; {@link Long#MAX_VALUE} for a ratio of 0 or less (and for a
+     * gap past a long's range, as the cast clamps it).
      */
     public long gap(double u) {
         if (ratio >= 1.0) {
