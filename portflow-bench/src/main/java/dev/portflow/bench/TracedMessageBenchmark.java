@@ -109,8 +109,8 @@ public class TracedMessageBenchmark {
 
     @Benchmark
     public StageSpan tracedMessage() {
-        StageSpan entry = java.util.Objects.requireNonNull(all.enterPicked("gen", ticker));
         long handOff = ticker.read();
+        StageSpan entry = java.util.Objects.requireNonNull(all.enterPicked("gen", handOff));
         entry.end(handOff, 0L, null);
         long received = ticker.read();
         StageSpan map = all.stage(entry.context(), "map", "in_n", handOff, received);

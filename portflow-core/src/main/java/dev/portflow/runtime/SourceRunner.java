@@ -1,5 +1,6 @@
 package dev.portflow.runtime;
 
+import dev.portflow.channel.BoundedChannel;
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
 import dev.portflow.port.ErrorReporter;
@@ -138,12 +139,15 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
             return port.send(message);
         }
         untracedLeft = tracer.untracedGap(); // the gap after this one, drawn before its trace starts
-        StageSpan entry = tracer.enterPicked(node.name, node.ticker); // reads the clock only if it traces
+        // One reading: the entry's start and end, and the enqueue time where the next stage's wait
+        // span starts (MessageTracer: spans tile), as an exact enqueue stamp keeps it (stampNanos: its
+        // lowest bit is the stamp's flag), so that wait starts where the entry ends, to the nanosecond.
+        // Read only for a message at the end of a gap.
+        long handOff = BoundedChannel.stampNanos(node.ticker.read());
+        StageSpan entry = tracer.enterPicked(node.name, handOff);
         if (entry == null) {
             return port.send(message);
         }
-        // the entry ends at the hand-off, where the next stage's wait span starts (MessageTracer: spans tile)
-        long handOff = node.ticker.read();
         try {
             return port.send(message, handOff, handOff, entry.context());
         } finally {

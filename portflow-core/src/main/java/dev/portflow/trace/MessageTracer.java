@@ -52,15 +52,18 @@ public interface MessageTracer {
 
     /**
      * A source's message at the end of a gap ({@link #untracedGap}) enters the pipeline at {@code
-     * component}: starts its entry span at a reading of {@code ticker}, as {@link #enter(String, String,
-     * long)} does for a message it traces. A tracer that draws gaps traces it; the default, for a
-     * tracer that does not, decides per message: {@code enter(component, null, ticker.read())}.
+     * component} at {@code handOffNanos}: starts its entry span there, as {@link #enter(String, String,
+     * long)} does for a message it traces. The source sends the message with that same reading as its
+     * enqueue time and ends the span at it: a source's entry is an instant, one clock read per traced
+     * message (the source's own code before the emit is not the runtime's to time). A tracer that
+     * draws gaps traces it; the default, for a tracer that does not, decides per message: {@code
+     * enter(component, null, handOffNanos)}, and the source then reads the clock for every message.
      *
-     * @param ticker the pipeline's ticker
+     * @param handOffNanos a reading of the pipeline's ticker: the message's hand-off into its buffer
      * @return the entry span, or null when the message is not traced
      */
-    default @Nullable StageSpan enterPicked(String component, Ticker ticker) {
-        return enter(component, null, ticker.read());
+    default @Nullable StageSpan enterPicked(String component, long handOffNanos) {
+        return enter(component, null, handOffNanos);
     }
 
     /**

@@ -105,13 +105,9 @@ public final class RecentTraces implements MessageTracer {
     }
 
     @Override
-    public @Nullable StageSpan enterPicked(String component, Ticker sourceTicker) {
-        StageSpan span = delegate.enterPicked(component, sourceTicker);
-        if (span == null) {
-            return null;
-        }
-        // the delegate read the start; this reading, a few ns later, stands for it in the trace's entry time
-        return new Noting(span, "sampled", sourceTicker.read(), null, null, 0L, 0L);
+    public @Nullable StageSpan enterPicked(String component, long handOffNanos) {
+        StageSpan span = delegate.enterPicked(component, handOffNanos);
+        return span == null ? null : new Noting(span, "sampled", handOffNanos, null, null, 0L, 0L);
     }
 
     @Override

@@ -40,9 +40,9 @@ class SourceSamplingGapsTest {
         }
 
         @Override
-        public @Nullable StageSpan enterPicked(String component, Ticker ticker) {
+        public @Nullable StageSpan enterPicked(String component, long handOffNanos) {
             picked.add(emitting.get());
-            return recording.enter(component, null, ticker.read());
+            return recording.enter(component, null, handOffNanos);
         }
 
         @Override

@@ -81,10 +81,10 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
         return gaps.draw();
     }
 
-    /** A source's message at the end of its gap: traced; the clock is read only now. */
+    /** A source's message at the end of its gap: traced, its entry starting at its hand-off. */
     @Override
-    public @Nullable StageSpan enterPicked(String component, Ticker sourceTicker) {
-        return spans.open(shapes.entry(component), null, null, clock.epochNanos(sourceTicker.read()));
+    public @Nullable StageSpan enterPicked(String component, long handOffNanos) {
+        return spans.open(shapes.entry(component), null, null, clock.epochNanos(handOffNanos));
     }
 
     private boolean headSampled() {

@@ -165,7 +165,9 @@ class OpenTelemetryTracingTest {
                 assertThat(s.getStartEpochNanos()).isBetween(before + ticker.offset, after + ticker.offset);
                 assertThat(s.getEndEpochNanos()).isBetween(s.getStartEpochNanos(), after + ticker.offset);
             });
-            assertThat(waitWork.getStartEpochNanos()).isBetween(enter.getStartEpochNanos(), enter.getEndEpochNanos());
+            // a source's entry is the instant of its one hand-off reading, where the first wait starts
+            assertThat(enter.getEndEpochNanos()).isEqualTo(enter.getStartEpochNanos());
+            assertThat(waitWork.getStartEpochNanos()).isEqualTo(enter.getEndEpochNanos());
             assertThat(work.getStartEpochNanos()).isEqualTo(waitWork.getEndEpochNanos());
             assertThat(store.getStartEpochNanos()).isEqualTo(waitStore.getEndEpochNanos());
             assertThat(work.getEndEpochNanos() - work.getStartEpochNanos()).isGreaterThanOrEqualTo(20 * MS);
@@ -347,9 +349,12 @@ class OpenTelemetryTracingTest {
         assertThat(always.malformedTraceparents()).isEqualTo(malformed.size());
     }
 
-    /** A source samples by gaps: nothing is asked per untraced message, and a traced one reads the clock once. */
+    /**
+     * A source samples by gaps: nothing is asked per untraced message, and the tracer reads no clock for a traced
+     * one: its entry is the instant of the source's one hand-off reading.
+     */
     @Test
-    void aSourceSamplesByGapsAndReadsTheClockOnceForAMessageItTraces() {
+    void aSourceSamplesByGapsAndItsTracedEntryIsTheHandOffReading() {
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         Ticker counting = new Ticker() {
             @Override
@@ -376,14 +381,19 @@ class OpenTelemetryTracingTest {
         MessageTracer always =
                 tracing(TracingSettings.defaults().withSampleRatio(1.0)).forPipeline("p", counting);
         assertThat(always.untracedGap()).isZero();
+        long handOff = counting.read();
         long readsBefore = reads.get();
-        StageSpan entry = Objects.requireNonNull(always.enterPicked("gen", counting));
-        assertThat(reads.get() - readsBefore).isEqualTo(1);
-        entry.end(counting.read(), 0L, null);
-        SpanData span = finished().get(0);
-        assertThat(span.getName()).isEqualTo("enter gen");
-        // started at the one reading enterPicked took, ended 1 µs (one reading) later on the same scale
-        assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(1_000L);
+        StageSpan entry = Objects.requireNonNull(always.enterPicked("gen", handOff));
+        entry.end(handOff, 0L, null);
+        assertThat(reads.get() - readsBefore).as("clock reads by the tracer").isZero();
+        StageSpan later = Objects.requireNonNull(always.enterPicked("gen", handOff + 1_000L));
+        later.end(handOff + 1_000L, 0L, null);
+        List<SpanData> spans = finished();
+        assertThat(spans).extracting(SpanData::getName).containsOnly("enter gen");
+        // each an instant at its hand-off reading, the second 1 µs after the first on the same scale
+        assertThat(spans).allSatisfy(span -> assertThat(span.getEndEpochNanos()).isEqualTo(span.getStartEpochNanos()));
+        assertThat(spans.get(1).getStartEpochNanos() - spans.get(0).getStartEpochNanos())
+                .isEqualTo(1_000L);
     }
 
     @Test

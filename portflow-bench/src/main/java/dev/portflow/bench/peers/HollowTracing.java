@@ -79,7 +79,7 @@ final class HollowTracing implements Tracing {
             }
 
             @Override
-            public StageSpan enterPicked(String component, Ticker sourceTicker) {
+            public StageSpan enterPicked(String component, long handOffNanos) {
                 return newTrace();
             }
 
