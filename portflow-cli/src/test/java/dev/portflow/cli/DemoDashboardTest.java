@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -56,9 +57,13 @@ class DemoDashboardTest {
             }
             wait.until(ExpectedConditions.attributeToBe(
                     By.cssSelector("[data-bottleneck='true']"), "data-node", "archive"));
-            // the runtime widened archive to its maximum of 2 workers, and it is still the bottleneck
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.id("bottleneck"), "archive is the bottleneck at its maximum of 2 workers"));
+            // The runtime widened archive to its maximum of 2 workers, and it is still the bottleneck.
+            // On a saturated host (a CI run, its browser included) the second worker may not raise
+            // archive's throughput, and the runtime narrows it back, saying so: as true a picture.
+            wait.until(ExpectedConditions.textMatches(
+                    By.id("bottleneck"),
+                    Pattern.compile("archive is the bottleneck at (its maximum of 2 workers"
+                            + "|1 of its 2 workers \\(more did not raise its throughput\\))")));
             assertThat(demo.pipeline().scalingDecisions("archive"))
                     .anySatisfy(d -> assertThat(d.from() + "->" + d.to()).isEqualTo("1->2"));
             Thread.sleep(1500); // one more frame, so the picture shows settled numbers
