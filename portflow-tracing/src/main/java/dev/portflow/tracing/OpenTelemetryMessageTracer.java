@@ -57,7 +57,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
             TracingSettings settings,
             Traceparents traceparents) {
         this.spans = spans;
-        this.shapes = new SpanShapes(pipeline, spans.shapes());
+        this.shapes = new SpanShapes(pipeline);
         this.clock = clock;
         this.sampleRatio = settings.sampleRatio();
         this.gaps = SamplingGaps.atRatio(sampleRatio);
@@ -100,7 +100,7 @@ final class OpenTelemetryMessageTracer implements MessageTracer {
     /** The wait span (ended) and the stage span (open) of a message taken, siblings under {@code parent}. */
     private StageSpan stage(TraceContext parent, SpanShapes.AtPort at, long enqueuedNanos, long receivedNanos) {
         long received = clock.epochNanos(receivedNanos);
-        spans.endedLeaf(at.waitShape(), parent, clock.epochNanos(enqueuedNanos), received);
+        spans.ended(at.waitShape(), parent, clock.epochNanos(enqueuedNanos), received);
         StageSpan stage = spans.open(at.stageShape(), parent, null, received);
         return stage != null ? stage : new UnrecordedSpan(parent);
     }

@@ -98,10 +98,8 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      * spans into {@link #processor} ({@link #fromEnvironment}, {@link #exporting}).
      */
     private final Function<EpochClock, SpanMaker> spanMakers;
-    /** Where recorded spans go, through {@link #drain}; null when a tracer makes the spans. */
+    /** Where recorded spans go as they end; null when a tracer makes the spans. */
     private final @Nullable SpanProcessor processor;
-    /** Takes the recorded spans off the pipelines' threads to {@link #processor}; null when a tracer makes them. */
-    private final @Nullable SpanLogDrain drain;
 
     private final TracingSettings settings;
     /** What {@link #close()} shuts down (and so flushes): the SDK or the processor this built; null for create's. */
@@ -115,7 +113,6 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
             Tracer tracer, TracingSettings settings, @Nullable Supplier<CompletableResultCode> owned) {
         this.spanMakers = clock -> new TracerSpanMaker(tracer, clock);
         this.processor = null;
-        this.drain = null;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
@@ -126,10 +123,8 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
             Resource resource,
             TracingSettings settings,
             @Nullable Supplier<CompletableResultCode> owned) {
-        SpanLogDrain recorded = new SpanLogDrain(processor, resource);
-        this.spanMakers = clock -> new SpanRecorder(recorded, clock);
+        this.spanMakers = clock -> new SpanRecorder(processor, resource, clock);
         this.processor = processor;
-        this.drain = recorded;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
@@ -326,9 +321,6 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
 
     /** Exports the recorded spans that wait in the batch now, not at the next schedule (tests). */
     CompletableResultCode flush() {
-        if (drain != null) {
-            drain.flush(); // the spans the pipelines' threads recorded, to the processor
-        }
         return processor != null ? processor.forceFlush() : CompletableResultCode.ofSuccess();
     }
 
@@ -340,13 +332,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (drain != null) {
-            drain.close(); // every span recorded so far to the processor, before it shuts down
-        }
-        if (owned == null) {
+        if (owned == null || !closed.compareAndSet(false, true)) {
             return;
         }
         CompletableResultCode shutdown = owned.get().join(10, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package dev.portflow.tracing;
 
+import dev.portflow.trace.StageSpan;
+import dev.portflow.trace.TraceContext;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -23,19 +25,23 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An ended span as the span processor takes it ({@link ReadableSpan}) and the exporter reads it ({@link
- * SpanData}): made by the {@link SpanLogDrain} on its own thread from a thread's record of longs ({@link
- * SpanLog}), never on a pipeline's thread. Its ids in hex and its attributes are made only when the exporter
- * asks, on the export thread. Immutable but for the span context it makes on first use, which only the export
- * thread asks for.
+ * A span {@link SpanRecorder} records: a few longs and a reference to its {@link SpanShape} on the thread
+ * that makes it, where the SDK's own span builds an attribute map, a lock and a clock per span (about 1 KB).
+ * Its ids in hex, its attributes and its export data are made only when the exporter asks, on the export
+ * thread. It is the {@link StageSpan} the runtime ends, the {@link TraceContext} its children hang from
+ * (immutable as such: the ids are final), the {@link ReadableSpan} the span processor takes and the {@link
+ * SpanData} the exporter reads.
+ *
+ * <p>The end is written by the thread that ends the span before it hands the span to the processor, whose
+ * queue publishes it to the export thread; nothing reads it before.
  */
-final class RecordedSpan implements ReadableSpan, SpanData {
+final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanData {
 
     static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
     static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
     static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
 
-    private final Resource resource;
+    private final SpanRecorder recorder;
     private final SpanShape shape;
     private final long traceIdHigh;
     private final long traceIdLow;
@@ -46,24 +52,22 @@ final class RecordedSpan implements ReadableSpan, SpanData {
     private final @Nullable SpanContext remoteParent;
 
     private final long startEpochNanos;
-    private final long endEpochNanos;
-    private final long blockedNanos;
-    private final @Nullable Throwable error;
+    private long endEpochNanos;
+    private long blockedNanos;
+    private @Nullable Throwable error;
+    private boolean ended;
     private @Nullable SpanContext spanContext; // made on first use, by the export thread
 
     RecordedSpan(
-            Resource resource,
+            SpanRecorder recorder,
             SpanShape shape,
             long traceIdHigh,
             long traceIdLow,
             long spanId,
             long parentSpanId,
             @Nullable SpanContext remoteParent,
-            long startEpochNanos,
-            long endEpochNanos,
-            long blockedNanos,
-            @Nullable Throwable error) {
-        this.resource = resource;
+            long startEpochNanos) {
+        this.recorder = recorder;
         this.shape = shape;
         this.traceIdHigh = traceIdHigh;
         this.traceIdLow = traceIdLow;
@@ -71,16 +75,50 @@ final class RecordedSpan implements ReadableSpan, SpanData {
         this.parentSpanId = parentSpanId;
         this.remoteParent = remoteParent;
         this.startEpochNanos = startEpochNanos;
-        this.endEpochNanos = endEpochNanos;
-        this.blockedNanos = blockedNanos;
-        this.error = error;
     }
 
-    private String traceId() {
+    long traceIdHigh() {
+        return traceIdHigh;
+    }
+
+    long traceIdLow() {
+        return traceIdLow;
+    }
+
+    long spanIdValue() {
+        return spanId;
+    }
+
+    /** Ends it at {@code endEpochNanos} and hands it to the processor. */
+    void endAt(long endEpochNanos) {
+        this.endEpochNanos = endEpochNanos;
+        this.ended = true;
+        recorder.handOff(this);
+    }
+
+    // StageSpan: the runtime ends a stage's or an entry's span
+
+    @Override
+    public TraceContext context() {
+        return this;
+    }
+
+    @Override
+    public void end(long endNanos, long blockedNanos, @Nullable Throwable error) {
+        this.blockedNanos = blockedNanos;
+        this.error = error;
+        endAt(recorder.epochNanos(endNanos));
+    }
+
+    // TraceContext
+
+    @Override
+    public String traceId() {
         return TraceId.fromLongs(traceIdHigh, traceIdLow);
     }
 
-    private String spanId() {
+    @Override
+    public String spanId() {
         return SpanId.fromLong(spanId);
     }
 
@@ -128,7 +166,7 @@ final class RecordedSpan implements ReadableSpan, SpanData {
 
     @Override
     public boolean hasEnded() {
-        return true;
+        return ended;
     }
 
     @Override
@@ -222,7 +260,7 @@ final class RecordedSpan implements ReadableSpan, SpanData {
 
     @Override
     public Resource getResource() {
-        return resource;
+        return recorder.resource();
     }
 
     @Override

@@ -28,12 +28,4 @@ interface SpanMaker {
      */
     @Nullable
     TraceContext ended(SpanShape shape, @Nullable TraceContext parent, long startEpochNanos, long endEpochNanos);
-
-    /** As {@link #ended}, for a span nothing will hang from (a buffer wait): no context to return. */
-    default void endedLeaf(SpanShape shape, TraceContext parent, long startEpochNanos, long endEpochNanos) {
-        ended(shape, parent, startEpochNanos, endEpochNanos);
-    }
-
-    /** The table this maker's pipelines add their span shapes to ({@link SpanShapes}). */
-    SpanShapeTable shapes();
 }

@@ -7,17 +7,17 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Spans recorded by Portflow: an open span is a {@link RecordingSpan}, and every ended span a record of longs in
- * its thread's {@link SpanLog}, which the {@link SpanLogDrain} turns into {@link RecordedSpan}s for the span
- * processor (the SDK's {@code BatchSpanProcessor}, which exports them on its own thread): what {@link
+ * Spans recorded by Portflow ({@link RecordedSpan}) and handed, as they end, straight to a span processor (the
+ * SDK's {@code BatchSpanProcessor}, which exports them on its own thread): what {@link
  * OpenTelemetryTracing#fromEnvironment} and {@link OpenTelemetryTracing#exporting} use. The SDK's tracer is not
- * involved: a traced message costs its stages an object per span they hand on and a record per span, instead
- * of the SDK's kilobytes (docs/tracing.md, "What it costs"). Ids are random, as the SDK's default generator
- * makes them ({@link ThreadLocalRandom}, never zero).
+ * involved: a traced message costs a few small objects instead of the SDK's kilobytes (docs/tracing.md, "What it
+ * costs"). Ids are random, as the SDK's default generator makes them ({@link ThreadLocalRandom}, never zero).
  */
 final class SpanRecorder implements SpanMaker {
 
@@ -28,26 +28,27 @@ final class SpanRecorder implements SpanMaker {
     static final InstrumentationLibraryInfo LIBRARY =
             InstrumentationLibraryInfo.create(OpenTelemetryTracing.SCOPE, null);
 
-    private final SpanLogDrain drain;
+    private final SpanProcessor processor;
+    private final Resource resource;
     private final EpochClock clock;
 
-    SpanRecorder(SpanLogDrain drain, EpochClock clock) {
-        this.drain = drain;
+    SpanRecorder(SpanProcessor processor, Resource resource, EpochClock clock) {
+        this.processor = processor;
+        this.resource = resource;
         this.clock = clock;
     }
 
-    @Override
-    public SpanShapeTable shapes() {
-        return drain.shapes();
+    Resource resource() {
+        return resource;
     }
 
     long epochNanos(long reading) {
         return clock.epochNanos(reading);
     }
 
-    /** The calling thread's log. */
-    SpanLog log() {
-        return drain.log();
+    /** An ended span, to the processor (its queue publishes the span to the export thread). */
+    void handOff(RecordedSpan span) {
+        processor.onEnd(span);
     }
 
     @Override
@@ -59,37 +60,16 @@ final class SpanRecorder implements SpanMaker {
     @Override
     public TraceContext ended(
             SpanShape shape, @Nullable TraceContext parent, long startEpochNanos, long endEpochNanos) {
-        RecordingSpan span = start(shape, parent, null, startEpochNanos);
-        span.endAt(endEpochNanos, 0L, null);
+        RecordedSpan span = start(shape, parent, null, startEpochNanos);
+        span.endAt(endEpochNanos);
         return span;
     }
 
-    /** A record and no object: nothing hangs from a leaf. */
-    @Override
-    public void endedLeaf(SpanShape shape, TraceContext parent, long startEpochNanos, long endEpochNanos) {
-        if (parent instanceof RecordingSpan ours) {
-            drain.log()
-                    .append(
-                            shape.id(),
-                            ours.traceIdHigh(),
-                            ours.traceIdLow(),
-                            nonZero(),
-                            ours.spanIdValue(),
-                            null,
-                            startEpochNanos,
-                            endEpochNanos,
-                            0L,
-                            null);
-        } else {
-            ended(shape, parent, startEpochNanos, endEpochNanos);
-        }
-    }
-
-    private RecordingSpan start(
+    private RecordedSpan start(
             SpanShape shape, @Nullable TraceContext parent, @Nullable SpanContext caller, long startEpochNanos) {
         long spanId = nonZero();
-        if (parent instanceof RecordingSpan ours) {
-            return new RecordingSpan(
+        if (parent instanceof RecordedSpan ours) {
+            return new RecordedSpan(
                     this,
                     shape,
                     ours.traceIdHigh(),
@@ -111,7 +91,7 @@ final class SpanRecorder implements SpanMaker {
         }
         if (remote != null) {
             String traceId = remote.getTraceId();
-            return new RecordingSpan(
+            return new RecordedSpan(
                     this,
                     shape,
                     Long.parseUnsignedLong(traceId, 0, 16, 16),
@@ -122,7 +102,7 @@ final class SpanRecorder implements SpanMaker {
                     startEpochNanos);
         }
         long traceIdHigh = ThreadLocalRandom.current().nextLong();
-        return new RecordingSpan(this, shape, traceIdHigh, nonZero(), spanId, 0L, null, startEpochNanos); // a root
+        return new RecordedSpan(this, shape, traceIdHigh, nonZero(), spanId, 0L, null, startEpochNanos); // a root
     }
 
     private static long nonZero() {

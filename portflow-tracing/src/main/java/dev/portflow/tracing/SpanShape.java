@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.SpanKind;
 /**
  * What every span of one kind at one place of a pipeline has in common: its name, kind and attributes (the
  * pipeline, the component, the port), made once per component and port (see {@link SpanShapes}), so a traced
- * message builds no names and no attribute maps of its own. {@code id} is its place in its {@link
- * SpanShapeTable}: what a span's record in a {@link SpanLog} names it by.
+ * message builds no names and no attribute maps of its own.
  */
-record SpanShape(int id, String name, SpanKind kind, Attributes attributes) {}
+record SpanShape(String name, SpanKind kind, Attributes attributes) {}

@@ -30,13 +30,11 @@ final class SpanShapes {
     }
 
     private final String pipeline;
-    private final SpanShapeTable table;
     private final Map<String, SpanShape> entries = new ConcurrentHashMap<>();
     private final Map<String, Map<String, AtPort>> ports = new ConcurrentHashMap<>();
 
-    SpanShapes(String pipeline, SpanShapeTable table) {
+    SpanShapes(String pipeline) {
         this.pipeline = pipeline;
-        this.table = table;
     }
 
     /** {@code enter <component>}: a message entering the pipeline at a source or the ingress. */
@@ -46,7 +44,7 @@ final class SpanShapes {
                 ? shape
                 : entries.computeIfAbsent(
                         component,
-                        c -> table.add(
+                        c -> new SpanShape(
                                 "enter " + c, SpanKind.PRODUCER, Attributes.of(PIPELINE, pipeline, COMPONENT, c)));
     }
 
@@ -63,14 +61,14 @@ final class SpanShapes {
     private AtPort atPort(String component, String port) {
         Attributes attributes = Attributes.of(PIPELINE, pipeline, COMPONENT, component, PORT, port);
         return new AtPort(
-                table.add("wait " + component + "." + port, SpanKind.INTERNAL, attributes),
-                table.add(component, SpanKind.CONSUMER, attributes),
+                new SpanShape("wait " + component + "." + port, SpanKind.INTERNAL, attributes),
+                new SpanShape(component, SpanKind.CONSUMER, attributes),
                 late(component, attributes, "slow"),
                 late(component, attributes, "error"));
     }
 
-    private SpanShape late(String component, Attributes attributes, String why) {
-        return table.add(
+    private static SpanShape late(String component, Attributes attributes, String why) {
+        return new SpanShape(
                 "before " + component + " (" + why + ")",
                 SpanKind.INTERNAL,
                 attributes.toBuilder().put(LATE, why).build());

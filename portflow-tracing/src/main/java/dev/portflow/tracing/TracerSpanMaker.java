@@ -22,16 +22,10 @@ final class TracerSpanMaker implements SpanMaker {
 
     private final Tracer tracer;
     private final EpochClock clock;
-    private final SpanShapeTable shapes = new SpanShapeTable(); // ids unused: the tracer takes names
 
     TracerSpanMaker(Tracer tracer, EpochClock clock) {
         this.tracer = tracer;
         this.clock = clock;
-    }
-
-    @Override
-    public SpanShapeTable shapes() {
-        return shapes;
     }
 
     @Override
