@@ -580,6 +580,16 @@ public final class OutputPort<T> {
         measurements.ticker(ticker);
     }
 
+    /**
+     * A reading of this port's ticker to hand a traced message off at: what its entry span ends at
+     * and what it is sent with ({@link #sendAcknowledged(Object, Duration, long, TraceContext)}), at
+     * the precision an exact enqueue stamp keeps (its lowest bit is the stamp's flag), so the
+     * receiving stage's wait span starts exactly where the entry ends.
+     */
+    public long handOffReading() {
+        return BoundedChannel.stampNanos(ticker.read());
+    }
+
     /** Told when a send starts and stops waiting for room (runtimes account backpressure with it). */
     public void onBackpressure(BackpressureListener listener) {
         this.backpressureListener = Objects.requireNonNull(listener);

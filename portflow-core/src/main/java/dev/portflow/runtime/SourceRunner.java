@@ -1,6 +1,5 @@
 package dev.portflow.runtime;
 
-import dev.portflow.channel.BoundedChannel;
 import dev.portflow.component.Source;
 import dev.portflow.component.SourceContext;
 import dev.portflow.port.ErrorReporter;
@@ -140,10 +139,9 @@ final class SourceRunner extends ComponentRunner implements SourceContext<Object
         }
         untracedLeft = tracer.untracedGap(); // the gap after this one, drawn before its trace starts
         // One reading: the entry's start and end, and the enqueue time where the next stage's wait
-        // span starts (MessageTracer: spans tile), as an exact enqueue stamp keeps it (stampNanos: its
-        // lowest bit is the stamp's flag), so that wait starts where the entry ends, to the nanosecond.
-        // Read only for a message at the end of a gap.
-        long handOff = BoundedChannel.stampNanos(node.ticker.read());
+        // span starts (MessageTracer: spans tile), to the nanosecond. Read only for a message at the
+        // end of a gap.
+        long handOff = port.handOffReading();
         StageSpan entry = tracer.enterPicked(node.name, handOff);
         if (entry == null) {
             return port.send(message);

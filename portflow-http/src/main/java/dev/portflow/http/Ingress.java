@@ -300,7 +300,7 @@ public final class Ingress<T> {
                 if (entry == null) {
                     outcome = out.sendAcknowledged(message, settings.timeout());
                 } else {
-                    handOff = ticker.read();
+                    handOff = out.handOffReading(); // where the wait span starts, exactly
                     outcome = out.sendAcknowledged(message, settings.timeout(), handOff, entry.context());
                 }
             } catch (PortOverflowException full) {

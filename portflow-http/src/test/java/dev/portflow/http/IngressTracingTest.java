@@ -1,13 +1,13 @@
 package dev.portflow.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
+import dev.portflow.time.Ticker;
 import dev.portflow.trace.RecordingTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,6 +40,23 @@ class IngressTracingTest {
     private static final String CALLER_SPAN = "00f067aa0ba902b7";
     private static final String SAMPLED = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
 
+    /**
+     * The system clock with every reading odd: an exact enqueue stamp keeps its lowest bit for a flag,
+     * so a hand-off read without the stamp's precision would start the wait a nanosecond before the
+     * entry ends.
+     */
+    private static final Ticker ODD_READINGS = new Ticker() {
+        @Override
+        public long read() {
+            return System.nanoTime() | 1L;
+        }
+
+        @Override
+        public long wallNanos() {
+            return Ticker.system().wallNanos();
+        }
+    };
+
     /** A traced pipeline api -> store whose ingress is driven directly. */
     private static final class Traced implements AutoCloseable {
         final AtomicBoolean headSampled = new AtomicBoolean(); // the head sampler's answer, set by a test
@@ -51,6 +68,7 @@ class IngressTracingTest {
         Traced(IngressSettings settings, ConnectionOptions options, CountDownLatch storeMayGo) {
             api = ApiEndpoint.json(settings);
             pipeline = Pipeline.builder("orders")
+                    .ticker(ODD_READINGS)
                     .tracing(tracer)
                     .source("api", JsonMessage.class, api)
                     .sink("store", JsonMessage.class, m -> {
@@ -102,7 +120,7 @@ class IngressTracingTest {
             assertThat(wait.parentId()).isEqualTo(enter.spanId());
             assertThat(store.parentId()).isEqualTo(enter.spanId());
             // the entry ends at the hand-off, where the message's wait starts: spans tile its life
-            assertThat(wait.start()).isCloseTo(enter.end(), within(1L)); // an exact stamp's low bit is a flag
+            assertThat(wait.start()).isEqualTo(enter.end());
             // the answer names the trace and the entry span, in the traceparent format
             assertThat(response.headers())
                     .containsEntry("traceresponse", "00-" + CALLER_TRACE + "-" + enter.spanId() + "-01");
