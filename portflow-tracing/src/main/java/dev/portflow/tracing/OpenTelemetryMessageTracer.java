@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * One pipeline's {@link MessageTracer} as OpenTelemetry spans (docs/tracing.md, "OpenTelemetry and OTLP"):
  *
  * <ul>
- *   <li>{@code enter <component>} (kind {@code PRODUCER}): the entry, from the message's origin until the
- *       caller ends it after the send; a root span, or the child of a caller's {@code traceparent};
+ *   <li>{@code enter <component>} (kind {@code PRODUCER}): the entry, from the message's origin to its
+ *       hand-off into the first buffer (a source's: that instant); a root span, or the child of a caller's
+ *       {@code traceparent};
  *   <li>{@code wait <component>.<port>} ({@code INTERNAL}): the message in the stage's buffer, enqueued to
  *       taken;
  *   <li>{@code <component>} ({@code CONSUMER}): the stage handling it, taken to handled;
