@@ -3,8 +3,6 @@ package dev.portflow.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portflow.component.Emitter;
-import dev.portflow.component.SourceContext;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
@@ -13,14 +11,13 @@ import dev.portflow.runtime.PipelineBuilder;
 import dev.portflow.trace.RecordingTracing;
 import dev.portflow.trace.RecordingTracing.Span;
 import dev.portflow.trace.TraceContext;
+import dev.portflow.trace.TracedAndPlain;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -48,31 +45,11 @@ class DiskTraceContextTest {
      * "traced" emits (five messages) and not what "plain" emits (five more).
      */
     private static PipelineBuilder sending(RecordingTracing tracer, DiskTransport disk) {
-        return Pipeline.builder("orders")
-                .tracing(tracer)
-                .source("traced", JsonMessage.class, context -> emit(context, "t"))
-                .source("plain", JsonMessage.class, context -> emit(context, "p"))
-                .transformer(
-                        "map",
-                        JsonMessage.class,
-                        JsonMessage.class,
-                        (JsonMessage m, Emitter<JsonMessage> out) -> out.emit(m))
-                .connect("traced.out_orders", "map.in_orders")
-                .connect("plain.out_orders", "map.in_orders")
+        return TracedAndPlain.throughMap("orders", tracer)
                 .connect(
                         "map.out_orders",
                         disk.sendingLink(EDGE, DiskCodec.jsonMessages()),
                         ConnectionOptions.defaults().capacity(100).overflow(OverflowPolicy.BLOCK));
-    }
-
-    private static RecordingTracing sampling() {
-        return new RecordingTracing(source -> source.equals("traced"), Long.MAX_VALUE);
-    }
-
-    private static void emit(SourceContext<JsonMessage> context, String prefix) throws InterruptedException {
-        for (int i = 0; i < 5; i++) {
-            context.emit(new JsonMessage(prefix + "-" + i, Instant.now(), null, Map.of("n", i)));
-        }
     }
 
     /** Adds the receiving end to {@code builder}: the disk receiver feeding a sink that records ids. */
@@ -111,7 +88,7 @@ class DiskTraceContextTest {
 
     @Test
     void aTracedMessageKeepsItsTraceAcrossTheDiskEdge() throws Exception {
-        RecordingTracing tracer = sampling();
+        RecordingTracing tracer = TracedAndPlain.sampler();
         List<String> ids = new CopyOnWriteArrayList<>();
         try (DiskTransport disk = DiskTransport.open(DiskSettings.of(dataDir))) {
             DiskReceiver<JsonMessage> in = disk.receiver(EDGE, DiskCodec.jsonMessages());
@@ -128,7 +105,7 @@ class DiskTraceContextTest {
 
     @Test
     void aRestartKeepsTheTraceContextOfTheRecordsNotYetDelivered() throws Exception {
-        RecordingTracing before = sampling();
+        RecordingTracing before = TracedAndPlain.sampler();
         try (DiskTransport disk = DiskTransport.open(DiskSettings.of(dataDir))) {
             Pipeline sender = sending(before, disk).build().start(); // nobody reads the edge in this life
             assertThat(sender.awaitTermination(Duration.ofSeconds(30))).isTrue();

@@ -30,9 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker stops for {@code portflow.outage.seconds} (10 s in {@code verify}, 30 s in {@code bench/run-outages}) in the middle of a steady HTTP stream into an
@@ -50,17 +49,8 @@ class BrokerOutageTest {
     private static final int CLIENTS = 4;
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void whileTheBrokerIsDownTheIngressAnswers503AndNothingAcceptedIsLost() throws Exception {
@@ -72,12 +62,12 @@ class BrokerOutageTest {
                 "in_requests",
                 EmbeddedKafkaBroker.uniqueTopic("outage"),
                 100_000);
-        broker.createTopic(edge.topic(), 2);
+        KAFKA.broker().createTopic(edge.topic(), 2);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Set<String> stored = ConcurrentHashMap.newKeySet();
         // requests that hang past the client timeout are counted, not waited for forever
         try (KafkaTransport kafka = KafkaTransport.create(
-                        KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(100)));
+                        KafkaSettings.of(KAFKA.broker().bootstrapServers()).withLagRefresh(Duration.ofMillis(100)));
                 HttpClient client = HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(2))
                         .build()) {
@@ -155,7 +145,7 @@ class BrokerOutageTest {
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> stored.size() >= 100);
 
-                broker.stop();
+                KAFKA.broker().stop();
                 down.set(true);
                 long stoppedAt = System.nanoTime();
                 long acceptedBefore = accepted.size();
@@ -171,7 +161,7 @@ class BrokerOutageTest {
                 }
                 long acceptedDuringOutage = accepted.size() - acceptedBefore;
                 down.set(false);
-                broker.restart();
+                KAFKA.broker().restart();
                 long restartedAt = System.nanoTime();
 
                 // 202s resume by themselves

@@ -13,16 +13,13 @@ import dev.portflow.runtime.Pipeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A pipeline connection through a real Kafka broker: the sending pipeline and the receiving one
@@ -30,32 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaEdgeTest {
 
-    private static EmbeddedKafkaBroker broker;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private KafkaTransport transport() {
-        KafkaTransport t = KafkaTransport.create(
-                KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
-        toClose.add(t);
-        return t;
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static JsonMessage message(int i) {
         return new JsonMessage("id-" + i, Instant.now(), null, Map.of("n", i));
@@ -78,34 +51,23 @@ class KafkaEdgeTest {
                                 .capacity((int) edge.capacity())
                                 .overflow(OverflowPolicy.BLOCK))
                 .build();
-        toClose.add(p);
+        KAFKA.closeAfterTest(p);
         return p;
     }
 
     /** The receiving half: the Kafka receiver feeding a sink that records ids. */
     private Pipeline receiver(
             String pipeline, KafkaEdge edge, KafkaTransport kafka, List<String> ids, SimpleMeterRegistry registry) {
-        KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
-        String to = edge.toComponent() + "." + edge.toPort();
-        Pipeline p = Pipeline.builder(pipeline)
-                .meterRegistry(registry)
-                .source("kafka_in", JsonMessage.class, in)
-                .sink(edge.toComponent(), JsonMessage.class, m -> ids.add(m.id()))
-                .connect(
-                        "kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
-                .bindRemote(to, in.backlog())
-                .build();
-        in.watch(p);
-        toClose.add(p);
-        return p;
+        return KAFKA.closeAfterTest(
+                ReceivingHalf.build(Pipeline.builder(pipeline).meterRegistry(registry), edge, kafka, ids));
     }
 
     @Test
     void everyMessageCrossesTheTopicOnceAndTheLagReturnsToZero() {
         KafkaEdge edge = new KafkaEdge(
                 "orders", "api", "out_orders", "store", "in_orders", EmbeddedKafkaBroker.uniqueTopic("orders"), 10_000);
-        broker.createTopic(edge.topic(), 3);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 3);
+        KafkaTransport kafka = KAFKA.transport();
         List<String> ids = new CopyOnWriteArrayList<>();
         SimpleMeterRegistry sending = new SimpleMeterRegistry();
         SimpleMeterRegistry receiving = new SimpleMeterRegistry();
@@ -155,8 +117,8 @@ class KafkaEdgeTest {
     void aFullEdgeAppliesTheSendersOverflowPolicyWhenTheLagReachesItsCapacity() throws Exception {
         KafkaEdge edge = new KafkaEdge(
                 "lagging", "api", "out_x", "slow", "in_x", EmbeddedKafkaBroker.uniqueTopic("lagging"), 100);
-        broker.createTopic(edge.topic(), 2);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 2);
+        KafkaTransport kafka = KAFKA.transport();
         RemoteLink<JsonMessage> link = kafka.sendingLink(edge, MessageCodec.jsonMessages());
         OutputPort<JsonMessage> out = new OutputPort<>("out_x", JsonMessage.class);
         out.attachRemote(
@@ -187,14 +149,14 @@ class KafkaEdgeTest {
     void aLagReadWhileARecordIsInFlightStillCountsIt() throws Exception {
         KafkaEdge edge = new KafkaEdge(
                 "inflight", "api", "out_x", "slow", "in_x", EmbeddedKafkaBroker.uniqueTopic("inflight"), 100);
-        broker.createTopic(edge.topic(), 1);
-        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        KAFKA.broker().createTopic(edge.topic(), 1);
+        KafkaSettings settings = KafkaSettings.of(KAFKA.broker().bootstrapServers());
         org.apache.kafka.clients.admin.Admin admin =
                 org.apache.kafka.clients.admin.Admin.create(settings.admin("inflight"));
-        toClose.add(admin);
+        KAFKA.closeAfterTest(admin);
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> real =
                 new org.apache.kafka.clients.producer.KafkaProducer<>(settings.producerProperties("inflight"));
-        toClose.add(real);
+        KAFKA.closeAfterTest(real);
         // a producer that, once held, keeps a record from the broker until released
         java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
@@ -215,10 +177,10 @@ class KafkaEdgeTest {
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         // read at start, then once a second: one read falls inside the hold below, none right after it
         ConsumerLag lag = new ConsumerLag(admin, edge, Duration.ofSeconds(1), produced, written).start();
-        toClose.add(lag);
+        KAFKA.closeAfterTest(lag);
         java.util.concurrent.ScheduledExecutorService resender =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        toClose.add(resender);
+        KAFKA.closeAfterTest(resender);
         KafkaSendingLink<JsonMessage> link = new KafkaSendingLink<>(
                 edge,
                 MessageCodec.jsonMessages(),
@@ -262,8 +224,8 @@ class KafkaEdgeTest {
         // at-least-once: a receiver that stops before its sink finished leaves those records uncommitted
         KafkaEdge edge = new KafkaEdge(
                 "resume", "gen", "out_x", "sink", "in_x", EmbeddedKafkaBroker.uniqueTopic("resume"), 10_000);
-        broker.createTopic(edge.topic(), 1);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 1);
+        KafkaTransport kafka = KAFKA.transport();
         Pipeline out =
                 sender("resume", edge, kafka, 200, new SimpleMeterRegistry()).start();
         out.awaitTermination(Duration.ofSeconds(30));
@@ -313,8 +275,8 @@ class KafkaEdgeTest {
     void withFourWorkersTheCommitNeverPassesARecordStillBeingHandled() throws Exception {
         KafkaEdge edge = new KafkaEdge(
                 "workers", "api", "out_x", "store", "in_x", EmbeddedKafkaBroker.uniqueTopic("workers"), 10_000);
-        broker.createTopic(edge.topic(), 1); // one partition: offsets are the order of the records
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 1); // one partition: offsets are the order of the records
+        KafkaTransport kafka = KAFKA.transport();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
         KafkaReceiver<JsonMessage> receiving = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
@@ -334,7 +296,7 @@ class KafkaEdgeTest {
                 .workers("store", 4)
                 .build();
         receiving.watch(in);
-        toClose.add(in);
+        KAFKA.closeAfterTest(in);
         in.start();
         sender("workers", edge, kafka, 200, new SimpleMeterRegistry()).start();
 
@@ -357,8 +319,8 @@ class KafkaEdgeTest {
     void whenTheReceivingComponentDiesTheReceiverStopsAndCommitsOnlyWhatWasFinished() throws Exception {
         KafkaEdge edge =
                 new KafkaEdge("dies", "gen", "out_x", "sink", "in_x", EmbeddedKafkaBroker.uniqueTopic("dies"), 10_000);
-        broker.createTopic(edge.topic(), 1);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 1);
+        KafkaTransport kafka = KAFKA.transport();
         sender("dies", edge, kafka, 200, new SimpleMeterRegistry()).start().awaitTermination(Duration.ofSeconds(30));
 
         List<String> firstRun = new CopyOnWriteArrayList<>();
@@ -379,7 +341,7 @@ class KafkaEdgeTest {
                 .bindRemote("sink.in_x", first.backlog())
                 .build();
         first.watch(dying);
-        toClose.add(dying);
+        KAFKA.closeAfterTest(dying);
         dying.start();
         assertThat(dying.awaitTermination(Duration.ofSeconds(30)))
                 .as("the receiver stops reading")
@@ -398,8 +360,8 @@ class KafkaEdgeTest {
 
     /** The next offset the receiving group has committed on partition 0 (0 when none). */
     private static long committed(KafkaEdge edge) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin =
-                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", KAFKA.broker().bootstrapServers()))) {
             var offsets = admin.listConsumerGroupOffsets(edge.groupId())
                     .partitionsToOffsetAndMetadata()
                     .get();

@@ -19,9 +19,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An HTTP ingress whose edge is a Kafka topic with capacity 100 and no running consumer: 202 for
@@ -31,17 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaIngressOverflowTest {
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void theIngressAnswers503OnceTheLagReachesTheEdgesCapacity() throws Exception {
@@ -53,10 +43,10 @@ class KafkaIngressOverflowTest {
                 "in_requests",
                 EmbeddedKafkaBroker.uniqueTopic("ingress"),
                 100);
-        broker.createTopic(edge.topic(), 2);
+        KAFKA.broker().createTopic(edge.topic(), 2);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (KafkaTransport kafka = KafkaTransport.create(
-                        KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
+                        KafkaSettings.of(KAFKA.broker().bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
                 HttpClient client = HttpClient.newHttpClient()) {
             Pipeline sender = Pipeline.builder("orders")
                     .meterRegistry(registry)

@@ -33,10 +33,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,34 +46,20 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(120)
 class KafkaPartitionsAndKeysTest {
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static Admin admin;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    static void openAdmin() {
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()));
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void closeAdmin() {
         admin.close();
-        broker.close();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private KafkaTransport transport() {
-        KafkaTransport t = KafkaTransport.create(
-                KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
-        toClose.add(t);
-        return t;
     }
 
     private static KafkaEdge edge(String prefix) {
@@ -116,14 +102,14 @@ class KafkaPartitionsAndKeysTest {
     @Test
     void theSendingEndCreatesTheTopicWithTheEdgesPartitions() throws Exception {
         KafkaEdge edge = edge("send").withPartitions(4);
-        transport().sendingLink(edge, MessageCodec.jsonMessages());
+        KAFKA.transport().sendingLink(edge, MessageCodec.jsonMessages());
         assertThat(partitionsOf(edge.topic())).isEqualTo(4);
     }
 
     @Test
     void theReceivingEndCreatesItWithThemToo() throws Exception {
         KafkaEdge edge = edge("receive").withPartitions(3);
-        transport().receiver(edge, MessageCodec.jsonMessages());
+        KAFKA.transport().receiver(edge, MessageCodec.jsonMessages());
         assertThat(partitionsOf(edge.topic())).isEqualTo(3);
     }
 
@@ -131,7 +117,7 @@ class KafkaPartitionsAndKeysTest {
     void withoutPartitionsTheBrokersDefaultApplies() throws Exception {
         KafkaEdge edge = edge("default");
         assertThat(edge.partitions()).isEmpty();
-        transport().sendingLink(edge, MessageCodec.jsonMessages());
+        KAFKA.transport().sendingLink(edge, MessageCodec.jsonMessages());
         assertThat(partitionsOf(edge.topic()))
                 .as("the embedded broker's num.partitions")
                 .isEqualTo(1);
@@ -140,8 +126,8 @@ class KafkaPartitionsAndKeysTest {
     @Test
     void anExistingTopicIsLeftAsItIsWithOneWarningThoughBothEndsEnsureIt() throws Exception {
         KafkaEdge edge = edge("exists").withPartitions(5);
-        broker.createTopic(edge.topic(), 2);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 2);
+        KafkaTransport kafka = KAFKA.transport();
         List<LogRecord> records = logged(() -> {
             kafka.sendingLink(edge, MessageCodec.jsonMessages());
             kafka.receiver(edge, MessageCodec.jsonMessages());
@@ -157,8 +143,8 @@ class KafkaPartitionsAndKeysTest {
                         + " up, or ask for 2");
 
         KafkaEdge fewer = edge("fewer").withPartitions(1);
-        broker.createTopic(fewer.topic(), 3);
-        assertThat(logged(() -> transport().receiver(fewer, MessageCodec.jsonMessages())))
+        KAFKA.broker().createTopic(fewer.topic(), 3);
+        assertThat(logged(() -> KAFKA.transport().receiver(fewer, MessageCodec.jsonMessages())))
                 .filteredOn(r -> Level.WARNING.equals(r.getLevel()))
                 .singleElement()
                 .extracting(LogRecord::getMessage)
@@ -168,8 +154,8 @@ class KafkaPartitionsAndKeysTest {
         assertThat(partitionsOf(fewer.topic())).isEqualTo(3);
 
         KafkaEdge same = edge("same").withPartitions(2);
-        broker.createTopic(same.topic(), 2);
-        assertThat(logged(() -> transport().sendingLink(same, MessageCodec.jsonMessages())))
+        KAFKA.broker().createTopic(same.topic(), 2);
+        assertThat(logged(() -> KAFKA.transport().sendingLink(same, MessageCodec.jsonMessages())))
                 .as("an existing topic with the count asked for")
                 .noneMatch(r -> Level.WARNING.equals(r.getLevel()));
     }
@@ -181,7 +167,7 @@ class KafkaPartitionsAndKeysTest {
             assertThatThrownBy(() -> edge.withPartitions(bad))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the partitions of topic " + edge.topic() + " must be 1 to 10000, was " + bad);
-            assertThatThrownBy(() -> transport().ensureTopic(edge.topic(), bad))
+            assertThatThrownBy(() -> KAFKA.transport().ensureTopic(edge.topic(), bad))
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(edge.withPartitions(10_000).partitions()).hasValue(10_000);
@@ -190,7 +176,7 @@ class KafkaPartitionsAndKeysTest {
     @Test
     void recordsAreKeyedByTheFieldSoEachKeyStaysInOnePartitionInOrder() throws Exception {
         KafkaEdge edge = edge("keyed").withPartitions(4);
-        KafkaTransport kafka = transport();
+        KafkaTransport kafka = KAFKA.transport();
         int count = 400;
         List<JsonMessage> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -213,7 +199,7 @@ class KafkaPartitionsAndKeysTest {
                         ConnectionOptions.defaults().capacity(10_000).overflow(OverflowPolicy.BLOCK))
                 .build()
                 .start();
-        toClose.add(sender);
+        KAFKA.closeAfterTest(sender);
         assertThat(sender.awaitTermination(Duration.ofSeconds(60))).isTrue();
 
         List<ConsumerRecord<byte[], byte[]>> records = readAll(edge.topic(), count);
@@ -250,7 +236,7 @@ class KafkaPartitionsAndKeysTest {
     /** Every record of {@code topic} (all partitions, from the start), in each partition's order. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) throws Exception {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -3,13 +3,13 @@ package dev.portflow.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portflow.component.Emitter;
 import dev.portflow.message.JsonMessage;
 import dev.portflow.port.ConnectionOptions;
 import dev.portflow.port.OverflowPolicy;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.trace.RecordingTracing;
 import dev.portflow.trace.RecordingTracing.Span;
+import dev.portflow.trace.TracedAndPlain;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +27,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Traces across a Kafka edge (docs/kafka-transport.md, "Trace context"): a traced message's record
@@ -43,54 +41,19 @@ class KafkaTraceContextTest {
 
     private static final long MS = 1_000_000L;
 
-    private static EmbeddedKafkaBroker broker;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private KafkaTransport transport() {
-        KafkaTransport t = KafkaTransport.create(
-                KafkaSettings.of(broker.bootstrapServers()).withLagRefresh(Duration.ofMillis(50)));
-        toClose.add(t);
-        return t;
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /** The receiving half, traced with {@code tracer}: the Kafka receiver feeding a sink that records ids. */
     private Pipeline receiver(KafkaEdge edge, KafkaTransport kafka, RecordingTracing tracer, List<String> ids) {
-        KafkaReceiver<JsonMessage> in = kafka.receiver(edge, MessageCodec.jsonMessages(), 50);
-        String to = edge.toComponent() + "." + edge.toPort();
-        Pipeline p = Pipeline.builder("orders")
-                .tracing(tracer)
-                .source("kafka_in", JsonMessage.class, in)
-                .sink(edge.toComponent(), JsonMessage.class, m -> ids.add(m.id()))
-                .connect(
-                        "kafka_in.out_records", to, ConnectionOptions.defaults().capacity(in.prefetch()))
-                .bindRemote(to, in.backlog())
-                .build();
-        in.watch(p);
-        toClose.add(p);
-        return p;
+        return KAFKA.closeAfterTest(
+                ReceivingHalf.build(Pipeline.builder("orders").tracing(tracer), edge, kafka, ids));
     }
 
     /** Every record of {@code topic}, read by a consumer of its own, by message id. */
     private static Map<String, ConsumerRecord<byte[], byte[]>> records(String topic, int count) {
         Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
-        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.of(KAFKA.broker().bootstrapServers());
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(settings.consumerProperties(topic + "-reader", topic + "-reader", 500))) {
             consumer.subscribe(List.of(topic));
@@ -109,27 +72,17 @@ class KafkaTraceContextTest {
     void aTracedMessageContinuesItsTraceAcrossTheTopicAndAnUntracedOneCarriesNoHeader() throws Exception {
         KafkaEdge edge = new KafkaEdge(
                 "orders", "map", "out_orders", "store", "in_orders", EmbeddedKafkaBroker.uniqueTopic("traced"), 1000);
-        broker.createTopic(edge.topic(), 1);
-        KafkaTransport kafka = transport();
+        KAFKA.broker().createTopic(edge.topic(), 1);
+        KafkaTransport kafka = KAFKA.transport();
         // what "traced" emits is sampled at its entry, what "plain" emits is not; both go through map
-        RecordingTracing sending = new RecordingTracing(source -> source.equals("traced"), Long.MAX_VALUE);
-        Pipeline sender = Pipeline.builder("orders")
-                .tracing(sending)
-                .source("traced", JsonMessage.class, context -> emit(context, "t"))
-                .source("plain", JsonMessage.class, context -> emit(context, "p"))
-                .transformer(
-                        "map",
-                        JsonMessage.class,
-                        JsonMessage.class,
-                        (JsonMessage m, Emitter<JsonMessage> out) -> out.emit(m))
-                .connect("traced.out_orders", "map.in_orders")
-                .connect("plain.out_orders", "map.in_orders")
+        RecordingTracing sending = TracedAndPlain.sampler();
+        Pipeline sender = TracedAndPlain.throughMap("orders", sending)
                 .connect(
                         "map.out_orders",
                         kafka.sendingLink(edge, MessageCodec.jsonMessages()),
                         ConnectionOptions.defaults().capacity(1000).overflow(OverflowPolicy.BLOCK))
                 .build();
-        toClose.add(sender);
+        KAFKA.closeAfterTest(sender);
         sender.start();
         assertThat(sender.awaitTermination(Duration.ofSeconds(30))).isTrue();
         List<Span> mapSpans = sending.allNamed("map");
@@ -191,13 +144,6 @@ class KafkaTraceContextTest {
         return Long.parseLong(new String(Objects.requireNonNull(header).value(), StandardCharsets.US_ASCII));
     }
 
-    private static void emit(dev.portflow.component.SourceContext<JsonMessage> context, String prefix)
-            throws InterruptedException {
-        for (int i = 0; i < 5; i++) {
-            context.emit(new JsonMessage(prefix + "-" + i, Instant.now(), null, Map.of("n", i)));
-        }
-    }
-
     @Test
     void aMalformedOrUnsampledTraceparentIsIgnoredAndItsMessageDelivered() throws Exception {
         KafkaEdge edge = new KafkaEdge(
@@ -208,7 +154,7 @@ class KafkaTraceContextTest {
                 "in_orders",
                 EmbeddedKafkaBroker.uniqueTopic("malformed"),
                 1000);
-        broker.createTopic(edge.topic(), 1);
+        KAFKA.broker().createTopic(edge.topic(), 1);
         String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
         String span = "00f067aa0ba902b7";
         Map<String, String> headers = new java.util.LinkedHashMap<>();
@@ -220,7 +166,7 @@ class KafkaTraceContextTest {
         headers.put("unsampled", "00-" + trace + "-" + span + "-00");
         headers.put("sampled", "00-" + trace + "-" + span + "-01");
         headers.put("later-version", "01-" + trace + "-" + span + "-01-what-comes-next");
-        KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
+        KafkaSettings settings = KafkaSettings.of(KAFKA.broker().bootstrapServers());
         MessageCodec<JsonMessage> codec = MessageCodec.jsonMessages();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producerProperties("malformed"))) {
             for (Map.Entry<String, String> e : headers.entrySet()) {
@@ -233,7 +179,7 @@ class KafkaTraceContextTest {
         }
         RecordingTracing receiving = new RecordingTracing(source -> false, Long.MAX_VALUE);
         List<String> ids = new CopyOnWriteArrayList<>();
-        Pipeline in = receiver(edge, transport(), receiving, ids).start();
+        Pipeline in = receiver(edge, KAFKA.transport(), receiving, ids).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() == headers.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> receiving.spans().size() == 4);
 
