@@ -12,18 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Blueprints with a {@code transport: disk} connection: both ends in this process, through a log in
@@ -35,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 class DiskBlueprintsTest {
 
     private static final int COUNT = 500;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The log's directory under the data directory: {@code <from>-<to>}. */
     private static final String LOG = "gen.out_x-out.in_x";
     /** Where {@code transport: disk} is written in {@link #blueprint}. */
@@ -56,26 +48,6 @@ class DiskBlueprintsTest {
         return Blueprints.load(file);
     }
 
-    private static List<String> lines(Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    }
-
-    /** Every n of 0..COUNT-1 (the generator's seq) exactly once, and nothing else. */
-    private static void assertEveryMessageOnce(Path file) throws IOException {
-        List<String> lines = lines(file);
-        List<Long> ns = lines.stream()
-                .map(line -> JSON.readTree(line).get("n"))
-                .map(JsonNode::asLong)
-                .toList();
-        Set<String> ids = lines.stream()
-                .map(line -> JSON.readTree(line).get("_id").asString())
-                .collect(Collectors.toSet());
-        assertThat(ns).as("one line per message").hasSize(COUNT);
-        assertThat(new TreeSet<>(ns))
-                .containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
-        assertThat(ids).as("ids kept through the log").hasSize(COUNT);
-    }
-
     @Test
     void bothEndsGoThroughTheLogInTheBlueprintsDataDir(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
@@ -94,7 +66,8 @@ class DiskBlueprintsTest {
             assertThat(data.resolve(".lock")).as("the directory's lock").exists();
 
             assembly.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeneratedLines.lines(out).size() >= COUNT);
             String scraped = assembly.meterRegistry().scrape();
             assertThat(scraped)
                     .containsPattern(Pattern.quote("portflow_port_messages_out_total{component=\"gen\","
@@ -110,7 +83,7 @@ class DiskBlueprintsTest {
             assertThat(assembly.pipeline().inputPort("out", "in_x").counters().transport())
                     .isEqualTo("disk");
         }
-        assertEveryMessageOnce(out);
+        GeneratedLines.assertEveryMessageOnce(out, COUNT, "the log");
 
         // drained: the directory is free again, and everything sent was done with (nothing to redeliver)
         try (Assembly again = Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {

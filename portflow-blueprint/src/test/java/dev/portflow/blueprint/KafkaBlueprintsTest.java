@@ -21,12 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -71,26 +67,6 @@ class KafkaBlueprintsTest {
         return Blueprints.load(file);
     }
 
-    private static List<String> lines(Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    }
-
-    /** Every n of 0..COUNT-1 (the generator's seq) exactly once, and nothing else. */
-    private static void assertEveryMessageOnce(Path file) throws IOException {
-        List<String> lines = lines(file);
-        List<Long> ns = lines.stream()
-                .map(line -> JSON.readTree(line).get("n"))
-                .map(JsonNode::asLong)
-                .toList();
-        Set<String> ids = lines.stream()
-                .map(line -> JSON.readTree(line).get("_id").asString())
-                .collect(Collectors.toSet());
-        assertThat(ns).as("one line per message").hasSize(COUNT);
-        assertThat(new TreeSet<>(ns))
-                .containsExactlyElementsOf(LongStream.range(0, COUNT).boxed().toList());
-        assertThat(ids).as("ids kept through the topic").hasSize(COUNT);
-    }
-
     @Test
     void bothEndsInOneProcessGoThroughTheTopic(@TempDir Path dir) throws Exception {
         String topic = EmbeddedKafkaBroker.uniqueTopic("one");
@@ -104,7 +80,8 @@ class KafkaBlueprintsTest {
                     .extracting(c -> c.name())
                     .containsExactlyInAnyOrder("gen", "out", "kafka_in_out_in_x");
             assembly.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeneratedLines.lines(out).size() >= COUNT);
             DrainReport report = assembly.drainAndStop(Duration.ofSeconds(20));
             assertThat(report.completed()).isTrue();
             assertThat(assembly.pipeline().outputPort("gen", "out_x").metrics().messagesOut())
@@ -114,7 +91,7 @@ class KafkaBlueprintsTest {
             assertThat(assembly.pipeline().inputPort("out", "in_x").counters().transport())
                     .isEqualTo("kafka");
         }
-        assertEveryMessageOnce(out);
+        GeneratedLines.assertEveryMessageOnce(out, COUNT, "the topic");
     }
 
     @Test
@@ -141,7 +118,8 @@ class KafkaBlueprintsTest {
             assertThat(sending.pipeline().awaitTermination(Duration.ofSeconds(30)))
                     .as("the generator ends")
                     .isTrue();
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeneratedLines.lines(out).size() >= COUNT);
 
             String sent = sending.meterRegistry().scrape();
             assertThat(sent)
@@ -178,7 +156,7 @@ class KafkaBlueprintsTest {
             DrainReport report = receiving.drainAndStop(Duration.ofSeconds(20));
             assertThat(report.completed()).isTrue();
         }
-        assertEveryMessageOnce(out);
+        GeneratedLines.assertEveryMessageOnce(out, COUNT, "the topic");
     }
 
     private static Admin admin() {
@@ -222,11 +200,12 @@ class KafkaBlueprintsTest {
         try (Assembly assembly =
                 Blueprints.assemble(b, AssemblyOptions.defaults().withoutServer())) {
             assembly.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= COUNT);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeneratedLines.lines(out).size() >= COUNT);
             assertThat(assembly.drainAndStop(Duration.ofSeconds(20)).completed())
                     .isTrue();
         }
-        assertEveryMessageOnce(out);
+        GeneratedLines.assertEveryMessageOnce(out, COUNT, "the topic");
 
         try (Admin admin = admin();
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.portflow.component.Emitter;
 import dev.portflow.port.ErrorEnvelope;
+import dev.portflow.trace.FailingStage;
 import dev.portflow.trace.RecordingTracing;
 import dev.portflow.trace.RecordingTracing.Span;
 import java.time.Duration;
@@ -140,26 +141,7 @@ class MessageTracingTest {
     void aFailedMessageIsTracedAndItsEnvelopeCarriesTheTraceId() throws Exception {
         RecordingTracing tracing = new RecordingTracing(source -> false, Long.MAX_VALUE);
         List<ErrorEnvelope> errors = Collections.synchronizedList(new ArrayList<>());
-        Pipeline pipeline = Pipeline.builder("failing")
-                .tracing(tracing)
-                .source("gen", Integer.class, ctx -> {
-                    for (int i = 0; i < 6; i++) {
-                        ctx.emit(i);
-                    }
-                })
-                .transformer("check", Integer.class, Integer.class, (Integer n, Emitter<Integer> out) -> {
-                    if (n == 3) {
-                        throw new IllegalArgumentException("three");
-                    }
-                    out.emit(n);
-                })
-                .sink("good", Integer.class, n -> {})
-                .sink("dead", ErrorEnvelope.class, errors::add)
-                .connect("gen.out_n", "check.in_n")
-                .connect("check.out_n", "good.in_n")
-                .connect("check.err_n", "dead.in_errors")
-                .build()
-                .start();
+        Pipeline pipeline = FailingStage.start(tracing, errors);
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(20))).isTrue();
 
         assertThat(errors).hasSize(1);

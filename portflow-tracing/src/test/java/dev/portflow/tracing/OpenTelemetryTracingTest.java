@@ -6,6 +6,7 @@ import dev.portflow.component.Emitter;
 import dev.portflow.port.ErrorEnvelope;
 import dev.portflow.runtime.Pipeline;
 import dev.portflow.time.Ticker;
+import dev.portflow.trace.FailingStage;
 import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.StageSpan;
 import io.opentelemetry.api.trace.SpanKind;
@@ -230,26 +231,8 @@ class OpenTelemetryTracingTest {
     @Test
     void ratioZeroStillTracesAFailureWithItsExceptionAndAnErrorStatus() throws Exception {
         List<ErrorEnvelope> errors = Collections.synchronizedList(new ArrayList<>());
-        Pipeline pipeline = Pipeline.builder("failing")
-                .tracing(tracing(TracingSettings.defaults().withSampleRatio(0.0).withSlowAfter(null)))
-                .source("gen", Integer.class, ctx -> {
-                    for (int i = 0; i < 6; i++) {
-                        ctx.emit(i);
-                    }
-                })
-                .transformer("check", Integer.class, Integer.class, (Integer n, Emitter<Integer> out) -> {
-                    if (n == 3) {
-                        throw new IllegalArgumentException("three");
-                    }
-                    out.emit(n);
-                })
-                .sink("good", Integer.class, n -> {})
-                .sink("dead", ErrorEnvelope.class, errors::add)
-                .connect("gen.out_n", "check.in_n")
-                .connect("check.out_n", "good.in_n")
-                .connect("check.err_n", "dead.in_errors")
-                .build()
-                .start();
+        Pipeline pipeline = FailingStage.start(
+                tracing(TracingSettings.defaults().withSampleRatio(0.0).withSlowAfter(null)), errors);
         assertThat(pipeline.awaitTermination(Duration.ofSeconds(20))).isTrue();
 
         assertThat(traces()).hasSize(1);
