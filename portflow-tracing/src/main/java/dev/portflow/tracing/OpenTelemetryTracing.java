@@ -69,13 +69,29 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     static final String SCOPE = "dev.portflow";
 
     /**
+     * How many ended spans the batch processor keeps waiting for export (more are dropped, never blocking a
+     * stage) where {@code OTEL_BSP_MAX_QUEUE_SIZE} says nothing: 16 times the SDK's 2048. The processor exports
+     * one batch at a time and waits for it, so its rate is a batch per round trip; with the SDK's 2048 and 512
+     * a pipeline at 4 M msg/s tracing 1 % (200,000 spans a second through two stages) lost 22-60 % of its
+     * spans over OTLP, with these about 1 % (BENCHMARKS.md, "Exporting over OTLP"). About 100 bytes a
+     * waiting span.
+     */
+    static final int MAX_QUEUE_SIZE = 32_768;
+
+    /** Spans per export request where {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} says nothing (the SDK's: 512). */
+    static final int MAX_EXPORT_BATCH_SIZE = 4_096;
+
+    /**
      * The SDK's configuration where the environment and system properties say nothing: spans over OTLP
-     * (http/protobuf), an always-on sampler (see the class comment; also forced, below).
+     * (http/protobuf), an always-on sampler (see the class comment; also forced, below), and a batch
+     * processor sized for a pipeline's spans ({@link #MAX_QUEUE_SIZE}, {@link #MAX_EXPORT_BATCH_SIZE}).
      */
     static final Map<String, String> SDK_DEFAULTS = Map.of(
             "otel.traces.exporter", "otlp",
             "otel.exporter.otlp.protocol", "http/protobuf",
-            "otel.traces.sampler", "always_on");
+            "otel.traces.sampler", "always_on",
+            "otel.bsp.max.queue.size", String.valueOf(MAX_QUEUE_SIZE),
+            "otel.bsp.max.export.batch.size", String.valueOf(MAX_EXPORT_BATCH_SIZE));
 
     /**
      * What the SDK is told whatever the environment says: no metrics and no logs. Portflow's metrics are
@@ -137,15 +153,18 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
 
     /**
      * Traces straight into {@code exporter}: Portflow records the spans itself and hands them to the SDK's
-     * {@code BatchSpanProcessor} (its defaults: export every 5 s or 512 spans, at most 2048 waiting, more are
-     * dropped and never block a stage), as {@link #fromEnvironment} does; no OpenTelemetry SDK is built and the
-     * application's span processors see nothing. The cheapest way to trace (docs/tracing.md, "What it costs").
-     * {@link #close()} exports the spans still waiting and shuts the exporter down.
+     * {@code BatchSpanProcessor} (export every 5 s or {@value #MAX_EXPORT_BATCH_SIZE} spans, at most
+     * {@value #MAX_QUEUE_SIZE} waiting, more are dropped and never block a stage), as {@link #fromEnvironment}
+     * does; no OpenTelemetry SDK is built and the application's span processors see nothing. The cheapest
+     * way to trace (docs/tracing.md, "What it costs"). {@link #close()} exports the spans still waiting and
+     * shuts the exporter down.
      *
      * @param resource the resource of every span ({@code service.name} and the like)
      */
     public static OpenTelemetryTracing exporting(SpanExporter exporter, Resource resource, TracingSettings settings) {
-        SpanProcessor processor = batch(BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter")));
+        SpanProcessor processor = batch(BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter"))
+                .setMaxQueueSize(MAX_QUEUE_SIZE)
+                .setMaxExportBatchSize(MAX_EXPORT_BATCH_SIZE));
         return new OpenTelemetryTracing(
                 processor, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
     }
@@ -251,7 +270,10 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         return forced;
     }
 
-    /** {@code builder} with the {@code otel.bsp.*} settings there are, as autoconfiguration reads them. */
+    /**
+     * {@code builder} with the {@code otel.bsp.*} settings there are (Portflow's queue and batch sizes where
+     * they say nothing), as autoconfiguration reads them; a batch larger than the queue is cut to the queue.
+     */
     private static BatchSpanProcessorBuilder configured(BatchSpanProcessorBuilder builder, ConfigProperties config) {
         Duration scheduleDelay = config.getDuration("otel.bsp.schedule.delay");
         if (scheduleDelay != null) {
@@ -263,7 +285,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         }
         Integer maxExportBatch = config.getInt("otel.bsp.max.export.batch.size");
         if (maxExportBatch != null) {
-            builder.setMaxExportBatchSize(maxExportBatch);
+            builder.setMaxExportBatchSize(maxQueue == null ? maxExportBatch : Math.min(maxExportBatch, maxQueue));
         }
         Duration timeout = config.getDuration("otel.bsp.export.timeout");
         if (timeout != null) {

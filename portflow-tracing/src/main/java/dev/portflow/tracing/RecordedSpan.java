@@ -56,7 +56,12 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
     private long blockedNanos;
     private @Nullable Throwable error;
     private boolean ended;
-    private @Nullable SpanContext spanContext; // made on first use, by the export thread
+    // Made on first use, by the export thread, and kept: an exporter reads each several times per span
+    // (OTLP's marshaler once to size the request and once to write it). Immutable objects whose fields
+    // are final, so a second thread that read one early would see it whole or make an equal one.
+    private @Nullable SpanContext spanContext;
+    private @Nullable SpanContext parentContext;
+    private @Nullable Attributes attributes;
 
     RecordedSpan(
             SpanRecorder recorder,
@@ -142,11 +147,16 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
         if (parentSpanId == 0L) {
             return SpanContext.getInvalid();
         }
-        return SpanContext.create( // the trace id's hex from this span's own context, made once
-                getSpanContext().getTraceId(),
-                SpanId.fromLong(parentSpanId),
-                TraceFlags.getSampled(),
-                TraceState.getDefault());
+        SpanContext parent = parentContext;
+        if (parent == null) {
+            parent = SpanContext.create( // the trace id's hex from this span's own context
+                    getSpanContext().getTraceId(),
+                    SpanId.fromLong(parentSpanId),
+                    TraceFlags.getSampled(),
+                    TraceState.getDefault());
+            parentContext = parent;
+        }
+        return parent;
     }
 
     @Override
@@ -185,9 +195,14 @@ final class RecordedSpan implements StageSpan, TraceContext, ReadableSpan, SpanD
         if (blockedNanos <= 0) {
             return shape.attributes();
         }
-        return shape.attributes().toBuilder()
-                .put(OpenTelemetryStageSpan.BLOCKED_MS, blockedNanos / 1e6)
-                .build();
+        Attributes all = attributes;
+        if (all == null) {
+            all = shape.attributes().toBuilder()
+                    .put(OpenTelemetryStageSpan.BLOCKED_MS, blockedNanos / 1e6)
+                    .build();
+            attributes = all;
+        }
+        return all;
     }
 
     /** As many as {@link #getAttributes()} has, counted without building them again. */

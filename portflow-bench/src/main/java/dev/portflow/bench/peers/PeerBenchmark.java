@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * list: {@code -p variant=portflow_metrics,portflow_traced}; {@code portflow_traced_none} samples
  * nothing, {@code portflow_traced_tenth} samples 0.1 %, {@code portflow_traced_ten} 10 % (a traced message's
  * own cost then stands above the noise), {@code portflow_traced_sdk} traces through an OpenTelemetry SDK
- * the application gives ({@link PortflowRig#tracedThroughSdk}), {@code portflow_traced_noexport} hands the
+ * the application gives ({@link PortflowRig#tracedThroughSdk}), {@code portflow_traced_otlp} exports the spans
+ * over OTLP to a sink in the same process ({@link PortflowRig#tracedOverOtlp}; {@code portflow_traced_otlp_tenth}
+ * the same at 0.1 %), {@code portflow_traced_noexport} hands the
  * spans to no processor, {@code portflow_traced_hollow} samples 1 % with a tracer that makes no spans
  * ({@link HollowTracing}), {@code portflow_traced_hollow_ten} the same at 10 %), {@code reactor}
  * ({@code publishOn} boundaries on single-thread schedulers), {@code pekko} ({@code .async} islands

@@ -52,6 +52,8 @@ interface PeerRig {
             case "portflow_traced_hollow" -> PortflowRig.tracedHollow(s, messages, 0.01); // 1 %, no spans
             case "portflow_traced_noexport" -> PortflowRig.tracedNoExport(s, messages, 0.01); // spans to no processor
             case "portflow_traced_sdk" -> PortflowRig.tracedThroughSdk(s, messages, 0.01); // the SDK's spans
+            case "portflow_traced_otlp" -> PortflowRig.tracedOverOtlp(s, messages, 0.01); // exported over OTLP
+            case "portflow_traced_otlp_tenth" -> PortflowRig.tracedOverOtlp(s, messages, 0.001); // 0.1 %, over OTLP
             case "reactor" -> new ReactorRig(s, messages);
             case "pekko" -> new PekkoRig(s, messages);
             default ->

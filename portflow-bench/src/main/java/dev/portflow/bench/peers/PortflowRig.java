@@ -82,6 +82,7 @@ final class PortflowRig implements PeerRig {
     private Pipeline pipeline;
 
     private @Nullable PrometheusMeterRegistry registry; // the current pipeline's, only with metrics
+    private @Nullable OtlpSink otlpSink; // portflow_traced_otlp only
     private int runs;
     private String last = "no run";
 
@@ -133,6 +134,29 @@ final class PortflowRig implements PeerRig {
                             TracingSettings.defaults().withSampleRatio(ratio)));
         } finally {
             System.clearProperty("otel.traces.exporter");
+        }
+    }
+
+    /**
+     * {@code portflow_traced_otlp}: as {@link #traced}, with the spans exported over OTLP (http/protobuf,
+     * the SDK's exporter, configured through the {@code otel.*} system properties as {@code portflow run}
+     * reads them) to an {@link OtlpSink} in this process: what exporting for real adds to {@code
+     * portflow_traced}, the sink's own work included (this JMH fork runs this variant only).
+     */
+    static PortflowRig tracedOverOtlp(Shape shape, int messages, double ratio) {
+        OtlpSink sink = new OtlpSink();
+        System.setProperty("otel.exporter.otlp.traces.endpoint", sink.tracesEndpoint());
+        try {
+            PortflowRig rig = new PortflowRig(
+                    shape,
+                    messages,
+                    true,
+                    OpenTelemetryTracing.fromEnvironment(
+                            TracingSettings.defaults().withSampleRatio(ratio)));
+            rig.otlpSink = sink;
+            return rig;
+        } finally {
+            System.clearProperty("otel.exporter.otlp.traces.endpoint");
         }
     }
 
@@ -313,7 +337,7 @@ final class PortflowRig implements PeerRig {
 
     @Override
     public String describe() {
-        return last;
+        return otlpSink == null ? last : last + "; the sink took " + otlpSink.describe();
     }
 
     @Override
@@ -325,7 +349,10 @@ final class PortflowRig implements PeerRig {
             registry.close();
         }
         if (tracing instanceof OpenTelemetryTracing openTelemetry) {
-            openTelemetry.close();
+            openTelemetry.close(); // exports the spans still in the batch, before the sink closes
+        }
+        if (otlpSink != null) {
+            otlpSink.close();
         }
     }
 
