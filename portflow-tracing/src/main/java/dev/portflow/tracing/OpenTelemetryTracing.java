@@ -73,7 +73,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      * stage) where {@code OTEL_BSP_MAX_QUEUE_SIZE} says nothing: 16 times the SDK's 2048. The processor exports
      * one batch at a time and waits for it, so its rate is a batch per round trip; with the SDK's 2048 and 512
      * a pipeline at 4 M msg/s tracing 1 % (200,000 spans a second through two stages) lost 22-60 % of its
-     * spans over OTLP, with these about 1 % (BENCHMARKS.md, "Exporting over OTLP"). About 100 bytes a
+     * spans over OTLP, with these 1-2.5 % (BENCHMARKS.md, "Exporting over OTLP"). About 100 bytes a
      * waiting span.
      */
     static final int MAX_QUEUE_SIZE = 32_768;
