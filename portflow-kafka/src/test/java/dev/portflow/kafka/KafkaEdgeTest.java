@@ -51,8 +51,7 @@ class KafkaEdgeTest {
                                 .capacity((int) edge.capacity())
                                 .overflow(OverflowPolicy.BLOCK))
                 .build();
-        KAFKA.closeAfterTest(p);
-        return p;
+        return KAFKA.closeAfterTest(p);
     }
 
     /** The receiving half: the Kafka receiver feeding a sink that records ids. */

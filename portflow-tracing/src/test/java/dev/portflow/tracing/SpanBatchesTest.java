@@ -49,7 +49,7 @@ class SpanBatchesTest {
         tracing = OpenTelemetryTracing.exporting(
                 exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
 
-        burst(tracing, exporter);
+        burst(exporter);
 
         assertThat(exporter.exported()).as("every span, none dropped").isEqualTo(FIRST + BURST);
         assertThat(exporter.batches).first().isEqualTo(FIRST);
@@ -63,8 +63,7 @@ class SpanBatchesTest {
                     TracingSettings.defaults().withSampleRatio(1.0),
                     Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
             endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + BURST); // faster than any round trip
-            tracing.close(); // exports what waits
-            tracing = null;
+            closeTracing();
 
             assertThat(receiver.spans()).as("every span, none dropped").hasSize(FIRST + BURST);
             int batches = (FIRST + BURST + OpenTelemetryTracing.MAX_EXPORT_BATCH_SIZE - 1)
@@ -80,8 +79,7 @@ class SpanBatchesTest {
                     TracingSettings.defaults().withSampleRatio(1.0),
                     Map.of("otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.max.queue.size", "1000"));
             endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + BURST);
-            tracing.close();
-            tracing = null;
+            closeTracing();
 
             int received = receiver.spans().size();
             // 24,096 spans ended in milliseconds, far faster than requests go: a queue of 1000 overflows
@@ -96,16 +94,21 @@ class SpanBatchesTest {
     }
 
     /** FIRST spans (a full batch, which the exporter holds), then BURST more while it does; then everything flushed. */
-    private void burst(OpenTelemetryTracing tracing, HeldExporter exporter) throws InterruptedException {
-        MessageTracer tracer = tracing.forPipeline("p", Ticker.system());
+    private void burst(HeldExporter exporter) throws InterruptedException {
+        MessageTracer tracer = Objects.requireNonNull(tracing).forPipeline("p", Ticker.system());
         endSpans(tracer, FIRST);
         assertThat(exporter.holding.await(10, TimeUnit.SECONDS))
                 .as("the full first batch was handed to the exporter")
                 .isTrue();
         endSpans(tracer, BURST);
         exporter.release.countDown();
-        tracing.close(); // exports what waits
-        this.tracing = null;
+        closeTracing();
+    }
+
+    /** Closes the tracing now, which exports every span still waiting (so none is left for {@link #close()}). */
+    private void closeTracing() {
+        Objects.requireNonNull(tracing).close();
+        tracing = null;
     }
 
     private static void endSpans(MessageTracer tracer, int count) {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,7 +55,7 @@ final class OtlpSink implements AutoCloseable {
     private void take(HttpExchange exchange) throws IOException {
         try (exchange;
                 InputStream body = exchange.getRequestBody()) {
-            long n = body.transferTo(java.io.OutputStream.nullOutputStream());
+            long n = body.transferTo(OutputStream.nullOutputStream());
             bytes.addAndGet(n);
             requests.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");

@@ -124,17 +124,7 @@ final class PortflowRig implements PeerRig {
      * and its thread's cost.
      */
     static PortflowRig tracedNoExport(Shape shape, int messages, double ratio) {
-        System.setProperty("otel.traces.exporter", "none");
-        try {
-            return new PortflowRig(
-                    shape,
-                    messages,
-                    true,
-                    OpenTelemetryTracing.fromEnvironment(
-                            TracingSettings.defaults().withSampleRatio(ratio)));
-        } finally {
-            System.clearProperty("otel.traces.exporter");
-        }
+        return new PortflowRig(shape, messages, true, fromEnvironmentWith("otel.traces.exporter", "none", ratio));
     }
 
     /**
@@ -145,18 +135,26 @@ final class PortflowRig implements PeerRig {
      */
     static PortflowRig tracedOverOtlp(Shape shape, int messages, double ratio) {
         OtlpSink sink = new OtlpSink();
-        System.setProperty("otel.exporter.otlp.traces.endpoint", sink.tracesEndpoint());
+        PortflowRig rig = new PortflowRig(
+                shape,
+                messages,
+                true,
+                fromEnvironmentWith("otel.exporter.otlp.traces.endpoint", sink.tracesEndpoint(), ratio));
+        rig.otlpSink = sink;
+        return rig;
+    }
+
+    /**
+     * {@code OpenTelemetryTracing.fromEnvironment} sampling {@code ratio}, with the system property {@code
+     * property} (an {@code otel.*} setting, which autoconfiguration reads) set while it reads them.
+     */
+    private static OpenTelemetryTracing fromEnvironmentWith(String property, String value, double ratio) {
+        System.setProperty(property, value);
         try {
-            PortflowRig rig = new PortflowRig(
-                    shape,
-                    messages,
-                    true,
-                    OpenTelemetryTracing.fromEnvironment(
-                            TracingSettings.defaults().withSampleRatio(ratio)));
-            rig.otlpSink = sink;
-            return rig;
+            return OpenTelemetryTracing.fromEnvironment(
+                    TracingSettings.defaults().withSampleRatio(ratio));
         } finally {
-            System.clearProperty("otel.exporter.otlp.traces.endpoint");
+            System.clearProperty(property);
         }
     }
 
