@@ -20,6 +20,7 @@ module dev.portflow.tracing {
     // OpenTelemetryTracing.exporting takes a SpanExporter and a Resource
     requires transitive io.opentelemetry.sdk.common; // Resource, CompletableResultCode
     requires transitive io.opentelemetry.sdk.trace; // SpanExporter; BatchSpanProcessor, ReadableSpan, SpanData
+    requires io.opentelemetry.sdk.metrics; // BatchProcessorCounts: the batch processor's own counts
     requires io.opentelemetry.sdk.autoconfigure; // fromEnvironment: the OTEL_* variables
     requires io.opentelemetry.sdk.autoconfigure.spi; // ConfigProperties, in its customizers
 

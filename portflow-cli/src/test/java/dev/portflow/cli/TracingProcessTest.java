@@ -66,6 +66,16 @@ class TracingProcessTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            // the batch span processor's own counts, on the pipeline's /metrics (docs/tracing.md, "Dropped spans")
+            String metrics = client.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .containsPattern(
+                            "(?m)^portflow_trace_spans_dropped_total\\{[^}]*reason=\"queue_full\"[^}]*} 0\\.0$")
+                    .containsPattern("(?m)^portflow_trace_spans_queued(\\{[^}]*})? [0-9.]+$");
 
             portflow.signal();
             assertThat(portflow.process.waitFor(30, TimeUnit.SECONDS))

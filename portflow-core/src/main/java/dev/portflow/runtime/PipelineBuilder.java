@@ -22,6 +22,7 @@ import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.RecentTraces;
 import dev.portflow.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -535,6 +536,9 @@ public final class PipelineBuilder {
             }
         }
         MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
+        if (tracing instanceof MeterBinder binder) {
+            binder.bindTo(meters); // the backend's own meters (OpenTelemetryTracing: spans it dropped)
+        }
         return new Pipeline(
                 name,
                 List.copyOf(nodes.values()),

@@ -3,6 +3,10 @@ package dev.portflow.tracing;
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.Tracing;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
@@ -10,6 +14,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.resources.ResourceBuilder;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -61,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  * TracingSettings#sampleRatio()}, the blueprint's {@code tracing: {sample_ratio: ...}}. An SDK given to
  * {@link #create} should sample the same way ({@code parentbased_always_on}, the SDK's default, does).
  */
-public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
+public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.portflow.tracing");
 
@@ -116,6 +121,8 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     private final Function<EpochClock, SpanMaker> spanMakers;
     /** Where recorded spans go as they end; null when a tracer makes the spans. */
     private final @Nullable SpanProcessor processor;
+    /** The batch processor's own counts (dropped, queued); null when a tracer makes the spans. */
+    private final @Nullable BatchProcessorCounts counts;
 
     private final TracingSettings settings;
     /** What {@link #close()} shuts down (and so flushes): the SDK or the processor this built; null for create's. */
@@ -129,18 +136,21 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
             Tracer tracer, TracingSettings settings, @Nullable Supplier<CompletableResultCode> owned) {
         this.spanMakers = clock -> new TracerSpanMaker(tracer, clock);
         this.processor = null;
+        this.counts = null;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
 
-    /** Spans recorded by Portflow, with {@code resource}, handed to {@code processor}. */
+    /** Spans recorded by Portflow, with {@code resource}, handed to {@code processor}, which reports to {@code counts}. */
     private OpenTelemetryTracing(
             SpanProcessor processor,
+            BatchProcessorCounts counts,
             Resource resource,
             TracingSettings settings,
             @Nullable Supplier<CompletableResultCode> owned) {
         this.spanMakers = clock -> new SpanRecorder(processor, resource, clock);
         this.processor = processor;
+        this.counts = counts;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
@@ -162,20 +172,27 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
      * @param resource the resource of every span ({@code service.name} and the like)
      */
     public static OpenTelemetryTracing exporting(SpanExporter exporter, Resource resource, TracingSettings settings) {
-        SpanProcessor processor = batch(BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter"))
-                .setMaxQueueSize(MAX_QUEUE_SIZE)
-                .setMaxExportBatchSize(MAX_EXPORT_BATCH_SIZE));
+        BatchProcessorCounts counts = new BatchProcessorCounts();
+        SpanProcessor processor = batch(
+                BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter"))
+                        .setMaxQueueSize(MAX_QUEUE_SIZE)
+                        .setMaxExportBatchSize(MAX_EXPORT_BATCH_SIZE),
+                counts);
         return new OpenTelemetryTracing(
-                processor, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
+                processor, counts, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
     }
 
     /**
      * The batch processor recorded spans go to. It takes every span without asking whether it is sampled (they
      * all are: Portflow sampled them), so the pipeline's threads never make a span's ids in hex: the export
-     * thread does, when the exporter reads them.
+     * thread does, when the exporter reads them. It reports what it drops and what waits to {@code counts}
+     * (semantic-convention names, which {@link BatchProcessorCounts} reads).
      */
-    private static BatchSpanProcessor batch(BatchSpanProcessorBuilder builder) {
-        return builder.setExportUnsampledSpans(true).build();
+    private static BatchSpanProcessor batch(BatchSpanProcessorBuilder builder, BatchProcessorCounts counts) {
+        return builder.setExportUnsampledSpans(true)
+                .setMeterProvider(counts.meterProvider())
+                .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
+                .build();
     }
 
     /**
@@ -223,6 +240,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         defaults.putAll(properties);
         AtomicReference<@Nullable Resource> resource = new AtomicReference<>();
         AtomicReference<@Nullable SpanProcessor> processor = new AtomicReference<>();
+        BatchProcessorCounts counts = new BatchProcessorCounts();
         AtomicBoolean tracesConfigured = new AtomicBoolean(); // not with otel.sdk.disabled
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
@@ -239,7 +257,8 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
                     // Portflow's that the SDK owns: shutting the SDK down flushes it
                     SpanExporter exporter = ConfiguredSpanExporters.create(config.getList(TRACES_EXPORTER), config);
                     if (exporter != null) {
-                        BatchSpanProcessor batch = batch(configured(BatchSpanProcessor.builder(exporter), config));
+                        BatchSpanProcessor batch =
+                                batch(configured(BatchSpanProcessor.builder(exporter), config), counts);
                         processor.set(batch);
                         builder.addSpanProcessor(batch);
                     }
@@ -254,7 +273,7 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
         }
         // otel.traces.exporter=none: spans are still made (the dashboard's list fills), and go nowhere
         SpanProcessor recorded = Objects.requireNonNullElse(processor.get(), SpanProcessor.composite());
-        return new OpenTelemetryTracing(recorded, named, settings, sdk::shutdown);
+        return new OpenTelemetryTracing(recorded, counts, named, settings, sdk::shutdown);
     }
 
     /**
@@ -333,6 +352,33 @@ public final class OpenTelemetryTracing implements Tracing, AutoCloseable {
     /** How many malformed {@code traceparent} values entries were given, and ignored, so far. */
     public long malformedTraceparents() {
         return traceparents.malformed();
+    }
+
+    /**
+     * Registers the batch processor's own counts with {@code registry} (a pipeline built with this tracing does it
+     * for its registry): {@code portflow.trace.spans.dropped} ({@code reason} = {@code queue_full}: more spans ended
+     * than the queue holds while the exporter was busy; {@code shutdown}: spans ended after {@link #close()}) and
+     * {@code portflow.trace.spans.queued}, the spans waiting for export now. Nothing for {@link #create}: the
+     * application's SDK owns its processors. Registering again, or with a second pipeline's registry, is harmless.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        BatchProcessorCounts c = counts;
+        if (c == null) {
+            return;
+        }
+        FunctionCounter.builder("portflow.trace.spans.dropped", c, it -> it.dropped(BatchProcessorCounts.QUEUE_FULL))
+                .description("Spans the batch span processor dropped: its queue was full while the exporter was busy")
+                .tag("reason", "queue_full")
+                .register(registry);
+        FunctionCounter.builder(
+                        "portflow.trace.spans.dropped", c, it -> it.dropped(BatchProcessorCounts.ALREADY_SHUTDOWN))
+                .description("Spans the batch span processor dropped: they ended after the tracing was closed")
+                .tag("reason", "shutdown")
+                .register(registry);
+        Gauge.builder("portflow.trace.spans.queued", c, BatchProcessorCounts::queued)
+                .description("Spans waiting in the batch span processor's queue for export")
+                .register(registry);
     }
 
     @Override

@@ -2,13 +2,20 @@ package dev.portflow.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portflow.runtime.Pipeline;
 import dev.portflow.time.Ticker;
 import dev.portflow.trace.MessageTracer;
 import dev.portflow.trace.StageSpan;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * The batch processor Portflow puts in front of the exporter is sized for a pipeline's spans
  * (OpenTelemetryTracing.MAX_QUEUE_SIZE, MAX_EXPORT_BATCH_SIZE): a burst of spans that ends while the exporter is
  * still busy with the first batch waits and is exported, where the SDK's own sizes (2048 waiting, 512 a batch)
- * drop most of it; and {@code OTEL_BSP_*} still decide when set. Through {@code exporting} (an
- * exporter that holds the first batch) and {@code fromEnvironment} (OTLP to a test receiver).
+ * drop most of it; and {@code OTEL_BSP_*} still decide when set. What it drops is counted exactly
+ * ({@code portflow.trace.spans.dropped}: exported + dropped = every span), on the pipeline's registry too. Through
+ * {@code exporting} (an exporter that holds the first batch) and {@code fromEnvironment} (OTLP to a test receiver).
  */
 class SpanBatchesTest {
 
@@ -54,6 +62,82 @@ class SpanBatchesTest {
         assertThat(exporter.exported()).as("every span, none dropped").isEqualTo(FIRST + BURST);
         assertThat(exporter.batches).first().isEqualTo(FIRST);
         assertThat(exporter.batches).allMatch(size -> size <= OpenTelemetryTracing.MAX_EXPORT_BATCH_SIZE);
+    }
+
+    @Test
+    void spansTheFullQueueDroppedAreCountedExactly() throws Exception {
+        HeldExporter exporter = new HeldExporter();
+        tracing = OpenTelemetryTracing.exporting(
+                exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        tracing.bindTo(registry);
+        MessageTracer tracer = tracing.forPipeline("p", Ticker.system());
+        endSpans(tracer, FIRST);
+        assertThat(exporter.holding.await(10, TimeUnit.SECONDS)).isTrue();
+        int overflow = OpenTelemetryTracing.MAX_QUEUE_SIZE + 5_000; // more than the queue holds, exporter busy
+        endSpans(tracer, overflow);
+
+        assertThat(queued(registry)).as("the queue is full").isEqualTo(OpenTelemetryTracing.MAX_QUEUE_SIZE);
+        exporter.release.countDown();
+        closeTracing();
+        endSpans(tracer, 3); // after close: dropped as shut down
+
+        double dropped = dropped(registry, "queue_full");
+        assertThat(dropped).as("the spans beyond the queue").isPositive();
+        assertThat(exporter.exported() + (long) dropped)
+                .as("every span handed in was exported or counted dropped")
+                .isEqualTo(FIRST + overflow);
+        assertThat(dropped(registry, "shutdown")).isEqualTo(3.0);
+        assertThat(queued(registry)).as("nothing waits after close").isZero();
+    }
+
+    @Test
+    void fromEnvironmentCountsWhatItsProcessorDropsToo() throws Exception {
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            tracing = OpenTelemetryTracing.fromEnvironment(
+                    TracingSettings.defaults().withSampleRatio(1.0),
+                    Map.of("otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.max.queue.size", "1000"));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            tracing.bindTo(registry);
+            endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + BURST); // far faster than requests go
+            closeTracing();
+
+            double dropped = dropped(registry, "queue_full");
+            assertThat(dropped).as("a queue of 1000 overflows").isPositive();
+            assertThat(receiver.spans().size() + (long) dropped)
+                    .as("every span was received or counted dropped")
+                    .isEqualTo(FIRST + BURST);
+        }
+    }
+
+    @Test
+    void aPipelineShowsTheCountsOnItsMetricsAndAnApplicationsSdkHasNone() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        tracing = OpenTelemetryTracing.exporting(
+                SpanExporter.composite(),
+                Resource.getDefault(),
+                TracingSettings.defaults().withSampleRatio(1.0));
+        Pipeline pipeline = Pipeline.builder("traced")
+                .meterRegistry(registry)
+                .tracing(tracing)
+                .source("gen", Integer.class, ctx -> ctx.emit(1))
+                .sink("sink", Integer.class, i -> {})
+                .connect("gen.out_n", "sink.in_n")
+                .build()
+                .start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(20))).isTrue();
+
+        assertThat(registry.scrape())
+                .contains("portflow_trace_spans_dropped_total{reason=\"queue_full\"} 0.0")
+                .contains("portflow_trace_spans_dropped_total{reason=\"shutdown\"} 0.0")
+                .contains("portflow_trace_spans_queued ");
+
+        SimpleMeterRegistry applications = new SimpleMeterRegistry();
+        OpenTelemetryTracing.create(OpenTelemetry.noop(), TracingSettings.defaults())
+                .bindTo(applications);
+        assertThat(applications.getMeters())
+                .as("the application's SDK reports its own processors")
+                .isEmpty();
     }
 
     @Test
@@ -91,6 +175,17 @@ class SpanBatchesTest {
                     .as("%d spans in requests of at most 1000", received)
                     .isGreaterThanOrEqualTo((received + 999) / 1000);
         }
+    }
+
+    private static double dropped(MeterRegistry registry, String reason) {
+        return registry.get("portflow.trace.spans.dropped")
+                .tag("reason", reason)
+                .functionCounter()
+                .count();
+    }
+
+    private static double queued(MeterRegistry registry) {
+        return registry.get("portflow.trace.spans.queued").gauge().value();
     }
 
     /** FIRST spans (a full batch, which the exporter holds), then BURST more while it does; then everything flushed. */
