@@ -66,7 +66,8 @@ class OpsPackTest {
             // a Kafka receiving edge only (portflow-kafka's KafkaReceiver): the dashboard's "Kafka partitions assigned"
             "portflow_kafka_partitions_assigned", "portflow.kafka.partitions.assigned",
             // a process that exports its traces (portflow-tracing's batch span processor): PortflowTraceSpansDropped
-            "portflow_trace_spans_dropped_total", "portflow.trace.spans.dropped");
+            "portflow_trace_spans_dropped_total", "portflow.trace.spans.dropped",
+            "portflow_trace_spans_queued", "portflow.trace.spans.queued");
 
     private static final Pattern METRIC_NAME = Pattern.compile("portflow_[a-z_]+");
     private static final Pattern SELECTOR = Pattern.compile("(portflow_[a-z_]+)\\s*\\{([^}]*)}");
