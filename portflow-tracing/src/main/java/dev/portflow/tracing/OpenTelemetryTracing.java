@@ -367,15 +367,14 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
         if (c == null) {
             return;
         }
-        FunctionCounter.builder("portflow.trace.spans.dropped", c, it -> it.dropped(BatchProcessorCounts.QUEUE_FULL))
-                .description("Spans the batch span processor dropped: its queue was full while the exporter was busy")
-                .tag("reason", "queue_full")
-                .register(registry);
-        FunctionCounter.builder(
-                        "portflow.trace.spans.dropped", c, it -> it.dropped(BatchProcessorCounts.ALREADY_SHUTDOWN))
-                .description("Spans the batch span processor dropped: they ended after the tracing was closed")
-                .tag("reason", "shutdown")
-                .register(registry);
+        // one description for the name: Prometheus has one HELP line per metric, whatever the tags
+        Map.of("queue_full", BatchProcessorCounts.QUEUE_FULL, "shutdown", BatchProcessorCounts.ALREADY_SHUTDOWN)
+                .forEach((reason, errorType) -> FunctionCounter.builder(
+                                "portflow.trace.spans.dropped", c, it -> it.dropped(errorType))
+                        .description("Spans the batch span processor dropped: queue_full, its queue was full while"
+                                + " the exporter was busy; shutdown, they ended after the tracing was closed")
+                        .tag("reason", reason)
+                        .register(registry));
         Gauge.builder("portflow.trace.spans.queued", c, BatchProcessorCounts::queued)
                 .description("Spans waiting in the batch span processor's queue for export")
                 .register(registry);
