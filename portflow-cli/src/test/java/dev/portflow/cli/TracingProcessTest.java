@@ -75,7 +75,9 @@ class TracingProcessTest {
             assertThat(metrics)
                     .containsPattern(
                             "(?m)^portflow_trace_spans_dropped_total\\{[^}]*reason=\"queue_full\"[^}]*} 0\\.0$")
-                    .containsPattern("(?m)^portflow_trace_spans_queued(\\{[^}]*})? [0-9.]+$");
+                    .containsPattern("(?m)^portflow_trace_spans_queued(\\{[^}]*})? [0-9.]+$")
+                    .containsPattern(
+                            "(?m)^portflow_trace_spans_exported_total\\{[^}]*outcome=\"failure\"[^}]*} 0\\.0$");
 
             portflow.signal();
             assertThat(portflow.process.waitFor(30, TimeUnit.SECONDS))

@@ -67,7 +67,9 @@ class OpsPackTest {
             "portflow_kafka_partitions_assigned", "portflow.kafka.partitions.assigned",
             // a process that exports its traces (portflow-tracing's batch span processor): PortflowTraceSpansDropped
             "portflow_trace_spans_dropped_total", "portflow.trace.spans.dropped",
-            "portflow_trace_spans_queued", "portflow.trace.spans.queued");
+            "portflow_trace_spans_queued", "portflow.trace.spans.queued",
+            // ... and its exporter's outcomes: PortflowTraceExportFailing
+            "portflow_trace_spans_exported_total", "portflow.trace.spans.exported");
 
     private static final Pattern METRIC_NAME = Pattern.compile("portflow_[a-z_]+");
     private static final Pattern SELECTOR = Pattern.compile("(portflow_[a-z_]+)\\s*\\{([^}]*)}");

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,6 +124,8 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
     private final @Nullable SpanProcessor processor;
     /** The batch processor's own counts (dropped, queued); null when a tracer makes the spans. */
     private final @Nullable BatchProcessorCounts counts;
+    /** What the exporter made of the spans (delivered, failed); null when there is none or a tracer makes the spans. */
+    private final @Nullable CountedSpanExporter exports;
 
     private final TracingSettings settings;
     /** What {@link #close()} shuts down (and so flushes): the SDK or the processor this built; null for create's. */
@@ -137,20 +140,26 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
         this.spanMakers = clock -> new TracerSpanMaker(tracer, clock);
         this.processor = null;
         this.counts = null;
+        this.exports = null;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
 
-    /** Spans recorded by Portflow, with {@code resource}, handed to {@code processor}, which reports to {@code counts}. */
+    /**
+     * Spans recorded by Portflow, with {@code resource}, handed to {@code processor}, which reports to {@code counts}
+     * and exports through {@code exports} (null: it exports nothing).
+     */
     private OpenTelemetryTracing(
             SpanProcessor processor,
             BatchProcessorCounts counts,
+            @Nullable CountedSpanExporter exports,
             Resource resource,
             TracingSettings settings,
             @Nullable Supplier<CompletableResultCode> owned) {
         this.spanMakers = clock -> new SpanRecorder(processor, resource, clock);
         this.processor = processor;
         this.counts = counts;
+        this.exports = exports;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.owned = owned;
     }
@@ -173,13 +182,19 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
      */
     public static OpenTelemetryTracing exporting(SpanExporter exporter, Resource resource, TracingSettings settings) {
         BatchProcessorCounts counts = new BatchProcessorCounts();
+        CountedSpanExporter exports = new CountedSpanExporter(Objects.requireNonNull(exporter, "exporter"));
         SpanProcessor processor = batch(
-                BatchSpanProcessor.builder(Objects.requireNonNull(exporter, "exporter"))
+                BatchSpanProcessor.builder(exports)
                         .setMaxQueueSize(MAX_QUEUE_SIZE)
                         .setMaxExportBatchSize(MAX_EXPORT_BATCH_SIZE),
                 counts);
         return new OpenTelemetryTracing(
-                processor, counts, Objects.requireNonNull(resource, "resource"), settings, processor::shutdown);
+                processor,
+                counts,
+                exports,
+                Objects.requireNonNull(resource, "resource"),
+                settings,
+                processor::shutdown);
     }
 
     /**
@@ -240,6 +255,7 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
         defaults.putAll(properties);
         AtomicReference<@Nullable Resource> resource = new AtomicReference<>();
         AtomicReference<@Nullable SpanProcessor> processor = new AtomicReference<>();
+        AtomicReference<@Nullable CountedSpanExporter> exports = new AtomicReference<>();
         BatchProcessorCounts counts = new BatchProcessorCounts();
         AtomicBoolean tracesConfigured = new AtomicBoolean(); // not with otel.sdk.disabled
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
@@ -257,8 +273,10 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
                     // Portflow's that the SDK owns: shutting the SDK down flushes it
                     SpanExporter exporter = ConfiguredSpanExporters.create(config.getList(TRACES_EXPORTER), config);
                     if (exporter != null) {
+                        CountedSpanExporter counted = new CountedSpanExporter(exporter);
+                        exports.set(counted);
                         BatchSpanProcessor batch =
-                                batch(configured(BatchSpanProcessor.builder(exporter), config), counts);
+                                batch(configured(BatchSpanProcessor.builder(counted), config), counts);
                         processor.set(batch);
                         builder.addSpanProcessor(batch);
                     }
@@ -273,7 +291,7 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
         }
         // otel.traces.exporter=none: spans are still made (the dashboard's list fills), and go nowhere
         SpanProcessor recorded = Objects.requireNonNullElse(processor.get(), SpanProcessor.composite());
-        return new OpenTelemetryTracing(recorded, counts, named, settings, sdk::shutdown);
+        return new OpenTelemetryTracing(recorded, counts, exports.get(), named, settings, sdk::shutdown);
     }
 
     /**
@@ -358,7 +376,9 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
      * Registers the batch processor's own counts with {@code registry} (a pipeline built with this tracing does it
      * for its registry): {@code portflow.trace.spans.dropped} ({@code reason} = {@code queue_full}: more spans ended
      * than the queue holds while the exporter was busy; {@code shutdown}: spans ended after {@link #close()}) and
-     * {@code portflow.trace.spans.queued}, the spans waiting for export now. Nothing for {@link #create}: the
+     * {@code portflow.trace.spans.queued}, the spans waiting for export now; and, when there is an exporter, what it
+     * made of the spans: {@code portflow.trace.spans.exported} ({@code outcome} = {@code success}: the endpoint took
+     * them; {@code failure}: it did not, after the exporter's retries). Nothing for {@link #create}: the
      * application's SDK owns its processors. Registering again, or with a second pipeline's registry, is harmless.
      */
     @Override
@@ -378,6 +398,17 @@ public final class OpenTelemetryTracing implements Tracing, MeterBinder, AutoClo
         Gauge.builder("portflow.trace.spans.queued", c, BatchProcessorCounts::queued)
                 .description("Spans waiting in the batch span processor's queue for export")
                 .register(registry);
+        CountedSpanExporter e = exports;
+        if (e == null) {
+            return;
+        }
+        Map.<String, ToDoubleFunction<CountedSpanExporter>>of(
+                        "success", CountedSpanExporter::succeeded, "failure", CountedSpanExporter::failed)
+                .forEach((outcome, count) -> FunctionCounter.builder("portflow.trace.spans.exported", e, count)
+                        .description("Spans the exporter finished with: success, the endpoint took them; failure, it"
+                                + " did not (refused, unreachable or timed out, after the exporter's retries)")
+                        .tag("outcome", outcome)
+                        .register(registry));
     }
 
     @Override

@@ -122,6 +122,8 @@ public final class OtlpTestReceiver implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final List<ReceivedMetric> metrics = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger metricRequests = new AtomicInteger();
+    private final AtomicInteger traceRequestsSeen = new AtomicInteger();
+    private volatile int refuseEverySecondWith; // 0: take every trace request
 
     private OtlpTestReceiver(HttpServer server) {
         this.server = server;
@@ -206,6 +208,14 @@ public final class OtlpTestReceiver implements AutoCloseable {
     }
 
     /**
+     * From now on answers every second trace request (the second, fourth, ... since it started) with {@code status}
+     * and keeps none of its spans: an endpoint that refuses some exports.
+     */
+    public void refuseEverySecondTraceRequestWith(int status) {
+        refuseEverySecondWith = status;
+    }
+
+    /**
      * Waits up to {@code timeout} until the spans received satisfy {@code done}; returns them.
      *
      * @throws AssertionError with the spans received when they never do
@@ -266,6 +276,11 @@ public final class OtlpTestReceiver implements AutoCloseable {
             }
             if (path.equals("/v1/metrics")) {
                 takeMetrics(exchange, body);
+                return;
+            }
+            int refuseWith = refuseEverySecondWith;
+            if (traceRequestsSeen.incrementAndGet() % 2 == 0 && refuseWith != 0) {
+                exchange.sendResponseHeaders(refuseWith, -1);
                 return;
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);

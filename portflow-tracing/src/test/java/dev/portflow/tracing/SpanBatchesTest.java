@@ -20,9 +20,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,10 @@ import org.junit.jupiter.api.Test;
  * (OpenTelemetryTracing.MAX_QUEUE_SIZE, MAX_EXPORT_BATCH_SIZE): a burst of spans that ends while the exporter is
  * still busy with the first batch waits and is exported, where the SDK's own sizes (2048 waiting, 512 a batch)
  * drop most of it; and {@code OTEL_BSP_*} still decide when set. What it drops is counted exactly
- * ({@code portflow.trace.spans.dropped}: exported + dropped = every span), on the pipeline's registry too. Through
- * {@code exporting} (an exporter that holds the first batch) and {@code fromEnvironment} (OTLP to a test receiver).
+ * ({@code portflow.trace.spans.dropped}: exported + dropped = every span), on the pipeline's registry too; so is
+ * what the exporter made of the rest ({@code portflow.trace.spans.exported}, success or failure). Through {@code
+ * exporting} (an exporter that holds the first batch; one whose exports end every way one can) and {@code
+ * fromEnvironment} (OTLP to a test receiver, one that refuses some requests, none listening; no exporter).
  */
 class SpanBatchesTest {
 
@@ -111,7 +115,9 @@ class SpanBatchesTest {
         assertThat(registry.scrape())
                 .contains("portflow_trace_spans_dropped_total{reason=\"queue_full\"} 0.0")
                 .contains("portflow_trace_spans_dropped_total{reason=\"shutdown\"} 0.0")
-                .contains("portflow_trace_spans_queued ");
+                .contains("portflow_trace_spans_queued ")
+                .contains("portflow_trace_spans_exported_total{outcome=\"success\"} ")
+                .contains("portflow_trace_spans_exported_total{outcome=\"failure\"} 0.0");
 
         SimpleMeterRegistry applications = new SimpleMeterRegistry();
         OpenTelemetryTracing.create(OpenTelemetry.noop(), TracingSettings.defaults())
@@ -119,6 +125,77 @@ class SpanBatchesTest {
         assertThat(applications.getMeters())
                 .as("the application's SDK reports its own processors")
                 .isEmpty();
+
+        SimpleMeterRegistry noExporter = new SimpleMeterRegistry();
+        try (OpenTelemetryTracing none = OpenTelemetryTracing.fromEnvironment(
+                TracingSettings.defaults(), Map.of("otel.traces.exporter", "none"))) {
+            none.bindTo(noExporter);
+        }
+        assertThat(noExporter.find("portflow.trace.spans.dropped").meters()).hasSize(2);
+        assertThat(noExporter.find("portflow.trace.spans.exported").meters())
+                .as("no exporter, no outcomes")
+                .isEmpty();
+    }
+
+    @Test
+    void whatTheExporterMadeOfEachBatchIsCountedOnceHoweverItsExportEnded() throws Exception {
+        MixedOutcomesExporter exporter = new MixedOutcomesExporter();
+        tracing = OpenTelemetryTracing.exporting(
+                exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        tracing.bindTo(registry);
+        int spans = 4 * FIRST + 123; // five batches or more, fewer spans than the queue holds
+        endSpans(tracing.forPipeline("p", Ticker.system()), spans);
+        closeTracing();
+
+        assertThat(exporter.endings).as("every way an export ends").containsAll(List.of(Ending.values()));
+        assertThat(exported(registry, "success")).isEqualTo(exporter.delivered.get());
+        assertThat(exported(registry, "failure")).isEqualTo(exporter.notDelivered.get());
+        assertThat(exported(registry, "success") + exported(registry, "failure") + dropped(registry, "queue_full"))
+                .as("every span ended was exported, or failed, or dropped")
+                .isEqualTo(spans);
+    }
+
+    @Test
+    void spansTheEndpointRefusedAreCountedFailedAndTheOthersSucceeded() throws Exception {
+        try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
+            receiver.refuseEverySecondTraceRequestWith(400); // not retried: the request is bad
+            tracing = OpenTelemetryTracing.fromEnvironment(
+                    TracingSettings.defaults().withSampleRatio(1.0),
+                    Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            tracing.bindTo(registry);
+            int spans = 4 * FIRST + 123;
+            endSpans(tracing.forPipeline("p", Ticker.system()), spans);
+            closeTracing();
+
+            int received = receiver.spans().size();
+            assertThat(received).as("every second request refused").isPositive().isLessThan(spans);
+            assertThat(exported(registry, "success"))
+                    .as("what the endpoint took")
+                    .isEqualTo(received);
+            assertThat(exported(registry, "success") + exported(registry, "failure") + dropped(registry, "queue_full"))
+                    .as("every span ended was received, or refused, or dropped")
+                    .isEqualTo(spans);
+        }
+    }
+
+    @Test
+    void spansForACollectorThatIsDownAreCountedFailed() throws Exception {
+        String down;
+        try (OtlpTestReceiver stopped = OtlpTestReceiver.start()) {
+            down = stopped.endpoint(); // nothing listens there once closed
+        }
+        tracing = OpenTelemetryTracing.fromEnvironment(
+                TracingSettings.defaults().withSampleRatio(1.0),
+                Map.of("otel.exporter.otlp.endpoint", down, "otel.java.exporter.otlp.retry.disabled", "true"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        tracing.bindTo(registry);
+        endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + 7);
+        closeTracing();
+
+        assertThat(exported(registry, "failure")).isEqualTo(FIRST + 7);
+        assertThat(exported(registry, "success")).isZero();
     }
 
     @Test
@@ -172,6 +249,13 @@ class SpanBatchesTest {
                 .count();
     }
 
+    private static double exported(MeterRegistry registry, String outcome) {
+        return registry.get("portflow.trace.spans.exported")
+                .tag("outcome", outcome)
+                .functionCounter()
+                .count();
+    }
+
     private static double queued(MeterRegistry registry) {
         return registry.get("portflow.trace.spans.queued").gauge().value();
     }
@@ -202,8 +286,44 @@ class SpanBatchesTest {
         }
     }
 
+    /** How an export can end for the batch processor. */
+    enum Ending {
+        SUCCEEDED,
+        FAILED,
+        THREW,
+        SUCCEEDED_LATER,
+        FAILED_LATER
+    }
+
+    /** Ends its exports each way in turn, the later ones on another thread; notes which spans were delivered. */
+    static final class MixedOutcomesExporter extends TestExporter {
+        private static final List<Ending> IN_TURN = List.of(Ending.values());
+        final List<Ending> endings = new CopyOnWriteArrayList<>();
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong notDelivered = new AtomicLong();
+
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            Ending ending = IN_TURN.get(endings.size() % IN_TURN.size());
+            endings.add(ending);
+            boolean success = ending == Ending.SUCCEEDED || ending == Ending.SUCCEEDED_LATER;
+            (success ? delivered : notDelivered).addAndGet(spans.size());
+            return switch (ending) {
+                case SUCCEEDED -> CompletableResultCode.ofSuccess();
+                case FAILED -> CompletableResultCode.ofFailure();
+                case THREW -> throw new IllegalStateException("an exporter that throws");
+                case SUCCEEDED_LATER, FAILED_LATER -> {
+                    CompletableResultCode later = new CompletableResultCode();
+                    CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)
+                            .execute(success ? later::succeed : later::fail);
+                    yield later;
+                }
+            };
+        }
+    }
+
     /** Holds its first export until released: an exporter busy with a slow collector. */
-    static final class HeldExporter implements SpanExporter {
+    static final class HeldExporter extends TestExporter {
         final List<Integer> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch holding = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -226,7 +346,10 @@ class SpanBatchesTest {
         int exported() {
             return batches.stream().mapToInt(Integer::intValue).sum();
         }
+    }
 
+    /** An exporter of this test's: nothing to flush, nothing to shut down. */
+    abstract static class TestExporter implements SpanExporter {
         @Override
         public CompletableResultCode flush() {
             return CompletableResultCode.ofSuccess();
