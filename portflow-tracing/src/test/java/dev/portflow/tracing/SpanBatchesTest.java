@@ -71,11 +71,8 @@ class SpanBatchesTest {
     @Test
     void spansTheFullQueueDroppedAreCountedExactly() throws Exception {
         HeldExporter exporter = new HeldExporter();
-        tracing = OpenTelemetryTracing.exporting(
-                exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        tracing.bindTo(registry);
-        MessageTracer tracer = tracing.forPipeline("p", Ticker.system());
+        SimpleMeterRegistry registry = countedExportingTo(exporter);
+        MessageTracer tracer = tracer();
         endSpans(tracer, FIRST);
         assertThat(exporter.holding.await(10, TimeUnit.SECONDS)).isTrue();
         int overflow = OpenTelemetryTracing.MAX_QUEUE_SIZE + 5_000; // more than the queue holds, exporter busy
@@ -140,12 +137,9 @@ class SpanBatchesTest {
     @Test
     void whatTheExporterMadeOfEachBatchIsCountedOnceHoweverItsExportEnded() throws Exception {
         MixedOutcomesExporter exporter = new MixedOutcomesExporter();
-        tracing = OpenTelemetryTracing.exporting(
-                exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        tracing.bindTo(registry);
+        SimpleMeterRegistry registry = countedExportingTo(exporter);
         int spans = 4 * FIRST + 123; // five batches or more, fewer spans than the queue holds
-        endSpans(tracing.forPipeline("p", Ticker.system()), spans);
+        endSpans(tracer(), spans);
         closeTracing();
 
         assertThat(exporter.endings).as("every way an export ends").containsAll(List.of(Ending.values()));
@@ -160,13 +154,10 @@ class SpanBatchesTest {
     void spansTheEndpointRefusedAreCountedFailedAndTheOthersSucceeded() throws Exception {
         try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
             receiver.refuseEverySecondTraceRequestWith(400); // not retried: the request is bad
-            tracing = OpenTelemetryTracing.fromEnvironment(
-                    TracingSettings.defaults().withSampleRatio(1.0),
-                    Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            tracing.bindTo(registry);
+            SimpleMeterRegistry registry =
+                    countedFromEnvironment(Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
             int spans = 4 * FIRST + 123;
-            endSpans(tracing.forPipeline("p", Ticker.system()), spans);
+            endSpans(tracer(), spans);
             closeTracing();
 
             int received = receiver.spans().size();
@@ -186,12 +177,9 @@ class SpanBatchesTest {
         try (OtlpTestReceiver stopped = OtlpTestReceiver.start()) {
             down = stopped.endpoint(); // nothing listens there once closed
         }
-        tracing = OpenTelemetryTracing.fromEnvironment(
-                TracingSettings.defaults().withSampleRatio(1.0),
+        SimpleMeterRegistry registry = countedFromEnvironment(
                 Map.of("otel.exporter.otlp.endpoint", down, "otel.java.exporter.otlp.retry.disabled", "true"));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        tracing.bindTo(registry);
-        endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + 7);
+        endSpans(tracer(), FIRST + 7);
         closeTracing();
 
         assertThat(exported(registry, "failure")).isEqualTo(FIRST + 7);
@@ -204,7 +192,7 @@ class SpanBatchesTest {
             tracing = OpenTelemetryTracing.fromEnvironment(
                     TracingSettings.defaults().withSampleRatio(1.0),
                     Map.of("otel.exporter.otlp.endpoint", receiver.endpoint()));
-            endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + BURST); // faster than any round trip
+            endSpans(tracer(), FIRST + BURST); // faster than any round trip
             closeTracing();
 
             assertThat(receiver.spans()).as("every span, none dropped").hasSize(FIRST + BURST);
@@ -217,12 +205,9 @@ class SpanBatchesTest {
     @Test
     void theEnvironmentsQueueSizeStillDecidesCutsTheBatchToItAndItsDropsAreCounted() throws Exception {
         try (OtlpTestReceiver receiver = OtlpTestReceiver.start()) {
-            tracing = OpenTelemetryTracing.fromEnvironment(
-                    TracingSettings.defaults().withSampleRatio(1.0),
+            SimpleMeterRegistry registry = countedFromEnvironment(
                     Map.of("otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.max.queue.size", "1000"));
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            tracing.bindTo(registry);
-            endSpans(tracing.forPipeline("p", Ticker.system()), FIRST + BURST);
+            endSpans(tracer(), FIRST + BURST);
             closeTracing();
 
             int received = receiver.spans().size();
@@ -240,6 +225,31 @@ class SpanBatchesTest {
                     .as("every span was received or counted dropped")
                     .isEqualTo(FIRST + BURST);
         }
+    }
+
+    /** Traces every message into {@code exporter}; returns a registry with the tracing's counts. */
+    private SimpleMeterRegistry countedExportingTo(SpanExporter exporter) {
+        tracing = OpenTelemetryTracing.exporting(
+                exporter, Resource.getDefault(), TracingSettings.defaults().withSampleRatio(1.0));
+        return boundTo(tracing);
+    }
+
+    /** Traces every message as {@code properties} say ({@code otel.*}); returns a registry with its counts. */
+    private SimpleMeterRegistry countedFromEnvironment(Map<String, String> properties) {
+        tracing =
+                OpenTelemetryTracing.fromEnvironment(TracingSettings.defaults().withSampleRatio(1.0), properties);
+        return boundTo(tracing);
+    }
+
+    /** The tracer of a pipeline "p" of the tracing under test. */
+    private MessageTracer tracer() {
+        return Objects.requireNonNull(tracing).forPipeline("p", Ticker.system());
+    }
+
+    private static SimpleMeterRegistry boundTo(OpenTelemetryTracing tracing) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        tracing.bindTo(registry);
+        return registry;
     }
 
     private static double dropped(MeterRegistry registry, String reason) {
@@ -262,7 +272,7 @@ class SpanBatchesTest {
 
     /** FIRST spans (a full batch, which the exporter holds), then BURST more while it does; then everything flushed. */
     private void burst(HeldExporter exporter) throws InterruptedException {
-        MessageTracer tracer = Objects.requireNonNull(tracing).forPipeline("p", Ticker.system());
+        MessageTracer tracer = tracer();
         endSpans(tracer, FIRST);
         assertThat(exporter.holding.await(10, TimeUnit.SECONDS))
                 .as("the full first batch was handed to the exporter")
