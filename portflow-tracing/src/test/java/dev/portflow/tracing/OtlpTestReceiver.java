@@ -9,13 +9,10 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -294,12 +291,7 @@ public final class OtlpTestReceiver implements AutoCloseable {
                 }
             }
             requests.incrementAndGet();
-            byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
-            if (response.length > 0) {
-                exchange.getResponseBody().write(response);
-            }
+            ok(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
         }
     }
 
@@ -320,7 +312,11 @@ public final class OtlpTestReceiver implements AutoCloseable {
             metrics.addAll(received);
             metricRequests.incrementAndGet();
         }
-        byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+        ok(exchange, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
+    }
+
+    /** A 200 with an export response ({@code response}, empty when the export was whole). */
+    private static void ok(HttpExchange exchange, byte[] response) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
         exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
         if (response.length > 0) {
@@ -330,88 +326,64 @@ public final class OtlpTestReceiver implements AutoCloseable {
 
     private static List<ReceivedMetric> points(Metric metric, Map<String, Object> resource, int request) {
         List<ReceivedMetric> points = new ArrayList<>();
-        String name = metric.getName();
-        String unit = metric.getUnit();
+        PointsOf of = new PointsOf(metric.getName(), metric.getUnit(), resource, request, points);
         switch (metric.getDataCase()) {
-            case GAUGE -> {
-                for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
-                    points.add(new ReceivedMetric(
-                            name,
-                            "GAUGE",
-                            unit,
-                            false,
-                            number(p),
-                            0,
-                            attributes(p.getAttributesList()),
-                            p.getTimeUnixNano(),
-                            resource,
-                            request));
-                }
-            }
-            case SUM -> {
-                for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
-                    points.add(new ReceivedMetric(
-                            name,
-                            "SUM",
-                            unit,
-                            metric.getSum().getIsMonotonic(),
-                            number(p),
-                            0,
-                            attributes(p.getAttributesList()),
-                            p.getTimeUnixNano(),
-                            resource,
-                            request));
-                }
-            }
-            case HISTOGRAM -> {
-                for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-                    points.add(new ReceivedMetric(
-                            name,
-                            "HISTOGRAM",
-                            unit,
-                            false,
-                            p.getSum(),
-                            p.getCount(),
-                            attributes(p.getAttributesList()),
-                            p.getTimeUnixNano(),
-                            resource,
-                            request));
-                }
-            }
-            case EXPONENTIAL_HISTOGRAM -> {
-                for (ExponentialHistogramDataPoint p :
-                        metric.getExponentialHistogram().getDataPointsList()) {
-                    points.add(new ReceivedMetric(
-                            name,
-                            "EXPONENTIAL_HISTOGRAM",
-                            unit,
-                            false,
-                            p.getSum(),
-                            p.getCount(),
-                            attributes(p.getAttributesList()),
-                            p.getTimeUnixNano(),
-                            resource,
-                            request));
-                }
-            }
-            case SUMMARY -> {
-                for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
-                    points.add(new ReceivedMetric(
-                            name,
-                            "SUMMARY",
-                            unit,
-                            false,
-                            p.getSum(),
-                            p.getCount(),
-                            attributes(p.getAttributesList()),
-                            p.getTimeUnixNano(),
-                            resource,
-                            request));
-                }
-            }
+            case GAUGE ->
+                metric.getGauge()
+                        .getDataPointsList()
+                        .forEach(p -> of.add("GAUGE", false, number(p), 0, p.getAttributesList(), p.getTimeUnixNano()));
+            case SUM ->
+                metric.getSum()
+                        .getDataPointsList()
+                        .forEach(p -> of.add(
+                                "SUM",
+                                metric.getSum().getIsMonotonic(),
+                                number(p),
+                                0,
+                                p.getAttributesList(),
+                                p.getTimeUnixNano()));
+            case HISTOGRAM ->
+                metric.getHistogram()
+                        .getDataPointsList()
+                        .forEach(p -> of.add(
+                                "HISTOGRAM",
+                                false,
+                                p.getSum(),
+                                p.getCount(),
+                                p.getAttributesList(),
+                                p.getTimeUnixNano()));
+            case EXPONENTIAL_HISTOGRAM ->
+                metric.getExponentialHistogram()
+                        .getDataPointsList()
+                        .forEach(p -> of.add(
+                                "EXPONENTIAL_HISTOGRAM",
+                                false,
+                                p.getSum(),
+                                p.getCount(),
+                                p.getAttributesList(),
+                                p.getTimeUnixNano()));
+            case SUMMARY ->
+                metric.getSummary()
+                        .getDataPointsList()
+                        .forEach(p -> of.add(
+                                "SUMMARY",
+                                false,
+                                p.getSum(),
+                                p.getCount(),
+                                p.getAttributesList(),
+                                p.getTimeUnixNano()));
             default -> {} // DATA_NOT_SET: nothing to keep
         }
         return points;
+    }
+
+    /** The points of one metric of one request, as each kind of data point gives its figures. */
+    private record PointsOf(
+            String name, String unit, Map<String, Object> resource, int request, List<ReceivedMetric> points) {
+        void add(String kind, boolean monotonic, double value, long count, List<KeyValue> attributes, long time) {
+            points.add(new ReceivedMetric(
+                    name, kind, unit, monotonic, value, count, attributes(attributes), time, resource, request));
+        }
     }
 
     private static double number(NumberDataPoint point) {
